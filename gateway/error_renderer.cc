@@ -1,0 +1,167 @@
+#include "gateway/error_renderer.h"
+
+#include "absl/strings/str_cat.h"
+#include "gateway/json_transcoder.h"
+#include "gateway/json_writer.h"
+#include "google/rpc/status.pb.h"
+#include "hotel/whatsapp/v1/common.pb.h"
+
+namespace wa::gateway {
+namespace {
+
+// Finds our ErrorDetail among the google.rpc.Status details, if the server sent one.
+bool ExtractErrorDetail(const grpc::Status& status, hotel::whatsapp::v1::ErrorDetail* detail) {
+  if (status.error_details().empty()) return false;
+  google::rpc::Status rpc_status;
+  if (!rpc_status.ParseFromString(status.error_details())) return false;
+  for (const google::protobuf::Any& any : rpc_status.details()) {
+    if (any.Is<hotel::whatsapp::v1::ErrorDetail>() && any.UnpackTo(detail)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::string_view GrpcCodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    default:
+      return "UNKNOWN";
+  }
+}
+
+int HttpStatusFromGrpcCode(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return 200;
+    case grpc::StatusCode::CANCELLED:
+      return 499;
+    case grpc::StatusCode::UNKNOWN:
+      return 500;
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return 400;
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return 504;
+    case grpc::StatusCode::NOT_FOUND:
+      return 404;
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return 409;
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return 403;
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return 401;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return 429;
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return 400;
+    case grpc::StatusCode::ABORTED:
+      return 409;
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return 400;
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return 501;
+    case grpc::StatusCode::INTERNAL:
+      return 500;
+    case grpc::StatusCode::UNAVAILABLE:
+      return 503;
+    case grpc::StatusCode::DATA_LOSS:
+      return 500;
+    default:
+      return 500;
+  }
+}
+
+int HttpStatusFromErrorCode(absl::string_view code, grpc::StatusCode fallback) {
+  // The reference's own table ("Common Error Codes").
+  static constexpr std::pair<absl::string_view, int> kReference[] = {
+      {"INVALID_PHONE_NUMBER", 400}, {"TEMPLATE_NOT_FOUND", 404},  {"MESSAGE_WINDOW_EXPIRED", 403},
+      {"RATE_LIMIT_EXCEEDED", 429},  {"MEDIA_UPLOAD_FAILED", 422}, {"WEBHOOK_DELIVERY_FAILED", 500},
+      {"GUEST_OPTED_OUT", 403},
+  };
+  for (const auto& [name, http] : kReference) {
+    if (name == code) return http;
+  }
+  return HttpStatusFromGrpcCode(fallback);
+}
+
+std::string ErrorBody(absl::string_view code, absl::string_view message,
+                      absl::string_view details_json,
+                      const std::vector<std::string>& recovery_options) {
+  std::string out;
+  out.reserve(96 + message.size() + details_json.size());
+  out.append("{\"error\":{\"code\":");
+  json::AppendString(&out, code);
+  out.append(",\"message\":");
+  json::AppendString(&out, message);
+  out.append(",\"details\":");
+  absl::StrAppend(&out, details_json.empty() ? absl::string_view("{}") : details_json);
+  out.append(",\"recovery_options\":[");
+  for (size_t i = 0; i < recovery_options.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    json::AppendString(&out, recovery_options[i]);
+  }
+  out.append("]}}");
+  return out;
+}
+
+RenderedError RenderRpcError(const grpc::Status& status) {
+  hotel::whatsapp::v1::ErrorDetail detail;
+  if (!ExtractErrorDetail(status, &detail)) {
+    const absl::string_view code = GrpcCodeName(status.error_code());
+    return {HttpStatusFromGrpcCode(status.error_code()),
+            ErrorBody(code, status.error_message(), "{}", {})};
+  }
+  const std::string code =
+      detail.code().empty() ? std::string(GrpcCodeName(status.error_code())) : detail.code();
+  const std::string& message = detail.message().empty() ? status.error_message() : detail.message();
+  const std::string details = detail.has_details() ? MessageToJson(detail.details()) : "{}";
+  const std::vector<std::string> recovery(detail.recovery_options().begin(),
+                                          detail.recovery_options().end());
+  return {HttpStatusFromErrorCode(code, status.error_code()),
+          ErrorBody(code, message, details, recovery)};
+}
+
+RenderedError RenderGatewayError(int http_status, absl::string_view code,
+                                 absl::string_view message) {
+  return {http_status, ErrorBody(code, message, "{}", {})};
+}
+
+RenderedError RenderStatusError(const absl::Status& status) {
+  const auto code = static_cast<grpc::StatusCode>(status.code());
+  return RenderGatewayError(HttpStatusFromGrpcCode(code), GrpcCodeName(code), status.message());
+}
+
+}  // namespace wa::gateway

@@ -1,0 +1,255 @@
+#include "gateway/http_gateway.h"
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gateway/error_renderer.h"
+#include "gateway/http_response.h"
+#include "gateway/json_transcoder.h"
+#include "google/protobuf/arena.h"
+
+namespace wa::gateway {
+namespace {
+
+// Most requests and responses fit here, so a call usually allocates no arena
+// blocks from the heap.
+constexpr size_t kArenaInitialBlock = 4096;
+
+absl::string_view PathOf(const httplib::Request& req) {
+  absl::string_view target = req.target;
+  return target.substr(0, target.find('?'));
+}
+
+void AppendUnique(std::vector<std::string>* list, const std::string& item) {
+  if (std::find(list->begin(), list->end(), item) == list->end()) list->push_back(item);
+}
+
+// Errors httplib answers by itself (oversized body, unparsable request) get
+// the same body as the gateway's own.
+httplib::Server::HandlerResponse RenderHttplibError(size_t max_body_bytes,
+                                                    const httplib::Request& req,
+                                                    httplib::Response& res) {
+  if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+  switch (res.status) {
+    case 413:
+      WriteGatewayError(res, 413, "PAYLOAD_TOO_LARGE",
+                        absl::StrCat("request body exceeds ", max_body_bytes, " bytes"));
+      break;
+    case 404:
+      WriteGatewayError(res, 404, "NOT_FOUND",
+                        absl::StrCat("no route for ", req.method, " ", PathOf(req)));
+      break;
+    case 414:
+      WriteGatewayError(res, 414, "URI_TOO_LONG", "request URI too long");
+      break;
+    case 400:
+      WriteGatewayError(res, 400, "INVALID_ARGUMENT", "malformed HTTP request");
+      break;
+    default:
+      WriteGatewayError(res, res.status, res.status >= 500 ? "INTERNAL" : "INVALID_ARGUMENT",
+                        absl::StrCat("HTTP error ", res.status));
+  }
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+}  // namespace
+
+HttpGateway::HttpGateway(std::shared_ptr<grpc::Channel> channel, Options options)
+    : invoker_(std::move(channel), options.rpc), options_(std::move(options)) {}
+
+HttpGateway::~HttpGateway() { Stop(); }
+
+void HttpGateway::AddAdapter(std::string method, std::string path_pattern, AdapterHandler handler) {
+  AddBoundAdapter(
+      std::move(method), std::move(path_pattern),
+      [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
+                                     const PathBindings&) { handler(req, res); });
+}
+
+void HttpGateway::AddBoundAdapter(std::string method, std::string path_pattern,
+                                  BoundAdapterHandler handler) {
+  absl::StatusOr<PathTemplate> path = PathTemplate::Parse(path_pattern);
+  if (!path.ok()) {
+    bad_adapters_.push_back(std::string(path.status().message()));
+    return;
+  }
+  adapters_.push_back({std::move(method), *std::move(path), std::move(handler)});
+}
+
+absl::StatusOr<int> HttpGateway::Start() {
+  if (server_ != nullptr) return absl::FailedPreconditionError("gateway already started");
+  if (!bad_adapters_.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad adapter path: ", absl::StrJoin(bad_adapters_, "; ")));
+  }
+  absl::StatusOr<RouteTable> table = RouteTable::Build(options_.services);
+  if (!table.ok()) return table.status();
+  routes_ = *std::move(table);
+
+  auto server = std::make_unique<httplib::Server>();
+  // cpp-httplib's defaults cost two orders of magnitude in throughput
+  // (TOOLCHAIN.md): Nagle with delayed ACKs, keep-alive closed after 5
+  // requests, and a small pool holding one thread per connection.
+  server->set_tcp_nodelay(true);
+  server->set_keep_alive_max_count(100000);
+  server->set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
+  const size_t threads = static_cast<size_t>(std::max(1, options_.threads));
+  server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server->set_payload_max_length(options_.max_body_bytes);
+  // httplib's default adds SO_REUSEPORT, which would let a second server bind
+  // a port already in use instead of failing.
+  server->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  httplib::Server::HandlerWithResponse on_error =
+      [max = options_.max_body_bytes](const httplib::Request& req, httplib::Response& res) {
+        return RenderHttplibError(max, req, res);
+      };
+  server->set_error_handler(std::move(on_error));
+  server->set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        WriteGatewayError(res, 500, "INTERNAL", "internal error in the HTTP gateway");
+      });
+  httplib::Server::Handler handler = [this](const httplib::Request& req, httplib::Response& res) {
+    Handle(req, res);
+  };
+  server->Get(".*", handler);
+  server->Post(".*", handler);
+  server->Put(".*", handler);
+  server->Patch(".*", handler);
+  server->Delete(".*", handler);
+  server->Options(".*", handler);
+
+  int port = options_.port;
+  if (port == 0) {
+    port = server->bind_to_any_port(options_.host);
+  } else if (!server->bind_to_port(options_.host, port)) {
+    port = -1;
+  }
+  if (port <= 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.host, ":",
+                                               options_.port, " (address in use or invalid)"));
+  }
+  server_ = std::move(server);
+  auto finished = std::make_shared<std::atomic<bool>>(false);
+  thread_ = std::thread([server = server_.get(), finished] {
+    server->listen_after_bind();
+    finished->store(true);
+  });
+  // Stop() is a no-op until the accept loop runs, so wait for it here.
+  while (!server_->is_running() && !finished->load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (!server_->is_running()) {
+    Stop();
+    return absl::InternalError("HTTP accept loop ended at start-up");
+  }
+  return port;
+}
+
+void HttpGateway::Stop() {
+  if (server_ == nullptr) return;
+  server_->stop();
+  if (thread_.joinable()) thread_.join();
+  server_.reset();
+}
+
+std::vector<std::string> HttpGateway::AdapterMethodsFor(const RequestPath& path) const {
+  std::vector<std::string> methods;
+  for (const Adapter& a : adapters_) {
+    if (a.path.Match(path, nullptr)) AppendUnique(&methods, a.method);
+  }
+  return methods;
+}
+
+void HttpGateway::Handle(const httplib::Request& req, httplib::Response& res) const {
+  // httplib does not cap chunked bodies itself.
+  if (req.body.size() > options_.max_body_bytes) {
+    WriteGatewayError(res, 413, "PAYLOAD_TOO_LARGE",
+                      absl::StrCat("request body exceeds ", options_.max_body_bytes, " bytes"));
+    return;
+  }
+  // The raw target, not httplib's decoded `path`, so that an encoded "/"
+  // inside a segment stays inside it.
+  const RequestPath path(PathOf(req));
+  const absl::string_view method = req.method == "HEAD" ? absl::string_view("GET") : req.method;
+  for (const Adapter& a : adapters_) {
+    if (a.method != method) continue;
+    PathBindings bindings;
+    if (a.path.Match(path, &bindings)) {
+      a.handler(req, res, bindings);
+      return;
+    }
+  }
+
+  RouteLookup lookup = routes_->Lookup(method, path);
+  if (lookup.result == RouteLookup::Result::kFound) {
+    HandleRoute(*lookup.route, lookup.bindings, req, res);
+    return;
+  }
+  for (const std::string& m : AdapterMethodsFor(path)) AppendUnique(&lookup.allowed_methods, m);
+  if (lookup.allowed_methods.empty()) {
+    WriteGatewayError(res, 404, "NOT_FOUND",
+                      absl::StrCat("no route for ", req.method, " ", PathOf(req)));
+    return;
+  }
+  const std::string allowed = absl::StrJoin(lookup.allowed_methods, ", ");
+  WriteGatewayError(res, 405, "METHOD_NOT_ALLOWED",
+                    absl::StrCat("method ", req.method, " is not allowed for ", PathOf(req),
+                                 "; allowed: ", allowed));
+  res.set_header("Allow", allowed);
+}
+
+void HttpGateway::HandleRoute(const Route& route, const PathBindings& bindings,
+                              const httplib::Request& req, httplib::Response& res) const {
+  if (route.streaming) {
+    WriteGatewayError(
+        res, 501, "UNIMPLEMENTED",
+        absl::StrCat(route.method->full_name(), " is a streaming RPC; call it over gRPC"));
+    return;
+  }
+  alignas(8) char initial_block[kArenaInitialBlock];
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.initial_block = initial_block;
+  arena_options.initial_block_size = sizeof(initial_block);
+  google::protobuf::Arena arena(arena_options);
+  google::protobuf::Message* request = invoker_.NewMessage(route.method->input_type(), &arena);
+  google::protobuf::Message* response = invoker_.NewMessage(route.method->output_type(), &arena);
+
+  if (absl::Status s = BuildRequestMessage(route.body, req.body, req.params, bindings, request);
+      !s.ok()) {
+    WriteError(res, RenderStatusError(s));
+    return;
+  }
+  grpc::Status status = invoker_.Call(route.grpc_path, *request, response, ForwardedMetadata(req));
+  if (!status.ok()) {
+    WriteRpcError(res, status);
+    return;
+  }
+  std::string body;
+  body.reserve(512);
+  AppendResponseJson(*response, route.response_body, &body);
+  WriteJson(res, 200, std::move(body));
+}
+
+grpc::Status HttpGateway::CallAndRender(const httplib::Request& req, const std::string& grpc_path,
+                                        const google::protobuf::Message& request,
+                                        google::protobuf::Message* response,
+                                        httplib::Response& res) const {
+  grpc::Status status = invoker_.Call(grpc_path, request, response, ForwardedMetadata(req));
+  if (status.ok()) {
+    WriteMessage(res, *response);
+  } else {
+    WriteRpcError(res, status);
+  }
+  return status;
+}
+
+}  // namespace wa::gateway

@@ -1,0 +1,98 @@
+#ifndef WA_GATEWAY_HTTP_GATEWAY_H_
+#define WA_GATEWAY_HTTP_GATEWAY_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "gateway/grpc_invoker.h"
+#include "gateway/path_template.h"
+#include "gateway/route_table.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/channel.h"
+#include "httplib.h"
+
+namespace wa::gateway {
+
+// The JSON/HTTP front of the gRPC services (DESIGN.md, "Shape"): routes come
+// from the services' google.api.http options, requests are transcoded and
+// called over `channel`, answers and errors rendered as the reference shows.
+// Named adapters serve what the annotations cannot express.
+class HttpGateway {
+ public:
+  struct Options {
+    std::string host = "127.0.0.1";
+    int port = 8080;  // 0 = ephemeral
+    size_t max_body_bytes = 1 << 20;
+    // One pool thread is held per keep-alive connection, so this bounds the
+    // number of concurrently served connections.
+    int threads = 64;
+    // Fully-qualified service names whose routes are served.
+    std::vector<std::string> services;
+    // Idle keep-alive connections are closed after this; Stop() may wait for it.
+    int keep_alive_timeout_seconds = 5;
+    GrpcInvoker::Options rpc;
+  };
+
+  using AdapterHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  using BoundAdapterHandler =
+      std::function<void(const httplib::Request&, httplib::Response&, const PathBindings&)>;
+
+  HttpGateway(std::shared_ptr<grpc::Channel> channel, Options options);
+  ~HttpGateway();
+  HttpGateway(const HttpGateway&) = delete;
+  HttpGateway& operator=(const HttpGateway&) = delete;
+
+  // Builds the route table, binds (port 0 picks a free port) and serves on a
+  // background thread. Returns the bound port; fails on a bad route
+  // annotation, an unknown service or a port in use.
+  absl::StatusOr<int> Start();
+  // Stops accepting, lets in-flight requests finish, joins the threads.
+  void Stop();
+
+  // Registers a named adapter, checked before the route table. `path_pattern`
+  // uses the google.api.http template syntax ("/api/v1/x/{id}/content").
+  // Call before Start().
+  void AddAdapter(std::string method, std::string path_pattern, AdapterHandler handler);
+  // The same, handing the adapter the template's bound variables.
+  void AddBoundAdapter(std::string method, std::string path_pattern, BoundAdapterHandler handler);
+
+  // For adapters: calls a unary RPC with the HTTP request's forwarded headers
+  // and writes the JSON answer (200) or the error body into `res`.
+  grpc::Status CallAndRender(const httplib::Request& req, const std::string& grpc_path,
+                             const google::protobuf::Message& request,
+                             google::protobuf::Message* response, httplib::Response& res) const;
+
+  const GrpcInvoker& invoker() const { return invoker_; }
+  // Empty until Start() has built it.
+  const std::optional<RouteTable>& routes() const { return routes_; }
+
+ private:
+  struct Adapter {
+    std::string method;
+    PathTemplate path;
+    BoundAdapterHandler handler;
+  };
+
+  void Handle(const httplib::Request& req, httplib::Response& res) const;
+  void HandleRoute(const Route& route, const PathBindings& bindings, const httplib::Request& req,
+                   httplib::Response& res) const;
+  // Methods of adapters whose template matches `path`, for 405 answers.
+  std::vector<std::string> AdapterMethodsFor(const RequestPath& path) const;
+
+  GrpcInvoker invoker_;
+  Options options_;
+  std::vector<Adapter> adapters_;
+  std::vector<std::string> bad_adapters_;  // parse errors, reported by Start()
+  std::optional<RouteTable> routes_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+};
+
+}  // namespace wa::gateway
+
+#endif  // WA_GATEWAY_HTTP_GATEWAY_H_

@@ -1,0 +1,56 @@
+#include "gateway/http_response.h"
+
+#include <utility>
+
+#include "gateway/json_transcoder.h"
+
+namespace wa::gateway {
+namespace {
+
+constexpr std::pair<const char*, const char*> kForwarded[] = {
+    {"Authorization", "authorization"},
+    {"X-Request-Id", "x-request-id"},
+};
+
+}  // namespace
+
+void WriteJson(httplib::Response& res, int http_status, std::string body) {
+  res.status = http_status;
+  res.body = std::move(body);
+  res.set_header("Content-Type", "application/json");
+}
+
+void WriteError(httplib::Response& res, RenderedError error) {
+  WriteJson(res, error.http_status, std::move(error.body));
+}
+
+void WriteRpcError(httplib::Response& res, const grpc::Status& status) {
+  WriteError(res, RenderRpcError(status));
+}
+
+void WriteGatewayError(httplib::Response& res, int http_status, absl::string_view code,
+                       absl::string_view message) {
+  WriteError(res, RenderGatewayError(http_status, code, message));
+}
+
+void WriteMessage(httplib::Response& res, const google::protobuf::Message& message,
+                  int http_status) {
+  std::string body;
+  AppendMessageJson(message, &body);
+  WriteJson(res, http_status, std::move(body));
+}
+
+CallMetadata ForwardedMetadata(const httplib::Request& req) {
+  CallMetadata metadata;
+  for (const auto& [header, key] : kForwarded) {
+    auto it = req.headers.find(header);  // httplib's header map ignores case
+    if (it != req.headers.end()) metadata.emplace_back(key, it->second);
+  }
+  return metadata;
+}
+
+void AddForwardedMetadata(const httplib::Request& req, grpc::ClientContext* context) {
+  for (auto& [key, value] : ForwardedMetadata(req)) context->AddMetadata(key, value);
+}
+
+}  // namespace wa::gateway

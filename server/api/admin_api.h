@@ -1,0 +1,30 @@
+#pragma once
+
+#include "hotel/whatsapp/v1/admin.grpc.pb.h"
+#include "server/api/auth.h"
+#include "server/domain/token_service.h"
+
+namespace wa::api {
+
+// Token administration for the caller's own property.
+class AdminApi : public hotel::whatsapp::v1::AdminService::CallbackService {
+ public:
+  AdminApi(const Authenticator& auth, domain::TokenService& tokens)
+      : auth_(auth), tokens_(tokens) {}
+
+  grpc::ServerUnaryReactor* CreateToken(
+      grpc::CallbackServerContext* context, const hotel::whatsapp::v1::CreateTokenRequest* request,
+      hotel::whatsapp::v1::CreateTokenResponse* response) override;
+  grpc::ServerUnaryReactor* ListTokens(grpc::CallbackServerContext* context,
+                                       const hotel::whatsapp::v1::ListTokensRequest* request,
+                                       hotel::whatsapp::v1::ListTokensResponse* response) override;
+  grpc::ServerUnaryReactor* RevokeToken(grpc::CallbackServerContext* context,
+                                        const hotel::whatsapp::v1::RevokeTokenRequest* request,
+                                        hotel::whatsapp::v1::TokenInfo* response) override;
+
+ private:
+  const Authenticator& auth_;
+  domain::TokenService& tokens_;
+};
+
+}  // namespace wa::api

@@ -1,0 +1,38 @@
+#include "server/api/messages_api.h"
+
+#include "server/api/handler.h"
+#include "server/api/proto_mapping.h"
+
+namespace wa::api {
+
+namespace v1 = ::hotel::whatsapp::v1;
+
+grpc::ServerUnaryReactor* MessagesApi::SendMessage(grpc::CallbackServerContext* context,
+                                                   const v1::SendMessageRequest* request,
+                                                   v1::SendMessageResponse* response) {
+  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+    domain::OutboundRequest out;
+    out.guest_phone = request->guest_phone();
+    out.conversation_id = request->conversation_id();
+    out.staff_member_id = request->staff_member_id();
+    out.reply_to_message_id = request->reply_to_message_id();
+    out.message_type = request->message_type();
+    out.body = request->content().text();
+    absl::StatusOr<storage::MessageRecord> sent = messaging_.SendText(caller, std::move(out));
+    if (sent.ok()) ToSendResponse(*sent, response);
+    return sent.status();
+  });
+}
+
+grpc::ServerUnaryReactor* MessagesApi::GetMessageStatus(grpc::CallbackServerContext* context,
+                                                        const v1::GetMessageStatusRequest* request,
+                                                        v1::MessageStatusResponse* response) {
+  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+    absl::StatusOr<storage::MessageRecord> message =
+        messaging_.Get(caller.property_id, request->message_id());
+    if (message.ok()) ToStatus(*message, response);
+    return message.status();
+  });
+}
+
+}  // namespace wa::api

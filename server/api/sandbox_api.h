@@ -1,0 +1,27 @@
+#pragma once
+
+#include "hotel/whatsapp/v1/sandbox.grpc.pb.h"
+#include "server/api/auth.h"
+#include "server/domain/inbound_service.h"
+#include "server/provider/provider.h"
+
+namespace wa::api {
+
+class SandboxApi : public hotel::whatsapp::v1::SandboxService::CallbackService {
+ public:
+  SandboxApi(const Authenticator& auth, domain::InboundService& inbound,
+             const provider::Provider& provider)
+      : auth_(auth), inbound_(inbound), provider_(provider) {}
+
+  grpc::ServerUnaryReactor* SimulateInbound(
+      grpc::CallbackServerContext* context,
+      const hotel::whatsapp::v1::SimulateInboundRequest* request,
+      hotel::whatsapp::v1::SimulateInboundResponse* response) override;
+
+ private:
+  const Authenticator& auth_;
+  domain::InboundService& inbound_;
+  const provider::Provider& provider_;
+};
+
+}  // namespace wa::api

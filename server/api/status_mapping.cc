@@ -1,0 +1,18 @@
+#include "server/api/status_mapping.h"
+
+#include "google/rpc/status.pb.h"
+#include "server/domain/errors.h"
+
+namespace wa::api {
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  google::rpc::Status rpc_status;
+  rpc_status.set_code(static_cast<int>(status.code()));
+  rpc_status.set_message(std::string(status.message()));
+  rpc_status.add_details()->PackFrom(domain::DetailOf(status));
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()),
+                      rpc_status.SerializeAsString());
+}
+
+}  // namespace wa::api

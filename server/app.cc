@@ -1,0 +1,173 @@
+#include "server/app.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gateway/http_gateway.h"
+#include "grpc/health/v1/health.pb.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "hotel/whatsapp/v1/media.grpc.pb.h"
+#include "hotel/whatsapp/v1/templates.grpc.pb.h"
+#include "hotel/whatsapp/v1/webhooks.grpc.pb.h"
+#include "server/api/admin_api.h"
+#include "server/api/auth.h"
+#include "server/api/conversations_api.h"
+#include "server/api/messages_api.h"
+#include "server/api/sandbox_api.h"
+#include "server/domain/conversation_service.h"
+#include "server/domain/inbound_service.h"
+#include "server/domain/messaging_service.h"
+#include "server/domain/status_service.h"
+#include "server/domain/token_service.h"
+#include "server/provider/sandbox_provider.h"
+#include "server/storage/data_dir.h"
+#include "server/workers/send_queue.h"
+#include "server/workers/status_timer.h"
+
+namespace wa {
+
+namespace v1 = ::hotel::whatsapp::v1;
+
+struct App::Parts {
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<provider::Provider> provider;
+  std::unique_ptr<domain::TokenService> tokens;
+  std::unique_ptr<domain::StatusService> statuses;
+  std::unique_ptr<domain::ConversationService> conversations;
+  std::unique_ptr<domain::InboundService> inbound;
+  std::unique_ptr<domain::MessagingService> messaging;
+  std::unique_ptr<workers::StatusTimer> status_timer;
+  std::unique_ptr<workers::SendQueue> send_queue;
+  std::unique_ptr<api::Authenticator> auth;
+  std::vector<std::unique_ptr<grpc::Service>> services;
+  std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<gateway::HttpGateway> gateway;
+  int grpc_port = 0;
+  int http_port = 0;
+  bool stopped = false;
+};
+
+namespace {
+
+absl::StatusOr<std::unique_ptr<provider::Provider>> MakeProvider(const Config& config) {
+  if (config.provider == "sandbox") {
+    return std::make_unique<provider::SandboxProvider>(
+        provider::SandboxProvider::Options{config.sandbox_status_delay});
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("--provider: unknown provider '", config.provider, "' (expected sandbox)"));
+}
+
+absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& address,
+                                                          const char* flag) {
+  std::vector<std::string> parts = absl::StrSplit(address, absl::MaxSplits(':', 1));
+  int port = 0;
+  if (parts.size() != 2 || parts[0].empty() || !absl::SimpleAtoi(parts[1], &port) || port < 0 ||
+      port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": expected host:port, got '", address, "'"));
+  }
+  return std::make_pair(parts[0], port);
+}
+
+// Every service the server registers, by full name, for the gateway's
+// route table.
+std::vector<std::string> ServiceNames() {
+  return {v1::MessagesService::service_full_name(),  v1::ConversationsService::service_full_name(),
+          v1::TemplatesService::service_full_name(), v1::MediaService::service_full_name(),
+          v1::WebhooksService::service_full_name(),  v1::AdminService::service_full_name(),
+          v1::SandboxService::service_full_name()};
+}
+
+}  // namespace
+
+App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+App::~App() { Shutdown(); }
+
+int App::grpc_port() const { return parts_->grpc_port; }
+int App::http_port() const { return parts_->http_port; }
+
+absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
+  auto p = std::make_unique<Parts>();
+  absl::StatusOr<std::pair<std::string, int>> http =
+      SplitHostPort(config.http_listen, "http_listen");
+  if (!http.ok()) return http.status();
+  if (auto grpc_addr = SplitHostPort(config.grpc_listen, "grpc_listen"); !grpc_addr.ok()) {
+    return grpc_addr.status();
+  }
+  absl::StatusOr<std::unique_ptr<provider::Provider>> provider = MakeProvider(config);
+  if (!provider.ok()) return provider.status();
+  p->provider = *std::move(provider);
+  absl::StatusOr<std::unique_ptr<storage::Database>> db = storage::OpenDataDir(config.data_dir);
+  if (!db.ok()) return db.status();
+  p->db = *std::move(db);
+
+  storage::Database& database = *p->db;
+  p->tokens = std::make_unique<domain::TokenService>(database);
+  p->statuses = std::make_unique<domain::StatusService>(database);
+  p->conversations = std::make_unique<domain::ConversationService>(database);
+  p->inbound = std::make_unique<domain::InboundService>(database);
+  p->status_timer = std::make_unique<workers::StatusTimer>(database, *p->statuses);
+  Parts* raw = p.get();
+  p->send_queue = std::make_unique<workers::SendQueue>(
+      database, *p->provider, workers::SendQueue::Options{}, [raw] { raw->status_timer->Wake(); });
+  p->messaging =
+      std::make_unique<domain::MessagingService>(database, [raw] { raw->send_queue->Wake(); });
+  p->auth = std::make_unique<api::Authenticator>(*p->tokens);
+
+  p->services.push_back(std::make_unique<api::MessagesApi>(*p->auth, *p->messaging));
+  p->services.push_back(std::make_unique<api::ConversationsApi>(*p->auth, *p->conversations));
+  p->services.push_back(std::make_unique<api::AdminApi>(*p->auth, *p->tokens));
+  p->services.push_back(std::make_unique<api::SandboxApi>(*p->auth, *p->inbound, *p->provider));
+  // Declared now, built by later work: they answer UNIMPLEMENTED.
+  p->services.push_back(std::make_unique<v1::TemplatesService::CallbackService>());
+  p->services.push_back(std::make_unique<v1::MediaService::CallbackService>());
+  p->services.push_back(std::make_unique<v1::WebhooksService::CallbackService>());
+
+  // Keeps health.proto linked in so reflection can describe the health service.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.grpc_listen, grpc::InsecureServerCredentials(), &p->grpc_port);
+  for (auto& service : p->services) builder.RegisterService(service.get());
+  p->server = builder.BuildAndStart();
+  if (p->server == nullptr || p->grpc_port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("--grpc_listen: cannot listen on ", config.grpc_listen, " (port in use?)"));
+  }
+
+  gateway::HttpGateway::Options gateway_options;
+  gateway_options.host = http->first;
+  gateway_options.port = http->second;
+  gateway_options.max_body_bytes = config.max_body_bytes;
+  gateway_options.threads = config.http_threads;
+  gateway_options.services = ServiceNames();
+  p->gateway = std::make_unique<gateway::HttpGateway>(
+      p->server->InProcessChannel(grpc::ChannelArguments()), gateway_options);
+  absl::StatusOr<int> http_port = p->gateway->Start();
+  if (!http_port.ok()) {
+    p->server->Shutdown();
+    return absl::UnavailableError(absl::StrCat("--http_listen: cannot listen on ",
+                                               config.http_listen, ": ",
+                                               http_port.status().message()));
+  }
+  p->http_port = *http_port;
+  p->status_timer->Start();
+  p->send_queue->Start();
+  return std::unique_ptr<App>(new App(std::move(p)));
+}
+
+void App::Shutdown() {
+  if (parts_ == nullptr || parts_->stopped) return;
+  parts_->stopped = true;
+  parts_->gateway->Stop();
+  parts_->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  parts_->send_queue->Stop();
+  parts_->status_timer->Stop();
+}
+
+}  // namespace wa

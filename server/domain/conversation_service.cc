@@ -1,0 +1,175 @@
+#include "server/domain/conversation_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "server/domain/errors.h"
+#include "server/domain/ids.h"
+#include "server/domain/phone.h"
+
+namespace wa::domain {
+
+namespace v1 = ::hotel::whatsapp::v1;
+
+namespace {
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+constexpr int kMaxMessages = 500;
+
+std::string EncodePageToken(const storage::ConversationRecord& last) {
+  return absl::WebSafeBase64Escape(
+      absl::StrCat(absl::ToUnixMicros(last.updated_at), ":", last.conversation_id));
+}
+
+absl::Status DecodePageToken(const std::string& token, storage::ConversationFilter& filter) {
+  std::string raw;
+  int64_t micros = 0;
+  std::vector<std::string> parts;
+  if (absl::WebSafeBase64Unescape(token, &raw))
+    parts = absl::StrSplit(raw, absl::MaxSplits(':', 1));
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &micros)) {
+    return InvalidArgument("page_token is not a token this service issued", "page_token");
+  }
+  filter.before_updated_at = absl::FromUnixMicros(micros);
+  filter.before_id = parts[1];
+  return absl::OkStatus();
+}
+
+bool ValidConversationId(const std::string& id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
+}  // namespace
+
+absl::StatusOr<storage::ConversationRecord> ConversationForMessage(
+    storage::ConversationRepository& conversations, const std::string& property_id,
+    const std::string& guest_phone, const std::string& requested_id, const std::string& new_id,
+    absl::Time now) {
+  if (!requested_id.empty()) {
+    absl::StatusOr<std::optional<storage::ConversationRecord>> found =
+        conversations.Get(requested_id);
+    if (!found.ok()) return found.status();
+    if (!*found || (*found)->property_id != property_id) {
+      return NotFound("conversation", requested_id);
+    }
+    if ((*found)->guest_phone != guest_phone) {
+      return Error(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT",
+                   "conversation_id belongs to another guest")
+          .Detail("conversation_id", requested_id)
+          .Detail("guest_phone", guest_phone);
+    }
+    return **found;
+  }
+  absl::StatusOr<std::optional<storage::ConversationRecord>> active =
+      conversations.FindActive(property_id, guest_phone);
+  if (!active.ok()) return active.status();
+  if (*active) return **active;
+  if (!new_id.empty() && !ValidConversationId(new_id)) {
+    return InvalidArgument("conversation_id may hold only letters, digits, '_' and '-' (max 64)",
+                           "conversation_id");
+  }
+  storage::ConversationRecord created;
+  created.conversation_id = new_id.empty() ? NewId("conv_") : new_id;
+  created.property_id = property_id;
+  created.guest_phone = guest_phone;
+  created.status = v1::CONVERSATION_STATUS_ACTIVE;
+  created.created_at = created.updated_at = now;
+  if (absl::Status s = conversations.Insert(created); !s.ok()) {
+    if (!new_id.empty()) {
+      return Error(absl::StatusCode::kAlreadyExists, "ALREADY_EXISTS",
+                   "conversation_id is already used by another conversation")
+          .Detail("conversation_id", new_id);
+    }
+    return s;
+  }
+  return created;
+}
+
+absl::StatusOr<storage::ConversationRecord> ConversationService::Load(
+    const std::string& property_id, const std::string& conversation_id) {
+  absl::StatusOr<std::optional<storage::ConversationRecord>> found =
+      conversations_.Get(conversation_id);
+  if (!found.ok()) return found.status();
+  if (!*found || (*found)->property_id != property_id) {
+    return NotFound("conversation", conversation_id);
+  }
+  return **found;
+}
+
+absl::StatusOr<ConversationView> ConversationService::Get(const std::string& property_id,
+                                                          const std::string& conversation_id,
+                                                          int message_limit) {
+  int limit = message_limit <= 0 ? kMaxMessages : std::min(message_limit, kMaxMessages);
+  return storage::ReadValue(db_, [&]() -> absl::StatusOr<ConversationView> {
+    ConversationView view;
+    absl::StatusOr<storage::ConversationRecord> conversation = Load(property_id, conversation_id);
+    if (!conversation.ok()) return conversation.status();
+    view.conversation = *std::move(conversation);
+    absl::StatusOr<std::vector<storage::MessageRecord>> messages =
+        messages_.ListByConversation(conversation_id, limit);
+    if (!messages.ok()) return messages.status();
+    view.messages = *std::move(messages);
+    absl::StatusOr<std::vector<std::string>> staff = messages_.StaffParticipants(conversation_id);
+    if (!staff.ok()) return staff.status();
+    view.staff_participants = *std::move(staff);
+    absl::StatusOr<std::optional<storage::GuestRecord>> guest =
+        guests_.Get(property_id, view.conversation.guest_phone);
+    if (!guest.ok()) return guest.status();
+    if (*guest) {
+      view.guest_profile_name = (*guest)->profile_name;
+      view.last_guest_message_at = (*guest)->last_inbound_at;
+    }
+    return view;
+  });
+}
+
+absl::StatusOr<ConversationPage> ConversationService::List(const std::string& property_id,
+                                                           const ConversationQuery& query) {
+  if (query.page_size < 0) return InvalidArgument("page_size must not be negative", "page_size");
+  storage::ConversationFilter filter;
+  filter.property_id = property_id;
+  filter.status = query.status;
+  filter.limit = query.page_size == 0 ? kDefaultPageSize : std::min(query.page_size, kMaxPageSize);
+  if (!query.guest_phone.empty()) {
+    absl::StatusOr<std::string> phone = NormalizePhone(query.guest_phone);
+    if (!phone.ok()) return phone.status();
+    filter.guest_phone = *phone;
+  }
+  if (!query.page_token.empty()) {
+    if (absl::Status s = DecodePageToken(query.page_token, filter); !s.ok()) return s;
+  }
+  // One row more than asked tells whether another page exists.
+  ++filter.limit;
+  absl::StatusOr<std::vector<storage::ConversationRecord>> rows =
+      storage::ReadValue(db_, [&] { return conversations_.List(filter); });
+  if (!rows.ok()) return rows.status();
+  ConversationPage page;
+  page.conversations = *std::move(rows);
+  if (static_cast<int>(page.conversations.size()) == filter.limit) {
+    page.conversations.pop_back();
+    page.next_page_token = EncodePageToken(page.conversations.back());
+  }
+  return page;
+}
+
+absl::StatusOr<WindowView> ConversationService::Window(const std::string& property_id,
+                                                       const std::string& conversation_id,
+                                                       absl::Time now) {
+  return storage::ReadValue(db_, [&]() -> absl::StatusOr<WindowView> {
+    absl::StatusOr<storage::ConversationRecord> conversation = Load(property_id, conversation_id);
+    if (!conversation.ok()) return conversation.status();
+    absl::StatusOr<std::optional<storage::GuestRecord>> guest =
+        guests_.Get(property_id, conversation->guest_phone);
+    if (!guest.ok()) return guest.status();
+    std::optional<absl::Time> last = *guest ? (*guest)->last_inbound_at : std::nullopt;
+    return WindowView{*std::move(conversation), EvaluateWindow(last, now)};
+  });
+}
+
+}  // namespace wa::domain

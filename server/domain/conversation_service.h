@@ -1,0 +1,76 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/domain/window_policy.h"
+#include "server/storage/conversation_repository.h"
+#include "server/storage/database.h"
+#include "server/storage/guest_repository.h"
+#include "server/storage/message_repository.h"
+
+namespace wa::domain {
+
+struct ConversationView {
+  storage::ConversationRecord conversation;
+  std::vector<storage::MessageRecord> messages;
+  std::vector<std::string> staff_participants;
+  std::string guest_profile_name;
+  std::optional<absl::Time> last_guest_message_at;
+};
+
+struct ConversationPage {
+  std::vector<storage::ConversationRecord> conversations;
+  std::string next_page_token;
+};
+
+struct ConversationQuery {
+  std::string guest_phone;  // any format NormalizePhone accepts; empty: all guests
+  hotel::whatsapp::v1::ConversationStatus status =
+      hotel::whatsapp::v1::CONVERSATION_STATUS_UNSPECIFIED;
+  int page_size = 0;  // 0: default
+  std::string page_token;
+};
+
+struct WindowView {
+  storage::ConversationRecord conversation;
+  WindowState window;
+};
+
+// Reads of conversations, always scoped to the caller's property: another
+// property's conversation is reported as not found.
+class ConversationService {
+ public:
+  explicit ConversationService(storage::Database& db)
+      : db_(db), conversations_(db), messages_(db), guests_(db) {}
+
+  absl::StatusOr<ConversationView> Get(const std::string& property_id,
+                                       const std::string& conversation_id, int message_limit);
+  absl::StatusOr<ConversationPage> List(const std::string& property_id,
+                                        const ConversationQuery& query);
+  absl::StatusOr<WindowView> Window(const std::string& property_id,
+                                    const std::string& conversation_id, absl::Time now);
+
+ private:
+  absl::StatusOr<storage::ConversationRecord> Load(const std::string& property_id,
+                                                   const std::string& conversation_id);
+
+  storage::Database& db_;
+  storage::ConversationRepository conversations_;
+  storage::MessageRepository messages_;
+  storage::GuestRepository guests_;
+};
+
+// Inside a transaction: the conversation a new message of this guest
+// belongs to. `requested_id`, if set, must name one of this guest's
+// conversations in the property; otherwise the guest's active conversation
+// is used, or a new one is opened (with `new_id` if given).
+absl::StatusOr<storage::ConversationRecord> ConversationForMessage(
+    storage::ConversationRepository& conversations, const std::string& property_id,
+    const std::string& guest_phone, const std::string& requested_id, const std::string& new_id,
+    absl::Time now);
+
+}  // namespace wa::domain

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/storage/conversation_repository.h"
+#include "server/storage/database.h"
+#include "server/storage/guest_repository.h"
+#include "server/storage/message_repository.h"
+
+namespace wa::domain {
+
+// A guest's message as WhatsApp delivered it (from Meta or the sandbox).
+struct InboundMessage {
+  std::string guest_phone;  // E.164 or wa_id digits
+  std::string profile_name;
+  std::string whatsapp_message_id;
+  std::string reply_to_message_id;  // context.id
+  hotel::whatsapp::v1::MessageType message_type = hotel::whatsapp::v1::MESSAGE_TYPE_TEXT;
+  std::string body;
+  std::string payload;
+  absl::Time at;
+  // Sandbox fixtures only: the id for a conversation this message opens.
+  std::string new_conversation_id;
+};
+
+struct InboundResult {
+  storage::MessageRecord message;
+  bool duplicate = false;  // already stored: Meta retried the callback
+};
+
+// Records inbound messages: stored in the guest's conversation (opening
+// one if needed), and the 24-hour window opened or refreshed from the
+// message's own time, all in one transaction.
+class InboundService {
+ public:
+  explicit InboundService(storage::Database& db)
+      : db_(db), conversations_(db), messages_(db), guests_(db) {}
+
+  absl::StatusOr<InboundResult> Record(const std::string& property_id, InboundMessage inbound);
+
+ private:
+  storage::Database& db_;
+  storage::ConversationRepository conversations_;
+  storage::MessageRepository messages_;
+  storage::GuestRepository guests_;
+};
+
+}  // namespace wa::domain

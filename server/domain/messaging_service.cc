@@ -1,0 +1,100 @@
+#include "server/domain/messaging_service.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/time/clock.h"
+#include "server/domain/conversation_service.h"
+#include "server/domain/errors.h"
+#include "server/domain/ids.h"
+#include "server/domain/phone.h"
+#include "server/domain/rfc3339.h"
+#include "server/domain/utf8.h"
+#include "server/domain/window_policy.h"
+
+namespace wa::domain {
+
+namespace v1 = ::hotel::whatsapp::v1;
+
+absl::StatusOr<storage::MessageRecord> MessagingService::SendText(const Caller& caller,
+                                                                  OutboundRequest request) {
+  if (request.message_type != v1::MESSAGE_TYPE_TEXT &&
+      request.message_type != v1::MESSAGE_TYPE_UNSPECIFIED) {
+    return InvalidArgument("message_type must be text on this call", "message_type");
+  }
+  request.message_type = v1::MESSAGE_TYPE_TEXT;
+  if (absl::StripAsciiWhitespace(request.body).empty()) {
+    return InvalidArgument("content.text must not be empty", "content.text");
+  }
+  size_t length = Utf8Length(request.body);
+  if (length > kMaxTextLength) {
+    return Error(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT",
+                 "content.text is longer than WhatsApp's 4096 characters")
+        .Detail("field", "content.text")
+        .Detail("length", static_cast<double>(length))
+        .Detail("max_length", static_cast<double>(kMaxTextLength));
+  }
+  return Enqueue(caller, std::move(request), /*needs_window=*/true);
+}
+
+absl::Status MessagingService::CheckWindow(const std::string& property_id,
+                                           const std::string& guest_phone, absl::Time now) {
+  absl::StatusOr<std::optional<storage::GuestRecord>> guest = guests_.Get(property_id, guest_phone);
+  if (!guest.ok()) return guest.status();
+  std::optional<absl::Time> last = *guest ? (*guest)->last_inbound_at : std::nullopt;
+  WindowState window = EvaluateWindow(last, now);
+  if (window.within_window) return absl::OkStatus();
+  return Error(absl::StatusCode::kFailedPrecondition, "MESSAGE_WINDOW_EXPIRED",
+               "Cannot send free-form message outside 24-hour window")
+      .Detail("guest_phone", guest_phone)
+      .Detail("last_guest_message", Rfc3339(window.last_guest_message_at))
+      .Detail("window_expires", Rfc3339(window.expires_at))
+      .Detail("suggested_templates", std::vector<std::string>{})
+      .Recovery({"Use approved template message", "Wait for guest to initiate conversation",
+                 "Contact guest via alternative channel"});
+}
+
+absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& caller,
+                                                                 OutboundRequest request,
+                                                                 bool needs_window) {
+  absl::StatusOr<std::string> phone = NormalizePhone(request.guest_phone);
+  if (!phone.ok()) return phone.status();
+  absl::Time now = absl::Now();
+  absl::StatusOr<storage::MessageRecord> stored =
+      storage::TransactValue(db_, [&]() -> absl::StatusOr<storage::MessageRecord> {
+        if (needs_window) {
+          if (absl::Status s = CheckWindow(caller.property_id, *phone, now); !s.ok()) return s;
+        }
+        absl::StatusOr<storage::ConversationRecord> conversation = ConversationForMessage(
+            conversations_, caller.property_id, *phone, request.conversation_id, "", now);
+        if (!conversation.ok()) return conversation.status();
+        storage::MessageRecord m;
+        m.message_id = NewId("msg_");
+        m.property_id = caller.property_id;
+        m.conversation_id = conversation->conversation_id;
+        m.direction = v1::DIRECTION_OUTBOUND;
+        m.message_type = request.message_type;
+        m.body = std::move(request.body);
+        m.payload = std::move(request.payload);
+        m.guest_phone = *phone;
+        m.status = v1::MESSAGE_STATUS_QUEUED;
+        m.staff_member_id = std::move(request.staff_member_id);
+        m.reply_to_message_id = std::move(request.reply_to_message_id);
+        m.created_at = now;
+        m.next_attempt_at = now;
+        if (absl::Status s = messages_.Insert(m); !s.ok()) return s;
+        if (absl::Status s = conversations_.Touch(m.conversation_id, now); !s.ok()) return s;
+        return m;
+      });
+  if (stored.ok() && on_queued_) on_queued_();
+  return stored;
+}
+
+absl::StatusOr<storage::MessageRecord> MessagingService::Get(const std::string& property_id,
+                                                             const std::string& message_id) {
+  absl::StatusOr<std::optional<storage::MessageRecord>> found =
+      storage::ReadValue(db_, [&] { return messages_.Get(message_id); });
+  if (!found.ok()) return found.status();
+  if (!*found || (*found)->property_id != property_id) return NotFound("message", message_id);
+  return **found;
+}
+
+}  // namespace wa::domain

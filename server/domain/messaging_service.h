@@ -1,0 +1,59 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/domain/token_service.h"
+#include "server/storage/conversation_repository.h"
+#include "server/storage/database.h"
+#include "server/storage/guest_repository.h"
+#include "server/storage/message_repository.h"
+
+namespace wa::domain {
+
+// What a staff member or hotel system asks to send.
+struct OutboundRequest {
+  std::string guest_phone;
+  std::string conversation_id;
+  std::string staff_member_id;
+  std::string reply_to_message_id;
+  hotel::whatsapp::v1::MessageType message_type = hotel::whatsapp::v1::MESSAGE_TYPE_TEXT;
+  std::string body;
+  std::string payload;
+};
+
+// Accepts outbound messages: validates them against WhatsApp's rules,
+// stores them durably as `queued` and wakes the send queue, which hands
+// them to the provider.
+class MessagingService {
+ public:
+  using Notify = std::function<void()>;
+
+  MessagingService(storage::Database& db, Notify on_queued)
+      : db_(db), conversations_(db), messages_(db), guests_(db), on_queued_(std::move(on_queued)) {}
+
+  absl::StatusOr<storage::MessageRecord> SendText(const Caller& caller, OutboundRequest request);
+  // The message, if it belongs to the property.
+  absl::StatusOr<storage::MessageRecord> Get(const std::string& property_id,
+                                             const std::string& message_id);
+
+ private:
+  absl::StatusOr<storage::MessageRecord> Enqueue(const Caller& caller, OutboundRequest request,
+                                                 bool needs_window);
+  absl::Status CheckWindow(const std::string& property_id, const std::string& guest_phone,
+                           absl::Time now);
+
+  storage::Database& db_;
+  storage::ConversationRepository conversations_;
+  storage::MessageRepository messages_;
+  storage::GuestRepository guests_;
+  Notify on_queued_;
+};
+
+// WhatsApp's limit on a text message body, in characters.
+inline constexpr size_t kMaxTextLength = 4096;
+
+}  // namespace wa::domain

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <string>
+
+#include "absl/time/time.h"
+#include "server/storage/records.h"
+
+namespace wa::domain {
+
+// A status report about an outbound message, from Meta or the sandbox.
+struct StatusUpdate {
+  std::string whatsapp_message_id;
+  hotel::whatsapp::v1::MessageStatus status = hotel::whatsapp::v1::MESSAGE_STATUS_UNSPECIFIED;
+  absl::Time at;
+  int failure_code = 0;
+  std::string failure_reason;
+};
+
+// Moves a message forward: queued < sent < delivered < read, with failed
+// terminal. Statuses arrive repeated and out of order, so a status that is
+// not ahead of the current one changes nothing. Reaching a later status
+// fills the earlier timestamps it implies (Meta skips `delivered` when it
+// coincides with `read`). Returns whether the message changed.
+bool ApplyStatus(storage::MessageRecord& message, const StatusUpdate& update);
+
+}  // namespace wa::domain

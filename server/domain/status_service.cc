@@ -1,0 +1,21 @@
+#include "server/domain/status_service.h"
+
+namespace wa::domain {
+
+absl::StatusOr<std::optional<storage::MessageRecord>> StatusService::Apply(
+    const StatusUpdate& update) {
+  return storage::TransactValue(db_, [&] { return ApplyInTransaction(update); });
+}
+
+absl::StatusOr<std::optional<storage::MessageRecord>> StatusService::ApplyInTransaction(
+    const StatusUpdate& update) {
+  absl::StatusOr<std::optional<storage::MessageRecord>> found =
+      messages_.FindByWhatsAppId(update.whatsapp_message_id);
+  if (!found.ok() || !*found) return found;
+  storage::MessageRecord& message = **found;
+  if (!ApplyStatus(message, update)) return std::nullopt;
+  if (absl::Status s = messages_.UpdateStatus(message); !s.ok()) return s;
+  return found;
+}
+
+}  // namespace wa::domain

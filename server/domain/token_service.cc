@@ -1,0 +1,61 @@
+#include "server/domain/token_service.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/time/clock.h"
+#include "server/domain/errors.h"
+#include "server/domain/ids.h"
+
+namespace wa::domain {
+
+namespace v1 = ::hotel::whatsapp::v1;
+
+absl::StatusOr<IssuedToken> TokenService::Create(const std::string& name, v1::Role role,
+                                                 const std::string& property_id) {
+  if (absl::StripAsciiWhitespace(name).empty()) {
+    return InvalidArgument("name must not be empty", "name");
+  }
+  if (role != v1::ROLE_STAFF && role != v1::ROLE_ADMIN) {
+    return InvalidArgument("role must be staff or admin", "role");
+  }
+  if (property_id.empty()) return InvalidArgument("property must not be empty", "property_id");
+  IssuedToken issued;
+  issued.secret = NewSecret();
+  issued.record = storage::TokenRecord{
+      NewId("tok_"), name, role, property_id, Sha256Hex(issued.secret), absl::Now(), std::nullopt};
+  absl::Status status = db_.Transaction([&] { return tokens_.Insert(issued.record); });
+  if (!status.ok()) return status;
+  return issued;
+}
+
+absl::StatusOr<Caller> TokenService::Authenticate(const std::string& secret) {
+  auto unauthenticated = [](const char* why) {
+    return Error(absl::StatusCode::kUnauthenticated, "UNAUTHENTICATED", why)
+        .Recovery({"Send 'Authorization: Bearer <token>' with a token issued by an admin"})
+        .Build();
+  };
+  if (secret.empty()) return unauthenticated("missing bearer token");
+  absl::StatusOr<std::optional<storage::TokenRecord>> token =
+      storage::ReadValue(db_, [&] { return tokens_.FindByHash(Sha256Hex(secret)); });
+  if (!token.ok()) return token.status();
+  if (!*token || (*token)->revoked_at) return unauthenticated("unknown or revoked bearer token");
+  return Caller{(*token)->token_id, (*token)->role, (*token)->property_id};
+}
+
+absl::StatusOr<std::vector<storage::TokenRecord>> TokenService::List(
+    const std::string& property_id) {
+  return storage::ReadValue(db_, [&] { return tokens_.List(property_id); });
+}
+
+absl::StatusOr<storage::TokenRecord> TokenService::Revoke(const std::string& token_id,
+                                                          const std::string& property_id) {
+  return storage::TransactValue(db_, [&]() -> absl::StatusOr<storage::TokenRecord> {
+    absl::StatusOr<bool> done = tokens_.Revoke(token_id, property_id, absl::Now());
+    if (!done.ok()) return done.status();
+    if (!*done) return NotFound("token", token_id);
+    absl::StatusOr<std::optional<storage::TokenRecord>> found = tokens_.Get(token_id);
+    if (!found.ok()) return found.status();
+    return **found;
+  });
+}
+
+}  // namespace wa::domain

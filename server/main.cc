@@ -1,0 +1,96 @@
+// wa-server: flags -> components -> serve. Also the operator commands
+// `wa-server tokens create|list|revoke`.
+#include <pthread.h>
+
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "server/app.h"
+#include "server/env_flags.h"
+#include "server/tokens_command.h"
+#include "server/util/log.h"
+
+ABSL_FLAG(std::string, grpc_listen, "127.0.0.1:50051", "gRPC address, host:port (port 0: any)");
+ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080", "REST address, host:port (port 0: any)");
+ABSL_FLAG(std::string, data_dir, "./data", "directory for the SQLite database and media files");
+ABSL_FLAG(std::string, provider, "sandbox", "WhatsApp provider: sandbox");
+ABSL_FLAG(absl::Duration, sandbox_status_delay, absl::Seconds(1),
+          "sandbox: time between the sent, delivered and read statuses");
+ABSL_FLAG(int64_t, max_body_bytes, 1 << 20, "largest REST request body accepted (413 beyond)");
+ABSL_FLAG(int, http_threads, 64, "REST worker threads (one per keep-alive connection)");
+ABSL_FLAG(std::string, role, "staff", "tokens create: staff or admin");
+ABSL_FLAG(std::string, name, "", "tokens create: a name for the token");
+ABSL_FLAG(std::string, property, "default", "tokens: the property (hotel) the token belongs to");
+
+namespace {
+
+// SIGTERM and SIGINT are blocked in every thread and taken by the main
+// thread with sigwait, so no work happens inside a signal handler.
+sigset_t StopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  return signals;
+}
+
+int Fail(const std::string& reason) {
+  std::fprintf(stderr, "wa-server: %s\n", reason.c_str());
+  return 2;
+}
+
+wa::Config ConfigFromFlags() {
+  wa::Config config;
+  config.grpc_listen = absl::GetFlag(FLAGS_grpc_listen);
+  config.http_listen = absl::GetFlag(FLAGS_http_listen);
+  config.data_dir = absl::GetFlag(FLAGS_data_dir);
+  config.provider = absl::GetFlag(FLAGS_provider);
+  config.sandbox_status_delay = absl::GetFlag(FLAGS_sandbox_status_delay);
+  config.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
+  config.http_threads = absl::GetFlag(FLAGS_http_threads);
+  return config;
+}
+
+int Serve() {
+  sigset_t signals = StopSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts
+  absl::StatusOr<std::unique_ptr<wa::App>> app = wa::App::Start(ConfigFromFlags());
+  if (!app.ok()) return Fail(std::string(app.status().message()));
+  // Scripts and tests read the bound ports from this line.
+  std::printf("wa-server listening grpc=%d http=%d\n", (*app)->grpc_port(), (*app)->http_port());
+  std::fflush(stdout);
+  wa::util::LogInfo("wa-server started: gRPC port ", (*app)->grpc_port(), ", REST port ",
+                    (*app)->http_port(), ", provider ", absl::GetFlag(FLAGS_provider));
+  int signal = 0;
+  sigwait(&signals, &signal);
+  wa::util::LogInfo("wa-server stopping");
+  (*app)->Shutdown();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "wa-server [flags]                  serve gRPC and REST\n"
+      "  wa-server tokens create --role=admin|staff --name=NAME [--property=ID]\n"
+      "  wa-server tokens list\n"
+      "  wa-server tokens revoke TOKEN_ID\n"
+      "Every flag can also be set as WA_<FLAG> in the environment.");
+  if (absl::Status s = wa::ApplyEnvironmentToFlags(); !s.ok()) return Fail(s.ToString());
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() == 1) return Serve();
+  std::vector<std::string> command(args.begin() + 1, args.end());
+  if (command[0] == "tokens") {
+    wa::TokensOptions options{absl::GetFlag(FLAGS_data_dir), absl::GetFlag(FLAGS_role),
+                              absl::GetFlag(FLAGS_name), absl::GetFlag(FLAGS_property)};
+    return wa::RunTokensCommand(std::vector<std::string>(command.begin() + 1, command.end()),
+                                options);
+  }
+  return Fail("unknown command '" + command[0] + "' (see --help)");
+}

@@ -1,0 +1,104 @@
+#include "server/storage/conversation_repository.h"
+
+#include "nlohmann/json.hpp"
+
+namespace wa::storage {
+namespace {
+
+constexpr char kSelect[] =
+    "SELECT c.conversation_id, c.property_id, c.guest_phone, c.status, c.metadata, c.created_at, "
+    "c.updated_at, c.resolved_at, c.resolved_by, c.resolution_notes, c.satisfaction_rating, "
+    "c.follow_up_required, "
+    "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.conversation_id) "
+    "FROM conversations c ";
+
+ConversationRecord ReadConversation(const Statement& stmt) {
+  ConversationRecord c;
+  c.conversation_id = stmt.ColumnText(0);
+  c.property_id = stmt.ColumnText(1);
+  c.guest_phone = stmt.ColumnText(2);
+  c.status = static_cast<v1::ConversationStatus>(stmt.ColumnInt(3));
+  nlohmann::json metadata = nlohmann::json::parse(stmt.ColumnText(4), nullptr, false);
+  if (metadata.is_object()) {
+    for (auto& [key, value] : metadata.items()) {
+      if (value.is_string()) c.metadata[key] = value.get<std::string>();
+    }
+  }
+  c.created_at = stmt.ColumnTime(5);
+  c.updated_at = stmt.ColumnTime(6);
+  c.resolved_at = stmt.ColumnOptionalTime(7);
+  c.resolved_by = stmt.ColumnText(8);
+  c.resolution_notes = stmt.ColumnText(9);
+  c.satisfaction_rating = static_cast<int>(stmt.ColumnInt(10));
+  c.follow_up_required = stmt.ColumnInt(11) != 0;
+  c.message_count = stmt.ColumnInt(12);
+  return c;
+}
+
+}  // namespace
+
+absl::Status ConversationRepository::Insert(const ConversationRecord& c) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "INSERT INTO conversations (conversation_id, property_id, guest_phone, status, metadata, "
+      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, c.conversation_id)
+      .Bind(2, c.property_id)
+      .Bind(3, c.guest_phone)
+      .Bind(4, static_cast<int>(c.status))
+      .Bind(5, nlohmann::json(c.metadata).dump())
+      .BindTime(6, c.created_at)
+      .BindTime(7, c.updated_at);
+  return stmt->Run();
+}
+
+absl::StatusOr<std::optional<ConversationRecord>> ConversationRepository::Get(
+    const std::string& conversation_id) {
+  static const std::string sql = std::string(kSelect) + "WHERE c.conversation_id = ?";
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, conversation_id);
+  return FirstRow<ConversationRecord>(*stmt, ReadConversation);
+}
+
+absl::StatusOr<std::optional<ConversationRecord>> ConversationRepository::FindActive(
+    const std::string& property_id, const std::string& guest_phone) {
+  static const std::string sql = std::string(kSelect) +
+                                 "WHERE c.property_id = ? AND c.guest_phone = ? AND c.status = ? "
+                                 "ORDER BY c.updated_at DESC LIMIT 1";
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, property_id)
+      .Bind(2, guest_phone)
+      .Bind(3, static_cast<int>(v1::CONVERSATION_STATUS_ACTIVE));
+  return FirstRow<ConversationRecord>(*stmt, ReadConversation);
+}
+
+absl::StatusOr<std::vector<ConversationRecord>> ConversationRepository::List(
+    const ConversationFilter& f) {
+  static const std::string sql =
+      std::string(kSelect) +
+      "WHERE c.property_id = ?1 AND (?2 = '' OR c.guest_phone = ?2) "
+      "AND (?3 = 0 OR c.status = ?3) "
+      "AND (?4 IS NULL OR c.updated_at < ?4 OR (c.updated_at = ?4 AND c.conversation_id < ?5)) "
+      "ORDER BY c.updated_at DESC, c.conversation_id DESC LIMIT ?6";
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, f.property_id)
+      .Bind(2, f.guest_phone)
+      .Bind(3, static_cast<int>(f.status))
+      .BindOptionalTime(4, f.before_updated_at)
+      .Bind(5, f.before_id)
+      .Bind(6, f.limit);
+  return CollectRows<ConversationRecord>(*stmt, ReadConversation);
+}
+
+absl::Status ConversationRepository::Touch(const std::string& conversation_id, absl::Time at) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE conversations SET updated_at = MAX(updated_at, ?) WHERE conversation_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindTime(1, at).Bind(2, conversation_id);
+  return stmt->Run();
+}
+
+}  // namespace wa::storage

@@ -1,0 +1,25 @@
+#include "server/storage/data_dir.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+#include "server/storage/migrations.h"
+
+namespace wa::storage {
+
+absl::StatusOr<std::unique_ptr<Database>> OpenDataDir(const std::string& data_dir) {
+  std::error_code error;
+  std::filesystem::create_directories(data_dir, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("data directory ", data_dir, " is unusable: ", error.message()));
+  }
+  absl::StatusOr<std::unique_ptr<Database>> db =
+      Database::Open((std::filesystem::path(data_dir) / "wa.db").string());
+  if (!db.ok()) return db.status();
+  if (absl::Status s = Migrate(**db); !s.ok()) return s;
+  return db;
+}
+
+}  // namespace wa::storage

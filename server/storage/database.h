@@ -1,0 +1,129 @@
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace wa::storage {
+
+// A prepared statement bound to one connection. Column and parameter
+// indexes are 0-based for columns and 1-based for parameters, as in SQLite.
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  ~Statement();
+
+  Statement& Bind(int index, absl::string_view value);
+  Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
+  Statement& Bind(int index, double value);
+  Statement& BindNull(int index);
+  // Stores a time as microseconds since the epoch; absl::InfinitePast() as NULL.
+  Statement& BindTime(int index, absl::Time value);
+  Statement& BindOptionalTime(int index, std::optional<absl::Time> value);
+
+  // Advances to the next row; false when done. Errors surface through Run().
+  absl::StatusOr<bool> Step();
+  // Executes to completion, ignoring rows.
+  absl::Status Run();
+
+  std::string ColumnText(int col) const;
+  int64_t ColumnInt(int col) const;
+  double ColumnDouble(int col) const;
+  bool ColumnIsNull(int col) const;
+  std::optional<absl::Time> ColumnOptionalTime(int col) const;
+  absl::Time ColumnTime(int col) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+// One SQLite database in WAL mode with synchronous=FULL, so a committed
+// transaction is on disk before the caller acknowledges anything.
+// Writers are serialized by a mutex (SQLite allows one writer anyway);
+// statements are cached per connection.
+class Database {
+ public:
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path);
+  ~Database();
+
+  // Runs `work` inside BEGIN IMMEDIATE ... COMMIT; rolls back if it fails.
+  absl::Status Transaction(const std::function<absl::Status()>& work);
+  // Runs `work` holding the connection (for reads and single statements).
+  absl::Status Read(const std::function<absl::Status()>& work);
+
+  // Only valid inside Transaction() or Read().
+  absl::StatusOr<Statement> Prepare(absl::string_view sql);
+  absl::Status Exec(absl::string_view sql);
+  int64_t Changes() const;
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+
+  sqlite3* db_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, sqlite3_stmt*> cache_;
+};
+
+// Runs `work` (returning absl::StatusOr<T>) under Database::Read.
+template <typename F>
+auto ReadValue(Database& db, F&& work) -> std::invoke_result_t<F&> {
+  std::invoke_result_t<F&> result{absl::UnknownError("not run")};
+  db.Read([&] {
+      result = work();
+      return result.status();
+    }).IgnoreError();
+  return result;
+}
+
+// Runs `work` (returning absl::StatusOr<T>) in one transaction: committed if
+// it succeeds, rolled back otherwise.
+template <typename F>
+auto TransactValue(Database& db, F&& work) -> std::invoke_result_t<F&> {
+  std::invoke_result_t<F&> result{absl::UnknownError("not run")};
+  absl::Status status = db.Transaction([&] {
+    result = work();
+    return result.status();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+// Reads every remaining row of `stmt` with `read(const Statement&) -> T`.
+template <typename T, typename Reader>
+absl::StatusOr<std::vector<T>> CollectRows(Statement& stmt, Reader read) {
+  std::vector<T> rows;
+  while (true) {
+    absl::StatusOr<bool> row = stmt.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return rows;
+    rows.push_back(read(stmt));
+  }
+}
+
+// Reads the first row of `stmt`, if any.
+template <typename T, typename Reader>
+absl::StatusOr<std::optional<T>> FirstRow(Statement& stmt, Reader read) {
+  absl::StatusOr<bool> row = stmt.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<T>();
+  return std::optional<T>(read(stmt));
+}
+
+}  // namespace wa::storage

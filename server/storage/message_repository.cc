@@ -1,0 +1,168 @@
+#include "server/storage/message_repository.h"
+
+namespace wa::storage {
+namespace {
+
+constexpr char kSelect[] =
+    "SELECT message_id, property_id, conversation_id, seq, direction, message_type, body, payload, "
+    "guest_phone, status, staff_member_id, whatsapp_message_id, reply_to_message_id, created_at, "
+    "sent_at, delivered_at, read_at, failed_at, failure_code, failure_reason, attempts, "
+    "next_attempt_at FROM messages ";
+
+MessageRecord ReadMessage(const Statement& s) {
+  MessageRecord m;
+  m.message_id = s.ColumnText(0);
+  m.property_id = s.ColumnText(1);
+  m.conversation_id = s.ColumnText(2);
+  m.seq = s.ColumnInt(3);
+  m.direction = static_cast<v1::Direction>(s.ColumnInt(4));
+  m.message_type = static_cast<v1::MessageType>(s.ColumnInt(5));
+  m.body = s.ColumnText(6);
+  m.payload = s.ColumnText(7);
+  m.guest_phone = s.ColumnText(8);
+  m.status = static_cast<v1::MessageStatus>(s.ColumnInt(9));
+  m.staff_member_id = s.ColumnText(10);
+  m.whatsapp_message_id = s.ColumnText(11);
+  m.reply_to_message_id = s.ColumnText(12);
+  m.created_at = s.ColumnTime(13);
+  m.sent_at = s.ColumnOptionalTime(14);
+  m.delivered_at = s.ColumnOptionalTime(15);
+  m.read_at = s.ColumnOptionalTime(16);
+  m.failed_at = s.ColumnOptionalTime(17);
+  m.failure_code = static_cast<int>(s.ColumnInt(18));
+  m.failure_reason = s.ColumnText(19);
+  m.attempts = static_cast<int>(s.ColumnInt(20));
+  m.next_attempt_at = s.ColumnOptionalTime(21);
+  return m;
+}
+
+absl::StatusOr<std::optional<MessageRecord>> FindOne(Database& db, const std::string& sql,
+                                                     const std::string& key) {
+  absl::StatusOr<Statement> stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, key);
+  return FirstRow<MessageRecord>(*stmt, ReadMessage);
+}
+
+}  // namespace
+
+absl::Status MessageRepository::Insert(MessageRecord& m) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "INSERT INTO messages (message_id, property_id, conversation_id, seq, direction, "
+      "message_type, body, payload, guest_phone, status, staff_member_id, whatsapp_message_id, "
+      "reply_to_message_id, created_at, next_attempt_at) VALUES (?1, ?2, ?3, "
+      "(SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?3), "
+      "?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, ''), ?12, ?13, ?14) RETURNING seq");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, m.message_id)
+      .Bind(2, m.property_id)
+      .Bind(3, m.conversation_id)
+      .Bind(4, static_cast<int>(m.direction))
+      .Bind(5, static_cast<int>(m.message_type))
+      .Bind(6, m.body)
+      .Bind(7, m.payload)
+      .Bind(8, m.guest_phone)
+      .Bind(9, static_cast<int>(m.status))
+      .Bind(10, m.staff_member_id)
+      .Bind(11, m.whatsapp_message_id)
+      .Bind(12, m.reply_to_message_id)
+      .BindTime(13, m.created_at)
+      .BindOptionalTime(14, m.next_attempt_at);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  m.seq = stmt->ColumnInt(0);
+  return stmt->Run();
+}
+
+absl::StatusOr<std::optional<MessageRecord>> MessageRepository::Get(const std::string& id) {
+  static const std::string sql = std::string(kSelect) + "WHERE message_id = ?";
+  return FindOne(db_, sql, id);
+}
+
+absl::StatusOr<std::optional<MessageRecord>> MessageRepository::FindByWhatsAppId(
+    const std::string& wamid) {
+  static const std::string sql = std::string(kSelect) + "WHERE whatsapp_message_id = ?";
+  return FindOne(db_, sql, wamid);
+}
+
+absl::StatusOr<std::vector<MessageRecord>> MessageRepository::ListByConversation(
+    const std::string& conversation_id, int limit) {
+  static const std::string sql = "SELECT * FROM (" + std::string(kSelect) +
+                                 "WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?) "
+                                 "ORDER BY seq";
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, conversation_id).Bind(2, limit);
+  return CollectRows<MessageRecord>(*stmt, ReadMessage);
+}
+
+absl::StatusOr<std::vector<std::string>> MessageRepository::StaffParticipants(
+    const std::string& conversation_id) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "SELECT staff_member_id FROM messages WHERE conversation_id = ? AND staff_member_id != '' "
+      "GROUP BY staff_member_id ORDER BY MIN(seq)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, conversation_id);
+  return CollectRows<std::string>(*stmt, [](const Statement& s) { return s.ColumnText(0); });
+}
+
+absl::StatusOr<std::vector<MessageRecord>> MessageRepository::DueForSending(absl::Time now,
+                                                                            int limit) {
+  static const std::string sql = std::string(kSelect) +
+                                 "WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ? "
+                                 "ORDER BY next_attempt_at LIMIT ?";
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindTime(1, now).Bind(2, limit);
+  return CollectRows<MessageRecord>(*stmt, ReadMessage);
+}
+
+absl::StatusOr<std::optional<absl::Time>> MessageRepository::NextAttemptAt() {
+  absl::StatusOr<Statement> stmt =
+      db_.Prepare("SELECT MIN(next_attempt_at) FROM messages WHERE next_attempt_at IS NOT NULL");
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<std::optional<std::optional<absl::Time>>> row =
+      FirstRow<std::optional<absl::Time>>(
+          *stmt, [](const Statement& s) { return s.ColumnOptionalTime(0); });
+  if (!row.ok()) return row.status();
+  return row->value_or(std::nullopt);
+}
+
+absl::Status MessageRepository::MarkAccepted(const std::string& message_id,
+                                             const std::string& wamid) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE messages SET whatsapp_message_id = ?, next_attempt_at = NULL, "
+      "attempts = attempts + 1 WHERE message_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, wamid).Bind(2, message_id);
+  return stmt->Run();
+}
+
+absl::Status MessageRepository::ScheduleRetry(const std::string& message_id, absl::Time at,
+                                              int attempts, const std::string& last_error) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE messages SET next_attempt_at = ?, attempts = ?, failure_reason = ? "
+      "WHERE message_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindTime(1, at).Bind(2, attempts).Bind(3, last_error).Bind(4, message_id);
+  return stmt->Run();
+}
+
+absl::Status MessageRepository::UpdateStatus(const MessageRecord& m) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE messages SET status = ?, sent_at = ?, delivered_at = ?, read_at = ?, failed_at = ?, "
+      "failure_code = ?, failure_reason = ?, next_attempt_at = ? WHERE message_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, static_cast<int>(m.status))
+      .BindOptionalTime(2, m.sent_at)
+      .BindOptionalTime(3, m.delivered_at)
+      .BindOptionalTime(4, m.read_at)
+      .BindOptionalTime(5, m.failed_at)
+      .Bind(6, m.failure_code)
+      .Bind(7, m.failure_reason)
+      .BindOptionalTime(8, m.next_attempt_at)
+      .Bind(9, m.message_id);
+  return stmt->Run();
+}
+
+}  // namespace wa::storage

@@ -1,0 +1,129 @@
+#include "server/storage/migrations.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace wa::storage {
+namespace {
+
+// Append only: a released migration never changes.
+const std::vector<const char*>& Migrations() {
+  static const auto* migrations = new std::vector<const char*>{
+      // 1: tokens, conversations, guests, messages, scheduled provider statuses.
+      R"sql(
+      CREATE TABLE tokens (
+        token_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role INTEGER NOT NULL,
+        property_id TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE TABLE guests (
+        property_id TEXT NOT NULL,
+        guest_phone TEXT NOT NULL,
+        profile_name TEXT NOT NULL DEFAULT '',
+        last_inbound_at INTEGER,
+        PRIMARY KEY (property_id, guest_phone)
+      );
+      CREATE TABLE conversations (
+        conversation_id TEXT PRIMARY KEY,
+        property_id TEXT NOT NULL,
+        guest_phone TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        metadata TEXT NOT NULL DEFAULT '{}',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        resolved_at INTEGER,
+        resolved_by TEXT NOT NULL DEFAULT '',
+        resolution_notes TEXT NOT NULL DEFAULT '',
+        satisfaction_rating INTEGER NOT NULL DEFAULT 0,
+        follow_up_required INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX conversations_by_guest
+        ON conversations (property_id, guest_phone, status, updated_at);
+      CREATE INDEX conversations_by_update ON conversations (property_id, updated_at);
+      CREATE TABLE messages (
+        message_id TEXT PRIMARY KEY,
+        property_id TEXT NOT NULL,
+        conversation_id TEXT NOT NULL REFERENCES conversations (conversation_id),
+        seq INTEGER NOT NULL,
+        direction INTEGER NOT NULL,
+        message_type INTEGER NOT NULL,
+        body TEXT NOT NULL DEFAULT '',
+        payload TEXT NOT NULL DEFAULT '',
+        guest_phone TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        staff_member_id TEXT NOT NULL DEFAULT '',
+        whatsapp_message_id TEXT,
+        reply_to_message_id TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        sent_at INTEGER,
+        delivered_at INTEGER,
+        read_at INTEGER,
+        failed_at INTEGER,
+        failure_code INTEGER NOT NULL DEFAULT 0,
+        failure_reason TEXT NOT NULL DEFAULT '',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER
+      );
+      CREATE INDEX messages_by_conversation ON messages (conversation_id, seq);
+      CREATE UNIQUE INDEX messages_by_wamid ON messages (whatsapp_message_id)
+        WHERE whatsapp_message_id IS NOT NULL;
+      CREATE INDEX messages_to_send ON messages (next_attempt_at)
+        WHERE next_attempt_at IS NOT NULL;
+      CREATE TABLE scheduled_statuses (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        whatsapp_message_id TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        failure_code INTEGER NOT NULL DEFAULT 0,
+        failure_reason TEXT NOT NULL DEFAULT '',
+        due_at INTEGER NOT NULL
+      );
+      CREATE INDEX scheduled_statuses_by_due ON scheduled_statuses (due_at);
+      )sql",
+  };
+  return *migrations;
+}
+
+absl::StatusOr<int> CurrentVersion(Database& db) {
+  int version = 0;
+  absl::Status status = db.Read([&]() -> absl::Status {
+    absl::StatusOr<Statement> stmt = db.Prepare("PRAGMA user_version");
+    if (!stmt.ok()) return stmt.status();
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    version = static_cast<int>(stmt->ColumnInt(0));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return version;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+absl::Status Migrate(Database& db) {
+  absl::StatusOr<int> current = CurrentVersion(db);
+  if (!current.ok()) return current.status();
+  if (*current > LatestSchemaVersion()) {
+    return absl::FailedPreconditionError(absl::StrCat("database schema version ", *current,
+                                                      " is newer than this build (",
+                                                      LatestSchemaVersion(), ")"));
+  }
+  for (int version = *current + 1; version <= LatestSchemaVersion(); ++version) {
+    absl::Status status = db.Transaction([&]() -> absl::Status {
+      if (absl::Status s = db.Exec(Migrations()[version - 1]); !s.ok()) return s;
+      return db.Exec(absl::StrCat("PRAGMA user_version = ", version));
+    });
+    if (!status.ok()) {
+      return absl::InternalError(absl::StrCat("migration ", version, ": ", status.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace wa::storage

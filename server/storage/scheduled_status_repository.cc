@@ -1,0 +1,52 @@
+#include "server/storage/scheduled_status_repository.h"
+
+namespace wa::storage {
+
+absl::Status ScheduledStatusRepository::Insert(const ScheduledStatus& s) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "INSERT INTO scheduled_statuses (whatsapp_message_id, status, failure_code, failure_reason, "
+      "due_at) VALUES (?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, s.whatsapp_message_id)
+      .Bind(2, static_cast<int>(s.status))
+      .Bind(3, s.failure_code)
+      .Bind(4, s.failure_reason)
+      .BindTime(5, s.due_at);
+  return stmt->Run();
+}
+
+absl::StatusOr<std::vector<ScheduledStatus>> ScheduledStatusRepository::Due(absl::Time now,
+                                                                            int limit) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "SELECT id, whatsapp_message_id, status, failure_code, failure_reason, due_at "
+      "FROM scheduled_statuses WHERE due_at <= ? ORDER BY due_at, id LIMIT ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindTime(1, now).Bind(2, limit);
+  return CollectRows<ScheduledStatus>(*stmt, [](const Statement& s) {
+    return ScheduledStatus{s.ColumnInt(0),
+                           s.ColumnText(1),
+                           static_cast<v1::MessageStatus>(s.ColumnInt(2)),
+                           static_cast<int>(s.ColumnInt(3)),
+                           s.ColumnText(4),
+                           s.ColumnTime(5)};
+  });
+}
+
+absl::StatusOr<std::optional<absl::Time>> ScheduledStatusRepository::NextDueAt() {
+  absl::StatusOr<Statement> stmt = db_.Prepare("SELECT MIN(due_at) FROM scheduled_statuses");
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<std::optional<std::optional<absl::Time>>> row =
+      FirstRow<std::optional<absl::Time>>(
+          *stmt, [](const Statement& s) { return s.ColumnOptionalTime(0); });
+  if (!row.ok()) return row.status();
+  return row->value_or(std::nullopt);
+}
+
+absl::Status ScheduledStatusRepository::Delete(int64_t id) {
+  absl::StatusOr<Statement> stmt = db_.Prepare("DELETE FROM scheduled_statuses WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, id);
+  return stmt->Run();
+}
+
+}  // namespace wa::storage

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "server/storage/database.h"
+#include "server/storage/records.h"
+
+namespace wa::storage {
+
+// Provider statuses to be delivered later (the sandbox's timer), kept on
+// disk so that a restart does not lose them.
+class ScheduledStatusRepository {
+ public:
+  explicit ScheduledStatusRepository(Database& db) : db_(db) {}
+
+  absl::Status Insert(const ScheduledStatus& status);
+  absl::StatusOr<std::vector<ScheduledStatus>> Due(absl::Time now, int limit);
+  absl::StatusOr<std::optional<absl::Time>> NextDueAt();
+  absl::Status Delete(int64_t id);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace wa::storage
