@@ -62,6 +62,7 @@ int Serve() {
   absl::StatusOr<std::unique_ptr<wa::App>> app = wa::App::Start(ConfigFromFlags());
   if (!app.ok()) return Fail(std::string(app.status().message()));
   // Scripts and tests read the bound ports from this line.
+  std::signal(SIGPIPE, SIG_IGN);  // a peer closing a socket is not a reason to die
   std::printf("wa-server listening grpc=%d http=%d\n", (*app)->grpc_port(), (*app)->http_port());
   std::fflush(stdout);
   wa::util::LogInfo("wa-server started: gRPC port ", (*app)->grpc_port(), ", REST port ",

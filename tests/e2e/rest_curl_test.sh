@@ -1,0 +1,296 @@
+#!/usr/bin/env bash
+# REST surface with curl: the api-reference's own examples verbatim (same
+# paths, bodies and query strings), then the error contract.
+# Needs WA_HTTP_ADDR, WA_ADMIN_TOKEN, WA_STAFF_TOKEN, WA_OTHER_TOKEN (set by run).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+require_env WA_HTTP_ADDR WA_ADMIN_TOKEN WA_STAFF_TOKEN WA_OTHER_TOKEN
+make_tmp
+trap cleanup EXIT
+
+API=/api/v1/whatsapp
+GUEST=+1234567890
+CONV=conv_abc123
+# A second guest whose only message is 30 hours old: outside the window.
+LATE_GUEST=+1987654321
+LATE_CONV=conv_rest_expired
+SENT_ID=""
+
+# The reference's "Basic Text Messaging" body, as JSON.stringify writes it.
+REFERENCE_SEND_BODY='{"guest_phone":"+1234567890","message_type":"text","content":{"text":"Welcome to Grand Plaza Hotel! How can we assist you today?"},"conversation_id":"conv_abc123","staff_member_id":"staff_456"}'
+WELCOME_TEXT='Welcome to Grand Plaza Hotel! How can we assist you today?'
+
+assert_json_content_type() {
+  assert_contains "$HTTP_CONTENT_TYPE" application/json "Content-Type is application/json"
+}
+
+test_guest_inbound_opens_conversation() {
+  simulate_inbound "$WA_ADMIN_TOKEN" "$GUEST" Hi "$CONV"
+  assert_status 200 "POST $API/sandbox/inbound (admin)"
+  assert_json_field "$HTTP_BODY" conversation_id "$CONV"
+  assert_json_field "$HTTP_BODY" message.direction inbound
+  assert_json_field "$HTTP_BODY" message.message_type text
+  assert_json_field "$HTTP_BODY" message.text Hi
+  assert_json_field "$HTTP_BODY" message.status received
+}
+
+test_basic_text_messaging() {
+  http_call POST "$API/messages/send" "$WA_STAFF_TOKEN" "$REFERENCE_SEND_BODY"
+  assert_status 200 "POST $API/messages/send (reference body)"
+  assert_json_content_type
+  assert_json "$HTTP_BODY" 'isinstance(d["message_id"], str) and d["message_id"] != ""' \
+    "message_id is a non-empty string"
+  assert_json_field "$HTTP_BODY" status queued
+  assert_json_field "$HTTP_BODY" conversation_id "$CONV"
+  assert_json "$HTTP_BODY" 'keys(d) == {"message_id", "status", "conversation_id", "created_at"}' \
+    "answer has exactly message_id, status, conversation_id, created_at"
+  assert_json "$HTTP_BODY" 'abs((ts(d["created_at"]) - now()).total_seconds()) < 60' \
+    "created_at is an RFC 3339 UTC time of about now"
+  SENT_ID="$(json_get "$HTTP_BODY" message_id)"
+}
+
+test_message_status_tracking() {
+  http_call GET "$API/messages/msg_123456/status" "$WA_STAFF_TOKEN"
+  assert_status 404 "GET $API/messages/msg_123456/status (the reference's id, never sent)"
+  assert_error_body "$HTTP_BODY" NOT_FOUND
+
+  if wait_for_status "$WA_STAFF_TOKEN" "$SENT_ID" read 10; then
+    pass_check "message $SENT_ID reached \"read\" (seen: $SEEN_STATUSES)"
+  else
+    fail_check "message $SENT_ID reached \"read\" within 10 s" "seen: $SEEN_STATUSES" \
+      "last: HTTP $HTTP_STATUS $HTTP_BODY"
+    return 0
+  fi
+  local body="$HTTP_BODY"
+  assert_json_content_type
+  assert_json_field "$body" message_id "$SENT_ID"
+  assert_json_field "$body" failure_reason ""
+  assert_json_field "$body" conversation_id "$CONV"
+  assert_json_field "$body" guest_phone "$GUEST"
+  assert_json_field "$body" failure_code 0
+  assert_json_field "$body" failed_at null "failed_at is null (unset timestamp)"
+  assert_json "$body" 'keys(d) == {"message_id", "status", "sent_at", "delivered_at", "read_at",
+      "failure_reason", "whatsapp_message_id", "conversation_id", "guest_phone", "created_at",
+      "failed_at", "failure_code"}' "every MessageStatusResponse field is present"
+  assert_json "$body" 'all(is_ts(d[k]) for k in ("created_at", "sent_at", "delivered_at", "read_at"))' \
+    "created_at, sent_at, delivered_at, read_at are RFC 3339 UTC"
+  assert_json "$body" 'ts(d["created_at"]) <= ts(d["sent_at"]) <= ts(d["delivered_at"]) <= ts(d["read_at"])' \
+    "created_at <= sent_at <= delivered_at <= read_at"
+  assert_json "$body" 'isinstance(d["whatsapp_message_id"], str) and d["whatsapp_message_id"] != ""' \
+    "whatsapp_message_id is set once the provider accepted the message"
+  local seen_json
+  seen_json="$("$PY" -c 'import json, sys; print(json.dumps(sys.argv[1].split()))' "$SEEN_STATUSES")"
+  assert_json "$seen_json" 'all(s in ["queued", "sent", "delivered", "read"] for s in d) and
+      [ ["queued", "sent", "delivered", "read"].index(s) for s in d ] == sorted(set(
+      ["queued", "sent", "delivered", "read"].index(s) for s in d))' \
+    "statuses only moved forward: $SEEN_STATUSES"
+}
+
+test_get_conversation_history() {
+  http_call GET "$API/conversations/conv_abc123" "$WA_STAFF_TOKEN"
+  assert_status 200 "GET $API/conversations/conv_abc123"
+  assert_json_content_type
+  local body="$HTTP_BODY"
+  assert_json_field "$body" conversation_id "$CONV"
+  assert_json_field "$body" guest_phone "$GUEST"
+  assert_json_field "$body" status active
+  assert_json "$body" 'keys(d) == {"conversation_id", "guest_phone", "status", "messages",
+      "participants", "metadata", "created_at", "updated_at", "last_guest_message_at",
+      "resolved_at", "resolved_by", "resolution_notes", "satisfaction_rating",
+      "follow_up_required", "message_count"}' "every Conversation field is present"
+  assert_json "$body" 'isinstance(d["metadata"], dict)' "metadata is an object"
+  assert_json "$body" 'd["resolved_at"] is None and d["resolved_by"] == "" and
+      d["satisfaction_rating"] == 0 and d["follow_up_required"] is False' \
+    "unresolved: resolved_at null, defaults printed"
+  assert_json "$body" 'is_ts(d["created_at"]) and is_ts(d["updated_at"]) and is_ts(d["last_guest_message_at"])' \
+    "created_at, updated_at, last_guest_message_at are RFC 3339 UTC"
+  assert_json "$body" 'len(d["messages"]) == 2 and d["message_count"] == 2' "two messages, message_count 2"
+  assert_json "$body" '[m["direction"] for m in d["messages"]] == ["inbound", "outbound"]' \
+    "messages in order: inbound then outbound"
+  assert_json "$body" 'd["messages"][0]["text"] == "Hi" and d["messages"][0]["status"] == "received"
+      and d["messages"][0]["message_type"] == "text"' "first message is the guest's \"Hi\" (received)"
+  assert_json "$body" "d['messages'][1]['message_id'] == '$SENT_ID' and
+      d['messages'][1]['text'] == '$WELCOME_TEXT' and d['messages'][1]['message_type'] == 'text'
+      and d['messages'][1]['staff_member_id'] == 'staff_456' and d['messages'][1]['status'] == 'read'" \
+    "second message is the staff welcome text, now read"
+  assert_json "$body" 'ts(d["messages"][0]["created_at"]) <= ts(d["messages"][1]["created_at"])' \
+    "messages are ordered by created_at"
+  assert_json "$body" 'all(keys(m) == {"message_id", "direction", "message_type", "text", "status",
+      "staff_member_id", "whatsapp_message_id", "created_at", "sent_at", "delivered_at", "read_at",
+      "failure_reason", "reply_to_message_id"} for m in d["messages"])' "every Message field is present"
+  assert_json "$body" 'any(p["role"] == "guest" and p["guest_phone"] == "+1234567890" for p in d["participants"])' \
+    "participants include the guest"
+  assert_json "$body" 'any(p["role"] == "staff" and p["staff_member_id"] == "staff_456" for p in d["participants"])' \
+    "participants include staff_456"
+}
+
+test_list_guest_conversations() {
+  http_call GET "$API/conversations?guest_phone=%2B1234567890&status=active" "$WA_STAFF_TOKEN"
+  assert_status 200 "GET $API/conversations?guest_phone=%2B1234567890&status=active"
+  assert_json_content_type
+  local body="$HTTP_BODY"
+  assert_json "$body" 'keys(d) == {"conversations", "next_page_token"}' \
+    "answer has conversations and next_page_token"
+  assert_json "$body" '[c["conversation_id"] for c in d["conversations"]] == ["conv_abc123"]' \
+    "exactly the guest's conversation conv_abc123"
+  assert_json "$body" 'all(c["status"] == "active" and c["guest_phone"] == "+1234567890" for c in d["conversations"])' \
+    "listed conversations are the guest's and active"
+  assert_json_field "$body" next_page_token ""
+
+  http_call GET "$API/conversations?guest_phone=%2B1234567890&status=resolved" "$WA_STAFF_TOKEN"
+  assert_status 200 "GET $API/conversations?guest_phone=%2B1234567890&status=resolved"
+  assert_json "$HTTP_BODY" 'd["conversations"] == []' "no resolved conversations for the guest"
+}
+
+test_window_status_open() {
+  http_call GET "$API/conversations/conv_abc123/window-status" "$WA_STAFF_TOKEN"
+  assert_status 200 "GET $API/conversations/conv_abc123/window-status"
+  assert_json_content_type
+  local body="$HTTP_BODY"
+  assert_json_field "$body" within_window true
+  assert_json_field "$body" conversation_id "$CONV"
+  assert_json_field "$body" guest_phone "$GUEST"
+  assert_json "$body" 'isinstance(d["hours_remaining"], (int, float)) and 23.5 < d["hours_remaining"] <= 24' \
+    "hours_remaining is about 24"
+  assert_json "$body" 'ts(d["window_expires_at"]) == ts(d["last_guest_message_at"]) + timedelta(hours=24)' \
+    "window_expires_at is last_guest_message_at + 24 h"
+  assert_json "$body" 'abs((ts(d["window_expires_at"]) - now()).total_seconds() - d["hours_remaining"] * 3600) < 120' \
+    "hours_remaining matches window_expires_at"
+}
+
+test_window_expired() {
+  local last
+  last="$(timestamp_hours_ago 30)"
+  simulate_inbound "$WA_ADMIN_TOKEN" "$LATE_GUEST" "Thanks for the stay" "$LATE_CONV" "$last"
+  assert_status 200 "POST $API/sandbox/inbound backdated 30 h ($last)"
+
+  send_text "$WA_STAFF_TOKEN" "$LATE_GUEST" "Are you still there?"
+  assert_status 403 "POST $API/messages/send to a guest silent for 30 h"
+  local body="$HTTP_BODY"
+  assert_error_body "$body" MESSAGE_WINDOW_EXPIRED
+  assert_json_field "$body" error.details.guest_phone "$LATE_GUEST"
+  assert_json "$body" "ts(d['error']['details']['last_guest_message']) == ts('$last')" \
+    "details.last_guest_message is the guest's last message time"
+  assert_json "$body" "ts(d['error']['details']['window_expires']) == ts('$last') + timedelta(hours=24)" \
+    "details.window_expires is 24 h later"
+  assert_json "$body" 'isinstance(d["error"]["details"]["suggested_templates"], list)' \
+    "details.suggested_templates is an array"
+  assert_json "$body" 'len(d["error"]["recovery_options"]) > 0 and all(isinstance(o, str) and o for o in d["error"]["recovery_options"])' \
+    "recovery_options is a non-empty array of strings"
+
+  # Phones are normalized (spaces, dashes, dots, parentheses dropped) and input
+  # enums are accepted in any case, so this request is valid up to the window.
+  http_call POST "$API/messages/send" "$WA_STAFF_TOKEN" \
+    '{"guest_phone":"+1 (987) 654-321","message_type":"TEXT","content":{"text":"Hello again"}}'
+  assert_status 403 "POST $API/messages/send to \"+1 (987) 654-321\", message_type \"TEXT\""
+  assert_json_field "$HTTP_BODY" error.code MESSAGE_WINDOW_EXPIRED
+  assert_json_field "$HTTP_BODY" error.details.guest_phone "$LATE_GUEST" \
+    "details.guest_phone is the normalized E.164 number"
+
+  http_call GET "$API/conversations/$LATE_CONV/window-status" "$WA_STAFF_TOKEN"
+  assert_status 200 "GET $API/conversations/$LATE_CONV/window-status"
+  assert_json_field "$HTTP_BODY" within_window false
+  assert_json "$HTTP_BODY" 'd["hours_remaining"] == 0' "hours_remaining is 0"
+  assert_json "$HTTP_BODY" "ts(d['window_expires_at']) == ts('$last') + timedelta(hours=24)" \
+    "window_expires_at is the backdated message + 24 h"
+}
+
+test_unauthenticated() {
+  http_call GET "$API/conversations/conv_abc123"
+  assert_status 401 "GET $API/conversations/conv_abc123 without a token"
+  assert_error_body "$HTTP_BODY" UNAUTHENTICATED
+  http_call POST "$API/messages/send" "" "$REFERENCE_SEND_BODY"
+  assert_status 401 "POST $API/messages/send without a token"
+  assert_error_body "$HTTP_BODY" UNAUTHENTICATED
+  http_call GET "$API/conversations/conv_abc123" "not-a-real-token"
+  assert_status 401 "GET $API/conversations/conv_abc123 with an unknown token"
+  assert_json_field "$HTTP_BODY" error.code UNAUTHENTICATED
+}
+
+test_staff_on_admin_endpoint() {
+  simulate_inbound "$WA_STAFF_TOKEN" "$GUEST" "Hi" "$CONV"
+  assert_status 403 "POST $API/sandbox/inbound with a staff token"
+  assert_error_body "$HTTP_BODY" PERMISSION_DENIED
+}
+
+test_invalid_phone() {
+  local phone
+  for phone in 12345 +0123456789 +12 not-a-phone; do
+    send_text "$WA_STAFF_TOKEN" "$phone" "Hello"
+    assert_status 400 "POST $API/messages/send to \"$phone\""
+    assert_json_field "$HTTP_BODY" error.code INVALID_PHONE_NUMBER
+  done
+  send_text "$WA_STAFF_TOKEN" 12345 "Hello"
+  assert_error_body "$HTTP_BODY" INVALID_PHONE_NUMBER
+}
+
+test_not_found() {
+  http_call GET "$API/conversations/conv_does_not_exist" "$WA_STAFF_TOKEN"
+  assert_status 404 "GET $API/conversations/conv_does_not_exist"
+  assert_error_body "$HTTP_BODY" NOT_FOUND
+  http_call GET "$API/conversations/conv_does_not_exist/window-status" "$WA_STAFF_TOKEN"
+  assert_status 404 "GET $API/conversations/conv_does_not_exist/window-status"
+  assert_json_field "$HTTP_BODY" error.code NOT_FOUND
+}
+
+test_other_property_is_invisible() {
+  http_call GET "$API/conversations/conv_abc123" "$WA_OTHER_TOKEN"
+  assert_status 404 "GET $API/conversations/conv_abc123 with another property's token"
+  assert_error_body "$HTTP_BODY" NOT_FOUND
+  http_call GET "$API/conversations/conv_abc123/window-status" "$WA_OTHER_TOKEN"
+  assert_status 404 "GET $API/conversations/conv_abc123/window-status, other property"
+  if [[ -n "$SENT_ID" ]]; then
+    http_call GET "$API/messages/$SENT_ID/status" "$WA_OTHER_TOKEN"
+    assert_status 404 "GET $API/messages/$SENT_ID/status, other property"
+  fi
+  http_call GET "$API/conversations?guest_phone=%2B1234567890" "$WA_OTHER_TOKEN"
+  assert_status 200 "GET $API/conversations?guest_phone=%2B1234567890, other property"
+  assert_json "$HTTP_BODY" 'd["conversations"] == []' "another property lists none of them"
+}
+
+test_routing_errors() {
+  http_call GET "$API/no-such-resource" "$WA_STAFF_TOKEN"
+  assert_status 404 "GET $API/no-such-resource"
+  assert_error_body "$HTTP_BODY" NOT_FOUND
+  http_call GET /not-the-api "$WA_STAFF_TOKEN"
+  assert_status 404 "GET /not-the-api"
+
+  http_call PUT "$API/messages/send" "$WA_STAFF_TOKEN" "$REFERENCE_SEND_BODY"
+  assert_status 405 "PUT $API/messages/send"
+  assert_json "$HTTP_BODY" 'isinstance(d["error"]["code"], str) and d["error"]["code"] != ""' \
+    "405 answer uses the error envelope"
+  http_call DELETE "$API/conversations/conv_abc123" "$WA_STAFF_TOKEN"
+  assert_status 405 "DELETE $API/conversations/conv_abc123"
+}
+
+test_malformed_json() {
+  http_call POST "$API/messages/send" "$WA_STAFF_TOKEN" '{"guest_phone": "+1234567890", "message_type": '
+  assert_status 400 "POST $API/messages/send with truncated JSON"
+  assert_error_body "$HTTP_BODY" INVALID_ARGUMENT
+  http_call POST "$API/messages/send" "$WA_STAFF_TOKEN" '["not", "an", "object"]'
+  assert_status 400 "POST $API/messages/send with a JSON array"
+  assert_json_field "$HTTP_BODY" error.code INVALID_ARGUMENT
+}
+
+test_unimplemented_rpc() {
+  http_call GET "$API/templates?language=en&category=guest_services" "$WA_STAFF_TOKEN"
+  assert_status 501 "GET $API/templates?language=en&category=guest_services (not implemented yet)"
+  assert_error_body "$HTTP_BODY" UNIMPLEMENTED
+}
+
+run_case "sandbox inbound opens conv_abc123" test_guest_inbound_opens_conversation
+run_case "Basic Text Messaging" test_basic_text_messaging
+run_case "Get message status" test_message_status_tracking
+run_case "Get conversation history" test_get_conversation_history
+run_case "Get all conversations for a guest" test_list_guest_conversations
+run_case "Check if guest is within messaging window" test_window_status_open
+run_case "MESSAGE_WINDOW_EXPIRED" test_window_expired
+run_case "no token: UNAUTHENTICATED" test_unauthenticated
+run_case "staff on admin endpoint: PERMISSION_DENIED" test_staff_on_admin_endpoint
+run_case "INVALID_PHONE_NUMBER" test_invalid_phone
+run_case "unknown conversation: NOT_FOUND" test_not_found
+run_case "another property's conversation: NOT_FOUND" test_other_property_is_invisible
+run_case "unknown path 404, wrong method 405" test_routing_errors
+run_case "malformed JSON: 400" test_malformed_json
+run_case "unimplemented RPC: 501" test_unimplemented_rpc
+finish

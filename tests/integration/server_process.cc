@@ -1,0 +1,87 @@
+#include "tests/integration/server_process.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <stdexcept>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace wa::testing {
+namespace {
+
+std::string RunAndCapture(const std::string& command) {
+  std::array<char, 512> buffer;
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) throw std::runtime_error("popen failed: " + command);
+  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) output += buffer.data();
+  if (pclose(pipe) != 0) throw std::runtime_error("command failed: " + command);
+  return std::string(absl::StripTrailingAsciiWhitespace(output));
+}
+
+}  // namespace
+
+ServerProcess::ServerProcess(std::vector<std::string> extra_flags)
+    : extra_flags_(std::move(extra_flags)) {
+  char pattern[] = "/tmp/wa-it-XXXXXX";
+  data_dir_ = mkdtemp(pattern);
+}
+
+ServerProcess::~ServerProcess() {
+  Kill();
+  std::filesystem::remove_all(data_dir_);
+}
+
+void ServerProcess::Start() {
+  int out[2];
+  if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+  std::vector<std::string> args = {WA_SERVER_BIN, "--data_dir=" + data_dir_.string(),
+                                   "--grpc_listen=127.0.0.1:0", "--http_listen=127.0.0.1:0",
+                                   "--sandbox_status_delay=100ms"};
+  args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    close(out[1]);
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  FILE* stream = fdopen(out[0], "r");
+  char line[256] = {0};
+  bool ready = fgets(line, sizeof(line), stream) != nullptr &&
+               sscanf(line, "wa-server listening grpc=%d http=%d", &grpc_port_, &http_port_) == 2;
+  fclose(stream);
+  if (!ready) throw std::runtime_error(absl::StrCat("wa-server did not start: ", line));
+}
+
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+void ServerProcess::Stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+std::string ServerProcess::CreateToken(const std::string& role, const std::string& property) {
+  return RunAndCapture(absl::StrCat(WA_SERVER_BIN, " tokens create --role=", role,
+                                    " --name=it-", role, " --property=", property,
+                                    " --data_dir=", data_dir_.string()));
+}
+
+}  // namespace wa::testing

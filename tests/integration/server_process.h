@@ -1,0 +1,41 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace wa::testing {
+
+// A real wa-server child process on ephemeral loopback ports with its own
+// fresh data directory.
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::vector<std::string> extra_flags = {});
+  ~ServerProcess();
+
+  // Starts (or restarts) the server and waits for its "listening" line.
+  void Start();
+  // SIGKILL: no chance to clean up, as in a crash.
+  void Kill();
+  // SIGTERM and wait: a graceful stop.
+  void Stop();
+
+  // `wa-server tokens create` on this data directory.
+  std::string CreateToken(const std::string& role, const std::string& property = "default");
+
+  int grpc_port() const { return grpc_port_; }
+  int http_port() const { return http_port_; }
+  std::string grpc_address() const { return "127.0.0.1:" + std::to_string(grpc_port_); }
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+
+ private:
+  std::filesystem::path data_dir_;
+  std::vector<std::string> extra_flags_;
+  pid_t pid_ = -1;
+  int grpc_port_ = 0;
+  int http_port_ = 0;
+};
+
+}  // namespace wa::testing
