@@ -15,7 +15,10 @@ set(PROJECT_PROTOS
     hotel/whatsapp/v1/media.proto
     hotel/whatsapp/v1/webhooks.proto
     hotel/whatsapp/v1/admin.proto
-    hotel/whatsapp/v1/sandbox.proto)
+    hotel/whatsapp/v1/sandbox.proto
+    hotel/whatsapp/v1/content.proto
+    hotel/whatsapp/v1/consent.proto
+    hotel/whatsapp/v1/provider_callbacks.proto)
 set(THIRD_PARTY_PROTOS
     "${GOOGLEAPIS_DIR}|google/api/annotations.proto|0"
     "${GOOGLEAPIS_DIR}|google/api/http.proto|0"

@@ -70,6 +70,16 @@ std::optional<int> EnumSpelling::Parse(absl::string_view text) const {
 }
 
 const EnumSpelling& EnumSpelling::For(const EnumDescriptor* type) {
+  // Every printed enum comes here, so each thread keeps its own lock-free
+  // view in front of the shared, locked map.
+  thread_local absl::flat_hash_map<const EnumDescriptor*, const EnumSpelling*> local;
+  if (auto it = local.find(type); it != local.end()) return *it->second;
+  const EnumSpelling& spelling = ForShared(type);
+  local.emplace(type, &spelling);
+  return spelling;
+}
+
+const EnumSpelling& EnumSpelling::ForShared(const EnumDescriptor* type) {
   static absl::Mutex mu(absl::kConstInit);
   static auto* cache ABSL_GUARDED_BY(mu) =
       new absl::flat_hash_map<const EnumDescriptor*, std::unique_ptr<EnumSpelling>>();

@@ -36,6 +36,8 @@ class EnumSpelling {
   const std::string& accepted() const { return accepted_; }
 
  private:
+  static const EnumSpelling& ForShared(const google::protobuf::EnumDescriptor* type);
+
   absl::flat_hash_map<int, std::string> names_;
   // Upper-cased accepted inputs -> number.
   absl::flat_hash_map<std::string, int> inputs_;

@@ -137,12 +137,32 @@ std::string ErrorBody(absl::string_view code, absl::string_view message,
   return out;
 }
 
+namespace {
+
+std::string DefaultMessage(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "This operation is not available yet";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "The operation did not finish in time";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "The service is unavailable; try again";
+    default:
+      return "The operation failed";
+  }
+}
+
+}  // namespace
+
 RenderedError RenderRpcError(const grpc::Status& status) {
   hotel::whatsapp::v1::ErrorDetail detail;
   if (!ExtractErrorDetail(status, &detail)) {
     const absl::string_view code = GrpcCodeName(status.error_code());
-    return {HttpStatusFromGrpcCode(status.error_code()),
-            ErrorBody(code, status.error_message(), "{}", {})};
+    // gRPC's own errors (an unimplemented method, a deadline) come without
+    // a message; the contract promises a human one.
+    const std::string message =
+        status.error_message().empty() ? DefaultMessage(status.error_code()) : status.error_message();
+    return {HttpStatusFromGrpcCode(status.error_code()), ErrorBody(code, message, "{}", {})};
   }
   const std::string code =
       detail.code().empty() ? std::string(GrpcCodeName(status.error_code())) : detail.code();

@@ -12,6 +12,16 @@ constexpr std::pair<const char*, const char*> kForwarded[] = {
     {"X-Request-Id", "x-request-id"},
 };
 
+// gRPC refuses a call whose ASCII metadata holds bytes outside 0x20-0x7E, and
+// the C++ library aborts the process on that refusal; such a header is
+// dropped instead (an unreadable token then simply fails authentication).
+bool IsLegalMetadataValue(const std::string& value) {
+  for (char c : value) {
+    if (c < 0x20 || c > 0x7E) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void WriteJson(httplib::Response& res, int http_status, std::string body) {
@@ -44,7 +54,9 @@ CallMetadata ForwardedMetadata(const httplib::Request& req) {
   CallMetadata metadata;
   for (const auto& [header, key] : kForwarded) {
     auto it = req.headers.find(header);  // httplib's header map ignores case
-    if (it != req.headers.end()) metadata.emplace_back(key, it->second);
+    if (it != req.headers.end() && IsLegalMetadataValue(it->second)) {
+      metadata.emplace_back(key, it->second);
+    }
   }
   return metadata;
 }

@@ -27,6 +27,7 @@ void WriteMessage(httplib::Response& res, const google::protobuf::Message& messa
 
 // The request headers the RPC must see: Authorization as `authorization`
 // (auth happens once, in the server) and X-Request-Id as `x-request-id`.
+// A value gRPC could not carry (bytes outside printable ASCII) is dropped.
 CallMetadata ForwardedMetadata(const httplib::Request& req);
 // The same, for adapters that open their own (streaming) calls.
 void AddForwardedMetadata(const httplib::Request& req, grpc::ClientContext* context);

@@ -5,9 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "gateway/enum_spelling.h"
 #include "gateway/field_path.h"
 #include "gateway/field_store.h"
 #include "gateway/json_transcoder.h"
@@ -201,8 +199,22 @@ class Reader {
     return s.ok() ? s : AtPath(path, s);
   }
 
+  // Struct and Value nest as deep as the JSON does, and each level recurses
+  // here; protobuf's own parsers stop at the same depth.
   absl::Status StoreMessage(const json& v, Message* m, const FieldDescriptor* f,
                             const PathFrame* path) {
+    if (depth_ >= kMaxDepth) {
+      return AtPath(path, absl::InvalidArgumentError(
+                              absl::StrCat("nested deeper than ", kMaxDepth, " levels")));
+    }
+    ++depth_;
+    absl::Status s = StoreMessageValue(v, m, f, path);
+    --depth_;
+    return s;
+  }
+
+  absl::Status StoreMessageValue(const json& v, Message* m, const FieldDescriptor* f,
+                                 const PathFrame* path) {
     const Descriptor* d = f->message_type();
     switch (d->well_known_type()) {
       case Descriptor::WELLKNOWNTYPE_TIMESTAMP:
@@ -265,6 +277,9 @@ class Reader {
     }
     return absl::OkStatus();
   }
+
+  static constexpr int kMaxDepth = 100;
+  int depth_ = 0;
 };
 
 }  // namespace

@@ -1,28 +1,39 @@
 #include "server/app.h"
 
+#include <algorithm>
+#include <map>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "gateway/adapters/meta_webhook_adapter.h"
 #include "gateway/http_gateway.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "hotel/whatsapp/v1/consent.grpc.pb.h"
 #include "hotel/whatsapp/v1/media.grpc.pb.h"
 #include "hotel/whatsapp/v1/templates.grpc.pb.h"
 #include "hotel/whatsapp/v1/webhooks.grpc.pb.h"
 #include "server/api/admin_api.h"
 #include "server/api/auth.h"
+#include "server/api/consent_api.h"
 #include "server/api/conversations_api.h"
 #include "server/api/messages_api.h"
+#include "server/api/provider_callbacks_api.h"
 #include "server/api/sandbox_api.h"
+#include "server/domain/consent_service.h"
 #include "server/domain/conversation_service.h"
 #include "server/domain/inbound_service.h"
 #include "server/domain/messaging_service.h"
 #include "server/domain/status_service.h"
 #include "server/domain/token_service.h"
+#include "server/provider/cloud_api_provider.h"
 #include "server/provider/sandbox_provider.h"
 #include "server/storage/data_dir.h"
+#include "server/workers/notification_processor.h"
 #include "server/workers/send_queue.h"
 #include "server/workers/status_timer.h"
 
@@ -36,14 +47,17 @@ struct App::Parts {
   std::unique_ptr<domain::TokenService> tokens;
   std::unique_ptr<domain::StatusService> statuses;
   std::unique_ptr<domain::ConversationService> conversations;
+  std::unique_ptr<domain::ConsentService> consent;
   std::unique_ptr<domain::InboundService> inbound;
   std::unique_ptr<domain::MessagingService> messaging;
   std::unique_ptr<workers::StatusTimer> status_timer;
   std::unique_ptr<workers::SendQueue> send_queue;
+  std::unique_ptr<workers::NotificationProcessor> notifications;
   std::unique_ptr<api::Authenticator> auth;
   std::vector<std::unique_ptr<grpc::Service>> services;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<gateway::HttpGateway> gateway;
+  absl::Duration shutdown_grace;
   int grpc_port = 0;
   int http_port = 0;
   bool stopped = false;
@@ -53,11 +67,38 @@ namespace {
 
 absl::StatusOr<std::unique_ptr<provider::Provider>> MakeProvider(const Config& config) {
   if (config.provider == "sandbox") {
-    return std::make_unique<provider::SandboxProvider>(
-        provider::SandboxProvider::Options{config.sandbox_status_delay});
+    provider::SandboxProvider::Options options;
+    options.status_delay = config.sandbox_status_delay;
+    return std::make_unique<provider::SandboxProvider>(options);
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("--provider: unknown provider '", config.provider, "' (expected sandbox)"));
+  if (config.provider == "cloud") {
+    if (config.phone_number_id.empty()) {
+      return absl::InvalidArgumentError("--provider=cloud needs --phone_number_id");
+    }
+    if (config.cloud_access_token.empty()) {
+      return absl::InvalidArgumentError(
+          "--provider=cloud needs WA_CLOUD_ACCESS_TOKEN or --cloud_access_token_file");
+    }
+    provider::CloudApiProvider::Options options;
+    options.base_url = config.cloud_api_base_url;
+    options.api_version = config.cloud_api_version;
+    options.phone_number_id = config.phone_number_id;
+    options.access_token = config.cloud_access_token;
+    return std::make_unique<provider::CloudApiProvider>(options);
+  }
+  return absl::InvalidArgumentError(absl::StrCat("--provider: unknown provider '", config.provider,
+                                                 "' (expected sandbox or cloud)"));
+}
+
+workers::SendQueue::Options SendQueueOptions(const Config& config) {
+  workers::SendQueue::Options options;
+  options.threads = config.send_threads;
+  options.max_attempts = config.max_send_attempts;
+  options.reconcile_grace = config.reconcile_grace;
+  options.sender_rate_per_second = config.send_rate_per_second;
+  options.pair_rate_per_second = 1.0 / std::max(0.001, absl::ToDoubleSeconds(config.pair_interval));
+  options.pair_burst = config.pair_burst;
+  return options;
 }
 
 absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& address,
@@ -75,10 +116,10 @@ absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& add
 // Every service the server registers, by full name, for the gateway's
 // route table.
 std::vector<std::string> ServiceNames() {
-  return {v1::MessagesService::service_full_name(),  v1::ConversationsService::service_full_name(),
-          v1::TemplatesService::service_full_name(), v1::MediaService::service_full_name(),
-          v1::WebhooksService::service_full_name(),  v1::AdminService::service_full_name(),
-          v1::SandboxService::service_full_name()};
+  return {v1::MessagesService::service_full_name(),      v1::ConsentService::service_full_name(),
+          v1::ConversationsService::service_full_name(), v1::TemplatesService::service_full_name(),
+          v1::MediaService::service_full_name(),         v1::WebhooksService::service_full_name(),
+          v1::AdminService::service_full_name(),         v1::SandboxService::service_full_name()};
 }
 
 }  // namespace
@@ -109,11 +150,26 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->tokens = std::make_unique<domain::TokenService>(database);
   p->statuses = std::make_unique<domain::StatusService>(database);
   p->conversations = std::make_unique<domain::ConversationService>(database);
-  p->inbound = std::make_unique<domain::InboundService>(database);
+  p->consent = std::make_unique<domain::ConsentService>(database);
+  p->inbound = std::make_unique<domain::InboundService>(
+      database, domain::ConsentKeywords{config.opt_out_keywords, config.opt_in_keywords});
+  // Meta's callbacks name our number; the default property owns it.
+  std::map<std::string, std::string> property_by_number;
+  if (!config.phone_number_id.empty()) property_by_number[config.phone_number_id] = "default";
+  p->notifications = std::make_unique<workers::NotificationProcessor>(
+      database, property_by_number, *p->inbound, *p->statuses, *p->consent);
   p->status_timer = std::make_unique<workers::StatusTimer>(database, *p->statuses);
   Parts* raw = p.get();
-  p->send_queue = std::make_unique<workers::SendQueue>(
-      database, *p->provider, workers::SendQueue::Options{}, [raw] { raw->status_timer->Wake(); });
+  workers::SendQueue::Hooks hooks;
+  hooks.on_follow_ups = [raw] { raw->status_timer->Wake(); };
+  hooks.on_provider_health = [raw](bool healthy) {
+    if (raw->server) {
+      raw->server->GetHealthCheckService()->SetServingStatus(
+          v1::MessagesService::service_full_name(), healthy);
+    }
+  };
+  p->send_queue =
+      std::make_unique<workers::SendQueue>(database, *p->provider, SendQueueOptions(config), hooks);
   p->messaging =
       std::make_unique<domain::MessagingService>(database, [raw] { raw->send_queue->Wake(); });
   p->auth = std::make_unique<api::Authenticator>(*p->tokens);
@@ -122,6 +178,11 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->services.push_back(std::make_unique<api::ConversationsApi>(*p->auth, *p->conversations));
   p->services.push_back(std::make_unique<api::AdminApi>(*p->auth, *p->tokens));
   p->services.push_back(std::make_unique<api::SandboxApi>(*p->auth, *p->inbound, *p->provider));
+  p->services.push_back(std::make_unique<api::ConsentApi>(*p->auth, *p->consent));
+  p->services.push_back(std::make_unique<api::ProviderCallbacksApi>(
+      database,
+      api::ProviderCallbacksApi::Secrets{config.meta_verify_token, config.meta_app_secret},
+      [raw] { raw->notifications->Wake(); }));
   // Declared now, built by later work: they answer UNIMPLEMENTED.
   p->services.push_back(std::make_unique<v1::TemplatesService::CallbackService>());
   p->services.push_back(std::make_unique<v1::MediaService::CallbackService>());
@@ -148,6 +209,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   gateway_options.services = ServiceNames();
   p->gateway = std::make_unique<gateway::HttpGateway>(
       p->server->InProcessChannel(grpc::ChannelArguments()), gateway_options);
+  gateway::AddMetaWebhookAdapter(*p->gateway);
   absl::StatusOr<int> http_port = p->gateway->Start();
   if (!http_port.ok()) {
     p->server->Shutdown();
@@ -156,7 +218,11 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
                                                http_port.status().message()));
   }
   p->http_port = *http_port;
+  p->server->GetHealthCheckService()->SetServingStatus(v1::MessagesService::service_full_name(),
+                                                       true);
+  p->shutdown_grace = config.shutdown_grace;
   p->status_timer->Start();
+  p->notifications->Start();
   p->send_queue->Start();
   return std::unique_ptr<App>(new App(std::move(p)));
 }
@@ -165,8 +231,9 @@ void App::Shutdown() {
   if (parts_ == nullptr || parts_->stopped) return;
   parts_->stopped = true;
   parts_->gateway->Stop();
-  parts_->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + parts_->shutdown_grace));
   parts_->send_queue->Stop();
+  parts_->notifications->Stop();
   parts_->status_timer->Stop();
 }
 

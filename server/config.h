@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 
@@ -16,6 +17,28 @@ struct Config {
   size_t max_body_bytes = 1 << 20;
   int http_threads = 64;
   absl::Duration shutdown_grace = absl::Seconds(10);
+
+  // Meta's Cloud API (--provider=cloud).
+  std::string cloud_api_base_url = "https://graph.facebook.com";
+  std::string cloud_api_version = "v23.0";
+  std::string phone_number_id;  // also routes Meta's callbacks to the default property
+  std::string waba_id;
+  std::string cloud_access_token;  // from WA_CLOUD_ACCESS_TOKEN or --cloud_access_token_file
+  // Meta's callbacks, in every provider mode.
+  std::string meta_verify_token;  // WA_META_VERIFY_TOKEN
+  std::string meta_app_secret;    // WA_META_APP_SECRET
+
+  // The send queue.
+  double send_rate_per_second = 80;
+  absl::Duration pair_interval = absl::Seconds(6);
+  int pair_burst = 10;
+  int max_send_attempts = 8;
+  absl::Duration reconcile_grace = absl::Minutes(5);
+  int send_threads = 8;
+
+  // Whole-message keywords that opt a guest out and back in.
+  std::vector<std::string> opt_out_keywords = {"STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"};
+  std::vector<std::string> opt_in_keywords = {"START", "SUBSCRIBE"};
 };
 
 }  // namespace wa

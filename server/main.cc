@@ -4,12 +4,16 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "server/app.h"
 #include "server/env_flags.h"
 #include "server/tokens_command.h"
@@ -23,6 +27,28 @@ ABSL_FLAG(absl::Duration, sandbox_status_delay, absl::Seconds(1),
           "sandbox: time between the sent, delivered and read statuses");
 ABSL_FLAG(int64_t, max_body_bytes, 1 << 20, "largest REST request body accepted (413 beyond)");
 ABSL_FLAG(int, http_threads, 64, "REST worker threads (one per keep-alive connection)");
+ABSL_FLAG(std::string, cloud_api_base_url, "https://graph.facebook.com",
+          "cloud provider: Graph API base URL (tests point it at a local fake)");
+ABSL_FLAG(std::string, cloud_api_version, "v23.0", "cloud provider: Graph API version");
+ABSL_FLAG(std::string, phone_number_id, "",
+          "Meta phone-number id of the default property: sends from it, routes its callbacks");
+ABSL_FLAG(std::string, waba_id, "", "Meta WhatsApp Business Account id (templates)");
+ABSL_FLAG(std::string, cloud_access_token_file, "",
+          "file holding the Graph API access token (else WA_CLOUD_ACCESS_TOKEN)");
+ABSL_FLAG(double, send_rate_per_second, 80, "messages per second per sender number");
+ABSL_FLAG(absl::Duration, pair_interval, absl::Seconds(6),
+          "steady spacing of messages to one guest (Meta's pair rate)");
+ABSL_FLAG(int, pair_burst, 10, "messages one guest may receive in a burst before pacing");
+ABSL_FLAG(int, max_send_attempts, 8, "provider attempts before a message fails");
+ABSL_FLAG(absl::Duration, reconcile_grace, absl::Minutes(5),
+          "how long a send interrupted by a crash waits for Meta's callback before a resend");
+ABSL_FLAG(int, send_threads, 8, "concurrent provider calls");
+ABSL_FLAG(std::vector<std::string>, opt_out_keywords,
+          std::vector<std::string>({"STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}),
+          "whole inbound messages (any case) that opt a guest out");
+ABSL_FLAG(std::vector<std::string>, opt_in_keywords,
+          std::vector<std::string>({"START", "SUBSCRIBE"}),
+          "whole inbound messages (any case) that opt a guest back in");
 ABSL_FLAG(std::string, role, "staff", "tokens create: staff or admin");
 ABSL_FLAG(std::string, name, "", "tokens create: a name for the token");
 ABSL_FLAG(std::string, property, "default", "tokens: the property (hotel) the token belongs to");
@@ -44,7 +70,20 @@ int Fail(const std::string& reason) {
   return 2;
 }
 
-wa::Config ConfigFromFlags() {
+std::string Environment(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? "" : value;
+}
+
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return absl::NotFoundError("cannot read " + path);
+  std::stringstream contents;
+  contents << file.rdbuf();
+  return std::string(absl::StripAsciiWhitespace(contents.str()));
+}
+
+absl::StatusOr<wa::Config> ConfigFromFlags() {
   wa::Config config;
   config.grpc_listen = absl::GetFlag(FLAGS_grpc_listen);
   config.http_listen = absl::GetFlag(FLAGS_http_listen);
@@ -53,13 +92,38 @@ wa::Config ConfigFromFlags() {
   config.sandbox_status_delay = absl::GetFlag(FLAGS_sandbox_status_delay);
   config.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
   config.http_threads = absl::GetFlag(FLAGS_http_threads);
+  config.cloud_api_base_url = absl::GetFlag(FLAGS_cloud_api_base_url);
+  config.cloud_api_version = absl::GetFlag(FLAGS_cloud_api_version);
+  config.phone_number_id = absl::GetFlag(FLAGS_phone_number_id);
+  config.waba_id = absl::GetFlag(FLAGS_waba_id);
+  // Secrets come from the environment or a file, never from a flag's value.
+  config.cloud_access_token = Environment("WA_CLOUD_ACCESS_TOKEN");
+  if (std::string file = absl::GetFlag(FLAGS_cloud_access_token_file); !file.empty()) {
+    absl::StatusOr<std::string> token = ReadSecretFile(file);
+    if (!token.ok())
+      return absl::InvalidArgumentError("--cloud_access_token_file: " +
+                                        std::string(token.status().message()));
+    config.cloud_access_token = *token;
+  }
+  config.meta_verify_token = Environment("WA_META_VERIFY_TOKEN");
+  config.meta_app_secret = Environment("WA_META_APP_SECRET");
+  config.send_rate_per_second = absl::GetFlag(FLAGS_send_rate_per_second);
+  config.pair_interval = absl::GetFlag(FLAGS_pair_interval);
+  config.pair_burst = absl::GetFlag(FLAGS_pair_burst);
+  config.max_send_attempts = absl::GetFlag(FLAGS_max_send_attempts);
+  config.reconcile_grace = absl::GetFlag(FLAGS_reconcile_grace);
+  config.send_threads = absl::GetFlag(FLAGS_send_threads);
+  config.opt_out_keywords = absl::GetFlag(FLAGS_opt_out_keywords);
+  config.opt_in_keywords = absl::GetFlag(FLAGS_opt_in_keywords);
   return config;
 }
 
 int Serve() {
   sigset_t signals = StopSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts
-  absl::StatusOr<std::unique_ptr<wa::App>> app = wa::App::Start(ConfigFromFlags());
+  absl::StatusOr<wa::Config> config = ConfigFromFlags();
+  if (!config.ok()) return Fail(std::string(config.status().message()));
+  absl::StatusOr<std::unique_ptr<wa::App>> app = wa::App::Start(*config);
   if (!app.ok()) return Fail(std::string(app.status().message()));
   // Scripts and tests read the bound ports from this line.
   std::signal(SIGPIPE, SIG_IGN);  // a peer closing a socket is not a reason to die

@@ -18,6 +18,7 @@ grpc::ServerUnaryReactor* MessagesApi::SendMessage(grpc::CallbackServerContext* 
     out.reply_to_message_id = request->reply_to_message_id();
     out.message_type = request->message_type();
     out.body = request->content().text();
+    out.content.mutable_text()->set_preview_url(request->content().preview_url());
     absl::StatusOr<storage::MessageRecord> sent = messaging_.SendText(caller, std::move(out));
     if (sent.ok()) ToSendResponse(*sent, response);
     return sent.status();

@@ -12,6 +12,12 @@ namespace v1 = ::hotel::whatsapp::v1;
 
 absl::StatusOr<InboundResult> InboundService::Record(const std::string& property_id,
                                                      InboundMessage in) {
+  return storage::TransactValue(db_,
+                                [&] { return RecordInTransaction(property_id, std::move(in)); });
+}
+
+absl::StatusOr<InboundResult> InboundService::RecordInTransaction(const std::string& property_id,
+                                                                  InboundMessage in) {
   // Meta identifies guests by wa_id (digits without '+').
   absl::StatusOr<std::string> phone = absl::StartsWith(in.guest_phone, "+")
                                           ? NormalizePhone(in.guest_phone)
@@ -20,35 +26,38 @@ absl::StatusOr<InboundResult> InboundService::Record(const std::string& property
   if (in.whatsapp_message_id.empty()) {
     return InvalidArgument("an inbound message needs its WhatsApp id", "whatsapp_message_id");
   }
-  return storage::TransactValue(db_, [&]() -> absl::StatusOr<InboundResult> {
-    absl::StatusOr<std::optional<storage::MessageRecord>> existing =
-        messages_.FindByWhatsAppId(in.whatsapp_message_id);
-    if (!existing.ok()) return existing.status();
-    if (*existing) return InboundResult{**existing, true};
-    absl::StatusOr<storage::ConversationRecord> conversation = ConversationForMessage(
-        conversations_, property_id, *phone, "", in.new_conversation_id, in.at);
-    if (!conversation.ok()) return conversation.status();
-    storage::MessageRecord m;
-    m.message_id = NewId("msg_");
-    m.property_id = property_id;
-    m.conversation_id = conversation->conversation_id;
-    m.direction = v1::DIRECTION_INBOUND;
-    m.message_type = in.message_type;
-    m.body = std::move(in.body);
-    m.payload = std::move(in.payload);
-    m.guest_phone = *phone;
-    m.status = v1::MESSAGE_STATUS_RECEIVED;
-    m.whatsapp_message_id = in.whatsapp_message_id;
-    m.reply_to_message_id = in.reply_to_message_id;
-    m.created_at = in.at;
-    if (absl::Status s = messages_.Insert(m); !s.ok()) return s;
-    if (absl::Status s = conversations_.Touch(m.conversation_id, in.at); !s.ok()) return s;
-    if (absl::Status s = guests_.RecordInbound(property_id, *phone, in.at, in.profile_name);
-        !s.ok()) {
-      return s;
-    }
-    return InboundResult{std::move(m), false};
-  });
+  absl::StatusOr<std::optional<storage::MessageRecord>> existing =
+      messages_.FindByWhatsAppId(in.whatsapp_message_id);
+  if (!existing.ok()) return existing.status();
+  if (*existing) return InboundResult{**existing, true};
+  absl::StatusOr<storage::ConversationRecord> conversation = ConversationForMessage(
+      conversations_, property_id, *phone, "", in.new_conversation_id, in.at);
+  if (!conversation.ok()) return conversation.status();
+  storage::MessageRecord m;
+  m.message_id = NewId("msg_");
+  m.property_id = property_id;
+  m.conversation_id = conversation->conversation_id;
+  m.direction = v1::DIRECTION_INBOUND;
+  m.message_type = in.message_type;
+  m.body = std::move(in.body);
+  m.payload = std::move(in.payload);
+  m.guest_phone = *phone;
+  m.status = v1::MESSAGE_STATUS_RECEIVED;
+  m.whatsapp_message_id = in.whatsapp_message_id;
+  m.reply_to_message_id = in.reply_to_message_id;
+  m.created_at = in.at;
+  if (absl::Status s = messages_.Insert(m); !s.ok()) return s;
+  if (absl::Status s = conversations_.Touch(m.conversation_id, in.at); !s.ok()) return s;
+  if (absl::Status s = guests_.RecordInbound(property_id, *phone, in.at, in.profile_name);
+      !s.ok()) {
+    return s;
+  }
+  if (m.message_type == v1::MESSAGE_TYPE_TEXT) {
+    absl::StatusOr<bool> keyword =
+        ApplyConsentKeyword(consent_, keywords_, property_id, *phone, m.body, in.at);
+    if (!keyword.ok()) return keyword.status();
+  }
+  return InboundResult{std::move(m), false};
 }
 
 }  // namespace wa::domain

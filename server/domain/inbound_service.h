@@ -4,6 +4,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/domain/consent_service.h"
+#include "server/storage/consent_repository.h"
 #include "server/storage/conversation_repository.h"
 #include "server/storage/database.h"
 #include "server/storage/guest_repository.h"
@@ -31,20 +33,31 @@ struct InboundResult {
 };
 
 // Records inbound messages: stored in the guest's conversation (opening
-// one if needed), and the 24-hour window opened or refreshed from the
-// message's own time, all in one transaction.
+// one if needed), the 24-hour window opened or refreshed from the
+// message's own time, and a STOP or START keyword applied to the guest's
+// consent, all in one transaction.
 class InboundService {
  public:
-  explicit InboundService(storage::Database& db)
-      : db_(db), conversations_(db), messages_(db), guests_(db) {}
+  InboundService(storage::Database& db, ConsentKeywords keywords)
+      : db_(db),
+        keywords_(std::move(keywords)),
+        conversations_(db),
+        messages_(db),
+        guests_(db),
+        consent_(db) {}
 
   absl::StatusOr<InboundResult> Record(const std::string& property_id, InboundMessage inbound);
+  // The same, inside a transaction the caller holds.
+  absl::StatusOr<InboundResult> RecordInTransaction(const std::string& property_id,
+                                                    InboundMessage inbound);
 
  private:
   storage::Database& db_;
+  ConsentKeywords keywords_;
   storage::ConversationRepository conversations_;
   storage::MessageRepository messages_;
   storage::GuestRepository guests_;
+  storage::ConsentRepository consent_;
 };
 
 }  // namespace wa::domain

@@ -2,9 +2,11 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
+#include "server/domain/consent_service.h"
 #include "server/domain/conversation_service.h"
 #include "server/domain/errors.h"
 #include "server/domain/ids.h"
+#include "server/domain/outbound_content.h"
 #include "server/domain/phone.h"
 #include "server/domain/rfc3339.h"
 #include "server/domain/utf8.h"
@@ -32,6 +34,7 @@ absl::StatusOr<storage::MessageRecord> MessagingService::SendText(const Caller& 
         .Detail("length", static_cast<double>(length))
         .Detail("max_length", static_cast<double>(kMaxTextLength));
   }
+  request.content.mutable_text()->set_text(request.body);  // keeps preview_url
   return Enqueue(caller, std::move(request), /*needs_window=*/true);
 }
 
@@ -60,6 +63,11 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
   absl::Time now = absl::Now();
   absl::StatusOr<storage::MessageRecord> stored =
       storage::TransactValue(db_, [&]() -> absl::StatusOr<storage::MessageRecord> {
+        // Consent first: an opted-out guest is refused whatever the window.
+        if (auto s = CheckConsent(consent_, caller.property_id, *phone, /*marketing=*/false);
+            !s.ok()) {
+          return s;
+        }
         if (needs_window) {
           if (absl::Status s = CheckWindow(caller.property_id, *phone, now); !s.ok()) return s;
         }
@@ -73,7 +81,7 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
         m.direction = v1::DIRECTION_OUTBOUND;
         m.message_type = request.message_type;
         m.body = std::move(request.body);
-        m.payload = std::move(request.payload);
+        m.payload = EncodeContent(request.content);
         m.guest_phone = *phone;
         m.status = v1::MESSAGE_STATUS_QUEUED;
         m.staff_member_id = std::move(request.staff_member_id);

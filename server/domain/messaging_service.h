@@ -6,7 +6,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "hotel/whatsapp/v1/content.pb.h"
 #include "server/domain/token_service.h"
+#include "server/storage/consent_repository.h"
 #include "server/storage/conversation_repository.h"
 #include "server/storage/database.h"
 #include "server/storage/guest_repository.h"
@@ -21,8 +23,9 @@ struct OutboundRequest {
   std::string staff_member_id;
   std::string reply_to_message_id;
   hotel::whatsapp::v1::MessageType message_type = hotel::whatsapp::v1::MESSAGE_TYPE_TEXT;
+  // What the conversation history shows: the text, caption or body.
   std::string body;
-  std::string payload;
+  hotel::whatsapp::v1::OutboundContent content;
 };
 
 // Accepts outbound messages: validates them against WhatsApp's rules,
@@ -33,7 +36,12 @@ class MessagingService {
   using Notify = std::function<void()>;
 
   MessagingService(storage::Database& db, Notify on_queued)
-      : db_(db), conversations_(db), messages_(db), guests_(db), on_queued_(std::move(on_queued)) {}
+      : db_(db),
+        conversations_(db),
+        messages_(db),
+        guests_(db),
+        consent_(db),
+        on_queued_(std::move(on_queued)) {}
 
   absl::StatusOr<storage::MessageRecord> SendText(const Caller& caller, OutboundRequest request);
   // The message, if it belongs to the property.
@@ -50,6 +58,7 @@ class MessagingService {
   storage::ConversationRepository conversations_;
   storage::MessageRepository messages_;
   storage::GuestRepository guests_;
+  storage::ConsentRepository consent_;
   Notify on_queued_;
 };
 

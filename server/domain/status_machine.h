@@ -14,6 +14,9 @@ struct StatusUpdate {
   absl::Time at;
   int failure_code = 0;
   std::string failure_reason;
+  // Our message id as Meta echoes it (biz_opaque_callback_data): settles a
+  // send whose acceptance we never recorded, e.g. after a crash.
+  std::string message_id;
 };
 
 // Moves a message forward: queued < sent < delivered < read, with failed

@@ -3,33 +3,40 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "hotel/whatsapp/v1/content.pb.h"
 #include "server/storage/records.h"
 
 namespace wa::provider {
 
 // An outbound message as the send queue hands it to a provider.
 struct OutboundMessage {
-  std::string message_id;
+  std::string message_id;   // ours; echoed back by Meta as biz_opaque_callback_data
   std::string property_id;
   std::string guest_phone;  // E.164
-  hotel::whatsapp::v1::MessageType message_type = hotel::whatsapp::v1::MESSAGE_TYPE_TEXT;
-  std::string body;
-  std::string payload;  // kind-specific JSON
-  std::string reply_to_message_id;
+  hotel::whatsapp::v1::OutboundContent content;
+  std::string reply_to_message_id;  // a wamid: sent as context.message_id
 };
 
 enum class SendOutcome {
-  kAccepted,  // the provider took it; statuses follow asynchronously
-  kRetry,     // transient: try again after `retry_after`
-  kFailed,    // permanent: the message fails with the error
+  kAccepted,            // the provider took it; statuses follow asynchronously
+  kRetry,               // transient or rate-limited: try again after `retry_after`
+  kFailed,              // permanent: the message fails with the error
+  kCredentialsRejected  // our access token is bad: keep the message queued
 };
 
 struct SendResult {
   SendOutcome outcome = SendOutcome::kFailed;
   std::string whatsapp_message_id;
+  // The provider's own error code (Meta's error.code), 0 if none.
   int error_code = 0;
+  // The contract's code for the failure when there is one
+  // (MESSAGE_WINDOW_EXPIRED, RATE_LIMIT_EXCEEDED, GUEST_OPTED_OUT,
+  // MEDIA_UPLOAD_FAILED, TEMPLATE_NOT_FOUND, ...), else empty.
+  std::string contract_code;
   std::string error;
+  // At least this long before the next attempt (kRetry).
   absl::Duration retry_after = absl::ZeroDuration();
   // Statuses the provider itself will report later (the sandbox's timer);
   // stored with the acceptance so that a restart does not lose them.
@@ -41,8 +48,13 @@ class Provider {
  public:
   virtual ~Provider() = default;
   virtual std::string Name() const = 0;
-  // Blocking; called by send-queue workers only.
+  // Blocking; called by send-queue workers only, possibly from several
+  // threads at once.
   virtual SendResult Send(const OutboundMessage& message) = 0;
+  // Uploads a local file so that messages can refer to it by the returned
+  // provider media id.
+  virtual absl::StatusOr<std::string> UploadMedia(const std::string& path,
+                                                  const std::string& mime_type) = 0;
   // Whether an admin may simulate a guest's inbound message.
   virtual bool SimulatesInbound() const { return false; }
 };

@@ -128,30 +128,41 @@ absl::StatusOr<std::optional<absl::Time>> MessageRepository::NextAttemptAt() {
   return row->value_or(std::nullopt);
 }
 
-absl::Status MessageRepository::MarkAccepted(const std::string& message_id,
-                                             const std::string& wamid) {
+absl::Status MessageRepository::Claim(const std::string& message_id, absl::Time hold_until) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE messages SET whatsapp_message_id = ?, next_attempt_at = NULL, "
-      "attempts = attempts + 1 WHERE message_id = ?");
+      "UPDATE messages SET next_attempt_at = ?, attempts = attempts + 1 WHERE message_id = ?");
   if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, wamid).Bind(2, message_id);
+  stmt->BindTime(1, hold_until).Bind(2, message_id);
   return stmt->Run();
 }
 
-absl::Status MessageRepository::ScheduleRetry(const std::string& message_id, absl::Time at,
-                                              int attempts, const std::string& last_error) {
+absl::Status MessageRepository::Defer(const std::string& message_id, absl::Time at,
+                                      const std::string& reason) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE messages SET next_attempt_at = ?, attempts = ?, failure_reason = ? "
+      "UPDATE messages SET next_attempt_at = ?, failure_reason = ? "
+      "WHERE message_id = ? AND next_attempt_at IS NOT NULL");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindTime(1, at).Bind(2, reason).Bind(3, message_id);
+  return stmt->Run();
+}
+
+absl::Status MessageRepository::MarkAccepted(const std::string& message_id,
+                                             const std::string& wamid) {
+  // A status callback may have settled the message first (it carries our
+  // id); then the wamid is already there and nothing is waiting.
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE messages SET whatsapp_message_id = ?, next_attempt_at = NULL, failure_reason = '' "
       "WHERE message_id = ?");
   if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, at).Bind(2, attempts).Bind(3, last_error).Bind(4, message_id);
+  stmt->Bind(1, wamid).Bind(2, message_id);
   return stmt->Run();
 }
 
 absl::Status MessageRepository::UpdateStatus(const MessageRecord& m) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "UPDATE messages SET status = ?, sent_at = ?, delivered_at = ?, read_at = ?, failed_at = ?, "
-      "failure_code = ?, failure_reason = ?, next_attempt_at = ? WHERE message_id = ?");
+      "failure_code = ?, failure_reason = ?, next_attempt_at = ?, "
+      "whatsapp_message_id = NULLIF(?, '') WHERE message_id = ?");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, static_cast<int>(m.status))
       .BindOptionalTime(2, m.sent_at)
@@ -161,7 +172,8 @@ absl::Status MessageRepository::UpdateStatus(const MessageRecord& m) {
       .Bind(6, m.failure_code)
       .Bind(7, m.failure_reason)
       .BindOptionalTime(8, m.next_attempt_at)
-      .Bind(9, m.message_id);
+      .Bind(9, m.whatsapp_message_id)
+      .Bind(10, m.message_id);
   return stmt->Run();
 }
 

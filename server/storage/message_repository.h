@@ -28,11 +28,15 @@ class MessageRepository {
   absl::StatusOr<std::vector<MessageRecord>> DueForSending(absl::Time now, int limit);
   // The earliest pending attempt time, if any message waits.
   absl::StatusOr<std::optional<absl::Time>> NextAttemptAt();
+  // Takes a due message for an attempt: counts the attempt and holds the
+  // message until `hold_until`, so that if the process dies during the
+  // provider call the message is retried only after that time.
+  absl::Status Claim(const std::string& message_id, absl::Time hold_until);
+  // Moves the next attempt without counting one (pacing, bad credentials).
+  absl::Status Defer(const std::string& message_id, absl::Time at, const std::string& reason);
   // The provider accepted the message: record its wamid, leave the queue.
   absl::Status MarkAccepted(const std::string& message_id, const std::string& wamid);
-  absl::Status ScheduleRetry(const std::string& message_id, absl::Time at, int attempts,
-                             const std::string& last_error);
-  // Writes the status and its time column, and takes the message off the queue.
+  // Writes the status, its time columns and the wamid, and the queue state.
   absl::Status UpdateStatus(const MessageRecord& message);
 
  private:

@@ -84,6 +84,38 @@ const std::vector<const char*>& Migrations() {
       );
       CREATE INDEX scheduled_statuses_by_due ON scheduled_statuses (due_at);
       )sql",
+      // 2: guest consent with its history; Meta's raw callbacks, stored
+      // before they are processed.
+      R"sql(
+      CREATE TABLE guest_consent (
+        property_id TEXT NOT NULL,
+        guest_phone TEXT NOT NULL,
+        opted_out INTEGER NOT NULL DEFAULT 0,
+        marketing_opted_out INTEGER NOT NULL DEFAULT 0,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (property_id, guest_phone)
+      );
+      CREATE TABLE consent_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        property_id TEXT NOT NULL,
+        guest_phone TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        opted_in INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX consent_events_by_guest ON consent_events (property_id, guest_phone, id);
+      CREATE TABLE provider_notifications (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        processed_at INTEGER,
+        error TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX provider_notifications_pending ON provider_notifications (id)
+        WHERE processed_at IS NULL;
+      )sql",
   };
   return *migrations;
 }

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <random>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/domain/outbound_content.h"
 #include "server/domain/status_machine.h"
 #include "server/util/log.h"
 
@@ -15,28 +17,41 @@ namespace {
 
 constexpr absl::Duration kIdleSleep = absl::Seconds(1);
 
-provider::OutboundMessage ToOutbound(const storage::MessageRecord& m) {
-  return provider::OutboundMessage{m.message_id,         m.property_id, m.guest_phone,
-                                   m.message_type,       m.body,        m.payload,
-                                   m.reply_to_message_id};
-}
-
 }  // namespace
 
 SendQueue::SendQueue(storage::Database& db, provider::Provider& provider, Options options,
-                     std::function<void()> on_follow_ups)
+                     Hooks hooks)
     : db_(db),
       provider_(provider),
       options_(options),
-      on_follow_ups_(std::move(on_follow_ups)),
+      hooks_(std::move(hooks)),
       messages_(db),
       scheduled_(db),
+      sender_limit_(options.sender_rate_per_second, options.sender_rate_per_second),
+      pair_limit_(options.pair_rate_per_second, options.pair_burst),
       poller_("send-queue", [this] { return Tick(); }) {}
+
+void SendQueue::Start() {
+  for (int i = 0; i < options_.threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  poller_.Start();
+}
+
+void SendQueue::Stop() {
+  poller_.Stop();
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  // Workers finish the calls in flight; claimed messages not yet started
+  // stay held in the database and are retried after the grace period.
+  for (std::thread& worker : workers_) worker.join();
+  workers_.clear();
+}
 
 absl::Duration SendQueue::Backoff(int attempts) const {
   absl::Duration ceiling =
       std::min(options_.max_backoff, options_.base_backoff * (1 << std::min(attempts, 20)));
-  // Full jitter spreads the retries of a burst instead of replaying it.
+  // Jitter spreads the retries of a burst instead of replaying it.
   thread_local std::mt19937_64 rng(std::random_device{}());
   std::uniform_real_distribution<double> unit(0.5, 1.0);
   return ceiling * unit(rng);
@@ -44,56 +59,122 @@ absl::Duration SendQueue::Backoff(int attempts) const {
 
 absl::Duration SendQueue::Tick() {
   absl::Time now = absl::Now();
-  absl::StatusOr<std::vector<storage::MessageRecord>> due =
-      storage::ReadValue(db_, [&] { return messages_.DueForSending(now, options_.batch); });
-  if (!due.ok()) {
-    util::LogError("send queue: ", due.status().ToString());
+  std::vector<storage::MessageRecord> claimed;
+  absl::Status status = db_.Transaction([&]() -> absl::Status {
+    absl::StatusOr<std::vector<storage::MessageRecord>> due =
+        messages_.DueForSending(now, options_.batch);
+    if (!due.ok()) return due.status();
+    for (storage::MessageRecord& m : *due) {
+      // The sender number is the property's; one guest is paced per property.
+      absl::Duration wait = sender_limit_.TryTake(m.property_id, now);
+      if (wait == absl::ZeroDuration()) {
+        wait = pair_limit_.TryTake(absl::StrCat(m.property_id, "/", m.guest_phone), now);
+      }
+      if (wait > absl::ZeroDuration()) {
+        if (auto s = messages_.Defer(m.message_id, now + wait, m.failure_reason); !s.ok()) return s;
+        continue;
+      }
+      if (auto s = messages_.Claim(m.message_id, now + options_.reconcile_grace); !s.ok()) return s;
+      ++m.attempts;
+      claimed.push_back(std::move(m));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) {
+    util::LogError("send queue: ", status.ToString());
     return kIdleSleep;
   }
-  for (const storage::MessageRecord& message : *due) {
-    if (absl::Status s = Deliver(message); !s.ok()) {
-      util::LogError("send queue: ", message.message_id, ": ", s.ToString());
-    }
+  if (!claimed.empty()) {
+    absl::MutexLock lock(&mu_);
+    for (storage::MessageRecord& m : claimed) claimed_.push_back(std::move(m));
   }
-  if (static_cast<int>(due->size()) == options_.batch) return absl::ZeroDuration();
   absl::StatusOr<std::optional<absl::Time>> next =
       storage::ReadValue(db_, [&] { return messages_.NextAttemptAt(); });
   if (!next.ok() || !*next) return kIdleSleep;
   return std::clamp(**next - absl::Now(), absl::ZeroDuration(), kIdleSleep);
 }
 
+void SendQueue::WorkerLoop() {
+  while (true) {
+    storage::MessageRecord message;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(this, &SendQueue::WorkReady));
+      if (claimed_.empty()) return;  // stopping
+      message = std::move(claimed_.front());
+      claimed_.pop_front();
+    }
+    if (absl::Status s = Deliver(message); !s.ok()) {
+      util::LogError("send queue: ", message.message_id, ": ", s.ToString());
+    }
+  }
+}
+
 absl::Status SendQueue::Deliver(const storage::MessageRecord& message) {
-  provider::SendResult result = provider_.Send(ToOutbound(message));
+  provider::OutboundMessage out{message.message_id, message.property_id, message.guest_phone, {},
+                                message.reply_to_message_id};
+  absl::StatusOr<v1::OutboundContent> content = domain::DecodeContent(message.payload);
+  if (!content.ok()) {
+    return Settle(message, provider::SendResult{provider::SendOutcome::kFailed, "", 0, "",
+                                                std::string(content.status().message())});
+  }
+  out.content = *std::move(content);
+  return Settle(message, provider_.Send(out));
+}
+
+void SendQueue::ReportHealth(bool healthy) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (healthy_ == healthy) return;
+    healthy_ = healthy;
+  }
+  if (!healthy) {
+    util::LogError("provider ", provider_.Name(),
+                   " rejects our credentials; messages stay queued until they are fixed");
+  } else {
+    util::LogInfo("provider ", provider_.Name(), " accepts our credentials again");
+  }
+  if (hooks_.on_provider_health) hooks_.on_provider_health(healthy);
+}
+
+absl::Status SendQueue::Settle(const storage::MessageRecord& message, provider::SendResult result) {
+  absl::Time now = absl::Now();
   switch (result.outcome) {
     case provider::SendOutcome::kAccepted: {
+      ReportHealth(true);
       absl::Status status = db_.Transaction([&]() -> absl::Status {
-        if (absl::Status s = messages_.MarkAccepted(message.message_id, result.whatsapp_message_id);
-            !s.ok()) {
-          return s;
-        }
+        auto s = messages_.MarkAccepted(message.message_id, result.whatsapp_message_id);
         for (const storage::ScheduledStatus& follow_up : result.follow_ups) {
-          if (absl::Status s = scheduled_.Insert(follow_up); !s.ok()) return s;
+          if (!s.ok()) break;
+          s = scheduled_.Insert(follow_up);
         }
-        return absl::OkStatus();
+        return s;
       });
-      if (status.ok() && !result.follow_ups.empty() && on_follow_ups_) on_follow_ups_();
+      if (status.ok() && !result.follow_ups.empty() && hooks_.on_follow_ups) {
+        hooks_.on_follow_ups();
+      }
       return status;
     }
+    case provider::SendOutcome::kCredentialsRejected:
+      ReportHealth(false);
+      return db_.Transaction([&] {
+        return messages_.Defer(message.message_id, now + options_.credentials_retry, result.error);
+      });
     case provider::SendOutcome::kRetry:
-      if (message.attempts + 1 < options_.max_attempts) {
+      if (message.attempts < options_.max_attempts) {
         absl::Duration wait = std::max(result.retry_after, Backoff(message.attempts));
-        return db_.Transaction([&] {
-          return messages_.ScheduleRetry(message.message_id, absl::Now() + wait,
-                                         message.attempts + 1, result.error);
-        });
+        return db_.Transaction(
+            [&] { return messages_.Defer(message.message_id, now + wait, result.error); });
       }
-      result.error =
-          "gave up after " + std::to_string(options_.max_attempts) + " attempts: " + result.error;
+      result.error = absl::StrCat("gave up after ", message.attempts, " attempts: ", result.error);
       [[fallthrough]];
     case provider::SendOutcome::kFailed: {
       storage::MessageRecord failed = message;
-      domain::ApplyStatus(failed, domain::StatusUpdate{"", v1::MESSAGE_STATUS_FAILED, absl::Now(),
-                                                       result.error_code, result.error});
+      std::string reason = result.contract_code.empty()
+                               ? result.error
+                               : absl::StrCat(result.contract_code, ": ", result.error);
+      domain::ApplyStatus(failed, domain::StatusUpdate{"", v1::MESSAGE_STATUS_FAILED, now,
+                                                       result.error_code, reason});
       return db_.Transaction([&] { return messages_.UpdateStatus(failed); });
     }
   }

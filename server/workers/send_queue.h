@@ -1,7 +1,13 @@
 #pragma once
 
+#include <deque>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/domain/status_service.h"
+#include "server/domain/rate_limiter.h"
 #include "server/provider/provider.h"
 #include "server/storage/database.h"
 #include "server/storage/message_repository.h"
@@ -10,36 +16,67 @@
 
 namespace wa::workers {
 
-// Hands queued messages to the provider, retries transient failures with
-// exponential backoff and jitter, and fails a message after `max_attempts`.
+// Hands queued messages to the provider.
+//
+// A poller claims due messages in one transaction per round, pacing them
+// by the sender number's throughput and the guest's pair rate (a message
+// that must wait is moved back, not failed); a pool of threads makes the
+// provider calls. Claiming holds a message for `reconcile_grace`: if the
+// process dies during the call, nothing is resent until a status callback
+// has had that long to settle it. Transient failures retry with
+// exponential backoff and jitter; after `max_attempts` the message fails.
 class SendQueue {
  public:
   struct Options {
+    int threads = 8;
     int max_attempts = 8;
     absl::Duration base_backoff = absl::Milliseconds(500);
     absl::Duration max_backoff = absl::Minutes(5);
-    int batch = 64;
+    absl::Duration reconcile_grace = absl::Minutes(5);
+    absl::Duration credentials_retry = absl::Seconds(30);
+    double sender_rate_per_second = 80;
+    double pair_rate_per_second = 1.0 / 6;
+    double pair_burst = 10;
+    int batch = 256;
+  };
+  struct Hooks {
+    std::function<void()> on_follow_ups;             // provider scheduled statuses
+    std::function<void(bool healthy)> on_provider_health;  // credentials good or bad
   };
 
-  SendQueue(storage::Database& db, provider::Provider& provider, Options options,
-            std::function<void()> on_follow_ups);
+  SendQueue(storage::Database& db, provider::Provider& provider, Options options, Hooks hooks);
+  ~SendQueue() { Stop(); }
 
-  void Start() { poller_.Start(); }
+  void Start();
   void Wake() { poller_.Wake(); }
-  void Stop() { poller_.Stop(); }
+  void Stop();
 
  private:
   absl::Duration Tick();
+  void WorkerLoop();
   absl::Status Deliver(const storage::MessageRecord& message);
+  absl::Status Settle(const storage::MessageRecord& message, provider::SendResult result);
   absl::Duration Backoff(int attempts) const;
+  void ReportHealth(bool healthy);
+  bool WorkReady() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stopping_ || !claimed_.empty();
+  }
 
   storage::Database& db_;
   provider::Provider& provider_;
   Options options_;
-  std::function<void()> on_follow_ups_;
+  Hooks hooks_;
   storage::MessageRepository messages_;
   storage::ScheduledStatusRepository scheduled_;
+  domain::RateLimiter sender_limit_;
+  domain::RateLimiter pair_limit_;
   Poller poller_;
+
+  mutable absl::Mutex mu_;
+  std::deque<storage::MessageRecord> claimed_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool healthy_ ABSL_GUARDED_BY(mu_) = true;
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace wa::workers

@@ -306,7 +306,7 @@ start_server() {
   SERVER_LOG="$E2E_TMP/server-$SERVER_STARTS.out"
   SERVER_ERR="$E2E_TMP/server-$SERVER_STARTS.err"
   "$WA_SERVER_BIN" "--data_dir=$dir" --grpc_listen=127.0.0.1:0 --http_listen=127.0.0.1:0 \
-    --sandbox_status_delay=200ms "$@" >"$SERVER_LOG" 2>"$SERVER_ERR" &
+    --sandbox_status_delay=200ms --reconcile_grace=2s "$@" >"$SERVER_LOG" 2>"$SERVER_ERR" &
   SERVER_PID=$!
   local deadline=$((SECONDS + SERVER_READY_TIMEOUT)) line=""
   while ((SECONDS < deadline)); do

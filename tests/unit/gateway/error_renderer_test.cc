@@ -94,6 +94,14 @@ TEST(ErrorRendererTest, PlainStatusUsesTheCodeName) {
                     R"("recovery_options":[]}})");
 }
 
+TEST(ErrorRendererTest, GrpcErrorsWithoutAMessageGetOne) {
+  RenderedError e = RenderRpcError(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, ""));
+  EXPECT_EQ(e.http_status, 501);
+  nlohmann::json body = nlohmann::json::parse(e.body);
+  EXPECT_EQ(body["error"]["code"], "UNIMPLEMENTED");
+  EXPECT_EQ(body["error"]["message"], "This operation is not available yet");
+}
+
 TEST(ErrorRendererTest, EmptyDetailFieldsFallBackToTheStatus) {
   v1::ErrorDetail detail;
   google::rpc::Status rpc;

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -177,6 +178,15 @@ TEST_F(HttpGatewayTest, ForwardsAuthorizationAndRequestId) {
   ExpectJsonError(client_->Get(std::string(kConversations) + "/conv_1"), 401, "UNAUTHENTICATED");
 }
 
+TEST_F(HttpGatewayTest, HeaderGrpcCannotCarryIsDroppedNotFatal) {
+  StartGateway();
+  // gRPC aborts the process on metadata outside printable ASCII; the gateway
+  // must drop such a header rather than pass it on.
+  const httplib::Headers bad = {{"Authorization", "Bearer caf\xc3\xa9"}};
+  ExpectJsonError(client_->Get(std::string(kConversations) + "/conv_1", bad), 401,
+                  "UNAUTHENTICATED");
+}
+
 TEST_F(HttpGatewayTest, RpcErrorDetailBecomesTheReferenceBody) {
   StartGateway();
   auto res = client_->Get(std::string(kConversations) + "/expired", kAuth);
@@ -343,6 +353,19 @@ TEST_F(HttpGatewayTest, WorksOverARemoteChannelAndStopsCleanly) {
   gateway_->Stop();
   gateway_->Stop();  // idempotent
   EXPECT_FALSE(client_->Get(std::string(kConversations) + "/conv_1", kAuth));
+}
+
+TEST_F(HttpGatewayTest, StopWaitsAtMostTheKeepAliveTimeoutForIdleClients) {
+  HttpGateway::Options options = GatewayOptions();
+  options.keep_alive_timeout_seconds = 1;
+  gateway_ = std::make_unique<HttpGateway>(server_->InProcessChannel(grpc::ChannelArguments()),
+                                           options);
+  StartGateway();
+  client_->set_keep_alive(true);
+  ASSERT_TRUE(client_->Get(std::string(kConversations) + "/conv_1", kAuth));
+  const auto start = std::chrono::steady_clock::now();
+  gateway_->Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 }
 
 }  // namespace

@@ -256,6 +256,15 @@ TEST(JsonParseTest, TimestampsAndStructs) {
   EXPECT_EQ(Printed(d)["details"], json::parse(R"({"a":[1,"x",null,{"b":false}]})"));
 }
 
+TEST(JsonParseTest, StructNestingIsBounded) {
+  std::string deep = std::string(200, '[') + std::string(200, ']');
+  v1::ErrorDetail d;
+  EXPECT_THAT(ErrorOf(MergeJsonText(R"({"details":{"a":)" + deep + "}}", &d)),
+              HasSubstr("nested deeper than 100 levels"));
+  std::string shallow = std::string(20, '[') + std::string(20, ']');
+  EXPECT_TRUE(MergeJsonText(R"({"details":{"a":)" + shallow + "}}", &d).ok());
+}
+
 TEST(JsonParseTest, RoundTrip) {
   v1::Conversation conv;
   conv.set_conversation_id("conv_1");

@@ -26,7 +26,7 @@ class ConversationServiceTest : public ::testing::Test {
   }
 
   testing::TestDb t_;
-  InboundService inbound_{t_.db()};
+  InboundService inbound_{t_.db(), ConsentKeywords{}};
   ConversationService conversations_{t_.db()};
 };
 

@@ -45,7 +45,7 @@ class MessagingServiceTest : public ::testing::Test {
   int notified_ = 0;
   int inbound_count_ = 0;
   MessagingService messaging_{t_.db(), [this] { ++notified_; }};
-  InboundService inbound_{t_.db()};
+  InboundService inbound_{t_.db(), ConsentKeywords{}};
   Caller staff_{"tok_1", v1::ROLE_STAFF, "p1"};
 };
 

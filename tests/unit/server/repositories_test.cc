@@ -111,8 +111,16 @@ TEST_F(RepositoriesTest, SendQueueSeesOnlyDueMessagesUntilAccepted) {
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ((*due)[0].message_id, "now");
   EXPECT_EQ(**ReadValue(t_.db(), [&] { return messages_.NextAttemptAt(); }), kT0);
-  ASSERT_TRUE(Tx([&] { return messages_.MarkAccepted("now", "wamid.1"); }).ok());
+  // Claimed: counted as an attempt and held, so it is not due again.
+  ASSERT_TRUE(Tx([&] { return messages_.Claim("now", kT0 + absl::Minutes(5)); }).ok());
   EXPECT_TRUE(ReadValue(t_.db(), [&] { return messages_.DueForSending(kT0, 10); })->empty());
+  EXPECT_EQ(ReadValue(t_.db(), [&] { return messages_.DueForSending(kT0 + absl::Minutes(5), 10); })
+                ->size(),
+            2u);
+  ASSERT_TRUE(Tx([&] { return messages_.MarkAccepted("now", "wamid.1"); }).ok());
+  EXPECT_EQ(ReadValue(t_.db(), [&] { return messages_.DueForSending(kT0 + absl::Minutes(5), 10); })
+                ->size(),
+            1u);
   auto by_wamid = ReadValue(t_.db(), [&] { return messages_.FindByWhatsAppId("wamid.1"); });
   ASSERT_TRUE(by_wamid->has_value());
   EXPECT_EQ((*by_wamid)->message_id, "now");

@@ -1,0 +1,49 @@
+#include "gateway/adapters/meta_webhook_adapter.h"
+
+#include "gateway/http_response.h"
+#include "hotel/whatsapp/v1/provider_callbacks.pb.h"
+
+namespace wa::gateway {
+
+namespace v1 = ::hotel::whatsapp::v1;
+
+namespace {
+
+constexpr char kPath[] = "/api/v1/whatsapp/provider/webhook";
+constexpr char kService[] = "/hotel.whatsapp.v1.ProviderCallbacksService/";
+
+}  // namespace
+
+void AddMetaWebhookAdapter(HttpGateway& gateway) {
+  gateway.AddAdapter("GET", kPath, [&gateway](const httplib::Request& req, httplib::Response& res) {
+    v1::VerifySubscriptionRequest request;
+    request.set_mode(req.get_param_value("hub.mode"));
+    request.set_verify_token(req.get_param_value("hub.verify_token"));
+    request.set_challenge(req.get_param_value("hub.challenge"));
+    v1::VerifySubscriptionResponse response;
+    grpc::Status status = gateway.invoker().Call(std::string(kService) + "VerifySubscription",
+                                                 request, &response, {});
+    if (!status.ok()) {
+      WriteRpcError(res, status);
+      return;
+    }
+    // Meta expects the challenge itself as the body, not JSON.
+    res.status = 200;
+    res.set_content(response.challenge(), "text/plain");
+  });
+  gateway.AddAdapter("POST", kPath, [&gateway](const httplib::Request& req, httplib::Response& res) {
+    v1::ReceiveNotificationRequest request;
+    request.set_body(req.body);
+    request.set_signature(req.get_header_value("X-Hub-Signature-256"));
+    v1::ReceiveNotificationResponse response;
+    grpc::Status status = gateway.invoker().Call(std::string(kService) + "ReceiveNotification",
+                                                 request, &response, {});
+    if (!status.ok()) {
+      WriteRpcError(res, status);
+      return;
+    }
+    WriteMessage(res, response);
+  });
+}
+
+}  // namespace wa::gateway

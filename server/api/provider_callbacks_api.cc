@@ -1,0 +1,59 @@
+#include "server/api/provider_callbacks_api.h"
+
+#include <openssl/crypto.h>
+
+#include "absl/time/clock.h"
+#include "server/api/status_mapping.h"
+#include "server/domain/errors.h"
+#include "server/provider/meta_signature.h"
+
+namespace wa::api {
+
+namespace v1 = ::hotel::whatsapp::v1;
+
+namespace {
+
+bool SameSecret(const std::string& a, const std::string& b) {
+  return !a.empty() && a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* ProviderCallbacksApi::VerifySubscription(
+    grpc::CallbackServerContext* context, const v1::VerifySubscriptionRequest* request,
+    v1::VerifySubscriptionResponse* response) {
+  if (request->mode() != "subscribe" || !SameSecret(secrets_.verify_token, request->verify_token())) {
+    return Finish(context, domain::Error(absl::StatusCode::kPermissionDenied, "PERMISSION_DENIED",
+                                         "hub.verify_token does not match"));
+  }
+  response->set_challenge(request->challenge());
+  return Finish(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* ProviderCallbacksApi::ReceiveNotification(
+    grpc::CallbackServerContext* context, const v1::ReceiveNotificationRequest* request,
+    v1::ReceiveNotificationResponse* response) {
+  // Checked over the raw bytes before anything is parsed or stored.
+  if (!provider::VerifyMetaSignature(secrets_.app_secret, request->body(), request->signature())) {
+    return Finish(context,
+                  domain::Error(absl::StatusCode::kUnauthenticated, "UNAUTHENTICATED",
+                                secrets_.app_secret.empty()
+                                    ? "callbacks are refused: WA_META_APP_SECRET is not set"
+                                    : "missing or bad X-Hub-Signature-256"));
+  }
+  absl::StatusOr<int64_t> id = storage::TransactValue(
+      db_, [&] { return notifications_.Insert(request->body(), absl::Now()); });
+  if (id.ok()) {
+    response->set_notification_id(*id);
+    if (on_stored_) on_stored_();
+  }
+  return Finish(context, id.status());
+}
+
+}  // namespace wa::api

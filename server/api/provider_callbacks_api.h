@@ -1,0 +1,40 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "hotel/whatsapp/v1/provider_callbacks.grpc.pb.h"
+#include "server/storage/database.h"
+#include "server/storage/notification_repository.h"
+
+namespace wa::api {
+
+// Meta's webhook: the handshake and signed notifications. Authenticated by
+// Meta's verify token and signature, not by a bearer token.
+class ProviderCallbacksApi : public hotel::whatsapp::v1::ProviderCallbacksService::CallbackService {
+ public:
+  struct Secrets {
+    std::string verify_token;  // WA_META_VERIFY_TOKEN
+    std::string app_secret;    // WA_META_APP_SECRET
+  };
+
+  ProviderCallbacksApi(storage::Database& db, Secrets secrets, std::function<void()> on_stored)
+      : db_(db), notifications_(db), secrets_(std::move(secrets)), on_stored_(std::move(on_stored)) {}
+
+  grpc::ServerUnaryReactor* VerifySubscription(
+      grpc::CallbackServerContext* context,
+      const hotel::whatsapp::v1::VerifySubscriptionRequest* request,
+      hotel::whatsapp::v1::VerifySubscriptionResponse* response) override;
+  grpc::ServerUnaryReactor* ReceiveNotification(
+      grpc::CallbackServerContext* context,
+      const hotel::whatsapp::v1::ReceiveNotificationRequest* request,
+      hotel::whatsapp::v1::ReceiveNotificationResponse* response) override;
+
+ private:
+  storage::Database& db_;
+  storage::NotificationRepository notifications_;
+  Secrets secrets_;
+  std::function<void()> on_stored_;
+};
+
+}  // namespace wa::api

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/storage/consent_repository.h"
+#include "server/storage/database.h"
+
+namespace wa::domain {
+
+// Whole-message keywords (any case) with which guests opt out and back in.
+struct ConsentKeywords {
+  std::vector<std::string> stop = {"STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"};
+  std::vector<std::string> start = {"START", "SUBSCRIBE"};
+};
+
+struct ConsentView {
+  std::string guest_phone;
+  storage::ConsentRecord consent;
+  std::vector<storage::ConsentEventRecord> history;
+};
+
+// Inside a transaction: refuses with GUEST_OPTED_OUT (403) a send to a
+// guest who opted out (of marketing, for a marketing template).
+absl::Status CheckConsent(storage::ConsentRepository& consent, const std::string& property_id,
+                          const std::string& guest_phone, bool marketing);
+
+// Inside a transaction: records an opt-out or opt-in if an inbound text is
+// one of the keywords. Returns whether it was.
+absl::StatusOr<bool> ApplyConsentKeyword(storage::ConsentRepository& consent,
+                                         const ConsentKeywords& keywords,
+                                         const std::string& property_id,
+                                         const std::string& guest_phone, const std::string& text,
+                                         absl::Time at);
+
+// Reading and setting consent (admins), and Meta's marketing preferences.
+class ConsentService {
+ public:
+  explicit ConsentService(storage::Database& db) : db_(db), consent_(db) {}
+
+  absl::StatusOr<ConsentView> Get(const std::string& property_id, const std::string& guest_phone);
+  // `scope` is "all" or "marketing".
+  absl::StatusOr<ConsentView> Set(const std::string& property_id, const std::string& guest_phone,
+                                  const std::string& scope, bool opted_in,
+                                  const std::string& reason);
+  // Inside a transaction: Meta's user_preferences (marketing stop/resume).
+  absl::Status ApplyMarketingPreference(const std::string& property_id,
+                                        const std::string& guest_phone, bool opted_in,
+                                        absl::Time at);
+
+ private:
+  storage::Database& db_;
+  storage::ConsentRepository consent_;
+};
+
+}  // namespace wa::domain

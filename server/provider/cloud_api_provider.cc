@@ -1,0 +1,201 @@
+#include "server/provider/cloud_api_provider.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "nlohmann/json.hpp"
+#include "server/domain/errors.h"
+#include "server/provider/meta_errors.h"
+#include "server/provider/meta_payloads.h"
+#include "server/util/log.h"
+
+namespace wa::provider {
+namespace {
+
+// Transport trouble (timeouts, resets, Graph hiccups without an envelope) is
+// usually over within seconds.
+constexpr absl::Duration kTransientRetry = absl::Seconds(2);
+// A Retry-After beyond this is not trusted: the queue should try again and
+// learn the current state rather than park a message for hours.
+constexpr absl::Duration kMaxRetryAfter = absl::Minutes(5);
+
+// Error bodies are quoted into messages; a proxy's HTML page should not be.
+std::string Snippet(const std::string& body) {
+  constexpr size_t kMax = 200;
+  return body.size() <= kMax ? body : absl::StrCat(body.substr(0, kMax), "...");
+}
+
+SendResult Retry(std::string error, absl::Duration after = kTransientRetry) {
+  SendResult result;
+  result.outcome = SendOutcome::kRetry;
+  result.error = std::move(error);
+  result.retry_after = after;
+  return result;
+}
+
+// Honours a Retry-After in seconds when it asks for more patience than the
+// classification did.
+void ApplyRetryAfterHeader(const HttpResponse& response, SendResult& result) {
+  if (result.outcome != SendOutcome::kRetry) return;
+  int64_t seconds = 0;
+  if (!absl::SimpleAtoi(response.Header("retry-after"), &seconds) || seconds <= 0) return;
+  result.retry_after = std::max(result.retry_after, std::min(absl::Seconds(seconds), kMaxRetryAfter));
+}
+
+// The status an upload failure becomes, chosen by what the caller should do:
+// retry later, fix the server's credentials, or fix the media.
+absl::StatusCode UploadStatusCode(SendOutcome outcome) {
+  switch (outcome) {
+    case SendOutcome::kRetry:
+      return absl::StatusCode::kUnavailable;
+    case SendOutcome::kCredentialsRejected:
+      return absl::StatusCode::kFailedPrecondition;
+    default:
+      return absl::StatusCode::kInvalidArgument;
+  }
+}
+
+absl::Status UploadError(absl::StatusCode code, const std::string& message, int meta_code) {
+  domain::Error error(code, "MEDIA_UPLOAD_FAILED", message);
+  if (meta_code != 0) error.Detail("provider_error_code", static_cast<double>(meta_code));
+  return error.Build();
+}
+
+}  // namespace
+
+CloudApiProvider::CloudApiProvider(Options options)
+    : options_(std::move(options)),
+      http_(HttpClient::Options{.connect_timeout = options_.connect_timeout,
+                                .request_timeout = options_.request_timeout}) {}
+
+std::string CloudApiProvider::Url(const std::string& edge) const {
+  absl::string_view base = options_.base_url;
+  absl::ConsumeSuffix(&base, "/");
+  return absl::StrCat(base, "/", options_.api_version, "/", options_.phone_number_id, "/", edge);
+}
+
+std::vector<std::string> CloudApiProvider::AuthHeaders() const {
+  return {absl::StrCat("Authorization: Bearer ", options_.access_token)};
+}
+
+void CloudApiProvider::NoteCredentials(bool rejected, const std::string& error) {
+  bool was = credentials_rejected_.exchange(rejected);
+  if (rejected && !was) {
+    // Meta's message names the problem ("Error validating access token:
+    // Session has expired ..."); it never echoes the token itself.
+    util::LogError("cloud_api credentials rejected by Meta: ", error,
+                   " (further rejections are not logged until a send succeeds)");
+  } else if (!rejected && was) {
+    util::LogInfo("cloud_api credentials accepted again");
+  }
+}
+
+SendResult CloudApiProvider::Send(const OutboundMessage& message) {
+  absl::StatusOr<nlohmann::json> payload = BuildMessagePayload(message);
+  if (!payload.ok()) {
+    SendResult result;
+    result.outcome = SendOutcome::kFailed;
+    result.contract_code = "INVALID_ARGUMENT";
+    result.error = std::string(payload.status().message());
+    return result;
+  }
+
+  absl::StatusOr<HttpResponse> response =
+      http_.PostJson(Url("messages"), AuthHeaders(), payload->dump());
+  if (!response.ok()) return Retry(std::string(response.status().message()));
+
+  if (std::optional<MetaError> error = ParseMetaError(response->body)) {
+    SendResult result = SendResultFromMetaError(*error, response->status);
+    ApplyRetryAfterHeader(*response, result);
+    if (result.outcome == SendOutcome::kCredentialsRejected) NoteCredentials(true, result.error);
+    return result;
+  }
+
+  if (response->status < 200 || response->status >= 300) {
+    SendResult result;
+    // No envelope means something between us and Graph answered (a proxy,
+    // a load balancer): only the HTTP status is left to go by.
+    if (response->status >= 500 || response->status == 429 || response->status == 408) {
+      result = Retry(absl::StrCat("HTTP ", response->status, " from Graph API: ",
+                                  Snippet(response->body)));
+      ApplyRetryAfterHeader(*response, result);
+    } else {
+      result.outcome = SendOutcome::kFailed;
+      result.error = absl::StrCat("HTTP ", response->status,
+                                  " from Graph API without an error envelope: ",
+                                  Snippet(response->body));
+    }
+    return result;
+  }
+
+  nlohmann::json body = nlohmann::json::parse(response->body, nullptr, false);
+  const nlohmann::json* id = nullptr;
+  if (body.is_object() && body.contains("messages") && body["messages"].is_array() &&
+      !body["messages"].empty() && body["messages"][0].is_object()) {
+    auto it = body["messages"][0].find("id");
+    if (it != body["messages"][0].end() && it->is_string()) id = &*it;
+  }
+  if (id == nullptr || id->get<std::string>().empty()) {
+    // Meta took the request but gave no wamid to track it by; treat it as a
+    // hiccup rather than guess.
+    return Retry(absl::StrCat("HTTP ", response->status, " without messages[0].id: ",
+                              Snippet(response->body)));
+  }
+  NoteCredentials(false, "");
+  SendResult result;
+  result.outcome = SendOutcome::kAccepted;
+  result.whatsapp_message_id = id->get<std::string>();
+  return result;
+}
+
+absl::StatusOr<std::string> CloudApiProvider::UploadMedia(const std::string& path,
+                                                          const std::string& mime_type) {
+  std::vector<MultipartField> fields = {
+      MultipartField::Value("messaging_product", "whatsapp"),
+      MultipartField::Value("type", mime_type),
+      MultipartField::File("file", path, mime_type),
+  };
+  absl::StatusOr<HttpResponse> response =
+      http_.PostMultipart(Url("media"), AuthHeaders(), std::move(fields), options_.upload_timeout);
+  if (!response.ok()) {
+    // An unreadable local file is our own problem, not Meta's or the media's.
+    if (response.status().code() == absl::StatusCode::kFailedPrecondition) {
+      return UploadError(absl::StatusCode::kInternal, std::string(response.status().message()), 0);
+    }
+    return UploadError(absl::StatusCode::kUnavailable,
+                       absl::StrCat("media upload to Graph API failed: ",
+                                    response.status().message()),
+                       0);
+  }
+
+  if (std::optional<MetaError> error = ParseMetaError(response->body)) {
+    ErrorClass error_class =
+        ClassifyMetaError(error->has_code ? error->code : kNoMetaCode, response->status);
+    std::string description = error->Describe();
+    if (error_class.outcome == SendOutcome::kCredentialsRejected) {
+      NoteCredentials(true, description);
+    }
+    return UploadError(UploadStatusCode(error_class.outcome), description,
+                       error->has_code ? error->code : 0);
+  }
+
+  nlohmann::json body = nlohmann::json::parse(response->body, nullptr, false);
+  if (response->status >= 200 && response->status < 300 && body.is_object() &&
+      body.contains("id") && body["id"].is_string() && !body["id"].get<std::string>().empty()) {
+    NoteCredentials(false, "");
+    return body["id"].get<std::string>();
+  }
+  absl::StatusCode code = response->status >= 500 || response->status < 300
+                              ? absl::StatusCode::kUnavailable
+                              : absl::StatusCode::kInvalidArgument;
+  return UploadError(code,
+                     absl::StrCat("unexpected media upload answer: HTTP ", response->status, ": ",
+                                  Snippet(response->body)),
+                     0);
+}
+
+}  // namespace wa::provider

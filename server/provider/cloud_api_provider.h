@@ -1,0 +1,62 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/provider/http_client.h"
+#include "server/provider/provider.h"
+
+namespace wa::provider {
+
+// Sends through Meta's WhatsApp Business Cloud API (Graph API). Statuses
+// arrive later through Meta's webhooks, so sends carry no follow-ups.
+//
+// Outcomes are decided by Meta's error.code (see meta_errors.h); transport
+// failures (timeouts, refused or dropped connections) are kRetry. A timeout
+// after the request left may still have delivered it: Meta has no
+// idempotency key, so a retry can duplicate; biz_opaque_callback_data (our
+// message id) lets the status webhooks be matched either way.
+class CloudApiProvider : public Provider {
+ public:
+  struct Options {
+    std::string base_url = "https://graph.facebook.com";
+    std::string api_version = "v23.0";
+    std::string phone_number_id;
+    // From WA_CLOUD_ACCESS_TOKEN or a file; never logged.
+    std::string access_token;
+    absl::Duration connect_timeout = absl::Seconds(3);
+    absl::Duration request_timeout = absl::Seconds(10);
+    // Media uploads may be up to 100 MB, far beyond a send's budget.
+    absl::Duration upload_timeout = absl::Seconds(120);
+  };
+
+  explicit CloudApiProvider(Options options);
+
+  std::string Name() const override { return "cloud"; }
+  SendResult Send(const OutboundMessage& message) override;
+  absl::StatusOr<std::string> UploadMedia(const std::string& path,
+                                          const std::string& mime_type) override;
+
+  // True from Meta's last rejection of our token (codes 0 and 190) until the
+  // next accepted send or upload; for the health report.
+  bool credentials_rejected() const { return credentials_rejected_.load(); }
+
+  // TCP connections opened towards Graph so far (keep-alive check, metrics).
+  int64_t connections_opened() const { return http_.connections_opened(); }
+
+ private:
+  std::string Url(const std::string& edge) const;
+  std::vector<std::string> AuthHeaders() const;
+  // Flips the credential flag; logs only on the transition to rejected, so
+  // an expired token logs once, not once per queued message.
+  void NoteCredentials(bool rejected, const std::string& error);
+
+  const Options options_;
+  HttpClient http_;
+  std::atomic<bool> credentials_rejected_{false};
+};
+
+}  // namespace wa::provider

@@ -1,0 +1,107 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace wa::provider {
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+  // Names lower-cased, in arrival order; only the final response's headers
+  // (not those of a 100 Continue or a redirect).
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // The first header of that name (case-insensitive), or "" if absent.
+  std::string Header(absl::string_view name) const;
+};
+
+// One field of a multipart/form-data body: either a literal value or a file
+// streamed from disk while sending (so large media never sit in memory).
+struct MultipartField {
+  std::string name;
+  std::string value;
+  std::string file_path;     // set for a file part
+  std::string content_type;  // for a file part; curl guesses when empty
+  std::string filename;      // for a file part; defaults to the path's basename
+
+  static MultipartField Value(std::string name, std::string value);
+  static MultipartField File(std::string name, std::string path, std::string content_type);
+};
+
+struct HttpRequest {
+  enum class Method { kGet, kPost };
+  Method method = Method::kGet;
+  std::string url;
+  // Complete header lines ("Authorization: Bearer ..."). Never logged.
+  std::vector<std::string> headers;
+  // For a POST: a raw body, or multipart fields when `multipart` is non-empty.
+  std::string body;
+  std::vector<MultipartField> multipart;
+  // Overrides the client's total timeout for this request (uploads take
+  // longer than sends); zero keeps the default.
+  absl::Duration timeout = absl::ZeroDuration();
+};
+
+// A small blocking HTTP client over libcurl, safe to use from several
+// threads at once.
+//
+// Connection reuse: each curl easy handle keeps its own live connections, so
+// handles are pooled and handed back after every request instead of being
+// created per call; a worker that sends again usually gets the handle (and
+// the warm TCP/TLS connection) it used last. A handle is never used by two
+// threads at the same time.
+//
+// Transport failures come back as a status: kDeadlineExceeded for a timeout,
+// kUnavailable for connection problems, kInvalidArgument for a bad URL,
+// kFailedPrecondition when a file to upload cannot be read. Any HTTP answer,
+// 4xx and 5xx included, is an HttpResponse.
+class HttpClient {
+ public:
+  struct Options {
+    absl::Duration connect_timeout = absl::Seconds(3);
+    absl::Duration request_timeout = absl::Seconds(10);
+    // Idle handles kept for reuse; more concurrent requests than this still
+    // work, their extra handles are closed afterwards.
+    int max_idle_handles = 16;
+    std::string user_agent = "wa-server";
+  };
+
+  explicit HttpClient(Options options);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  absl::StatusOr<HttpResponse> Perform(const HttpRequest& request);
+
+  absl::StatusOr<HttpResponse> PostJson(std::string url, std::vector<std::string> headers,
+                                        std::string body);
+  absl::StatusOr<HttpResponse> PostMultipart(std::string url, std::vector<std::string> headers,
+                                             std::vector<MultipartField> fields,
+                                             absl::Duration timeout = absl::ZeroDuration());
+  absl::StatusOr<HttpResponse> Get(std::string url, std::vector<std::string> headers);
+
+  // TCP connections opened so far; with keep-alive working this stays near
+  // the number of concurrent senders, not the number of requests.
+  int64_t connections_opened() const { return connections_opened_.load(); }
+
+ private:
+  void* AcquireHandle();
+  void ReleaseHandle(void* handle);
+
+  const Options options_;
+  absl::Mutex mu_;
+  std::vector<void*> idle_ ABSL_GUARDED_BY(mu_);  // CURL*; void* keeps curl.h out
+  std::atomic<int64_t> connections_opened_{0};
+};
+
+}  // namespace wa::provider

@@ -1,0 +1,38 @@
+#include "server/storage/notification_repository.h"
+
+namespace wa::storage {
+
+absl::StatusOr<int64_t> NotificationRepository::Insert(const std::string& body,
+                                                       absl::Time received_at) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "INSERT INTO provider_notifications (received_at, body) VALUES (?, ?) RETURNING id");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindTime(1, received_at).Bind(2, body);
+  absl::StatusOr<std::optional<int64_t>> id =
+      FirstRow<int64_t>(*stmt, [](const Statement& s) { return s.ColumnInt(0); });
+  if (!id.ok()) return id.status();
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return id->value_or(0);
+}
+
+absl::StatusOr<std::vector<NotificationRecord>> NotificationRepository::Pending(int limit) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "SELECT id, received_at, body FROM provider_notifications WHERE processed_at IS NULL "
+      "ORDER BY id LIMIT ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, limit);
+  return CollectRows<NotificationRecord>(*stmt, [](const Statement& s) {
+    return NotificationRecord{s.ColumnInt(0), s.ColumnTime(1), s.ColumnText(2)};
+  });
+}
+
+absl::Status NotificationRepository::MarkProcessed(int64_t id, absl::Time at,
+                                                   const std::string& error) {
+  absl::StatusOr<Statement> stmt =
+      db_.Prepare("UPDATE provider_notifications SET processed_at = ?, error = ? WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindTime(1, at).Bind(2, error).Bind(3, id);
+  return stmt->Run();
+}
+
+}  // namespace wa::storage

@@ -1,0 +1,119 @@
+#include "server/workers/notification_processor.h"
+
+#include "absl/time/clock.h"
+#include "server/util/log.h"
+
+namespace wa::workers {
+
+namespace v1 = ::hotel::whatsapp::v1;
+
+namespace {
+
+constexpr int kBatch = 64;
+constexpr absl::Duration kIdleSleep = absl::Seconds(1);
+
+domain::InboundMessage ToInbound(const provider::MetaInbound& m) {
+  domain::InboundMessage in;
+  in.guest_phone = m.from;
+  in.profile_name = m.profile_name;
+  in.whatsapp_message_id = m.wamid;
+  in.reply_to_message_id = m.context_wamid;
+  in.message_type = m.type;
+  in.body = m.body;
+  in.payload = m.payload;
+  in.at = m.timestamp;
+  return in;
+}
+
+domain::StatusUpdate ToStatusUpdate(const provider::MetaStatus& s) {
+  std::string reason = s.error_title;
+  if (!s.error_details.empty()) reason += (reason.empty() ? "" : ": ") + s.error_details;
+  return domain::StatusUpdate{s.wamid, s.status, s.timestamp, static_cast<int>(s.error_code),
+                              reason, s.biz_opaque_callback_data};
+}
+
+}  // namespace
+
+NotificationProcessor::NotificationProcessor(storage::Database& db,
+                                             std::map<std::string, std::string> property_by_number,
+                                             domain::InboundService& inbound,
+                                             domain::StatusService& statuses,
+                                             domain::ConsentService& consent)
+    : db_(db),
+      property_by_number_(std::move(property_by_number)),
+      inbound_(inbound),
+      statuses_(statuses),
+      consent_(consent),
+      notifications_(db),
+      poller_("notifications", [this] { return Tick(); }) {}
+
+const std::string* NotificationProcessor::PropertyFor(const std::string& phone_number_id) const {
+  auto it = property_by_number_.find(phone_number_id);
+  if (it != property_by_number_.end()) return &it->second;
+  util::LogError("meta callback for unknown phone_number_id ", phone_number_id, ": not stored");
+  return nullptr;
+}
+
+absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n) {
+  for (const provider::MetaInbound& m : n.messages) {
+    const std::string* property = PropertyFor(m.phone_number_id);
+    if (property == nullptr) continue;
+    absl::StatusOr<domain::InboundResult> result = inbound_.RecordInTransaction(*property, ToInbound(m));
+    // A message we cannot store (say, a number we cannot read) must not
+    // block the rest of the notification forever.
+    if (!result.ok() && result.status().code() != absl::StatusCode::kInvalidArgument) {
+      return result.status();
+    }
+    if (!result.ok()) util::LogError("meta inbound ", m.wamid, " skipped: ", result.status().ToString());
+  }
+  for (const provider::MetaStatus& s : n.statuses) {
+    if (PropertyFor(s.phone_number_id) == nullptr) continue;
+    if (auto applied = statuses_.ApplyInTransaction(ToStatusUpdate(s)); !applied.ok()) {
+      return applied.status();
+    }
+  }
+  for (const provider::MetaPreference& p : n.preferences) {
+    const std::string* property = PropertyFor(p.phone_number_id);
+    if (property == nullptr || p.category != "marketing_messages") continue;
+    if (p.value != "stop" && p.value != "resume") continue;
+    if (auto s = consent_.ApplyMarketingPreference(*property, "+" + p.wa_id, p.value == "resume",
+                                                   p.timestamp);
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const provider::MetaError& e : n.errors) {
+    util::LogError("meta reports error ", e.code, " for ", e.phone_number_id, ": ", e.title, " ",
+                   e.details);
+  }
+  return absl::OkStatus();
+}
+
+absl::Duration NotificationProcessor::Tick() {
+  absl::StatusOr<std::vector<storage::NotificationRecord>> pending =
+      storage::ReadValue(db_, [&] { return notifications_.Pending(kBatch); });
+  if (!pending.ok()) {
+    util::LogError("notifications: ", pending.status().ToString());
+    return kIdleSleep;
+  }
+  for (const storage::NotificationRecord& record : *pending) {
+    absl::StatusOr<provider::MetaNotification> parsed = provider::ParseMetaNotification(record.body);
+    absl::Status status = db_.Transaction([&]() -> absl::Status {
+      std::string error;
+      if (!parsed.ok()) {
+        error = parsed.status().ToString();
+      } else if (absl::Status s = Apply(*parsed); !s.ok()) {
+        return s;
+      }
+      return notifications_.MarkProcessed(record.id, absl::Now(), error);
+    });
+    if (!status.ok()) {
+      // Left pending: the next round retries it.
+      util::LogError("notification ", record.id, ": ", status.ToString());
+      return kIdleSleep;
+    }
+  }
+  return static_cast<int>(pending->size()) == kBatch ? absl::ZeroDuration() : kIdleSleep;
+}
+
+}  // namespace wa::workers
