@@ -42,7 +42,7 @@ void ServerProcess::Start() {
   if (pipe(out) != 0) throw std::runtime_error("pipe failed");
   std::vector<std::string> args = {WA_SERVER_BIN, "--data_dir=" + data_dir_.string(),
                                    "--grpc_listen=127.0.0.1:0", "--http_listen=127.0.0.1:0",
-                                   "--sandbox_status_delay=100ms"};
+                                   "--sandbox_status_delay=100ms", "--reconcile_grace=2s"};
   args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
   pid_ = fork();
   if (pid_ == 0) {
