@@ -26,8 +26,8 @@ std::string RunAndCapture(const std::string& command) {
 
 }  // namespace
 
-ServerProcess::ServerProcess(std::vector<std::string> extra_flags)
-    : extra_flags_(std::move(extra_flags)) {
+ServerProcess::ServerProcess(std::vector<std::string> extra_flags, Env env)
+    : extra_flags_(std::move(extra_flags)), env_(std::move(env)) {
   char pattern[] = "/tmp/wa-it-XXXXXX";
   data_dir_ = mkdtemp(pattern);
 }
@@ -46,6 +46,7 @@ void ServerProcess::Start() {
   args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
   pid_ = fork();
   if (pid_ == 0) {
+    for (const auto& [name, value] : env_) setenv(name.c_str(), value.c_str(), 1);
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);

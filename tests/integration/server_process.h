@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace wa::testing {
@@ -12,7 +13,8 @@ namespace wa::testing {
 // fresh data directory.
 class ServerProcess {
  public:
-  explicit ServerProcess(std::vector<std::string> extra_flags = {});
+  using Env = std::vector<std::pair<std::string, std::string>>;
+  explicit ServerProcess(std::vector<std::string> extra_flags = {}, Env env = {});
   ~ServerProcess();
 
   // Starts (or restarts) the server and waits for its "listening" line.
@@ -33,6 +35,7 @@ class ServerProcess {
  private:
   std::filesystem::path data_dir_;
   std::vector<std::string> extra_flags_;
+  Env env_;
   pid_t pid_ = -1;
   int grpc_port_ = 0;
   int http_port_ = 0;
