@@ -1,6 +1,10 @@
 #include "server/storage/database.h"
 
+#include <algorithm>
 #include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -91,62 +95,31 @@ absl::Time Statement::ColumnTime(int col) const {
   return ColumnOptionalTime(col).value_or(absl::UnixEpoch());
 }
 
-absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+struct Database::Connection {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(
-      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    absl::Status status = absl::UnavailableError(absl::StrCat(
-        "cannot open database ", path, ": ", db ? sqlite3_errmsg(db) : "out of memory"));
+  absl::flat_hash_map<std::string, sqlite3_stmt*> cache;
+
+  ~Connection() {
+    for (auto& [sql, stmt] : cache) sqlite3_finalize(stmt);
     sqlite3_close(db);
-    return status;
   }
-  std::unique_ptr<Database> database(new Database(db));
-  sqlite3_busy_timeout(db, 5000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                             "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
-    if (sqlite3_exec(db, pragma, nullptr, nullptr, nullptr) != SQLITE_OK) {
-      return SqliteError(db, pragma);
-    }
-  }
-  return database;
-}
+};
 
-Database::~Database() {
-  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
-  sqlite3_close(db_);
-}
+struct Database::Pending {
+  const std::function<absl::Status()>* work;
+  absl::Status status;
+  bool done = false;
+};
 
-absl::Status Database::Transaction(const std::function<absl::Status()>& work) {
-  absl::MutexLock lock(&mu_);
-  if (absl::Status begin = Exec("BEGIN IMMEDIATE"); !begin.ok()) return begin;
-  absl::Status status = work();
-  if (status.ok()) status = Exec("COMMIT");
-  if (!status.ok()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  return status;
-}
+namespace {
 
-absl::Status Database::Read(const std::function<absl::Status()>& work) {
-  absl::MutexLock lock(&mu_);
-  return work();
-}
+// The connection of the Transaction() or Read() running on this thread.
+thread_local sqlite3* current_db = nullptr;
+thread_local absl::flat_hash_map<std::string, sqlite3_stmt*>* current_cache = nullptr;
 
-absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
-  auto it = cache_.find(sql);
-  if (it != cache_.end()) return Statement(db_, it->second);
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                         &stmt, nullptr) != SQLITE_OK) {
-    return SqliteError(db_, absl::StrCat("prepare `", sql, "`"));
-  }
-  cache_.emplace(std::string(sql), stmt);
-  return Statement(db_, stmt);
-}
-
-absl::Status Database::Exec(absl::string_view sql) {
-  std::string text(sql);
+absl::Status ExecOn(sqlite3* db, const std::string& sql) {
   char* error = nullptr;
-  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     absl::Status status = absl::InternalError(absl::StrCat("sqlite: ", error ? error : "?"));
     sqlite3_free(error);
     return status;
@@ -154,6 +127,175 @@ absl::Status Database::Exec(absl::string_view sql) {
   return absl::OkStatus();
 }
 
-int64_t Database::Changes() const { return sqlite3_changes64(db_); }
+absl::StatusOr<sqlite3*> OpenConnection(const std::string& path, bool read_only) {
+  sqlite3* db = nullptr;
+  int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+              SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    absl::Status status = absl::UnavailableError(
+        absl::StrCat("cannot open database ", path, ": ", db ? sqlite3_errmsg(db) : "out of memory"));
+    sqlite3_close(db);
+    return status;
+  }
+  sqlite3_busy_timeout(db, 5000);
+  std::vector<const char*> pragmas = {"PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"};
+  if (!read_only) {
+    pragmas.insert(pragmas.begin(), {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"});
+  }
+  for (const char* pragma : pragmas) {
+    if (absl::Status s = ExecOn(db, pragma); !s.ok()) {
+      sqlite3_close(db);
+      return s;
+    }
+  }
+  return db;
+}
+
+// Sets the thread's current connection for the duration of a call.
+class UseConnection {
+ public:
+  UseConnection(sqlite3* db, absl::flat_hash_map<std::string, sqlite3_stmt*>* cache)
+      : saved_db_(current_db), saved_cache_(current_cache) {
+    current_db = db;
+    current_cache = cache;
+  }
+  ~UseConnection() {
+    current_db = saved_db_;
+    current_cache = saved_cache_;
+  }
+
+ private:
+  sqlite3* saved_db_;
+  absl::flat_hash_map<std::string, sqlite3_stmt*>* saved_cache_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
+                                                         int read_connections) {
+  std::unique_ptr<Database> database(new Database());
+  absl::StatusOr<sqlite3*> writer = OpenConnection(path, /*read_only=*/false);
+  if (!writer.ok()) return writer.status();
+  database->writer_ = std::make_unique<Connection>();
+  database->writer_->db = *writer;
+  for (int i = 0; i < std::max(1, read_connections); ++i) {
+    absl::StatusOr<sqlite3*> reader = OpenConnection(path, /*read_only=*/true);
+    if (!reader.ok()) return reader.status();
+    database->readers_.push_back(std::make_unique<Connection>());
+    database->readers_.back()->db = *reader;
+    absl::MutexLock lock(&database->readers_mu_);
+    database->free_readers_.push_back(database->readers_.back().get());
+  }
+  return database;
+}
+
+Database::~Database() = default;
+
+absl::Status Database::Transaction(const std::function<absl::Status()>& work) {
+  Pending me{&work};
+  std::vector<Pending*> batch;
+  {
+    absl::MutexLock lock(&commit_mu_);
+    queue_.push_back(&me);
+    while (!me.done && leader_active_) commit_cv_.Wait(&commit_mu_);
+    if (me.done) return me.status;
+    // Lead: take everything waiting, this call included.
+    leader_active_ = true;
+    batch.swap(queue_);
+  }
+  RunBatch(batch);
+  {
+    absl::MutexLock lock(&commit_mu_);
+    for (Pending* p : batch) p->done = true;
+    leader_active_ = false;
+    ++commits_;
+    transactions_ += static_cast<int64_t>(batch.size());
+  }
+  commit_cv_.SignalAll();
+  return me.status;
+}
+
+void Database::RunBatch(const std::vector<Pending*>& batch) {
+  UseConnection use(writer_->db, &writer_->cache);
+  absl::Status begin = ExecOn(writer_->db, "BEGIN IMMEDIATE");
+  if (!begin.ok()) {
+    for (Pending* p : batch) p->status = begin;
+    return;
+  }
+  for (Pending* p : batch) {
+    p->status = ExecOn(writer_->db, "SAVEPOINT work");
+    if (p->status.ok()) p->status = (*p->work)();
+    if (!p->status.ok()) ExecOn(writer_->db, "ROLLBACK TO work").IgnoreError();
+    ExecOn(writer_->db, "RELEASE work").IgnoreError();
+  }
+  absl::Status commit = ExecOn(writer_->db, "COMMIT");
+  if (!commit.ok()) {
+    ExecOn(writer_->db, "ROLLBACK").IgnoreError();
+    for (Pending* p : batch) {
+      if (p->status.ok()) p->status = commit;
+    }
+  }
+}
+
+Database::Connection* Database::AcquireReader() {
+  absl::MutexLock lock(&readers_mu_);
+  while (free_readers_.empty()) readers_cv_.Wait(&readers_mu_);
+  Connection* connection = free_readers_.back();
+  free_readers_.pop_back();
+  return connection;
+}
+
+void Database::ReleaseReader(Connection* connection) {
+  {
+    absl::MutexLock lock(&readers_mu_);
+    free_readers_.push_back(connection);
+  }
+  readers_cv_.Signal();
+}
+
+absl::Status Database::Read(const std::function<absl::Status()>& work) {
+  Connection* reader = AcquireReader();
+  absl::Status status;
+  {
+    UseConnection use(reader->db, &reader->cache);
+    // One snapshot for the whole read, even across several statements.
+    status = ExecOn(reader->db, "BEGIN");
+    if (status.ok()) status = work();
+    ExecOn(reader->db, "COMMIT").IgnoreError();
+  }
+  ReleaseReader(reader);
+  return status;
+}
+
+absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
+  sqlite3* db = current_db;
+  if (db == nullptr) return absl::InternalError("Prepare() outside Transaction() or Read()");
+  auto it = current_cache->find(sql);
+  if (it != current_cache->end()) return Statement(db, it->second);
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &stmt, nullptr) != SQLITE_OK) {
+    return SqliteError(db, absl::StrCat("prepare `", sql, "`"));
+  }
+  current_cache->emplace(std::string(sql), stmt);
+  return Statement(db, stmt);
+}
+
+absl::Status Database::Exec(absl::string_view sql) {
+  if (current_db == nullptr) return absl::InternalError("Exec() outside Transaction() or Read()");
+  return ExecOn(current_db, std::string(sql));
+}
+
+int64_t Database::Changes() const { return current_db ? sqlite3_changes64(current_db) : 0; }
+
+int64_t Database::commits() const {
+  absl::MutexLock lock(&commit_mu_);
+  return commits_;
+}
+
+int64_t Database::transactions() const {
+  absl::MutexLock lock(&commit_mu_);
+  return transactions_;
+}
 
 }  // namespace wa::storage

@@ -1,5 +1,8 @@
 #include "server/storage/database.h"
 
+#include <thread>
+#include <vector>
+
 #include "gtest/gtest.h"
 #include "server/storage/migrations.h"
 #include "tests/unit/server/test_db.h"
@@ -21,14 +24,14 @@ int64_t CountRows(Database& db, const char* table) {
 
 TEST(Database, UsesWalAndFullSync) {
   testing::TestDb t;
-  absl::StatusOr<std::string> mode = ReadValue(t.db(), [&]() -> absl::StatusOr<std::string> {
+  absl::StatusOr<std::string> mode = TransactValue(t.db(), [&]() -> absl::StatusOr<std::string> {
     absl::StatusOr<Statement> stmt = t.db().Prepare("PRAGMA journal_mode");
     if (!stmt.ok()) return stmt.status();
     if (auto row = stmt->Step(); !row.ok()) return row.status();
     return stmt->ColumnText(0);
   });
   EXPECT_EQ(*mode, "wal");
-  absl::StatusOr<int64_t> sync = ReadValue(t.db(), [&]() -> absl::StatusOr<int64_t> {
+  absl::StatusOr<int64_t> sync = TransactValue(t.db(), [&]() -> absl::StatusOr<int64_t> {
     absl::StatusOr<Statement> stmt = t.db().Prepare("PRAGMA synchronous");
     if (!stmt.ok()) return stmt.status();
     if (auto row = stmt->Step(); !row.ok()) return row.status();
@@ -62,6 +65,33 @@ TEST(Database, CommittedRowsSurviveReopen) {
   EXPECT_EQ(CountRows(t.db(), "guests"), 1);
 }
 
+TEST(Database, ConcurrentTransactionsShareCommitsAndFailAlone) {
+  testing::TestDb t;
+  constexpr int kThreads = 16;
+  constexpr int kPerThread = 50;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      for (int j = 0; j < kPerThread; ++j) {
+        std::string phone = "+1" + std::to_string(1000000 + i * kPerThread + j);
+        bool fail = j % 10 == 0;
+        absl::Status status = t.db().Transaction([&]() -> absl::Status {
+          auto s = t.db().Exec("INSERT INTO guests (property_id, guest_phone) VALUES ('p', '" +
+                               phone + "')");
+          if (!s.ok()) return s;
+          return fail ? absl::AbortedError("undo me") : absl::OkStatus();
+        });
+        EXPECT_EQ(status.ok(), !fail);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  // Every successful transaction is there, no failed one is.
+  EXPECT_EQ(CountRows(t.db(), "guests"), kThreads * kPerThread * 9 / 10);
+  EXPECT_EQ(t.db().transactions(), kThreads * kPerThread + LatestSchemaVersion());
+  EXPECT_LT(t.db().commits(), t.db().transactions()) << "concurrent work was grouped";
+}
+
 TEST(Migrations, BringTheSchemaToTheLatestVersionOnceOnly) {
   testing::TestDb t;
   absl::StatusOr<int64_t> version = ReadValue(t.db(), [&]() -> absl::StatusOr<int64_t> {
@@ -76,7 +106,7 @@ TEST(Migrations, BringTheSchemaToTheLatestVersionOnceOnly) {
 
 TEST(Migrations, RefuseADatabaseFromANewerBuild) {
   testing::TestDb t;
-  ASSERT_TRUE(t.db().Read([&] { return t.db().Exec("PRAGMA user_version = 999"); }).ok());
+  ASSERT_TRUE(t.db().Transaction([&] { return t.db().Exec("PRAGMA user_version = 999"); }).ok());
   absl::Status status = Migrate(t.db());
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
 }
