@@ -43,7 +43,8 @@ void ApplyRetryAfterHeader(const HttpResponse& response, SendResult& result) {
   if (result.outcome != SendOutcome::kRetry) return;
   int64_t seconds = 0;
   if (!absl::SimpleAtoi(response.Header("retry-after"), &seconds) || seconds <= 0) return;
-  result.retry_after = std::max(result.retry_after, std::min(absl::Seconds(seconds), kMaxRetryAfter));
+  result.retry_after =
+      std::max(result.retry_after, std::min(absl::Seconds(seconds), kMaxRetryAfter));
 }
 
 // The status an upload failure becomes, chosen by what the caller should do:
@@ -120,14 +121,14 @@ SendResult CloudApiProvider::Send(const OutboundMessage& message) {
     // No envelope means something between us and Graph answered (a proxy,
     // a load balancer): only the HTTP status is left to go by.
     if (response->status >= 500 || response->status == 429 || response->status == 408) {
-      result = Retry(absl::StrCat("HTTP ", response->status, " from Graph API: ",
-                                  Snippet(response->body)));
+      result = Retry(
+          absl::StrCat("HTTP ", response->status, " from Graph API: ", Snippet(response->body)));
       ApplyRetryAfterHeader(*response, result);
     } else {
       result.outcome = SendOutcome::kFailed;
-      result.error = absl::StrCat("HTTP ", response->status,
-                                  " from Graph API without an error envelope: ",
-                                  Snippet(response->body));
+      result.error =
+          absl::StrCat("HTTP ", response->status,
+                       " from Graph API without an error envelope: ", Snippet(response->body));
     }
     return result;
   }
@@ -142,8 +143,8 @@ SendResult CloudApiProvider::Send(const OutboundMessage& message) {
   if (id == nullptr || id->get<std::string>().empty()) {
     // Meta took the request but gave no wamid to track it by; treat it as a
     // hiccup rather than guess.
-    return Retry(absl::StrCat("HTTP ", response->status, " without messages[0].id: ",
-                              Snippet(response->body)));
+    return Retry(absl::StrCat("HTTP ", response->status,
+                              " without messages[0].id: ", Snippet(response->body)));
   }
   NoteCredentials(false, "");
   SendResult result;
@@ -166,10 +167,9 @@ absl::StatusOr<std::string> CloudApiProvider::UploadMedia(const std::string& pat
     if (response.status().code() == absl::StatusCode::kFailedPrecondition) {
       return UploadError(absl::StatusCode::kInternal, std::string(response.status().message()), 0);
     }
-    return UploadError(absl::StatusCode::kUnavailable,
-                       absl::StrCat("media upload to Graph API failed: ",
-                                    response.status().message()),
-                       0);
+    return UploadError(
+        absl::StatusCode::kUnavailable,
+        absl::StrCat("media upload to Graph API failed: ", response.status().message()), 0);
   }
 
   if (std::optional<MetaError> error = ParseMetaError(response->body)) {

@@ -126,8 +126,7 @@ MultipartField MultipartField::Value(std::string name, std::string value) {
   return field;
 }
 
-MultipartField MultipartField::File(std::string name, std::string path,
-                                    std::string content_type) {
+MultipartField MultipartField::File(std::string name, std::string path, std::string content_type) {
   MultipartField field;
   field.name = std::move(name);
   field.file_path = std::move(path);
@@ -138,14 +137,14 @@ MultipartField MultipartField::File(std::string name, std::string path,
 HttpClient::HttpClient(Options options) : options_(std::move(options)) { GlobalInitOnce(); }
 
 HttpClient::~HttpClient() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   for (void* handle : idle_) curl_easy_cleanup(static_cast<CURL*>(handle));
   idle_.clear();
 }
 
 void* HttpClient::AcquireHandle() {
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     if (!idle_.empty()) {
       // LIFO: the most recently used handle has the connection most likely
       // to still be open on the server side.
@@ -161,7 +160,7 @@ void HttpClient::ReleaseHandle(void* handle) {
   // Reset drops per-request options but keeps the live connections and the
   // DNS and TLS session caches, which is the point of pooling.
   curl_easy_reset(static_cast<CURL*>(handle));
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (static_cast<int>(idle_.size()) < options_.max_idle_handles) {
     idle_.push_back(handle);
   } else {
@@ -189,9 +188,9 @@ absl::StatusOr<HttpResponse> HttpClient::Perform(const HttpRequest& request) {
   // Redirects are not followed: the bearer token must not travel elsewhere.
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, Millis(options_.connect_timeout));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-                   Millis(request.timeout > absl::ZeroDuration() ? request.timeout
-                                                                 : options_.request_timeout));
+  curl_easy_setopt(
+      curl, CURLOPT_TIMEOUT_MS,
+      Millis(request.timeout > absl::ZeroDuration() ? request.timeout : options_.request_timeout));
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
@@ -239,8 +238,7 @@ absl::StatusOr<HttpResponse> HttpClient::Perform(const HttpRequest& request) {
   return response;
 }
 
-absl::StatusOr<HttpResponse> HttpClient::PostJson(std::string url,
-                                                  std::vector<std::string> headers,
+absl::StatusOr<HttpResponse> HttpClient::PostJson(std::string url, std::vector<std::string> headers,
                                                   std::string body) {
   HttpRequest request;
   request.method = HttpRequest::Method::kPost;

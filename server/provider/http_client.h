@@ -2,14 +2,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace wa::provider {
@@ -99,8 +98,12 @@ class HttpClient {
   void ReleaseHandle(void* handle);
 
   const Options options_;
-  absl::Mutex mu_;
-  std::vector<void*> idle_ ABSL_GUARDED_BY(mu_);  // CURL*; void* keeps curl.h out
+  // std::mutex rather than absl::Mutex: Debian's abseil is not built with
+  // ThreadSanitizer annotations, so TSan (WA_SANITIZE=thread) cannot see
+  // absl::Mutex's happens-before and reports false races; pthread-based
+  // locks it understands.
+  std::mutex mu_;
+  std::vector<void*> idle_;  // CURL*, guarded by mu_; void* keeps curl.h out
   std::atomic<int64_t> connections_opened_{0};
 };
 

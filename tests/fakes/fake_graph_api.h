@@ -1,0 +1,184 @@
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "nlohmann/json.hpp"
+#include "tests/fakes/fake_webhook_sender.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace wa::fakes {
+
+// What the fake does with one send request.
+struct Behavior {
+  enum class Kind {
+    kAccept,          // 200 with a wamid; status callbacks follow
+    kError,           // Meta's error envelope with `error_code` and `http_status`
+    kDrop,            // close the connection without answering
+    kAcceptThenFail,  // 200 with a wamid, then a `failed` callback with `error_code`
+  };
+  Kind kind = Kind::kAccept;
+  int error_code = 0;
+  int http_status = 200;
+  std::string details;                          // error_data.details; a per-code default when empty
+  absl::Duration delay = absl::ZeroDuration();  // before answering (or dropping)
+
+  static Behavior Accept() { return {}; }
+  static Behavior Error(int code, int http_status, std::string details = "");
+  static Behavior Drop();
+  static Behavior AcceptThenFail(int code, std::string details = "");
+  // A copy that waits `d` before answering: a slow Graph API.
+  Behavior After(absl::Duration d) const;
+};
+
+struct FakeGraphApiOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0: any free port
+  std::string phone_number_id = "109876543210987";
+  std::string display_phone_number = "15550100200";
+  std::string waba_id = "210987654321098";
+  std::string access_token = "fake-graph-access-token";
+  // Where Meta-shaped callbacks go; empty: none are posted.
+  std::string webhook_url;
+  std::string app_secret;
+  // When each status callback follows an accepted send;
+  // absl::InfiniteDuration() leaves that status out.
+  absl::Duration sent_after = absl::Milliseconds(50);
+  absl::Duration delivered_after = absl::Milliseconds(100);
+  absl::Duration read_after = absl::Milliseconds(150);
+  // Meta redelivers callbacks that are not answered 200; tests of the
+  // server's idempotency raise this.
+  int webhook_attempts = 1;
+  absl::Duration webhook_retry_delay = absl::Milliseconds(500);
+  // Slow and dropped answers hold a pool thread each.
+  int threads = 32;
+};
+
+// One request to /{version}/{phone_number_id}/messages, whatever the answer.
+struct RecordedMessage {
+  absl::Time received_at;
+  std::string path;
+  std::string to;       // as sent (empty if absent)
+  nlohmann::json body;  // null when the body was not JSON
+  int http_status = 0;  // what the fake answered; 0 when it dropped the connection
+  int error_code = 0;   // Meta's code when it answered an error
+  std::string wamid;    // when accepted
+};
+
+struct RecordedUpload {
+  absl::Time received_at;
+  std::string media_id;
+  std::string filename;
+  std::string content_type;  // of the `file` part
+  std::string type_field;    // the `type` form field
+  size_t size = 0;
+};
+
+// A loopback stand-in for Meta's Graph API (messages and media upload),
+// strict about the request shapes Meta documents, scriptable per recipient,
+// and able to post signed status and inbound callbacks like Meta does.
+// Thread-safe; serves from its own threads between Start() and Stop().
+class FakeGraphApi {
+ public:
+  explicit FakeGraphApi(FakeGraphApiOptions options = {});
+  ~FakeGraphApi();
+  FakeGraphApi(const FakeGraphApi&) = delete;
+  FakeGraphApi& operator=(const FakeGraphApi&) = delete;
+
+  // Binds and starts serving; false when the port cannot be bound.
+  bool Start();
+  void Stop();
+  int port() const { return port_; }  // valid after Start()
+  std::string base_url() const;       // "http://127.0.0.1:<port>"
+  const FakeGraphApiOptions& options() const { return options_; }
+
+  // Scripting, most specific first: a recipient's queue, the shared queue,
+  // the recipient's standing behaviour, the default. `to` may carry a '+'.
+  void SetDefaultBehavior(Behavior b);
+  void SetRecipientBehavior(absl::string_view to, Behavior b);
+  void EnqueueFor(absl::string_view to, std::vector<Behavior> script);
+  void Enqueue(std::vector<Behavior> script);
+  // `n` answers of `failure` for `to`, then whatever follows (by default success).
+  void FailThenSucceed(absl::string_view to, int n, Behavior failure);
+  // Answers for the next media uploads (kError, kDrop, delays); then success.
+  void EnqueueUploads(std::vector<Behavior> script);
+  // Drops scripts, standing behaviours and records.
+  void Reset();
+
+  // Posts raw notification JSON to the webhook, signed, now; returns the
+  // HTTP status (0 when the webhook could not be reached).
+  int PostNotification(const std::string& raw_json);
+  // Schedules one status callback for `wamid` (what follows a send).
+  void ScheduleStatus(const std::string& wamid, const std::string& recipient,
+                      const std::string& status, absl::Duration after,
+                      const std::string& biz_opaque = "", int error_code = 0,
+                      const std::string& error_details = "");
+  // A Meta-shaped inbound text notification for this fake's number.
+  std::string InboundTextNotification(absl::string_view from_wa_id, absl::string_view profile_name,
+                                      absl::string_view text, absl::string_view wamid = "") const;
+
+  std::vector<RecordedMessage> Requests() const;
+  std::vector<RecordedMessage> AcceptedRequests() const;
+  int CountFor(absl::string_view to) const;  // every attempt, whatever the answer
+  // Until `n` message requests arrived, whatever the answer.
+  bool WaitForRequests(size_t n, absl::Duration timeout) const;
+  std::vector<RecordedUpload> Uploads() const;
+  std::vector<WebhookDelivery> WebhookDeliveries() const { return webhook_.Deliveries(); }
+  // Until the webhook answered `n` callbacks with a 2xx status.
+  bool WaitForWebhookDeliveries(size_t n, absl::Duration timeout) const {
+    return webhook_.WaitForDeliveries(n, timeout);
+  }
+
+ private:
+  void HandleMessages(const httplib::Request& req, httplib::Response& res);
+  void HandleMedia(const httplib::Request& req, httplib::Response& res);
+  // Checks version, phone number id and token; writes the error when not.
+  // Returns Meta's error code it answered with, or 0 when the caller may go on.
+  int CheckAccess(const httplib::Request& req, httplib::Response& res);
+  Behavior NextBehavior(const std::string& to_digits);
+  void FollowUp(const Behavior& b, const std::string& wamid, const std::string& to_digits,
+                const std::string& biz_opaque);
+  // Sleeps up to `d`, cut short by Stop().
+  void InterruptibleSleep(absl::Duration d);
+  void Record(RecordedMessage m);
+  std::string NewId(absl::string_view prefix, absl::string_view salt);
+
+  FakeGraphApiOptions options_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+  // Keep wamids and media ids unique across restarts of the fake.
+  std::string nonce_;
+  std::string nonce_digits_;
+  WebhookSender webhook_;
+
+  // std::mutex rather than absl::Mutex: Debian's abseil is built without
+  // ThreadSanitizer hooks, so TSan would report races behind absl::Mutex.
+  // Everything below is guarded by mu_.
+  mutable std::mutex mu_;
+  mutable std::condition_variable changed_;  // stopping_ or requests_ changed
+  bool stopping_ = false;
+  int64_t counter_ = 0;
+  Behavior default_;
+  absl::flat_hash_map<std::string, Behavior> standing_;
+  absl::flat_hash_map<std::string, std::deque<Behavior>> per_recipient_;
+  std::deque<Behavior> shared_;
+  std::deque<Behavior> uploads_script_;
+  std::vector<RecordedMessage> requests_;
+  std::vector<RecordedUpload> uploads_;
+};
+
+}  // namespace wa::fakes
