@@ -25,10 +25,14 @@ class RateLimiter {
     absl::Time updated;
   };
 
+  static constexpr size_t kPruneAbove = 10000;
+  void Prune(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   double rate_;
   double burst_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
+  size_t prune_above_ ABSL_GUARDED_BY(mu_) = kPruneAbove;
 };
 
 }  // namespace wa::domain
