@@ -103,6 +103,7 @@ absl::StatusOr<int> HttpGateway::Start() {
   const size_t threads = static_cast<size_t>(std::max(1, options_.threads));
   server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server->set_payload_max_length(options_.max_body_bytes);
+  InstallStreamingAdapters(*server);  // may raise the limit for their routes only
   // httplib's default adds SO_REUSEPORT, which would let a second server bind
   // a port already in use instead of failing.
   server->set_socket_options([](socket_t sock) {

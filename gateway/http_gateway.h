@@ -28,6 +28,10 @@ class HttpGateway {
     std::string host = "127.0.0.1";
     int port = 8080;  // 0 = ephemeral
     size_t max_body_bytes = 1 << 20;
+    // Bodies of streaming adapters (media uploads) may be this large: they
+    // are handed over as they arrive, never buffered. Other requests keep
+    // max_body_bytes. 0 means max_body_bytes.
+    size_t max_streaming_body_bytes = 0;
     // One pool thread is held per keep-alive connection, so this bounds the
     // number of concurrently served connections.
     int threads = 64;
@@ -41,6 +45,10 @@ class HttpGateway {
   using AdapterHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
   using BoundAdapterHandler =
       std::function<void(const httplib::Request&, httplib::Response&, const PathBindings&)>;
+  // `body` reads the request body as it arrives (plain, or multipart parts).
+  using StreamingAdapterHandler =
+      std::function<void(const httplib::Request&, httplib::Response&, const PathBindings&,
+                         const httplib::ContentReader& body)>;
 
   HttpGateway(std::shared_ptr<grpc::Channel> channel, Options options);
   ~HttpGateway();
@@ -60,6 +68,11 @@ class HttpGateway {
   void AddAdapter(std::string method, std::string path_pattern, AdapterHandler handler);
   // The same, handing the adapter the template's bound variables.
   void AddBoundAdapter(std::string method, std::string path_pattern, BoundAdapterHandler handler);
+  // A named adapter that reads the request body itself, as it arrives, up to
+  // Options::max_streaming_body_bytes (multipart media uploads), instead of
+  // the gateway buffering it. `method` is POST, PUT, PATCH or DELETE.
+  void AddStreamingAdapter(std::string method, std::string path_pattern,
+                           StreamingAdapterHandler handler);
 
   // For adapters: calls a unary RPC with the HTTP request's forwarded headers
   // and writes the JSON answer (200) or the error body into `res`.
@@ -78,7 +91,16 @@ class HttpGateway {
     BoundAdapterHandler handler;
   };
 
+  struct StreamingAdapter {
+    std::string method;
+    PathTemplate path;
+    StreamingAdapterHandler handler;
+  };
+
   void Handle(const httplib::Request& req, httplib::Response& res) const;
+  // Registers the streaming adapters with httplib and bounds other bodies.
+  void InstallStreamingAdapters(httplib::Server& server);
+  bool IsStreamingTarget(const httplib::Request& req) const;
   void HandleRoute(const Route& route, const PathBindings& bindings, const httplib::Request& req,
                    httplib::Response& res) const;
   // Methods of adapters whose template matches `path`, for 405 answers.
@@ -87,6 +109,7 @@ class HttpGateway {
   GrpcInvoker invoker_;
   Options options_;
   std::vector<Adapter> adapters_;
+  std::vector<StreamingAdapter> streaming_adapters_;
   std::vector<std::string> bad_adapters_;  // parse errors, reported by Start()
   std::optional<RouteTable> routes_;
   std::unique_ptr<httplib::Server> server_;

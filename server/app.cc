@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "gateway/adapters/media_adapters.h"
 #include "gateway/adapters/meta_webhook_adapter.h"
 #include "gateway/http_gateway.h"
 #include "grpc/health/v1/health.pb.h"
@@ -21,18 +22,23 @@
 #include "server/api/auth.h"
 #include "server/api/consent_api.h"
 #include "server/api/conversations_api.h"
+#include "server/api/media_api.h"
 #include "server/api/messages_api.h"
 #include "server/api/provider_callbacks_api.h"
 #include "server/api/sandbox_api.h"
 #include "server/domain/consent_service.h"
 #include "server/domain/conversation_service.h"
 #include "server/domain/inbound_service.h"
+#include "server/domain/media_policy.h"
+#include "server/domain/media_service.h"
 #include "server/domain/messaging_service.h"
 #include "server/domain/status_service.h"
 #include "server/domain/token_service.h"
 #include "server/provider/cloud_api_provider.h"
 #include "server/provider/sandbox_provider.h"
 #include "server/storage/data_dir.h"
+#include "server/storage/media_store.h"
+#include "server/storage/mime_sniffer.h"
 #include "server/workers/notification_processor.h"
 #include "server/workers/send_queue.h"
 #include "server/workers/status_timer.h"
@@ -50,6 +56,9 @@ struct App::Parts {
   std::unique_ptr<domain::ConsentService> consent;
   std::unique_ptr<domain::InboundService> inbound;
   std::unique_ptr<domain::MessagingService> messaging;
+  std::unique_ptr<storage::MediaStore> media_store;
+  std::unique_ptr<storage::MimeSniffer> mime_sniffer;
+  std::unique_ptr<domain::MediaService> media;
   std::unique_ptr<workers::StatusTimer> status_timer;
   std::unique_ptr<workers::SendQueue> send_queue;
   std::unique_ptr<workers::NotificationProcessor> notifications;
@@ -147,6 +156,10 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->db = *std::move(db);
 
   storage::Database& database = *p->db;
+  p->media_store = std::make_unique<storage::MediaStore>(config.data_dir + "/media");
+  if (absl::Status s = p->media_store->Init(); !s.ok()) return s;
+  p->mime_sniffer = std::make_unique<storage::MimeSniffer>();
+  p->media = std::make_unique<domain::MediaService>(database, *p->media_store, *p->mime_sniffer);
   p->tokens = std::make_unique<domain::TokenService>(database);
   p->statuses = std::make_unique<domain::StatusService>(database);
   p->conversations = std::make_unique<domain::ConversationService>(database);
@@ -168,6 +181,14 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
           v1::MessagesService::service_full_name(), healthy);
     }
   };
+  // Our uploads reach the provider on first send, then its copy is reused.
+  hooks.resolve_media = [raw](const std::string& property_id, const std::string& media_id) {
+    return raw->media->ProviderMediaId(
+        property_id, media_id, raw->provider->Name(),
+        [raw](const std::string& path, const std::string& mime) {
+          return raw->provider->UploadMedia(path, mime);
+        });
+  };
   p->send_queue =
       std::make_unique<workers::SendQueue>(database, *p->provider, SendQueueOptions(config), hooks);
   p->messaging =
@@ -179,13 +200,13 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->services.push_back(std::make_unique<api::AdminApi>(*p->auth, *p->tokens));
   p->services.push_back(std::make_unique<api::SandboxApi>(*p->auth, *p->inbound, *p->provider));
   p->services.push_back(std::make_unique<api::ConsentApi>(*p->auth, *p->consent));
+  p->services.push_back(std::make_unique<api::MediaApi>(*p->auth, *p->media));
   p->services.push_back(std::make_unique<api::ProviderCallbacksApi>(
       database,
       api::ProviderCallbacksApi::Secrets{config.meta_verify_token, config.meta_app_secret},
       [raw] { raw->notifications->Wake(); }));
   // Declared now, built by later work: they answer UNIMPLEMENTED.
   p->services.push_back(std::make_unique<v1::TemplatesService::CallbackService>());
-  p->services.push_back(std::make_unique<v1::MediaService::CallbackService>());
   p->services.push_back(std::make_unique<v1::WebhooksService::CallbackService>());
 
   // Keeps health.proto linked in so reflection can describe the health service.
@@ -205,11 +226,15 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   gateway_options.host = http->first;
   gateway_options.port = http->second;
   gateway_options.max_body_bytes = config.max_body_bytes;
+  // A form around the largest media file (a 100 MB document).
+  gateway_options.max_streaming_body_bytes = domain::MaxMediaBytes() + (1 << 20);
   gateway_options.threads = config.http_threads;
   gateway_options.services = ServiceNames();
   p->gateway = std::make_unique<gateway::HttpGateway>(
       p->server->InProcessChannel(grpc::ChannelArguments()), gateway_options);
   gateway::AddMetaWebhookAdapter(*p->gateway);
+  gateway::AddMediaUploadAdapter(*p->gateway);
+  gateway::AddMediaDownloadAdapter(*p->gateway);
   absl::StatusOr<int> http_port = p->gateway->Start();
   if (!http_port.ok()) {
     p->server->Shutdown();

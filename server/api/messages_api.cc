@@ -25,6 +25,38 @@ grpc::ServerUnaryReactor* MessagesApi::SendMessage(grpc::CallbackServerContext* 
   });
 }
 
+grpc::ServerUnaryReactor* MessagesApi::SendMediaMessage(grpc::CallbackServerContext* context,
+                                                        const v1::SendMediaMessageRequest* request,
+                                                        v1::SendMessageResponse* response) {
+  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+    domain::OutboundRequest out;
+    out.guest_phone = request->guest_phone();
+    out.conversation_id = request->conversation_id();
+    out.staff_member_id = request->staff_member_id();
+    domain::MediaSend media{request->media_id(), request->media_type(), request->caption(),
+                            request->filename()};
+    absl::StatusOr<storage::MessageRecord> sent =
+        messaging_.SendMedia(caller, std::move(out), media);
+    if (sent.ok()) ToSendResponse(*sent, response);
+    return sent.status();
+  });
+}
+
+grpc::ServerUnaryReactor* MessagesApi::SendInteractiveMessage(
+    grpc::CallbackServerContext* context, const v1::SendInteractiveMessageRequest* request,
+    v1::SendMessageResponse* response) {
+  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+    domain::OutboundRequest out;
+    out.guest_phone = request->guest_phone();
+    out.conversation_id = request->conversation_id();
+    out.staff_member_id = request->staff_member_id();
+    absl::StatusOr<storage::MessageRecord> sent = messaging_.SendInteractive(
+        caller, std::move(out), request->interactive_type(), request->content());
+    if (sent.ok()) ToSendResponse(*sent, response);
+    return sent.status();
+  });
+}
+
 grpc::ServerUnaryReactor* MessagesApi::GetMessageStatus(grpc::CallbackServerContext* context,
                                                         const v1::GetMessageStatusRequest* request,
                                                         v1::MessageStatusResponse* response) {

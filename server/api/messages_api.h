@@ -14,6 +14,14 @@ class MessagesApi : public hotel::whatsapp::v1::MessagesService::CallbackService
   grpc::ServerUnaryReactor* SendMessage(
       grpc::CallbackServerContext* context, const hotel::whatsapp::v1::SendMessageRequest* request,
       hotel::whatsapp::v1::SendMessageResponse* response) override;
+  grpc::ServerUnaryReactor* SendMediaMessage(
+      grpc::CallbackServerContext* context,
+      const hotel::whatsapp::v1::SendMediaMessageRequest* request,
+      hotel::whatsapp::v1::SendMessageResponse* response) override;
+  grpc::ServerUnaryReactor* SendInteractiveMessage(
+      grpc::CallbackServerContext* context,
+      const hotel::whatsapp::v1::SendInteractiveMessageRequest* request,
+      hotel::whatsapp::v1::SendMessageResponse* response) override;
   grpc::ServerUnaryReactor* GetMessageStatus(
       grpc::CallbackServerContext* context,
       const hotel::whatsapp::v1::GetMessageStatusRequest* request,

@@ -12,6 +12,7 @@
 #include "server/storage/conversation_repository.h"
 #include "server/storage/database.h"
 #include "server/storage/guest_repository.h"
+#include "server/storage/media_repository.h"
 #include "server/storage/message_repository.h"
 
 namespace wa::domain {
@@ -28,6 +29,14 @@ struct OutboundRequest {
   hotel::whatsapp::v1::OutboundContent content;
 };
 
+// A stored media file to send (rich_messages.cc).
+struct MediaSend {
+  std::string media_id;  // ours, from an upload
+  hotel::whatsapp::v1::MediaType media_type = hotel::whatsapp::v1::MEDIA_TYPE_UNSPECIFIED;
+  std::string caption;
+  std::string filename;
+};
+
 // Accepts outbound messages: validates them against WhatsApp's rules,
 // stores them durably as `queued` and wakes the send queue, which hands
 // them to the provider.
@@ -41,9 +50,17 @@ class MessagingService {
         messages_(db),
         guests_(db),
         consent_(db),
+        media_(db),
         on_queued_(std::move(on_queued)) {}
 
   absl::StatusOr<storage::MessageRecord> SendText(const Caller& caller, OutboundRequest request);
+  // Reply buttons or a list, within WhatsApp's limits (rich_messages.cc).
+  absl::StatusOr<storage::MessageRecord> SendInteractive(
+      const Caller& caller, OutboundRequest request, hotel::whatsapp::v1::InteractiveType type,
+      const hotel::whatsapp::v1::InteractiveContent& content);
+  // An uploaded image, document, audio, video or sticker (rich_messages.cc).
+  absl::StatusOr<storage::MessageRecord> SendMedia(const Caller& caller, OutboundRequest request,
+                                                   const MediaSend& media);
   // The message, if it belongs to the property.
   absl::StatusOr<storage::MessageRecord> Get(const std::string& property_id,
                                              const std::string& message_id);
@@ -59,6 +76,7 @@ class MessagingService {
   storage::MessageRepository messages_;
   storage::GuestRepository guests_;
   storage::ConsentRepository consent_;
+  storage::MediaRepository media_;
   Notify on_queued_;
 };
 

@@ -116,6 +116,24 @@ const std::vector<const char*>& Migrations() {
       CREATE INDEX provider_notifications_pending ON provider_notifications (id)
         WHERE processed_at IS NULL;
       )sql",
+      // 3: uploaded media (the bytes live in <data_dir>/media by SHA-256),
+      // with the provider's copy of each (Meta keeps uploads 30 days).
+      R"sql(
+      CREATE TABLE media (
+        media_id TEXT PRIMARY KEY,
+        property_id TEXT NOT NULL,
+        media_type INTEGER NOT NULL,
+        mime_type TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        filename TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        provider TEXT NOT NULL DEFAULT '',
+        provider_media_id TEXT NOT NULL DEFAULT '',
+        provider_uploaded_at INTEGER
+      );
+      CREATE UNIQUE INDEX media_by_content ON media (property_id, sha256, media_type);
+      )sql",
   };
   return *migrations;
 }

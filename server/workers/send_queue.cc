@@ -119,7 +119,44 @@ absl::Status SendQueue::Deliver(const storage::MessageRecord& message) {
                                                 std::string(content.status().message())});
   }
   out.content = *std::move(content);
+  if (std::optional<provider::SendResult> failed = ResolveMedia(message, out.content)) {
+    return Settle(message, *std::move(failed));
+  }
   return Settle(message, provider_.Send(out));
+}
+
+std::optional<provider::SendResult> SendQueue::ResolveMedia(const storage::MessageRecord& message,
+                                                            v1::OutboundContent& content) {
+  if (!content.has_media() || content.media().stored_media_id().empty() ||
+      !content.media().media_id().empty()) {
+    return std::nullopt;
+  }
+  absl::StatusOr<std::string> id =
+      hooks_.resolve_media
+          ? hooks_.resolve_media(message.property_id, content.media().stored_media_id())
+          : absl::StatusOr<std::string>(absl::InternalError("no media resolver configured"));
+  if (id.ok()) {
+    content.mutable_media()->set_media_id(*id);
+    return std::nullopt;
+  }
+  // The upload's status says what to do next: retry later (UNAVAILABLE),
+  // wait for credentials (FAILED_PRECONDITION) or give up.
+  provider::SendResult result;
+  result.error = std::string(id.status().message());
+  switch (id.status().code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kResourceExhausted:
+      result.outcome = provider::SendOutcome::kRetry;
+      break;
+    case absl::StatusCode::kFailedPrecondition:
+      result.outcome = provider::SendOutcome::kCredentialsRejected;
+      break;
+    default:
+      result.outcome = provider::SendOutcome::kFailed;
+      result.contract_code = "MEDIA_UPLOAD_FAILED";
+  }
+  return result;
 }
 
 void SendQueue::ReportHealth(bool healthy) {

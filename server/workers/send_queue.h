@@ -2,6 +2,8 @@
 
 #include <deque>
 #include <functional>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -42,6 +44,10 @@ class SendQueue {
   struct Hooks {
     std::function<void()> on_follow_ups;             // provider scheduled statuses
     std::function<void(bool healthy)> on_provider_health;  // credentials good or bad
+    // The provider's media id for one of our uploads (property, media id),
+    // uploading the file to the provider if it has no live copy.
+    std::function<absl::StatusOr<std::string>(const std::string&, const std::string&)>
+        resolve_media;
   };
 
   SendQueue(storage::Database& db, provider::Provider& provider, Options options, Hooks hooks);
@@ -55,6 +61,9 @@ class SendQueue {
   absl::Duration Tick();
   void WorkerLoop();
   absl::Status Deliver(const storage::MessageRecord& message);
+  // Fills in the provider's media id of a media message (see Hooks).
+  std::optional<provider::SendResult> ResolveMedia(const storage::MessageRecord& message,
+                                                   hotel::whatsapp::v1::OutboundContent& content);
   absl::Status Settle(const storage::MessageRecord& message, provider::SendResult result);
   absl::Duration Backoff(int attempts) const;
   void ReportHealth(bool healthy);

@@ -1,0 +1,143 @@
+// HttpGateway's streaming adapters: routes whose body is read by the
+// adapter as it arrives (multipart media uploads of up to 100 MB) instead
+// of being buffered whole like every other request's.
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "gateway/http_gateway.h"
+#include "gateway/http_response.h"
+
+namespace wa::gateway {
+namespace {
+
+absl::string_view PathOf(const httplib::Request& req) {
+  absl::string_view target = req.target;
+  return target.substr(0, target.find('?'));
+}
+
+std::string RegexEscape(absl::string_view literal) {
+  std::string out;
+  for (char c : literal) {
+    if (std::string_view(R"(\^$.|?*+()[]{}-)").find(c) != std::string_view::npos)
+      out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+// httplib routes by regular expression over the decoded path; the template
+// is matched again on the raw path for its bindings.
+std::string PathRegex(const PathTemplate& path) {
+  std::string out;
+  for (const PathTemplate::Segment& segment : path.segments()) {
+    switch (segment.kind) {
+      case PathTemplate::SegmentKind::kLiteral:
+        absl::StrAppend(&out, "/", RegexEscape(segment.literal));
+        break;
+      case PathTemplate::SegmentKind::kSingle:
+        out.append("/[^/]+");
+        break;
+      case PathTemplate::SegmentKind::kMulti:
+        out.append("(/.*)?");
+        break;
+    }
+  }
+  if (!path.verb().empty()) absl::StrAppend(&out, ":", RegexEscape(path.verb()));
+  return out;
+}
+
+// A body httplib has already read (a request that did not come through the
+// streaming route, e.g. one without a body), offered through the same
+// interface.
+httplib::ContentReader BufferedReader(const httplib::Request& req) {
+  return httplib::ContentReader(
+      [&req](httplib::ContentReceiver receiver) {
+        return req.body.empty() || receiver(req.body.data(), req.body.size());
+      },
+      [&req](httplib::MultipartContentHeader header, httplib::ContentReceiver receiver) {
+        for (const auto& [name, file] : req.files) {
+          if (!header(file) || !receiver(file.content.data(), file.content.size())) return false;
+        }
+        return true;
+      });
+}
+
+}  // namespace
+
+void HttpGateway::AddStreamingAdapter(std::string method, std::string path_pattern,
+                                      StreamingAdapterHandler handler) {
+  absl::StatusOr<PathTemplate> path = PathTemplate::Parse(path_pattern);
+  if (!path.ok()) {
+    bad_adapters_.push_back(std::string(path.status().message()));
+    return;
+  }
+  if (method != "POST" && method != "PUT" && method != "PATCH" && method != "DELETE") {
+    bad_adapters_.push_back(absl::StrCat("streaming adapter for ", method, " ", path_pattern,
+                                         ": only POST, PUT, PATCH and DELETE carry bodies"));
+    return;
+  }
+  // Requests httplib read whole anyway reach the same handler.
+  AddBoundAdapter(
+      method, path_pattern,
+      [handler](const httplib::Request& req, httplib::Response& res, const PathBindings& bindings) {
+        handler(req, res, bindings, BufferedReader(req));
+      });
+  streaming_adapters_.push_back({std::move(method), *std::move(path), std::move(handler)});
+}
+
+bool HttpGateway::IsStreamingTarget(const httplib::Request& req) const {
+  const RequestPath path(PathOf(req));
+  for (const StreamingAdapter& a : streaming_adapters_) {
+    if (a.method == req.method && a.path.Match(path, nullptr)) return true;
+  }
+  return false;
+}
+
+void HttpGateway::InstallStreamingAdapters(httplib::Server& server) {
+  const size_t max_streaming = std::max(options_.max_body_bytes, options_.max_streaming_body_bytes);
+  if (streaming_adapters_.empty() || max_streaming == options_.max_body_bytes) {
+    // Nothing to raise; the adapters below still stream.
+  } else {
+    // httplib has one body limit for the whole server: raise it for the
+    // streaming routes and refuse larger declared bodies of every other
+    // route before they are read.
+    server.set_payload_max_length(max_streaming);
+    server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      uint64_t length = 0;
+      if (!req.has_header("Content-Length") ||
+          !absl::SimpleAtoi(req.get_header_value("Content-Length"), &length) ||
+          length <= options_.max_body_bytes || IsStreamingTarget(req)) {
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
+      WriteGatewayError(res, 413, "PAYLOAD_TOO_LARGE",
+                        absl::StrCat("request body exceeds ", options_.max_body_bytes, " bytes"));
+      // The body is left unread, so the connection cannot serve another request.
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    });
+  }
+  for (const StreamingAdapter& adapter : streaming_adapters_) {
+    httplib::Server::HandlerWithContentReader handler =
+        [path = adapter.path, run = adapter.handler](const httplib::Request& req,
+                                                     httplib::Response& res,
+                                                     const httplib::ContentReader& body) {
+          PathBindings bindings;
+          if (!path.Match(PathOf(req), &bindings)) {
+            WriteGatewayError(res, 404, "NOT_FOUND",
+                              absl::StrCat("no route for ", req.method, " ", PathOf(req)));
+            return;
+          }
+          run(req, res, bindings, body);
+        };
+    const std::string pattern = PathRegex(adapter.path);
+    if (adapter.method == "POST") server.Post(pattern, handler);
+    if (adapter.method == "PUT") server.Put(pattern, handler);
+    if (adapter.method == "PATCH") server.Patch(pattern, handler);
+    if (adapter.method == "DELETE") server.Delete(pattern, handler);
+  }
+}
+
+}  // namespace wa::gateway
