@@ -37,6 +37,7 @@
 #include "server/provider/cloud_api_provider.h"
 #include "server/provider/sandbox_provider.h"
 #include "server/storage/data_dir.h"
+#include "server/util/port_probe.h"
 #include "server/storage/media_store.h"
 #include "server/storage/mime_sniffer.h"
 #include "server/workers/notification_processor.h"
@@ -145,8 +146,14 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   absl::StatusOr<std::pair<std::string, int>> http =
       SplitHostPort(config.http_listen, "http_listen");
   if (!http.ok()) return http.status();
-  if (auto grpc_addr = SplitHostPort(config.grpc_listen, "grpc_listen"); !grpc_addr.ok()) {
-    return grpc_addr.status();
+  absl::StatusOr<std::pair<std::string, int>> grpc_addr =
+      SplitHostPort(config.grpc_listen, "grpc_listen");
+  if (!grpc_addr.ok()) return grpc_addr.status();
+  for (const auto& [flag, address] : {std::pair{"--grpc_listen: ", *grpc_addr},
+                                      std::pair{"--http_listen: ", *http}}) {
+    if (absl::Status s = util::ProbeListen(address.first, address.second); !s.ok()) {
+      return absl::UnavailableError(absl::StrCat(flag, s.message()));
+    }
   }
   absl::StatusOr<std::unique_ptr<provider::Provider>> provider = MakeProvider(config);
   if (!provider.ok()) return provider.status();
@@ -214,6 +221,9 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default, which would let a second server
+  // share a port in use instead of failing.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(config.grpc_listen, grpc::InsecureServerCredentials(), &p->grpc_port);
   for (auto& service : p->services) builder.RegisterService(service.get());
   p->server = builder.BuildAndStart();
@@ -238,9 +248,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   absl::StatusOr<int> http_port = p->gateway->Start();
   if (!http_port.ok()) {
     p->server->Shutdown();
-    return absl::UnavailableError(absl::StrCat("--http_listen: cannot listen on ",
-                                               config.http_listen, ": ",
-                                               http_port.status().message()));
+    return absl::UnavailableError(
+        absl::StrCat("--http_listen: ", http_port.status().message()));
   }
   p->http_port = *http_port;
   p->server->GetHealthCheckService()->SetServingStatus(v1::MessagesService::service_full_name(),

@@ -1,0 +1,64 @@
+// wa-server's operator surface: a bad flag, an unusable data directory or a
+// port in use ends it at once with status 2 and a one-line reason.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "tests/integration/server_process.h"
+
+namespace wa::testing {
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string stderr_text;
+};
+
+Run RunServer(const std::string& flags) {
+  std::string command = absl::StrCat(WA_SERVER_BIN, " ", flags, " 2>&1 >/dev/null");
+  FILE* pipe = popen(command.c_str(), "r");
+  Run run;
+  std::array<char, 512> buffer;
+  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) run.stderr_text += buffer.data();
+  int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+void ExpectOneLineFailure(const Run& run, const std::string& mentions) {
+  EXPECT_EQ(run.exit_code, 2) << run.stderr_text;
+  std::vector<std::string> lines = absl::StrSplit(run.stderr_text, '\n', absl::SkipEmpty());
+  EXPECT_EQ(lines.size(), 1u) << run.stderr_text;
+  EXPECT_NE(run.stderr_text.find(mentions), std::string::npos) << run.stderr_text;
+}
+
+TEST(OperatorSurface, PortsInUseAreRefusedInOneLine) {
+  ServerProcess first;
+  first.Start();
+  std::string dir = first.data_dir().string() + "/second";
+  ExpectOneLineFailure(RunServer(absl::StrCat("--data_dir=", dir, " --grpc_listen=",
+                                              first.grpc_address(),
+                                              " --http_listen=127.0.0.1:0")),
+                       "--grpc_listen");
+  ExpectOneLineFailure(RunServer(absl::StrCat("--data_dir=", dir,
+                                              " --grpc_listen=127.0.0.1:0 --http_listen=127.0.0.1:",
+                                              first.http_port())),
+                       "--http_listen");
+}
+
+TEST(OperatorSurface, BadFlagsAndDataDirectories) {
+  ExpectOneLineFailure(RunServer("--data_dir=/proc/no/such/dir"), "data directory");
+  ExpectOneLineFailure(RunServer("--provider=carrier-pigeon --data_dir=/tmp/wa-op-x"),
+                       "--provider");
+  ExpectOneLineFailure(RunServer("--http_listen=nonsense --data_dir=/tmp/wa-op-x"),
+                       "--http_listen");
+  ExpectOneLineFailure(RunServer("--provider=cloud --data_dir=/tmp/wa-op-x"), "--phone_number_id");
+}
+
+}  // namespace
+}  // namespace wa::testing
