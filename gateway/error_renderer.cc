@@ -160,8 +160,8 @@ RenderedError RenderRpcError(const grpc::Status& status) {
     const absl::string_view code = GrpcCodeName(status.error_code());
     // gRPC's own errors (an unimplemented method, a deadline) come without
     // a message; the contract promises a human one.
-    const std::string message =
-        status.error_message().empty() ? DefaultMessage(status.error_code()) : status.error_message();
+    const std::string message = status.error_message().empty() ? DefaultMessage(status.error_code())
+                                                               : status.error_message();
     return {HttpStatusFromGrpcCode(status.error_code()), ErrorBody(code, message, "{}", {})};
   }
   const std::string code =

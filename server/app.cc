@@ -37,9 +37,9 @@
 #include "server/provider/cloud_api_provider.h"
 #include "server/provider/sandbox_provider.h"
 #include "server/storage/data_dir.h"
-#include "server/util/port_probe.h"
 #include "server/storage/media_store.h"
 #include "server/storage/mime_sniffer.h"
+#include "server/util/port_probe.h"
 #include "server/workers/notification_processor.h"
 #include "server/workers/send_queue.h"
 #include "server/workers/status_timer.h"
@@ -149,8 +149,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   absl::StatusOr<std::pair<std::string, int>> grpc_addr =
       SplitHostPort(config.grpc_listen, "grpc_listen");
   if (!grpc_addr.ok()) return grpc_addr.status();
-  for (const auto& [flag, address] : {std::pair{"--grpc_listen: ", *grpc_addr},
-                                      std::pair{"--http_listen: ", *http}}) {
+  for (const auto& [flag, address] :
+       {std::pair{"--grpc_listen: ", *grpc_addr}, std::pair{"--http_listen: ", *http}}) {
     if (absl::Status s = util::ProbeListen(address.first, address.second); !s.ok()) {
       return absl::UnavailableError(absl::StrCat(flag, s.message()));
     }
@@ -190,11 +190,10 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   };
   // Our uploads reach the provider on first send, then its copy is reused.
   hooks.resolve_media = [raw](const std::string& property_id, const std::string& media_id) {
-    return raw->media->ProviderMediaId(
-        property_id, media_id, raw->provider->Name(),
-        [raw](const std::string& path, const std::string& mime) {
-          return raw->provider->UploadMedia(path, mime);
-        });
+    return raw->media->ProviderMediaId(property_id, media_id, raw->provider->Name(),
+                                       [raw](const std::string& path, const std::string& mime) {
+                                         return raw->provider->UploadMedia(path, mime);
+                                       });
   };
   p->send_queue =
       std::make_unique<workers::SendQueue>(database, *p->provider, SendQueueOptions(config), hooks);
@@ -248,8 +247,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   absl::StatusOr<int> http_port = p->gateway->Start();
   if (!http_port.ok()) {
     p->server->Shutdown();
-    return absl::UnavailableError(
-        absl::StrCat("--http_listen: ", http_port.status().message()));
+    return absl::UnavailableError(absl::StrCat("--http_listen: ", http_port.status().message()));
   }
   p->http_port = *http_port;
   p->server->GetHealthCheckService()->SetServingStatus(v1::MessagesService::service_full_name(),

@@ -31,19 +31,20 @@ void AddMetaWebhookAdapter(HttpGateway& gateway) {
     res.status = 200;
     res.set_content(response.challenge(), "text/plain");
   });
-  gateway.AddAdapter("POST", kPath, [&gateway](const httplib::Request& req, httplib::Response& res) {
-    v1::ReceiveNotificationRequest request;
-    request.set_body(req.body);
-    request.set_signature(req.get_header_value("X-Hub-Signature-256"));
-    v1::ReceiveNotificationResponse response;
-    grpc::Status status = gateway.invoker().Call(std::string(kService) + "ReceiveNotification",
-                                                 request, &response, {});
-    if (!status.ok()) {
-      WriteRpcError(res, status);
-      return;
-    }
-    WriteMessage(res, response);
-  });
+  gateway.AddAdapter("POST", kPath,
+                     [&gateway](const httplib::Request& req, httplib::Response& res) {
+                       v1::ReceiveNotificationRequest request;
+                       request.set_body(req.body);
+                       request.set_signature(req.get_header_value("X-Hub-Signature-256"));
+                       v1::ReceiveNotificationResponse response;
+                       grpc::Status status = gateway.invoker().Call(
+                           std::string(kService) + "ReceiveNotification", request, &response, {});
+                       if (!status.ok()) {
+                         WriteRpcError(res, status);
+                         return;
+                       }
+                       WriteMessage(res, response);
+                     });
 }
 
 }  // namespace wa::gateway

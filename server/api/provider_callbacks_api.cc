@@ -28,7 +28,8 @@ grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, const abs
 grpc::ServerUnaryReactor* ProviderCallbacksApi::VerifySubscription(
     grpc::CallbackServerContext* context, const v1::VerifySubscriptionRequest* request,
     v1::VerifySubscriptionResponse* response) {
-  if (request->mode() != "subscribe" || !SameSecret(secrets_.verify_token, request->verify_token())) {
+  if (request->mode() != "subscribe" ||
+      !SameSecret(secrets_.verify_token, request->verify_token())) {
     return Finish(context, domain::Error(absl::StatusCode::kPermissionDenied, "PERMISSION_DENIED",
                                          "hub.verify_token does not match"));
   }

@@ -19,7 +19,10 @@ class ProviderCallbacksApi : public hotel::whatsapp::v1::ProviderCallbacksServic
   };
 
   ProviderCallbacksApi(storage::Database& db, Secrets secrets, std::function<void()> on_stored)
-      : db_(db), notifications_(db), secrets_(std::move(secrets)), on_stored_(std::move(on_stored)) {}
+      : db_(db),
+        notifications_(db),
+        secrets_(std::move(secrets)),
+        on_stored_(std::move(on_stored)) {}
 
   grpc::ServerUnaryReactor* VerifySubscription(
       grpc::CallbackServerContext* context,

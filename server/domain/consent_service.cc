@@ -81,17 +81,17 @@ absl::StatusOr<ConsentView> ConsentService::Set(const std::string& property_id,
     return InvalidArgument("a reason is required to change a guest's consent", "reason");
   }
   absl::Status status = db_.Transaction([&] {
-    return consent_.Record(property_id, *phone,
-                           storage::ConsentEventRecord{normalized_scope, opted_in, "admin", reason,
-                                                       absl::Now()});
+    return consent_.Record(
+        property_id, *phone,
+        storage::ConsentEventRecord{normalized_scope, opted_in, "admin", reason, absl::Now()});
   });
   if (!status.ok()) return status;
   return Get(property_id, *phone);
 }
 
 absl::Status ConsentService::ApplyMarketingPreference(const std::string& property_id,
-                                                      const std::string& guest_phone,
-                                                      bool opted_in, absl::Time at) {
+                                                      const std::string& guest_phone, bool opted_in,
+                                                      absl::Time at) {
   return consent_.Record(property_id, guest_phone,
                          storage::ConsentEventRecord{"marketing", opted_in, "meta_user_preferences",
                                                      opted_in ? "resume" : "stop", at});

@@ -29,7 +29,8 @@ absl::Duration RateLimiter::TryTake(const std::string& key, absl::Time now) {
   auto [it, inserted] = buckets_.try_emplace(key, Bucket{burst_, now});
   Bucket& bucket = it->second;
   if (now > bucket.updated) {
-    bucket.tokens = std::min(burst_, bucket.tokens + absl::ToDoubleSeconds(now - bucket.updated) * rate_);
+    bucket.tokens =
+        std::min(burst_, bucket.tokens + absl::ToDoubleSeconds(now - bucket.updated) * rate_);
     bucket.updated = now;
   }
   if (bucket.tokens >= 1.0) {

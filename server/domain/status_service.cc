@@ -2,11 +2,6 @@
 
 namespace wa::domain {
 
-absl::StatusOr<std::optional<storage::MessageRecord>> StatusService::Apply(
-    const StatusUpdate& update) {
-  return storage::TransactValue(db_, [&] { return ApplyInTransaction(update); });
-}
-
 absl::StatusOr<std::optional<storage::MessageRecord>> StatusService::ApplyInTransaction(
     const StatusUpdate& update) {
   absl::StatusOr<std::optional<storage::MessageRecord>> found =

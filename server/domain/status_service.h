@@ -12,17 +12,15 @@ namespace wa::domain {
 // Applies provider status reports to stored messages.
 class StatusService {
  public:
-  explicit StatusService(storage::Database& db) : db_(db), messages_(db) {}
+  explicit StatusService(storage::Database& db) : messages_(db) {}
 
-  // Applies one update in its own transaction. Returns the message if it
-  // changed, nullopt if the update was stale, repeated or for an unknown wamid.
-  absl::StatusOr<std::optional<storage::MessageRecord>> Apply(const StatusUpdate& update);
-  // The same, inside a transaction the caller holds.
+  // Applies one update inside the caller's transaction. Returns the message
+  // if it changed, nullopt if the update was stale, repeated or for an
+  // unknown wamid.
   absl::StatusOr<std::optional<storage::MessageRecord>> ApplyInTransaction(
       const StatusUpdate& update);
 
  private:
-  storage::Database& db_;
   storage::MessageRepository messages_;
 };
 

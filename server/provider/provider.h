@@ -12,7 +12,7 @@ namespace wa::provider {
 
 // An outbound message as the send queue hands it to a provider.
 struct OutboundMessage {
-  std::string message_id;   // ours; echoed back by Meta as biz_opaque_callback_data
+  std::string message_id;  // ours; echoed back by Meta as biz_opaque_callback_data
   std::string property_id;
   std::string guest_phone;  // E.164
   hotel::whatsapp::v1::OutboundContent content;

@@ -61,8 +61,8 @@ SendResult SandboxProvider::Send(const OutboundMessage& message) {
   if (to == kRateLimitedTwice) {
     absl::MutexLock lock(&mu_);
     if (++rate_limited_[message.message_id] <= 2) {
-      SendResult limited = Refused(130429, SendOutcome::kRetry, "RATE_LIMIT_EXCEEDED",
-                                   "(#130429) Rate limit hit");
+      SendResult limited =
+          Refused(130429, SendOutcome::kRetry, "RATE_LIMIT_EXCEEDED", "(#130429) Rate limit hit");
       limited.retry_after = absl::Milliseconds(200);
       return limited;
     }

@@ -28,8 +28,9 @@ domain::InboundMessage ToInbound(const provider::MetaInbound& m) {
 domain::StatusUpdate ToStatusUpdate(const provider::MetaStatus& s) {
   std::string reason = s.error_title;
   if (!s.error_details.empty()) reason += (reason.empty() ? "" : ": ") + s.error_details;
-  return domain::StatusUpdate{s.wamid, s.status, s.timestamp, static_cast<int>(s.error_code),
-                              reason, s.biz_opaque_callback_data};
+  return domain::StatusUpdate{s.wamid,     s.status,
+                              s.timestamp, static_cast<int>(s.error_code),
+                              reason,      s.biz_opaque_callback_data};
 }
 
 }  // namespace
@@ -45,7 +46,7 @@ NotificationProcessor::NotificationProcessor(storage::Database& db,
       statuses_(statuses),
       consent_(consent),
       notifications_(db),
-      poller_("notifications", [this] { return Tick(); }) {}
+      poller_([this] { return Tick(); }) {}
 
 const std::string* NotificationProcessor::PropertyFor(const std::string& phone_number_id) const {
   auto it = property_by_number_.find(phone_number_id);
@@ -58,13 +59,15 @@ absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n) {
   for (const provider::MetaInbound& m : n.messages) {
     const std::string* property = PropertyFor(m.phone_number_id);
     if (property == nullptr) continue;
-    absl::StatusOr<domain::InboundResult> result = inbound_.RecordInTransaction(*property, ToInbound(m));
+    absl::StatusOr<domain::InboundResult> result =
+        inbound_.RecordInTransaction(*property, ToInbound(m));
     // A message we cannot store (say, a number we cannot read) must not
     // block the rest of the notification forever.
     if (!result.ok() && result.status().code() != absl::StatusCode::kInvalidArgument) {
       return result.status();
     }
-    if (!result.ok()) util::LogError("meta inbound ", m.wamid, " skipped: ", result.status().ToString());
+    if (!result.ok())
+      util::LogError("meta inbound ", m.wamid, " skipped: ", result.status().ToString());
   }
   for (const provider::MetaStatus& s : n.statuses) {
     if (PropertyFor(s.phone_number_id) == nullptr) continue;
@@ -97,7 +100,8 @@ absl::Duration NotificationProcessor::Tick() {
     return kIdleSleep;
   }
   for (const storage::NotificationRecord& record : *pending) {
-    absl::StatusOr<provider::MetaNotification> parsed = provider::ParseMetaNotification(record.body);
+    absl::StatusOr<provider::MetaNotification> parsed =
+        provider::ParseMetaNotification(record.body);
     absl::Status status = db_.Transaction([&]() -> absl::Status {
       std::string error;
       if (!parsed.ok()) {

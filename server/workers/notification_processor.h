@@ -20,7 +20,8 @@ namespace wa::workers {
 // backwards). Callbacks are routed to a property by phone_number_id.
 class NotificationProcessor {
  public:
-  NotificationProcessor(storage::Database& db, std::map<std::string, std::string> property_by_number,
+  NotificationProcessor(storage::Database& db,
+                        std::map<std::string, std::string> property_by_number,
                         domain::InboundService& inbound, domain::StatusService& statuses,
                         domain::ConsentService& consent);
 

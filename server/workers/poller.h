@@ -15,7 +15,7 @@ class Poller {
  public:
   using Tick = std::function<absl::Duration()>;
 
-  Poller(std::string name, Tick tick) : name_(std::move(name)), tick_(std::move(tick)) {}
+  explicit Poller(Tick tick) : tick_(std::move(tick)) {}
   ~Poller() { Stop(); }
 
   void Start();
@@ -27,7 +27,6 @@ class Poller {
   void Run();
   bool Ready() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return woken_ || stopping_; }
 
-  std::string name_;
   Tick tick_;
   std::thread thread_;
   mutable absl::Mutex mu_;

@@ -29,7 +29,7 @@ SendQueue::SendQueue(storage::Database& db, provider::Provider& provider, Option
       scheduled_(db),
       sender_limit_(options.sender_rate_per_second, options.sender_rate_per_second),
       pair_limit_(options.pair_rate_per_second, options.pair_burst),
-      poller_("send-queue", [this] { return Tick(); }) {}
+      poller_([this] { return Tick(); }) {}
 
 void SendQueue::Start() {
   for (int i = 0; i < options_.threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
@@ -111,7 +111,10 @@ void SendQueue::WorkerLoop() {
 }
 
 absl::Status SendQueue::Deliver(const storage::MessageRecord& message) {
-  provider::OutboundMessage out{message.message_id, message.property_id, message.guest_phone, {},
+  provider::OutboundMessage out{message.message_id,
+                                message.property_id,
+                                message.guest_phone,
+                                {},
                                 message.reply_to_message_id};
   absl::StatusOr<v1::OutboundContent> content = domain::DecodeContent(message.payload);
   if (!content.ok()) {

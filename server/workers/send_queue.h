@@ -42,7 +42,7 @@ class SendQueue {
     int batch = 256;
   };
   struct Hooks {
-    std::function<void()> on_follow_ups;             // provider scheduled statuses
+    std::function<void()> on_follow_ups;                   // provider scheduled statuses
     std::function<void(bool healthy)> on_provider_health;  // credentials good or bad
     // The provider's media id for one of our uploads (property, media id),
     // uploading the file to the provider if it has no live copy.

@@ -14,10 +14,7 @@ constexpr int kBatch = 256;
 }  // namespace
 
 StatusTimer::StatusTimer(storage::Database& db, domain::StatusService& statuses)
-    : db_(db),
-      statuses_(statuses),
-      scheduled_(db),
-      poller_("status-timer", [this] { return Tick(); }) {}
+    : db_(db), statuses_(statuses), scheduled_(db), poller_([this] { return Tick(); }) {}
 
 absl::Duration StatusTimer::Tick() {
   absl::StatusOr<std::vector<storage::ScheduledStatus>> due =

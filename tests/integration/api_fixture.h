@@ -46,7 +46,8 @@ inline Rpc WindowRpc(const std::string& id) {
 }
 inline Rpc ListRpc(const v1::ListConversationsRequest& r) {
   std::string query = absl::StrCat("?page_size=", r.page_size());
-  if (!r.guest_phone().empty()) absl::StrAppend(&query, "&guest_phone=%2B", r.guest_phone().substr(1));
+  if (!r.guest_phone().empty())
+    absl::StrAppend(&query, "&guest_phone=%2B", r.guest_phone().substr(1));
   if (r.status() == v1::CONVERSATION_STATUS_ACTIVE) absl::StrAppend(&query, "&status=active");
   if (!r.page_token().empty()) absl::StrAppend(&query, "&page_token=", r.page_token());
   return {"/hotel.whatsapp.v1.ConversationsService/ListConversations", "GET",
@@ -95,7 +96,8 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
       request.mutable_timestamp()->set_seconds(absl::ToUnixSeconds(absl::Now() - ago));
     }
     v1::SimulateInboundResponse response;
-    Outcome outcome = surface_->Call(InboundRpc(), token.empty() ? *admin_ : token, request, &response);
+    Outcome outcome =
+        surface_->Call(InboundRpc(), token.empty() ? *admin_ : token, request, &response);
     EXPECT_TRUE(outcome.ok) << outcome.error.DebugString() << outcome.raw_body;
     return response;
   }
@@ -133,6 +135,5 @@ class ApiTest : public ::testing::TestWithParam<std::string> {
   static inline std::string* other_admin_ = nullptr;
   std::unique_ptr<Surface> surface_;
 };
-
 
 }  // namespace wa::testing

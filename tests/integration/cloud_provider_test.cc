@@ -159,8 +159,9 @@ TEST_F(CloudProviderTest, CallbacksNeedMetasSignatureAndTheHandshakeItsToken) {
   absl::SleepFor(absl::Milliseconds(300));
   EXPECT_EQ(ConversationCount("+447700900999"), 0) << "nothing stored";
 
-  httplib::Result ok = client.Get(absl::StrCat(kWebhookPath, "?hub.mode=subscribe&hub.verify_token=",
-                                               kVerifyToken, "&hub.challenge=1158201444"));
+  httplib::Result ok =
+      client.Get(absl::StrCat(kWebhookPath, "?hub.mode=subscribe&hub.verify_token=", kVerifyToken,
+                              "&hub.challenge=1158201444"));
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200);
   EXPECT_EQ(ok->body, "1158201444");
@@ -172,7 +173,8 @@ TEST_F(CloudProviderTest, CallbacksNeedMetasSignatureAndTheHandshakeItsToken) {
 
 TEST_F(CloudProviderTest, RepeatedCallbacksChangeNothing) {
   StartBoth();
-  std::string notification = fake_->InboundTextNotification("447700900124", "Maria", "Hi", "wamid.X1");
+  std::string notification =
+      fake_->InboundTextNotification("447700900124", "Maria", "Hi", "wamid.X1");
   ASSERT_EQ(fake_->PostNotification(notification), 200);
   ASSERT_EQ(fake_->PostNotification(notification), 200);
   ASSERT_TRUE(WaitFor([&] { return ConversationCount("+447700900124") == 1; }));

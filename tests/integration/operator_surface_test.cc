@@ -42,8 +42,7 @@ TEST(OperatorSurface, PortsInUseAreRefusedInOneLine) {
   first.Start();
   std::string dir = first.data_dir().string() + "/second";
   ExpectOneLineFailure(RunServer(absl::StrCat("--data_dir=", dir, " --grpc_listen=",
-                                              first.grpc_address(),
-                                              " --http_listen=127.0.0.1:0")),
+                                              first.grpc_address(), " --http_listen=127.0.0.1:0")),
                        "--grpc_listen");
   ExpectOneLineFailure(RunServer(absl::StrCat("--data_dir=", dir,
                                               " --grpc_listen=127.0.0.1:0 --http_listen=127.0.0.1:",

@@ -40,9 +40,12 @@ ServerProcess::~ServerProcess() {
 void ServerProcess::Start() {
   int out[2];
   if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-  std::vector<std::string> args = {WA_SERVER_BIN, "--data_dir=" + data_dir_.string(),
-                                   "--grpc_listen=127.0.0.1:0", "--http_listen=127.0.0.1:0",
-                                   "--sandbox_status_delay=100ms", "--reconcile_grace=2s"};
+  std::vector<std::string> args = {WA_SERVER_BIN,
+                                   "--data_dir=" + data_dir_.string(),
+                                   "--grpc_listen=127.0.0.1:0",
+                                   "--http_listen=127.0.0.1:0",
+                                   "--sandbox_status_delay=100ms",
+                                   "--reconcile_grace=2s"};
   args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
   pid_ = fork();
   if (pid_ == 0) {
@@ -80,8 +83,8 @@ void ServerProcess::Stop() {
 }
 
 std::string ServerProcess::CreateToken(const std::string& role, const std::string& property) {
-  return RunAndCapture(absl::StrCat(WA_SERVER_BIN, " tokens create --role=", role,
-                                    " --name=it-", role, " --property=", property,
+  return RunAndCapture(absl::StrCat(WA_SERVER_BIN, " tokens create --role=", role, " --name=it-",
+                                    role, " --property=", property,
                                     " --data_dir=", data_dir_.string()));
 }
 

@@ -38,16 +38,26 @@ class GrpcSurface : public Surface {
 
 int GrpcCodeForHttp(int status) {
   switch (status) {
-    case 200: return 0;
-    case 400: return grpc::INVALID_ARGUMENT;
-    case 401: return grpc::UNAUTHENTICATED;
-    case 403: return grpc::PERMISSION_DENIED;
-    case 404: return grpc::NOT_FOUND;
-    case 409: return grpc::ALREADY_EXISTS;
-    case 429: return grpc::RESOURCE_EXHAUSTED;
-    case 501: return grpc::UNIMPLEMENTED;
-    case 503: return grpc::UNAVAILABLE;
-    default: return grpc::UNKNOWN;
+    case 200:
+      return 0;
+    case 400:
+      return grpc::INVALID_ARGUMENT;
+    case 401:
+      return grpc::UNAUTHENTICATED;
+    case 403:
+      return grpc::PERMISSION_DENIED;
+    case 404:
+      return grpc::NOT_FOUND;
+    case 409:
+      return grpc::ALREADY_EXISTS;
+    case 429:
+      return grpc::RESOURCE_EXHAUSTED;
+    case 501:
+      return grpc::UNIMPLEMENTED;
+    case 503:
+      return grpc::UNAVAILABLE;
+    default:
+      return grpc::UNKNOWN;
   }
 }
 
@@ -62,10 +72,9 @@ class RestSurface : public Surface {
     httplib::Headers headers;
     if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
     std::string body = rpc.has_body ? gateway::MessageToJson(request) : "";
-    httplib::Result result =
-        rpc.http_method == "GET"
-            ? client_.Get(rpc.http_target, headers)
-            : client_.Post(rpc.http_target, headers, body, "application/json");
+    httplib::Result result = rpc.http_method == "GET"
+                                 ? client_.Get(rpc.http_target, headers)
+                                 : client_.Post(rpc.http_target, headers, body, "application/json");
     Outcome outcome;
     if (!result) {
       outcome.grpc_code = grpc::UNAVAILABLE;
@@ -89,9 +98,9 @@ class RestSurface : public Surface {
       const nlohmann::json& e = error["error"];
       outcome.error.set_code(e.value("code", ""));
       outcome.error.set_message(e.value("message", ""));
-      (void)gateway::MergeJsonIntoField(
-          e.value("details", nlohmann::json::object()),
-          outcome.error.GetDescriptor()->FindFieldByName("details"), &outcome.error);
+      (void)gateway::MergeJsonIntoField(e.value("details", nlohmann::json::object()),
+                                        outcome.error.GetDescriptor()->FindFieldByName("details"),
+                                        &outcome.error);
       for (const auto& option : e.value("recovery_options", nlohmann::json::array())) {
         outcome.error.add_recovery_options(option.get<std::string>());
       }

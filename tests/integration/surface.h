@@ -21,8 +21,8 @@ struct Rpc {
 // What a call returned, in terms both surfaces share.
 struct Outcome {
   bool ok = false;
-  int grpc_code = 0;     // gRPC code; for REST, the one the HTTP status stands for
-  int http_status = 0;   // REST only
+  int grpc_code = 0;    // gRPC code; for REST, the one the HTTP status stands for
+  int http_status = 0;  // REST only
   hotel::whatsapp::v1::ErrorDetail error;
   std::string raw_body;  // REST only: the JSON as served
 };

@@ -358,8 +358,8 @@ TEST_F(HttpGatewayTest, WorksOverARemoteChannelAndStopsCleanly) {
 TEST_F(HttpGatewayTest, StopWaitsAtMostTheKeepAliveTimeoutForIdleClients) {
   HttpGateway::Options options = GatewayOptions();
   options.keep_alive_timeout_seconds = 1;
-  gateway_ = std::make_unique<HttpGateway>(server_->InProcessChannel(grpc::ChannelArguments()),
-                                           options);
+  gateway_ =
+      std::make_unique<HttpGateway>(server_->InProcessChannel(grpc::ChannelArguments()), options);
   StartGateway();
   client_->set_keep_alive(true);
   ASSERT_TRUE(client_->Get(std::string(kConversations) + "/conv_1", kAuth));

@@ -90,7 +90,8 @@ TEST_F(ConsentTest, MarketingOptOutDoesNotBlockServiceMessages) {
 
 TEST_F(ConsentTest, AdminSetsConsentWithAReason) {
   GuestWrites("Hello");
-  absl::StatusOr<ConsentView> view = consent_.Set("p1", "+44 7700 900123", "all", false, "asked by phone");
+  absl::StatusOr<ConsentView> view =
+      consent_.Set("p1", "+44 7700 900123", "all", false, "asked by phone");
   ASSERT_TRUE(view.ok()) << view.status();
   EXPECT_TRUE(view->consent.opted_out);
   EXPECT_EQ(view->history[0].source, "admin");

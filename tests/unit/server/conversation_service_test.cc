@@ -37,8 +37,7 @@ TEST_F(ConversationServiceTest, InboundOpensAConversationAndTheWindow) {
   ASSERT_TRUE(in.ok()) << in.status();
   EXPECT_FALSE(in->duplicate);
   EXPECT_EQ(in->message.guest_phone, "+447700900123");
-  absl::StatusOr<ConversationView> view =
-      conversations_.Get("p1", in->message.conversation_id, 0);
+  absl::StatusOr<ConversationView> view = conversations_.Get("p1", in->message.conversation_id, 0);
   ASSERT_TRUE(view.ok());
   ASSERT_EQ(view->messages.size(), 1u);
   EXPECT_EQ(view->messages[0].direction, v1::DIRECTION_INBOUND);
@@ -55,7 +54,8 @@ TEST_F(ConversationServiceTest, ARepeatedInboundMessageIsStoredOnce) {
   absl::StatusOr<InboundResult> again = GuestWrites("+447700900123", absl::Now(), "wamid.1");
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->duplicate);
-  absl::StatusOr<ConversationView> view = conversations_.Get("p1", again->message.conversation_id, 0);
+  absl::StatusOr<ConversationView> view =
+      conversations_.Get("p1", again->message.conversation_id, 0);
   EXPECT_EQ(view->messages.size(), 1u);
 }
 
@@ -70,9 +70,9 @@ TEST_F(ConversationServiceTest, ReadsAreScopedToTheProperty) {
 
 TEST_F(ConversationServiceTest, ListsByGuestWithPageTokens) {
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(GuestWrites("+1555000" + std::to_string(100 + i), absl::Now(),
-                            "wamid." + std::to_string(i))
-                    .ok());
+    ASSERT_TRUE(
+        GuestWrites("+1555000" + std::to_string(100 + i), absl::Now(), "wamid." + std::to_string(i))
+            .ok());
   }
   ConversationQuery query;
   query.page_size = 2;

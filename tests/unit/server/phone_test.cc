@@ -10,7 +10,7 @@ TEST(NormalizePhone, AcceptsE164AndStripsPunctuation) {
   EXPECT_EQ(*NormalizePhone("+1234567890"), "+1234567890");
   EXPECT_EQ(*NormalizePhone("+44 (7700) 900-123"), "+447700900123");
   EXPECT_EQ(*NormalizePhone("+1.650.555.0123"), "+16505550123");
-  EXPECT_EQ(*NormalizePhone("+12345678"), "+12345678");          // 8 digits
+  EXPECT_EQ(*NormalizePhone("+12345678"), "+12345678");                // 8 digits
   EXPECT_EQ(*NormalizePhone("+123456789012345"), "+123456789012345");  // 15 digits
 }
 

@@ -138,8 +138,8 @@ TEST_F(RepositoriesTest, GuestWindowNeverMovesBackwards) {
 
 TEST_F(RepositoriesTest, ScheduledStatusesComeDueInOrder) {
   ScheduledStatus a{0, "w1", hotel::whatsapp::v1::MESSAGE_STATUS_DELIVERED, 0, "", kT0};
-  ScheduledStatus b{0, "w1", hotel::whatsapp::v1::MESSAGE_STATUS_READ, 0, "",
-                    kT0 + absl::Seconds(1)};
+  ScheduledStatus b{0, "w1", hotel::whatsapp::v1::MESSAGE_STATUS_READ,
+                    0, "",   kT0 + absl::Seconds(1)};
   ASSERT_TRUE(Tx([&]() -> absl::Status {
                 auto s = scheduled_.Insert(b);
                 return s.ok() ? scheduled_.Insert(a) : s;

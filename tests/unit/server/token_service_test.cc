@@ -43,8 +43,7 @@ TEST(TokenService, RefusesMissingUnknownAndRevokedTokens) {
     EXPECT_EQ(DetailOf(caller.status()).code(), "UNAUTHENTICATED");
   }
   ASSERT_TRUE(tokens.Revoke(issued.record.token_id, "p1").ok());
-  EXPECT_EQ(tokens.Authenticate(issued.secret).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(tokens.Authenticate(issued.secret).status().code(), absl::StatusCode::kUnauthenticated);
 }
 
 TEST(TokenService, RevokeIsScopedToTheProperty) {
