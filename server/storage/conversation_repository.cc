@@ -5,12 +5,16 @@
 namespace wa::storage {
 namespace {
 
-constexpr char kSelect[] =
+constexpr char kColumns[] =
     "SELECT c.conversation_id, c.property_id, c.guest_phone, c.status, c.metadata, c.created_at, "
     "c.updated_at, c.resolved_at, c.resolved_by, c.resolution_notes, c.satisfaction_rating, "
-    "c.follow_up_required, "
+    "c.follow_up_required, ";
+// Reads that show a conversation count its messages; the send path, which
+// only needs the conversation, does not pay for the count.
+constexpr char kCounted[] =
     "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.conversation_id) "
     "FROM conversations c ";
+constexpr char kUncounted[] = "0 FROM conversations c ";
 
 ConversationRecord ReadConversation(const Statement& stmt) {
   ConversationRecord c;
@@ -54,7 +58,7 @@ absl::Status ConversationRepository::Insert(const ConversationRecord& c) {
 
 absl::StatusOr<std::optional<ConversationRecord>> ConversationRepository::Get(
     const std::string& conversation_id) {
-  static const std::string sql = std::string(kSelect) + "WHERE c.conversation_id = ?";
+  static const std::string sql = std::string(kColumns) + kCounted + "WHERE c.conversation_id = ?";
   absl::StatusOr<Statement> stmt = db_.Prepare(sql);
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, conversation_id);
@@ -63,7 +67,7 @@ absl::StatusOr<std::optional<ConversationRecord>> ConversationRepository::Get(
 
 absl::StatusOr<std::optional<ConversationRecord>> ConversationRepository::FindActive(
     const std::string& property_id, const std::string& guest_phone) {
-  static const std::string sql = std::string(kSelect) +
+  static const std::string sql = std::string(kColumns) + kUncounted +
                                  "WHERE c.property_id = ? AND c.guest_phone = ? AND c.status = ? "
                                  "ORDER BY c.updated_at DESC LIMIT 1";
   absl::StatusOr<Statement> stmt = db_.Prepare(sql);
@@ -76,13 +80,20 @@ absl::StatusOr<std::optional<ConversationRecord>> ConversationRepository::FindAc
 
 absl::StatusOr<std::vector<ConversationRecord>> ConversationRepository::List(
     const ConversationFilter& f) {
-  static const std::string sql =
-      std::string(kSelect) +
-      "WHERE c.property_id = ?1 AND (?2 = '' OR c.guest_phone = ?2) "
-      "AND (?3 = 0 OR c.status = ?3) "
+  // Two statements rather than "?2 = '' OR guest_phone = ?2": SQLite plans a
+  // statement once, and only a plain equality lets it use the guest index.
+  static const std::string keyset =
       "AND (?4 IS NULL OR c.updated_at < ?4 OR (c.updated_at = ?4 AND c.conversation_id < ?5)) "
       "ORDER BY c.updated_at DESC, c.conversation_id DESC LIMIT ?6";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  static const std::string by_guest = std::string(kColumns) + kCounted +
+                                      "WHERE c.property_id = ?1 AND c.guest_phone = ?2 "
+                                      "AND (?3 = 0 OR c.status = ?3) " +
+                                      keyset;
+  static const std::string all = std::string(kColumns) + kCounted +
+                                 "WHERE c.property_id = ?1 AND ?2 = '' "
+                                 "AND (?3 = 0 OR c.status = ?3) " +
+                                 keyset;
+  absl::StatusOr<Statement> stmt = db_.Prepare(f.guest_phone.empty() ? all : by_guest);
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, f.property_id)
       .Bind(2, f.guest_phone)

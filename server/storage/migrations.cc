@@ -134,6 +134,12 @@ const std::vector<const char*>& Migrations() {
       );
       CREATE UNIQUE INDEX media_by_content ON media (property_id, sha256, media_type);
       )sql",
+      // 4: a guest's conversations newest first straight from an index (the
+      // list call's filter and order), not by sorting the property's.
+      R"sql(
+      CREATE INDEX conversations_by_guest_update
+        ON conversations (property_id, guest_phone, updated_at, conversation_id);
+      )sql",
   };
   return *migrations;
 }

@@ -44,7 +44,7 @@ struct ConversationRecord {
   std::string resolution_notes;
   int satisfaction_rating = 0;
   bool follow_up_required = false;
-  int64_t message_count = 0;
+  int64_t message_count = 0;  // counted on reads that show it, else 0
 };
 
 struct MessageRecord {
