@@ -7,14 +7,25 @@ namespace wa::api {
 
 namespace v1 = ::hotel::whatsapp::v1;
 
+namespace {
+
+// Who a send goes to and who sends it: the same fields on every send request.
+template <typename Request>
+domain::OutboundRequest Addressing(const Request& request) {
+  domain::OutboundRequest out;
+  out.guest_phone = request.guest_phone();
+  out.conversation_id = request.conversation_id();
+  out.staff_member_id = request.staff_member_id();
+  return out;
+}
+
+}  // namespace
+
 grpc::ServerUnaryReactor* MessagesApi::SendMessage(grpc::CallbackServerContext* context,
                                                    const v1::SendMessageRequest* request,
                                                    v1::SendMessageResponse* response) {
   return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
-    domain::OutboundRequest out;
-    out.guest_phone = request->guest_phone();
-    out.conversation_id = request->conversation_id();
-    out.staff_member_id = request->staff_member_id();
+    domain::OutboundRequest out = Addressing(*request);
     out.reply_to_message_id = request->reply_to_message_id();
     out.message_type = request->message_type();
     out.body = request->content().text();
@@ -29,10 +40,7 @@ grpc::ServerUnaryReactor* MessagesApi::SendMediaMessage(grpc::CallbackServerCont
                                                         const v1::SendMediaMessageRequest* request,
                                                         v1::SendMessageResponse* response) {
   return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
-    domain::OutboundRequest out;
-    out.guest_phone = request->guest_phone();
-    out.conversation_id = request->conversation_id();
-    out.staff_member_id = request->staff_member_id();
+    domain::OutboundRequest out = Addressing(*request);
     domain::MediaSend media{request->media_id(), request->media_type(), request->caption(),
                             request->filename()};
     absl::StatusOr<storage::MessageRecord> sent =
@@ -46,10 +54,7 @@ grpc::ServerUnaryReactor* MessagesApi::SendInteractiveMessage(
     grpc::CallbackServerContext* context, const v1::SendInteractiveMessageRequest* request,
     v1::SendMessageResponse* response) {
   return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
-    domain::OutboundRequest out;
-    out.guest_phone = request->guest_phone();
-    out.conversation_id = request->conversation_id();
-    out.staff_member_id = request->staff_member_id();
+    domain::OutboundRequest out = Addressing(*request);
     absl::StatusOr<storage::MessageRecord> sent = messaging_.SendInteractive(
         caller, std::move(out), request->interactive_type(), request->content());
     if (sent.ok()) ToSendResponse(*sent, response);

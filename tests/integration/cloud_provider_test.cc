@@ -28,25 +28,13 @@ constexpr char kAppSecret[] = "test-app-secret";
 constexpr char kVerifyToken[] = "test-verify-token";
 constexpr char kWebhookPath[] = "/api/v1/whatsapp/provider/webhook";
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 class CloudProviderTest : public ::testing::Test {
  protected:
   // The fake posts callbacks to the server's REST port, so that port is
   // chosen before either starts.
   void StartBoth(std::vector<std::string> flags = {},
                  const std::string& token = "fake-graph-access-token") {
-    http_port_ = FreePort();
+    http_port_ = FreeLoopbackPort();
     fakes::FakeGraphApiOptions options;
     options.webhook_url = absl::StrCat("http://127.0.0.1:", http_port_, kWebhookPath);
     options.app_secret = kAppSecret;

@@ -49,22 +49,10 @@ std::string InboundButtonReply(const std::string& wamid) {
       {{"$WAMID", wamid}, {"$TS", absl::StrCat(absl::ToUnixSeconds(absl::Now()))}});
 }
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 class MediaCloudTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const int http_port = FreePort();
+    const int http_port = FreeLoopbackPort();
     fakes::FakeGraphApiOptions options;
     options.webhook_url =
         absl::StrCat("http://127.0.0.1:", http_port, "/api/v1/whatsapp/provider/webhook");

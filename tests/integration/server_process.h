@@ -41,4 +41,8 @@ class ServerProcess {
   int http_port_ = 0;
 };
 
+// A loopback port free right now, for a server whose port must be known
+// before it starts (the fake Graph API posts callbacks to it).
+int FreeLoopbackPort();
+
 }  // namespace wa::testing
