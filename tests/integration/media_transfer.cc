@@ -4,7 +4,6 @@
 
 #include "gateway/enum_spelling.h"
 #include "gateway/json_transcoder.h"
-#include "google/rpc/status.pb.h"
 #include "grpcpp/create_channel.h"
 #include "hotel/whatsapp/v1/media.grpc.pb.h"
 #include "httplib.h"
@@ -14,63 +13,6 @@ namespace wa::testing {
 namespace {
 
 namespace v1 = ::hotel::whatsapp::v1;
-
-Outcome FromGrpc(const grpc::Status& status) {
-  Outcome outcome;
-  outcome.ok = status.ok();
-  outcome.grpc_code = status.error_code();
-  google::rpc::Status details;
-  if (!status.ok() && details.ParseFromString(status.error_details()) &&
-      details.details_size() > 0) {
-    details.details(0).UnpackTo(&outcome.error);
-  }
-  return outcome;
-}
-
-// A REST answer: the message on 200, else the reference's error body.
-Outcome FromRest(const httplib::Result& result, google::protobuf::Message* out) {
-  Outcome outcome;
-  if (!result) {
-    outcome.grpc_code = grpc::UNAVAILABLE;
-    return outcome;
-  }
-  outcome.http_status = result->status;
-  outcome.raw_body = result->body;
-  outcome.ok = result->status == 200;
-  if (outcome.ok) {
-    if (out != nullptr) outcome.ok = gateway::MergeJsonText(result->body, out).ok();
-    return outcome;
-  }
-  nlohmann::json body = nlohmann::json::parse(result->body, nullptr, false);
-  if (body.is_object() && body.contains("error")) {
-    const nlohmann::json& e = body["error"];
-    outcome.error.set_code(e.value("code", ""));
-    outcome.error.set_message(e.value("message", ""));
-    (void)gateway::MergeJsonIntoField(e.value("details", nlohmann::json::object()),
-                                      outcome.error.GetDescriptor()->FindFieldByName("details"),
-                                      &outcome.error);
-  }
-  switch (result->status) {
-    case 400:
-      outcome.grpc_code = grpc::INVALID_ARGUMENT;
-      break;
-    case 401:
-      outcome.grpc_code = grpc::UNAUTHENTICATED;
-      break;
-    case 403:
-      outcome.grpc_code = grpc::PERMISSION_DENIED;
-      break;
-    case 404:
-      outcome.grpc_code = grpc::NOT_FOUND;
-      break;
-    case 422:
-      outcome.grpc_code = grpc::INVALID_ARGUMENT;
-      break;  // MEDIA_UPLOAD_FAILED
-    default:
-      outcome.grpc_code = grpc::UNKNOWN;
-  }
-  return outcome;
-}
 
 httplib::Headers Auth(const std::string& token) {
   httplib::Headers headers;
@@ -97,7 +39,7 @@ Outcome UploadViaRest(int http_port, const std::string& token, const UploadReque
   if (upload.reverse_order && !upload.media_type.empty()) items.push_back(type);
   items.push_back(file);
   if (!upload.reverse_order && !upload.media_type.empty()) items.push_back(type);
-  return FromRest(client.Post("/api/v1/whatsapp/media/upload", Auth(token), items), out);
+  return OutcomeFromRest(client.Post("/api/v1/whatsapp/media/upload", Auth(token), items), out);
 }
 
 Outcome UploadViaGrpc(const std::string& address, const std::string& token,
@@ -121,14 +63,14 @@ Outcome UploadViaGrpc(const std::string& address, const std::string& token,
   }
   if (open && upload.reverse_order) open = writer->Write(metadata);
   if (open) writer->WritesDone();
-  return FromGrpc(writer->Finish());
+  return OutcomeFromGrpc(writer->Finish());
 }
 
 Outcome DownloadViaRest(int http_port, const std::string& token, const std::string& media_url,
                         Downloaded* out) {
   httplib::Client client("127.0.0.1", http_port);
   httplib::Result result = client.Get(media_url, Auth(token));
-  Outcome outcome = FromRest(result, nullptr);
+  Outcome outcome = OutcomeFromRest(result, nullptr);
   if (outcome.ok) {
     out->bytes = result->body;
     out->content_type = result->get_header_value("Content-Type");
@@ -152,7 +94,7 @@ Outcome DownloadViaGrpc(const std::string& address, const std::string& token,
     first = false;
     out->bytes += chunk.data();
   }
-  return FromGrpc(reader->Finish());
+  return OutcomeFromGrpc(reader->Finish());
 }
 
 }  // namespace wa::testing

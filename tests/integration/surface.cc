@@ -20,16 +20,7 @@ class GrpcSurface : public Surface {
                google::protobuf::Message* response) override {
     gateway::CallMetadata metadata;
     if (!token.empty()) metadata.emplace_back("authorization", "Bearer " + token);
-    grpc::Status status = invoker_.Call(rpc.grpc_method, request, response, metadata);
-    Outcome outcome;
-    outcome.ok = status.ok();
-    outcome.grpc_code = status.error_code();
-    google::rpc::Status details;
-    if (!status.ok() && details.ParseFromString(status.error_details()) &&
-        details.details_size() > 0) {
-      details.details(0).UnpackTo(&outcome.error);
-    }
-    return outcome;
+    return OutcomeFromGrpc(invoker_.Call(rpc.grpc_method, request, response, metadata));
   }
 
  private:
@@ -50,6 +41,8 @@ int GrpcCodeForHttp(int status) {
       return grpc::NOT_FOUND;
     case 409:
       return grpc::ALREADY_EXISTS;
+    case 422:  // MEDIA_UPLOAD_FAILED
+      return grpc::INVALID_ARGUMENT;
     case 429:
       return grpc::RESOURCE_EXHAUSTED;
     case 501:
@@ -75,38 +68,7 @@ class RestSurface : public Surface {
     httplib::Result result = rpc.http_method == "GET"
                                  ? client_.Get(rpc.http_target, headers)
                                  : client_.Post(rpc.http_target, headers, body, "application/json");
-    Outcome outcome;
-    if (!result) {
-      outcome.grpc_code = grpc::UNAVAILABLE;
-      return outcome;
-    }
-    outcome.http_status = result->status;
-    outcome.raw_body = result->body;
-    outcome.ok = result->status == 200;
-    if (outcome.ok) {
-      absl::Status parsed = gateway::MergeJsonText(result->body, response);
-      if (!parsed.ok()) {
-        outcome.ok = false;
-        outcome.error.set_message("response did not parse: " + parsed.ToString());
-      }
-      return outcome;
-    }
-    // The contract's HTTP statuses carry the reference's codes; map back
-    // to the canonical code for the shared assertions.
-    nlohmann::json error = nlohmann::json::parse(result->body, nullptr, false);
-    if (error.is_object() && error.contains("error")) {
-      const nlohmann::json& e = error["error"];
-      outcome.error.set_code(e.value("code", ""));
-      outcome.error.set_message(e.value("message", ""));
-      (void)gateway::MergeJsonIntoField(e.value("details", nlohmann::json::object()),
-                                        outcome.error.GetDescriptor()->FindFieldByName("details"),
-                                        &outcome.error);
-      for (const auto& option : e.value("recovery_options", nlohmann::json::array())) {
-        outcome.error.add_recovery_options(option.get<std::string>());
-      }
-    }
-    outcome.grpc_code = GrpcCodeForHttp(result->status);
-    return outcome;
+    return OutcomeFromRest(result, response);
   }
 
  private:
@@ -114,6 +76,54 @@ class RestSurface : public Surface {
 };
 
 }  // namespace
+
+Outcome OutcomeFromGrpc(const grpc::Status& status) {
+  Outcome outcome;
+  outcome.ok = status.ok();
+  outcome.grpc_code = status.error_code();
+  google::rpc::Status details;
+  if (!status.ok() && details.ParseFromString(status.error_details()) &&
+      details.details_size() > 0) {
+    details.details(0).UnpackTo(&outcome.error);
+  }
+  return outcome;
+}
+
+Outcome OutcomeFromRest(const httplib::Result& result, google::protobuf::Message* response) {
+  Outcome outcome;
+  if (!result) {
+    outcome.grpc_code = grpc::UNAVAILABLE;
+    return outcome;
+  }
+  outcome.http_status = result->status;
+  outcome.raw_body = result->body;
+  outcome.ok = result->status == 200;
+  if (outcome.ok) {
+    if (response == nullptr) return outcome;
+    absl::Status parsed = gateway::MergeJsonText(result->body, response);
+    if (!parsed.ok()) {
+      outcome.ok = false;
+      outcome.error.set_message("response did not parse: " + parsed.ToString());
+    }
+    return outcome;
+  }
+  // The contract's HTTP statuses carry the reference's codes; map back
+  // to the canonical code for the shared assertions.
+  nlohmann::json error = nlohmann::json::parse(result->body, nullptr, false);
+  if (error.is_object() && error.contains("error")) {
+    const nlohmann::json& e = error["error"];
+    outcome.error.set_code(e.value("code", ""));
+    outcome.error.set_message(e.value("message", ""));
+    (void)gateway::MergeJsonIntoField(e.value("details", nlohmann::json::object()),
+                                      outcome.error.GetDescriptor()->FindFieldByName("details"),
+                                      &outcome.error);
+    for (const auto& option : e.value("recovery_options", nlohmann::json::array())) {
+      outcome.error.add_recovery_options(option.get<std::string>());
+    }
+  }
+  outcome.grpc_code = GrpcCodeForHttp(result->status);
+  return outcome;
+}
 
 std::unique_ptr<Surface> MakeGrpcSurface(const std::string& address) {
   return std::make_unique<GrpcSurface>(address);

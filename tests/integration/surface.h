@@ -38,6 +38,12 @@ class Surface {
                        google::protobuf::Message* response) = 0;
 };
 
+// A call's result in the shared terms: from a gRPC status (its
+// ErrorDetail unpacked), or from a REST answer (the message parsed into
+// `response` on 200, else the reference's error body).
+Outcome OutcomeFromGrpc(const grpc::Status& status);
+Outcome OutcomeFromRest(const httplib::Result& result, google::protobuf::Message* response);
+
 std::unique_ptr<Surface> MakeGrpcSurface(const std::string& address);
 std::unique_ptr<Surface> MakeRestSurface(int http_port);
 
