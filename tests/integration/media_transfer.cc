@@ -1,13 +1,10 @@
 #include "tests/integration/media_transfer.h"
 
-#include <algorithm>
 
 #include "gateway/enum_spelling.h"
-#include "gateway/json_transcoder.h"
 #include "grpcpp/create_channel.h"
 #include "hotel/whatsapp/v1/media.grpc.pb.h"
 #include "httplib.h"
-#include "nlohmann/json.hpp"
 
 namespace wa::testing {
 namespace {
