@@ -26,6 +26,7 @@
 #include "server/api/messages_api.h"
 #include "server/api/provider_callbacks_api.h"
 #include "server/api/sandbox_api.h"
+#include "server/api/templates_api.h"
 #include "server/domain/consent_service.h"
 #include "server/domain/conversation_service.h"
 #include "server/domain/inbound_service.h"
@@ -33,6 +34,7 @@
 #include "server/domain/media_service.h"
 #include "server/domain/messaging_service.h"
 #include "server/domain/status_service.h"
+#include "server/domain/template_service.h"
 #include "server/domain/token_service.h"
 #include "server/provider/cloud_api_provider.h"
 #include "server/provider/sandbox_provider.h"
@@ -43,6 +45,7 @@
 #include "server/workers/notification_processor.h"
 #include "server/workers/send_queue.h"
 #include "server/workers/status_timer.h"
+#include "server/workers/template_review_timer.h"
 
 namespace wa {
 
@@ -57,10 +60,12 @@ struct App::Parts {
   std::unique_ptr<domain::ConsentService> consent;
   std::unique_ptr<domain::InboundService> inbound;
   std::unique_ptr<domain::MessagingService> messaging;
+  std::unique_ptr<domain::TemplateService> templates;
   std::unique_ptr<storage::MediaStore> media_store;
   std::unique_ptr<storage::MimeSniffer> mime_sniffer;
   std::unique_ptr<domain::MediaService> media;
   std::unique_ptr<workers::StatusTimer> status_timer;
+  std::unique_ptr<workers::TemplateReviewTimer> template_reviews;
   std::unique_ptr<workers::SendQueue> send_queue;
   std::unique_ptr<workers::NotificationProcessor> notifications;
   std::unique_ptr<api::Authenticator> auth;
@@ -79,6 +84,7 @@ absl::StatusOr<std::unique_ptr<provider::Provider>> MakeProvider(const Config& c
   if (config.provider == "sandbox") {
     provider::SandboxProvider::Options options;
     options.status_delay = config.sandbox_status_delay;
+    options.template_review_delay = config.sandbox_template_review_delay;
     return std::make_unique<provider::SandboxProvider>(options);
   }
   if (config.provider == "cloud") {
@@ -93,6 +99,7 @@ absl::StatusOr<std::unique_ptr<provider::Provider>> MakeProvider(const Config& c
     options.base_url = config.cloud_api_base_url;
     options.api_version = config.cloud_api_version;
     options.phone_number_id = config.phone_number_id;
+    options.waba_id = config.waba_id;
     options.access_token = config.cloud_access_token;
     return std::make_unique<provider::CloudApiProvider>(options);
   }
@@ -173,11 +180,6 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->consent = std::make_unique<domain::ConsentService>(database);
   p->inbound = std::make_unique<domain::InboundService>(
       database, domain::ConsentKeywords{config.opt_out_keywords, config.opt_in_keywords});
-  // Meta's callbacks name our number; the default property owns it.
-  std::map<std::string, std::string> property_by_number;
-  if (!config.phone_number_id.empty()) property_by_number[config.phone_number_id] = "default";
-  p->notifications = std::make_unique<workers::NotificationProcessor>(
-      database, property_by_number, *p->inbound, *p->statuses, *p->consent);
   p->status_timer = std::make_unique<workers::StatusTimer>(database, *p->statuses);
   Parts* raw = p.get();
   workers::SendQueue::Hooks hooks;
@@ -199,6 +201,20 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
       std::make_unique<workers::SendQueue>(database, *p->provider, SendQueueOptions(config), hooks);
   p->messaging =
       std::make_unique<domain::MessagingService>(database, [raw] { raw->send_queue->Wake(); });
+  p->templates = std::make_unique<domain::TemplateService>(
+      database, *p->messaging, *p->provider,
+      domain::TemplateService::Options{.starter_catalog = config.provider == "sandbox"});
+  p->messaging->set_suggest_templates(
+      [raw](const std::string& property_id) { return raw->templates->SuggestInTransaction(property_id); });
+  p->template_reviews = std::make_unique<workers::TemplateReviewTimer>(*p->templates);
+  // Meta's callbacks name our number (or, for templates, our business
+  // account); the default property owns both.
+  std::map<std::string, std::string> property_by_number, property_by_account;
+  if (!config.phone_number_id.empty()) property_by_number[config.phone_number_id] = "default";
+  if (!config.waba_id.empty()) property_by_account[config.waba_id] = "default";
+  p->notifications = std::make_unique<workers::NotificationProcessor>(
+      database, property_by_number, property_by_account, *p->inbound, *p->statuses, *p->consent,
+      *p->templates);
   p->auth = std::make_unique<api::Authenticator>(*p->tokens);
 
   p->services.push_back(std::make_unique<api::MessagesApi>(*p->auth, *p->messaging));
@@ -211,8 +227,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
       database,
       api::ProviderCallbacksApi::Secrets{config.meta_verify_token, config.meta_app_secret},
       [raw] { raw->notifications->Wake(); }));
-  // Declared now, built by later work: they answer UNIMPLEMENTED.
-  p->services.push_back(std::make_unique<v1::TemplatesService::CallbackService>());
+  p->services.push_back(std::make_unique<api::TemplatesApi>(*p->auth, *p->templates));
+  // Declared now, built by later work: it answers UNIMPLEMENTED.
   p->services.push_back(std::make_unique<v1::WebhooksService::CallbackService>());
 
   // Keeps health.proto linked in so reflection can describe the health service.
@@ -254,6 +270,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
                                                        true);
   p->shutdown_grace = config.shutdown_grace;
   p->status_timer->Start();
+  p->template_reviews->Start();
   p->notifications->Start();
   p->send_queue->Start();
   return std::unique_ptr<App>(new App(std::move(p)));
@@ -267,6 +284,7 @@ void App::Shutdown() {
   parts_->send_queue->Stop();
   parts_->notifications->Stop();
   parts_->status_timer->Stop();
+  parts_->template_reviews->Stop();
 }
 
 }  // namespace wa

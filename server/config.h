@@ -14,6 +14,7 @@ struct Config {
   std::string data_dir = "./data";
   std::string provider = "sandbox";
   absl::Duration sandbox_status_delay = absl::Seconds(1);
+  absl::Duration sandbox_template_review_delay = absl::Seconds(2);
   size_t max_body_bytes = 1 << 20;
   int http_threads = 64;
   absl::Duration shutdown_grace = absl::Seconds(10);

@@ -24,6 +24,8 @@ ABSL_FLAG(std::string, grpc_listen, "127.0.0.1:50051", "gRPC address, host:port 
 ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080", "REST address, host:port (port 0: any)");
 ABSL_FLAG(std::string, data_dir, "./data", "directory for the SQLite database and media files");
 ABSL_FLAG(std::string, provider, "sandbox", "WhatsApp provider: sandbox");
+ABSL_FLAG(absl::Duration, sandbox_template_review_delay, absl::Seconds(2),
+          "sandbox provider: time from a template's submission to its review verdict");
 ABSL_FLAG(absl::Duration, sandbox_status_delay, absl::Seconds(1),
           "sandbox: time between the sent, delivered and read statuses");
 ABSL_FLAG(int64_t, max_body_bytes, 1 << 20, "largest REST request body accepted (413 beyond)");
@@ -91,6 +93,7 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.data_dir = absl::GetFlag(FLAGS_data_dir);
   config.provider = absl::GetFlag(FLAGS_provider);
   config.sandbox_status_delay = absl::GetFlag(FLAGS_sandbox_status_delay);
+  config.sandbox_template_review_delay = absl::GetFlag(FLAGS_sandbox_template_review_delay);
   config.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
   config.http_threads = absl::GetFlag(FLAGS_http_threads);
   config.cloud_api_base_url = absl::GetFlag(FLAGS_cloud_api_base_url);

@@ -38,6 +38,13 @@ absl::StatusOr<storage::MessageRecord> MessagingService::SendText(const Caller& 
   return Enqueue(caller, std::move(request), /*needs_window=*/true);
 }
 
+absl::StatusOr<storage::MessageRecord> MessagingService::SendTemplate(const Caller& caller,
+                                                                      OutboundRequest request) {
+  request.message_type = v1::MESSAGE_TYPE_TEMPLATE;
+  // Templates are how a business reaches a guest outside the window.
+  return Enqueue(caller, std::move(request), /*needs_window=*/false);
+}
+
 absl::Status MessagingService::CheckWindow(const std::string& property_id,
                                            const std::string& guest_phone, absl::Time now) {
   absl::StatusOr<std::optional<storage::GuestRecord>> guest = guests_.Get(property_id, guest_phone);
@@ -50,7 +57,8 @@ absl::Status MessagingService::CheckWindow(const std::string& property_id,
       .Detail("guest_phone", guest_phone)
       .Detail("last_guest_message", Rfc3339(window.last_guest_message_at))
       .Detail("window_expires", Rfc3339(window.expires_at))
-      .Detail("suggested_templates", std::vector<std::string>{})
+      .Detail("suggested_templates", suggest_templates_ ? suggest_templates_(property_id)
+                                                        : std::vector<std::string>{})
       .Recovery({"Use approved template message", "Wait for guest to initiate conversation",
                  "Contact guest via alternative channel"});
 }
@@ -64,7 +72,7 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
   absl::StatusOr<storage::MessageRecord> stored =
       storage::TransactValue(db_, [&]() -> absl::StatusOr<storage::MessageRecord> {
         // Consent first: an opted-out guest is refused whatever the window.
-        if (auto s = CheckConsent(consent_, caller.property_id, *phone, /*marketing=*/false);
+        if (auto s = CheckConsent(consent_, caller.property_id, *phone, request.marketing);
             !s.ok()) {
           return s;
         }
@@ -74,6 +82,13 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
         absl::StatusOr<storage::ConversationRecord> conversation = ConversationForMessage(
             conversations_, caller.property_id, *phone, request.conversation_id, "", now);
         if (!conversation.ok()) return conversation.status();
+        if (!request.conversation_metadata.empty()) {
+          if (auto s = conversations_.MergeMetadata(conversation->conversation_id,
+                                                    request.conversation_metadata);
+              !s.ok()) {
+            return s;
+          }
+        }
         storage::MessageRecord m;
         m.message_id = NewId("msg_");
         m.property_id = caller.property_id;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct OutboundRequest {
   // What the conversation history shows: the text, caption or body.
   std::string body;
   hotel::whatsapp::v1::OutboundContent content;
+  // A marketing template: refused to guests who stopped marketing too.
+  bool marketing = false;
+  // Set on the conversation (booking_reference, guest_tier, ...).
+  std::map<std::string, std::string> conversation_metadata;
 };
 
 // A stored media file to send (rich_messages.cc).
@@ -43,6 +48,9 @@ struct MediaSend {
 class MessagingService {
  public:
   using Notify = std::function<void()>;
+  // The property's approved templates, for MESSAGE_WINDOW_EXPIRED's
+  // suggestions; runs inside the send's transaction.
+  using SuggestTemplates = std::function<std::vector<std::string>(const std::string& property_id)>;
 
   MessagingService(storage::Database& db, Notify on_queued)
       : db_(db),
@@ -61,6 +69,11 @@ class MessagingService {
   // An uploaded image, document, audio, video or sticker (rich_messages.cc).
   absl::StatusOr<storage::MessageRecord> SendMedia(const Caller& caller, OutboundRequest request,
                                                    const MediaSend& media);
+  // An approved template, rendered (TemplateService::Send): no window
+  // needed, consent still applies.
+  absl::StatusOr<storage::MessageRecord> SendTemplate(const Caller& caller,
+                                                      OutboundRequest request);
+  void set_suggest_templates(SuggestTemplates suggest) { suggest_templates_ = std::move(suggest); }
   // The message, if it belongs to the property.
   absl::StatusOr<storage::MessageRecord> Get(const std::string& property_id,
                                              const std::string& message_id);
@@ -78,6 +91,7 @@ class MessagingService {
   storage::ConsentRepository consent_;
   storage::MediaRepository media_;
   Notify on_queued_;
+  SuggestTemplates suggest_templates_;
 };
 
 // WhatsApp's limit on a text message body, in characters.

@@ -25,6 +25,8 @@ class CloudApiProvider : public Provider {
     std::string base_url = "https://graph.facebook.com";
     std::string api_version = "v23.0";
     std::string phone_number_id;
+    // The WhatsApp Business Account: templates live there.
+    std::string waba_id;
     // From WA_CLOUD_ACCESS_TOKEN or a file; never logged.
     std::string access_token;
     absl::Duration connect_timeout = absl::Seconds(3);
@@ -39,6 +41,11 @@ class CloudApiProvider : public Provider {
   SendResult Send(const OutboundMessage& message) override;
   absl::StatusOr<std::string> UploadMedia(const std::string& path,
                                           const std::string& mime_type) override;
+  // POST /{waba-id}/message_templates; the verdict arrives by callback.
+  absl::StatusOr<TemplateSubmission> SubmitTemplate(
+      const hotel::whatsapp::v1::Template& definition) override;
+  // Every page of GET /{waba-id}/message_templates.
+  absl::StatusOr<std::vector<hotel::whatsapp::v1::Template>> FetchTemplates() override;
 
   // True from Meta's last rejection of our token (codes 0 and 190) until the
   // next accepted send or upload; for the health report.
@@ -49,6 +56,7 @@ class CloudApiProvider : public Provider {
 
  private:
   std::string Url(const std::string& edge) const;
+  absl::StatusOr<std::string> TemplatesUrl() const;
   std::vector<std::string> AuthHeaders() const;
   // Flips the credential flag; logs only on the transition to rejected, so
   // an expired token logs once, not once per queued message.

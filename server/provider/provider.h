@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hotel/whatsapp/v1/content.pb.h"
+#include "hotel/whatsapp/v1/templates.pb.h"
 #include "server/storage/records.h"
 
 namespace wa::provider {
@@ -43,6 +44,20 @@ struct SendResult {
   std::vector<storage::ScheduledStatus> follow_ups;
 };
 
+// A template handed to the provider for review.
+struct TemplateSubmission {
+  std::string provider_template_id;
+  // What the provider answered at once (PENDING, normally).
+  hotel::whatsapp::v1::TemplateStatus status = hotel::whatsapp::v1::TEMPLATE_STATUS_PENDING;
+  // A verdict the provider will report later by itself (the sandbox's
+  // review), stored with the template so that a restart does not lose it;
+  // UNSPECIFIED when the verdict comes by callback (Meta).
+  hotel::whatsapp::v1::TemplateStatus later_status =
+      hotel::whatsapp::v1::TEMPLATE_STATUS_UNSPECIFIED;
+  std::string later_reason;
+  absl::Duration later_after = absl::ZeroDuration();
+};
+
 // Where messages leave the service: the sandbox or Meta's Cloud API.
 class Provider {
  public:
@@ -55,6 +70,12 @@ class Provider {
   // provider media id.
   virtual absl::StatusOr<std::string> UploadMedia(const std::string& path,
                                                   const std::string& mime_type) = 0;
+  // Sends a template for review.
+  virtual absl::StatusOr<TemplateSubmission> SubmitTemplate(
+      const hotel::whatsapp::v1::Template& definition) = 0;
+  // The provider's whole catalog (name, language, category, status,
+  // components), for a re-sync; FAILED_PRECONDITION if it keeps none.
+  virtual absl::StatusOr<std::vector<hotel::whatsapp::v1::Template>> FetchTemplates() = 0;
   // Whether an admin may simulate a guest's inbound message.
   virtual bool SimulatesInbound() const { return false; }
 };

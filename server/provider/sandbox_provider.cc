@@ -1,9 +1,14 @@
 #include "server/provider/sandbox_provider.h"
 
 #include <thread>
+#include <tuple>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "server/domain/ids.h"
+#include "server/domain/template_text.h"
 
 namespace wa::provider {
 
@@ -75,6 +80,49 @@ SendResult SandboxProvider::Send(const OutboundMessage& message) {
 absl::StatusOr<std::string> SandboxProvider::UploadMedia(const std::string& /*path*/,
                                                          const std::string& /*mime_type*/) {
   return domain::NewId("sandbox-media-");
+}
+
+absl::StatusOr<TemplateSubmission> SandboxProvider::SubmitTemplate(
+    const v1::Template& definition) {
+  TemplateSubmission submission;
+  submission.provider_template_id = domain::NewId("sandbox_tpl_");
+  std::tie(submission.later_status, submission.later_reason) = SandboxTemplateVerdict(definition);
+  submission.later_after = options_.template_review_delay;
+  return submission;
+}
+
+absl::StatusOr<std::vector<v1::Template>> SandboxProvider::FetchTemplates() {
+  return absl::FailedPreconditionError(
+      "the sandbox keeps no remote catalog to sync from: templates are reviewed as they are "
+      "submitted (sync needs --provider=cloud)");
+}
+
+std::pair<v1::TemplateStatus, std::string> SandboxTemplateVerdict(const v1::Template& t) {
+  std::string body;
+  for (const v1::TemplateComponent& c : t.components()) {
+    if (c.type() == v1::COMPONENT_TYPE_BODY) body = c.text();
+  }
+  std::string lower = absl::AsciiStrToLower(body);
+  if (t.category() != v1::TEMPLATE_CATEGORY_MARKETING) {
+    for (const char* word : {"offer", "discount", "promo", "sale", "deal", "% off"}) {
+      if (absl::StrContains(lower, word)) {
+        return {v1::TEMPLATE_STATUS_REJECTED, "INCORRECT_CATEGORY"};
+      }
+    }
+  }
+  absl::StatusOr<std::vector<domain::TextPiece>> pieces = domain::SplitTemplateText(body, "body");
+  if (!pieces.ok()) return {v1::TEMPLATE_STATUS_REJECTED, "INVALID_FORMAT"};
+  size_t variables = 0, words = 0;
+  for (const domain::TextPiece& p : *pieces) {
+    if (p.variable) {
+      ++variables;
+    } else {
+      std::vector<absl::string_view> split = absl::StrSplit(p.text, ' ', absl::SkipWhitespace());
+      words += split.size();
+    }
+  }
+  if (words < 3 * variables) return {v1::TEMPLATE_STATUS_REJECTED, "INVALID_FORMAT"};
+  return {v1::TEMPLATE_STATUS_APPROVED, ""};
 }
 
 }  // namespace wa::provider

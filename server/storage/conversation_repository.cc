@@ -112,4 +112,13 @@ absl::Status ConversationRepository::Touch(const std::string& conversation_id, a
   return stmt->Run();
 }
 
+absl::Status ConversationRepository::MergeMetadata(
+    const std::string& conversation_id, const std::map<std::string, std::string>& metadata) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE conversations SET metadata = json_patch(metadata, ?) WHERE conversation_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, nlohmann::json(metadata).dump()).Bind(2, conversation_id);
+  return stmt->Run();
+}
+
 }  // namespace wa::storage

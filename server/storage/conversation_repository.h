@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ class ConversationRepository {
   // Newest first by update time.
   absl::StatusOr<std::vector<ConversationRecord>> List(const ConversationFilter& filter);
   absl::Status Touch(const std::string& conversation_id, absl::Time at);
+  // Sets the given metadata keys, keeping the others.
+  absl::Status MergeMetadata(const std::string& conversation_id,
+                             const std::map<std::string, std::string>& metadata);
 
  private:
   Database& db_;

@@ -48,6 +48,11 @@ Statement& Statement::BindNull(int index) {
   return *this;
 }
 
+Statement& Statement::BindBlob(int index, absl::string_view bytes) {
+  sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
 Statement& Statement::BindTime(int index, absl::Time value) {
   return Bind(index, absl::ToUnixMicros(value));
 }
@@ -75,6 +80,12 @@ std::string Statement::ColumnText(int col) const {
   const unsigned char* text = sqlite3_column_text(stmt_, col);
   if (text == nullptr) return "";
   return std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, col));
+}
+
+std::string Statement::ColumnBlob(int col) const {
+  const void* bytes = sqlite3_column_blob(stmt_, col);
+  if (bytes == nullptr) return "";
+  return std::string(static_cast<const char*>(bytes), sqlite3_column_bytes(stmt_, col));
 }
 
 int64_t Statement::ColumnInt(int col) const { return sqlite3_column_int64(stmt_, col); }

@@ -32,6 +32,7 @@ class Statement {
   Statement& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
   Statement& Bind(int index, double value);
   Statement& BindNull(int index);
+  Statement& BindBlob(int index, absl::string_view bytes);
   // Stores a time as microseconds since the epoch; absl::InfinitePast() as NULL.
   Statement& BindTime(int index, absl::Time value);
   Statement& BindOptionalTime(int index, std::optional<absl::Time> value);
@@ -42,6 +43,7 @@ class Statement {
   absl::Status Run();
 
   std::string ColumnText(int col) const;
+  std::string ColumnBlob(int col) const;
   int64_t ColumnInt(int col) const;
   double ColumnDouble(int col) const;
   bool ColumnIsNull(int col) const;

@@ -140,6 +140,33 @@ const std::vector<const char*>& Migrations() {
       CREATE INDEX conversations_by_guest_update
         ON conversations (property_id, guest_phone, updated_at, conversation_id);
       )sql",
+      // 5: message templates per property, keyed by name + language. The
+      // definition is the Template message; the columns beside it are what
+      // lists filter on. A sandbox review due later is kept with it.
+      R"sql(
+      CREATE TABLE templates (
+        property_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        language TEXT NOT NULL,
+        category INTEGER NOT NULL,
+        status INTEGER NOT NULL,
+        labels TEXT NOT NULL DEFAULT '[]',
+        provider_template_id TEXT NOT NULL DEFAULT '',
+        definition BLOB NOT NULL,
+        review_due_at INTEGER,
+        review_status INTEGER NOT NULL DEFAULT 0,
+        review_reason TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (property_id, name, language)
+      );
+      CREATE INDEX templates_under_review ON templates (review_due_at)
+        WHERE review_due_at IS NOT NULL;
+      CREATE INDEX templates_by_provider_id ON templates (provider_template_id)
+        WHERE provider_template_id != '';
+      CREATE TABLE template_catalogs (
+        property_id TEXT PRIMARY KEY,
+        seeded_at INTEGER NOT NULL
+      );
+      )sql",
   };
   return *migrations;
 }

@@ -1,6 +1,7 @@
 #include "server/workers/notification_processor.h"
 
 #include "absl/time/clock.h"
+#include "server/provider/meta_templates.h"
 #include "server/util/log.h"
 
 namespace wa::workers {
@@ -35,16 +36,18 @@ domain::StatusUpdate ToStatusUpdate(const provider::MetaStatus& s) {
 
 }  // namespace
 
-NotificationProcessor::NotificationProcessor(storage::Database& db,
-                                             std::map<std::string, std::string> property_by_number,
-                                             domain::InboundService& inbound,
-                                             domain::StatusService& statuses,
-                                             domain::ConsentService& consent)
+NotificationProcessor::NotificationProcessor(
+    storage::Database& db, std::map<std::string, std::string> property_by_number,
+    std::map<std::string, std::string> property_by_account, domain::InboundService& inbound,
+    domain::StatusService& statuses, domain::ConsentService& consent,
+    domain::TemplateService& templates)
     : db_(db),
       property_by_number_(std::move(property_by_number)),
+      property_by_account_(std::move(property_by_account)),
       inbound_(inbound),
       statuses_(statuses),
       consent_(consent),
+      templates_(templates),
       notifications_(db),
       poller_([this] { return Tick(); }) {}
 
@@ -52,6 +55,13 @@ const std::string* NotificationProcessor::PropertyFor(const std::string& phone_n
   auto it = property_by_number_.find(phone_number_id);
   if (it != property_by_number_.end()) return &it->second;
   util::LogError("meta callback for unknown phone_number_id ", phone_number_id, ": not stored");
+  return nullptr;
+}
+
+const std::string* NotificationProcessor::PropertyForAccount(const std::string& waba_id) const {
+  auto it = property_by_account_.find(waba_id);
+  if (it != property_by_account_.end()) return &it->second;
+  util::LogError("meta template callback for unknown WABA ", waba_id, ": not applied");
   return nullptr;
 }
 
@@ -84,6 +94,13 @@ absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n) {
         !s.ok()) {
       return s;
     }
+  }
+  for (const provider::MetaTemplateStatus& t : n.template_statuses) {
+    const std::string* property = PropertyForAccount(t.waba_id);
+    if (property == nullptr) continue;
+    domain::TemplateStatusReport report{t.template_id, t.name, t.language,
+                                        provider::TemplateStatusFromMeta(t.event), t.reason};
+    if (auto s = templates_.ApplyReportInTransaction(*property, report); !s.ok()) return s;
   }
   for (const provider::MetaError& e : n.errors) {
     util::LogError("meta reports error ", e.code, " for ", e.phone_number_id, ": ", e.title, " ",
