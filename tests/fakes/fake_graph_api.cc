@@ -87,6 +87,14 @@ bool FakeGraphApi::Start() {
   server_->Post(
       R"(/([^/]+)/([^/]+)/media)",
       [this](const httplib::Request& req, httplib::Response& res) { HandleMedia(req, res); });
+  server_->Post(R"(/([^/]+)/([^/]+)/message_templates)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  HandleCreateTemplate(req, res);
+                });
+  server_->Get(R"(/([^/]+)/([^/]+)/message_templates)",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 HandleListTemplates(req, res);
+               });
   RegisterControlRoutes(*server_, *this);
   if (options_.port == 0) {
     port_ = server_->bind_to_any_port(options_.host);
@@ -163,6 +171,7 @@ void FakeGraphApi::Reset() {
     shared_.clear();
     uploads_script_.clear();
     requests_.clear();
+    templates_.clear();
     uploads_.clear();
   }
   webhook_.ClearDeliveries();
@@ -207,7 +216,8 @@ std::string FakeGraphApi::NewId(absl::string_view prefix, absl::string_view salt
   return absl::StrCat("1", nonce_digits_, absl::Dec(n, absl::kZeroPad9));
 }
 
-int FakeGraphApi::CheckAccess(const httplib::Request& req, httplib::Response& res) {
+int FakeGraphApi::CheckAccess(const httplib::Request& req, httplib::Response& res,
+                              bool account) {
   static const std::regex kVersion(R"(v[0-9]+\.[0-9]+)");
   std::string version = req.matches[1], phone_number_id = req.matches[2];
   if (req.get_header_value("Authorization") != "Bearer " + options_.access_token) {
@@ -218,7 +228,7 @@ int FakeGraphApi::CheckAccess(const httplib::Request& req, httplib::Response& re
     Answer(res, 400, ErrorEnvelope(100, "Unknown path components: /" + version));
     return 100;
   }
-  if (phone_number_id != options_.phone_number_id) {
+  if (phone_number_id != (account ? options_.waba_id : options_.phone_number_id)) {
     Answer(res, 400,
            ErrorEnvelope(100, absl::StrCat("Unsupported post request. Object with ID '",
                                            phone_number_id, "' does not exist")));

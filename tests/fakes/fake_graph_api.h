@@ -78,6 +78,14 @@ struct RecordedMessage {
   std::string wamid;    // when accepted
 };
 
+// A template as the fake's WhatsApp Business Account holds it.
+struct FakeTemplate {
+  std::string id;  // Meta's numeric template id, as text
+  nlohmann::json definition;  // name, language, category, parameter_format, components
+  std::string status = "PENDING";
+  std::string rejected_reason = "NONE";
+};
+
 struct RecordedUpload {
   absl::Time received_at;
   std::string media_id;
@@ -130,6 +138,15 @@ class FakeGraphApi {
   std::string InboundTextNotification(absl::string_view from_wa_id, absl::string_view profile_name,
                                       absl::string_view text, absl::string_view wamid = "") const;
 
+  // Templates (fake_graph_templates.cc). Submissions are kept PENDING
+  // until ReviewTemplate, which also posts Meta's signed
+  // message_template_status_update callback; returns its HTTP status.
+  std::vector<FakeTemplate> Templates() const;
+  int ReviewTemplate(const std::string& name, const std::string& language,
+                     const std::string& event, const std::string& reason = "NONE");
+  // A template made elsewhere (WhatsApp Manager): only a sync learns of it.
+  void AddTemplate(FakeTemplate t);
+
   std::vector<RecordedMessage> Requests() const;
   std::vector<RecordedMessage> AcceptedRequests() const;
   int CountFor(absl::string_view to) const;  // every attempt, whatever the answer
@@ -145,9 +162,12 @@ class FakeGraphApi {
  private:
   void HandleMessages(const httplib::Request& req, httplib::Response& res);
   void HandleMedia(const httplib::Request& req, httplib::Response& res);
-  // Checks version, phone number id and token; writes the error when not.
-  // Returns Meta's error code it answered with, or 0 when the caller may go on.
-  int CheckAccess(const httplib::Request& req, httplib::Response& res);
+  void HandleCreateTemplate(const httplib::Request& req, httplib::Response& res);
+  void HandleListTemplates(const httplib::Request& req, httplib::Response& res);
+  // Checks version, the path's object id (the phone number id, or the WABA
+  // id for templates) and token; writes the error when not. Returns Meta's
+  // error code it answered with, or 0 when the caller may go on.
+  int CheckAccess(const httplib::Request& req, httplib::Response& res, bool account = false);
   Behavior NextBehavior(const std::string& to_digits);
   void FollowUp(const Behavior& b, const std::string& wamid, const std::string& to_digits,
                 const std::string& biz_opaque);
@@ -179,6 +199,7 @@ class FakeGraphApi {
   std::deque<Behavior> uploads_script_;
   std::vector<RecordedMessage> requests_;
   std::vector<RecordedUpload> uploads_;
+  std::vector<FakeTemplate> templates_;
 };
 
 }  // namespace wa::fakes

@@ -47,6 +47,7 @@ void ServerProcess::Start() {
                                    "--grpc_listen=127.0.0.1:0",
                                    "--http_listen=127.0.0.1:0",
                                    "--sandbox_status_delay=100ms",
+                                   "--sandbox_template_review_delay=300ms",
                                    "--reconcile_grace=2s"};
   args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
   pid_ = fork();
