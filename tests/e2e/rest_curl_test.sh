@@ -273,9 +273,68 @@ test_malformed_json() {
 }
 
 test_unimplemented_rpc() {
-  http_call GET "$API/templates?language=en&category=guest_services" "$WA_STAFF_TOKEN"
-  assert_status 501 "GET $API/templates?language=en&category=guest_services (not implemented yet)"
+  http_call POST "$API/messages/batch-send" "$WA_STAFF_TOKEN" '{"messages":[]}'
+  assert_status 501 "POST $API/messages/batch-send (not implemented yet)"
   assert_error_body "$HTTP_BODY" UNIMPLEMENTED
+}
+
+# The reference's "Template Messaging" bodies, as JSON.stringify writes them.
+# Neither guest has written: templates need no window.
+WELCOME_TEMPLATE_BODY='{"guest_phone":"+1234567890","template_name":"welcome_checkin","language":"en","parameters":{"guest_name":"John Smith","hotel_name":"Grand Plaza Hotel","room_number":"205","checkin_time":"3:00 PM","checkout_date":"January 18, 2024"},"conversation_metadata":{"booking_reference":"RB123456","guest_tier":"gold_member"}}'
+SERVICE_TEMPLATE_BODY='{"guest_phone":"+1234567890","template_name":"service_confirmation","language":"en","parameters":{"service_type":"Spa Massage","appointment_time":"Tomorrow at 2:00 PM","location":"Wellness Center - Room 3","estimated_duration":"90 minutes"}}'
+LATE_CHECKOUT_BODY='{"name":"late_checkout_confirmation","category":"UTILITY","language":"en","components":[{"type":"HEADER","format":"TEXT","text":"Late Checkout Confirmed"},{"type":"BODY","text":"Hi {{1}}, your late checkout until {{2}} has been confirmed for room {{3}}. Additional charges: {{4}}."},{"type":"FOOTER","text":"Thank you for staying with us!"}]}'
+
+test_template_messaging() {
+  local body
+  for body in "$WELCOME_TEMPLATE_BODY" "$SERVICE_TEMPLATE_BODY"; do
+    http_call POST "$API/templates/send" "$WA_STAFF_TOKEN" "$body"
+    assert_status 200 "POST $API/templates/send ($(json_get "$body" template_name))"
+    assert_json_field "$HTTP_BODY" status queued
+    assert_json "$HTTP_BODY" 'd["message_id"].startswith("msg_")' "message_id is ours"
+  done
+  # Outside the window too: the late guest has been silent for 30 hours.
+  body="${WELCOME_TEMPLATE_BODY/+1234567890/$LATE_GUEST}"
+  http_call POST "$API/templates/send" "$WA_STAFF_TOKEN" "$body"
+  assert_status 200 "POST $API/templates/send to a guest outside the window"
+
+  body="${WELCOME_TEMPLATE_BODY/\"room_number\":\"205\",/}"
+  http_call POST "$API/templates/send" "$WA_STAFF_TOKEN" "$body"
+  assert_status 400 "POST $API/templates/send without room_number"
+  assert_error_body "$HTTP_BODY" INVALID_ARGUMENT
+  assert_json_field "$HTTP_BODY" error.details.parameter room_number
+}
+
+test_template_management() {
+  http_call GET "$API/templates?language=en&category=guest_services" "$WA_STAFF_TOKEN"
+  assert_status 200 "GET $API/templates?language=en&category=guest_services"
+  assert_json "$HTTP_BODY" '{"welcome_checkin", "service_confirmation", "service_followup", "general_inquiry"} <= {t["name"] for t in d["templates"]}' \
+    "the starter catalog is listed"
+  http_call GET "$API/templates/welcome_checkin" "$WA_STAFF_TOKEN"
+  assert_status 200 "GET $API/templates/welcome_checkin"
+  assert_json "$HTTP_BODY" '{"name", "category", "language", "status", "components", "parameters", "example"} <= keys(d)' \
+    "details carry name, category, language, status, components, parameters, example"
+  assert_json_field "$HTTP_BODY" category UTILITY
+  assert_json_field "$HTTP_BODY" status APPROVED
+
+  http_call POST "$API/templates" "$WA_STAFF_TOKEN" "$LATE_CHECKOUT_BODY"
+  assert_status 403 "POST $API/templates as staff"
+  http_call POST "$API/templates" "$WA_ADMIN_TOKEN" "$LATE_CHECKOUT_BODY"
+  assert_status 200 "POST $API/templates (the reference's late_checkout_confirmation)"
+  assert_json_field "$HTTP_BODY" status PENDING
+  local i
+  for i in $(seq 1 50); do
+    http_call GET "$API/templates/late_checkout_confirmation" "$WA_STAFF_TOKEN"
+    [[ "$(json_get "$HTTP_BODY" status)" == APPROVED ]] && break
+    sleep 0.2
+  done
+  assert_json_field "$HTTP_BODY" status APPROVED "the sandbox approved late_checkout_confirmation"
+}
+
+test_window_expired_suggests_templates() {
+  send_text "$WA_STAFF_TOKEN" "$LATE_GUEST" "Are you still there?"
+  assert_status 403 "POST $API/messages/send outside the window"
+  assert_json "$HTTP_BODY" '{"service_followup", "general_inquiry"} <= set(d["error"]["details"]["suggested_templates"])' \
+    "suggested_templates names the reference's service_followup and general_inquiry"
 }
 
 run_case "sandbox inbound opens conv_abc123" test_guest_inbound_opens_conversation
@@ -285,6 +344,9 @@ run_case "Get conversation history" test_get_conversation_history
 run_case "Get all conversations for a guest" test_list_guest_conversations
 run_case "Check if guest is within messaging window" test_window_status_open
 run_case "MESSAGE_WINDOW_EXPIRED" test_window_expired
+run_case "Template Messaging" test_template_messaging
+run_case "Template Management" test_template_management
+run_case "MESSAGE_WINDOW_EXPIRED suggests templates" test_window_expired_suggests_templates
 run_case "no token: UNAUTHENTICATED" test_unauthenticated
 run_case "staff on admin endpoint: PERMISSION_DENIED" test_staff_on_admin_endpoint
 run_case "INVALID_PHONE_NUMBER" test_invalid_phone
