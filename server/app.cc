@@ -27,6 +27,7 @@
 #include "server/api/provider_callbacks_api.h"
 #include "server/api/sandbox_api.h"
 #include "server/api/templates_api.h"
+#include "server/domain/analytics_service.h"
 #include "server/domain/consent_service.h"
 #include "server/domain/conversation_service.h"
 #include "server/domain/inbound_service.h"
@@ -57,6 +58,7 @@ struct App::Parts {
   std::unique_ptr<domain::TokenService> tokens;
   std::unique_ptr<domain::StatusService> statuses;
   std::unique_ptr<domain::ConversationService> conversations;
+  std::unique_ptr<domain::AnalyticsService> analytics;
   std::unique_ptr<domain::ConsentService> consent;
   std::unique_ptr<domain::InboundService> inbound;
   std::unique_ptr<domain::MessagingService> messaging;
@@ -177,6 +179,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->tokens = std::make_unique<domain::TokenService>(database);
   p->statuses = std::make_unique<domain::StatusService>(database);
   p->conversations = std::make_unique<domain::ConversationService>(database);
+  p->analytics = std::make_unique<domain::AnalyticsService>(database);
   p->consent = std::make_unique<domain::ConsentService>(database);
   p->inbound = std::make_unique<domain::InboundService>(
       database, domain::ConsentKeywords{config.opt_out_keywords, config.opt_in_keywords});
@@ -218,7 +221,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->auth = std::make_unique<api::Authenticator>(*p->tokens);
 
   p->services.push_back(std::make_unique<api::MessagesApi>(*p->auth, *p->messaging));
-  p->services.push_back(std::make_unique<api::ConversationsApi>(*p->auth, *p->conversations));
+  p->services.push_back(std::make_unique<api::ConversationsApi>(*p->auth, *p->conversations,
+                                                               *p->analytics));
   p->services.push_back(std::make_unique<api::AdminApi>(*p->auth, *p->tokens));
   p->services.push_back(std::make_unique<api::SandboxApi>(*p->auth, *p->inbound, *p->provider));
   p->services.push_back(std::make_unique<api::ConsentApi>(*p->auth, *p->consent));

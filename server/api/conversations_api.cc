@@ -8,6 +8,16 @@ namespace wa::api {
 
 namespace v1 = ::hotel::whatsapp::v1;
 
+namespace {
+
+absl::Status Render(const absl::StatusOr<domain::ConversationView>& view,
+                    v1::Conversation* response) {
+  if (view.ok()) ToConversation(*view, response);
+  return view.status();
+}
+
+}  // namespace
+
 grpc::ServerUnaryReactor* ConversationsApi::GetConversation(
     grpc::CallbackServerContext* context, const v1::GetConversationRequest* request,
     v1::Conversation* response) {
@@ -25,6 +35,12 @@ grpc::ServerUnaryReactor* ConversationsApi::ListConversations(
   return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
     domain::ConversationQuery query{request->guest_phone(), request->status(), request->page_size(),
                                     request->page_token()};
+    query.assigned_to = request->assigned_to();
+    query.department = request->department();
+    if (request->has_updated_after()) query.updated_after = FromTimestamp(request->updated_after());
+    if (request->has_updated_before()) {
+      query.updated_before = FromTimestamp(request->updated_before());
+    }
     absl::StatusOr<domain::ConversationPage> page = conversations_.List(caller.property_id, query);
     if (!page.ok()) return page.status();
     for (const storage::ConversationRecord& c : page->conversations) {
@@ -52,6 +68,64 @@ grpc::ServerUnaryReactor* ConversationsApi::GetWindowStatus(
     response->set_conversation_id(view->conversation.conversation_id);
     response->set_guest_phone(view->conversation.guest_phone);
     return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ConversationsApi::ResolveConversation(
+    grpc::CallbackServerContext* context, const v1::ResolveConversationRequest* request,
+    v1::Conversation* response) {
+  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+    domain::ResolveRequest resolve{request->conversation_id(), request->resolution_notes(),
+                                   request->satisfaction_rating(), request->follow_up_required(),
+                                   request->staff_member_id()};
+    return Render(conversations_.Resolve(caller.property_id, caller.token_id, resolve), response);
+  });
+}
+
+grpc::ServerUnaryReactor* ConversationsApi::AssignConversation(
+    grpc::CallbackServerContext* context, const v1::AssignConversationRequest* request,
+    v1::Conversation* response) {
+  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+    return Render(conversations_.Assign(caller.property_id, request->conversation_id(),
+                                        request->assigned_to(), request->department()),
+                  response);
+  });
+}
+
+grpc::ServerUnaryReactor* ConversationsApi::UpdateConversationMetadata(
+    grpc::CallbackServerContext* context, const v1::UpdateConversationMetadataRequest* request,
+    v1::Conversation* response) {
+  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+    std::map<std::string, std::string> set(request->metadata().begin(),
+                                           request->metadata().end());
+    std::vector<std::string> remove(request->remove_keys().begin(), request->remove_keys().end());
+    return Render(
+        conversations_.UpdateMetadata(caller.property_id, request->conversation_id(), set, remove),
+        response);
+  });
+}
+
+grpc::ServerUnaryReactor* ConversationsApi::GetConversationAnalytics(
+    grpc::CallbackServerContext* context, const v1::GetConversationAnalyticsRequest* request,
+    v1::ConversationAnalytics* response) {
+  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+    auto analytics = analytics_.ForConversation(caller.property_id, request->conversation_id());
+    if (analytics.ok()) *response = *std::move(analytics);
+    return analytics.status();
+  });
+}
+
+grpc::ServerUnaryReactor* ConversationsApi::GetPropertyAnalytics(
+    grpc::CallbackServerContext* context, const v1::GetPropertyAnalyticsRequest* request,
+    v1::PropertyAnalytics* response) {
+  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+    absl::Time start = request->has_start_time() ? FromTimestamp(request->start_time())
+                                                 : absl::InfinitePast();
+    absl::Time end =
+        request->has_end_time() ? FromTimestamp(request->end_time()) : absl::InfiniteFuture();
+    auto analytics = analytics_.ForProperty(caller.property_id, start, end);
+    if (analytics.ok()) *response = *std::move(analytics);
+    return analytics.status();
   });
 }
 

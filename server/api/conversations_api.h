@@ -2,14 +2,16 @@
 
 #include "hotel/whatsapp/v1/conversations.grpc.pb.h"
 #include "server/api/auth.h"
+#include "server/domain/analytics_service.h"
 #include "server/domain/conversation_service.h"
 
 namespace wa::api {
 
 class ConversationsApi : public hotel::whatsapp::v1::ConversationsService::CallbackService {
  public:
-  ConversationsApi(const Authenticator& auth, domain::ConversationService& conversations)
-      : auth_(auth), conversations_(conversations) {}
+  ConversationsApi(const Authenticator& auth, domain::ConversationService& conversations,
+                   domain::AnalyticsService& analytics)
+      : auth_(auth), conversations_(conversations), analytics_(analytics) {}
 
   grpc::ServerUnaryReactor* GetConversation(
       grpc::CallbackServerContext* context,
@@ -23,10 +25,31 @@ class ConversationsApi : public hotel::whatsapp::v1::ConversationsService::Callb
       grpc::CallbackServerContext* context,
       const hotel::whatsapp::v1::GetWindowStatusRequest* request,
       hotel::whatsapp::v1::WindowStatus* response) override;
+  grpc::ServerUnaryReactor* ResolveConversation(
+      grpc::CallbackServerContext* context,
+      const hotel::whatsapp::v1::ResolveConversationRequest* request,
+      hotel::whatsapp::v1::Conversation* response) override;
+  grpc::ServerUnaryReactor* AssignConversation(
+      grpc::CallbackServerContext* context,
+      const hotel::whatsapp::v1::AssignConversationRequest* request,
+      hotel::whatsapp::v1::Conversation* response) override;
+  grpc::ServerUnaryReactor* UpdateConversationMetadata(
+      grpc::CallbackServerContext* context,
+      const hotel::whatsapp::v1::UpdateConversationMetadataRequest* request,
+      hotel::whatsapp::v1::Conversation* response) override;
+  grpc::ServerUnaryReactor* GetConversationAnalytics(
+      grpc::CallbackServerContext* context,
+      const hotel::whatsapp::v1::GetConversationAnalyticsRequest* request,
+      hotel::whatsapp::v1::ConversationAnalytics* response) override;
+  grpc::ServerUnaryReactor* GetPropertyAnalytics(
+      grpc::CallbackServerContext* context,
+      const hotel::whatsapp::v1::GetPropertyAnalyticsRequest* request,
+      hotel::whatsapp::v1::PropertyAnalytics* response) override;
 
  private:
   const Authenticator& auth_;
   domain::ConversationService& conversations_;
+  domain::AnalyticsService& analytics_;
 };
 
 }  // namespace wa::api

@@ -75,6 +75,8 @@ void ToConversation(const storage::ConversationRecord& in, v1::Conversation* out
   out->set_satisfaction_rating(in.satisfaction_rating);
   out->set_follow_up_required(in.follow_up_required);
   out->set_message_count(static_cast<int32_t>(in.message_count));
+  out->set_assigned_to(in.assigned_to);
+  out->set_department(in.department);
 }
 
 void ToConversation(const domain::ConversationView& in, v1::Conversation* out) {

@@ -135,6 +135,10 @@ absl::StatusOr<ConversationPage> ConversationService::List(const std::string& pr
   storage::ConversationFilter filter;
   filter.property_id = property_id;
   filter.status = query.status;
+  filter.assigned_to = query.assigned_to;
+  filter.department = query.department;
+  filter.updated_after = query.updated_after;
+  filter.updated_before = query.updated_before;
   filter.limit = query.page_size == 0 ? kDefaultPageSize : std::min(query.page_size, kMaxPageSize);
   if (!query.guest_phone.empty()) {
     absl::StatusOr<std::string> phone = NormalizePhone(query.guest_phone);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +35,18 @@ struct ConversationQuery {
       hotel::whatsapp::v1::CONVERSATION_STATUS_UNSPECIFIED;
   int page_size = 0;  // 0: default
   std::string page_token;
+  std::string assigned_to;
+  std::string department;
+  std::optional<absl::Time> updated_after;
+  std::optional<absl::Time> updated_before;
+};
+
+struct ResolveRequest {
+  std::string conversation_id;
+  std::string notes;
+  int satisfaction_rating = 0;  // 1-5; 0: not rated
+  bool follow_up_required = false;
+  std::string resolved_by;      // the staff member; the caller's token when empty
 };
 
 struct WindowView {
@@ -40,12 +54,20 @@ struct WindowView {
   WindowState window;
 };
 
-// Reads of conversations, always scoped to the caller's property: another
-// property's conversation is reported as not found.
+// Conversations, always scoped to the caller's property: another
+// property's conversation is reported as not found. Reads here; changes
+// (resolve, assign, metadata) in conversation_updates.cc.
 class ConversationService {
  public:
-  explicit ConversationService(storage::Database& db)
-      : db_(db), conversations_(db), messages_(db), guests_(db) {}
+  // Runs inside the resolving transaction (the hotel's conversation_resolved event).
+  using OnResolved = std::function<absl::Status(const storage::ConversationRecord& resolved)>;
+
+  explicit ConversationService(storage::Database& db, OnResolved on_resolved = nullptr)
+      : db_(db),
+        conversations_(db),
+        messages_(db),
+        guests_(db),
+        on_resolved_(std::move(on_resolved)) {}
 
   absl::StatusOr<ConversationView> Get(const std::string& property_id,
                                        const std::string& conversation_id, int message_limit);
@@ -53,6 +75,19 @@ class ConversationService {
                                         const ConversationQuery& query);
   absl::StatusOr<WindowView> Window(const std::string& property_id,
                                     const std::string& conversation_id, absl::Time now);
+
+  // The guest's next message opens a new conversation.
+  absl::StatusOr<ConversationView> Resolve(const std::string& property_id,
+                                           const std::string& token_id, ResolveRequest request);
+  // Empty leaves a field as it is; "-" clears it.
+  absl::StatusOr<ConversationView> Assign(const std::string& property_id,
+                                          const std::string& conversation_id,
+                                          const std::string& assigned_to,
+                                          const std::string& department);
+  absl::StatusOr<ConversationView> UpdateMetadata(const std::string& property_id,
+                                                  const std::string& conversation_id,
+                                                  const std::map<std::string, std::string>& set,
+                                                  const std::vector<std::string>& remove);
 
  private:
   absl::StatusOr<storage::ConversationRecord> Load(const std::string& property_id,
@@ -62,6 +97,7 @@ class ConversationService {
   storage::ConversationRepository conversations_;
   storage::MessageRepository messages_;
   storage::GuestRepository guests_;
+  OnResolved on_resolved_;
 };
 
 // Inside a transaction: the conversation a new message of this guest

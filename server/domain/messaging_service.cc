@@ -83,7 +83,7 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
             conversations_, caller.property_id, *phone, request.conversation_id, "", now);
         if (!conversation.ok()) return conversation.status();
         if (!request.conversation_metadata.empty()) {
-          if (auto s = conversations_.MergeMetadata(conversation->conversation_id,
+          if (auto s = conversations_.PatchMetadata(conversation->conversation_id,
                                                     request.conversation_metadata);
               !s.ok()) {
             return s;

@@ -8,7 +8,7 @@ namespace {
 constexpr char kColumns[] =
     "SELECT c.conversation_id, c.property_id, c.guest_phone, c.status, c.metadata, c.created_at, "
     "c.updated_at, c.resolved_at, c.resolved_by, c.resolution_notes, c.satisfaction_rating, "
-    "c.follow_up_required, ";
+    "c.follow_up_required, c.assigned_to, c.department, ";
 // Reads that show a conversation count its messages; the send path, which
 // only needs the conversation, does not pay for the count.
 constexpr char kCounted[] =
@@ -35,7 +35,9 @@ ConversationRecord ReadConversation(const Statement& stmt) {
   c.resolution_notes = stmt.ColumnText(9);
   c.satisfaction_rating = static_cast<int>(stmt.ColumnInt(10));
   c.follow_up_required = stmt.ColumnInt(11) != 0;
-  c.message_count = stmt.ColumnInt(12);
+  c.assigned_to = stmt.ColumnText(12);
+  c.department = stmt.ColumnText(13);
+  c.message_count = stmt.ColumnInt(14);
   return c;
 }
 
@@ -82,17 +84,16 @@ absl::StatusOr<std::vector<ConversationRecord>> ConversationRepository::List(
     const ConversationFilter& f) {
   // Two statements rather than "?2 = '' OR guest_phone = ?2": SQLite plans a
   // statement once, and only a plain equality lets it use the guest index.
-  static const std::string keyset =
+  static const std::string rest =
+      "AND (?3 = 0 OR c.status = ?3) "
+      "AND (?7 = '' OR c.assigned_to = ?7) AND (?8 = '' OR c.department = ?8) "
+      "AND (?9 IS NULL OR c.updated_at >= ?9) AND (?10 IS NULL OR c.updated_at < ?10) "
       "AND (?4 IS NULL OR c.updated_at < ?4 OR (c.updated_at = ?4 AND c.conversation_id < ?5)) "
       "ORDER BY c.updated_at DESC, c.conversation_id DESC LIMIT ?6";
   static const std::string by_guest = std::string(kColumns) + kCounted +
-                                      "WHERE c.property_id = ?1 AND c.guest_phone = ?2 "
-                                      "AND (?3 = 0 OR c.status = ?3) " +
-                                      keyset;
-  static const std::string all = std::string(kColumns) + kCounted +
-                                 "WHERE c.property_id = ?1 AND ?2 = '' "
-                                 "AND (?3 = 0 OR c.status = ?3) " +
-                                 keyset;
+                                      "WHERE c.property_id = ?1 AND c.guest_phone = ?2 " + rest;
+  static const std::string all =
+      std::string(kColumns) + kCounted + "WHERE c.property_id = ?1 AND ?2 = '' " + rest;
   absl::StatusOr<Statement> stmt = db_.Prepare(f.guest_phone.empty() ? all : by_guest);
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, f.property_id)
@@ -100,7 +101,11 @@ absl::StatusOr<std::vector<ConversationRecord>> ConversationRepository::List(
       .Bind(3, static_cast<int>(f.status))
       .BindOptionalTime(4, f.before_updated_at)
       .Bind(5, f.before_id)
-      .Bind(6, f.limit);
+      .Bind(6, f.limit)
+      .Bind(7, f.assigned_to)
+      .Bind(8, f.department)
+      .BindOptionalTime(9, f.updated_after)
+      .BindOptionalTime(10, f.updated_before);
   return CollectRows<ConversationRecord>(*stmt, ReadConversation);
 }
 
@@ -112,12 +117,44 @@ absl::Status ConversationRepository::Touch(const std::string& conversation_id, a
   return stmt->Run();
 }
 
-absl::Status ConversationRepository::MergeMetadata(
-    const std::string& conversation_id, const std::map<std::string, std::string>& metadata) {
+absl::Status ConversationRepository::PatchMetadata(const std::string& conversation_id,
+                                                   const std::map<std::string, std::string>& set,
+                                                   const std::vector<std::string>& remove) {
+  // A JSON merge patch: null removes a key.
+  nlohmann::json patch(set);
+  for (const std::string& key : remove) patch[key] = nullptr;
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "UPDATE conversations SET metadata = json_patch(metadata, ?) WHERE conversation_id = ?");
   if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, nlohmann::json(metadata).dump()).Bind(2, conversation_id);
+  stmt->Bind(1, patch.dump()).Bind(2, conversation_id);
+  return stmt->Run();
+}
+
+absl::Status ConversationRepository::Resolve(const std::string& conversation_id,
+                                             const Resolution& r) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE conversations SET status = ?1, resolved_at = ?2, resolved_by = ?3, "
+      "resolution_notes = ?4, satisfaction_rating = ?5, follow_up_required = ?6, "
+      "updated_at = MAX(updated_at, ?2) WHERE conversation_id = ?7");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, static_cast<int>(v1::CONVERSATION_STATUS_RESOLVED))
+      .BindTime(2, r.at)
+      .Bind(3, r.resolved_by)
+      .Bind(4, r.notes)
+      .Bind(5, r.satisfaction_rating)
+      .Bind(6, r.follow_up_required ? 1 : 0)
+      .Bind(7, conversation_id);
+  return stmt->Run();
+}
+
+absl::Status ConversationRepository::Assign(const std::string& conversation_id,
+                                            const std::string& assigned_to,
+                                            const std::string& department, absl::Time at) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE conversations SET assigned_to = ?, department = ?, "
+      "updated_at = MAX(updated_at, ?) WHERE conversation_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, assigned_to).Bind(2, department).BindTime(3, at).Bind(4, conversation_id);
   return stmt->Run();
 }
 

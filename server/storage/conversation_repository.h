@@ -15,10 +15,22 @@ struct ConversationFilter {
   std::string property_id;
   std::string guest_phone;                                              // empty: any
   v1::ConversationStatus status = v1::CONVERSATION_STATUS_UNSPECIFIED;  // unspecified: any
+  std::string assigned_to;  // empty: any
+  std::string department;   // empty: any
+  std::optional<absl::Time> updated_after;   // inclusive
+  std::optional<absl::Time> updated_before;  // exclusive
   int limit = 50;
   // Keyset cursor: rows strictly older than (updated_at, conversation_id).
   std::optional<absl::Time> before_updated_at;
   std::string before_id;
+};
+
+struct Resolution {
+  absl::Time at;
+  std::string resolved_by;
+  std::string notes;
+  int satisfaction_rating = 0;
+  bool follow_up_required = false;
 };
 
 class ConversationRepository {
@@ -33,9 +45,13 @@ class ConversationRepository {
   // Newest first by update time.
   absl::StatusOr<std::vector<ConversationRecord>> List(const ConversationFilter& filter);
   absl::Status Touch(const std::string& conversation_id, absl::Time at);
-  // Sets the given metadata keys, keeping the others.
-  absl::Status MergeMetadata(const std::string& conversation_id,
-                             const std::map<std::string, std::string>& metadata);
+  // Sets the `set` metadata keys and removes the `remove` ones, keeping the others.
+  absl::Status PatchMetadata(const std::string& conversation_id,
+                             const std::map<std::string, std::string>& set,
+                             const std::vector<std::string>& remove = {});
+  absl::Status Resolve(const std::string& conversation_id, const Resolution& resolution);
+  absl::Status Assign(const std::string& conversation_id, const std::string& assigned_to,
+                      const std::string& department, absl::Time at);
 
  private:
   Database& db_;

@@ -167,6 +167,15 @@ const std::vector<const char*>& Migrations() {
         seeded_at INTEGER NOT NULL
       );
       )sql",
+      // 6: conversations assigned to staff and departments; a property's
+      // messages and resolutions by time, for analytics over a range.
+      R"sql(
+      ALTER TABLE conversations ADD COLUMN assigned_to TEXT NOT NULL DEFAULT '';
+      ALTER TABLE conversations ADD COLUMN department TEXT NOT NULL DEFAULT '';
+      CREATE INDEX messages_by_property_time ON messages (property_id, created_at);
+      CREATE INDEX conversations_by_resolution ON conversations (property_id, resolved_at)
+        WHERE resolved_at IS NOT NULL;
+      )sql",
   };
   return *migrations;
 }

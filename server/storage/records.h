@@ -45,6 +45,8 @@ struct ConversationRecord {
   int satisfaction_rating = 0;
   bool follow_up_required = false;
   int64_t message_count = 0;  // counted on reads that show it, else 0
+  std::string assigned_to;
+  std::string department;
 };
 
 struct MessageRecord {

@@ -1,0 +1,132 @@
+// ConversationService's changes: resolution, assignment and metadata.
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "server/domain/conversation_service.h"
+#include "server/domain/errors.h"
+#include "server/domain/rfc3339.h"
+#include "server/domain/utf8.h"
+
+namespace wa::domain {
+namespace {
+
+namespace v1 = ::hotel::whatsapp::v1;
+
+constexpr size_t kMaxNotes = 2000;
+constexpr size_t kMaxName = 64;
+constexpr size_t kMaxMetadataValue = 512;
+constexpr size_t kMaxMetadataKeys = 50;
+constexpr char kClear[] = "-";
+
+absl::Status CheckName(const std::string& value, const char* field) {
+  bool printable = std::all_of(value.begin(), value.end(),
+                               [](char c) { return !absl::ascii_iscntrl(c); });
+  if (Utf8Length(value) > kMaxName || !printable) {
+    return InvalidArgument(absl::StrCat(field, " is at most 64 printable characters"), field);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckMetadataKey(const std::string& key) {
+  bool valid = !key.empty() && key.size() <= kMaxName &&
+               std::all_of(key.begin(), key.end(), [](char c) {
+                 return absl::ascii_isalnum(c) || c == '_' || c == '-' || c == '.';
+               });
+  if (valid) return absl::OkStatus();
+  return InvalidArgument(
+      absl::StrCat("metadata key '", key, "' must be 1-64 letters, digits, '_', '-' or '.'"),
+      "metadata");
+}
+
+}  // namespace
+
+absl::StatusOr<ConversationView> ConversationService::Resolve(const std::string& property_id,
+                                                              const std::string& token_id,
+                                                              ResolveRequest r) {
+  if (r.satisfaction_rating < 0 || r.satisfaction_rating > 5) {
+    return Error(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT",
+                 "satisfaction_rating is 1 to 5 (or 0 for none)")
+        .Detail("field", "satisfaction_rating")
+        .Detail("satisfaction_rating", static_cast<double>(r.satisfaction_rating));
+  }
+  if (Utf8Length(r.notes) > kMaxNotes) {
+    return InvalidArgument("resolution_notes is at most 2000 characters", "resolution_notes");
+  }
+  if (auto s = CheckName(r.resolved_by, "staff_member_id"); !s.ok()) return s;
+  absl::Status status = db_.Transaction([&]() -> absl::Status {
+    absl::StatusOr<storage::ConversationRecord> c = Load(property_id, r.conversation_id);
+    if (!c.ok()) return c.status();
+    if (c->status == v1::CONVERSATION_STATUS_RESOLVED) {
+      return Error(absl::StatusCode::kFailedPrecondition, "FAILED_PRECONDITION",
+                   "the conversation is already resolved")
+          .Detail("conversation_id", r.conversation_id)
+          .Detail("resolved_at", Rfc3339(c->resolved_at))
+          .Detail("resolved_by", c->resolved_by);
+    }
+    storage::Resolution resolution{absl::Now(), r.resolved_by.empty() ? token_id : r.resolved_by,
+                                   r.notes, r.satisfaction_rating, r.follow_up_required};
+    if (auto s = conversations_.Resolve(r.conversation_id, resolution); !s.ok()) return s;
+    if (!on_resolved_) return absl::OkStatus();
+    absl::StatusOr<storage::ConversationRecord> resolved = Load(property_id, r.conversation_id);
+    if (!resolved.ok()) return resolved.status();
+    return on_resolved_(*resolved);
+  });
+  if (!status.ok()) return status;
+  return Get(property_id, r.conversation_id, 0);
+}
+
+absl::StatusOr<ConversationView> ConversationService::Assign(const std::string& property_id,
+                                                             const std::string& conversation_id,
+                                                             const std::string& assigned_to,
+                                                             const std::string& department) {
+  if (assigned_to.empty() && department.empty()) {
+    return InvalidArgument("give assigned_to, department or both (\"-\" clears one)",
+                           "assigned_to");
+  }
+  if (auto s = CheckName(assigned_to, "assigned_to"); !s.ok()) return s;
+  if (auto s = CheckName(department, "department"); !s.ok()) return s;
+  auto resolve = [](const std::string& given, const std::string& current) {
+    if (given.empty()) return current;
+    return given == kClear ? std::string() : given;
+  };
+  absl::Status status = db_.Transaction([&]() -> absl::Status {
+    absl::StatusOr<storage::ConversationRecord> c = Load(property_id, conversation_id);
+    if (!c.ok()) return c.status();
+    return conversations_.Assign(conversation_id, resolve(assigned_to, c->assigned_to),
+                                 resolve(department, c->department), absl::Now());
+  });
+  if (!status.ok()) return status;
+  return Get(property_id, conversation_id, 0);
+}
+
+absl::StatusOr<ConversationView> ConversationService::UpdateMetadata(
+    const std::string& property_id, const std::string& conversation_id,
+    const std::map<std::string, std::string>& set, const std::vector<std::string>& remove) {
+  if (set.empty() && remove.empty()) {
+    return InvalidArgument("give metadata to set or remove_keys to remove", "metadata");
+  }
+  for (const auto& [key, value] : set) {
+    if (auto s = CheckMetadataKey(key); !s.ok()) return s;
+    if (Utf8Length(value) > kMaxMetadataValue) {
+      return InvalidArgument(absl::StrCat("metadata.", key, " is at most 512 characters"),
+                             absl::StrCat("metadata.", key));
+    }
+  }
+  absl::Status status = db_.Transaction([&]() -> absl::Status {
+    absl::StatusOr<storage::ConversationRecord> c = Load(property_id, conversation_id);
+    if (!c.ok()) return c.status();
+    std::map<std::string, std::string> after = c->metadata;
+    for (const std::string& key : remove) after.erase(key);
+    for (const auto& [key, value] : set) after[key] = value;
+    if (after.size() > kMaxMetadataKeys) {
+      return InvalidArgument("a conversation holds at most 50 metadata keys", "metadata");
+    }
+    return conversations_.PatchMetadata(conversation_id, set, remove);
+  });
+  if (!status.ok()) return status;
+  return Get(property_id, conversation_id, 0);
+}
+
+}  // namespace wa::domain
