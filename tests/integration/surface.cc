@@ -100,6 +100,7 @@ Outcome OutcomeFromRest(const httplib::Result& result, google::protobuf::Message
   outcome.ok = result->status == 200;
   if (outcome.ok) {
     if (response == nullptr) return outcome;
+    response->Clear();  // as a gRPC answer replaces it
     absl::Status parsed = gateway::MergeJsonText(result->body, response);
     if (!parsed.ok()) {
       outcome.ok = false;
