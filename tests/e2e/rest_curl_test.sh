@@ -97,7 +97,8 @@ test_get_conversation_history() {
   assert_json "$body" 'keys(d) == {"conversation_id", "guest_phone", "status", "messages",
       "participants", "metadata", "created_at", "updated_at", "last_guest_message_at",
       "resolved_at", "resolved_by", "resolution_notes", "satisfaction_rating",
-      "follow_up_required", "message_count"}' "every Conversation field is present"
+      "follow_up_required", "message_count", "assigned_to", "department"}' \
+    "every Conversation field is present"
   assert_json "$body" 'isinstance(d["metadata"], dict)' "metadata is an object"
   assert_json "$body" 'd["resolved_at"] is None and d["resolved_by"] == "" and
       d["satisfaction_rating"] == 0 and d["follow_up_required"] is False' \
@@ -278,6 +279,36 @@ test_unimplemented_rpc() {
   assert_error_body "$HTTP_BODY" UNIMPLEMENTED
 }
 
+# The reference's "Mark conversation as resolved" body, as JSON.stringify writes it.
+RESOLVE_BODY='{"resolution_notes":"Guest room service request completed successfully","satisfaction_rating":5,"follow_up_required":false}'
+
+test_delivery_analytics() {
+  http_call GET "$API/conversations/$CONV/analytics" "$WA_STAFF_TOKEN"
+  assert_status 200 "GET $API/conversations/$CONV/analytics"
+  assert_json "$HTTP_BODY" '{"delivery_rates", "response_times", "satisfaction_score"} <= keys(d)' \
+    "delivery rates, response times, satisfaction scores"
+  assert_json "$HTTP_BODY" 'd["delivery_rates"]["total"] >= 1 and d["delivery_rates"]["read"] >= 1' \
+    "the text sent earlier counts as sent and read"
+  assert_json "$HTTP_BODY" 'd["response_times"]["staff_responses"] >= 1' \
+    "the staff answer to the guest's Hi counts as a response"
+}
+
+test_resolve_conversation() {
+  http_call POST "$API/conversations/$CONV/resolve" "$WA_STAFF_TOKEN" \
+    '{"resolution_notes":"x","satisfaction_rating":9,"follow_up_required":false}'
+  assert_status 400 "POST $API/conversations/$CONV/resolve with satisfaction_rating 9"
+  assert_error_body "$HTTP_BODY" INVALID_ARGUMENT
+  http_call POST "$API/conversations/$CONV/resolve" "$WA_STAFF_TOKEN" "$RESOLVE_BODY"
+  assert_status 200 "POST $API/conversations/$CONV/resolve (the reference's body)"
+  assert_json_field "$HTTP_BODY" status resolved
+  assert_json_field "$HTTP_BODY" satisfaction_rating 5
+  http_call GET "$API/conversations/$CONV/analytics" "$WA_STAFF_TOKEN"
+  assert_json "$HTTP_BODY" 'd["satisfaction_score"] == 5' "analytics carry the rating"
+  simulate_inbound "$WA_ADMIN_TOKEN" "$GUEST" "One more thing"
+  assert_ne "$CONV" "$(json_get "$HTTP_BODY" conversation_id)" \
+    "the guest's next message opens a new conversation"
+}
+
 # The reference's "Template Messaging" bodies, as JSON.stringify writes them.
 # Neither guest has written: templates need no window.
 WELCOME_TEMPLATE_BODY='{"guest_phone":"+1234567890","template_name":"welcome_checkin","language":"en","parameters":{"guest_name":"John Smith","hotel_name":"Grand Plaza Hotel","room_number":"205","checkin_time":"3:00 PM","checkout_date":"January 18, 2024"},"conversation_metadata":{"booking_reference":"RB123456","guest_tier":"gold_member"}}'
@@ -344,6 +375,8 @@ run_case "Get conversation history" test_get_conversation_history
 run_case "Get all conversations for a guest" test_list_guest_conversations
 run_case "Check if guest is within messaging window" test_window_status_open
 run_case "MESSAGE_WINDOW_EXPIRED" test_window_expired
+run_case "Get delivery analytics" test_delivery_analytics
+run_case "Mark conversation as resolved" test_resolve_conversation
 run_case "Template Messaging" test_template_messaging
 run_case "Template Management" test_template_management
 run_case "MESSAGE_WINDOW_EXPIRED suggests templates" test_window_expired_suggests_templates
