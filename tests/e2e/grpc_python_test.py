@@ -11,6 +11,7 @@ WA_ADMIN_TOKEN, WA_STAFF_TOKEN and WA_OTHER_TOKEN (tests/e2e/run sets them).
 """
 
 import atexit
+import hashlib
 import glob
 import os
 import shutil
@@ -34,6 +35,7 @@ GUEST = "+15550001001"
 CONV = "conv_grpc_001"
 LATE_GUEST = "+15550001002"
 LATE_CONV = "conv_grpc_expired"
+TEMPLATE_GUEST = "+15550001003"  # never writes: templates need no window
 STAFF_MEMBER = "staff_grpc_7"
 GUEST_TEXT = "Hello from the gRPC test"
 REPLY_TEXT = "Hello! How can we help?"
@@ -70,9 +72,10 @@ class Stubs:
     def __init__(self):
         from google.rpc import status_pb2
         from hotel.whatsapp.v1 import (admin_pb2, admin_pb2_grpc, common_pb2,
-                                       conversations_pb2, conversations_pb2_grpc,
-                                       messages_pb2, messages_pb2_grpc, sandbox_pb2,
-                                       sandbox_pb2_grpc, templates_pb2, templates_pb2_grpc)
+                                       conversations_pb2, conversations_pb2_grpc, media_pb2,
+                                       media_pb2_grpc, messages_pb2, messages_pb2_grpc,
+                                       sandbox_pb2, sandbox_pb2_grpc, templates_pb2,
+                                       templates_pb2_grpc)
         self.status_pb2 = status_pb2
         self.common = common_pb2
         self.messages = messages_pb2
@@ -80,6 +83,7 @@ class Stubs:
         self.sandbox = sandbox_pb2
         self.admin = admin_pb2
         self.templates = templates_pb2
+        self.media = media_pb2
         channel = grpc.insecure_channel(env("WA_GRPC_ADDR"))
         grpc.channel_ready_future(channel).result(timeout=10)
         self.channel = channel
@@ -88,6 +92,7 @@ class Stubs:
         self.sandbox_svc = sandbox_pb2_grpc.SandboxServiceStub(channel)
         self.admin_svc = admin_pb2_grpc.AdminServiceStub(channel)
         self.templates_svc = templates_pb2_grpc.TemplatesServiceStub(channel)
+        self.media_svc = media_pb2_grpc.MediaServiceStub(channel)
 
 
 S = None  # Stubs, set in main()
@@ -333,11 +338,54 @@ class ErrorTest(ServerTestCase):
                 metadata=other_property(), timeout=10),
             grpc.StatusCode.NOT_FOUND, "NOT_FOUND")
 
-    def test_templates_are_unimplemented(self):
-        with self.assertRaises(grpc.RpcError) as caught:
-            S.templates_svc.ListTemplates(S.templates.ListTemplatesRequest(), metadata=staff(),
-                                          timeout=10)
-        self.assertEqual(caught.exception.code(), grpc.StatusCode.UNIMPLEMENTED)
+    def test_template_send_with_named_parameters(self):
+        listed = S.templates_svc.ListTemplates(
+            S.templates.ListTemplatesRequest(language="en", category="guest_services"),
+            metadata=staff(), timeout=10)
+        self.assertIn("service_followup", [t.name for t in listed.templates])
+        sent = S.templates_svc.SendTemplateMessage(
+            S.templates.SendTemplateMessageRequest(
+                guest_phone=TEMPLATE_GUEST, template_name="service_followup", language="en",
+                parameters={"guest_name": "Ana", "service_type": "Airport transfer"}),
+            metadata=staff(), timeout=10)
+        self.assertEqual(sent.status, S.common.MESSAGE_STATUS_QUEUED)
+        self.assert_rpc_error(
+            lambda: S.templates_svc.SendTemplateMessage(
+                S.templates.SendTemplateMessageRequest(
+                    guest_phone=TEMPLATE_GUEST, template_name="service_followup", language="en",
+                    parameters={"guest_name": "Ana"}),
+                metadata=staff(), timeout=10),
+            grpc.StatusCode.INVALID_ARGUMENT, "INVALID_ARGUMENT")
+
+    def test_media_upload_streams_and_downloads_byte_for_byte(self):
+        pdf = make_pdf(300 * 1024)
+        chunks = [S.media.UploadMediaRequest(metadata=S.media.MediaMetadata(
+            media_type=S.common.MEDIA_TYPE_DOCUMENT, filename="folio.pdf"))]
+        chunks += [S.media.UploadMediaRequest(chunk=pdf[i:i + 64 * 1024])
+                   for i in range(0, len(pdf), 64 * 1024)]
+        media = S.media_svc.UploadMedia(iter(chunks), metadata=staff(), timeout=30)
+        self.assertEqual(media.mime_type, "application/pdf")
+        self.assertEqual(media.size_bytes, len(pdf))
+        self.assertEqual(media.sha256, hashlib.sha256(pdf).hexdigest())
+        downloaded = b"".join(
+            part.data for part in S.media_svc.DownloadMedia(
+                S.media.DownloadMediaRequest(media_id=media.media_id), metadata=staff(),
+                timeout=30))
+        self.assertEqual(downloaded, pdf)
+        # A file whose name lies about its type is judged by its bytes.
+        liar = [S.media.UploadMediaRequest(metadata=S.media.MediaMetadata(
+                    media_type=S.common.MEDIA_TYPE_IMAGE, filename="photo.jpg")),
+                S.media.UploadMediaRequest(chunk=pdf)]
+        self.assert_rpc_error(lambda: S.media_svc.UploadMedia(iter(liar), metadata=staff(),
+                                                              timeout=30),
+                              grpc.StatusCode.INVALID_ARGUMENT, "MEDIA_UPLOAD_FAILED")
+
+
+def make_pdf(size):
+    """A small valid-looking PDF padded with a comment to `size` bytes."""
+    head = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%"
+    tail = b"\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    return head + b"x" * (size - len(head) - len(tail)) + tail
 
 
 def parse_rfc3339(text):

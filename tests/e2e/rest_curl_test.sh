@@ -279,6 +279,42 @@ test_unimplemented_rpc() {
   assert_error_body "$HTTP_BODY" UNIMPLEMENTED
 }
 
+# curl's own multipart form (-F), as the README shows it: a PNG image and a
+# WebP sticker made here, each downloaded back byte for byte.
+test_media_with_curl() {
+  "$PY" - "$E2E_TMP" <<'EOF'
+import struct, sys, zlib
+out = sys.argv[1]
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+rows = b"".join(b"\x00" + bytes([x % 256, 90, 200]) * 64 for x in range(64))
+png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 64, 8, 2, 0, 0, 0))
+       + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+open(out + "/lobby.png", "wb").write(png)
+# A static lossless WebP: RIFF header, VP8L chunk (1x1).
+vp8l = b"\x2f\x00\x00\x00\x00\x07\x00\x00\x00" + b"\x00" * 7
+webp = (b"RIFF" + struct.pack("<I", 4 + 8 + len(vp8l)) + b"WEBP" + b"VP8L"
+        + struct.pack("<I", len(vp8l)) + vp8l)
+open(out + "/welcome.webp", "wb").write(webp)
+EOF
+  local file kind expected_type media_id
+  for file in lobby.png:image:image/png welcome.webp:sticker:image/webp; do
+    IFS=: read -r file kind expected_type <<<"$file"
+    HTTP_BODY="$(curl -sS -X POST "http://$WA_HTTP_ADDR$API/media/upload" \
+      -H "Authorization: Bearer $WA_STAFF_TOKEN" \
+      -F "media=@$E2E_TMP/$file" -F "media_type=$kind")"
+    assert_json_field "$HTTP_BODY" mime_type "$expected_type" "curl -F upload of $file is $expected_type"
+    media_id="$(json_get "$HTTP_BODY" media_id)"
+    curl -sS "http://$WA_HTTP_ADDR$API/media/$media_id/content" \
+      -H "Authorization: Bearer $WA_STAFF_TOKEN" -o "$E2E_TMP/$file.back"
+    if cmp -s "$E2E_TMP/$file" "$E2E_TMP/$file.back"; then
+      pass_check "$file downloads byte for byte"
+    else
+      fail_check "$file downloads byte for byte"
+    fi
+  done
+}
+
 # The reference's "Mark conversation as resolved" body, as JSON.stringify writes it.
 RESOLVE_BODY='{"resolution_notes":"Guest room service request completed successfully","satisfaction_rating":5,"follow_up_required":false}'
 
@@ -375,6 +411,7 @@ run_case "Get conversation history" test_get_conversation_history
 run_case "Get all conversations for a guest" test_list_guest_conversations
 run_case "Check if guest is within messaging window" test_window_status_open
 run_case "MESSAGE_WINDOW_EXPIRED" test_window_expired
+run_case "media with curl -F" test_media_with_curl
 run_case "Get delivery analytics" test_delivery_analytics
 run_case "Mark conversation as resolved" test_resolve_conversation
 run_case "Template Messaging" test_template_messaging
