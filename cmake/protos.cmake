@@ -58,3 +58,21 @@ target_include_directories(wa_proto PUBLIC ${PROTO_GEN_DIR})
 target_link_libraries(wa_proto PUBLIC gRPC::grpc++ protobuf::libprotobuf)
 # Generated code is not ours to lint.
 set_target_properties(wa_proto PROPERTIES CXX_CLANG_TIDY "")
+
+# The whole contract as one FileDescriptorSet (imports included), for tools
+# and tests that read the API from its descriptors rather than from code.
+set(CONTRACT_DESCRIPTOR_SET ${CMAKE_BINARY_DIR}/contract.binpb)
+set(PROJECT_PROTO_PATHS)
+foreach(p ${PROJECT_PROTOS})
+  list(APPEND PROJECT_PROTO_PATHS ${CMAKE_SOURCE_DIR}/proto/${p})
+endforeach()
+add_custom_command(
+  OUTPUT ${CONTRACT_DESCRIPTOR_SET}
+  COMMAND protobuf::protoc
+    -I${CMAKE_SOURCE_DIR}/proto -I${GOOGLEAPIS_DIR} -I${GRPC_PROTO_DIR} -I/usr/include
+    --include_imports --include_source_info --descriptor_set_out=${CONTRACT_DESCRIPTOR_SET}
+    ${PROJECT_PROTOS}
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/proto
+  DEPENDS ${PROJECT_PROTO_PATHS} protobuf::protoc
+  COMMENT "protoc descriptor set of the contract")
+add_custom_target(wa_contract_descriptors ALL DEPENDS ${CONTRACT_DESCRIPTOR_SET})
