@@ -112,6 +112,24 @@ absl::StatusOr<std::unique_ptr<MediaUpload>> MediaService::StartUpload(const Cal
   return std::unique_ptr<MediaUpload>(new MediaUpload(*this, caller, *std::move(writer)));
 }
 
+absl::StatusOr<storage::MediaRecord> MediaService::StoreInbound(const std::string& property_id,
+                                                                v1::MediaType kind,
+                                                                const std::string& filename,
+                                                                const Fetch& fetch) {
+  absl::StatusOr<std::unique_ptr<MediaUpload>> upload =
+      StartUpload(Caller{"guest", v1::ROLE_STAFF, property_id});
+  if (!upload.ok()) return upload.status();
+  if (auto s = (*upload)->Declare(kind, filename); !s.ok()) return s;
+  absl::Status appended;
+  absl::Status fetched = fetch([&](absl::string_view chunk) {
+    appended = (*upload)->Append(chunk);
+    return appended.ok();
+  });
+  if (!appended.ok()) return appended;
+  if (!fetched.ok()) return fetched;
+  return (*upload)->Finish();
+}
+
 absl::StatusOr<storage::MediaRecord> MediaService::Get(const std::string& property_id,
                                                        const std::string& media_id) {
   absl::StatusOr<std::optional<storage::MediaRecord>> found =

@@ -60,6 +60,16 @@ class MediaService {
       : db_(db), store_(store), sniffer_(sniffer), media_(db) {}
 
   absl::StatusOr<std::unique_ptr<MediaUpload>> StartUpload(const Caller& caller);
+  // Writes a file's bytes through the sink it is given; false from the
+  // sink means stop.
+  using Fetch =
+      std::function<absl::Status(const std::function<bool(absl::string_view)>& sink)>;
+  // Stores media a guest sent, fetched from the provider, with the same
+  // checks as an upload: the type read from the bytes must fit `kind`.
+  absl::StatusOr<storage::MediaRecord> StoreInbound(const std::string& property_id,
+                                                    hotel::whatsapp::v1::MediaType kind,
+                                                    const std::string& filename,
+                                                    const Fetch& fetch);
   // The media, if it belongs to the property; else MEDIA_NOT_FOUND (404).
   absl::StatusOr<storage::MediaRecord> Get(const std::string& property_id,
                                            const std::string& media_id);

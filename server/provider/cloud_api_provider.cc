@@ -271,4 +271,35 @@ absl::StatusOr<std::vector<v1::Template>> CloudApiProvider::FetchTemplates() {
   return all;
 }
 
+absl::StatusOr<FetchedMedia> CloudApiProvider::DownloadMedia(const std::string& provider_media_id,
+                                                             const MediaSink& sink) {
+  absl::string_view base = options_.base_url;
+  absl::ConsumeSuffix(&base, "/");
+  absl::StatusOr<HttpResponse> info = http_.Get(
+      absl::StrCat(base, "/", options_.api_version, "/", provider_media_id), AuthHeaders());
+  if (!info.ok()) {
+    return absl::UnavailableError(absl::StrCat("media lookup failed: ", info.status().message()));
+  }
+  nlohmann::json body = nlohmann::json::parse(info->body, nullptr, false);
+  if (info->status < 200 || info->status >= 300 || !body.is_object() ||
+      !body.contains("url") || !body["url"].is_string()) {
+    std::optional<MetaError> error = ParseMetaError(info->body);
+    std::string why = error ? error->Describe() : Snippet(info->body);
+    // Meta's 4xx (an unknown or expired id) will not change on a retry.
+    return info->status >= 500 ? absl::UnavailableError(why) : absl::NotFoundError(why);
+  }
+  FetchedMedia media{body.value("mime_type", ""), body.value("sha256", "")};
+  absl::StatusOr<HttpResponse> file = http_.Download(body["url"].get<std::string>(), AuthHeaders(),
+                                                     sink, options_.upload_timeout);
+  if (!file.ok()) {
+    return absl::UnavailableError(absl::StrCat("media download failed: ", file.status().message()));
+  }
+  if (file->status < 200 || file->status >= 300) {
+    return file->status >= 500 || file->status == 404  // 404: the URL expired; ask again
+               ? absl::UnavailableError(absl::StrCat("media download: HTTP ", file->status))
+               : absl::NotFoundError(absl::StrCat("media download: HTTP ", file->status));
+  }
+  return media;
+}
+
 }  // namespace wa::provider

@@ -41,6 +41,10 @@ class CloudApiProvider : public Provider {
   SendResult Send(const OutboundMessage& message) override;
   absl::StatusOr<std::string> UploadMedia(const std::string& path,
                                           const std::string& mime_type) override;
+  // GET /{media-id} for a fresh URL (valid minutes), then the URL itself,
+  // both with our token.
+  absl::StatusOr<FetchedMedia> DownloadMedia(const std::string& provider_media_id,
+                                             const MediaSink& sink) override;
   // POST /{waba-id}/message_templates; the verdict arrives by callback.
   absl::StatusOr<TemplateSubmission> SubmitTemplate(
       const hotel::whatsapp::v1::Template& definition) override;

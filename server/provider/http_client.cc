@@ -30,10 +30,21 @@ long Millis(absl::Duration d) {
 struct Capture {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  CURL* curl = nullptr;
+  const std::function<bool(absl::string_view)>* sink = nullptr;
 };
 
 size_t WriteBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<Capture*>(user)->body.append(data, size * count);
+  auto* capture = static_cast<Capture*>(user);
+  if (capture->sink != nullptr && *capture->sink) {
+    // Only a success streams out: an error answer is kept for its message.
+    long status = 0;
+    curl_easy_getinfo(capture->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200 && status < 300) {
+      return (*capture->sink)(absl::string_view(data, size * count)) ? size * count : 0;
+    }
+  }
+  capture->body.append(data, size * count);
   return size * count;
 }
 
@@ -174,6 +185,8 @@ absl::StatusOr<HttpResponse> HttpClient::Perform(const HttpRequest& request) {
   // Declared before the guard so they outlive the reset in ReleaseHandle.
   RequestResources resources;
   Capture capture;
+  capture.curl = curl;
+  capture.sink = &request.body_sink;
   char error_buffer[CURL_ERROR_SIZE] = {0};
   struct Guard {
     HttpClient* client;
@@ -258,6 +271,18 @@ absl::StatusOr<HttpResponse> HttpClient::PostMultipart(std::string url,
   request.url = std::move(url);
   request.headers = std::move(headers);
   request.multipart = std::move(fields);
+  request.timeout = timeout;
+  return Perform(request);
+}
+
+absl::StatusOr<HttpResponse> HttpClient::Download(std::string url,
+                                                  std::vector<std::string> headers,
+                                                  std::function<bool(absl::string_view)> sink,
+                                                  absl::Duration timeout) {
+  HttpRequest request;
+  request.url = std::move(url);
+  request.headers = std::move(headers);
+  request.body_sink = std::move(sink);
   request.timeout = timeout;
   return Perform(request);
 }

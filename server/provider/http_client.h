@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -49,6 +50,9 @@ struct HttpRequest {
   // Overrides the client's total timeout for this request (uploads take
   // longer than sends); zero keeps the default.
   absl::Duration timeout = absl::ZeroDuration();
+  // When set, a 2xx answer's body is handed here piece by piece instead of
+  // being kept in HttpResponse::body (large downloads); false aborts.
+  std::function<bool(absl::string_view)> body_sink;
 };
 
 // A small blocking HTTP client over libcurl, safe to use from several
@@ -88,6 +92,10 @@ class HttpClient {
                                              std::vector<MultipartField> fields,
                                              absl::Duration timeout = absl::ZeroDuration());
   absl::StatusOr<HttpResponse> Get(std::string url, std::vector<std::string> headers);
+  // A GET whose 2xx body goes to `sink` (see HttpRequest::body_sink).
+  absl::StatusOr<HttpResponse> Download(std::string url, std::vector<std::string> headers,
+                                        std::function<bool(absl::string_view)> sink,
+                                        absl::Duration timeout);
 
   // TCP connections opened so far; with keep-alive working this stays near
   // the number of concurrent senders, not the number of requests.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,15 @@ struct TemplateSubmission {
   absl::Duration later_after = absl::ZeroDuration();
 };
 
+// Media a guest sent, as the provider describes it.
+struct FetchedMedia {
+  std::string mime_type;
+  std::string sha256;  // the provider's, hex
+};
+
+// Receives a download piece by piece; false aborts it.
+using MediaSink = std::function<bool(absl::string_view)>;
+
 // Where messages leave the service: the sandbox or Meta's Cloud API.
 class Provider {
  public:
@@ -70,6 +80,10 @@ class Provider {
   // provider media id.
   virtual absl::StatusOr<std::string> UploadMedia(const std::string& path,
                                                   const std::string& mime_type) = 0;
+  // Downloads media a guest sent, by the provider's id, into `sink`.
+  // UNAVAILABLE for what a retry may cure, another code for what it will not.
+  virtual absl::StatusOr<FetchedMedia> DownloadMedia(const std::string& provider_media_id,
+                                                     const MediaSink& sink) = 0;
   // Sends a template for review.
   virtual absl::StatusOr<TemplateSubmission> SubmitTemplate(
       const hotel::whatsapp::v1::Template& definition) = 0;

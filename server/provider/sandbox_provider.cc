@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "server/domain/ids.h"
@@ -80,6 +81,12 @@ SendResult SandboxProvider::Send(const OutboundMessage& message) {
 absl::StatusOr<std::string> SandboxProvider::UploadMedia(const std::string& /*path*/,
                                                          const std::string& /*mime_type*/) {
   return domain::NewId("sandbox-media-");
+}
+
+absl::StatusOr<FetchedMedia> SandboxProvider::DownloadMedia(const std::string& provider_media_id,
+                                                            const MediaSink& /*sink*/) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("the sandbox holds no remote media (", provider_media_id, ")"));
 }
 
 absl::StatusOr<TemplateSubmission> SandboxProvider::SubmitTemplate(

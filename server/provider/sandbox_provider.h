@@ -41,6 +41,9 @@ class SandboxProvider : public Provider {
   SendResult Send(const OutboundMessage& message) override;
   absl::StatusOr<std::string> UploadMedia(const std::string& path,
                                           const std::string& mime_type) override;
+  // Guests' sandbox media are stored by the sandbox's inbound call itself.
+  absl::StatusOr<FetchedMedia> DownloadMedia(const std::string& provider_media_id,
+                                             const MediaSink& sink) override;
   // Reviews at once, deterministically (SandboxTemplateVerdict), and
   // reports the verdict after template_review_delay.
   absl::StatusOr<TemplateSubmission> SubmitTemplate(

@@ -95,6 +95,15 @@ bool FakeGraphApi::Start() {
                [this](const httplib::Request& req, httplib::Response& res) {
                  HandleListTemplates(req, res);
                });
+  server_->Get(R"(/([^/]+)/guest-media/([^/]+))",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 HandleMediaFile(req, res);
+               });
+  // Last: /{version}/{media-id} would match the other GET routes' shapes.
+  server_->Get(R"(/(v[0-9]+\.[0-9]+)/([0-9]+))",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 HandleMediaLookup(req, res);
+               });
   RegisterControlRoutes(*server_, *this);
   if (options_.port == 0) {
     port_ = server_->bind_to_any_port(options_.host);
@@ -172,6 +181,8 @@ void FakeGraphApi::Reset() {
     uploads_script_.clear();
     requests_.clear();
     templates_.clear();
+    guest_media_.clear();
+    guest_media_downloads_ = 0;
     uploads_.clear();
   }
   webhook_.ClearDeliveries();

@@ -147,6 +147,16 @@ class FakeGraphApi {
   // A template made elsewhere (WhatsApp Manager): only a sync learns of it.
   void AddTemplate(FakeTemplate t);
 
+  // Guests' media (fake_graph_guest_media.cc): a file a guest sent, kept
+  // under `media_id` for GET /{media-id} and the download URL it answers,
+  // and the signed notification of the guest's message carrying it.
+  void AddGuestMedia(const std::string& media_id, std::string bytes, std::string mime_type);
+  std::string InboundMediaNotification(absl::string_view from_wa_id, absl::string_view kind,
+                                       absl::string_view media_id, absl::string_view caption,
+                                       absl::string_view filename = "") const;
+  // How many times a guest's file was downloaded.
+  int GuestMediaDownloads() const;
+
   std::vector<RecordedMessage> Requests() const;
   std::vector<RecordedMessage> AcceptedRequests() const;
   int CountFor(absl::string_view to) const;  // every attempt, whatever the answer
@@ -164,6 +174,8 @@ class FakeGraphApi {
   void HandleMedia(const httplib::Request& req, httplib::Response& res);
   void HandleCreateTemplate(const httplib::Request& req, httplib::Response& res);
   void HandleListTemplates(const httplib::Request& req, httplib::Response& res);
+  void HandleMediaLookup(const httplib::Request& req, httplib::Response& res);
+  void HandleMediaFile(const httplib::Request& req, httplib::Response& res);
   // Checks version, the path's object id (the phone number id, or the WABA
   // id for templates) and token; writes the error when not. Returns Meta's
   // error code it answered with, or 0 when the caller may go on.
@@ -200,6 +212,12 @@ class FakeGraphApi {
   std::vector<RecordedMessage> requests_;
   std::vector<RecordedUpload> uploads_;
   std::vector<FakeTemplate> templates_;
+  struct GuestMedia {
+    std::string bytes;
+    std::string mime_type;
+  };
+  absl::flat_hash_map<std::string, GuestMedia> guest_media_;
+  int guest_media_downloads_ = 0;
 };
 
 }  // namespace wa::fakes
