@@ -7,9 +7,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "gateway/adapters/document_adapter.h"
 #include "gateway/adapters/media_adapters.h"
 #include "gateway/adapters/meta_webhook_adapter.h"
 #include "gateway/http_gateway.h"
+#include "gateway/openapi/openapi_spec.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
@@ -264,6 +266,10 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   gateway::AddMetaWebhookAdapter(*p->gateway);
   gateway::AddMediaUploadAdapter(*p->gateway);
   gateway::AddMediaDownloadAdapter(*p->gateway);
+  gateway::AddDocumentAdapter(*p->gateway, "/api/v1/whatsapp/openapi.yaml", "application/yaml",
+                              gateway::kOpenApiYaml);
+  gateway::AddDocumentAdapter(*p->gateway, "/api/v1/whatsapp/openapi.json", "application/json",
+                              gateway::kOpenApiJson);
   absl::StatusOr<int> http_port = p->gateway->Start();
   if (!http_port.ok()) {
     p->server->Shutdown();

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// The OpenAPI description the server serves: linted by Redocly's CLI, and
+// checked against what the gateway really answers (Ajv validates live
+// responses, errors included, against the description's schemas).
+// Needs WA_HTTP_ADDR, WA_STAFF_TOKEN and WA_ADMIN_TOKEN (tests/e2e/run).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const base = `http://${process.env.WA_HTTP_ADDR}`;
+const staff = { Authorization: `Bearer ${process.env.WA_STAFF_TOKEN}` };
+const admin = { Authorization: `Bearer ${process.env.WA_ADMIN_TOKEN}` };
+let checks = 0;
+const ok = (what) => { checks += 1; console.log(`    ok   ${what}`); };
+
+const yamlAnswer = await fetch(`${base}/api/v1/whatsapp/openapi.yaml`);
+const yamlText = await yamlAnswer.text();
+assert.equal(yamlAnswer.status, 200);
+assert.match(yamlText, /^openapi: 3\.0\.3/);
+ok('GET /api/v1/whatsapp/openapi.yaml, without a token');
+
+const dir = mkdtempSync(join(tmpdir(), 'wa-openapi-'));
+writeFileSync(join(dir, 'openapi.yaml'), yamlText);
+const lint = spawnSync(join(here, 'node_modules/.bin/redocly'),
+                       ['lint', join(dir, 'openapi.yaml'), '--config', join(here, 'redocly.yaml')],
+                       { encoding: 'utf8' });
+assert.equal(lint.status, 0, lint.stdout + lint.stderr);
+ok('redocly lint passes');
+
+const spec = await (await fetch(`${base}/api/v1/whatsapp/openapi.json`)).json();
+const ajv = new Ajv({ strict: false, validateFormats: false });
+ajv.addSchema({ $id: 'spec.json', components: spec.components });
+
+// The schema the description gives for `method path` answering `status`.
+function responseSchema(method, path, status) {
+  const operation = spec.paths[path]?.[method];
+  assert.ok(operation, `the description has ${method.toUpperCase()} ${path}`);
+  let response = operation.responses[String(status)];
+  assert.ok(response, `${method} ${path} documents ${status}`);
+  if (response.$ref) response = spec.components.responses[response.$ref.split('/').pop()];
+  const ref = response.content['application/json'].schema.$ref;
+  return ajv.getSchema(`spec.json${ref}`) ?? ajv.compile({ $ref: `spec.json${ref}` });
+}
+
+async function call(method, path, template, { headers = staff, body, status = 200 } = {}) {
+  const answer = await fetch(`${base}${path}`, {
+    method: method.toUpperCase(),
+    headers: body ? { ...headers, 'Content-Type': 'application/json' } : headers,
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await answer.json();
+  assert.equal(answer.status, status, `${method} ${path}: ${JSON.stringify(json)}`);
+  const validate = responseSchema(method, template, status);
+  assert.ok(validate(json), `${method} ${path} (${status}) does not match the description: ` +
+            JSON.stringify(validate.errors) + ' in ' + JSON.stringify(json).slice(0, 400));
+  ok(`${method.toUpperCase()} ${template} (${status}) matches the description`);
+  return json;
+}
+
+const api = '/api/v1/whatsapp';
+const guest = '+15550009001';
+const inbound = await call('post', `${api}/sandbox/inbound`, `${api}/sandbox/inbound`,
+                           { headers: admin, body: { guest_phone: guest, text: 'Hello' } });
+const conv = inbound.conversation_id;
+const sent = await call('post', `${api}/messages/send`, `${api}/messages/send`, {
+  body: { guest_phone: guest, message_type: 'text', content: { text: 'Welcome!' } } });
+await call('get', `${api}/messages/${sent.message_id}/status`,
+           `${api}/messages/{message_id}/status`);
+await call('get', `${api}/conversations/${conv}`, `${api}/conversations/{conversation_id}`);
+await call('get', `${api}/conversations?guest_phone=%2B15550009001`, `${api}/conversations`);
+await call('get', `${api}/conversations/${conv}/window-status`,
+           `${api}/conversations/{conversation_id}/window-status`);
+await call('get', `${api}/conversations/${conv}/analytics`,
+           `${api}/conversations/{conversation_id}/analytics`);
+await call('get', `${api}/analytics`, `${api}/analytics`);
+await call('get', `${api}/templates?language=en`, `${api}/templates`);
+await call('get', `${api}/templates/welcome_checkin`, `${api}/templates/{name}`);
+await call('post', `${api}/conversations/${conv}/resolve`,
+           `${api}/conversations/{conversation_id}/resolve`,
+           { body: { resolution_notes: 'done', satisfaction_rating: 4 } });
+// Errors carry the documented error body.
+await call('get', `${api}/conversations/conv_nope`, `${api}/conversations/{conversation_id}`,
+           { status: 404 });
+await call('post', `${api}/messages/send`, `${api}/messages/send`,
+           { body: { guest_phone: 'not a phone', content: { text: 'x' } }, status: 400 });
+await call('get', `${api}/templates/welcome_checkin`, `${api}/templates/{name}`,
+           { headers: {}, status: 401 });
+console.log(`  all ${checks} checks passed`);
