@@ -1,6 +1,9 @@
 #include "server/app.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 
 #include "absl/strings/numbers.h"
@@ -11,6 +14,7 @@
 #include "gateway/adapters/media_adapters.h"
 #include "gateway/adapters/meta_webhook_adapter.h"
 #include "gateway/http_gateway.h"
+#include "gateway/openapi/docs_page.h"
 #include "gateway/openapi/openapi_spec.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -132,6 +136,26 @@ absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& add
         absl::StrCat("--", flag, ": expected host:port, got '", address, "'"));
   }
   return std::make_pair(parts[0], port);
+}
+
+// /docs, with Redoc's script from `docs_dir` (default: share/docs beside
+// the binary's directory, where the build puts it).
+void AddDocsPage(gateway::HttpGateway& gateway, std::string docs_dir) {
+  if (docs_dir.empty()) {
+    std::error_code error;
+    std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+    docs_dir = (exe.parent_path().parent_path() / "share" / "docs").string();
+  }
+  std::ifstream in(docs_dir + "/redoc.standalone.js", std::ios::binary);
+  std::string script((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (script.empty()) {
+    gateway::AddDocumentAdapter(gateway, "/docs", "text/html; charset=utf-8",
+                                gateway::kDocsMissingPage);
+    return;
+  }
+  gateway::AddDocumentAdapter(gateway, "/docs", "text/html; charset=utf-8", gateway::kDocsPage);
+  gateway::AddDocumentAdapter(gateway, "/docs/redoc.standalone.js", "text/javascript",
+                              std::move(script));
 }
 
 // Every service the server registers, by full name, for the gateway's
@@ -270,6 +294,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
                               gateway::kOpenApiYaml);
   gateway::AddDocumentAdapter(*p->gateway, "/api/v1/whatsapp/openapi.json", "application/json",
                               gateway::kOpenApiJson);
+  AddDocsPage(*p->gateway, config.docs_dir);
   absl::StatusOr<int> http_port = p->gateway->Start();
   if (!http_port.ok()) {
     p->server->Shutdown();

@@ -28,6 +28,8 @@ ABSL_FLAG(absl::Duration, sandbox_template_review_delay, absl::Seconds(2),
           "sandbox provider: time from a template's submission to its review verdict");
 ABSL_FLAG(absl::Duration, sandbox_status_delay, absl::Seconds(1),
           "sandbox: time between the sent, delivered and read statuses");
+ABSL_FLAG(std::string, docs_dir, "",
+          "directory with redoc.standalone.js for /docs (default: share/docs beside bin/)");
 ABSL_FLAG(int64_t, max_body_bytes, 1 << 20, "largest REST request body accepted (413 beyond)");
 ABSL_FLAG(int, http_threads, 64, "REST worker threads (one per keep-alive connection)");
 ABSL_FLAG(std::string, cloud_api_base_url, "https://graph.facebook.com",
@@ -94,6 +96,7 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.provider = absl::GetFlag(FLAGS_provider);
   config.sandbox_status_delay = absl::GetFlag(FLAGS_sandbox_status_delay);
   config.sandbox_template_review_delay = absl::GetFlag(FLAGS_sandbox_template_review_delay);
+  config.docs_dir = absl::GetFlag(FLAGS_docs_dir);
   config.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
   config.http_threads = absl::GetFlag(FLAGS_http_threads);
   config.cloud_api_base_url = absl::GetFlag(FLAGS_cloud_api_base_url);

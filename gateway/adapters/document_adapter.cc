@@ -5,10 +5,10 @@
 namespace wa::gateway {
 
 void AddDocumentAdapter(HttpGateway& gateway, std::string path, std::string content_type,
-                        const char* body) {
+                        std::string body) {
   gateway.AddAdapter("GET", std::move(path),
-                     [content_type = std::move(content_type), body](const httplib::Request&,
-                                                                     httplib::Response& res) {
+                     [content_type = std::move(content_type), body = std::move(body)](
+                         const httplib::Request&, httplib::Response& res) {
                        res.set_content(body, content_type);
                      });
 }

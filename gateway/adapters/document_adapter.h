@@ -9,6 +9,6 @@ namespace wa::gateway {
 // GET `path` answers `body` as `content_type`, without a token: public
 // documents such as the OpenAPI description.
 void AddDocumentAdapter(HttpGateway& gateway, std::string path, std::string content_type,
-                        const char* body);
+                        std::string body);
 
 }  // namespace wa::gateway

@@ -90,4 +90,27 @@ await call('post', `${api}/messages/send`, `${api}/messages/send`,
            { body: { guest_phone: 'not a phone', content: { text: 'x' } }, status: 400 });
 await call('get', `${api}/templates/welcome_checkin`, `${api}/templates/{name}`,
            { headers: {}, status: 401 });
+// The documentation page, rendered by Redoc from this server's own copy.
+const docs = await fetch(`${base}/docs`);
+const page = await docs.text();
+assert.equal(docs.status, 200);
+assert.match(page, /<redoc spec-url="\/api\/v1\/whatsapp\/openapi.yaml">/);
+const script = await fetch(`${base}/docs/redoc.standalone.js`);
+assert.equal(script.status, 200, 'Redoc is served by wa-server, not a CDN');
+assert.ok((await script.arrayBuffer()).byteLength > 100000);
+ok('GET /docs and its Redoc script');
+
+// Headless Chromium renders it: the operations appear in the page.
+const chromium = ['chromium', 'chromium-browser'].find(
+  (name) => spawnSync('which', [name]).status === 0);
+if (chromium) {
+  const rendered = spawnSync(chromium, [
+    '--headless', '--no-sandbox', '--disable-gpu', '--virtual-time-budget=15000',
+    '--dump-dom', `${base}/docs`], { encoding: 'utf8', timeout: 60000 });
+  assert.match(rendered.stdout, /SendTemplateMessage/, rendered.stderr.slice(-800));
+  assert.match(rendered.stdout, /Hotel WhatsApp service/);
+  ok(`${chromium} --headless renders /docs with the operations`);
+} else {
+  console.log('    skip headless Chromium: not installed (scripts/setup installs it)');
+}
 console.log(`  all ${checks} checks passed`);
