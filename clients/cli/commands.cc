@@ -1,0 +1,55 @@
+#include "clients/cli/commands.h"
+
+namespace wa::cli {
+namespace {
+
+constexpr char kPackage[] = "/hotel.whatsapp.v1.";
+
+Command Make(std::string name, const std::string& method, std::string positional,
+             std::string help) {
+  return {std::move(name), kPackage + method, std::move(positional), std::move(help)};
+}
+
+}  // namespace
+
+const std::vector<Command>& Commands() {
+  static const auto* commands = new std::vector<Command>{
+      Make("send", "MessagesService/SendMessage", "",
+           "send a text: --guest_phone=+1234567890 --content.text='Hello'"),
+      Make("send-template", "TemplatesService/SendTemplateMessage", "",
+           "send a template: --guest_phone --template_name --language --parameters.NAME=VALUE"),
+      Make("send-media", "MessagesService/SendMediaMessage", "",
+           "send media: --guest_phone --media_type=image (--media_id=med_... | --file=PATH) "
+           "[--caption]"),
+      Make("send-interactive", "MessagesService/SendInteractiveMessage", "",
+           "send buttons or a list: --guest_phone --interactive_type=buttons --data=@content.json"),
+      Make("upload", "MediaService/UploadMedia", "", "upload a file: --file=PATH --media_type=image"),
+      Make("status", "MessagesService/GetMessageStatus", "message_id", "a message's status"),
+      Make("conversations", "ConversationsService/ListConversations", "",
+           "list conversations: [--guest_phone --status --assigned_to --department]"),
+      Make("conversation", "ConversationsService/GetConversation", "conversation_id",
+           "a conversation with its messages"),
+      Make("resolve", "ConversationsService/ResolveConversation", "conversation_id",
+           "resolve: [--resolution_notes --satisfaction_rating=1..5 --follow_up_required]"),
+      Make("analytics", "ConversationsService/GetConversationAnalytics", "conversation_id",
+           "a conversation's delivery rates, response times and rating"),
+      Make("templates", "TemplatesService/ListTemplates", "", "list templates: [--language --category]"),
+      Make("template", "TemplatesService/GetTemplate", "name", "a template's details"),
+      Make("submit-template", "TemplatesService/SubmitTemplate", "",
+           "submit a template for review (admin): --data=@template.json"),
+      Make("webhooks-configure", "WebhooksService/ConfigureWebhook", "",
+           "configure the hotel's webhook (admin): --webhook_url --events=... --verify_token"),
+      Make("deliveries", "WebhooksService/ListWebhookDeliveries", "", "webhook deliveries"),
+      Make("tokens", "AdminService/ListTokens", "", "list tokens (admin)"),
+  };
+  return *commands;
+}
+
+const Command* FindCommand(const std::string& name) {
+  for (const Command& c : Commands()) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace wa::cli
