@@ -17,7 +17,6 @@
 #include "hotel/whatsapp/v1/consent.grpc.pb.h"
 #include "hotel/whatsapp/v1/media.grpc.pb.h"
 #include "hotel/whatsapp/v1/templates.grpc.pb.h"
-#include "hotel/whatsapp/v1/webhooks.grpc.pb.h"
 #include "server/api/admin_api.h"
 #include "server/api/auth.h"
 #include "server/api/consent_api.h"
@@ -26,6 +25,7 @@
 #include "server/api/messages_api.h"
 #include "server/api/provider_callbacks_api.h"
 #include "server/api/sandbox_api.h"
+#include "server/api/webhooks_api.h"
 #include "server/domain/consent_service.h"
 #include "server/domain/conversation_service.h"
 #include "server/domain/inbound_service.h"
@@ -34,8 +34,10 @@
 #include "server/domain/messaging_service.h"
 #include "server/domain/status_service.h"
 #include "server/domain/token_service.h"
+#include "server/domain/webhook_service.h"
 #include "server/provider/cloud_api_provider.h"
 #include "server/provider/sandbox_provider.h"
+#include "server/provider/webhook_client.h"
 #include "server/storage/data_dir.h"
 #include "server/storage/media_store.h"
 #include "server/storage/mime_sniffer.h"
@@ -43,6 +45,7 @@
 #include "server/workers/notification_processor.h"
 #include "server/workers/send_queue.h"
 #include "server/workers/status_timer.h"
+#include "server/workers/webhook_delivery.h"
 
 namespace wa {
 
@@ -63,6 +66,9 @@ struct App::Parts {
   std::unique_ptr<workers::StatusTimer> status_timer;
   std::unique_ptr<workers::SendQueue> send_queue;
   std::unique_ptr<workers::NotificationProcessor> notifications;
+  std::unique_ptr<provider::WebhookClient> webhook_client;
+  std::unique_ptr<workers::WebhookDelivery> webhook_delivery;
+  std::unique_ptr<domain::WebhookService> webhooks;
   std::unique_ptr<api::Authenticator> auth;
   std::vector<std::unique_ptr<grpc::Service>> services;
   std::unique_ptr<grpc::Server> server;
@@ -108,6 +114,16 @@ workers::SendQueue::Options SendQueueOptions(const Config& config) {
   options.sender_rate_per_second = config.send_rate_per_second;
   options.pair_rate_per_second = 1.0 / std::max(0.001, absl::ToDoubleSeconds(config.pair_interval));
   options.pair_burst = config.pair_burst;
+  return options;
+}
+
+workers::WebhookDelivery::Options WebhookDeliveryOptions(const Config& config) {
+  workers::WebhookDelivery::Options options;
+  options.threads = config.webhook_threads;
+  // Long enough that an attempt in flight is never claimed twice.
+  options.hold = config.webhook_timeout + absl::Seconds(30);
+  options.probe_max = config.webhook_probe_max;
+  options.max_outage = config.webhook_max_outage;
   return options;
 }
 
@@ -199,21 +215,33 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
       std::make_unique<workers::SendQueue>(database, *p->provider, SendQueueOptions(config), hooks);
   p->messaging =
       std::make_unique<domain::MessagingService>(database, [raw] { raw->send_queue->Wake(); });
+  p->webhook_client = std::make_unique<provider::WebhookClient>(
+      provider::TargetPolicy{config.webhook_allowed_hosts}, config.webhook_timeout);
+  p->webhook_delivery = std::make_unique<workers::WebhookDelivery>(
+      database, *p->webhook_client, WebhookDeliveryOptions(config));
+  domain::EndpointChecks checks;
+  checks.check_url = [raw](const std::string& url) { return raw->webhook_client->CheckUrl(url); };
+  checks.verify = [raw](const std::string& url, const std::string& token) {
+    return raw->webhook_client->Verify(url, token).error;
+  };
+  p->webhooks = std::make_unique<domain::WebhookService>(
+      database, std::move(checks), domain::WebhookSettings{config.webhook_secret_grace},
+      [raw] { raw->webhook_delivery->Wake(); });
   p->auth = std::make_unique<api::Authenticator>(*p->tokens);
 
   p->services.push_back(std::make_unique<api::MessagesApi>(*p->auth, *p->messaging));
   p->services.push_back(std::make_unique<api::ConversationsApi>(*p->auth, *p->conversations));
   p->services.push_back(std::make_unique<api::AdminApi>(*p->auth, *p->tokens));
-  p->services.push_back(std::make_unique<api::SandboxApi>(*p->auth, *p->inbound, *p->provider));
+  p->services.push_back(std::make_unique<api::SandboxApi>(*p->auth, *p->inbound, *p->media, *p->provider));
   p->services.push_back(std::make_unique<api::ConsentApi>(*p->auth, *p->consent));
   p->services.push_back(std::make_unique<api::MediaApi>(*p->auth, *p->media));
+  p->services.push_back(std::make_unique<api::WebhooksApi>(*p->auth, *p->webhooks));
   p->services.push_back(std::make_unique<api::ProviderCallbacksApi>(
       database,
       api::ProviderCallbacksApi::Secrets{config.meta_verify_token, config.meta_app_secret},
       [raw] { raw->notifications->Wake(); }));
   // Declared now, built by later work: they answer UNIMPLEMENTED.
   p->services.push_back(std::make_unique<v1::TemplatesService::CallbackService>());
-  p->services.push_back(std::make_unique<v1::WebhooksService::CallbackService>());
 
   // Keeps health.proto linked in so reflection can describe the health service.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
@@ -256,6 +284,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->status_timer->Start();
   p->notifications->Start();
   p->send_queue->Start();
+  p->webhook_delivery->Start();
   return std::unique_ptr<App>(new App(std::move(p)));
 }
 
@@ -267,6 +296,7 @@ void App::Shutdown() {
   parts_->send_queue->Stop();
   parts_->notifications->Stop();
   parts_->status_timer->Stop();
+  parts_->webhook_delivery->Stop();
 }
 
 }  // namespace wa

@@ -5,6 +5,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/domain/consent_service.h"
+#include "server/domain/event_outbox.h"
 #include "server/storage/consent_repository.h"
 #include "server/storage/conversation_repository.h"
 #include "server/storage/database.h"
@@ -35,7 +36,7 @@ struct InboundResult {
 // Records inbound messages: stored in the guest's conversation (opening
 // one if needed), the 24-hour window opened or refreshed from the
 // message's own time, and a STOP or START keyword applied to the guest's
-// consent, all in one transaction.
+// consent, and its webhook events emitted, all in one transaction.
 class InboundService {
  public:
   InboundService(storage::Database& db, ConsentKeywords keywords)
@@ -44,7 +45,8 @@ class InboundService {
         conversations_(db),
         messages_(db),
         guests_(db),
-        consent_(db) {}
+        consent_(db),
+        outbox_(db) {}
 
   absl::StatusOr<InboundResult> Record(const std::string& property_id, InboundMessage inbound);
   // The same, inside a transaction the caller holds.
@@ -58,6 +60,7 @@ class InboundService {
   storage::MessageRepository messages_;
   storage::GuestRepository guests_;
   storage::ConsentRepository consent_;
+  EventOutbox outbox_;
 };
 
 }  // namespace wa::domain

@@ -75,9 +75,11 @@ absl::Status TransportError(CURLcode code, const char* detail) {
 // pool (after curl_easy_reset, so nothing still points at these).
 struct RequestResources {
   curl_slist* headers = nullptr;
+  curl_slist* resolve = nullptr;
   curl_mime* mime = nullptr;
   ~RequestResources() {
     curl_slist_free_all(headers);
+    curl_slist_free_all(resolve);
     curl_mime_free(mime);
   }
 };
@@ -221,6 +223,10 @@ absl::StatusOr<HttpResponse> HttpClient::Perform(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, resources.headers);
+  for (const std::string& entry : request.resolve) {
+    resources.resolve = curl_slist_append(resources.resolve, entry.c_str());
+  }
+  if (resources.resolve != nullptr) curl_easy_setopt(curl, CURLOPT_RESOLVE, resources.resolve);
 
   CURLcode code = curl_easy_perform(curl);
   long connects = 0;

@@ -49,6 +49,10 @@ struct HttpRequest {
   // Overrides the client's total timeout for this request (uploads take
   // longer than sends); zero keeps the default.
   absl::Duration timeout = absl::ZeroDuration();
+  // Pins host names to addresses ("host:port:address", curl's
+  // CURLOPT_RESOLVE), so a request goes exactly where a policy check of
+  // those addresses allowed it, whatever DNS answers meanwhile.
+  std::vector<std::string> resolve;
 };
 
 // A small blocking HTTP client over libcurl, safe to use from several

@@ -10,6 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/domain/rate_limiter.h"
+#include "server/domain/status_service.h"
 #include "server/provider/provider.h"
 #include "server/storage/database.h"
 #include "server/storage/message_repository.h"
@@ -77,6 +78,7 @@ class SendQueue {
   Hooks hooks_;
   storage::MessageRepository messages_;
   storage::ScheduledStatusRepository scheduled_;
+  domain::StatusService statuses_;  // a failure is a status change, with its webhook event
   domain::RateLimiter sender_limit_;
   domain::RateLimiter pair_limit_;
   Poller poller_;
