@@ -178,7 +178,7 @@ const std::vector<const char*>& Migrations() {
         delivered_at INTEGER,
         failed_at INTEGER
       );
-      CREATE INDEX webhook_events_due ON webhook_events (next_attempt_at)
+      CREATE INDEX webhook_events_due ON webhook_events (next_attempt_at, seq)
         WHERE status = 1;
       CREATE INDEX webhook_events_pending_by_key
         ON webhook_events (property_id, ordering_key, seq) WHERE status = 1;

@@ -123,7 +123,15 @@ absl::Status WebhookRepository::MarkEndpointDown(const std::string& property_id,
       "probe_failures = probe_failures + 1 WHERE property_id = ?");
   if (!stmt.ok()) return stmt.status();
   stmt->BindTime(1, now).BindTime(2, probe_at).Bind(3, property_id);
-  return stmt->Run();
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  // Its waiting events move to the probe time too, so the poller does not
+  // scan a growing backlog that cannot go anywhere yet.
+  absl::StatusOr<Statement> wait = db_.Prepare(
+      "UPDATE webhook_events SET next_attempt_at = ?1 "
+      "WHERE property_id = ?2 AND status = 1 AND next_attempt_at < ?1");
+  if (!wait.ok()) return wait.status();
+  wait->BindTime(1, probe_at).Bind(2, property_id);
+  return wait->Run();
 }
 
 absl::Status WebhookRepository::PauseEndpoint(const std::string& property_id, absl::Time until) {

@@ -88,7 +88,7 @@ class WebhookRepository {
   // The endpoint answered: clear the outage state.
   absl::Status MarkEndpointUp(const std::string& property_id);
   // The endpoint gave no usable answer: it is down (since `now` if it was
-  // up) and is probed again at `probe_at`.
+  // up) and is probed again at `probe_at`; its pending events wait until then.
   absl::Status MarkEndpointDown(const std::string& property_id, absl::Time now,
                                 absl::Time probe_at);
   // Holds a down endpoint while its one probe is in flight.

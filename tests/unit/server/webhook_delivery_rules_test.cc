@@ -97,8 +97,13 @@ TEST_F(WebhookRepositoryTest, APausedEndpointHasNothingDueUntilItsProbeTime) {
   ASSERT_TRUE(config.ok() && config->has_value());
   EXPECT_EQ((*config)->down_since, now_);
   EXPECT_EQ((*config)->probe_failures, 1);
+  // Its events wait for the probe time instead of being scanned meanwhile.
+  auto event = storage::ReadValue(t_.db(), [&] { return repo_.GetEvent("p1", "evt_1"); });
+  EXPECT_EQ((*event)->next_attempt_at, now_ + absl::Seconds(30));
   ASSERT_TRUE(t_.db().Transaction([&] { return repo_.MarkEndpointUp("p1"); }).ok());
-  EXPECT_EQ(Due(now_), (std::vector<std::string>{"evt_1"}));
+  config = storage::ReadValue(t_.db(), [&] { return repo_.GetConfig("p1"); });
+  EXPECT_FALSE((*config)->down_since.has_value());
+  EXPECT_EQ((*config)->probe_failures, 0);
 }
 
 TEST_F(WebhookRepositoryTest, ReplayRequeuesDeadLettersSinceATime) {
