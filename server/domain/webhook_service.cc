@@ -70,10 +70,12 @@ absl::Status WebhookService::Validate(WebhookRequest& r) const {
                                         " to ", kMaxRetryDelayMs, " milliseconds"),
                            "retry_config.retry_delay");
   }
-  if (absl::Status s = checks_.check_url(r.webhook_url); !s.ok()) {
-    // Unresolvable and forbidden URLs alike are the caller's to fix.
+  absl::Status url = checks_.check_url(r.webhook_url);
+  // A host that does not resolve (yet) is stored unverified, the reason in
+  // verification_error: every delivery resolves and checks it again.
+  if (!url.ok() && url.code() != absl::StatusCode::kUnavailable) {
     return Error(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT",
-                 std::string(s.message()))
+                 std::string(url.message()))
         .Detail("field", "webhook_url")
         .Detail("webhook_url", r.webhook_url)
         .Recovery({"Use a public https URL", "Ask the operator to allow the host"});

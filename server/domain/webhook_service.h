@@ -16,7 +16,8 @@ namespace wa::domain {
 // The network checks of an endpoint, done by the provider layer.
 struct EndpointChecks {
   // The URL's scheme and resolved addresses are allowed (see
-  // provider::ResolveWebhookTarget); INVALID_ARGUMENT says why not.
+  // provider::ResolveWebhookTarget); INVALID_ARGUMENT says why not,
+  // UNAVAILABLE that the host does not resolve.
   std::function<absl::Status(const std::string& url)> check_url;
   // The verification GET; an empty string if it verified, else why not.
   std::function<std::string(const std::string& url, const std::string& verify_token)> verify;

@@ -19,11 +19,15 @@ class WebhookServiceTest : public ::testing::Test {
     EndpointChecks checks;
     checks.check_url = [this](const std::string& url) {
       ++url_checks_;
+      if (url == "https://your-hotel.com/webhooks/whatsapp") {
+        return absl::UnavailableError("cannot resolve host 'your-hotel.com'");
+      }
       return url == "https://hotel.example/hook" ? absl::OkStatus()
                                                  : absl::InvalidArgumentError("refused: " + url);
     };
-    checks.verify = [this](const std::string&, const std::string& token) {
+    checks.verify = [this](const std::string& url, const std::string& token) {
       ++verifications_;
+      if (url == "https://your-hotel.com/webhooks/whatsapp") return std::string("cannot resolve");
       return token == "good" ? std::string() : std::string("answered HTTP 403");
     };
     return checks;
@@ -93,6 +97,17 @@ TEST_F(WebhookServiceTest, RefusesBadInputBeforeCallingTheEndpoint) {
   }
   EXPECT_EQ(verifications_, 0);
   EXPECT_EQ(service_.GetConfig("p1").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(WebhookServiceTest, AHostThatDoesNotResolveYetIsStoredUnverified) {
+  // The reference's example URL, verbatim, where its name does not resolve.
+  WebhookRequest request = Request();
+  request.webhook_url = "https://your-hotel.com/webhooks/whatsapp";
+  absl::StatusOr<ConfigureResult> result = service_.Configure("p1", request);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->verified);
+  EXPECT_EQ(result->verification_error, "cannot resolve");
+  EXPECT_EQ(service_.GetConfig("p1")->webhook_url, request.webhook_url);
 }
 
 TEST_F(WebhookServiceTest, RotationKeepsTheOldSecretForTheGracePeriod) {
