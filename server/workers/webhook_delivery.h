@@ -33,7 +33,7 @@ class WebhookDelivery {
     absl::Duration hold = absl::Seconds(60);
     absl::Duration probe_max = absl::Seconds(60);
     absl::Duration max_outage = absl::Hours(72);
-    absl::Duration idle_poll = absl::Milliseconds(200);
+    absl::Duration idle_poll = absl::Milliseconds(100);
   };
 
   WebhookDelivery(storage::Database& db, provider::WebhookClient& client, Options options);

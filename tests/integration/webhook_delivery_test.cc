@@ -5,6 +5,8 @@
 // hmac).
 #include <map>
 
+#include "hotel/whatsapp/v1/messages.pb.h"
+
 #include "tests/integration/webhook_fixture.h"
 
 namespace wa::testing {
@@ -187,6 +189,51 @@ TEST_P(WebhookDeliveryTest, EventsOfAConversationArriveInOrderDespiteRetries) {
   EXPECT_EQ(order["conv_order_a"], a);
   EXPECT_EQ(order["conv_order_b"], b);
   EXPECT_GT(received.size(), 20u);  // the failures happened
+}
+
+TEST_P(WebhookDeliveryTest, ASendTheProviderRefusesIsReportedAsFailed) {
+  // The sandbox refuses +15005550001 (Meta's 131026): the send queue fails
+  // the message, and the event is written with that change.
+  Configure(Config({"message_failed"}));
+  GuestWrites("+15005550001", "Hi");  // opens the window
+  v1::SendMessageRequest send;
+  send.set_guest_phone("+15005550001");
+  send.set_message_type(v1::MESSAGE_TYPE_TEXT);
+  send.mutable_content()->set_text("This will not arrive");
+  v1::SendMessageResponse sent;
+  ASSERT_TRUE(surface_->Call({"/hotel.whatsapp.v1.MessagesService/SendMessage", "POST",
+                              "/api/v1/whatsapp/messages/send", true},
+                             admin_, send, &sent)
+                  .ok);
+  nlohmann::json received =
+      receiver_.WaitFor([](const nlohmann::json& r) { return Delivered(r).size() == 1; });
+  std::vector<nlohmann::json> failed = Delivered(received, "message_failed");
+  ASSERT_EQ(failed.size(), 1u);
+  const nlohmann::json& data = failed[0]["body"]["data"];
+  EXPECT_EQ(data["message_id"], sent.message_id());
+  EXPECT_EQ(data["status"], "failed");
+  EXPECT_EQ(data["failure_code"], 131026);
+  EXPECT_FALSE(data["failure_reason"].get<std::string>().empty());
+}
+
+TEST_P(WebhookDeliveryTest, TheSandboxRefusesMediaItCannotFind) {
+  Configure(Config({"media_received"}));
+  v1::SimulateInboundRequest request;
+  request.set_guest_phone("+15558000401");
+  request.set_media_type(v1::MEDIA_TYPE_IMAGE);
+  request.set_media_id("med_missing");
+  v1::SimulateInboundResponse response;
+  Rpc inbound{"/hotel.whatsapp.v1.SandboxService/SimulateInbound", "POST",
+              "/api/v1/whatsapp/sandbox/inbound", true};
+  Outcome missing = surface_->Call(inbound, admin_, request, &response);
+  EXPECT_FALSE(missing.ok);
+  EXPECT_EQ(missing.grpc_code, grpc::NOT_FOUND) << missing.raw_body;
+  request.set_media_id("");
+  Outcome no_id = surface_->Call(inbound, admin_, request, &response);
+  EXPECT_EQ(no_id.error.code(), "INVALID_ARGUMENT");
+  EXPECT_EQ(no_id.error.details().fields().at("field").string_value(), "media_id");
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_TRUE(receiver_.Received().empty());  // no message, no event
 }
 
 INSTANTIATE_TEST_SUITE_P(Rest, WebhookDeliveryTest, ::testing::Values("rest"),
