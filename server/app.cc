@@ -216,7 +216,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->messaging =
       std::make_unique<domain::MessagingService>(database, [raw] { raw->send_queue->Wake(); });
   p->webhook_client = std::make_unique<provider::WebhookClient>(
-      provider::TargetPolicy{config.webhook_allowed_hosts}, config.webhook_timeout);
+      provider::TargetPolicy{config.webhook_allowed_hosts, config.webhook_allow_loopback},
+      config.webhook_timeout);
   p->webhook_delivery = std::make_unique<workers::WebhookDelivery>(
       database, *p->webhook_client, WebhookDeliveryOptions(config));
   domain::EndpointChecks checks;

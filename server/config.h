@@ -38,6 +38,7 @@ struct Config {
 
   // The hotel's webhook.
   std::vector<std::string> webhook_allowed_hosts;
+  bool webhook_allow_loopback = true;
   absl::Duration webhook_timeout = absl::Seconds(10);
   int webhook_threads = 8;
   absl::Duration webhook_secret_grace = absl::Hours(24);

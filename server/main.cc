@@ -52,6 +52,8 @@ ABSL_FLAG(std::vector<std::string>, opt_in_keywords,
           "whole inbound messages (any case) that opt a guest back in");
 ABSL_FLAG(std::vector<std::string>, webhook_allowed_hosts, std::vector<std::string>(),
           "hosts a hotel webhook may use over plain http and on private addresses");
+ABSL_FLAG(bool, webhook_allow_loopback, true,
+          "a hotel webhook may point at this machine (localhost, 127.0.0.0/8, ::1) over http");
 ABSL_FLAG(absl::Duration, webhook_timeout, absl::Seconds(10), "timeout of one webhook delivery");
 ABSL_FLAG(int, webhook_threads, 8, "concurrent webhook deliveries");
 ABSL_FLAG(absl::Duration, webhook_secret_grace, absl::Hours(24),
@@ -127,6 +129,7 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.opt_out_keywords = absl::GetFlag(FLAGS_opt_out_keywords);
   config.opt_in_keywords = absl::GetFlag(FLAGS_opt_in_keywords);
   config.webhook_allowed_hosts = absl::GetFlag(FLAGS_webhook_allowed_hosts);
+  config.webhook_allow_loopback = absl::GetFlag(FLAGS_webhook_allow_loopback);
   config.webhook_timeout = absl::GetFlag(FLAGS_webhook_timeout);
   config.webhook_threads = absl::GetFlag(FLAGS_webhook_threads);
   config.webhook_secret_grace = absl::GetFlag(FLAGS_webhook_secret_grace);

@@ -129,7 +129,7 @@ absl::StatusOr<WebhookTarget> ResolveWebhookTarget(const std::string& url,
                                                    const TargetPolicy& policy) {
   absl::StatusOr<UrlParts> parts = ParseUrl(url);
   if (!parts.ok()) return parts.status();
-  bool loopback_host = IsLoopbackHost(parts->host);
+  bool loopback_host = policy.allow_loopback && IsLoopbackHost(parts->host);
   bool allowed_host = IsAllowedHost(parts->host, policy);
   if (parts->scheme != "https" && !loopback_host && !allowed_host) {
     return absl::InvalidArgumentError(

@@ -12,6 +12,9 @@ struct TargetPolicy {
   // Hosts the operator allows over plain http and on private or link-local
   // addresses (--webhook_allowed_hosts), compared case-insensitively.
   std::vector<std::string> allowed_hosts;
+  // Loopback hosts (for a receiver on this machine: development, tests).
+  // Off in production, where loopback services are not the hotel's.
+  bool allow_loopback = true;
 };
 
 // A webhook URL checked against the policy, with the addresses its host

@@ -41,6 +41,12 @@ TEST(WebhookTargetTest, LoopbackMayUsePlainHttp) {
   ASSERT_TRUE(target.ok()) << target.status();
   EXPECT_EQ(target->resolve_entry.rfind("localhost:8099:", 0), 0u) << target->resolve_entry;
   EXPECT_TRUE(ResolveWebhookTarget("http://[::1]:8099/hook", {}).ok());
+  // Production: --webhook_allow_loopback=false.
+  TargetPolicy production{{}, /*allow_loopback=*/false};
+  EXPECT_EQ(ResolveWebhookTarget("http://127.0.0.1:8099/hook", production).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ResolveWebhookTarget("https://localhost/hook", production).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(WebhookTargetTest, RefusesWhatIsNotHttpsOrPointsInside) {
