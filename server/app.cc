@@ -218,8 +218,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->webhook_client = std::make_unique<provider::WebhookClient>(
       provider::TargetPolicy{config.webhook_allowed_hosts, config.webhook_allow_loopback},
       config.webhook_timeout);
-  p->webhook_delivery = std::make_unique<workers::WebhookDelivery>(
-      database, *p->webhook_client, WebhookDeliveryOptions(config));
+  p->webhook_delivery = std::make_unique<workers::WebhookDelivery>(database, *p->webhook_client,
+                                                                   WebhookDeliveryOptions(config));
   domain::EndpointChecks checks;
   checks.check_url = [raw](const std::string& url) { return raw->webhook_client->CheckUrl(url); };
   checks.verify = [raw](const std::string& url, const std::string& token) {
@@ -233,7 +233,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->services.push_back(std::make_unique<api::MessagesApi>(*p->auth, *p->messaging));
   p->services.push_back(std::make_unique<api::ConversationsApi>(*p->auth, *p->conversations));
   p->services.push_back(std::make_unique<api::AdminApi>(*p->auth, *p->tokens));
-  p->services.push_back(std::make_unique<api::SandboxApi>(*p->auth, *p->inbound, *p->media, *p->provider));
+  p->services.push_back(
+      std::make_unique<api::SandboxApi>(*p->auth, *p->inbound, *p->media, *p->provider));
   p->services.push_back(std::make_unique<api::ConsentApi>(*p->auth, *p->consent));
   p->services.push_back(std::make_unique<api::MediaApi>(*p->auth, *p->media));
   p->services.push_back(std::make_unique<api::WebhooksApi>(*p->auth, *p->webhooks));

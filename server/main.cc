@@ -135,7 +135,9 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.webhook_secret_grace = absl::GetFlag(FLAGS_webhook_secret_grace);
   config.webhook_probe_max = absl::GetFlag(FLAGS_webhook_probe_max);
   config.webhook_max_outage = absl::GetFlag(FLAGS_webhook_max_outage);
-  if (config.webhook_threads < 1) return absl::InvalidArgumentError("--webhook_threads must be >= 1");
+  if (config.webhook_threads < 1) {
+    return absl::InvalidArgumentError("--webhook_threads must be >= 1");
+  }
   if (config.webhook_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--webhook_timeout must be positive");
   }

@@ -2,11 +2,11 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
+#include "nlohmann/json.hpp"
 #include "server/api/handler.h"
 #include "server/api/proto_mapping.h"
 #include "server/domain/errors.h"
 #include "server/domain/ids.h"
-#include "nlohmann/json.hpp"
 
 namespace wa::api {
 
@@ -56,15 +56,15 @@ absl::Status SandboxApi::AddMedia(const std::string& property_id,
   }
   in.message_type = MessageTypeOf(request.media_type());
   std::string kind = MetaKind(in.message_type);
-  nlohmann::json object = {{"id", media->media_id},
-                           {"mime_type", media->mime_type},
-                           {"sha256", media->sha256}};
+  nlohmann::json object = {
+      {"id", media->media_id}, {"mime_type", media->mime_type}, {"sha256", media->sha256}};
   if (!request.text().empty()) object["caption"] = request.text();
   if (!media->filename.empty()) object["filename"] = media->filename;
   // The shape of Meta's inbound media, plus where our copy can be fetched.
-  nlohmann::json payload = {{"type", kind},
-                            {kind, object},
-                            {"media_url", "/api/v1/whatsapp/media/" + media->media_id + "/content"}};
+  nlohmann::json payload = {
+      {"type", kind},
+      {kind, object},
+      {"media_url", "/api/v1/whatsapp/media/" + media->media_id + "/content"}};
   in.payload = payload.dump();
   return absl::OkStatus();
 }
@@ -78,7 +78,8 @@ grpc::ServerUnaryReactor* SandboxApi::SimulateInbound(grpc::CallbackServerContex
                            "inbound messages can be simulated with the sandbox provider only")
           .Detail("provider", provider_.Name());
     }
-    bool media = request->media_type() != v1::MEDIA_TYPE_UNSPECIFIED || !request->media_id().empty();
+    bool media =
+        request->media_type() != v1::MEDIA_TYPE_UNSPECIFIED || !request->media_id().empty();
     if (!media && absl::StripAsciiWhitespace(request->text()).empty()) {
       return domain::InvalidArgument("text must not be empty", "text");
     }

@@ -90,8 +90,8 @@ grpc::ServerUnaryReactor* WebhooksApi::RotateWebhookSecret(
     grpc::CallbackServerContext* context, const v1::RotateWebhookSecretRequest* request,
     v1::RotateWebhookSecretResponse* response) {
   return Handle(context, auth_, v1::ROLE_ADMIN, [&](const domain::Caller& caller) {
-    absl::StatusOr<domain::RotateResult> rotated = webhooks_.RotateSecret(
-        caller.property_id, absl::Seconds(request->grace_period_seconds()));
+    absl::StatusOr<domain::RotateResult> rotated =
+        webhooks_.RotateSecret(caller.property_id, absl::Seconds(request->grace_period_seconds()));
     if (!rotated.ok()) return rotated.status();
     response->set_signing_secret(rotated->signing_secret);
     SetTimestamp(rotated->previous_secret_expires_at,

@@ -41,8 +41,9 @@ absl::StatusOr<std::optional<std::string>> EventOutbox::EmitInTransaction(
   return std::optional<std::string>(*id);
 }
 
-absl::StatusOr<std::string> EventOutbox::EmitUnfilteredInTransaction(
-    const std::string& property_id, const std::string& event, const std::string& data_json) {
+absl::StatusOr<std::string> EventOutbox::EmitUnfilteredInTransaction(const std::string& property_id,
+                                                                     const std::string& event,
+                                                                     const std::string& data_json) {
   absl::StatusOr<std::optional<storage::WebhookConfigRecord>> config =
       webhooks_.GetConfig(property_id);
   if (!config.ok()) return config.status();

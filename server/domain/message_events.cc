@@ -119,8 +119,8 @@ absl::Status EmitStatusEvents(EventOutbox& outbox, const storage::MessageRecord&
       {before.failed_at, after.failed_at, v1::MESSAGE_STATUS_FAILED, "message_failed"}};
   for (const Step& step : steps) {
     if (step.was || !step.now) continue;
-    if (absl::Status s = Emit(outbox, after, step.event, StatusData(after, step.status, *step.now),
-                              *step.now);
+    if (absl::Status s =
+            Emit(outbox, after, step.event, StatusData(after, step.status, *step.now), *step.now);
         !s.ok()) {
       return s;
     }

@@ -5,7 +5,8 @@
 namespace wa::domain {
 
 absl::Duration RetryDelay(absl::Duration retry_delay, int retry, double unit_random) {
-  absl::Duration base = std::min(absl::Hours(1), retry_delay * (int64_t{1} << std::clamp(retry - 1, 0, 20)));
+  absl::Duration base =
+      std::min(absl::Hours(1), retry_delay * (int64_t{1} << std::clamp(retry - 1, 0, 20)));
   return base + base * (0.25 * std::clamp(unit_random, 0.0, 1.0));
 }
 

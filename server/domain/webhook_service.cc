@@ -74,8 +74,7 @@ absl::Status WebhookService::Validate(WebhookRequest& r) const {
   // A host that does not resolve (yet) is stored unverified, the reason in
   // verification_error: every delivery resolves and checks it again.
   if (!url.ok() && url.code() != absl::StatusCode::kUnavailable) {
-    return Error(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT",
-                 std::string(url.message()))
+    return Error(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT", std::string(url.message()))
         .Detail("field", "webhook_url")
         .Detail("webhook_url", r.webhook_url)
         .Recovery({"Use a public https URL", "Ask the operator to allow the host"});

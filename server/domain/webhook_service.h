@@ -84,8 +84,7 @@ class WebhookService {
 
   // Validates, runs the verification GET, and stores the configuration
   // whatever the verification said, with a new signing secret.
-  absl::StatusOr<ConfigureResult> Configure(const std::string& property_id,
-                                            WebhookRequest request);
+  absl::StatusOr<ConfigureResult> Configure(const std::string& property_id, WebhookRequest request);
   absl::StatusOr<storage::WebhookConfigRecord> GetConfig(const std::string& property_id);
   // `grace` zero: the default grace period.
   absl::StatusOr<RotateResult> RotateSecret(const std::string& property_id, absl::Duration grace);

@@ -45,10 +45,10 @@ AddressKind ClassifyV6(const unsigned char* b) {
     return b[15] == 1 ? AddressKind::kLoopback : AddressKind::kUnspecified;
   }
   // fd00:ec2::254, AWS's IPv6 metadata endpoint.
-  static const unsigned char kAwsMetadata[16] = {0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0,
+  static const unsigned char kAwsMetadata[16] = {0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0,    0,
                                                  0,    0,    0,    0,    0, 0, 0x02, 0x54};
   if (std::memcmp(b, kAwsMetadata, 16) == 0) return AddressKind::kMetadata;
-  if ((b[0] & 0xfe) == 0xfc) return AddressKind::kPrivate;                   // fc00::/7
+  if ((b[0] & 0xfe) == 0xfc) return AddressKind::kPrivate;                    // fc00::/7
   if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return AddressKind::kLinkLocal;  // fe80::/10
   if (b[0] == 0xff) return AddressKind::kReserved;                            // multicast
   if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) {

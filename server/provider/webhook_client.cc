@@ -4,11 +4,11 @@
 #include <openssl/rand.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "absl/strings/escaping.h"
 #include "server/provider/meta_signature.h"
 
 namespace wa::provider {
@@ -75,13 +75,13 @@ WebhookAnswer WebhookClient::Post(const WebhookPost& post) {
   HttpRequest request = PinnedRequest(*target);
   request.method = HttpRequest::Method::kPost;
   request.body = post.body;
-  request.headers = {"Content-Type: application/json",
-                     absl::StrCat(kEventIdHeader, ": ", post.event_id),
-                     absl::StrCat(kEventHeader, ": ", post.event),
-                     absl::StrCat(kTimestampHeader, ": ", timestamp),
-                     absl::StrCat(kAttemptHeader, ": ", post.attempt),
-                     absl::StrCat(kSignatureHeader, ": ",
-                                  WebhookSignature(post.secrets, timestamp, post.body))};
+  request.headers = {
+      "Content-Type: application/json",
+      absl::StrCat(kEventIdHeader, ": ", post.event_id),
+      absl::StrCat(kEventHeader, ": ", post.event),
+      absl::StrCat(kTimestampHeader, ": ", timestamp),
+      absl::StrCat(kAttemptHeader, ": ", post.attempt),
+      absl::StrCat(kSignatureHeader, ": ", WebhookSignature(post.secrets, timestamp, post.body))};
   absl::StatusOr<HttpResponse> response = http_.Perform(request);
   answer.latency_ms = absl::ToInt64Milliseconds(absl::Now() - start);
   if (!response.ok()) {
@@ -97,8 +97,7 @@ WebhookAnswer WebhookClient::Post(const WebhookPost& post) {
   return answer;
 }
 
-WebhookVerification WebhookClient::Verify(const std::string& url,
-                                          const std::string& verify_token) {
+WebhookVerification WebhookClient::Verify(const std::string& url, const std::string& verify_token) {
   absl::StatusOr<WebhookTarget> target = ResolveWebhookTarget(url, policy_);
   if (!target.ok()) return {false, std::string(target.status().message())};
   std::string challenge = NewChallenge();

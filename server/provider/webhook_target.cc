@@ -77,9 +77,10 @@ absl::StatusOr<std::vector<std::string>> Resolve(const std::string& host) {
   std::vector<std::string> addresses;
   for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
     char text[INET6_ADDRSTRLEN] = {0};
-    const void* raw = a->ai_family == AF_INET
-                          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
-                          : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
+    const void* raw =
+        a->ai_family == AF_INET
+            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
+            : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
     if (inet_ntop(a->ai_family, raw, text, sizeof(text)) == nullptr) continue;
     if (std::find(addresses.begin(), addresses.end(), text) == addresses.end()) {
       addresses.push_back(text);
@@ -92,12 +93,14 @@ absl::StatusOr<std::vector<std::string>> Resolve(const std::string& host) {
 
 // The host names a loopback address on purpose, as a local receiver does.
 bool IsLoopbackHost(const std::string& host) {
-  return host == "localhost" || (IsIpLiteral(host) && ClassifyAddress(host) == AddressKind::kLoopback);
+  return host == "localhost" ||
+         (IsIpLiteral(host) && ClassifyAddress(host) == AddressKind::kLoopback);
 }
 
 bool IsAllowedHost(const std::string& host, const TargetPolicy& policy) {
-  return std::any_of(policy.allowed_hosts.begin(), policy.allowed_hosts.end(),
-                     [&](const std::string& allowed) { return absl::EqualsIgnoreCase(allowed, host); });
+  return std::any_of(
+      policy.allowed_hosts.begin(), policy.allowed_hosts.end(),
+      [&](const std::string& allowed) { return absl::EqualsIgnoreCase(allowed, host); });
 }
 
 absl::Status CheckAddress(const std::string& host, const std::string& address, bool loopback_host,
@@ -110,9 +113,9 @@ absl::Status CheckAddress(const std::string& host, const std::string& address, b
   }
   if (kind == AddressKind::kLoopback && loopback_host) return absl::OkStatus();
   if (allowed_host) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      "webhook_url host '", host, "' resolves to a ", DescribeKind(kind), " address (", address,
-      "); an operator can allow it with --webhook_allowed_hosts"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("webhook_url host '", host, "' resolves to a ", DescribeKind(kind), " address (",
+                   address, "); an operator can allow it with --webhook_allowed_hosts"));
 }
 
 std::string ResolveEntry(const UrlParts& parts, const std::vector<std::string>& addresses) {

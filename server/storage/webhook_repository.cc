@@ -224,14 +224,16 @@ absl::Status WebhookRepository::MarkDelivered(const std::string& event_id, absl:
 }
 
 absl::Status WebhookRepository::MarkRetry(const std::string& event_id, absl::Time retry_at,
-                                          int http_status, const std::string& error,
-                                          bool counted) {
+                                          int http_status, const std::string& error, bool counted) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "UPDATE webhook_events SET next_attempt_at = ?, last_http_status = ?, last_error = ?, "
       "failures = failures + ? WHERE event_id = ? AND status = 1");
   if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, retry_at).Bind(2, http_status).Bind(3, error).Bind(4, counted ? 1 : 0).Bind(
-      5, event_id);
+  stmt->BindTime(1, retry_at)
+      .Bind(2, http_status)
+      .Bind(3, error)
+      .Bind(4, counted ? 1 : 0)
+      .Bind(5, event_id);
   return stmt->Run();
 }
 

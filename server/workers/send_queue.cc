@@ -213,9 +213,8 @@ absl::Status SendQueue::Settle(const storage::MessageRecord& message, provider::
       std::string reason = result.contract_code.empty()
                                ? result.error
                                : absl::StrCat(result.contract_code, ": ", result.error);
-      return db_.Transaction([&] {
-        return statuses_.FailInTransaction(message, now, result.error_code, reason);
-      });
+      return db_.Transaction(
+          [&] { return statuses_.FailInTransaction(message, now, result.error_code, reason); });
     }
   }
   return absl::OkStatus();

@@ -32,11 +32,9 @@ std::vector<std::string> SigningSecrets(const storage::WebhookConfigRecord& conf
 
 WebhookDelivery::WebhookDelivery(storage::Database& db, provider::WebhookClient& client,
                                  Options options)
-    : db_(db),
-      client_(client),
-      options_(options),
-      webhooks_(db),
-      poller_([this] { return Tick(); }) {}
+    : db_(db), client_(client), options_(options), webhooks_(db), poller_([this] {
+        return Tick();
+      }) {}
 
 void WebhookDelivery::Start() {
   for (int i = 0; i < options_.threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
@@ -155,8 +153,8 @@ absl::Status WebhookDelivery::Settle(const Job& job, const provider::WebhookAnsw
   absl::Time now = absl::Now();
   const storage::WebhookEventRecord& event = job.event;
   return db_.Transaction([&]() -> absl::Status {
-    storage::WebhookAttemptRecord attempt{event.event_id, event.attempts + 1, now,
-                                          answer.http_status, answer.latency_ms, answer.error};
+    storage::WebhookAttemptRecord attempt{event.event_id,     event.attempts + 1, now,
+                                          answer.http_status, answer.latency_ms,  answer.error};
     if (auto s = webhooks_.RecordAttempt(attempt); !s.ok()) return s;
     absl::StatusOr<std::optional<storage::WebhookConfigRecord>> config =
         webhooks_.GetConfig(event.property_id);
@@ -187,8 +185,8 @@ absl::Status WebhookDelivery::Settle(const Job& job, const provider::WebhookAnsw
     int failures = event.failures + 1;
     if (failures > (*config)->max_retries) {
       return webhooks_.MarkFailed(event.event_id, now, answer.http_status,
-                                  absl::StrCat("WEBHOOK_DELIVERY_FAILED: gave up after ",
-                                               failures, " refused attempts: ", answer.error));
+                                  absl::StrCat("WEBHOOK_DELIVERY_FAILED: gave up after ", failures,
+                                               " refused attempts: ", answer.error));
     }
     absl::Time retry_at = now + domain::RetryDelay(retry_delay, failures, UnitRandom());
     return webhooks_.MarkRetry(event.event_id, retry_at, answer.http_status, answer.error,

@@ -18,11 +18,17 @@ TEST_P(WebhookTest, RefusesBadConfigurationsAndChangesNothing) {
   std::vector<Case> cases = {
       {"not a URL", "not a url", {"inbound_message"}, 5000, "webhook_url"},
       {"ftp", "ftp://127.0.0.1/hook", {"inbound_message"}, 5000, "webhook_url"},
-      {"plain http off loopback", "http://example.com/hook", {"inbound_message"}, 5000,
+      {"plain http off loopback",
+       "http://example.com/hook",
+       {"inbound_message"},
+       5000,
        "webhook_url"},
       {"private address", "https://10.1.2.3/hook", {"inbound_message"}, 5000, "webhook_url"},
       {"link-local", "https://169.254.10.1/hook", {"inbound_message"}, 5000, "webhook_url"},
-      {"metadata", "https://169.254.169.254/latest/meta-data", {"inbound_message"}, 5000,
+      {"metadata",
+       "https://169.254.169.254/latest/meta-data",
+       {"inbound_message"},
+       5000,
        "webhook_url"},
       {"IPv6 unique local", "https://[fd12::1]/hook", {"inbound_message"}, 5000, "webhook_url"},
       {"unknown event", "", {"inbound_message", "message_exploded"}, 5000, "events"},
@@ -48,8 +54,7 @@ TEST_P(WebhookTest, RefusesBadConfigurationsAndChangesNothing) {
   }
   // The unknown event is named, with the supported ones.
   v1::ConfigureWebhookResponse ignored;
-  Outcome unknown =
-      surface_->Call(ConfigureRpc(), admin_, Config({"message_exploded"}), &ignored);
+  Outcome unknown = surface_->Call(ConfigureRpc(), admin_, Config({"message_exploded"}), &ignored);
   EXPECT_EQ(unknown.error.details().fields().at("event").string_value(), "message_exploded");
   // Nothing was stored, and the receiver was never called.
   v1::WebhookConfig config;
@@ -158,7 +163,8 @@ TEST_P(WebhookTest, TestEventAndTheDeliveriesFilters) {
   for (const nlohmann::json& r : received) {
     WaitForDelivery(r["event_id"], v1::DELIVERY_STATUS_DELIVERED);
   }
-  v1::WebhookDeliveryDetail detail = WaitForDelivery(test.event_id(), v1::DELIVERY_STATUS_DELIVERED);
+  v1::WebhookDeliveryDetail detail =
+      WaitForDelivery(test.event_id(), v1::DELIVERY_STATUS_DELIVERED);
   ASSERT_EQ(detail.attempts_size(), 1);
   EXPECT_EQ(detail.attempts(0).http_status(), 200);
   nlohmann::json payload = nlohmann::json::parse(detail.payload());
@@ -207,9 +213,9 @@ TEST_P(WebhookTest, TestEventAndTheDeliveriesFilters) {
   v1::GetWebhookDeliveryRequest missing;
   missing.set_event_id("evt_missing");
   v1::WebhookDeliveryDetail missing_detail;
-  EXPECT_EQ(surface_->Call(DeliveryRpc("evt_missing"), admin_, missing, &missing_detail)
-                .error.code(),
-            "NOT_FOUND");
+  EXPECT_EQ(
+      surface_->Call(DeliveryRpc("evt_missing"), admin_, missing, &missing_detail).error.code(),
+      "NOT_FOUND");
 }
 
 INSTANTIATE_TEST_SUITE_P(BothSurfaces, WebhookTest, ::testing::Values("grpc", "rest"),

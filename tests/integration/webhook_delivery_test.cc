@@ -6,7 +6,6 @@
 #include <map>
 
 #include "hotel/whatsapp/v1/messages.pb.h"
-
 #include "tests/integration/webhook_fixture.h"
 
 namespace wa::testing {
@@ -100,8 +99,8 @@ TEST_P(WebhookDeliveryTest, DeadLettersAfterMaxRetriesAndReplays) {
   v1::ReplayDeadLettersResponse replayed;
   ASSERT_TRUE(surface_->Call(ReplayDeadRpc(), admin_, replay, &replayed).ok);
   EXPECT_EQ(replayed.replayed(), 1);
-  received = receiver_.WaitFor(
-      [&](const nlohmann::json& r) { return DeliveredCount(r, event_id) == 1; });
+  received =
+      receiver_.WaitFor([&](const nlohmann::json& r) { return DeliveredCount(r, event_id) == 1; });
   EXPECT_EQ(DeliveredCount(received, event_id), 1);
   detail = WaitForDelivery(event_id, v1::DELIVERY_STATUS_DELIVERED);
   EXPECT_EQ(detail.attempts_size(), 4);
@@ -112,8 +111,8 @@ TEST_P(WebhookDeliveryTest, DeadLettersAfterMaxRetriesAndReplays) {
   v1::WebhookDelivery again;
   ASSERT_TRUE(surface_->Call(ReplayRpc(event_id), admin_, one, &again).ok);
   EXPECT_EQ(again.status(), v1::DELIVERY_STATUS_PENDING);
-  received = receiver_.WaitFor(
-      [&](const nlohmann::json& r) { return DeliveredCount(r, event_id) == 2; });
+  received =
+      receiver_.WaitFor([&](const nlohmann::json& r) { return DeliveredCount(r, event_id) == 2; });
   EXPECT_EQ(DeliveredCount(received, event_id), 2);
   ExpectAllSigned(received);
 }
@@ -201,9 +200,10 @@ TEST_P(WebhookDeliveryTest, ASendTheProviderRefusesIsReportedAsFailed) {
   send.set_message_type(v1::MESSAGE_TYPE_TEXT);
   send.mutable_content()->set_text("This will not arrive");
   v1::SendMessageResponse sent;
-  ASSERT_TRUE(surface_->Call({"/hotel.whatsapp.v1.MessagesService/SendMessage", "POST",
-                              "/api/v1/whatsapp/messages/send", true},
-                             admin_, send, &sent)
+  ASSERT_TRUE(surface_
+                  ->Call({"/hotel.whatsapp.v1.MessagesService/SendMessage", "POST",
+                          "/api/v1/whatsapp/messages/send", true},
+                         admin_, send, &sent)
                   .ok);
   nlohmann::json received =
       receiver_.WaitFor([](const nlohmann::json& r) { return Delivered(r).size() == 1; });
@@ -261,9 +261,10 @@ TEST(WebhookRestartTest, ARetryScheduledBeforeACrashHappensAfterTheRestart) {
   inbound.set_guest_phone("+15558000301");
   inbound.set_text("Before the crash");
   v1::SimulateInboundResponse written;
-  ASSERT_TRUE(surface->Call({"/hotel.whatsapp.v1.SandboxService/SimulateInbound", "POST",
-                             "/api/v1/whatsapp/sandbox/inbound", true},
-                            admin, inbound, &written)
+  ASSERT_TRUE(surface
+                  ->Call({"/hotel.whatsapp.v1.SandboxService/SimulateInbound", "POST",
+                          "/api/v1/whatsapp/sandbox/inbound", true},
+                         admin, inbound, &written)
                   .ok);
   nlohmann::json received = receiver.WaitFor([](const nlohmann::json& r) { return !r.empty(); });
   ASSERT_EQ(received.size(), 1u);
@@ -272,8 +273,8 @@ TEST(WebhookRestartTest, ARetryScheduledBeforeACrashHappensAfterTheRestart) {
 
   server.Kill();  // mid-retry: the second attempt was due 2 s later
   server.Start();
-  received = receiver.WaitFor(
-      [&](const nlohmann::json& r) { return DeliveredCount(r, event_id) >= 1; });
+  received =
+      receiver.WaitFor([&](const nlohmann::json& r) { return DeliveredCount(r, event_id) >= 1; });
   EXPECT_EQ(DeliveredCount(received, event_id), 1);
   absl::SleepFor(absl::Milliseconds(500));
   EXPECT_EQ(receiver.Received().size(), 2u);  // one failure, one delivery

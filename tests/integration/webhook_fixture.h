@@ -34,7 +34,9 @@ inline Rpc DeliveryRpc(const std::string& id) {
 inline Rpc ReplayRpc(const std::string& id) {
   return WebhookRpc("ReplayWebhookDelivery", "POST", "/deliveries/" + id + "/replay", true);
 }
-inline Rpc ReplayDeadRpc() { return WebhookRpc("ReplayDeadLetters", "POST", "/deliveries/replay", true); }
+inline Rpc ReplayDeadRpc() {
+  return WebhookRpc("ReplayDeadLetters", "POST", "/deliveries/replay", true);
+}
 // `query` in REST form ("?status=failed&event=..."); gRPC reads the request.
 inline Rpc DeliveriesRpc(const std::string& query = "") {
   return WebhookRpc("ListWebhookDeliveries", "GET", "/deliveries" + query);
@@ -85,10 +87,9 @@ class WebhookTest : public ::testing::TestWithParam<std::string> {
     request.set_text(text);
     request.set_conversation_id(conversation);
     v1::SimulateInboundResponse response;
-    Outcome outcome = surface_->Call(
-        {"/hotel.whatsapp.v1.SandboxService/SimulateInbound", "POST",
-         "/api/v1/whatsapp/sandbox/inbound", true},
-        admin_, request, &response);
+    Outcome outcome = surface_->Call({"/hotel.whatsapp.v1.SandboxService/SimulateInbound", "POST",
+                                      "/api/v1/whatsapp/sandbox/inbound", true},
+                                     admin_, request, &response);
     EXPECT_TRUE(outcome.ok) << outcome.error.DebugString() << outcome.raw_body;
     return response.message().message_id();
   }

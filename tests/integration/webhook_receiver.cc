@@ -51,8 +51,8 @@ void WebhookReceiver::Start() {
   FILE* stream = fdopen(out[0], "r");
   char line[128] = {0};
   int port = 0;
-  bool ready = fgets(line, sizeof(line), stream) != nullptr &&
-               sscanf(line, "listening %d", &port) == 1;
+  bool ready =
+      fgets(line, sizeof(line), stream) != nullptr && sscanf(line, "listening %d", &port) == 1;
   fclose(stream);
   if (!ready) throw std::runtime_error(absl::StrCat("webhook receiver did not start: ", line));
   port_ = port;

@@ -50,10 +50,9 @@ TEST(WebhookTargetTest, LoopbackMayUsePlainHttp) {
 }
 
 TEST(WebhookTargetTest, RefusesWhatIsNotHttpsOrPointsInside) {
-  for (const char* url :
-       {"ftp://127.0.0.1/x", "http://93.184.216.34/hook", "https://10.0.0.1/hook",
-        "https://192.168.0.10:8443/hook", "https://169.254.169.254/", "https://[fe80::1]/hook",
-        "https://0.0.0.0/", "no scheme at all", ""}) {
+  for (const char* url : {"ftp://127.0.0.1/x", "http://93.184.216.34/hook", "https://10.0.0.1/hook",
+                          "https://192.168.0.10:8443/hook", "https://169.254.169.254/",
+                          "https://[fe80::1]/hook", "https://0.0.0.0/", "no scheme at all", ""}) {
     absl::StatusOr<WebhookTarget> target = ResolveWebhookTarget(url, {});
     EXPECT_FALSE(target.ok()) << url;
     EXPECT_EQ(target.status().code(), absl::StatusCode::kInvalidArgument) << url;

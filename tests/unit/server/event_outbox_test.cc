@@ -35,7 +35,8 @@ class EventOutboxTest : public ::testing::Test {
     return *events;
   }
 
-  storage::MessageRecord Inbound(const std::string& text, v1::MessageType type = v1::MESSAGE_TYPE_TEXT,
+  storage::MessageRecord Inbound(const std::string& text,
+                                 v1::MessageType type = v1::MESSAGE_TYPE_TEXT,
                                  const std::string& payload = "") {
     InboundMessage in;
     in.guest_phone = "+1234567890";
@@ -156,9 +157,9 @@ TEST_F(EventOutboxTest, AStatusJumpReportsEveryStatusPassedInOrder) {
 }
 
 TEST(WebhookEventNamesTest, KnowsTheContractsEvents) {
-  for (const char* e : {"message_sent", "message_delivered", "message_read", "message_failed",
-                        "inbound_message", "media_received", "conversation_resolved",
-                        "template_status_changed", "batch_completed"}) {
+  for (const char* e :
+       {"message_sent", "message_delivered", "message_read", "message_failed", "inbound_message",
+        "media_received", "conversation_resolved", "template_status_changed", "batch_completed"}) {
     EXPECT_TRUE(IsWebhookEvent(e)) << e;
   }
   EXPECT_FALSE(IsWebhookEvent("message_exploded"));

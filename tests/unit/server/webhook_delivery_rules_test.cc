@@ -75,22 +75,28 @@ TEST_F(WebhookRepositoryTest, OnlyTheOldestPendingEventOfAConversationIsDue) {
   Add("evt_y", "");
   EXPECT_EQ(Due(now_), (std::vector<std::string>{"evt_a1", "evt_b1", "evt_x", "evt_y"}));
   // a1 retrying later still holds a2 back: order over speed.
-  ASSERT_TRUE(t_.db().Transaction([&] {
-    return repo_.MarkRetry("evt_a1", now_ + absl::Minutes(1), 500, "HTTP 500", true);
-  }).ok());
+  ASSERT_TRUE(t_.db()
+                  .Transaction([&] {
+                    return repo_.MarkRetry("evt_a1", now_ + absl::Minutes(1), 500, "HTTP 500",
+                                           true);
+                  })
+                  .ok());
   EXPECT_EQ(Due(now_), (std::vector<std::string>{"evt_b1", "evt_x", "evt_y"}));
   // Dead-lettered, a1 no longer blocks its conversation.
-  ASSERT_TRUE(t_.db().Transaction([&] {
-    return repo_.MarkFailed("evt_a1", now_, 500, "WEBHOOK_DELIVERY_FAILED");
-  }).ok());
+  ASSERT_TRUE(t_.db()
+                  .Transaction([&] {
+                    return repo_.MarkFailed("evt_a1", now_, 500, "WEBHOOK_DELIVERY_FAILED");
+                  })
+                  .ok());
   EXPECT_EQ(Due(now_), (std::vector<std::string>{"evt_a2", "evt_b1", "evt_x", "evt_y"}));
 }
 
 TEST_F(WebhookRepositoryTest, APausedEndpointHasNothingDueUntilItsProbeTime) {
   Add("evt_1", "conv_a");
-  ASSERT_TRUE(t_.db().Transaction([&] {
-    return repo_.MarkEndpointDown("p1", now_, now_ + absl::Seconds(30));
-  }).ok());
+  ASSERT_TRUE(
+      t_.db()
+          .Transaction([&] { return repo_.MarkEndpointDown("p1", now_, now_ + absl::Seconds(30)); })
+          .ok());
   EXPECT_TRUE(Due(now_).empty());
   EXPECT_EQ(Due(now_ + absl::Seconds(31)), (std::vector<std::string>{"evt_1"}));
   auto config = storage::ReadValue(t_.db(), [&] { return repo_.GetConfig("p1"); });
@@ -109,10 +115,14 @@ TEST_F(WebhookRepositoryTest, APausedEndpointHasNothingDueUntilItsProbeTime) {
 TEST_F(WebhookRepositoryTest, ReplayRequeuesDeadLettersSinceATime) {
   Add("evt_old", "");
   Add("evt_new", "");
-  ASSERT_TRUE(t_.db().Transaction([&]() -> absl::Status {
-    if (auto s = repo_.MarkFailed("evt_old", now_ - absl::Hours(2), 500, "x"); !s.ok()) return s;
-    return repo_.MarkFailed("evt_new", now_, 500, "x");
-  }).ok());
+  ASSERT_TRUE(t_.db()
+                  .Transaction([&]() -> absl::Status {
+                    if (auto s = repo_.MarkFailed("evt_old", now_ - absl::Hours(2), 500, "x");
+                        !s.ok())
+                      return s;
+                    return repo_.MarkFailed("evt_new", now_, 500, "x");
+                  })
+                  .ok());
   auto count = storage::TransactValue(
       t_.db(), [&] { return repo_.RequeueFailedSince("p1", now_ - absl::Hours(1), now_); });
   ASSERT_TRUE(count.ok());
