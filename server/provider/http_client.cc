@@ -28,12 +28,16 @@ long Millis(absl::Duration d) {
 }
 
 struct Capture {
+  size_t max_body = 0;  // 0: unlimited
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
 size_t WriteBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<Capture*>(user)->body.append(data, size * count);
+  auto* capture = static_cast<Capture*>(user);
+  size_t keep = size * count;
+  if (capture->max_body > 0) keep = std::min(keep, capture->max_body - capture->body.size());
+  capture->body.append(data, keep);
   return size * count;
 }
 
@@ -176,6 +180,7 @@ absl::StatusOr<HttpResponse> HttpClient::Perform(const HttpRequest& request) {
   // Declared before the guard so they outlive the reset in ReleaseHandle.
   RequestResources resources;
   Capture capture;
+  capture.max_body = options_.max_response_bytes;
   char error_buffer[CURL_ERROR_SIZE] = {0};
   struct Guard {
     HttpClient* client;

@@ -77,6 +77,10 @@ class HttpClient {
     // work, their extra handles are closed afterwards.
     int max_idle_handles = 16;
     std::string user_agent = "wa-server";
+    // Keeps at most this much of a response body (0: all of it), so an
+    // endpoint we do not control cannot fill our memory; the rest is read
+    // and dropped.
+    size_t max_response_bytes = 0;
   };
 
   explicit HttpClient(Options options);

@@ -20,6 +20,8 @@ HttpClient::Options ClientOptions(absl::Duration timeout) {
   options.connect_timeout = std::min(timeout, absl::Seconds(5));
   options.max_idle_handles = 32;
   options.user_agent = "wa-server-webhooks/1";
+  // Only the start of an answer is kept (an error's reason, a challenge).
+  options.max_response_bytes = 64 * 1024;
   return options;
 }
 
