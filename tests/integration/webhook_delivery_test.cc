@@ -270,8 +270,20 @@ TEST(WebhookRestartTest, ARetryScheduledBeforeACrashHappensAfterTheRestart) {
   ASSERT_EQ(received.size(), 1u);
   EXPECT_EQ(received[0]["status"], 500);
   std::string event_id = received[0]["event_id"];
+  // Killed only once the failed attempt is recorded (else it is an attempt
+  // in flight, held for --webhook_timeout + 30 s).
+  v1::WebhookDeliveryDetail detail;
+  for (int i = 0; i < 100 && detail.attempts_size() == 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(20));
+    detail.Clear();
+    v1::GetWebhookDeliveryRequest get;
+    get.set_event_id(event_id);
+    surface->Call(DeliveryRpc(event_id), admin, get, &detail);
+  }
+  ASSERT_EQ(detail.attempts_size(), 1);
+  EXPECT_EQ(detail.delivery().status(), v1::DELIVERY_STATUS_PENDING);
 
-  server.Kill();  // mid-retry: the second attempt was due 2 s later
+  server.Kill();  // mid-retry: the second attempt is due 2 s after the first
   server.Start();
   received =
       receiver.WaitFor([&](const nlohmann::json& r) { return DeliveredCount(r, event_id) >= 1; });
