@@ -184,11 +184,20 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->mime_sniffer = std::make_unique<storage::MimeSniffer>();
   p->media = std::make_unique<domain::MediaService>(database, *p->media_store, *p->mime_sniffer);
   p->tokens = std::make_unique<domain::TokenService>(database);
-  p->statuses = std::make_unique<domain::StatusService>(database);
+  // First, so that every change that writes a webhook event can wake it.
+  p->webhook_client = std::make_unique<provider::WebhookClient>(
+      provider::TargetPolicy{config.webhook_allowed_hosts, config.webhook_allow_loopback},
+      config.webhook_timeout);
+  p->webhook_delivery = std::make_unique<workers::WebhookDelivery>(database, *p->webhook_client,
+                                                                   WebhookDeliveryOptions(config));
+  workers::WebhookDelivery* delivery = p->webhook_delivery.get();
+  auto wake_webhooks = [delivery] { delivery->Wake(); };
+  p->statuses = std::make_unique<domain::StatusService>(database, wake_webhooks);
   p->conversations = std::make_unique<domain::ConversationService>(database);
   p->consent = std::make_unique<domain::ConsentService>(database);
   p->inbound = std::make_unique<domain::InboundService>(
-      database, domain::ConsentKeywords{config.opt_out_keywords, config.opt_in_keywords});
+      database, domain::ConsentKeywords{config.opt_out_keywords, config.opt_in_keywords},
+      wake_webhooks);
   // Meta's callbacks name our number; the default property owns it.
   std::map<std::string, std::string> property_by_number;
   if (!config.phone_number_id.empty()) property_by_number[config.phone_number_id] = "default";
@@ -204,6 +213,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
           v1::MessagesService::service_full_name(), healthy);
     }
   };
+  hooks.on_webhook_event = wake_webhooks;
   // Our uploads reach the provider on first send, then its copy is reused.
   hooks.resolve_media = [raw](const std::string& property_id, const std::string& media_id) {
     return raw->media->ProviderMediaId(property_id, media_id, raw->provider->Name(),
@@ -215,11 +225,6 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
       std::make_unique<workers::SendQueue>(database, *p->provider, SendQueueOptions(config), hooks);
   p->messaging =
       std::make_unique<domain::MessagingService>(database, [raw] { raw->send_queue->Wake(); });
-  p->webhook_client = std::make_unique<provider::WebhookClient>(
-      provider::TargetPolicy{config.webhook_allowed_hosts, config.webhook_allow_loopback},
-      config.webhook_timeout);
-  p->webhook_delivery = std::make_unique<workers::WebhookDelivery>(database, *p->webhook_client,
-                                                                   WebhookDeliveryOptions(config));
   domain::EndpointChecks checks;
   checks.check_url = [raw](const std::string& url) { return raw->webhook_client->CheckUrl(url); };
   checks.verify = [raw](const std::string& url, const std::string& token) {
@@ -227,7 +232,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   };
   p->webhooks = std::make_unique<domain::WebhookService>(
       database, std::move(checks), domain::WebhookSettings{config.webhook_secret_grace},
-      [raw] { raw->webhook_delivery->Wake(); });
+      wake_webhooks);
   p->auth = std::make_unique<api::Authenticator>(*p->tokens);
 
   p->services.push_back(std::make_unique<api::MessagesApi>(*p->auth, *p->messaging));

@@ -82,6 +82,7 @@ absl::StatusOr<std::string> EventOutbox::Store(const std::string& property_id,
   record.status = v1::DELIVERY_STATUS_PENDING;
   record.next_attempt_at = now;
   if (absl::Status s = webhooks_.InsertEvent(record); !s.ok()) return s;
+  if (on_emit_) on_emit_();
   return record.event_id;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,7 +28,12 @@ inline constexpr char kTestEvent[] = "webhook_test";
 //                            conversation_id, data_json);
 class EventOutbox {
  public:
-  explicit EventOutbox(storage::Database& db) : webhooks_(db) {}
+  // `on_emit` is called for each stored event, to wake the delivery worker.
+  // It runs before the commit, which is safe: the worker claims events in a
+  // transaction of its own, and the database runs that one after this
+  // transaction's commit.
+  explicit EventOutbox(storage::Database& db, std::function<void()> on_emit = {})
+      : webhooks_(db), on_emit_(std::move(on_emit)) {}
 
   // Inside the caller's transaction: stores the event if the property's
   // webhook subscribes to it (else does nothing and returns nullopt).
@@ -51,6 +57,7 @@ class EventOutbox {
                                     absl::Time occurred_at);
 
   storage::WebhookRepository webhooks_;
+  std::function<void()> on_emit_;
 };
 
 }  // namespace wa::domain

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -39,14 +40,16 @@ struct InboundResult {
 // consent, and its webhook events emitted, all in one transaction.
 class InboundService {
  public:
-  InboundService(storage::Database& db, ConsentKeywords keywords)
+  // `on_event` wakes the webhook delivery (see EventOutbox).
+  InboundService(storage::Database& db, ConsentKeywords keywords,
+                 std::function<void()> on_event = {})
       : db_(db),
         keywords_(std::move(keywords)),
         conversations_(db),
         messages_(db),
         guests_(db),
         consent_(db),
-        outbox_(db) {}
+        outbox_(db, std::move(on_event)) {}
 
   absl::StatusOr<InboundResult> Record(const std::string& property_id, InboundMessage inbound);
   // The same, inside a transaction the caller holds.

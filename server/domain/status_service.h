@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 
 #include "absl/status/statusor.h"
@@ -14,7 +15,9 @@ namespace wa::domain {
 // webhook events of each change in the same transaction.
 class StatusService {
  public:
-  explicit StatusService(storage::Database& db) : messages_(db), outbox_(db) {}
+  // `on_event` wakes the webhook delivery (see EventOutbox).
+  explicit StatusService(storage::Database& db, std::function<void()> on_event = {})
+      : messages_(db), outbox_(db, std::move(on_event)) {}
 
   // Applies one update inside the caller's transaction. Returns the message
   // if it changed, nullopt if the update was stale, repeated or for an

@@ -27,7 +27,7 @@ SendQueue::SendQueue(storage::Database& db, provider::Provider& provider, Option
       hooks_(std::move(hooks)),
       messages_(db),
       scheduled_(db),
-      statuses_(db),
+      statuses_(db, hooks_.on_webhook_event),
       sender_limit_(options.sender_rate_per_second, options.sender_rate_per_second),
       pair_limit_(options.pair_rate_per_second, options.pair_burst),
       poller_([this] { return Tick(); }) {}

@@ -49,6 +49,7 @@ class SendQueue {
     // uploading the file to the provider if it has no live copy.
     std::function<absl::StatusOr<std::string>(const std::string&, const std::string&)>
         resolve_media;
+    std::function<void()> on_webhook_event;  // a failure wrote a webhook event
   };
 
   SendQueue(storage::Database& db, provider::Provider& provider, Options options, Hooks hooks);

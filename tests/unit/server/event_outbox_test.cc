@@ -86,6 +86,20 @@ TEST_F(EventOutboxTest, StoresOnlyWhatThePropertySubscribedTo) {
   EXPECT_TRUE(envelope["occurred_at"].get<std::string>().back() == 'Z');
 }
 
+TEST_F(EventOutboxTest, WakesTheDeliveryForEachStoredEvent) {
+  int wakes = 0;
+  EventOutbox outbox(t_.db(), [&] { ++wakes; });
+  Subscribe({"inbound_message"});
+  auto emit = [&](const std::string& event) {
+    return t_.db().Transaction(
+        [&] { return outbox.EmitInTransaction("p1", event, "", "{}").status(); });
+  };
+  ASSERT_TRUE(emit("message_read").ok());  // not subscribed: nothing stored, no wake
+  EXPECT_EQ(wakes, 0);
+  ASSERT_TRUE(emit("inbound_message").ok());
+  EXPECT_EQ(wakes, 1);
+}
+
 TEST_F(EventOutboxTest, AnEventRolledBackWithItsChangeIsGone) {
   Subscribe({"inbound_message"});
   absl::Status status = t_.db().Transaction([&]() -> absl::Status {
