@@ -23,7 +23,6 @@
 #include "hotel/whatsapp/v1/consent.grpc.pb.h"
 #include "hotel/whatsapp/v1/media.grpc.pb.h"
 #include "hotel/whatsapp/v1/templates.grpc.pb.h"
-#include "hotel/whatsapp/v1/webhooks.grpc.pb.h"
 #include "server/api/admin_api.h"
 #include "server/api/auth.h"
 #include "server/api/consent_api.h"
@@ -34,6 +33,7 @@
 #include "server/api/sandbox_api.h"
 #include "server/api/templates_api.h"
 #include "server/domain/analytics_service.h"
+#include "server/api/webhooks_api.h"
 #include "server/domain/consent_service.h"
 #include "server/domain/conversation_service.h"
 #include "server/domain/inbound_service.h"
@@ -43,8 +43,10 @@
 #include "server/domain/status_service.h"
 #include "server/domain/template_service.h"
 #include "server/domain/token_service.h"
+#include "server/domain/webhook_service.h"
 #include "server/provider/cloud_api_provider.h"
 #include "server/provider/sandbox_provider.h"
+#include "server/provider/webhook_client.h"
 #include "server/storage/data_dir.h"
 #include "server/storage/media_store.h"
 #include "server/storage/mime_sniffer.h"
@@ -53,6 +55,7 @@
 #include "server/workers/send_queue.h"
 #include "server/workers/status_timer.h"
 #include "server/workers/template_review_timer.h"
+#include "server/workers/webhook_delivery.h"
 
 namespace wa {
 
@@ -76,6 +79,9 @@ struct App::Parts {
   std::unique_ptr<workers::TemplateReviewTimer> template_reviews;
   std::unique_ptr<workers::SendQueue> send_queue;
   std::unique_ptr<workers::NotificationProcessor> notifications;
+  std::unique_ptr<provider::WebhookClient> webhook_client;
+  std::unique_ptr<workers::WebhookDelivery> webhook_delivery;
+  std::unique_ptr<domain::WebhookService> webhooks;
   std::unique_ptr<api::Authenticator> auth;
   std::vector<std::unique_ptr<grpc::Service>> services;
   std::unique_ptr<grpc::Server> server;
@@ -123,6 +129,16 @@ workers::SendQueue::Options SendQueueOptions(const Config& config) {
   options.sender_rate_per_second = config.send_rate_per_second;
   options.pair_rate_per_second = 1.0 / std::max(0.001, absl::ToDoubleSeconds(config.pair_interval));
   options.pair_burst = config.pair_burst;
+  return options;
+}
+
+workers::WebhookDelivery::Options WebhookDeliveryOptions(const Config& config) {
+  workers::WebhookDelivery::Options options;
+  options.threads = config.webhook_threads;
+  // Long enough that an attempt in flight is never claimed twice.
+  options.hold = config.webhook_timeout + absl::Seconds(30);
+  options.probe_max = config.webhook_probe_max;
+  options.max_outage = config.webhook_max_outage;
   return options;
 }
 
@@ -203,12 +219,21 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->mime_sniffer = std::make_unique<storage::MimeSniffer>();
   p->media = std::make_unique<domain::MediaService>(database, *p->media_store, *p->mime_sniffer);
   p->tokens = std::make_unique<domain::TokenService>(database);
-  p->statuses = std::make_unique<domain::StatusService>(database);
+  // First, so that every change that writes a webhook event can wake it.
+  p->webhook_client = std::make_unique<provider::WebhookClient>(
+      provider::TargetPolicy{config.webhook_allowed_hosts, config.webhook_allow_loopback},
+      config.webhook_timeout);
+  p->webhook_delivery = std::make_unique<workers::WebhookDelivery>(database, *p->webhook_client,
+                                                                   WebhookDeliveryOptions(config));
+  workers::WebhookDelivery* delivery = p->webhook_delivery.get();
+  auto wake_webhooks = [delivery] { delivery->Wake(); };
+  p->statuses = std::make_unique<domain::StatusService>(database, wake_webhooks);
   p->conversations = std::make_unique<domain::ConversationService>(database);
   p->analytics = std::make_unique<domain::AnalyticsService>(database);
   p->consent = std::make_unique<domain::ConsentService>(database);
   p->inbound = std::make_unique<domain::InboundService>(
-      database, domain::ConsentKeywords{config.opt_out_keywords, config.opt_in_keywords});
+      database, domain::ConsentKeywords{config.opt_out_keywords, config.opt_in_keywords},
+      wake_webhooks);
   p->status_timer = std::make_unique<workers::StatusTimer>(database, *p->statuses);
   Parts* raw = p.get();
   workers::SendQueue::Hooks hooks;
@@ -219,6 +244,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
           v1::MessagesService::service_full_name(), healthy);
     }
   };
+  hooks.on_webhook_event = wake_webhooks;
   // Our uploads reach the provider on first send, then its copy is reused.
   hooks.resolve_media = [raw](const std::string& property_id, const std::string& media_id) {
     return raw->media->ProviderMediaId(property_id, media_id, raw->provider->Name(),
@@ -244,22 +270,30 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->notifications = std::make_unique<workers::NotificationProcessor>(
       database, property_by_number, property_by_account, *p->inbound, *p->statuses, *p->consent,
       *p->templates);
+  domain::EndpointChecks checks;
+  checks.check_url = [raw](const std::string& url) { return raw->webhook_client->CheckUrl(url); };
+  checks.verify = [raw](const std::string& url, const std::string& token) {
+    return raw->webhook_client->Verify(url, token).error;
+  };
+  p->webhooks = std::make_unique<domain::WebhookService>(
+      database, std::move(checks), domain::WebhookSettings{config.webhook_secret_grace},
+      wake_webhooks);
   p->auth = std::make_unique<api::Authenticator>(*p->tokens);
 
   p->services.push_back(std::make_unique<api::MessagesApi>(*p->auth, *p->messaging));
   p->services.push_back(std::make_unique<api::ConversationsApi>(*p->auth, *p->conversations,
                                                                *p->analytics));
   p->services.push_back(std::make_unique<api::AdminApi>(*p->auth, *p->tokens));
-  p->services.push_back(std::make_unique<api::SandboxApi>(*p->auth, *p->inbound, *p->provider));
+  p->services.push_back(
+      std::make_unique<api::SandboxApi>(*p->auth, *p->inbound, *p->media, *p->provider));
   p->services.push_back(std::make_unique<api::ConsentApi>(*p->auth, *p->consent));
   p->services.push_back(std::make_unique<api::MediaApi>(*p->auth, *p->media));
+  p->services.push_back(std::make_unique<api::WebhooksApi>(*p->auth, *p->webhooks));
   p->services.push_back(std::make_unique<api::ProviderCallbacksApi>(
       database,
       api::ProviderCallbacksApi::Secrets{config.meta_verify_token, config.meta_app_secret},
       [raw] { raw->notifications->Wake(); }));
   p->services.push_back(std::make_unique<api::TemplatesApi>(*p->auth, *p->templates));
-  // Declared now, built by later work: it answers UNIMPLEMENTED.
-  p->services.push_back(std::make_unique<v1::WebhooksService::CallbackService>());
 
   // Keeps health.proto linked in so reflection can describe the health service.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
@@ -308,6 +342,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->template_reviews->Start();
   p->notifications->Start();
   p->send_queue->Start();
+  p->webhook_delivery->Start();
   return std::unique_ptr<App>(new App(std::move(p)));
 }
 
@@ -320,6 +355,7 @@ void App::Shutdown() {
   parts_->notifications->Stop();
   parts_->status_timer->Stop();
   parts_->template_reviews->Stop();
+  parts_->webhook_delivery->Stop();
 }
 
 }  // namespace wa

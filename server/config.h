@@ -38,6 +38,15 @@ struct Config {
   absl::Duration reconcile_grace = absl::Minutes(5);
   int send_threads = 8;
 
+  // The hotel's webhook.
+  std::vector<std::string> webhook_allowed_hosts;
+  bool webhook_allow_loopback = true;
+  absl::Duration webhook_timeout = absl::Seconds(10);
+  int webhook_threads = 8;
+  absl::Duration webhook_secret_grace = absl::Hours(24);
+  absl::Duration webhook_probe_max = absl::Seconds(60);
+  absl::Duration webhook_max_outage = absl::Hours(72);
+
   // Whole-message keywords that opt a guest out and back in.
   std::vector<std::string> opt_out_keywords = {"STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"};
   std::vector<std::string> opt_in_keywords = {"START", "SUBSCRIBE"};

@@ -54,6 +54,18 @@ ABSL_FLAG(std::vector<std::string>, opt_out_keywords,
 ABSL_FLAG(std::vector<std::string>, opt_in_keywords,
           std::vector<std::string>({"START", "SUBSCRIBE"}),
           "whole inbound messages (any case) that opt a guest back in");
+ABSL_FLAG(std::vector<std::string>, webhook_allowed_hosts, std::vector<std::string>(),
+          "hosts a hotel webhook may use over plain http and on private addresses");
+ABSL_FLAG(bool, webhook_allow_loopback, true,
+          "a hotel webhook may point at this machine (localhost, 127.0.0.0/8, ::1) over http");
+ABSL_FLAG(absl::Duration, webhook_timeout, absl::Seconds(10), "timeout of one webhook delivery");
+ABSL_FLAG(int, webhook_threads, 8, "concurrent webhook deliveries");
+ABSL_FLAG(absl::Duration, webhook_secret_grace, absl::Hours(24),
+          "how long a replaced webhook signing secret keeps signing");
+ABSL_FLAG(absl::Duration, webhook_probe_max, absl::Seconds(60),
+          "longest wait between probes of a webhook endpoint that is down");
+ABSL_FLAG(absl::Duration, webhook_max_outage, absl::Hours(72),
+          "how long events wait for a down webhook endpoint before they are dead-lettered");
 ABSL_FLAG(std::string, role, "staff", "tokens create: staff or admin");
 ABSL_FLAG(std::string, name, "", "tokens create: a name for the token");
 ABSL_FLAG(std::string, property, "default", "tokens: the property (hotel) the token belongs to");
@@ -122,6 +134,19 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.send_threads = absl::GetFlag(FLAGS_send_threads);
   config.opt_out_keywords = absl::GetFlag(FLAGS_opt_out_keywords);
   config.opt_in_keywords = absl::GetFlag(FLAGS_opt_in_keywords);
+  config.webhook_allowed_hosts = absl::GetFlag(FLAGS_webhook_allowed_hosts);
+  config.webhook_allow_loopback = absl::GetFlag(FLAGS_webhook_allow_loopback);
+  config.webhook_timeout = absl::GetFlag(FLAGS_webhook_timeout);
+  config.webhook_threads = absl::GetFlag(FLAGS_webhook_threads);
+  config.webhook_secret_grace = absl::GetFlag(FLAGS_webhook_secret_grace);
+  config.webhook_probe_max = absl::GetFlag(FLAGS_webhook_probe_max);
+  config.webhook_max_outage = absl::GetFlag(FLAGS_webhook_max_outage);
+  if (config.webhook_threads < 1) {
+    return absl::InvalidArgumentError("--webhook_threads must be >= 1");
+  }
+  if (config.webhook_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--webhook_timeout must be positive");
+  }
   return config;
 }
 

@@ -97,6 +97,7 @@ class Generator:
         self.fds = fds
         self.pool = pool
         self.schemas = {}
+        self.field_types = set()
         self.enum_protos = {}
         for fd in fds.file:
             prefix = fd.package
@@ -143,9 +144,10 @@ class Generator:
             if name == "google.protobuf.Struct":
                 return {"type": "object", "additionalProperties": True, "nullable": True}
             self.message_schema(field.message_type)
-            # An unset message field is printed as null.
-            return {"type": "object", "nullable": True,
-                    "allOf": [{"$ref": "#/components/schemas/" + self.ref(field.message_type)}]}
+            # An unset message field is printed as null: a message used as a
+            # field's type is nullable (see document()).
+            self.field_types.add(self.ref(field.message_type))
+            return {"$ref": "#/components/schemas/" + self.ref(field.message_type)}
         if t == F.TYPE_ENUM:
             return {"type": "string", "enum": self.enum_values(field.enum_type)}
         if t in (F.TYPE_INT64, F.TYPE_UINT64, F.TYPE_SINT64, F.TYPE_FIXED64, F.TYPE_SFIXED64):
@@ -313,6 +315,8 @@ class Generator:
                 "recovery_options": {"type": "array", "items": {"type": "string"}},
             }}}}
         self.schemas["Error"] = error_body
+        for name in self.field_types:
+            self.schemas[name]["nullable"] = True
         codes = dict(ERROR_CODES)
         codes["413"] = "Request body too large"
         codes["422"] = "Media refused (MEDIA_UPLOAD_FAILED)"

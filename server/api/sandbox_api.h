@@ -3,6 +3,7 @@
 #include "hotel/whatsapp/v1/sandbox.grpc.pb.h"
 #include "server/api/auth.h"
 #include "server/domain/inbound_service.h"
+#include "server/domain/media_service.h"
 #include "server/provider/provider.h"
 
 namespace wa::api {
@@ -10,8 +11,8 @@ namespace wa::api {
 class SandboxApi : public hotel::whatsapp::v1::SandboxService::CallbackService {
  public:
   SandboxApi(const Authenticator& auth, domain::InboundService& inbound,
-             const provider::Provider& provider)
-      : auth_(auth), inbound_(inbound), provider_(provider) {}
+             domain::MediaService& media, const provider::Provider& provider)
+      : auth_(auth), inbound_(inbound), media_(media), provider_(provider) {}
 
   grpc::ServerUnaryReactor* SimulateInbound(
       grpc::CallbackServerContext* context,
@@ -19,8 +20,14 @@ class SandboxApi : public hotel::whatsapp::v1::SandboxService::CallbackService {
       hotel::whatsapp::v1::SimulateInboundResponse* response) override;
 
  private:
+  // A media message from one of the property's uploads, in Meta's shape.
+  absl::Status AddMedia(const std::string& property_id,
+                        const hotel::whatsapp::v1::SimulateInboundRequest& request,
+                        domain::InboundMessage& in);
+
   const Authenticator& auth_;
   domain::InboundService& inbound_;
+  domain::MediaService& media_;
   const provider::Provider& provider_;
 };
 

@@ -4,6 +4,7 @@
 #include "server/domain/conversation_service.h"
 #include "server/domain/errors.h"
 #include "server/domain/ids.h"
+#include "server/domain/message_events.h"
 #include "server/domain/phone.h"
 
 namespace wa::domain {
@@ -57,6 +58,7 @@ absl::StatusOr<InboundResult> InboundService::RecordInTransaction(const std::str
         ApplyConsentKeyword(consent_, keywords_, property_id, *phone, m.body, in.at);
     if (!keyword.ok()) return keyword.status();
   }
+  if (absl::Status s = EmitInboundEvents(outbox_, m); !s.ok()) return s;
   return InboundResult{std::move(m), false};
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/domain/consent_service.h"
+#include "server/domain/event_outbox.h"
 #include "server/storage/consent_repository.h"
 #include "server/storage/conversation_repository.h"
 #include "server/storage/database.h"
@@ -35,16 +37,19 @@ struct InboundResult {
 // Records inbound messages: stored in the guest's conversation (opening
 // one if needed), the 24-hour window opened or refreshed from the
 // message's own time, and a STOP or START keyword applied to the guest's
-// consent, all in one transaction.
+// consent, and its webhook events emitted, all in one transaction.
 class InboundService {
  public:
-  InboundService(storage::Database& db, ConsentKeywords keywords)
+  // `on_event` wakes the webhook delivery (see EventOutbox).
+  InboundService(storage::Database& db, ConsentKeywords keywords,
+                 std::function<void()> on_event = {})
       : db_(db),
         keywords_(std::move(keywords)),
         conversations_(db),
         messages_(db),
         guests_(db),
-        consent_(db) {}
+        consent_(db),
+        outbox_(db, std::move(on_event)) {}
 
   absl::StatusOr<InboundResult> Record(const std::string& property_id, InboundMessage inbound);
   // The same, inside a transaction the caller holds.
@@ -58,6 +63,7 @@ class InboundService {
   storage::MessageRepository messages_;
   storage::GuestRepository guests_;
   storage::ConsentRepository consent_;
+  EventOutbox outbox_;
 };
 
 }  // namespace wa::domain

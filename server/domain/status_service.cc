@@ -1,5 +1,7 @@
 #include "server/domain/status_service.h"
 
+#include "server/domain/message_events.h"
+
 namespace wa::domain {
 
 absl::StatusOr<std::optional<storage::MessageRecord>> StatusService::ApplyInTransaction(
@@ -15,9 +17,26 @@ absl::StatusOr<std::optional<storage::MessageRecord>> StatusService::ApplyInTran
   }
   if (!found.ok() || !*found) return found;
   storage::MessageRecord& message = **found;
+  storage::MessageRecord before = message;
   if (!ApplyStatus(message, update)) return std::nullopt;
-  if (absl::Status s = messages_.UpdateStatus(message); !s.ok()) return s;
+  if (absl::Status s = Store(before, message); !s.ok()) return s;
   return found;
+}
+
+absl::Status StatusService::FailInTransaction(const storage::MessageRecord& message, absl::Time at,
+                                              int failure_code, const std::string& reason) {
+  storage::MessageRecord failed = message;
+  if (!ApplyStatus(failed, StatusUpdate{"", hotel::whatsapp::v1::MESSAGE_STATUS_FAILED, at,
+                                        failure_code, reason})) {
+    return absl::OkStatus();
+  }
+  return Store(message, failed);
+}
+
+absl::Status StatusService::Store(const storage::MessageRecord& before,
+                                  const storage::MessageRecord& after) {
+  if (absl::Status s = messages_.UpdateStatus(after); !s.ok()) return s;
+  return EmitStatusEvents(outbox_, before, after);
 }
 
 }  // namespace wa::domain

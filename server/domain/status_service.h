@@ -1,27 +1,40 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 
 #include "absl/status/statusor.h"
+#include "server/domain/event_outbox.h"
 #include "server/domain/status_machine.h"
 #include "server/storage/database.h"
 #include "server/storage/message_repository.h"
 
 namespace wa::domain {
 
-// Applies provider status reports to stored messages.
+// Applies provider status reports to stored messages, and emits the
+// webhook events of each change in the same transaction.
 class StatusService {
  public:
-  explicit StatusService(storage::Database& db) : messages_(db) {}
+  // `on_event` wakes the webhook delivery (see EventOutbox).
+  explicit StatusService(storage::Database& db, std::function<void()> on_event = {})
+      : messages_(db), outbox_(db, std::move(on_event)) {}
 
   // Applies one update inside the caller's transaction. Returns the message
   // if it changed, nullopt if the update was stale, repeated or for an
   // unknown wamid.
   absl::StatusOr<std::optional<storage::MessageRecord>> ApplyInTransaction(
       const StatusUpdate& update);
+  // The send queue gave up on a message (refused, or out of attempts):
+  // inside the caller's transaction, marks it failed.
+  absl::Status FailInTransaction(const storage::MessageRecord& message, absl::Time at,
+                                 int failure_code, const std::string& reason);
 
  private:
+  // Stores `after` and emits the events of the change from `before`.
+  absl::Status Store(const storage::MessageRecord& before, const storage::MessageRecord& after);
+
   storage::MessageRepository messages_;
+  EventOutbox outbox_;
 };
 
 }  // namespace wa::domain

@@ -28,6 +28,7 @@ long Millis(absl::Duration d) {
 }
 
 struct Capture {
+  size_t max_body = 0;  // 0: unlimited
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   CURL* curl = nullptr;
@@ -44,7 +45,9 @@ size_t WriteBody(char* data, size_t size, size_t count, void* user) {
       return (*capture->sink)(absl::string_view(data, size * count)) ? size * count : 0;
     }
   }
-  capture->body.append(data, size * count);
+  size_t keep = size * count;
+  if (capture->max_body > 0) keep = std::min(keep, capture->max_body - capture->body.size());
+  capture->body.append(data, keep);
   return size * count;
 }
 
@@ -86,9 +89,11 @@ absl::Status TransportError(CURLcode code, const char* detail) {
 // pool (after curl_easy_reset, so nothing still points at these).
 struct RequestResources {
   curl_slist* headers = nullptr;
+  curl_slist* resolve = nullptr;
   curl_mime* mime = nullptr;
   ~RequestResources() {
     curl_slist_free_all(headers);
+    curl_slist_free_all(resolve);
     curl_mime_free(mime);
   }
 };
@@ -187,6 +192,7 @@ absl::StatusOr<HttpResponse> HttpClient::Perform(const HttpRequest& request) {
   Capture capture;
   capture.curl = curl;
   capture.sink = &request.body_sink;
+  capture.max_body = options_.max_response_bytes;
   char error_buffer[CURL_ERROR_SIZE] = {0};
   struct Guard {
     HttpClient* client;
@@ -234,6 +240,10 @@ absl::StatusOr<HttpResponse> HttpClient::Perform(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, resources.headers);
+  for (const std::string& entry : request.resolve) {
+    resources.resolve = curl_slist_append(resources.resolve, entry.c_str());
+  }
+  if (resources.resolve != nullptr) curl_easy_setopt(curl, CURLOPT_RESOLVE, resources.resolve);
 
   CURLcode code = curl_easy_perform(curl);
   long connects = 0;

@@ -53,6 +53,10 @@ struct HttpRequest {
   // When set, a 2xx answer's body is handed here piece by piece instead of
   // being kept in HttpResponse::body (large downloads); false aborts.
   std::function<bool(absl::string_view)> body_sink;
+  // Pins host names to addresses ("host:port:address", curl's
+  // CURLOPT_RESOLVE), so a request goes exactly where a policy check of
+  // those addresses allowed it, whatever DNS answers meanwhile.
+  std::vector<std::string> resolve;
 };
 
 // A small blocking HTTP client over libcurl, safe to use from several
@@ -77,6 +81,10 @@ class HttpClient {
     // work, their extra handles are closed afterwards.
     int max_idle_handles = 16;
     std::string user_agent = "wa-server";
+    // Keeps at most this much of a response body (0: all of it), so an
+    // endpoint we do not control cannot fill our memory; the rest is read
+    // and dropped.
+    size_t max_response_bytes = 0;
   };
 
   explicit HttpClient(Options options);

@@ -176,6 +176,62 @@ const std::vector<const char*>& Migrations() {
       CREATE INDEX conversations_by_resolution ON conversations (property_id, resolved_at)
         WHERE resolved_at IS NOT NULL;
       )sql",
+      // 7: the hotel's webhook: its configuration (one per property, with
+      // the endpoint's outage state), the event outbox (written in the
+      // transaction of the change it reports) and every delivery attempt.
+      R"sql(
+      CREATE TABLE webhook_configs (
+        property_id TEXT PRIMARY KEY,
+        webhook_url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        verify_token TEXT NOT NULL DEFAULT '',
+        max_retries INTEGER NOT NULL,
+        retry_delay_ms INTEGER NOT NULL,
+        secret TEXT NOT NULL,
+        previous_secret TEXT NOT NULL DEFAULT '',
+        previous_secret_expires_at INTEGER,
+        verified INTEGER NOT NULL DEFAULT 0,
+        verification_error TEXT NOT NULL DEFAULT '',
+        updated_at INTEGER NOT NULL,
+        down_since INTEGER,
+        paused_until INTEGER,
+        probe_failures INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE webhook_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL UNIQUE,
+        property_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        ordering_key TEXT NOT NULL DEFAULT '',
+        payload TEXT NOT NULL,
+        occurred_at INTEGER NOT NULL,
+        status INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        last_http_status INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '',
+        delivered_at INTEGER,
+        failed_at INTEGER
+      );
+      CREATE INDEX webhook_events_due ON webhook_events (next_attempt_at, seq)
+        WHERE status = 1;
+      CREATE INDEX webhook_events_pending_by_key
+        ON webhook_events (property_id, ordering_key, seq) WHERE status = 1;
+      CREATE INDEX webhook_events_by_property ON webhook_events (property_id, seq);
+      CREATE INDEX webhook_events_failed ON webhook_events (property_id, failed_at)
+        WHERE status = 3;
+      CREATE TABLE webhook_attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        http_status INTEGER NOT NULL,
+        latency_ms INTEGER NOT NULL,
+        error TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX webhook_attempts_by_event ON webhook_attempts (event_id, id);
+      )sql",
   };
   return *migrations;
 }

@@ -27,6 +27,7 @@ SendQueue::SendQueue(storage::Database& db, provider::Provider& provider, Option
       hooks_(std::move(hooks)),
       messages_(db),
       scheduled_(db),
+      statuses_(db, hooks_.on_webhook_event),
       sender_limit_(options.sender_rate_per_second, options.sender_rate_per_second),
       pair_limit_(options.pair_rate_per_second, options.pair_burst),
       poller_([this] { return Tick(); }) {}
@@ -209,13 +210,11 @@ absl::Status SendQueue::Settle(const storage::MessageRecord& message, provider::
       result.error = absl::StrCat("gave up after ", message.attempts, " attempts: ", result.error);
       [[fallthrough]];
     case provider::SendOutcome::kFailed: {
-      storage::MessageRecord failed = message;
       std::string reason = result.contract_code.empty()
                                ? result.error
                                : absl::StrCat(result.contract_code, ": ", result.error);
-      domain::ApplyStatus(failed, domain::StatusUpdate{"", v1::MESSAGE_STATUS_FAILED, now,
-                                                       result.error_code, reason});
-      return db_.Transaction([&] { return messages_.UpdateStatus(failed); });
+      return db_.Transaction(
+          [&] { return statuses_.FailInTransaction(message, now, result.error_code, reason); });
     }
   }
   return absl::OkStatus();

@@ -10,6 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/domain/rate_limiter.h"
+#include "server/domain/status_service.h"
 #include "server/provider/provider.h"
 #include "server/storage/database.h"
 #include "server/storage/message_repository.h"
@@ -48,6 +49,7 @@ class SendQueue {
     // uploading the file to the provider if it has no live copy.
     std::function<absl::StatusOr<std::string>(const std::string&, const std::string&)>
         resolve_media;
+    std::function<void()> on_webhook_event;  // a failure wrote a webhook event
   };
 
   SendQueue(storage::Database& db, provider::Provider& provider, Options options, Hooks hooks);
@@ -77,6 +79,7 @@ class SendQueue {
   Hooks hooks_;
   storage::MessageRepository messages_;
   storage::ScheduledStatusRepository scheduled_;
+  domain::StatusService statuses_;  // a failure is a status change, with its webhook event
   domain::RateLimiter sender_limit_;
   domain::RateLimiter pair_limit_;
   Poller poller_;

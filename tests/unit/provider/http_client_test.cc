@@ -37,6 +37,24 @@ TEST(HttpClientTest, GetReturnsStatusBodyAndHeaders) {
   EXPECT_EQ(response->Header("absent"), "");
 }
 
+TEST(HttpClientTest, KeepsOnlyTheStartOfALargeBodyWhenAskedTo) {
+  FakeHttpServer fake;
+  fake.server().Get("/big", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content(std::string(1 << 20, 'x'), "text/plain");
+  });
+  fake.Start();
+  HttpClient::Options options = FastOptions();
+  options.max_response_bytes = 1000;
+  HttpClient client(options);
+  absl::StatusOr<HttpResponse> response = client.Get(fake.base_url() + "/big", {});
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->body, std::string(1000, 'x'));
+  // The connection was read to the end, so it is reused.
+  ASSERT_TRUE(client.Get(fake.base_url() + "/big", {}).ok());
+  EXPECT_EQ(client.connections_opened(), 1);
+}
+
 TEST(HttpClientTest, PostJsonSendsBodyAndContentType) {
   FakeHttpServer fake;
   std::string body, content_type, expect;

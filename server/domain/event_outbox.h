@@ -1,0 +1,63 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "server/storage/database.h"
+#include "server/storage/webhook_repository.h"
+
+namespace wa::domain {
+
+// The events a hotel may subscribe to, in the contract's spelling.
+const std::vector<std::string>& WebhookEventNames();
+bool IsWebhookEvent(absl::string_view name);
+// Sent by SendTestWebhook; delivered whatever the subscription.
+inline constexpr char kTestEvent[] = "webhook_test";
+
+// The outbox of events to the hotel's webhook. Every event is written in
+// the transaction of the change it reports, so there is no change without
+// its event and no event without its change; the delivery worker takes it
+// from there. Other features emit their events through here:
+//
+//   outbox.EmitInTransaction(property_id, "conversation_resolved",
+//                            conversation_id, data_json);
+class EventOutbox {
+ public:
+  // `on_emit` is called for each stored event, to wake the delivery worker.
+  // It runs before the commit, which is safe: the worker claims events in a
+  // transaction of its own, and the database runs that one after this
+  // transaction's commit.
+  explicit EventOutbox(storage::Database& db, std::function<void()> on_emit = {})
+      : webhooks_(db), on_emit_(std::move(on_emit)) {}
+
+  // Inside the caller's transaction: stores the event if the property's
+  // webhook subscribes to it (else does nothing and returns nullopt).
+  // `ordering_key` (a conversation id, or "") orders delivery: events with
+  // the same key reach the endpoint in the order they were emitted.
+  // `data_json` is a JSON object, the envelope's `data`. Returns the
+  // event id.
+  absl::StatusOr<std::optional<std::string>> EmitInTransaction(
+      const std::string& property_id, const std::string& event, const std::string& ordering_key,
+      const std::string& data_json, absl::Time occurred_at = absl::InfinitePast());
+
+  // The same for an event delivered whatever the subscription (the test
+  // event); fails if the property has no webhook.
+  absl::StatusOr<std::string> EmitUnfilteredInTransaction(const std::string& property_id,
+                                                          const std::string& event,
+                                                          const std::string& data_json);
+
+ private:
+  absl::StatusOr<std::string> Store(const std::string& property_id, const std::string& event,
+                                    const std::string& ordering_key, const std::string& data_json,
+                                    absl::Time occurred_at);
+
+  storage::WebhookRepository webhooks_;
+  std::function<void()> on_emit_;
+};
+
+}  // namespace wa::domain

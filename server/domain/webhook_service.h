@@ -1,0 +1,117 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/domain/event_outbox.h"
+#include "server/storage/database.h"
+#include "server/storage/webhook_repository.h"
+
+namespace wa::domain {
+
+// The network checks of an endpoint, done by the provider layer.
+struct EndpointChecks {
+  // The URL's scheme and resolved addresses are allowed (see
+  // provider::ResolveWebhookTarget); INVALID_ARGUMENT says why not,
+  // UNAVAILABLE that the host does not resolve.
+  std::function<absl::Status(const std::string& url)> check_url;
+  // The verification GET; an empty string if it verified, else why not.
+  std::function<std::string(const std::string& url, const std::string& verify_token)> verify;
+};
+
+struct WebhookSettings {
+  // How long a replaced secret keeps signing (rotation and re-configure).
+  absl::Duration secret_grace = absl::Hours(24);
+};
+
+struct WebhookRequest {
+  std::string webhook_url;
+  std::vector<std::string> events;
+  std::string verify_token;
+  bool has_retry_config = false;
+  int max_retries = 0;
+  int retry_delay_ms = 0;
+};
+
+struct ConfigureResult {
+  storage::WebhookConfigRecord config;
+  std::string signing_secret;  // shown once
+  bool verified = false;
+  std::string verification_error;
+};
+
+struct RotateResult {
+  std::string signing_secret;
+  absl::Time previous_secret_expires_at;
+};
+
+struct DeliveryQuery {
+  std::string property_id;
+  hotel::whatsapp::v1::DeliveryStatus status = hotel::whatsapp::v1::DELIVERY_STATUS_UNSPECIFIED;
+  std::string event;
+  std::optional<absl::Time> since;
+  std::optional<absl::Time> until;
+  int page_size = 0;
+  std::string page_token;
+};
+
+struct DeliveryPage {
+  std::vector<storage::WebhookEventRecord> deliveries;
+  std::string next_page_token;
+};
+
+struct DeliveryDetail {
+  storage::WebhookEventRecord event;
+  std::vector<storage::WebhookAttemptRecord> attempts;
+};
+
+// The hotel's webhook: configuration, secrets, and the outbox as an
+// operator sees it (deliveries, replays, a test event).
+class WebhookService {
+ public:
+  WebhookService(storage::Database& db, EndpointChecks checks, WebhookSettings settings,
+                 std::function<void()> wake_delivery)
+      : db_(db),
+        checks_(std::move(checks)),
+        settings_(settings),
+        wake_delivery_(std::move(wake_delivery)),
+        webhooks_(db),
+        outbox_(db) {}
+
+  // Validates, runs the verification GET, and stores the configuration
+  // whatever the verification said, with a new signing secret.
+  absl::StatusOr<ConfigureResult> Configure(const std::string& property_id, WebhookRequest request);
+  absl::StatusOr<storage::WebhookConfigRecord> GetConfig(const std::string& property_id);
+  // `grace` zero: the default grace period.
+  absl::StatusOr<RotateResult> RotateSecret(const std::string& property_id, absl::Duration grace);
+
+  absl::StatusOr<DeliveryPage> ListDeliveries(const DeliveryQuery& query);
+  absl::StatusOr<DeliveryDetail> GetDelivery(const std::string& property_id,
+                                             const std::string& event_id);
+  // A delivered or dead-lettered event goes out again (same event_id).
+  absl::StatusOr<storage::WebhookEventRecord> Replay(const std::string& property_id,
+                                                     const std::string& event_id);
+  absl::StatusOr<int> ReplayDeadLetters(const std::string& property_id, absl::Time since);
+  absl::StatusOr<storage::WebhookEventRecord> SendTest(const std::string& property_id);
+
+ private:
+  absl::Status Validate(WebhookRequest& request) const;
+  absl::StatusOr<storage::WebhookEventRecord> Event(const std::string& property_id,
+                                                    const std::string& event_id);
+  void Wake() const {
+    if (wake_delivery_) wake_delivery_();
+  }
+
+  storage::Database& db_;
+  EndpointChecks checks_;
+  WebhookSettings settings_;
+  std::function<void()> wake_delivery_;
+  storage::WebhookRepository webhooks_;
+  EventOutbox outbox_;
+};
+
+}  // namespace wa::domain
