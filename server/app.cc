@@ -27,8 +27,10 @@
 #include "server/api/provider_callbacks_api.h"
 #include "server/api/sandbox_api.h"
 #include "server/api/templates_api.h"
+#include "server/domain/batch_service.h"
 #include "server/domain/consent_service.h"
 #include "server/domain/conversation_service.h"
+#include "server/domain/idempotency_service.h"
 #include "server/domain/inbound_service.h"
 #include "server/domain/media_policy.h"
 #include "server/domain/media_service.h"
@@ -42,6 +44,7 @@
 #include "server/storage/media_store.h"
 #include "server/storage/mime_sniffer.h"
 #include "server/util/port_probe.h"
+#include "server/workers/batch_runner.h"
 #include "server/workers/notification_processor.h"
 #include "server/workers/send_queue.h"
 #include "server/workers/status_timer.h"
@@ -61,12 +64,15 @@ struct App::Parts {
   std::unique_ptr<domain::InboundService> inbound;
   std::unique_ptr<domain::MessagingService> messaging;
   std::unique_ptr<domain::TemplateService> templates;
+  std::unique_ptr<domain::BatchService> batches;
+  std::unique_ptr<domain::IdempotencyService> idempotency;
   std::unique_ptr<storage::MediaStore> media_store;
   std::unique_ptr<storage::MimeSniffer> mime_sniffer;
   std::unique_ptr<domain::MediaService> media;
   std::unique_ptr<workers::StatusTimer> status_timer;
   std::unique_ptr<workers::TemplateReviewTimer> template_reviews;
   std::unique_ptr<workers::SendQueue> send_queue;
+  std::unique_ptr<workers::BatchRunner> batch_runner;
   std::unique_ptr<workers::NotificationProcessor> notifications;
   std::unique_ptr<api::Authenticator> auth;
   std::vector<std::unique_ptr<grpc::Service>> services;
@@ -206,6 +212,19 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
       domain::TemplateService::Options{.starter_catalog = config.provider == "sandbox"});
   p->messaging->set_suggest_templates(
       [raw](const std::string& property_id) { return raw->templates->SuggestInTransaction(property_id); });
+  p->messaging->set_backlog_limit({config.max_queue_backlog, config.send_rate_per_second});
+  p->batches = std::make_unique<domain::BatchService>(
+      database, *p->messaging, *p->templates,
+      domain::BatchService::Options{.max_messages_per_second = config.send_rate_per_second,
+                                    .max_items = config.max_batch_messages},
+      [raw] { raw->batch_runner->Wake(); });
+  // The one place a finished batch is announced: the hotel's
+  // `batch_completed` event belongs here, written to the webhook outbox in
+  // this same transaction. Until the outbox exists it announces nothing.
+  p->batches->set_on_completed_in_transaction(
+      [](const storage::BatchRecord&) { return absl::OkStatus(); });
+  p->batch_runner = std::make_unique<workers::BatchRunner>(*p->batches);
+  p->idempotency = std::make_unique<domain::IdempotencyService>(database);
   p->template_reviews = std::make_unique<workers::TemplateReviewTimer>(*p->templates);
   // Meta's callbacks name our number (or, for templates, our business
   // account); the default property owns both.
@@ -215,9 +234,11 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->notifications = std::make_unique<workers::NotificationProcessor>(
       database, property_by_number, property_by_account, *p->inbound, *p->statuses, *p->consent,
       *p->templates);
-  p->auth = std::make_unique<api::Authenticator>(*p->tokens);
+  p->auth = std::make_unique<api::Authenticator>(
+      *p->tokens, api::RequestBudget{config.api_requests_per_second, config.api_burst});
 
-  p->services.push_back(std::make_unique<api::MessagesApi>(*p->auth, *p->messaging));
+  p->services.push_back(
+      std::make_unique<api::MessagesApi>(*p->auth, *p->messaging, *p->batches, *p->idempotency));
   p->services.push_back(std::make_unique<api::ConversationsApi>(*p->auth, *p->conversations));
   p->services.push_back(std::make_unique<api::AdminApi>(*p->auth, *p->tokens));
   p->services.push_back(std::make_unique<api::SandboxApi>(*p->auth, *p->inbound, *p->provider));
@@ -227,7 +248,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
       database,
       api::ProviderCallbacksApi::Secrets{config.meta_verify_token, config.meta_app_secret},
       [raw] { raw->notifications->Wake(); }));
-  p->services.push_back(std::make_unique<api::TemplatesApi>(*p->auth, *p->templates));
+  p->services.push_back(
+      std::make_unique<api::TemplatesApi>(*p->auth, *p->templates, *p->idempotency));
   // Declared now, built by later work: it answers UNIMPLEMENTED.
   p->services.push_back(std::make_unique<v1::WebhooksService::CallbackService>());
 
@@ -273,6 +295,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->template_reviews->Start();
   p->notifications->Start();
   p->send_queue->Start();
+  p->batch_runner->Start();
   return std::unique_ptr<App>(new App(std::move(p)));
 }
 
@@ -281,6 +304,7 @@ void App::Shutdown() {
   parts_->stopped = true;
   parts_->gateway->Stop();
   parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + parts_->shutdown_grace));
+  parts_->batch_runner->Stop();
   parts_->send_queue->Stop();
   parts_->notifications->Stop();
   parts_->status_timer->Stop();

@@ -46,6 +46,12 @@ ABSL_FLAG(int, max_send_attempts, 8, "provider attempts before a message fails")
 ABSL_FLAG(absl::Duration, reconcile_grace, absl::Minutes(5),
           "how long a send interrupted by a crash waits for Meta's callback before a resend");
 ABSL_FLAG(int, send_threads, 8, "concurrent provider calls");
+ABSL_FLAG(int, max_queue_backlog, 10000,
+          "waiting messages per sender past which sends are refused with 429 (0: unbounded)");
+ABSL_FLAG(int, max_batch_messages, 10000, "most messages in one batch send");
+ABSL_FLAG(double, api_requests_per_second, 100,
+          "each token's request budget per second, 429 beyond (0: unlimited)");
+ABSL_FLAG(double, api_burst, 200, "requests a token may make at once before its budget applies");
 ABSL_FLAG(std::vector<std::string>, opt_out_keywords,
           std::vector<std::string>({"STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}),
           "whole inbound messages (any case) that opt a guest out");
@@ -117,6 +123,10 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.max_send_attempts = absl::GetFlag(FLAGS_max_send_attempts);
   config.reconcile_grace = absl::GetFlag(FLAGS_reconcile_grace);
   config.send_threads = absl::GetFlag(FLAGS_send_threads);
+  config.max_queue_backlog = absl::GetFlag(FLAGS_max_queue_backlog);
+  config.max_batch_messages = absl::GetFlag(FLAGS_max_batch_messages);
+  config.api_requests_per_second = absl::GetFlag(FLAGS_api_requests_per_second);
+  config.api_burst = absl::GetFlag(FLAGS_api_burst);
   config.opt_out_keywords = absl::GetFlag(FLAGS_opt_out_keywords);
   config.opt_in_keywords = absl::GetFlag(FLAGS_opt_in_keywords);
   return config;

@@ -266,7 +266,16 @@ absl::StatusOr<storage::MessageRecord> TemplateService::Send(const Caller& calle
   *request.content.mutable_template_() = std::move(rendered->content);
   request.marketing = t.category() == v1::TEMPLATE_CATEGORY_MARKETING;
   request.conversation_metadata = std::move(send.conversation_metadata);
+  request.in_transaction = std::move(send.in_transaction);
   return messaging_.SendTemplate(caller, std::move(request));
+}
+
+absl::Status TemplateService::Check(const std::string& property_id, const TemplateSend& send) {
+  if (auto s = EnsureCatalog(property_id); !s.ok()) return s;
+  absl::StatusOr<storage::TemplateRecord> found =
+      FindForSend(property_id, send.template_name, send.language);
+  if (!found.ok()) return found.status();
+  return RenderTemplate(found->definition, send.parameters, send.header_media_link).status();
 }
 
 absl::Status TemplateService::ApplyReportInTransaction(const std::string& property_id,

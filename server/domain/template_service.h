@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -40,6 +41,8 @@ struct TemplateSend {
   std::string conversation_id;
   std::string staff_member_id;
   std::string header_media_link;
+  // As OutboundRequest::in_transaction: commits with the send or undoes it.
+  std::function<absl::Status(const storage::MessageRecord&)> in_transaction;
 };
 
 // A review outcome reported by the provider (Meta's
@@ -78,6 +81,10 @@ class TemplateService {
                                                     const std::string& name,
                                                     const std::string& language);
   absl::StatusOr<storage::MessageRecord> Send(const Caller& caller, TemplateSend send);
+  // What Send would refuse before queueing (an unknown or unapproved
+  // template, missing parameters), without sending: a batch's items are
+  // checked when the batch is accepted.
+  absl::Status Check(const std::string& property_id, const TemplateSend& send);
 
   // Inside a transaction: applies a provider's report; unknown templates
   // are ignored (another system's, or deleted here).

@@ -333,11 +333,22 @@ class ErrorTest(ServerTestCase):
                 metadata=other_property(), timeout=10),
             grpc.StatusCode.NOT_FOUND, "NOT_FOUND")
 
-    def test_templates_are_unimplemented(self):
-        with self.assertRaises(grpc.RpcError) as caught:
-            S.templates_svc.ListTemplates(S.templates.ListTemplatesRequest(), metadata=staff(),
-                                          timeout=10)
-        self.assertEqual(caught.exception.code(), grpc.StatusCode.UNIMPLEMENTED)
+    def test_batch_send_with_an_idempotency_key(self):
+        request = S.messages.BatchSendMessagesRequest(
+            messages=[S.messages.BatchMessage(phone="+1234567890", content="Message 1"),
+                      S.messages.BatchMessage(phone="12", content="Message 2")],
+            rate_limit=S.messages.BatchRateLimit(messages_per_second=10, batch_size=100),
+            idempotency_key="python-batch-%d" % time.time_ns())
+        first = S.messages_svc.BatchSendMessages(request, metadata=staff(), timeout=10)
+        again = S.messages_svc.BatchSendMessages(request, metadata=staff(), timeout=10)
+        self.assertTrue(first.batch_id.startswith("batch_"))
+        self.assertEqual(again.batch_id, first.batch_id)
+        self.assertEqual((first.accepted, first.rejected), (1, 1))
+        self.assertEqual(first.errors[0].code, "INVALID_PHONE_NUMBER")
+        batch = S.messages_svc.GetBatch(S.messages.GetBatchRequest(batch_id=first.batch_id),
+                                        metadata=staff(), timeout=10)
+        self.assertEqual(batch.total, 2)
+        self.assertEqual(len(batch.items), 2)
 
 
 def parse_rfc3339(text):
