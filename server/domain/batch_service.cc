@@ -212,9 +212,11 @@ absl::StatusOr<absl::Time> BatchService::Run(absl::Time now) {
   absl::StatusOr<std::vector<BatchRecord>> due =
       storage::ReadValue(db_, [&] { return batches_.DueForRelease(now, kBatchesPerRound); });
   if (!due.ok()) return due.status();
+  bool failed = false;
   for (const BatchRecord& batch : *due) {
     if (absl::Status s = ReleaseBatch(batch, now); !s.ok()) {
       util::LogError("batch ", batch.batch_id, ": ", s.ToString());
+      failed = true;
     }
   }
   if (absl::Status s = CompleteDrained(now); !s.ok()) return s;
@@ -222,6 +224,8 @@ absl::StatusOr<absl::Time> BatchService::Run(absl::Time now) {
       storage::ReadValue(db_, [&] { return batches_.NextReleaseAt(); });
   if (!next.ok()) return next.status();
   absl::Time check = now + kCompletionCheck;
+  // A batch that failed (the database) stays due; retrying it at once would spin.
+  if (failed) return check;
   return *next ? std::min(**next, check) : check;
 }
 
