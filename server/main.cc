@@ -92,6 +92,20 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
   return std::string(absl::StripAsciiWhitespace(contents.str()));
 }
 
+// Limits that make no sense are refused at start-up, not met later as odd behaviour.
+absl::Status CheckLimits(const wa::Config& config) {
+  if (config.max_queue_backlog < 0) {
+    return absl::InvalidArgumentError("--max_queue_backlog: must not be < 0");
+  }
+  if (config.max_batch_messages < 1) {
+    return absl::InvalidArgumentError("--max_batch_messages: must be at least 1");
+  }
+  if (config.api_requests_per_second < 0 || config.api_burst < 0) {
+    return absl::InvalidArgumentError("--api_requests_per_second, --api_burst: must not be < 0");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<wa::Config> ConfigFromFlags() {
   wa::Config config;
   config.grpc_listen = absl::GetFlag(FLAGS_grpc_listen);
@@ -127,6 +141,7 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.max_batch_messages = absl::GetFlag(FLAGS_max_batch_messages);
   config.api_requests_per_second = absl::GetFlag(FLAGS_api_requests_per_second);
   config.api_burst = absl::GetFlag(FLAGS_api_burst);
+  if (absl::Status s = CheckLimits(config); !s.ok()) return s;
   config.opt_out_keywords = absl::GetFlag(FLAGS_opt_out_keywords);
   config.opt_in_keywords = absl::GetFlag(FLAGS_opt_in_keywords);
   return config;
