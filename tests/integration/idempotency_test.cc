@@ -16,6 +16,10 @@ Rpc BatchSendRpc() {
   return {"/hotel.whatsapp.v1.MessagesService/BatchSendMessages", "POST",
           absl::StrCat(kApi, "/messages/batch-send"), true};
 }
+Rpc InteractiveSendRpc() {
+  return {"/hotel.whatsapp.v1.MessagesService/SendInteractiveMessage", "POST",
+          absl::StrCat(kApi, "/messages/send-interactive"), true};
+}
 Rpc TemplateSendRpc() {
   return {"/hotel.whatsapp.v1.TemplatesService/SendTemplateMessage", "POST",
           absl::StrCat(kApi, "/templates/send"), true};
@@ -139,6 +143,24 @@ TEST_P(IdempotencyTest, TemplateSendsAndBatchesTakeKeysToo) {
   EXPECT_EQ(b2.estimated_completion().seconds(), b1.estimated_completion().seconds());
 }
 
+TEST_P(IdempotencyTest, InteractiveSendsTakeKeysToo) {
+  std::string guest = NewGuest();
+  GuestWrites(guest);
+  v1::SendInteractiveMessageRequest request;
+  request.set_guest_phone(guest);
+  request.set_interactive_type(v1::INTERACTIVE_TYPE_BUTTONS);
+  request.mutable_content()->set_text("How would you like to extend your stay?");
+  v1::InteractiveButton* button = request.mutable_content()->add_buttons();
+  button->set_id("extend_1_night");
+  button->set_title("1 More Night");
+  request.set_idempotency_key(Key());
+  v1::SendMessageResponse first, again;
+  ASSERT_TRUE(surface_->Call(InteractiveSendRpc(), *staff_, request, &first).ok);
+  ASSERT_TRUE(surface_->Call(InteractiveSendRpc(), *staff_, request, &again).ok);
+  EXPECT_EQ(again.message_id(), first.message_id());
+  EXPECT_EQ(OutboundMessages(first.conversation_id()), 1);
+}
+
 TEST_P(IdempotencyTest, AMalformedKeyIsRefused) {
   std::string guest = NewGuest();
   GuestWrites(guest);
@@ -183,6 +205,19 @@ TEST(IdempotencyHeaderTest, TheHeaderIsTheKey) {
   ASSERT_TRUE(changed);
   EXPECT_EQ(changed->status, 409) << changed->body;
   EXPECT_EQ(json::parse(changed->body)["error"]["code"], "ALREADY_EXISTS");
+
+  // A batch under the header: the repeat names the same batch.
+  const std::string batch =
+      R"({"messages": [{"phone": "+1234567890", "content": "Message 1"}],
+          "rate_limit": {"messages_per_second": 10, "batch_size": 100}})";
+  headers = {{"Authorization", "Bearer " + staff}, {"Idempotency-Key", "batch-header-test"}};
+  auto b1 =
+      client.Post(absl::StrCat(kApi, "/messages/batch-send"), headers, batch, "application/json");
+  auto b2 =
+      client.Post(absl::StrCat(kApi, "/messages/batch-send"), headers, batch, "application/json");
+  ASSERT_TRUE(b1 && b2);
+  ASSERT_EQ(b1->status, 200) << b1->body;
+  EXPECT_EQ(json::parse(b1->body)["batch_id"], json::parse(b2->body)["batch_id"]);
 
   headers = {{"Authorization", "Bearer " + staff}};
   auto without =
