@@ -1,5 +1,8 @@
 #include "gateway/error_renderer.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
 #include "gateway/json_transcoder.h"
 #include "gateway/json_writer.h"
@@ -18,6 +21,17 @@ bool ExtractErrorDetail(const grpc::Status& status, hotel::whatsapp::v1::ErrorDe
     if (any.Is<hotel::whatsapp::v1::ErrorDetail>() && any.UnpackTo(detail)) return true;
   }
   return false;
+}
+
+// An error that says when to retry (RATE_LIMIT_EXCEEDED) carries it in its
+// details; HTTP clients also expect it as Retry-After, in whole seconds.
+int RetryAfterSeconds(const hotel::whatsapp::v1::ErrorDetail& detail) {
+  const auto& fields = detail.details().fields();
+  auto it = fields.find("retry_after_seconds");
+  if (it == fields.end() || !it->second.has_number_value()) return 0;
+  double seconds = it->second.number_value();
+  if (!(seconds > 0)) return 0;
+  return static_cast<int>(std::ceil(std::min(seconds, 86400.0)));
 }
 
 }  // namespace
@@ -171,7 +185,7 @@ RenderedError RenderRpcError(const grpc::Status& status) {
   const std::vector<std::string> recovery(detail.recovery_options().begin(),
                                           detail.recovery_options().end());
   return {HttpStatusFromErrorCode(code, status.error_code()),
-          ErrorBody(code, message, details, recovery)};
+          ErrorBody(code, message, details, recovery), RetryAfterSeconds(detail)};
 }
 
 RenderedError RenderGatewayError(int http_status, absl::string_view code,

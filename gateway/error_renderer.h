@@ -16,6 +16,9 @@ namespace wa::gateway {
 struct RenderedError {
   int http_status = 500;
   std::string body;
+  // From the details' `retry_after_seconds`, rounded up: sent as the
+  // Retry-After header. 0: none.
+  int retry_after_seconds = 0;
 };
 
 // Renders an RPC's failure. When the status carries a google.rpc.Status whose

@@ -1,5 +1,6 @@
 #include "gateway/http_response.h"
 
+#include <string>
 #include <utility>
 
 #include "gateway/json_transcoder.h"
@@ -10,6 +11,8 @@ namespace {
 constexpr std::pair<const char*, const char*> kForwarded[] = {
     {"Authorization", "authorization"},
     {"X-Request-Id", "x-request-id"},
+    // Sends read it as their idempotency key (when the request has none).
+    {"Idempotency-Key", "idempotency-key"},
 };
 
 // gRPC refuses a call whose ASCII metadata holds bytes outside 0x20-0x7E, and
@@ -31,6 +34,9 @@ void WriteJson(httplib::Response& res, int http_status, std::string body) {
 }
 
 void WriteError(httplib::Response& res, RenderedError error) {
+  if (error.retry_after_seconds > 0) {
+    res.set_header("Retry-After", std::to_string(error.retry_after_seconds));
+  }
   WriteJson(res, error.http_status, std::move(error.body));
 }
 

@@ -26,7 +26,8 @@ void WriteMessage(httplib::Response& res, const google::protobuf::Message& messa
                   int http_status = 200);
 
 // The request headers the RPC must see: Authorization as `authorization`
-// (auth happens once, in the server) and X-Request-Id as `x-request-id`.
+// (auth happens once, in the server), X-Request-Id as `x-request-id` and
+// Idempotency-Key as `idempotency-key`.
 // A value gRPC could not carry (bytes outside printable ASCII) is dropped.
 CallMetadata ForwardedMetadata(const httplib::Request& req);
 // The same, for adapters that open their own (streaming) calls.

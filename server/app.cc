@@ -34,9 +34,13 @@
 #include "server/api/templates_api.h"
 #include "server/domain/analytics_service.h"
 #include "server/api/webhooks_api.h"
+#include "server/domain/batch_service.h"
 #include "server/domain/consent_service.h"
 #include "server/domain/conversation_service.h"
+#include "server/domain/idempotency_service.h"
+#include "server/domain/event_outbox.h"
 #include "server/domain/inbound_service.h"
+#include "server/domain/lifecycle_events.h"
 #include "server/domain/media_policy.h"
 #include "server/domain/media_service.h"
 #include "server/domain/messaging_service.h"
@@ -51,6 +55,7 @@
 #include "server/storage/media_store.h"
 #include "server/storage/mime_sniffer.h"
 #include "server/util/port_probe.h"
+#include "server/workers/batch_runner.h"
 #include "server/workers/notification_processor.h"
 #include "server/workers/send_queue.h"
 #include "server/workers/status_timer.h"
@@ -72,12 +77,16 @@ struct App::Parts {
   std::unique_ptr<domain::InboundService> inbound;
   std::unique_ptr<domain::MessagingService> messaging;
   std::unique_ptr<domain::TemplateService> templates;
+  std::unique_ptr<domain::EventOutbox> outbox;
+  std::unique_ptr<domain::BatchService> batches;
+  std::unique_ptr<domain::IdempotencyService> idempotency;
   std::unique_ptr<storage::MediaStore> media_store;
   std::unique_ptr<storage::MimeSniffer> mime_sniffer;
   std::unique_ptr<domain::MediaService> media;
   std::unique_ptr<workers::StatusTimer> status_timer;
   std::unique_ptr<workers::TemplateReviewTimer> template_reviews;
   std::unique_ptr<workers::SendQueue> send_queue;
+  std::unique_ptr<workers::BatchRunner> batch_runner;
   std::unique_ptr<workers::NotificationProcessor> notifications;
   std::unique_ptr<provider::WebhookClient> webhook_client;
   std::unique_ptr<workers::WebhookDelivery> webhook_delivery;
@@ -228,7 +237,14 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   workers::WebhookDelivery* delivery = p->webhook_delivery.get();
   auto wake_webhooks = [delivery] { delivery->Wake(); };
   p->statuses = std::make_unique<domain::StatusService>(database, wake_webhooks);
-  p->conversations = std::make_unique<domain::ConversationService>(database);
+  // The outbox for the events of conversations, templates and batches
+  // (messages emit theirs in the status and inbound services).
+  p->outbox = std::make_unique<domain::EventOutbox>(database, wake_webhooks);
+  domain::EventOutbox* outbox = p->outbox.get();
+  p->conversations = std::make_unique<domain::ConversationService>(
+      database, [outbox](const storage::ConversationRecord& resolved) {
+        return domain::EmitConversationResolved(*outbox, resolved);
+      });
   p->analytics = std::make_unique<domain::AnalyticsService>(database);
   p->consent = std::make_unique<domain::ConsentService>(database);
   p->inbound = std::make_unique<domain::InboundService>(
@@ -261,6 +277,23 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
       domain::TemplateService::Options{.starter_catalog = config.provider == "sandbox"});
   p->messaging->set_suggest_templates(
       [raw](const std::string& property_id) { return raw->templates->SuggestInTransaction(property_id); });
+  p->messaging->set_backlog_limit({config.max_queue_backlog, config.send_rate_per_second});
+  p->batches = std::make_unique<domain::BatchService>(
+      database, *p->messaging, *p->templates,
+      domain::BatchService::Options{.max_messages_per_second = config.send_rate_per_second,
+                                    .max_items = config.max_batch_messages},
+      [raw] { raw->batch_runner->Wake(); });
+  // The one place a finished batch is announced, in its own transaction.
+  p->batches->set_on_completed_in_transaction([outbox](const storage::BatchRecord& batch) {
+    return domain::EmitBatchCompleted(*outbox, batch);
+  });
+  p->templates->set_on_status_changed(
+      [outbox](const std::string& property_id, const v1::Template& after,
+               v1::TemplateStatus previous) {
+        return domain::EmitTemplateStatusChanged(*outbox, property_id, after, previous);
+      });
+  p->batch_runner = std::make_unique<workers::BatchRunner>(*p->batches);
+  p->idempotency = std::make_unique<domain::IdempotencyService>(database);
   p->template_reviews = std::make_unique<workers::TemplateReviewTimer>(*p->templates);
   // Meta's callbacks name our number (or, for templates, our business
   // account); the default property owns both.
@@ -278,9 +311,11 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->webhooks = std::make_unique<domain::WebhookService>(
       database, std::move(checks), domain::WebhookSettings{config.webhook_secret_grace},
       wake_webhooks);
-  p->auth = std::make_unique<api::Authenticator>(*p->tokens);
+  p->auth = std::make_unique<api::Authenticator>(
+      *p->tokens, api::RequestBudget{config.api_requests_per_second, config.api_burst});
 
-  p->services.push_back(std::make_unique<api::MessagesApi>(*p->auth, *p->messaging));
+  p->services.push_back(
+      std::make_unique<api::MessagesApi>(*p->auth, *p->messaging, *p->batches, *p->idempotency));
   p->services.push_back(std::make_unique<api::ConversationsApi>(*p->auth, *p->conversations,
                                                                *p->analytics));
   p->services.push_back(std::make_unique<api::AdminApi>(*p->auth, *p->tokens));
@@ -293,7 +328,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
       database,
       api::ProviderCallbacksApi::Secrets{config.meta_verify_token, config.meta_app_secret},
       [raw] { raw->notifications->Wake(); }));
-  p->services.push_back(std::make_unique<api::TemplatesApi>(*p->auth, *p->templates));
+  p->services.push_back(
+      std::make_unique<api::TemplatesApi>(*p->auth, *p->templates, *p->idempotency));
 
   // Keeps health.proto linked in so reflection can describe the health service.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
@@ -343,6 +379,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->notifications->Start();
   p->send_queue->Start();
   p->webhook_delivery->Start();
+  p->batch_runner->Start();
   return std::unique_ptr<App>(new App(std::move(p)));
 }
 
@@ -351,6 +388,7 @@ void App::Shutdown() {
   parts_->stopped = true;
   parts_->gateway->Stop();
   parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + parts_->shutdown_grace));
+  parts_->batch_runner->Stop();
   parts_->send_queue->Stop();
   parts_->notifications->Stop();
   parts_->status_timer->Stop();

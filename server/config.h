@@ -37,6 +37,16 @@ struct Config {
   int max_send_attempts = 8;
   absl::Duration reconcile_grace = absl::Minutes(5);
   int send_threads = 8;
+  // Past this many waiting messages a sender's new sends are refused with
+  // RATE_LIMIT_EXCEEDED (0: unbounded).
+  int max_queue_backlog = 10000;
+
+  // Batch sends.
+  int max_batch_messages = 10000;
+
+  // Each token's request budget (0 per second: unlimited).
+  double api_requests_per_second = 100;
+  double api_burst = 200;
 
   // The hotel's webhook.
   std::vector<std::string> webhook_allowed_hosts;

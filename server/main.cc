@@ -48,6 +48,12 @@ ABSL_FLAG(int, max_send_attempts, 8, "provider attempts before a message fails")
 ABSL_FLAG(absl::Duration, reconcile_grace, absl::Minutes(5),
           "how long a send interrupted by a crash waits for Meta's callback before a resend");
 ABSL_FLAG(int, send_threads, 8, "concurrent provider calls");
+ABSL_FLAG(int, max_queue_backlog, 10000,
+          "waiting messages per sender past which sends are refused with 429 (0: unbounded)");
+ABSL_FLAG(int, max_batch_messages, 10000, "most messages in one batch send");
+ABSL_FLAG(double, api_requests_per_second, 100,
+          "each token's request budget per second, 429 beyond (0: unlimited)");
+ABSL_FLAG(double, api_burst, 200, "requests a token may make at once before its budget applies");
 ABSL_FLAG(std::vector<std::string>, opt_out_keywords,
           std::vector<std::string>({"STOP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}),
           "whole inbound messages (any case) that opt a guest out");
@@ -100,6 +106,20 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
   return std::string(absl::StripAsciiWhitespace(contents.str()));
 }
 
+// Limits that make no sense are refused at start-up, not met later as odd behaviour.
+absl::Status CheckLimits(const wa::Config& config) {
+  if (config.max_queue_backlog < 0) {
+    return absl::InvalidArgumentError("--max_queue_backlog: must not be < 0");
+  }
+  if (config.max_batch_messages < 1) {
+    return absl::InvalidArgumentError("--max_batch_messages: must be at least 1");
+  }
+  if (config.api_requests_per_second < 0 || config.api_burst < 0) {
+    return absl::InvalidArgumentError("--api_requests_per_second, --api_burst: must not be < 0");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<wa::Config> ConfigFromFlags() {
   wa::Config config;
   config.grpc_listen = absl::GetFlag(FLAGS_grpc_listen);
@@ -132,6 +152,11 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.max_send_attempts = absl::GetFlag(FLAGS_max_send_attempts);
   config.reconcile_grace = absl::GetFlag(FLAGS_reconcile_grace);
   config.send_threads = absl::GetFlag(FLAGS_send_threads);
+  config.max_queue_backlog = absl::GetFlag(FLAGS_max_queue_backlog);
+  config.max_batch_messages = absl::GetFlag(FLAGS_max_batch_messages);
+  config.api_requests_per_second = absl::GetFlag(FLAGS_api_requests_per_second);
+  config.api_burst = absl::GetFlag(FLAGS_api_burst);
+  if (absl::Status s = CheckLimits(config); !s.ok()) return s;
   config.opt_out_keywords = absl::GetFlag(FLAGS_opt_out_keywords);
   config.opt_in_keywords = absl::GetFlag(FLAGS_opt_in_keywords);
   config.webhook_allowed_hosts = absl::GetFlag(FLAGS_webhook_allowed_hosts);

@@ -1,12 +1,36 @@
 #include "server/api/auth.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "server/domain/errors.h"
 
 namespace wa::api {
 
 namespace v1 = ::hotel::whatsapp::v1;
+
+Authenticator::Authenticator(domain::TokenService& tokens, RequestBudget budget)
+    : tokens_(tokens), budget_(budget) {
+  if (budget.per_second > 0) {
+    limiter_ = std::make_unique<domain::RateLimiter>(budget.per_second,
+                                                     std::max(budget.burst, budget.per_second));
+  }
+}
+
+absl::Status Authenticator::TakeBudget(const domain::Caller& caller) const {
+  if (limiter_ == nullptr) return absl::OkStatus();
+  absl::Duration wait = limiter_->TryTake(caller.token_id, absl::Now());
+  if (wait == absl::ZeroDuration()) return absl::OkStatus();
+  // Milliseconds are plenty; REST rounds up to whole seconds for Retry-After.
+  double seconds = std::ceil(absl::ToDoubleMilliseconds(wait)) / 1000;
+  return domain::RateLimitExceeded("Too many requests for this token; slow down", seconds)
+      .Detail("scope", "token")
+      .Detail("requests_per_second", budget_.per_second)
+      .Detail("burst", std::max(budget_.burst, budget_.per_second));
+}
 
 absl::StatusOr<domain::Caller> Authenticator::Authorize(const grpc::ServerContextBase& context,
                                                         v1::Role required) const {
@@ -26,6 +50,7 @@ absl::StatusOr<domain::Caller> Authenticator::Authorize(const grpc::ServerContex
         .Detail("required_role", "admin")
         .Recovery({"Ask an administrator to perform this operation"});
   }
+  if (absl::Status s = TakeBudget(*caller); !s.ok()) return s;
   return caller;
 }
 

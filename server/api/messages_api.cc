@@ -1,6 +1,8 @@
 #include "server/api/messages_api.h"
 
+#include "server/api/batch_mapping.h"
 #include "server/api/handler.h"
+#include "server/api/idempotency.h"
 #include "server/api/proto_mapping.h"
 
 namespace wa::api {
@@ -25,14 +27,17 @@ grpc::ServerUnaryReactor* MessagesApi::SendMessage(grpc::CallbackServerContext* 
                                                    const v1::SendMessageRequest* request,
                                                    v1::SendMessageResponse* response) {
   return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
-    domain::OutboundRequest out = Addressing(*request);
-    out.reply_to_message_id = request->reply_to_message_id();
-    out.message_type = request->message_type();
-    out.body = request->content().text();
-    out.content.mutable_text()->set_preview_url(request->content().preview_url());
-    absl::StatusOr<storage::MessageRecord> sent = messaging_.SendText(caller, std::move(out));
-    if (sent.ok()) ToSendResponse(*sent, response);
-    return sent.status();
+    return RunIdempotent(idempotency_, *context, caller, *request, response, [&](Remember r) {
+      domain::OutboundRequest out = Addressing(*request);
+      out.reply_to_message_id = request->reply_to_message_id();
+      out.message_type = request->message_type();
+      out.body = request->content().text();
+      out.content.mutable_text()->set_preview_url(request->content().preview_url());
+      out.in_transaction = RememberSend(std::move(r), response);
+      absl::StatusOr<storage::MessageRecord> sent = messaging_.SendText(caller, std::move(out));
+      if (sent.ok()) ToSendResponse(*sent, response);
+      return sent.status();
+    });
   });
 }
 
@@ -40,13 +45,16 @@ grpc::ServerUnaryReactor* MessagesApi::SendMediaMessage(grpc::CallbackServerCont
                                                         const v1::SendMediaMessageRequest* request,
                                                         v1::SendMessageResponse* response) {
   return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
-    domain::OutboundRequest out = Addressing(*request);
-    domain::MediaSend media{request->media_id(), request->media_type(), request->caption(),
-                            request->filename()};
-    absl::StatusOr<storage::MessageRecord> sent =
-        messaging_.SendMedia(caller, std::move(out), media);
-    if (sent.ok()) ToSendResponse(*sent, response);
-    return sent.status();
+    return RunIdempotent(idempotency_, *context, caller, *request, response, [&](Remember r) {
+      domain::OutboundRequest out = Addressing(*request);
+      out.in_transaction = RememberSend(std::move(r), response);
+      domain::MediaSend media{request->media_id(), request->media_type(), request->caption(),
+                              request->filename()};
+      absl::StatusOr<storage::MessageRecord> sent =
+          messaging_.SendMedia(caller, std::move(out), media);
+      if (sent.ok()) ToSendResponse(*sent, response);
+      return sent.status();
+    });
   });
 }
 
@@ -54,11 +62,14 @@ grpc::ServerUnaryReactor* MessagesApi::SendInteractiveMessage(
     grpc::CallbackServerContext* context, const v1::SendInteractiveMessageRequest* request,
     v1::SendMessageResponse* response) {
   return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
-    domain::OutboundRequest out = Addressing(*request);
-    absl::StatusOr<storage::MessageRecord> sent = messaging_.SendInteractive(
-        caller, std::move(out), request->interactive_type(), request->content());
-    if (sent.ok()) ToSendResponse(*sent, response);
-    return sent.status();
+    return RunIdempotent(idempotency_, *context, caller, *request, response, [&](Remember r) {
+      domain::OutboundRequest out = Addressing(*request);
+      out.in_transaction = RememberSend(std::move(r), response);
+      absl::StatusOr<storage::MessageRecord> sent = messaging_.SendInteractive(
+          caller, std::move(out), request->interactive_type(), request->content());
+      if (sent.ok()) ToSendResponse(*sent, response);
+      return sent.status();
+    });
   });
 }
 
@@ -70,6 +81,49 @@ grpc::ServerUnaryReactor* MessagesApi::GetMessageStatus(grpc::CallbackServerCont
         messaging_.Get(caller.property_id, request->message_id());
     if (message.ok()) ToStatus(*message, response);
     return message.status();
+  });
+}
+
+grpc::ServerUnaryReactor* MessagesApi::BatchSendMessages(
+    grpc::CallbackServerContext* context, const v1::BatchSendMessagesRequest* request,
+    v1::BatchSendMessagesResponse* response) {
+  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+    return RunIdempotent(idempotency_, *context, caller, *request, response, [&](Remember r) {
+      domain::BatchRequest batch = FromBatchRequest(*request);
+      if (r) {
+        batch.in_transaction = [&](const domain::BatchAccepted& accepted) {
+          ToBatchResponse(accepted, response);
+          return r();
+        };
+      }
+      absl::StatusOr<domain::BatchAccepted> accepted = batches_.Create(caller, std::move(batch));
+      if (!accepted.ok()) return accepted.status();
+      response->Clear();
+      ToBatchResponse(*accepted, response);
+      return absl::OkStatus();
+    });
+  });
+}
+
+grpc::ServerUnaryReactor* MessagesApi::GetBatch(grpc::CallbackServerContext* context,
+                                                const v1::GetBatchRequest* request,
+                                                v1::Batch* response) {
+  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+    absl::StatusOr<domain::BatchView> batch = batches_.Get(
+        caller.property_id, request->batch_id(), request->page_size(), request->page_token());
+    if (batch.ok()) ToBatch(*batch, response);
+    return batch.status();
+  });
+}
+
+grpc::ServerUnaryReactor* MessagesApi::CancelBatch(grpc::CallbackServerContext* context,
+                                                   const v1::CancelBatchRequest* request,
+                                                   v1::Batch* response) {
+  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+    absl::StatusOr<domain::BatchView> batch =
+        batches_.Cancel(caller.property_id, request->batch_id());
+    if (batch.ok()) ToBatch(*batch, response);
+    return batch.status();
   });
 }
 

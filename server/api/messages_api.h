@@ -2,14 +2,17 @@
 
 #include "hotel/whatsapp/v1/messages.grpc.pb.h"
 #include "server/api/auth.h"
+#include "server/domain/batch_service.h"
+#include "server/domain/idempotency_service.h"
 #include "server/domain/messaging_service.h"
 
 namespace wa::api {
 
 class MessagesApi : public hotel::whatsapp::v1::MessagesService::CallbackService {
  public:
-  MessagesApi(const Authenticator& auth, domain::MessagingService& messaging)
-      : auth_(auth), messaging_(messaging) {}
+  MessagesApi(const Authenticator& auth, domain::MessagingService& messaging,
+              domain::BatchService& batches, domain::IdempotencyService& idempotency)
+      : auth_(auth), messaging_(messaging), batches_(batches), idempotency_(idempotency) {}
 
   grpc::ServerUnaryReactor* SendMessage(
       grpc::CallbackServerContext* context, const hotel::whatsapp::v1::SendMessageRequest* request,
@@ -26,10 +29,22 @@ class MessagesApi : public hotel::whatsapp::v1::MessagesService::CallbackService
       grpc::CallbackServerContext* context,
       const hotel::whatsapp::v1::GetMessageStatusRequest* request,
       hotel::whatsapp::v1::MessageStatusResponse* response) override;
+  grpc::ServerUnaryReactor* BatchSendMessages(
+      grpc::CallbackServerContext* context,
+      const hotel::whatsapp::v1::BatchSendMessagesRequest* request,
+      hotel::whatsapp::v1::BatchSendMessagesResponse* response) override;
+  grpc::ServerUnaryReactor* GetBatch(grpc::CallbackServerContext* context,
+                                     const hotel::whatsapp::v1::GetBatchRequest* request,
+                                     hotel::whatsapp::v1::Batch* response) override;
+  grpc::ServerUnaryReactor* CancelBatch(grpc::CallbackServerContext* context,
+                                        const hotel::whatsapp::v1::CancelBatchRequest* request,
+                                        hotel::whatsapp::v1::Batch* response) override;
 
  private:
   const Authenticator& auth_;
   domain::MessagingService& messaging_;
+  domain::BatchService& batches_;
+  domain::IdempotencyService& idempotency_;
 };
 
 }  // namespace wa::api

@@ -1,6 +1,7 @@
 #include "server/api/templates_api.h"
 
 #include "server/api/handler.h"
+#include "server/api/idempotency.h"
 #include "server/api/proto_mapping.h"
 
 namespace wa::api {
@@ -20,18 +21,21 @@ grpc::ServerUnaryReactor* TemplatesApi::SendTemplateMessage(
     grpc::CallbackServerContext* context, const v1::SendTemplateMessageRequest* request,
     v1::SendMessageResponse* response) {
   return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
-    domain::TemplateSend send;
-    send.guest_phone = request->guest_phone();
-    send.template_name = request->template_name();
-    send.language = request->language();
-    send.parameters = ToStdMap(request->parameters());
-    send.conversation_metadata = ToStdMap(request->conversation_metadata());
-    send.conversation_id = request->conversation_id();
-    send.staff_member_id = request->staff_member_id();
-    send.header_media_link = request->header_media_link();
-    absl::StatusOr<storage::MessageRecord> sent = templates_.Send(caller, std::move(send));
-    if (sent.ok()) ToSendResponse(*sent, response);
-    return sent.status();
+    return RunIdempotent(idempotency_, *context, caller, *request, response, [&](Remember r) {
+      domain::TemplateSend send;
+      send.guest_phone = request->guest_phone();
+      send.template_name = request->template_name();
+      send.language = request->language();
+      send.parameters = ToStdMap(request->parameters());
+      send.conversation_metadata = ToStdMap(request->conversation_metadata());
+      send.conversation_id = request->conversation_id();
+      send.staff_member_id = request->staff_member_id();
+      send.header_media_link = request->header_media_link();
+      send.in_transaction = RememberSend(std::move(r), response);
+      absl::StatusOr<storage::MessageRecord> sent = templates_.Send(caller, std::move(send));
+      if (sent.ok()) ToSendResponse(*sent, response);
+      return sent.status();
+    });
   });
 }
 

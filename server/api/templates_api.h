@@ -2,14 +2,16 @@
 
 #include "hotel/whatsapp/v1/templates.grpc.pb.h"
 #include "server/api/auth.h"
+#include "server/domain/idempotency_service.h"
 #include "server/domain/template_service.h"
 
 namespace wa::api {
 
 class TemplatesApi : public hotel::whatsapp::v1::TemplatesService::CallbackService {
  public:
-  TemplatesApi(const Authenticator& auth, domain::TemplateService& templates)
-      : auth_(auth), templates_(templates) {}
+  TemplatesApi(const Authenticator& auth, domain::TemplateService& templates,
+               domain::IdempotencyService& idempotency)
+      : auth_(auth), templates_(templates), idempotency_(idempotency) {}
 
   grpc::ServerUnaryReactor* SendTemplateMessage(
       grpc::CallbackServerContext* context,
@@ -32,6 +34,7 @@ class TemplatesApi : public hotel::whatsapp::v1::TemplatesService::CallbackServi
  private:
   const Authenticator& auth_;
   domain::TemplateService& templates_;
+  domain::IdempotencyService& idempotency_;
 };
 
 }  // namespace wa::api

@@ -69,4 +69,11 @@ absl::Status InvalidPhoneNumber(const std::string& phone) {
       .Recovery({"Send the number in E.164 format, for example +14155550123"});
 }
 
+Error RateLimitExceeded(std::string message, double retry_after_seconds) {
+  Error error(absl::StatusCode::kResourceExhausted, "RATE_LIMIT_EXCEEDED", std::move(message));
+  error.Detail(kRetryAfterDetail, retry_after_seconds)
+      .Recovery({"Retry after the time in retry_after_seconds", "Spread requests over time"});
+  return error;
+}
+
 }  // namespace wa::domain

@@ -44,5 +44,11 @@ hotel::whatsapp::v1::ErrorDetail DetailOf(const absl::Status& status);
 absl::Status InvalidArgument(std::string message, std::string field = "");
 absl::Status NotFound(std::string what, const std::string& id);
 absl::Status InvalidPhoneNumber(const std::string& phone);
+// RATE_LIMIT_EXCEEDED with `retry_after_seconds` in the details, which REST
+// also answers as a Retry-After header.
+Error RateLimitExceeded(std::string message, double retry_after_seconds);
+
+// The details key REST turns into a Retry-After header.
+inline constexpr char kRetryAfterDetail[] = "retry_after_seconds";
 
 }  // namespace wa::domain

@@ -1,5 +1,8 @@
 #include "server/domain/messaging_service.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
 #include "server/domain/consent_service.h"
@@ -63,6 +66,20 @@ absl::Status MessagingService::CheckWindow(const std::string& property_id,
                  "Contact guest via alternative channel"});
 }
 
+absl::Status MessagingService::CheckBacklog(const std::string& property_id) {
+  const int max = backlog_limit_.max_backlog;
+  if (max <= 0) return absl::OkStatus();
+  absl::StatusOr<int> backlog = messages_.CountBacklog(property_id, max);
+  if (!backlog.ok()) return backlog.status();
+  if (*backlog < max) return absl::OkStatus();
+  // Room for one more once a tenth of the bound has drained: a hint, not a promise.
+  double retry_after = std::ceil(std::max(1.0, max / 10.0 / backlog_limit_.drain_per_second));
+  return RateLimitExceeded("The sender's queue is full; try again later", retry_after)
+      .Detail("scope", "sender_queue")
+      .Detail("backlog", static_cast<double>(*backlog))
+      .Detail("max_backlog", static_cast<double>(max));
+}
+
 absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& caller,
                                                                  OutboundRequest request,
                                                                  bool needs_window) {
@@ -71,6 +88,7 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
   absl::Time now = absl::Now();
   absl::StatusOr<storage::MessageRecord> stored =
       storage::TransactValue(db_, [&]() -> absl::StatusOr<storage::MessageRecord> {
+        if (absl::Status s = CheckBacklog(caller.property_id); !s.ok()) return s;
         // Consent first: an opted-out guest is refused whatever the window.
         if (auto s = CheckConsent(consent_, caller.property_id, *phone, request.marketing);
             !s.ok()) {
@@ -105,6 +123,9 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
         m.next_attempt_at = now;
         if (absl::Status s = messages_.Insert(m); !s.ok()) return s;
         if (absl::Status s = conversations_.Touch(m.conversation_id, now); !s.ok()) return s;
+        if (request.in_transaction) {
+          if (absl::Status s = request.in_transaction(m); !s.ok()) return s;
+        }
         return m;
       });
   if (stored.ok() && on_queued_) on_queued_();

@@ -32,6 +32,18 @@ struct OutboundRequest {
   bool marketing = false;
   // Set on the conversation (booking_reference, guest_tier, ...).
   std::map<std::string, std::string> conversation_metadata;
+  // Runs inside the transaction that stores the message, after it is
+  // stored: what must commit with the send or not at all (an idempotency
+  // key, a batch item). An error undoes the send.
+  std::function<absl::Status(const storage::MessageRecord&)> in_transaction;
+};
+
+// The bound on a sender's queue: past `max_backlog` waiting messages, new
+// sends are refused with RATE_LIMIT_EXCEEDED instead of queueing without
+// limit. The queue drains at `drain_per_second`, which sets the retry time.
+struct BacklogLimit {
+  int max_backlog = 0;  // 0: unbounded
+  double drain_per_second = 80;
 };
 
 // A stored media file to send (rich_messages.cc).
@@ -74,6 +86,7 @@ class MessagingService {
   absl::StatusOr<storage::MessageRecord> SendTemplate(const Caller& caller,
                                                       OutboundRequest request);
   void set_suggest_templates(SuggestTemplates suggest) { suggest_templates_ = std::move(suggest); }
+  void set_backlog_limit(BacklogLimit limit) { backlog_limit_ = limit; }
   // The message, if it belongs to the property.
   absl::StatusOr<storage::MessageRecord> Get(const std::string& property_id,
                                              const std::string& message_id);
@@ -83,6 +96,7 @@ class MessagingService {
                                                  bool needs_window);
   absl::Status CheckWindow(const std::string& property_id, const std::string& guest_phone,
                            absl::Time now);
+  absl::Status CheckBacklog(const std::string& property_id);
 
   storage::Database& db_;
   storage::ConversationRepository conversations_;
@@ -92,6 +106,7 @@ class MessagingService {
   storage::MediaRepository media_;
   Notify on_queued_;
   SuggestTemplates suggest_templates_;
+  BacklogLimit backlog_limit_;
 };
 
 // WhatsApp's limit on a text message body, in characters.

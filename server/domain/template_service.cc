@@ -173,7 +173,11 @@ absl::StatusOr<v1::Template> TemplateService::Submit(
     record.review_status = submitted->later_status;
     record.review_reason = submitted->later_reason;
   }
-  if (auto s = db_.Transaction([&] { return templates_.Insert(record); }); !s.ok()) return s;
+  absl::Status stored = db_.Transaction([&]() -> absl::Status {
+    if (auto s = templates_.Insert(record); !s.ok()) return s;
+    return Changed(property_id, record.definition, v1::TEMPLATE_STATUS_UNSPECIFIED);
+  });
+  if (!stored.ok()) return stored;
   return record.definition;
 }
 
@@ -266,7 +270,16 @@ absl::StatusOr<storage::MessageRecord> TemplateService::Send(const Caller& calle
   *request.content.mutable_template_() = std::move(rendered->content);
   request.marketing = t.category() == v1::TEMPLATE_CATEGORY_MARKETING;
   request.conversation_metadata = std::move(send.conversation_metadata);
+  request.in_transaction = std::move(send.in_transaction);
   return messaging_.SendTemplate(caller, std::move(request));
+}
+
+absl::Status TemplateService::Check(const std::string& property_id, const TemplateSend& send) {
+  if (auto s = EnsureCatalog(property_id); !s.ok()) return s;
+  absl::StatusOr<storage::TemplateRecord> found =
+      FindForSend(property_id, send.template_name, send.language);
+  if (!found.ok()) return found.status();
+  return RenderTemplate(found->definition, send.parameters, send.header_media_link).status();
 }
 
 absl::Status TemplateService::ApplyReportInTransaction(const std::string& property_id,
@@ -284,6 +297,7 @@ absl::Status TemplateService::ApplyReportInTransaction(const std::string& proper
     return absl::OkStatus();
   }
   storage::TemplateRecord& r = **found;
+  v1::TemplateStatus previous = r.definition.status();
   r.definition.set_status(report.status);
   r.definition.set_rejection_reason(report.status == v1::TEMPLATE_STATUS_REJECTED ? report.reason
                                                                                   : "");
@@ -294,7 +308,14 @@ absl::Status TemplateService::ApplyReportInTransaction(const std::string& proper
   r.review_due_at.reset();
   r.review_status = v1::TEMPLATE_STATUS_UNSPECIFIED;
   r.review_reason.clear();
-  return templates_.Put(r);
+  if (auto s = templates_.Put(r); !s.ok()) return s;
+  return previous == report.status ? absl::OkStatus()
+                                   : Changed(r.property_id, r.definition, previous);
+}
+
+absl::Status TemplateService::Changed(const std::string& property_id, const v1::Template& after,
+                                      v1::TemplateStatus previous) {
+  return on_change_ ? on_change_(property_id, after, previous) : absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<absl::Time>> TemplateService::ApplyDueReviews(absl::Time now) {
@@ -331,7 +352,12 @@ absl::StatusOr<std::pair<std::vector<v1::Template>, int>> TemplateService::Sync(
       }
       Stamp(merged, now, /*created=*/!*local);
       ++changed;
-      if (auto s = templates_.Put({property_id, std::move(merged)}); !s.ok()) return s;
+      v1::TemplateStatus previous =
+          *local ? (*local)->definition.status() : v1::TEMPLATE_STATUS_UNSPECIFIED;
+      if (auto s = templates_.Put({property_id, merged}); !s.ok()) return s;
+      if (previous != merged.status()) {
+        if (auto s = Changed(property_id, merged, previous); !s.ok()) return s;
+      }
     }
     return absl::OkStatus();
   });

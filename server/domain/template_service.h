@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -40,6 +41,8 @@ struct TemplateSend {
   std::string conversation_id;
   std::string staff_member_id;
   std::string header_media_link;
+  // As OutboundRequest::in_transaction: commits with the send or undoes it.
+  std::function<absl::Status(const storage::MessageRecord&)> in_transaction;
 };
 
 // A review outcome reported by the provider (Meta's
@@ -78,6 +81,10 @@ class TemplateService {
                                                     const std::string& name,
                                                     const std::string& language);
   absl::StatusOr<storage::MessageRecord> Send(const Caller& caller, TemplateSend send);
+  // What Send would refuse before queueing (an unknown or unapproved
+  // template, missing parameters), without sending: a batch's items are
+  // checked when the batch is accepted.
+  absl::Status Check(const std::string& property_id, const TemplateSend& send);
 
   // Inside a transaction: applies a provider's report; unknown templates
   // are ignored (another system's, or deleted here).
@@ -90,12 +97,21 @@ class TemplateService {
   // Applies the sandbox verdicts due at `now`; returns when the next falls
   // due, if one is waiting.
   absl::StatusOr<std::optional<absl::Time>> ApplyDueReviews(absl::Time now);
+  // Runs inside the transaction of every status change, a submission's
+  // PENDING included (the hotel's template_status_changed event).
+  using OnStatusChanged =
+      std::function<absl::Status(const std::string& property_id,
+                                 const hotel::whatsapp::v1::Template& after,
+                                 hotel::whatsapp::v1::TemplateStatus previous)>;
+  void set_on_status_changed(OnStatusChanged on_change) { on_change_ = std::move(on_change); }
   // Inside a transaction: the property's approved template names.
   std::vector<std::string> SuggestInTransaction(const std::string& property_id);
 
  private:
   absl::Status EnsureCatalog(const std::string& property_id);
   absl::Status SeedInTransaction(const std::string& property_id);
+  absl::Status Changed(const std::string& property_id, const hotel::whatsapp::v1::Template& after,
+                       hotel::whatsapp::v1::TemplateStatus previous);
   absl::StatusOr<storage::TemplateRecord> FindForSend(const std::string& property_id,
                                                       const std::string& name,
                                                       const std::string& language);
@@ -107,6 +123,7 @@ class TemplateService {
   storage::TemplateRepository templates_;
   absl::Mutex mu_;
   absl::flat_hash_set<std::string> seeded_ ABSL_GUARDED_BY(mu_);
+  OnStatusChanged on_change_;
 };
 
 }  // namespace wa::domain

@@ -117,6 +117,18 @@ absl::StatusOr<std::vector<MessageRecord>> MessageRepository::DueForSending(absl
   return CollectRows<MessageRecord>(*stmt, ReadMessage);
 }
 
+absl::StatusOr<int> MessageRepository::CountBacklog(const std::string& property_id, int limit) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE property_id = ? "
+      "AND next_attempt_at IS NOT NULL LIMIT ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, property_id).Bind(2, limit);
+  absl::StatusOr<std::optional<int>> count =
+      FirstRow<int>(*stmt, [](const Statement& s) { return static_cast<int>(s.ColumnInt(0)); });
+  if (!count.ok()) return count.status();
+  return count->value_or(0);
+}
+
 absl::StatusOr<std::optional<absl::Time>> MessageRepository::NextAttemptAt() {
   absl::StatusOr<Statement> stmt =
       db_.Prepare("SELECT MIN(next_attempt_at) FROM messages WHERE next_attempt_at IS NOT NULL");

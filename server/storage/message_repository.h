@@ -26,6 +26,9 @@ class MessageRepository {
 
   // Messages waiting for the send queue whose attempt time has come.
   absl::StatusOr<std::vector<MessageRecord>> DueForSending(absl::Time now, int limit);
+  // How many of the property's messages wait for the send queue, counted
+  // up to `limit` (the bound a caller checks against).
+  absl::StatusOr<int> CountBacklog(const std::string& property_id, int limit);
   // The earliest pending attempt time, if any message waits.
   absl::StatusOr<std::optional<absl::Time>> NextAttemptAt();
   // Takes a due message for an attempt: counts the attempt and holds the

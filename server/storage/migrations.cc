@@ -232,6 +232,58 @@ const std::vector<const char*>& Migrations() {
       );
       CREATE INDEX webhook_attempts_by_event ON webhook_attempts (event_id, id);
       )sql",
+      // 8: batch sends (a batch and its items, released at the batch's rate
+      // by a worker, so a batch survives a restart); idempotency keys, each
+      // written in the same transaction as the send it remembers; the
+      // send queue's backlog per property, counted from an index.
+      R"sql(
+      CREATE TABLE batches (
+        batch_id TEXT PRIMARY KEY,
+        property_id TEXT NOT NULL,
+        staff_member_id TEXT NOT NULL DEFAULT '',
+        messages_per_second REAL NOT NULL,
+        batch_size INTEGER NOT NULL,
+        retry_failed INTEGER NOT NULL DEFAULT 0,
+        track_delivery INTEGER NOT NULL DEFAULT 0,
+        total INTEGER NOT NULL,
+        status INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        next_release_at INTEGER,
+        completed_at INTEGER,
+        cancelled_at INTEGER
+      );
+      CREATE INDEX batches_to_release ON batches (next_release_at)
+        WHERE next_release_at IS NOT NULL;
+      CREATE INDEX batches_in_progress ON batches (status) WHERE status = 1;
+      CREATE TABLE batch_items (
+        batch_id TEXT NOT NULL REFERENCES batches (batch_id),
+        item_index INTEGER NOT NULL,
+        phone TEXT NOT NULL,
+        content TEXT NOT NULL DEFAULT '',
+        template_name TEXT NOT NULL DEFAULT '',
+        language TEXT NOT NULL DEFAULT '',
+        parameters TEXT NOT NULL DEFAULT '{}',
+        state INTEGER NOT NULL,
+        message_id TEXT,
+        error_code TEXT NOT NULL DEFAULT '',
+        error_message TEXT NOT NULL DEFAULT '',
+        released_at INTEGER,
+        PRIMARY KEY (batch_id, item_index)
+      );
+      CREATE INDEX batch_items_pending ON batch_items (batch_id, item_index) WHERE state = 1;
+      CREATE TABLE idempotency_keys (
+        property_id TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL,
+        method TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        response BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (property_id, idempotency_key)
+      );
+      CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+      CREATE INDEX messages_backlog ON messages (property_id, next_attempt_at)
+        WHERE next_attempt_at IS NOT NULL;
+      )sql",
   };
   return *migrations;
 }

@@ -381,6 +381,24 @@ class ErrorTest(ServerTestCase):
                               grpc.StatusCode.INVALID_ARGUMENT, "MEDIA_UPLOAD_FAILED")
 
 
+    def test_batch_send_with_an_idempotency_key(self):
+        request = S.messages.BatchSendMessagesRequest(
+            messages=[S.messages.BatchMessage(phone="+1234567890", content="Message 1"),
+                      S.messages.BatchMessage(phone="12", content="Message 2")],
+            rate_limit=S.messages.BatchRateLimit(messages_per_second=10, batch_size=100),
+            idempotency_key="python-batch-%d" % time.time_ns())
+        first = S.messages_svc.BatchSendMessages(request, metadata=staff(), timeout=10)
+        again = S.messages_svc.BatchSendMessages(request, metadata=staff(), timeout=10)
+        self.assertTrue(first.batch_id.startswith("batch_"))
+        self.assertEqual(again.batch_id, first.batch_id)
+        self.assertEqual((first.accepted, first.rejected), (1, 1))
+        self.assertEqual(first.errors[0].code, "INVALID_PHONE_NUMBER")
+        batch = S.messages_svc.GetBatch(S.messages.GetBatchRequest(batch_id=first.batch_id),
+                                        metadata=staff(), timeout=10)
+        self.assertEqual(batch.total, 2)
+        self.assertEqual(len(batch.items), 2)
+
+
 def make_pdf(size):
     """A small valid-looking PDF padded with a comment to `size` bytes."""
     head = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%"

@@ -210,6 +210,10 @@ http_call() {
   if [[ $# -ge 4 ]]; then
     args+=(-H 'Content-Type: application/json' --data-binary "$body")
   fi
+  # One extra header for the call, e.g. HTTP_EXTRA_HEADER="Idempotency-Key: k1".
+  if [[ -n "${HTTP_EXTRA_HEADER:-}" ]]; then
+    args+=(-H "$HTTP_EXTRA_HEADER")
+  fi
   local written
   written="$(curl "${args[@]}" "http://$WA_HTTP_ADDR$path")" || written="curl-error"
   HTTP_STATUS="${written%% *}"

@@ -273,10 +273,60 @@ test_malformed_json() {
   assert_json_field "$HTTP_BODY" error.code INVALID_ARGUMENT
 }
 
-test_unimplemented_rpc() {
-  http_call POST "$API/messages/batch-send" "$WA_STAFF_TOKEN" '{"messages":[]}'
-  assert_status 501 "POST $API/messages/batch-send (not implemented yet)"
-  assert_error_body "$HTTP_BODY" UNIMPLEMENTED
+# The reference's "Batch send messages with rate limiting" body, as
+# JSON.stringify writes it. The first guest wrote in (conv_abc123); the
+# second never did, so its free-form item meets the window rule.
+REFERENCE_BATCH_BODY='{"messages":[{"phone":"+1234567890","content":"Message 1"},{"phone":"+1234567891","content":"Message 2"}],"rate_limit":{"messages_per_second":10,"batch_size":100},"delivery_options":{"retry_failed":true,"track_delivery":true}}'
+
+test_batch_send() {
+  http_call POST "$API/messages/batch-send" "$WA_STAFF_TOKEN" "$REFERENCE_BATCH_BODY"
+  assert_status 200 "POST $API/messages/batch-send (reference body)"
+  assert_json "$HTTP_BODY" 'd["batch_id"].startswith("batch_")' "batch_id is ours"
+  assert_json "$HTTP_BODY" 'ts(d["estimated_completion"]) is not None and abs((ts(d["estimated_completion"]) - now()).total_seconds()) < 60' \
+    "estimated_completion is an RFC 3339 UTC time of about now"
+  local batch_id i
+  batch_id="$(json_get "$HTTP_BODY" batch_id)"
+  for i in $(seq 1 50); do
+    http_call GET "$API/messages/batches/$batch_id" "$WA_STAFF_TOKEN"
+    [[ "$(json_get "$HTTP_BODY" status)" == completed ]] && break
+    sleep 0.2
+  done
+  assert_status 200 "GET $API/messages/batches/$batch_id"
+  assert_json_field "$HTTP_BODY" status completed "the batch completed"
+  assert_json_field "$HTTP_BODY" total 2
+  assert_json "$HTTP_BODY" 'd["items"][0]["message_id"].startswith("msg_")' \
+    "the guest inside the window got Message 1"
+  assert_json_field "$HTTP_BODY" items.1.error_code MESSAGE_WINDOW_EXPIRED \
+    "the guest outside the window got nothing: MESSAGE_WINDOW_EXPIRED"
+  assert_json "$HTTP_BODY" 'd["failures"] == [{"reason": "MESSAGE_WINDOW_EXPIRED", "count": 1}]' \
+    "the funnel counts the failure by reason"
+
+  http_call POST "$API/messages/batches/$batch_id/cancel" "$WA_STAFF_TOKEN" '{}'
+  assert_status 400 "POST $API/messages/batches/$batch_id/cancel after completion"
+  assert_error_body "$HTTP_BODY" FAILED_PRECONDITION
+}
+
+test_idempotency_key_header() {
+  local first
+  HTTP_EXTRA_HEADER="Idempotency-Key: e2e-$$-$RANDOM" http_call POST "$API/messages/send" \
+    "$WA_STAFF_TOKEN" "$REFERENCE_SEND_BODY"
+  assert_status 200 "POST $API/messages/send with an Idempotency-Key"
+  first="$(json_get "$HTTP_BODY" message_id)"
+  HTTP_EXTRA_HEADER="Idempotency-Key: e2e-$$-$RANDOM-other" http_call POST "$API/messages/send" \
+    "$WA_STAFF_TOKEN" "$REFERENCE_SEND_BODY"
+  assert_ne "$(json_get "$HTTP_BODY" message_id)" "$first" "another key sends again"
+  local key="e2e-$$-repeat"
+  HTTP_EXTRA_HEADER="Idempotency-Key: $key" http_call POST "$API/messages/send" \
+    "$WA_STAFF_TOKEN" "$REFERENCE_SEND_BODY"
+  first="$(json_get "$HTTP_BODY" message_id)"
+  HTTP_EXTRA_HEADER="Idempotency-Key: $key" http_call POST "$API/messages/send" \
+    "$WA_STAFF_TOKEN" "$REFERENCE_SEND_BODY"
+  assert_status 200 "the repeat answers 200"
+  assert_json_field "$HTTP_BODY" message_id "$first" "the repeat answers the first message_id"
+  HTTP_EXTRA_HEADER="Idempotency-Key: $key" http_call POST "$API/messages/send" \
+    "$WA_STAFF_TOKEN" "${REFERENCE_SEND_BODY/Welcome/Hello}"
+  assert_status 409 "the same key with another body"
+  assert_error_body "$HTTP_BODY" ALREADY_EXISTS
 }
 
 # curl's own multipart form (-F), as the README shows it: a PNG image and a
@@ -424,5 +474,6 @@ run_case "unknown conversation: NOT_FOUND" test_not_found
 run_case "another property's conversation: NOT_FOUND" test_other_property_is_invisible
 run_case "unknown path 404, wrong method 405" test_routing_errors
 run_case "malformed JSON: 400" test_malformed_json
-run_case "unimplemented RPC: 501" test_unimplemented_rpc
+run_case "Batch send messages with rate limiting" test_batch_send
+run_case "Idempotency-Key header" test_idempotency_key_header
 finish

@@ -57,6 +57,10 @@ TEST(OperatorSurface, BadFlagsAndDataDirectories) {
   ExpectOneLineFailure(RunServer("--http_listen=nonsense --data_dir=/tmp/wa-op-x"),
                        "--http_listen");
   ExpectOneLineFailure(RunServer("--provider=cloud --data_dir=/tmp/wa-op-x"), "--phone_number_id");
+  ExpectOneLineFailure(RunServer("--api_requests_per_second=-1 --data_dir=/tmp/wa-op-x"),
+                       "--api_requests_per_second");
+  ExpectOneLineFailure(RunServer("--max_batch_messages=0 --data_dir=/tmp/wa-op-x"),
+                       "--max_batch_messages");
 }
 
 }  // namespace

@@ -22,6 +22,22 @@ grpc::Status WithDetail(grpc::StatusCode code, const v1::ErrorDetail& detail) {
   return grpc::Status(code, detail.message(), rpc.SerializeAsString());
 }
 
+TEST(ErrorRendererTest, ARetryTimeInTheDetailsBecomesRetryAfterInWholeSeconds) {
+  v1::ErrorDetail detail;
+  detail.set_code("RATE_LIMIT_EXCEEDED");
+  detail.set_message("Too many requests");
+  (*detail.mutable_details()->mutable_fields())["retry_after_seconds"].set_number_value(1.2);
+  RenderedError e = RenderRpcError(WithDetail(grpc::StatusCode::RESOURCE_EXHAUSTED, detail));
+  EXPECT_EQ(e.http_status, 429);
+  EXPECT_EQ(e.retry_after_seconds, 2);
+  EXPECT_EQ(json::parse(e.body)["error"]["details"]["retry_after_seconds"], 1.2);
+
+  detail.mutable_details()->clear_fields();
+  EXPECT_EQ(
+      RenderRpcError(WithDetail(grpc::StatusCode::RESOURCE_EXHAUSTED, detail)).retry_after_seconds,
+      0);
+}
+
 TEST(ErrorRendererTest, RendersTheReferenceExampleExactly) {
   v1::ErrorDetail detail;
   detail.set_code("MESSAGE_WINDOW_EXPIRED");

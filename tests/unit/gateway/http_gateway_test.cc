@@ -50,6 +50,9 @@ class FakeConversations final : public v1::ConversationsService::Service {
     resp->set_resolved_by(Metadata(ctx, "authorization"));
     resp->set_resolution_notes(Metadata(ctx, "x-request-id"));
     resp->set_message_count(req->message_limit());
+    if (std::string key = Metadata(ctx, "idempotency-key"); !key.empty()) {
+      (*resp->mutable_metadata())["idempotency-key"] = key;
+    }
     return grpc::Status::OK;
   }
 
@@ -176,6 +179,18 @@ TEST_F(HttpGatewayTest, ForwardsAuthorizationAndRequestId) {
   EXPECT_EQ(j["resolution_notes"], "req-7");
 
   ExpectJsonError(client_->Get(std::string(kConversations) + "/conv_1"), 401, "UNAUTHENTICATED");
+}
+
+TEST_F(HttpGatewayTest, ForwardsTheIdempotencyKeyAsMetadata) {
+  StartGateway();
+  httplib::Headers headers = kAuth;
+  headers.emplace("Idempotency-Key", "order-42");
+  auto res = client_->Get(std::string(kConversations) + "/conv_1", headers);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(Body(res)["metadata"]["idempotency-key"], "order-42");
+  res = client_->Get(std::string(kConversations) + "/conv_1", kAuth);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(Body(res)["metadata"], json::object()) << "nothing when the header is absent";
 }
 
 TEST_F(HttpGatewayTest, HeaderGrpcCannotCarryIsDroppedNotFatal) {

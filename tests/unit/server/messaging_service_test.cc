@@ -139,5 +139,42 @@ TEST_F(MessagingServiceTest, AnotherPropertyCannotReadTheMessage) {
   EXPECT_EQ(messaging_.Get("p2", sent->message_id).status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST_F(MessagingServiceTest, AFullQueueRefusesSendsWithARetryTime) {
+  messaging_.set_backlog_limit({2, 80});
+  GuestWrites("+1234567890", absl::Now() - absl::Hours(1));
+  ASSERT_TRUE(messaging_.SendText(staff_, Text("+1234567890")).ok());
+  ASSERT_TRUE(messaging_.SendText(staff_, Text("+1234567890")).ok());
+  absl::Status refused = messaging_.SendText(staff_, Text("+1234567890")).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
+  v1::ErrorDetail detail = DetailOf(refused);
+  EXPECT_EQ(detail.code(), "RATE_LIMIT_EXCEEDED");
+  EXPECT_GE(detail.details().fields().at("retry_after_seconds").number_value(), 1);
+  EXPECT_EQ(MessageCount(), 3) << "the inbound and two queued, nothing more";
+  EXPECT_TRUE(
+      messaging_.SendText({"tok_2", v1::ROLE_STAFF, "p2"}, Text("+1234567890")).status().code() !=
+      absl::StatusCode::kResourceExhausted)
+      << "another property's sender has its own queue";
+}
+
+TEST_F(MessagingServiceTest, WorkInTheSendsTransactionCommitsWithItOrUndoesIt) {
+  GuestWrites("+1234567890", absl::Now() - absl::Hours(1));
+  OutboundRequest undone = Text("+1234567890");
+  undone.in_transaction = [](const storage::MessageRecord&) {
+    return absl::AbortedError("changed my mind");
+  };
+  EXPECT_EQ(messaging_.SendText(staff_, std::move(undone)).status().code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(MessageCount(), 1) << "only the inbound message";
+  std::string seen;
+  OutboundRequest kept = Text("+1234567890");
+  kept.in_transaction = [&](const storage::MessageRecord& m) {
+    seen = m.message_id;
+    return absl::OkStatus();
+  };
+  absl::StatusOr<storage::MessageRecord> sent = messaging_.SendText(staff_, std::move(kept));
+  ASSERT_TRUE(sent.ok());
+  EXPECT_EQ(seen, sent->message_id);
+}
+
 }  // namespace
 }  // namespace wa::domain

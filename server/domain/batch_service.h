@@ -1,0 +1,134 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/domain/messaging_service.h"
+#include "server/domain/template_service.h"
+#include "server/domain/token_service.h"
+#include "server/storage/batch_repository.h"
+#include "server/storage/database.h"
+
+namespace wa::domain {
+
+// One message of a batch: free-form text, or a template when
+// `template_name` is set.
+struct BatchItemInput {
+  std::string phone;
+  std::string content;
+  std::string template_name;
+  std::string language;
+  std::map<std::string, std::string> parameters;
+};
+
+struct BatchItemError {
+  int index = 0;
+  std::string phone;
+  std::string code;
+  std::string message;
+};
+
+struct BatchAccepted {
+  std::string batch_id;
+  absl::Time estimated_completion;
+  int accepted = 0;
+  int rejected = 0;
+  std::vector<BatchItemError> errors;
+  double messages_per_second = 0;
+};
+
+struct BatchRequest {
+  std::vector<BatchItemInput> items;
+  double messages_per_second = 0;  // 0: the default
+  int batch_size = 0;              // 0: the default
+  bool retry_failed = false;
+  bool track_delivery = false;
+  std::string staff_member_id;
+  // Runs inside the transaction that stores the batch (an idempotency key).
+  std::function<absl::Status(const BatchAccepted&)> in_transaction;
+};
+
+// A batch as GetBatch shows it: the record, the funnel and a page of items.
+struct BatchView {
+  storage::BatchRecord batch;
+  storage::BatchCounts counts;
+  absl::Time estimated_completion;
+  std::vector<storage::BatchItemRecord> items;
+  std::string next_page_token;
+};
+
+// Batch sends. Items are checked when the batch is accepted (an invalid
+// item is refused alone); the batch and its items are stored in one
+// transaction; a worker then releases the items one by one at the batch's
+// rate through the single-send path (window and consent apply to each),
+// each release in the transaction that queues its message, so a restart
+// neither loses nor repeats an item.
+class BatchService {
+ public:
+  struct Options {
+    // The sender's throughput: no batch is released faster.
+    double max_messages_per_second = 80;
+    int max_items = 10000;
+  };
+  // Runs inside the transaction that completes a batch. The hotel's
+  // `batch_completed` event is written here (the webhook outbox).
+  using CompletedHook = std::function<absl::Status(const storage::BatchRecord&)>;
+
+  BatchService(storage::Database& db, MessagingService& messaging, TemplateService& templates,
+               Options options, std::function<void()> on_created)
+      : db_(db),
+        messaging_(messaging),
+        templates_(templates),
+        options_(options),
+        on_created_(std::move(on_created)),
+        batches_(db) {}
+
+  void set_on_completed_in_transaction(CompletedHook hook) { on_completed_ = std::move(hook); }
+
+  absl::StatusOr<BatchAccepted> Create(const Caller& caller, BatchRequest request);
+  absl::StatusOr<BatchView> Get(const std::string& property_id, const std::string& batch_id,
+                                int page_size, const std::string& page_token);
+  // Stops a batch in progress; a batch already over is refused.
+  absl::StatusOr<BatchView> Cancel(const std::string& property_id, const std::string& batch_id);
+
+  // The worker's round: releases the items due at `now`, completes the
+  // batches that are over, and says when to run again.
+  absl::StatusOr<absl::Time> Run(absl::Time now);
+
+ private:
+  double RateFor(double requested) const;
+  absl::Status CheckItem(const std::string& property_id, const BatchItemInput& item) const;
+  absl::StatusOr<storage::BatchRecord> Find(const std::string& property_id,
+                                            const std::string& batch_id);
+  absl::Status ReleaseBatch(const storage::BatchRecord& batch, absl::Time now);
+  // What became of one item's turn.
+  struct Release {
+    enum Outcome {
+      kQueued,   // its message is queued; the next item is one interval later
+      kSkipped,  // refused (window, consent...) or cancelled: no slot used
+      kWait,     // the sender's queue is full: the batch waits `wait`
+    } outcome;
+    absl::Duration wait;
+  };
+  // Queues one item's message; an error (the database) is retried later.
+  absl::StatusOr<Release> ReleaseItem(const storage::BatchRecord& batch,
+                                      const storage::BatchItemRecord& item, absl::Time next_after);
+  absl::Status CompleteDrained(absl::Time now);
+  absl::Time EstimateCompletion(const storage::BatchRecord& batch, int pending,
+                                absl::Time now) const;
+
+  storage::Database& db_;
+  MessagingService& messaging_;
+  TemplateService& templates_;
+  const Options options_;
+  std::function<void()> on_created_;
+  CompletedHook on_completed_;
+  storage::BatchRepository batches_;
+};
+
+}  // namespace wa::domain

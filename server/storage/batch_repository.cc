@@ -1,0 +1,318 @@
+#include "server/storage/batch_repository.h"
+
+#include "nlohmann/json.hpp"
+
+namespace wa::storage {
+namespace {
+
+namespace v1 = ::hotel::whatsapp::v1;
+
+constexpr char kSelectBatch[] =
+    "SELECT batch_id, property_id, staff_member_id, messages_per_second, batch_size, "
+    "retry_failed, track_delivery, total, status, created_at, next_release_at, completed_at, "
+    "cancelled_at FROM batches ";
+
+BatchRecord ReadBatch(const Statement& s) {
+  BatchRecord b;
+  b.batch_id = s.ColumnText(0);
+  b.property_id = s.ColumnText(1);
+  b.staff_member_id = s.ColumnText(2);
+  b.messages_per_second = s.ColumnDouble(3);
+  b.batch_size = static_cast<int>(s.ColumnInt(4));
+  b.retry_failed = s.ColumnInt(5) != 0;
+  b.track_delivery = s.ColumnInt(6) != 0;
+  b.total = static_cast<int>(s.ColumnInt(7));
+  b.status = static_cast<v1::BatchStatus>(s.ColumnInt(8));
+  b.created_at = s.ColumnTime(9);
+  b.next_release_at = s.ColumnOptionalTime(10);
+  b.completed_at = s.ColumnOptionalTime(11);
+  b.cancelled_at = s.ColumnOptionalTime(12);
+  return b;
+}
+
+// Items with their message's status, sent time and failure (NULL before release).
+constexpr char kSelectItem[] =
+    "SELECT i.batch_id, i.item_index, i.phone, i.content, i.template_name, i.language, "
+    "i.parameters, i.state, i.message_id, i.error_code, i.error_message, i.released_at, "
+    "m.status, m.sent_at, m.failure_reason "
+    "FROM batch_items i LEFT JOIN messages m ON m.message_id = i.message_id ";
+
+std::map<std::string, std::string> DecodeParameters(const std::string& text) {
+  std::map<std::string, std::string> out;
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object()) return out;
+  for (auto it = json.begin(); it != json.end(); ++it) {
+    if (it.value().is_string()) out[it.key()] = it.value().get<std::string>();
+  }
+  return out;
+}
+
+BatchItemRecord ReadItem(const Statement& s) {
+  BatchItemRecord i;
+  i.batch_id = s.ColumnText(0);
+  i.index = static_cast<int>(s.ColumnInt(1));
+  i.phone = s.ColumnText(2);
+  i.content = s.ColumnText(3);
+  i.template_name = s.ColumnText(4);
+  i.language = s.ColumnText(5);
+  i.parameters = DecodeParameters(s.ColumnText(6));
+  i.state = static_cast<BatchItemState>(s.ColumnInt(7));
+  i.message_id = s.ColumnText(8);
+  i.error_code = s.ColumnText(9);
+  i.error_message = s.ColumnText(10);
+  i.released_at = s.ColumnOptionalTime(11);
+  i.message_status = static_cast<v1::MessageStatus>(s.ColumnInt(12));
+  i.sent_at = s.ColumnOptionalTime(13);
+  i.failure_reason = s.ColumnText(14);
+  return i;
+}
+
+int State(BatchItemState state) { return static_cast<int>(state); }
+
+}  // namespace
+
+absl::Status BatchRepository::Insert(const BatchRecord& b) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "INSERT INTO batches (batch_id, property_id, staff_member_id, messages_per_second, "
+      "batch_size, retry_failed, track_delivery, total, status, created_at, next_release_at, "
+      "completed_at, cancelled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, b.batch_id)
+      .Bind(2, b.property_id)
+      .Bind(3, b.staff_member_id)
+      .Bind(4, b.messages_per_second)
+      .Bind(5, b.batch_size)
+      .Bind(6, b.retry_failed ? 1 : 0)
+      .Bind(7, b.track_delivery ? 1 : 0)
+      .Bind(8, b.total)
+      .Bind(9, static_cast<int>(b.status))
+      .BindTime(10, b.created_at)
+      .BindOptionalTime(11, b.next_release_at)
+      .BindOptionalTime(12, b.completed_at)
+      .BindOptionalTime(13, b.cancelled_at);
+  return stmt->Run();
+}
+
+absl::Status BatchRepository::InsertItem(const BatchItemRecord& i) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "INSERT INTO batch_items (batch_id, item_index, phone, content, template_name, language, "
+      "parameters, state, message_id, error_code, error_message, released_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  nlohmann::json parameters = nlohmann::json::object();
+  for (const auto& [name, value] : i.parameters) parameters[name] = value;
+  stmt->Bind(1, i.batch_id)
+      .Bind(2, i.index)
+      .Bind(3, i.phone)
+      .Bind(4, i.content)
+      .Bind(5, i.template_name)
+      .Bind(6, i.language)
+      .Bind(7, parameters.dump())
+      .Bind(8, State(i.state))
+      .Bind(9, i.message_id)
+      .Bind(10, i.error_code)
+      .Bind(11, i.error_message)
+      .BindOptionalTime(12, i.released_at);
+  return stmt->Run();
+}
+
+absl::StatusOr<std::optional<BatchRecord>> BatchRepository::Get(const std::string& batch_id) {
+  static const std::string sql = std::string(kSelectBatch) + "WHERE batch_id = ?";
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, batch_id);
+  return FirstRow<BatchRecord>(*stmt, ReadBatch);
+}
+
+absl::StatusOr<std::vector<BatchRecord>> BatchRepository::DueForRelease(absl::Time now, int limit) {
+  static const std::string sql = std::string(kSelectBatch) +
+                                 "WHERE next_release_at IS NOT NULL AND next_release_at <= ? "
+                                 "ORDER BY next_release_at LIMIT ?";
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindTime(1, now).Bind(2, limit);
+  return CollectRows<BatchRecord>(*stmt, ReadBatch);
+}
+
+absl::StatusOr<std::optional<absl::Time>> BatchRepository::NextReleaseAt() {
+  absl::StatusOr<Statement> stmt =
+      db_.Prepare("SELECT MIN(next_release_at) FROM batches WHERE next_release_at IS NOT NULL");
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<std::optional<std::optional<absl::Time>>> row =
+      FirstRow<std::optional<absl::Time>>(
+          *stmt, [](const Statement& s) { return s.ColumnOptionalTime(0); });
+  if (!row.ok()) return row.status();
+  return row->value_or(std::nullopt);
+}
+
+absl::StatusOr<std::vector<BatchItemRecord>> BatchRepository::PendingItems(
+    const std::string& batch_id, int limit) {
+  static const std::string sql = std::string(kSelectItem) +
+                                 "WHERE i.batch_id = ? AND i.state = ? "
+                                 "ORDER BY i.item_index LIMIT ?";
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, batch_id).Bind(2, State(BatchItemState::kPending)).Bind(3, limit);
+  return CollectRows<BatchItemRecord>(*stmt, ReadItem);
+}
+
+absl::StatusOr<bool> BatchRepository::MarkReleased(const std::string& batch_id, int index,
+                                                   const std::string& message_id, absl::Time at) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE batch_items SET state = ?, message_id = ?, released_at = ? "
+      "WHERE batch_id = ? AND item_index = ? AND state = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, State(BatchItemState::kReleased))
+      .Bind(2, message_id)
+      .BindTime(3, at)
+      .Bind(4, batch_id)
+      .Bind(5, index)
+      .Bind(6, State(BatchItemState::kPending));
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return db_.Changes() > 0;
+}
+
+absl::StatusOr<bool> BatchRepository::MarkFailed(const std::string& batch_id, int index,
+                                                 const std::string& code,
+                                                 const std::string& message) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE batch_items SET state = ?, error_code = ?, error_message = ? "
+      "WHERE batch_id = ? AND item_index = ? AND state = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, State(BatchItemState::kFailed))
+      .Bind(2, code)
+      .Bind(3, message)
+      .Bind(4, batch_id)
+      .Bind(5, index)
+      .Bind(6, State(BatchItemState::kPending));
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return db_.Changes() > 0;
+}
+
+absl::Status BatchRepository::SetNextRelease(const std::string& batch_id,
+                                             std::optional<absl::Time> at) {
+  absl::StatusOr<Statement> stmt =
+      db_.Prepare("UPDATE batches SET next_release_at = ? WHERE batch_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindOptionalTime(1, at).Bind(2, batch_id);
+  return stmt->Run();
+}
+
+absl::Status BatchRepository::Cancel(const std::string& batch_id, absl::Time at) {
+  absl::StatusOr<Statement> batch = db_.Prepare(
+      "UPDATE batches SET status = ?, cancelled_at = ?, next_release_at = NULL "
+      "WHERE batch_id = ?");
+  if (!batch.ok()) return batch.status();
+  batch->Bind(1, static_cast<int>(v1::BATCH_STATUS_CANCELLED)).BindTime(2, at).Bind(3, batch_id);
+  if (absl::Status s = batch->Run(); !s.ok()) return s;
+  absl::StatusOr<Statement> items =
+      db_.Prepare("UPDATE batch_items SET state = ? WHERE batch_id = ? AND state = ?");
+  if (!items.ok()) return items.status();
+  items->Bind(1, State(BatchItemState::kCancelled))
+      .Bind(2, batch_id)
+      .Bind(3, State(BatchItemState::kPending));
+  return items->Run();
+}
+
+absl::StatusOr<std::vector<BatchRecord>> BatchRepository::Drained(int limit) {
+  static const std::string sql =
+      std::string(kSelectBatch) +
+      "WHERE status = ? AND next_release_at IS NULL "
+      "AND NOT EXISTS (SELECT 1 FROM batch_items i WHERE i.batch_id = batches.batch_id "
+      "  AND i.state = ?) "
+      "AND NOT EXISTS (SELECT 1 FROM batch_items i JOIN messages m "
+      "  ON m.message_id = i.message_id WHERE i.batch_id = batches.batch_id "
+      "  AND m.next_attempt_at IS NOT NULL) "
+      "LIMIT ?";
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, static_cast<int>(v1::BATCH_STATUS_IN_PROGRESS))
+      .Bind(2, State(BatchItemState::kPending))
+      .Bind(3, limit);
+  return CollectRows<BatchRecord>(*stmt, ReadBatch);
+}
+
+absl::StatusOr<bool> BatchRepository::MarkCompleted(const std::string& batch_id, absl::Time at) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE batches SET status = ?, completed_at = ? WHERE batch_id = ? AND status = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, static_cast<int>(v1::BATCH_STATUS_COMPLETED))
+      .BindTime(2, at)
+      .Bind(3, batch_id)
+      .Bind(4, static_cast<int>(v1::BATCH_STATUS_IN_PROGRESS));
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return db_.Changes() > 0;
+}
+
+absl::StatusOr<BatchCounts> BatchRepository::Count(const std::string& batch_id) {
+  // ?2 pending, ?3 released, ?4 rejected, ?5 failed, ?6 cancelled;
+  // ?7 queued, ?8 sent, ?9 delivered, ?10 read, ?11 failed (message statuses).
+  absl::StatusOr<Statement> totals = db_.Prepare(
+      "SELECT COALESCE(SUM(i.state = ?2), 0), "
+      "COALESCE(SUM(i.state = ?2 OR (i.state = ?3 AND m.status = ?7)), 0), "
+      "COALESCE(SUM(i.state = ?3 AND m.status IN (?8, ?9, ?10)), 0), "
+      "COALESCE(SUM(i.state = ?3 AND m.status IN (?9, ?10)), 0), "
+      "COALESCE(SUM(i.state = ?3 AND m.status = ?10), 0), "
+      "COALESCE(SUM(i.state IN (?4, ?5) OR (i.state = ?3 AND m.status = ?11)), 0), "
+      "COALESCE(SUM(i.state = ?6), 0) "
+      "FROM batch_items i LEFT JOIN messages m ON m.message_id = i.message_id "
+      "WHERE i.batch_id = ?1");
+  if (!totals.ok()) return totals.status();
+  totals->Bind(1, batch_id)
+      .Bind(2, State(BatchItemState::kPending))
+      .Bind(3, State(BatchItemState::kReleased))
+      .Bind(4, State(BatchItemState::kRejected))
+      .Bind(5, State(BatchItemState::kFailed))
+      .Bind(6, State(BatchItemState::kCancelled))
+      .Bind(7, static_cast<int>(v1::MESSAGE_STATUS_QUEUED))
+      .Bind(8, static_cast<int>(v1::MESSAGE_STATUS_SENT))
+      .Bind(9, static_cast<int>(v1::MESSAGE_STATUS_DELIVERED))
+      .Bind(10, static_cast<int>(v1::MESSAGE_STATUS_READ))
+      .Bind(11, static_cast<int>(v1::MESSAGE_STATUS_FAILED));
+  BatchCounts counts;
+  absl::StatusOr<bool> row = totals->Step();
+  if (!row.ok()) return row.status();
+  if (*row) {
+    counts.pending = static_cast<int>(totals->ColumnInt(0));
+    counts.queued = static_cast<int>(totals->ColumnInt(1));
+    counts.sent = static_cast<int>(totals->ColumnInt(2));
+    counts.delivered = static_cast<int>(totals->ColumnInt(3));
+    counts.read = static_cast<int>(totals->ColumnInt(4));
+    counts.failed = static_cast<int>(totals->ColumnInt(5));
+    counts.cancelled = static_cast<int>(totals->ColumnInt(6));
+  }
+  if (absl::Status s = totals->Run(); !s.ok()) return s;
+
+  // Refused items by their error code, provider failures by their reason.
+  absl::StatusOr<Statement> reasons = db_.Prepare(
+      "SELECT CASE WHEN i.state = ?2 THEN m.failure_reason ELSE i.error_code END AS reason, "
+      "COUNT(*) AS n FROM batch_items i LEFT JOIN messages m ON m.message_id = i.message_id "
+      "WHERE i.batch_id = ?1 AND (i.state IN (?3, ?4) OR (i.state = ?2 AND m.status = ?5)) "
+      "GROUP BY reason ORDER BY n DESC, reason");
+  if (!reasons.ok()) return reasons.status();
+  reasons->Bind(1, batch_id)
+      .Bind(2, State(BatchItemState::kReleased))
+      .Bind(3, State(BatchItemState::kRejected))
+      .Bind(4, State(BatchItemState::kFailed))
+      .Bind(5, static_cast<int>(v1::MESSAGE_STATUS_FAILED));
+  absl::StatusOr<std::vector<std::pair<std::string, int>>> failures =
+      CollectRows<std::pair<std::string, int>>(*reasons, [](const Statement& s) {
+        return std::make_pair(s.ColumnText(0), static_cast<int>(s.ColumnInt(1)));
+      });
+  if (!failures.ok()) return failures.status();
+  counts.failures = *std::move(failures);
+  return counts;
+}
+
+absl::StatusOr<std::vector<BatchItemRecord>> BatchRepository::Items(const std::string& batch_id,
+                                                                    int after_index, int limit) {
+  static const std::string sql = std::string(kSelectItem) +
+                                 "WHERE i.batch_id = ? AND i.item_index > ? "
+                                 "ORDER BY i.item_index LIMIT ?";
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, batch_id).Bind(2, after_index).Bind(3, limit);
+  return CollectRows<BatchItemRecord>(*stmt, ReadItem);
+}
+
+}  // namespace wa::storage

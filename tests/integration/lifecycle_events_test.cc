@@ -1,0 +1,95 @@
+// The hotel's events for a conversation's, a template's and a batch's life:
+// conversation_resolved, template_status_changed (submission, then the
+// sandbox's review) and batch_completed, each delivered signed to a real
+// receiver with the data a hotel system needs.
+#include "hotel/whatsapp/v1/conversations.pb.h"
+#include "hotel/whatsapp/v1/messages.pb.h"
+#include "hotel/whatsapp/v1/templates.pb.h"
+#include "tests/integration/webhook_fixture.h"
+
+namespace wa::testing {
+namespace {
+
+using LifecycleEventsTest = WebhookTest;
+
+nlohmann::json WaitForEvents(WebhookReceiver& receiver, const std::string& event, size_t n) {
+  nlohmann::json received = receiver.WaitFor(
+      [&](const nlohmann::json& r) { return Delivered(r, event).size() >= n; });
+  std::vector<nlohmann::json> delivered = Delivered(received, event);
+  EXPECT_GE(delivered.size(), n) << received.dump();
+  return delivered;
+}
+
+TEST_P(LifecycleEventsTest, AResolvedConversationIsAnnounced) {
+  Configure(Config({"conversation_resolved"}));
+  GuestWrites("+15558100001", "The lamp is broken", "conv_life_1");
+  v1::ResolveConversationRequest resolve;
+  resolve.set_conversation_id("conv_life_1");
+  resolve.set_resolution_notes("Lamp replaced");
+  resolve.set_satisfaction_rating(5);
+  resolve.set_staff_member_id("staff_456");
+  v1::Conversation resolved;
+  Outcome outcome = surface_->Call({"/hotel.whatsapp.v1.ConversationsService/ResolveConversation",
+                                    "POST", "/api/v1/whatsapp/conversations/conv_life_1/resolve",
+                                    true},
+                                   admin_, resolve, &resolved);
+  ASSERT_TRUE(outcome.ok) << outcome.error.DebugString();
+  nlohmann::json events = WaitForEvents(receiver_, "conversation_resolved", 1);
+  const nlohmann::json& data = events[0]["body"]["data"];
+  EXPECT_EQ(data["conversation_id"], "conv_life_1");
+  EXPECT_EQ(data["resolved_by"], "staff_456");
+  EXPECT_EQ(data["satisfaction_rating"], 5);
+  EXPECT_EQ(data["resolution_notes"], "Lamp replaced");
+  EXPECT_EQ(events[0]["verified_with"], nlohmann::json({0}));
+}
+
+TEST_P(LifecycleEventsTest, ATemplatesReviewIsAnnounced) {
+  Configure(Config({"template_status_changed"}));
+  v1::SubmitTemplateRequest submit;
+  submit.set_name("pool_hours");
+  submit.set_category(v1::TEMPLATE_CATEGORY_UTILITY);
+  submit.set_language("en");
+  v1::TemplateComponent* body = submit.add_components();
+  body->set_type(v1::COMPONENT_TYPE_BODY);
+  body->set_text("Hello {{guest_name}}, the pool is open from 7 until 22 every day.");
+  v1::Template submitted;
+  Outcome outcome = surface_->Call({"/hotel.whatsapp.v1.TemplatesService/SubmitTemplate", "POST",
+                                    "/api/v1/whatsapp/templates", true},
+                                   admin_, submit, &submitted);
+  ASSERT_TRUE(outcome.ok) << outcome.error.DebugString();
+  nlohmann::json events = WaitForEvents(receiver_, "template_status_changed", 2);
+  EXPECT_EQ(events[0]["body"]["data"]["status"], "PENDING");
+  EXPECT_EQ(events[0]["body"]["data"]["previous_status"], "");
+  EXPECT_EQ(events[1]["body"]["data"]["status"], "APPROVED");
+  EXPECT_EQ(events[1]["body"]["data"]["previous_status"], "PENDING");
+  EXPECT_EQ(events[1]["body"]["data"]["template_name"], "pool_hours");
+}
+
+TEST_P(LifecycleEventsTest, AFinishedBatchIsAnnounced) {
+  Configure(Config({"batch_completed"}));
+  GuestWrites("+15558100002", "Hi");
+  GuestWrites("+15558100003", "Hello");
+  v1::BatchSendMessagesRequest batch;
+  for (const char* phone : {"+15558100002", "+15558100003"}) {
+    v1::BatchMessage* m = batch.add_messages();
+    m->set_phone(phone);
+    m->set_content("The spa opens at 9 tomorrow.");
+  }
+  batch.mutable_rate_limit()->set_messages_per_second(10);
+  v1::BatchSendMessagesResponse accepted;
+  Outcome outcome = surface_->Call({"/hotel.whatsapp.v1.MessagesService/BatchSendMessages", "POST",
+                                    "/api/v1/whatsapp/messages/batch-send", true},
+                                   admin_, batch, &accepted);
+  ASSERT_TRUE(outcome.ok) << outcome.error.DebugString();
+  nlohmann::json events = WaitForEvents(receiver_, "batch_completed", 1);
+  const nlohmann::json& data = events[0]["body"]["data"];
+  EXPECT_EQ(data["batch_id"], accepted.batch_id());
+  EXPECT_EQ(data["total"], 2);
+  EXPECT_EQ(data["status"], "completed");
+}
+
+INSTANTIATE_TEST_SUITE_P(BothSurfaces, LifecycleEventsTest, ::testing::Values("grpc", "rest"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace wa::testing
