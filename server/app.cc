@@ -87,6 +87,7 @@ struct App::Parts {
   std::unique_ptr<workers::TemplateReviewTimer> template_reviews;
   std::unique_ptr<workers::SendQueue> send_queue;
   std::unique_ptr<workers::BatchRunner> batch_runner;
+  std::unique_ptr<workers::GuestMediaFetcher> guest_media;
   std::unique_ptr<workers::NotificationProcessor> notifications;
   std::unique_ptr<provider::WebhookClient> webhook_client;
   std::unique_ptr<workers::WebhookDelivery> webhook_delivery;
@@ -295,6 +296,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->batch_runner = std::make_unique<workers::BatchRunner>(*p->batches);
   p->idempotency = std::make_unique<domain::IdempotencyService>(database);
   p->template_reviews = std::make_unique<workers::TemplateReviewTimer>(*p->templates);
+  p->guest_media = std::make_unique<workers::GuestMediaFetcher>(*p->media, *p->provider);
   // Meta's callbacks name our number (or, for templates, our business
   // account); the default property owns both.
   std::map<std::string, std::string> property_by_number, property_by_account;
@@ -302,7 +304,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   if (!config.waba_id.empty()) property_by_account[config.waba_id] = "default";
   p->notifications = std::make_unique<workers::NotificationProcessor>(
       database, property_by_number, property_by_account, *p->inbound, *p->statuses, *p->consent,
-      *p->templates);
+      *p->templates, p->guest_media.get());
   domain::EndpointChecks checks;
   checks.check_url = [raw](const std::string& url) { return raw->webhook_client->CheckUrl(url); };
   checks.verify = [raw](const std::string& url, const std::string& token) {

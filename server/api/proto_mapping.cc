@@ -1,5 +1,7 @@
 #include "server/api/proto_mapping.h"
 
+#include "server/domain/message_payload.h"
+
 namespace wa::api {
 
 namespace v1 = ::hotel::whatsapp::v1;
@@ -34,6 +36,10 @@ void ToMessage(const storage::MessageRecord& in, v1::Message* out) {
   if (in.read_at) SetTimestamp(*in.read_at, out->mutable_read_at());
   out->set_failure_reason(in.failure_reason);
   out->set_reply_to_message_id(in.reply_to_message_id);
+  domain::PayloadView payload = domain::ReadPayload(in);
+  out->set_media_id(payload.media_id);
+  out->set_media_url(payload.media_url);
+  out->set_reply_id(payload.reply_id);
 }
 
 void ToStatus(const storage::MessageRecord& in, v1::MessageStatusResponse* out) {

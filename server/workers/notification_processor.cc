@@ -12,6 +12,7 @@ namespace {
 
 constexpr int kBatch = 64;
 constexpr absl::Duration kIdleSleep = absl::Seconds(1);
+constexpr absl::Duration kMediaPatience = absl::Minutes(5);
 
 domain::InboundMessage ToInbound(const provider::MetaInbound& m) {
   domain::InboundMessage in;
@@ -40,7 +41,7 @@ NotificationProcessor::NotificationProcessor(
     storage::Database& db, std::map<std::string, std::string> property_by_number,
     std::map<std::string, std::string> property_by_account, domain::InboundService& inbound,
     domain::StatusService& statuses, domain::ConsentService& consent,
-    domain::TemplateService& templates)
+    domain::TemplateService& templates, GuestMediaFetcher* media)
     : db_(db),
       property_by_number_(std::move(property_by_number)),
       property_by_account_(std::move(property_by_account)),
@@ -48,6 +49,7 @@ NotificationProcessor::NotificationProcessor(
       statuses_(statuses),
       consent_(consent),
       templates_(templates),
+      media_(media),
       notifications_(db),
       poller_([this] { return Tick(); }) {}
 
@@ -109,6 +111,27 @@ absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n) {
   return absl::OkStatus();
 }
 
+bool NotificationProcessor::FetchMedia(const storage::NotificationRecord& record,
+                                       provider::MetaNotification& notification) {
+  if (media_ == nullptr) return true;
+  for (provider::MetaInbound& m : notification.messages) {
+    if (m.media_id.empty()) continue;
+    const std::string* property = PropertyFor(m.phone_number_id);
+    if (property == nullptr) continue;
+    absl::Status fetched = media_->Fetch(*property, m);
+    if (fetched.ok()) continue;
+    // Meta keeps a guest's file for days, but a notification that waits
+    // holds up those behind it: a few minutes of retries, then the message
+    // is kept without our copy.
+    bool retry = fetched.code() == absl::StatusCode::kUnavailable &&
+                 absl::Now() - record.received_at < kMediaPatience;
+    util::LogError("guest media ", m.media_id, " of ", m.wamid, ": ", fetched.ToString(),
+                   retry ? " (retrying)" : " (kept without our copy)");
+    if (retry) return false;
+  }
+  return true;
+}
+
 absl::Duration NotificationProcessor::Tick() {
   absl::StatusOr<std::vector<storage::NotificationRecord>> pending =
       storage::ReadValue(db_, [&] { return notifications_.Pending(kBatch); });
@@ -119,6 +142,8 @@ absl::Duration NotificationProcessor::Tick() {
   for (const storage::NotificationRecord& record : *pending) {
     absl::StatusOr<provider::MetaNotification> parsed =
         provider::ParseMetaNotification(record.body);
+    // Outside the transaction: downloads must not hold the writer.
+    if (parsed.ok() && !FetchMedia(record, *parsed)) return kIdleSleep;
     absl::Status status = db_.Transaction([&]() -> absl::Status {
       std::string error;
       if (!parsed.ok()) {

@@ -10,6 +10,7 @@
 #include "server/provider/meta_callback_parser.h"
 #include "server/storage/database.h"
 #include "server/storage/notification_repository.h"
+#include "server/workers/guest_media_fetcher.h"
 #include "server/workers/poller.h"
 
 namespace wa::workers {
@@ -26,7 +27,8 @@ class NotificationProcessor {
                         std::map<std::string, std::string> property_by_number,
                         std::map<std::string, std::string> property_by_account,
                         domain::InboundService& inbound, domain::StatusService& statuses,
-                        domain::ConsentService& consent, domain::TemplateService& templates);
+                        domain::ConsentService& consent, domain::TemplateService& templates,
+                        GuestMediaFetcher* media = nullptr);
 
   void Start() { poller_.Start(); }
   void Wake() { poller_.Wake(); }
@@ -34,6 +36,10 @@ class NotificationProcessor {
 
  private:
   absl::Duration Tick();
+  // Fetches the guests' files a notification names; false when it must
+  // wait for a later round.
+  bool FetchMedia(const storage::NotificationRecord& record,
+                  provider::MetaNotification& notification);
   absl::Status Apply(const provider::MetaNotification& notification);
   const std::string* PropertyFor(const std::string& phone_number_id) const;
   const std::string* PropertyForAccount(const std::string& waba_id) const;
@@ -45,6 +51,7 @@ class NotificationProcessor {
   domain::StatusService& statuses_;
   domain::ConsentService& consent_;
   domain::TemplateService& templates_;
+  GuestMediaFetcher* media_;
   storage::NotificationRepository notifications_;
   Poller poller_;
 };

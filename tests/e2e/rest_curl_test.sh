@@ -118,7 +118,8 @@ test_get_conversation_history() {
     "messages are ordered by created_at"
   assert_json "$body" 'all(keys(m) == {"message_id", "direction", "message_type", "text", "status",
       "staff_member_id", "whatsapp_message_id", "created_at", "sent_at", "delivered_at", "read_at",
-      "failure_reason", "reply_to_message_id"} for m in d["messages"])' "every Message field is present"
+      "failure_reason", "reply_to_message_id", "media_id", "media_url", "reply_id"}
+      for m in d["messages"])' "every Message field is present"
   assert_json "$body" 'any(p["role"] == "guest" and p["guest_phone"] == "+1234567890" for p in d["participants"])' \
     "participants include the guest"
   assert_json "$body" 'any(p["role"] == "staff" and p["staff_member_id"] == "staff_456" for p in d["participants"])' \

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
@@ -133,6 +134,9 @@ class MediaCloudTest : public ::testing::Test {
 };
 
 TEST_F(MediaCloudTest, InboundMediaAndRepliesShowInTheHistory) {
+  // The guest's photo, as Meta holds it (the id the notification names).
+  const std::string photo = PngBytes(32, 32, 7);
+  fake_->AddGuestMedia("1234567890123456", photo, "image/png");
   ASSERT_EQ(fake_->PostNotification(InboundImage("wamid.MEDIATEST.image")), 200);
   ASSERT_EQ(fake_->PostNotification(InboundButtonReply("wamid.MEDIATEST.reply")), 200);
   v1::Conversation conversation = ConversationWith(2);
@@ -142,11 +146,31 @@ TEST_F(MediaCloudTest, InboundMediaAndRepliesShowInTheHistory) {
   EXPECT_EQ(image.message_type(), v1::MESSAGE_TYPE_IMAGE);
   EXPECT_EQ(image.text(), "The shower is leaking");
   EXPECT_EQ(image.whatsapp_message_id(), "wamid.MEDIATEST.image");
+  // Downloaded at once into our storage, with Meta's token, and served by us.
+  EXPECT_EQ(fake_->GuestMediaDownloads(), 1);
+  ASSERT_TRUE(absl::StartsWith(image.media_id(), "med_")) << image.DebugString();
+  EXPECT_EQ(image.media_url(), "/api/v1/whatsapp/media/" + image.media_id() + "/content");
+  Downloaded ours;
+  ASSERT_TRUE(DownloadViaRest(server_->http_port(), staff_, image.media_url(), &ours).ok);
+  EXPECT_EQ(ours.bytes, photo);
+  EXPECT_EQ(ours.content_type, "image/png");
   const v1::Message& reply = conversation.messages(1);
   EXPECT_EQ(reply.message_type(), v1::MESSAGE_TYPE_INTERACTIVE);
   EXPECT_EQ(reply.text(), "Yes, 2 pm");
+  EXPECT_EQ(reply.reply_id(), "late_checkout_yes");
+  EXPECT_TRUE(reply.media_id().empty());
   EXPECT_EQ(reply.reply_to_message_id(),
             "wamid.HBgMNDQ3NzAwOTAwMTIzFQIAERgSQkFTRTAwMDAwMDAwMDAwMDEA");
+}
+
+TEST_F(MediaCloudTest, AGuestFileMetaCannotServeIsKeptWithoutOurCopy) {
+  // No file under the notification's media id: Meta answers 400, which a
+  // retry will not change.
+  ASSERT_EQ(fake_->PostNotification(InboundImage("wamid.MEDIATEST.gone")), 200);
+  v1::Conversation conversation = ConversationWith(1);
+  ASSERT_EQ(conversation.messages_size(), 1);
+  EXPECT_EQ(conversation.messages(0).message_type(), v1::MESSAGE_TYPE_IMAGE);
+  EXPECT_TRUE(conversation.messages(0).media_id().empty());
 }
 
 TEST_F(MediaCloudTest, AnUploadReachesMetaOnceAndItsIdIsReused) {
