@@ -40,6 +40,11 @@ const std::vector<Command>& Commands() {
       Make("webhooks-configure", "WebhooksService/ConfigureWebhook", "",
            "configure the hotel's webhook (admin): --webhook_url --events=... --verify_token"),
       Make("deliveries", "WebhooksService/ListWebhookDeliveries", "", "webhook deliveries"),
+      Make("batch", "MessagesService/BatchSendMessages", "",
+           "send a batch from a CSV file of phone,content rows, with a progress bar: "
+           "--csv=FILE [--rate_limit.messages_per_second=10] [--no-follow]"),
+      Make("batch-status", "MessagesService/GetBatch", "batch_id", "a batch's progress and funnel"),
+      Make("cancel-batch", "MessagesService/CancelBatch", "batch_id", "cancel a batch"),
       Make("tokens", "AdminService/ListTokens", "", "list tokens (admin)"),
   };
   return *commands;

@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "clients/cli/batch_csv.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/media_file.h"
 #include "clients/cli/request_flags.h"
@@ -170,7 +171,8 @@ int Run(int argc, char** argv) {
     return kUsage;
   }
   std::vector<std::string> words;
-  std::string file;
+  std::string file, csv;
+  bool follow = true;
   for (; i < argc; ++i) {
     absl::string_view word = argv[i];
     if (word == "--help") {
@@ -183,6 +185,10 @@ int Run(int argc, char** argv) {
     }
     if (absl::ConsumePrefix(&word, "--file=")) {
       file = std::string(word);
+    } else if (absl::ConsumePrefix(&word, "--csv=")) {
+      csv = std::string(word);
+    } else if (word == "--no-follow") {
+      follow = false;
     } else if (!GlobalOption(word, g)) {
       words.push_back(argv[i]);
     }
@@ -194,6 +200,19 @@ int Run(int argc, char** argv) {
   google::protobuf::Message* request =
       upload_only ? google::protobuf::Arena::CreateMessage<v1::MediaMetadata>(&arena)
                   : invoker.NewMessage(method->input_type(), &arena);
+  if (!csv.empty()) {
+    absl::StatusOr<v1::BatchSendMessagesRequest> rows = ReadBatchCsv(csv);
+    if (!rows.ok() || request->GetDescriptor() != rows->GetDescriptor()) {
+      std::cerr << "error: INVALID_ARGUMENT: "
+                << (rows.ok() ? "--csv is for the batch command" : rows.status().message())
+                << "\n";
+      return kUsage;
+    }
+    request->CopyFrom(*rows);
+  } else if (name == "batch") {
+    std::cerr << "batch needs --csv=FILE\n";
+    return kUsage;
+  }
   if (absl::Status s = FillRequest(words, positional, request); !s.ok()) {
     std::cerr << "error: INVALID_ARGUMENT: " << s.message() << "\n";
     return kUsage;
@@ -223,6 +242,14 @@ int Run(int argc, char** argv) {
   grpc::Status status = invoker.Call(method_path, *request, response, metadata);
   if (!status.ok()) return Fail(status);
   Print(*response, g);
+  if (name == "batch" && follow) {
+    v1::Batch batch;
+    status = FollowBatch(channel, g.token,
+                         static_cast<v1::BatchSendMessagesResponse*>(response)->batch_id(), &batch);
+    if (!status.ok()) return Fail(status);
+    batch.clear_items();
+    Print(batch, g);
+  }
   return 0;
 }
 

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# wa-cli against the live server over gRPC: sends, status, templates,
+# uploads, a batch from CSV with its progress, and errors as exit codes.
+# Needs WA_GRPC_ADDR, WA_ADMIN_TOKEN and WA_STAFF_TOKEN (set by run).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+require_env WA_GRPC_ADDR WA_ADMIN_TOKEN WA_STAFF_TOKEN
+make_tmp
+trap cleanup EXIT
+
+CLI="$REPO_ROOT/build/bin/wa-cli"
+GUEST=+15550007001
+export WA_ADDR="$WA_GRPC_ADDR" WA_TOKEN="$WA_STAFF_TOKEN"
+
+# cli ARGS...: runs wa-cli, keeping stdout, stderr and the exit code.
+cli() {
+  CLI_RC=0
+  "$CLI" "$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err" || CLI_RC=$?
+  CLI_OUT="$(cat "$E2E_TMP/out")"
+  CLI_ERR="$(cat "$E2E_TMP/err")"
+}
+
+test_help() {
+  cli --help
+  assert_eq 0 "$CLI_RC" "wa-cli --help exits 0"
+  assert_contains "$CLI_OUT" send-template "the help lists the commands"
+  cli resolve --help
+  assert_contains "$CLI_OUT" "--satisfaction_rating" "a command's help lists its request's fields"
+  cli no-such-command
+  assert_eq 2 "$CLI_RC" "an unknown command is a usage error (2)"
+}
+
+test_sends_and_status() {
+  cli --token="$WA_ADMIN_TOKEN" call /hotel.whatsapp.v1.SandboxService/SimulateInbound \
+    --guest_phone="$GUEST" --text="Hello from the CLI test"
+  assert_eq 0 "$CLI_RC" "call SimulateInbound (admin) exits 0"
+  cli --json send --guest_phone="$GUEST" --content.text="Your room is ready"
+  assert_eq 0 "$CLI_RC" "send exits 0"
+  assert_json_field "$CLI_OUT" status queued "send prints the queued message"
+  local id
+  id="$(json_get "$CLI_OUT" message_id)"
+  cli --json status "$id"
+  assert_json_field "$CLI_OUT" message_id "$id" "status takes the id as a word"
+  cli --json send-template --guest_phone="$GUEST" --template_name=service_followup \
+    --language=en --parameters.guest_name=Ana --parameters.service_type=Spa
+  assert_json_field "$CLI_OUT" status queued "send-template with --parameters.NAME=VALUE"
+}
+
+test_errors_are_exit_codes() {
+  cli template no_such_template
+  assert_eq 5 "$CLI_RC" "an unknown template exits 5 (NOT_FOUND)"
+  assert_contains "$CLI_ERR" TEMPLATE_NOT_FOUND "stderr names the contract's code"
+  WA_TOKEN= cli conversations
+  assert_eq 16 "$CLI_RC" "no token exits 16 (UNAUTHENTICATED)"
+  cli send --guest_phone=12 --content.text=x
+  assert_eq 3 "$CLI_RC" "a bad phone exits 3 (INVALID_ARGUMENT)"
+  assert_contains "$CLI_ERR" INVALID_PHONE_NUMBER "stderr names INVALID_PHONE_NUMBER"
+}
+
+test_upload_and_send_media() {
+  printf '%%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%%%EOF\n' >"$E2E_TMP/folio.pdf"
+  cli --json upload --file="$E2E_TMP/folio.pdf" --media_type=document
+  assert_json_field "$CLI_OUT" mime_type application/pdf "upload streams the file"
+  cli --json send-media --guest_phone="$GUEST" --media_type=document --file="$E2E_TMP/folio.pdf" \
+    --caption="Your folio"
+  assert_json_field "$CLI_OUT" status queued "send-media --file uploads, then sends"
+}
+
+test_batch_from_csv() {
+  printf 'phone,content\n%s,"Breakfast is served until 11, see you there"\n12,"bad phone"\n' \
+    "$GUEST" >"$E2E_TMP/batch.csv"
+  cli --json batch --csv="$E2E_TMP/batch.csv" --rate_limit.messages_per_second=10
+  assert_eq 0 "$CLI_RC" "batch exits 0"
+  local first last
+  first="$(head -1 <<<"$CLI_OUT")"
+  last="$(tail -1 <<<"$CLI_OUT")"
+  assert_json "$first" 'd["accepted"] == 1 and d["rejected"] == 1' \
+    "the invalid row is refused alone"
+  assert_json "$last" 'd["status"] == "completed" and d["total"] == 2' \
+    "the batch is followed to its end"
+  assert_contains "$CLI_ERR" "2/2" "a progress bar on stderr"
+}
+
+run_case "help" test_help
+run_case "sends and status" test_sends_and_status
+run_case "errors are exit codes" test_errors_are_exit_codes
+run_case "upload and send-media" test_upload_and_send_media
+run_case "batch from CSV" test_batch_from_csv
+finish
