@@ -29,6 +29,8 @@
 #include "server/api/conversations_api.h"
 #include "server/api/media_api.h"
 #include "server/api/messages_api.h"
+#include "server/api/metrics_interceptor.h"
+#include "server/api/ops_documents.h"
 #include "server/api/provider_callbacks_api.h"
 #include "server/api/sandbox_api.h"
 #include "server/api/templates_api.h"
@@ -182,6 +184,19 @@ void AddDocsPage(gateway::HttpGateway& gateway, std::string docs_dir) {
   gateway::AddDocumentAdapter(gateway, "/docs", "text/html; charset=utf-8", gateway::kDocsPage);
   gateway::AddDocumentAdapter(gateway, "/docs/redoc.standalone.js", "text/javascript",
                               std::move(script));
+}
+
+// /healthz (the process serves), /readyz and /metrics, for operators and
+// their probes; no token, bind the REST port to a private interface.
+void AddOpsDocuments(gateway::HttpGateway& gateway, storage::Database& db,
+                     const provider::Provider& provider) {
+  auto adapt = [](api::OpsDocument d) { return gateway::Document{d.status, std::move(d.body)}; };
+  gateway::AddDocumentAdapter(gateway, "/healthz", "text/plain", std::string("ok\n"));
+  gateway::AddDocumentAdapter(gateway, "/readyz", "application/json", [&db, &provider, adapt] {
+    return adapt(api::ReadinessDocument(db, provider));
+  });
+  gateway::AddDocumentAdapter(gateway, "/metrics", "text/plain; version=0.0.4",
+                              [&db, adapt] { return adapt(api::MetricsDocument(db)); });
 }
 
 // Every service the server registers, by full name, for the gateway's
@@ -341,6 +356,9 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   // gRPC sets SO_REUSEPORT by default, which would let a second server
   // share a port in use instead of failing.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<api::MetricsInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddListeningPort(config.grpc_listen, grpc::InsecureServerCredentials(), &p->grpc_port);
   for (auto& service : p->services) builder.RegisterService(service.get());
   p->server = builder.BuildAndStart();
@@ -367,6 +385,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   gateway::AddDocumentAdapter(*p->gateway, "/api/v1/whatsapp/openapi.json", "application/json",
                               gateway::kOpenApiJson);
   AddDocsPage(*p->gateway, config.docs_dir);
+  AddOpsDocuments(*p->gateway, database, *p->provider);
   absl::StatusOr<int> http_port = p->gateway->Start();
   if (!http_port.ok()) {
     p->server->Shutdown();

@@ -13,4 +13,15 @@ void AddDocumentAdapter(HttpGateway& gateway, std::string path, std::string cont
                      });
 }
 
+void AddDocumentAdapter(HttpGateway& gateway, std::string path, std::string content_type,
+                        std::function<Document()> produce) {
+  gateway.AddAdapter("GET", std::move(path),
+                     [content_type = std::move(content_type), produce = std::move(produce)](
+                         const httplib::Request&, httplib::Response& res) {
+                       Document document = produce();
+                       res.status = document.status;
+                       res.set_content(document.body, content_type);
+                     });
+}
+
 }  // namespace wa::gateway

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "gateway/http_gateway.h"
@@ -10,5 +11,13 @@ namespace wa::gateway {
 // documents such as the OpenAPI description.
 void AddDocumentAdapter(HttpGateway& gateway, std::string path, std::string content_type,
                         std::string body);
+
+// A document made when it is asked for (metrics, readiness), with its status.
+struct Document {
+  int status = 200;
+  std::string body;
+};
+void AddDocumentAdapter(HttpGateway& gateway, std::string path, std::string content_type,
+                        std::function<Document()> produce);
 
 }  // namespace wa::gateway

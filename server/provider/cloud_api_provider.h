@@ -54,6 +54,7 @@ class CloudApiProvider : public Provider {
   // True from Meta's last rejection of our token (codes 0 and 190) until the
   // next accepted send or upload; for the health report.
   bool credentials_rejected() const { return credentials_rejected_.load(); }
+  bool CredentialsAccepted() const override { return !credentials_rejected(); }
 
   // TCP connections opened towards Graph so far (keep-alive check, metrics).
   int64_t connections_opened() const { return http_.connections_opened(); }

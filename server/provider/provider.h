@@ -90,6 +90,8 @@ class Provider {
   // The provider's whole catalog (name, language, category, status,
   // components), for a re-sync; FAILED_PRECONDITION if it keeps none.
   virtual absl::StatusOr<std::vector<hotel::whatsapp::v1::Template>> FetchTemplates() = 0;
+  // False while the provider refuses our credentials (for /readyz).
+  virtual bool CredentialsAccepted() const { return true; }
   // Whether an admin may simulate a guest's inbound message.
   virtual bool SimulatesInbound() const { return false; }
 };

@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/util/metrics.h"
 
 namespace wa::storage {
 namespace {
@@ -238,7 +239,9 @@ void Database::RunBatch(const std::vector<Pending*>& batch) {
     if (!p->status.ok()) ExecOn(writer_->db, "ROLLBACK TO work").IgnoreError();
     ExecOn(writer_->db, "RELEASE work").IgnoreError();
   }
+  absl::Time commit_start = absl::Now();
   absl::Status commit = ExecOn(writer_->db, "COMMIT");
+  util::Metrics::Global().ObserveCommit(absl::Now() - commit_start);
   if (!commit.ok()) {
     ExecOn(writer_->db, "ROLLBACK").IgnoreError();
     for (Pending* p : batch) {

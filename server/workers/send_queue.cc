@@ -8,6 +8,7 @@
 #include "server/domain/outbound_content.h"
 #include "server/domain/status_machine.h"
 #include "server/util/log.h"
+#include "server/util/metrics.h"
 
 namespace wa::workers {
 
@@ -180,6 +181,9 @@ void SendQueue::ReportHealth(bool healthy) {
 
 absl::Status SendQueue::Settle(const storage::MessageRecord& message, provider::SendResult result) {
   absl::Time now = absl::Now();
+  if (result.outcome != provider::SendOutcome::kAccepted) {
+    util::Metrics::Global().CountProviderError(result.error_code);
+  }
   switch (result.outcome) {
     case provider::SendOutcome::kAccepted: {
       ReportHealth(true);

@@ -1,0 +1,60 @@
+#include "server/api/ops_documents.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "nlohmann/json.hpp"
+#include "server/storage/migrations.h"
+#include "server/storage/ops_repository.h"
+#include "server/util/metrics.h"
+
+namespace wa::api {
+namespace {
+
+std::vector<util::Metrics::Gauge> Gauges(storage::Database& db) {
+  storage::OpsRepository ops(db);
+  util::Metrics::Gauge depth{"wa_queue_depth", "messages waiting for the send queue, per sender",
+                             {}};
+  util::Metrics::Gauge age{"wa_queue_oldest_age_seconds",
+                           "age of the oldest message waiting, per sender", {}};
+  util::Metrics::Gauge events{"wa_webhook_events",
+                              "events for the hotels' webhooks by delivery status", {}};
+  absl::Time now = absl::Now();
+  auto queues = storage::ReadValue(db, [&] { return ops.Queues(); });
+  if (queues.ok()) {
+    for (const storage::QueueDepth& q : *queues) {
+      std::string label = absl::StrCat("sender=\"", q.property_id, "\"");
+      depth.samples.emplace_back(label, static_cast<double>(q.queued));
+      age.samples.emplace_back(label, absl::ToDoubleSeconds(now - q.oldest));
+    }
+  }
+  auto counts = storage::ReadValue(db, [&] { return ops.WebhookEvents(); });
+  if (counts.ok()) {
+    for (const storage::EventCount& c : *counts) {
+      const char* name = c.status == 1 ? "pending" : c.status == 2 ? "delivered" : "dead_letter";
+      events.samples.emplace_back(absl::StrCat("status=\"", name, "\""),
+                                  static_cast<double>(c.count));
+    }
+  }
+  return {depth, age, events};
+}
+
+}  // namespace
+
+OpsDocument MetricsDocument(storage::Database& db) {
+  return {200, util::Metrics::Global().Render(Gauges(db))};
+}
+
+OpsDocument ReadinessDocument(storage::Database& db, const provider::Provider& provider) {
+  storage::OpsRepository ops(db);
+  absl::StatusOr<int> version = storage::ReadValue(db, [&] { return ops.SchemaVersion(); });
+  bool ready = version.ok() && *version == storage::LatestSchemaVersion();
+  nlohmann::json body = {
+      {"ready", ready},
+      {"database", version.ok() ? "ok" : std::string(version.status().message())},
+      {"schema_version", version.ok() ? *version : 0},
+      {"provider", provider.Name()},
+      {"provider_credentials", provider.CredentialsAccepted() ? "accepted" : "rejected"}};
+  return {ready ? 200 : 503, body.dump()};
+}
+
+}  // namespace wa::api

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace wa::util {
+
+// The process's counters and latency histograms, rendered in Prometheus'
+// text format by /metrics. Thread-safe; updates take one short lock.
+class Metrics {
+ public:
+  // A value measured when /metrics is read (queue depth, dead letters...).
+  struct Gauge {
+    std::string name;
+    std::string help;
+    std::vector<std::pair<std::string, double>> samples;  // labels ("k=\"v\""), value
+  };
+
+  static Metrics& Global();
+
+  // One finished RPC, whichever surface it came from.
+  void CountRequest(absl::string_view method, absl::string_view code, absl::Duration latency);
+  // A send the provider refused, by Meta's error code (0: transport).
+  void CountProviderError(int code);
+  // One SQLite commit (one fsync), however many transactions it held.
+  void ObserveCommit(absl::Duration latency);
+
+  std::string Render(const std::vector<Gauge>& gauges) const;
+
+ private:
+  struct Histogram {
+    std::vector<int64_t> buckets;  // cumulative on render, per bucket here
+    int64_t count = 0;
+    double sum = 0;
+  };
+  static void Observe(Histogram& h, absl::Duration latency);
+  static void RenderHistogram(std::string& out, absl::string_view name, absl::string_view labels,
+                              const Histogram& h);
+
+  mutable absl::Mutex mu_;
+  std::map<std::pair<std::string, std::string>, int64_t> requests_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Histogram> request_latency_ ABSL_GUARDED_BY(mu_);
+  std::map<int, int64_t> provider_errors_ ABSL_GUARDED_BY(mu_);
+  Histogram commit_latency_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace wa::util
