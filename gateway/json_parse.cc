@@ -307,6 +307,10 @@ absl::StatusOr<json> ParseJsonText(absl::string_view text) {
   } catch (const json::parse_error& e) {
     return absl::InvalidArgumentError(
         absl::StrCat("request body: malformed JSON at byte ", e.byte));
+  } catch (const json::out_of_range& e) {
+    // A number beyond a double's range (1e400) is nlohmann's out_of_range
+    // 406, not a parse_error; uncaught it ended the request with a 500.
+    return absl::InvalidArgumentError("request body: a number is out of range");
   }
 }
 

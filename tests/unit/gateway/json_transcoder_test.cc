@@ -211,6 +211,17 @@ TEST(JsonParseTest, MalformedJsonAndNonObjectBody) {
   EXPECT_TRUE(MergeJsonText("  ", &req).ok());
 }
 
+// Found by json_transcoder_fuzzer and route_table_fuzzer: a number beyond
+// a double's range escaped as an exception (nlohmann's out_of_range 406).
+TEST(JsonParseTest, NumberOutOfRangeIsInvalidArgument) {
+  v1::SendMessageRequest req;
+  EXPECT_THAT(ErrorOf(MergeJsonText(R"({"guest_phone": 1E400})", &req)),
+              HasSubstr("number is out of range"));
+  v1::ConfigureWebhookRequest webhook;
+  EXPECT_THAT(ErrorOf(MergeJsonText(R"({"retry_config": {"max_retries": 723456E7895}})", &webhook)),
+              HasSubstr("number is out of range"));
+}
+
 TEST(JsonParseTest, UnknownFieldsAreIgnoredAndNullMeansDefault) {
   v1::SendMessageRequest req;
   ASSERT_TRUE(MergeJsonText(R"({"guest_phone":"+1","legacy_flag":{"x":[1]},"content":null,
