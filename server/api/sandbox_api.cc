@@ -4,6 +4,7 @@
 #include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
 #include "server/api/handler.h"
+#include "server/domain/media_policy.h"
 #include "server/api/proto_mapping.h"
 #include "server/domain/errors.h"
 #include "server/domain/ids.h"
@@ -13,23 +14,6 @@ namespace wa::api {
 namespace v1 = ::hotel::whatsapp::v1;
 
 namespace {
-
-v1::MessageType MessageTypeOf(v1::MediaType type) {
-  switch (type) {
-    case v1::MEDIA_TYPE_IMAGE:
-      return v1::MESSAGE_TYPE_IMAGE;
-    case v1::MEDIA_TYPE_DOCUMENT:
-      return v1::MESSAGE_TYPE_DOCUMENT;
-    case v1::MEDIA_TYPE_AUDIO:
-      return v1::MESSAGE_TYPE_AUDIO;
-    case v1::MEDIA_TYPE_VIDEO:
-      return v1::MESSAGE_TYPE_VIDEO;
-    case v1::MEDIA_TYPE_STICKER:
-      return v1::MESSAGE_TYPE_STICKER;
-    default:
-      return v1::MESSAGE_TYPE_UNSPECIFIED;
-  }
-}
 
 // Meta's name for the kind ("image"), the key of its media object.
 std::string MetaKind(v1::MessageType type) {
@@ -54,7 +38,7 @@ absl::Status SandboxApi::AddMedia(const std::string& property_id,
   if (media->media_type != request.media_type()) {
     return domain::InvalidArgument("media_type does not match the upload's kind", "media_type");
   }
-  in.message_type = MessageTypeOf(request.media_type());
+  in.message_type = domain::MessageTypeFor(request.media_type());
   std::string kind = MetaKind(in.message_type);
   nlohmann::json object = {
       {"id", media->media_id}, {"mime_type", media->mime_type}, {"sha256", media->sha256}};

@@ -1,5 +1,7 @@
 #include "server/domain/media_policy.h"
 
+#include <utility>
+
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
@@ -184,6 +186,32 @@ absl::Status CheckMediaSend(v1::MediaType type, const std::string& caption,
   }
   if (filename.size() > 240) return InvalidArgument("filename is too long", "filename");
   return absl::OkStatus();
+}
+
+namespace {
+
+constexpr std::pair<v1::MediaType, v1::MessageType> kMediaMessageTypes[] = {
+    {v1::MEDIA_TYPE_IMAGE, v1::MESSAGE_TYPE_IMAGE},
+    {v1::MEDIA_TYPE_DOCUMENT, v1::MESSAGE_TYPE_DOCUMENT},
+    {v1::MEDIA_TYPE_AUDIO, v1::MESSAGE_TYPE_AUDIO},
+    {v1::MEDIA_TYPE_VIDEO, v1::MESSAGE_TYPE_VIDEO},
+    {v1::MEDIA_TYPE_STICKER, v1::MESSAGE_TYPE_STICKER},
+};
+
+}  // namespace
+
+v1::MessageType MessageTypeFor(v1::MediaType type) {
+  for (const auto& [media, message] : kMediaMessageTypes) {
+    if (media == type) return message;
+  }
+  return v1::MESSAGE_TYPE_UNSPECIFIED;
+}
+
+v1::MediaType MediaTypeFor(v1::MessageType type) {
+  for (const auto& [media, message] : kMediaMessageTypes) {
+    if (message == type) return media;
+  }
+  return v1::MEDIA_TYPE_UNSPECIFIED;
 }
 
 }  // namespace wa::domain

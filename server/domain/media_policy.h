@@ -24,6 +24,11 @@ struct MediaKindRule {
 const MediaKindRule* RuleFor(hotel::whatsapp::v1::MediaType type);
 // "image", "document", ...; "" for an unknown kind.
 std::string MediaKindName(hotel::whatsapp::v1::MediaType type);
+
+// The message type a media kind travels as, and back (UNSPECIFIED for
+// what is not media).
+hotel::whatsapp::v1::MessageType MessageTypeFor(hotel::whatsapp::v1::MediaType type);
+hotel::whatsapp::v1::MediaType MediaTypeFor(hotel::whatsapp::v1::MessageType type);
 // The largest file any kind accepts (a document's 100 MB).
 uint64_t MaxMediaBytes();
 // The largest file `type` accepts (an animated sticker's limit for stickers).

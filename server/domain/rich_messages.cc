@@ -8,28 +8,7 @@
 #include "server/domain/messaging_service.h"
 
 namespace wa::domain {
-namespace {
-
 namespace v1 = ::hotel::whatsapp::v1;
-
-v1::MessageType MessageTypeFor(v1::MediaType type) {
-  switch (type) {
-    case v1::MEDIA_TYPE_IMAGE:
-      return v1::MESSAGE_TYPE_IMAGE;
-    case v1::MEDIA_TYPE_DOCUMENT:
-      return v1::MESSAGE_TYPE_DOCUMENT;
-    case v1::MEDIA_TYPE_AUDIO:
-      return v1::MESSAGE_TYPE_AUDIO;
-    case v1::MEDIA_TYPE_VIDEO:
-      return v1::MESSAGE_TYPE_VIDEO;
-    case v1::MEDIA_TYPE_STICKER:
-      return v1::MESSAGE_TYPE_STICKER;
-    default:
-      return v1::MESSAGE_TYPE_UNSPECIFIED;
-  }
-}
-
-}  // namespace
 
 absl::StatusOr<storage::MessageRecord> MessagingService::SendInteractive(
     const Caller& caller, OutboundRequest request, v1::InteractiveType type,

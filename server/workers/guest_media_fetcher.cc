@@ -2,34 +2,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "server/domain/media_policy.h"
 
 namespace wa::workers {
-namespace {
-
 namespace v1 = ::hotel::whatsapp::v1;
-
-v1::MediaType KindOf(v1::MessageType type) {
-  switch (type) {
-    case v1::MESSAGE_TYPE_IMAGE:
-      return v1::MEDIA_TYPE_IMAGE;
-    case v1::MESSAGE_TYPE_DOCUMENT:
-      return v1::MEDIA_TYPE_DOCUMENT;
-    case v1::MESSAGE_TYPE_AUDIO:
-      return v1::MEDIA_TYPE_AUDIO;
-    case v1::MESSAGE_TYPE_VIDEO:
-      return v1::MEDIA_TYPE_VIDEO;
-    case v1::MESSAGE_TYPE_STICKER:
-      return v1::MEDIA_TYPE_STICKER;
-    default:
-      return v1::MEDIA_TYPE_UNSPECIFIED;
-  }
-}
-
-}  // namespace
 
 absl::Status GuestMediaFetcher::Fetch(const std::string& property_id,
                                       provider::MetaInbound& message) {
-  v1::MediaType kind = KindOf(message.type);
+  v1::MediaType kind = domain::MediaTypeFor(message.type);
   if (message.media_id.empty() || kind == v1::MEDIA_TYPE_UNSPECIFIED) return absl::OkStatus();
   absl::Status downloaded;
   absl::StatusOr<storage::MediaRecord> stored = media_.StoreInbound(
