@@ -34,13 +34,13 @@
 #include "server/api/provider_callbacks_api.h"
 #include "server/api/sandbox_api.h"
 #include "server/api/templates_api.h"
-#include "server/domain/analytics_service.h"
 #include "server/api/webhooks_api.h"
+#include "server/domain/analytics_service.h"
 #include "server/domain/batch_service.h"
 #include "server/domain/consent_service.h"
 #include "server/domain/conversation_service.h"
-#include "server/domain/idempotency_service.h"
 #include "server/domain/event_outbox.h"
+#include "server/domain/idempotency_service.h"
 #include "server/domain/inbound_service.h"
 #include "server/domain/lifecycle_events.h"
 #include "server/domain/media_policy.h"
@@ -291,8 +291,9 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->templates = std::make_unique<domain::TemplateService>(
       database, *p->messaging, *p->provider,
       domain::TemplateService::Options{.starter_catalog = config.provider == "sandbox"});
-  p->messaging->set_suggest_templates(
-      [raw](const std::string& property_id) { return raw->templates->SuggestInTransaction(property_id); });
+  p->messaging->set_suggest_templates([raw](const std::string& property_id) {
+    return raw->templates->SuggestInTransaction(property_id);
+  });
   p->messaging->set_backlog_limit({config.max_queue_backlog, config.send_rate_per_second});
   p->batches = std::make_unique<domain::BatchService>(
       database, *p->messaging, *p->templates,
@@ -303,11 +304,11 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->batches->set_on_completed_in_transaction([outbox](const storage::BatchRecord& batch) {
     return domain::EmitBatchCompleted(*outbox, batch);
   });
-  p->templates->set_on_status_changed(
-      [outbox](const std::string& property_id, const v1::Template& after,
-               v1::TemplateStatus previous) {
-        return domain::EmitTemplateStatusChanged(*outbox, property_id, after, previous);
-      });
+  p->templates->set_on_status_changed([outbox](const std::string& property_id,
+                                               const v1::Template& after,
+                                               v1::TemplateStatus previous) {
+    return domain::EmitTemplateStatusChanged(*outbox, property_id, after, previous);
+  });
   p->batch_runner = std::make_unique<workers::BatchRunner>(*p->batches);
   p->idempotency = std::make_unique<domain::IdempotencyService>(database);
   p->template_reviews = std::make_unique<workers::TemplateReviewTimer>(*p->templates);
@@ -333,8 +334,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
 
   p->services.push_back(
       std::make_unique<api::MessagesApi>(*p->auth, *p->messaging, *p->batches, *p->idempotency));
-  p->services.push_back(std::make_unique<api::ConversationsApi>(*p->auth, *p->conversations,
-                                                               *p->analytics));
+  p->services.push_back(
+      std::make_unique<api::ConversationsApi>(*p->auth, *p->conversations, *p->analytics));
   p->services.push_back(std::make_unique<api::AdminApi>(*p->auth, *p->tokens));
   p->services.push_back(
       std::make_unique<api::SandboxApi>(*p->auth, *p->inbound, *p->media, *p->provider));

@@ -38,9 +38,9 @@ void DrawProgress(const v1::Batch& b) {
   int done = b.sent() + b.failed() + b.cancelled();
   int width = 30;
   int filled = b.total() == 0 ? width : width * done / b.total();
-  std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
-            << done << "/" << b.total() << "  sent " << b.sent() << "  delivered "
-            << b.delivered() << "  read " << b.read() << "  failed " << b.failed() << std::flush;
+  std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << done
+            << "/" << b.total() << "  sent " << b.sent() << "  delivered " << b.delivered()
+            << "  read " << b.read() << "  failed " << b.failed() << std::flush;
 }
 
 }  // namespace

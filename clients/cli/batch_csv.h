@@ -12,8 +12,7 @@ namespace wa::cli {
 // Reads a batch from CSV: one message per row, `phone,content` (a header
 // row naming those columns is skipped; fields may be "quoted", with ""
 // for a quote inside).
-absl::StatusOr<hotel::whatsapp::v1::BatchSendMessagesRequest> ReadBatchCsv(
-    const std::string& path);
+absl::StatusOr<hotel::whatsapp::v1::BatchSendMessagesRequest> ReadBatchCsv(const std::string& path);
 
 // Polls the batch until it is no longer in progress, drawing a progress
 // bar on stderr; returns the final state.

@@ -69,8 +69,8 @@ void Usage(std::ostream& out) {
          "address and token also from WA_ADDR (default 127.0.0.1:50051) and WA_TOKEN\n\n"
          "commands:\n";
   for (const Command& c : Commands()) {
-    out << "  " << c.name << std::string(c.name.size() < 20 ? 20 - c.name.size() : 1, ' ')
-        << c.help << "\n";
+    out << "  " << c.name << std::string(c.name.size() < 20 ? 20 - c.name.size() : 1, ' ') << c.help
+        << "\n";
   }
 }
 
@@ -105,10 +105,10 @@ void Print(const google::protobuf::Message& response, const Globals& g) {
 // upload, and send-media --file=PATH: the file goes up first. The media
 // kind is the request's `media_type` (the upload's own flags fill a
 // MediaMetadata, the streamed request's first part).
-int Upload(const Globals& g, const std::shared_ptr<grpc::Channel>& channel,
-           const std::string& file, const google::protobuf::Message& kind_from, v1::Media* media) {
-  const google::protobuf::FieldDescriptor* kind = kind_from.GetDescriptor()->FindFieldByName(
-      "media_type");
+int Upload(const Globals& g, const std::shared_ptr<grpc::Channel>& channel, const std::string& file,
+           const google::protobuf::Message& kind_from, v1::Media* media) {
+  const google::protobuf::FieldDescriptor* kind =
+      kind_from.GetDescriptor()->FindFieldByName("media_type");
   v1::MediaType type = static_cast<v1::MediaType>(
       kind != nullptr ? kind_from.GetReflection()->GetEnumValue(kind_from, kind) : 0);
   grpc::Status status = UploadFile(channel, g.token, file, type, media);
@@ -176,9 +176,8 @@ int Run(int argc, char** argv) {
   for (; i < argc; ++i) {
     absl::string_view word = argv[i];
     if (word == "--help") {
-      std::cout << "wa-cli " << name << (positional.empty() ? "" : " " + positional) << ": "
-                << help << "\ncalls " << method_path << " with " << method->input_type()->name()
-                << ":\n"
+      std::cout << "wa-cli " << name << (positional.empty() ? "" : " " + positional) << ": " << help
+                << "\ncalls " << method_path << " with " << method->input_type()->name() << ":\n"
                 << DescribeFields(method->client_streaming() ? v1::MediaMetadata::descriptor()
                                                              : method->input_type());
       return 0;
@@ -204,8 +203,7 @@ int Run(int argc, char** argv) {
     absl::StatusOr<v1::BatchSendMessagesRequest> rows = ReadBatchCsv(csv);
     if (!rows.ok() || request->GetDescriptor() != rows->GetDescriptor()) {
       std::cerr << "error: INVALID_ARGUMENT: "
-                << (rows.ok() ? "--csv is for the batch command" : rows.status().message())
-                << "\n";
+                << (rows.ok() ? "--csv is for the batch command" : rows.status().message()) << "\n";
       return kUsage;
     }
     request->CopyFrom(*rows);

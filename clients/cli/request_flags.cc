@@ -64,8 +64,8 @@ absl::Status SetPath(json& object, const Descriptor* type, const std::string& pa
     bool last = i + 1 == parts.size();
     if (field->is_map()) {
       if (i + 2 != parts.size()) {
-        return absl::InvalidArgumentError(absl::StrCat("--", path, ": write --", parts[i],
-                                                       ".KEY=VALUE for a map entry"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", path, ": write --", parts[i], ".KEY=VALUE for a map entry"));
       }
       const FieldDescriptor* value = field->message_type()->FindFieldByName("value");
       absl::StatusOr<json> v = Scalar(value, text);
@@ -84,8 +84,8 @@ absl::Status SetPath(json& object, const Descriptor* type, const std::string& pa
       return absl::OkStatus();
     }
     if (field->message_type() == nullptr || field->is_repeated()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--", path, ": ", parts[i], " has no fields to set one by one (use --data)"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", path, ": ", parts[i], " has no fields to set one by one (use --data)"));
     }
     at = &(*at)[parts[i]];
     type = field->message_type();
@@ -130,10 +130,10 @@ std::string DescribeFields(const google::protobuf::Descriptor* type) {
   std::string out;
   for (int i = 0; i < type->field_count(); ++i) {
     const FieldDescriptor* f = type->field(i);
-    std::string kind = f->is_map()              ? "map (--name.KEY=VALUE)"
-                       : f->message_type()      ? f->message_type()->name()
-                       : f->enum_type()         ? f->enum_type()->name()
-                                                : f->type_name();
+    std::string kind = f->is_map()         ? "map (--name.KEY=VALUE)"
+                       : f->message_type() ? f->message_type()->name()
+                       : f->enum_type()    ? f->enum_type()->name()
+                                           : f->type_name();
     if (f->is_repeated() && !f->is_map()) kind = absl::StrCat("repeated ", kind);
     absl::StrAppend(&out, "  --", f->name(), "  ", kind, "\n");
     if (f->message_type() != nullptr && !f->is_map() && !f->is_repeated() &&

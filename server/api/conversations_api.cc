@@ -96,8 +96,7 @@ grpc::ServerUnaryReactor* ConversationsApi::UpdateConversationMetadata(
     grpc::CallbackServerContext* context, const v1::UpdateConversationMetadataRequest* request,
     v1::Conversation* response) {
   return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
-    std::map<std::string, std::string> set(request->metadata().begin(),
-                                           request->metadata().end());
+    std::map<std::string, std::string> set(request->metadata().begin(), request->metadata().end());
     std::vector<std::string> remove(request->remove_keys().begin(), request->remove_keys().end());
     return Render(
         conversations_.UpdateMetadata(caller.property_id, request->conversation_id(), set, remove),
@@ -119,8 +118,8 @@ grpc::ServerUnaryReactor* ConversationsApi::GetPropertyAnalytics(
     grpc::CallbackServerContext* context, const v1::GetPropertyAnalyticsRequest* request,
     v1::PropertyAnalytics* response) {
   return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
-    absl::Time start = request->has_start_time() ? FromTimestamp(request->start_time())
-                                                 : absl::InfinitePast();
+    absl::Time start =
+        request->has_start_time() ? FromTimestamp(request->start_time()) : absl::InfinitePast();
     absl::Time end =
         request->has_end_time() ? FromTimestamp(request->end_time()) : absl::InfiniteFuture();
     auto analytics = analytics_.ForProperty(caller.property_id, start, end);

@@ -12,12 +12,12 @@ namespace {
 
 std::vector<util::Metrics::Gauge> Gauges(storage::Database& db) {
   storage::OpsRepository ops(db);
-  util::Metrics::Gauge depth{"wa_queue_depth", "messages waiting for the send queue, per sender",
-                             {}};
-  util::Metrics::Gauge age{"wa_queue_oldest_age_seconds",
-                           "age of the oldest message waiting, per sender", {}};
-  util::Metrics::Gauge events{"wa_webhook_events",
-                              "events for the hotels' webhooks by delivery status", {}};
+  util::Metrics::Gauge depth{
+      "wa_queue_depth", "messages waiting for the send queue, per sender", {}};
+  util::Metrics::Gauge age{
+      "wa_queue_oldest_age_seconds", "age of the oldest message waiting, per sender", {}};
+  util::Metrics::Gauge events{
+      "wa_webhook_events", "events for the hotels' webhooks by delivery status", {}};
   absl::Time now = absl::Now();
   auto queues = storage::ReadValue(db, [&] { return ops.Queues(); });
   if (queues.ok()) {

@@ -4,10 +4,10 @@
 #include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
 #include "server/api/handler.h"
-#include "server/domain/media_policy.h"
 #include "server/api/proto_mapping.h"
 #include "server/domain/errors.h"
 #include "server/domain/ids.h"
+#include "server/domain/media_policy.h"
 
 namespace wa::api {
 

@@ -75,9 +75,9 @@ grpc::ServerUnaryReactor* TemplatesApi::SubmitTemplate(grpc::CallbackServerConte
     *draft.mutable_components() = request->components();
     *draft.mutable_labels() = request->labels();
     *draft.mutable_example() = request->example();
-    absl::StatusOr<v1::Template> submitted = templates_.Submit(
-        caller.property_id, std::move(draft),
-        {request->parameter_names().begin(), request->parameter_names().end()});
+    absl::StatusOr<v1::Template> submitted =
+        templates_.Submit(caller.property_id, std::move(draft),
+                          {request->parameter_names().begin(), request->parameter_names().end()});
     if (submitted.ok()) *response = *std::move(submitted);
     return submitted.status();
   });

@@ -17,9 +17,10 @@ class TemplatesApi : public hotel::whatsapp::v1::TemplatesService::CallbackServi
       grpc::CallbackServerContext* context,
       const hotel::whatsapp::v1::SendTemplateMessageRequest* request,
       hotel::whatsapp::v1::SendMessageResponse* response) override;
-  grpc::ServerUnaryReactor* ListTemplates(grpc::CallbackServerContext* context,
-                                          const hotel::whatsapp::v1::ListTemplatesRequest* request,
-                                          hotel::whatsapp::v1::ListTemplatesResponse* response) override;
+  grpc::ServerUnaryReactor* ListTemplates(
+      grpc::CallbackServerContext* context,
+      const hotel::whatsapp::v1::ListTemplatesRequest* request,
+      hotel::whatsapp::v1::ListTemplatesResponse* response) override;
   grpc::ServerUnaryReactor* GetTemplate(grpc::CallbackServerContext* context,
                                         const hotel::whatsapp::v1::GetTemplateRequest* request,
                                         hotel::whatsapp::v1::Template* response) override;
@@ -27,9 +28,10 @@ class TemplatesApi : public hotel::whatsapp::v1::TemplatesService::CallbackServi
       grpc::CallbackServerContext* context,
       const hotel::whatsapp::v1::SubmitTemplateRequest* request,
       hotel::whatsapp::v1::Template* response) override;
-  grpc::ServerUnaryReactor* SyncTemplates(grpc::CallbackServerContext* context,
-                                          const hotel::whatsapp::v1::SyncTemplatesRequest* request,
-                                          hotel::whatsapp::v1::SyncTemplatesResponse* response) override;
+  grpc::ServerUnaryReactor* SyncTemplates(
+      grpc::CallbackServerContext* context,
+      const hotel::whatsapp::v1::SyncTemplatesRequest* request,
+      hotel::whatsapp::v1::SyncTemplatesResponse* response) override;
 
  private:
   const Authenticator& auth_;

@@ -76,9 +76,9 @@ absl::StatusOr<v1::ConversationAnalytics> AnalyticsService::ForConversation(
   });
 }
 
-absl::Status AnalyticsService::AddGroups(const storage::AnalyticsScope& scope,
-                                         storage::Grouping grouping,
-                                         google::protobuf::RepeatedPtrField<v1::AnalyticsGroup>* out) {
+absl::Status AnalyticsService::AddGroups(
+    const storage::AnalyticsScope& scope, storage::Grouping grouping,
+    google::protobuf::RepeatedPtrField<v1::AnalyticsGroup>* out) {
   auto delivery = analytics_.Delivery(scope, grouping);
   if (!delivery.ok()) return delivery.status();
   auto responses = analytics_.Responses(scope, grouping);
@@ -102,8 +102,9 @@ absl::Status AnalyticsService::AddGroups(const storage::AnalyticsScope& scope,
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::PropertyAnalytics> AnalyticsService::ForProperty(
-    const std::string& property_id, absl::Time start, absl::Time end) {
+absl::StatusOr<v1::PropertyAnalytics> AnalyticsService::ForProperty(const std::string& property_id,
+                                                                    absl::Time start,
+                                                                    absl::Time end) {
   if (end == absl::InfiniteFuture()) end = absl::Now();
   if (start == absl::InfinitePast()) start = end - kDefaultRange;
   if (start >= end) return InvalidArgument("start_time must be before end_time", "start_time");

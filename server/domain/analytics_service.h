@@ -16,18 +16,19 @@ namespace wa::domain {
 // delivery_rate = delivered / total outbound; read_rate = read / delivered.
 class AnalyticsService {
  public:
-  explicit AnalyticsService(storage::Database& db)
-      : db_(db), analytics_(db), conversations_(db) {}
+  explicit AnalyticsService(storage::Database& db) : db_(db), analytics_(db), conversations_(db) {}
 
   absl::StatusOr<hotel::whatsapp::v1::ConversationAnalytics> ForConversation(
       const std::string& property_id, const std::string& conversation_id);
   // An infinite start or end means the default range: the 30 days to now.
-  absl::StatusOr<hotel::whatsapp::v1::PropertyAnalytics> ForProperty(
-      const std::string& property_id, absl::Time start, absl::Time end);
+  absl::StatusOr<hotel::whatsapp::v1::PropertyAnalytics> ForProperty(const std::string& property_id,
+                                                                     absl::Time start,
+                                                                     absl::Time end);
 
  private:
-  absl::Status AddGroups(const storage::AnalyticsScope& scope, storage::Grouping grouping,
-                         google::protobuf::RepeatedPtrField<hotel::whatsapp::v1::AnalyticsGroup>* out);
+  absl::Status AddGroups(
+      const storage::AnalyticsScope& scope, storage::Grouping grouping,
+      google::protobuf::RepeatedPtrField<hotel::whatsapp::v1::AnalyticsGroup>* out);
 
   storage::Database& db_;
   storage::AnalyticsRepository analytics_;

@@ -46,7 +46,7 @@ struct ResolveRequest {
   std::string notes;
   int satisfaction_rating = 0;  // 1-5; 0: not rated
   bool follow_up_required = false;
-  std::string resolved_by;      // the staff member; the caller's token when empty
+  std::string resolved_by;  // the staff member; the caller's token when empty
 };
 
 struct WindowView {

@@ -21,8 +21,8 @@ constexpr size_t kMaxMetadataKeys = 50;
 constexpr char kClear[] = "-";
 
 absl::Status CheckName(const std::string& value, const char* field) {
-  bool printable = std::all_of(value.begin(), value.end(),
-                               [](char c) { return !absl::ascii_iscntrl(c); });
+  bool printable =
+      std::all_of(value.begin(), value.end(), [](char c) { return !absl::ascii_iscntrl(c); });
   if (Utf8Length(value) > kMaxName || !printable) {
     return InvalidArgument(absl::StrCat(field, " is at most 64 printable characters"), field);
   }
@@ -30,10 +30,10 @@ absl::Status CheckName(const std::string& value, const char* field) {
 }
 
 absl::Status CheckMetadataKey(const std::string& key) {
-  bool valid = !key.empty() && key.size() <= kMaxName &&
-               std::all_of(key.begin(), key.end(), [](char c) {
-                 return absl::ascii_isalnum(c) || c == '_' || c == '-' || c == '.';
-               });
+  bool valid =
+      !key.empty() && key.size() <= kMaxName && std::all_of(key.begin(), key.end(), [](char c) {
+        return absl::ascii_isalnum(c) || c == '_' || c == '-' || c == '.';
+      });
   if (valid) return absl::OkStatus();
   return InvalidArgument(
       absl::StrCat("metadata key '", key, "' must be 1-64 letters, digits, '_', '-' or '.'"),

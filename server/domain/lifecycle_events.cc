@@ -33,8 +33,7 @@ absl::Status Emit(EventOutbox& outbox, const std::string& property_id, const cha
 
 }  // namespace
 
-absl::Status EmitConversationResolved(EventOutbox& outbox,
-                                      const storage::ConversationRecord& c) {
+absl::Status EmitConversationResolved(EventOutbox& outbox, const storage::ConversationRecord& c) {
   Json metadata(c.metadata);
   Json data = {{"conversation_id", c.conversation_id},
                {"guest_phone", c.guest_phone},
@@ -63,13 +62,13 @@ absl::Status EmitTemplateStatusChanged(EventOutbox& outbox, const std::string& p
 }
 
 absl::Status EmitBatchCompleted(EventOutbox& outbox, const storage::BatchRecord& b) {
-  Json data = {{"batch_id", b.batch_id},
-               {"status", Word(v1::BatchStatus_descriptor(), b.status,
-                               sizeof("BATCH_STATUS_") - 1, false)},
-               {"total", b.total},
-               {"staff_member_id", b.staff_member_id},
-               {"created_at", Rfc3339(b.created_at)},
-               {"completed_at", Rfc3339(b.completed_at)}};
+  Json data = {
+      {"batch_id", b.batch_id},
+      {"status", Word(v1::BatchStatus_descriptor(), b.status, sizeof("BATCH_STATUS_") - 1, false)},
+      {"total", b.total},
+      {"staff_member_id", b.staff_member_id},
+      {"created_at", Rfc3339(b.created_at)},
+      {"completed_at", Rfc3339(b.completed_at)}};
   return Emit(outbox, b.property_id, "batch_completed", "batch:" + b.batch_id, data);
 }
 

@@ -1,8 +1,7 @@
 #include "server/domain/media_policy.h"
 
-#include <utility>
-
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"

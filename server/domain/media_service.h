@@ -62,8 +62,7 @@ class MediaService {
   absl::StatusOr<std::unique_ptr<MediaUpload>> StartUpload(const Caller& caller);
   // Writes a file's bytes through the sink it is given; false from the
   // sink means stop.
-  using Fetch =
-      std::function<absl::Status(const std::function<bool(absl::string_view)>& sink)>;
+  using Fetch = std::function<absl::Status(const std::function<bool(absl::string_view)>& sink)>;
   // Stores media a guest sent, fetched from the provider, with the same
   // checks as an upload: the type read from the bytes must fit `kind`.
   absl::StatusOr<storage::MediaRecord> StoreInbound(const std::string& property_id,

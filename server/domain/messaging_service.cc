@@ -60,8 +60,8 @@ absl::Status MessagingService::CheckWindow(const std::string& property_id,
       .Detail("guest_phone", guest_phone)
       .Detail("last_guest_message", Rfc3339(window.last_guest_message_at))
       .Detail("window_expires", Rfc3339(window.expires_at))
-      .Detail("suggested_templates", suggest_templates_ ? suggest_templates_(property_id)
-                                                        : std::vector<std::string>{})
+      .Detail("suggested_templates",
+              suggest_templates_ ? suggest_templates_(property_id) : std::vector<std::string>{})
       .Recovery({"Use approved template message", "Wait for guest to initiate conversation",
                  "Contact guest via alternative channel"});
 }

@@ -238,8 +238,9 @@ absl::StatusOr<v1::Template> TemplateService::Get(const std::string& property_id
   return pick->definition;
 }
 
-absl::StatusOr<storage::TemplateRecord> TemplateService::FindForSend(
-    const std::string& property_id, const std::string& name, const std::string& language) {
+absl::StatusOr<storage::TemplateRecord> TemplateService::FindForSend(const std::string& property_id,
+                                                                     const std::string& name,
+                                                                     const std::string& language) {
   if (name.empty()) return InvalidArgument("template_name is required", "template_name");
   if (language.empty()) return InvalidArgument("language is required", "language");
   absl::StatusOr<std::optional<storage::TemplateRecord>> found =

@@ -66,8 +66,8 @@ class TemplateService {
     bool starter_catalog = false;
   };
 
-  TemplateService(storage::Database& db, MessagingService& messaging,
-                  provider::Provider& provider, Options options)
+  TemplateService(storage::Database& db, MessagingService& messaging, provider::Provider& provider,
+                  Options options)
       : db_(db), messaging_(messaging), provider_(provider), options_(options), templates_(db) {}
 
   // Checks the draft as Meta would, stores it PENDING and hands it to the
@@ -99,10 +99,9 @@ class TemplateService {
   absl::StatusOr<std::optional<absl::Time>> ApplyDueReviews(absl::Time now);
   // Runs inside the transaction of every status change, a submission's
   // PENDING included (the hotel's template_status_changed event).
-  using OnStatusChanged =
-      std::function<absl::Status(const std::string& property_id,
-                                 const hotel::whatsapp::v1::Template& after,
-                                 hotel::whatsapp::v1::TemplateStatus previous)>;
+  using OnStatusChanged = std::function<absl::Status(const std::string& property_id,
+                                                     const hotel::whatsapp::v1::Template& after,
+                                                     hotel::whatsapp::v1::TemplateStatus previous)>;
   void set_on_status_changed(OnStatusChanged on_change) { on_change_ = std::move(on_change); }
   // Inside a transaction: the property's approved template names.
   std::vector<std::string> SuggestInTransaction(const std::string& property_id);

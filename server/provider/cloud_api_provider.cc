@@ -209,8 +209,7 @@ absl::StatusOr<std::string> CloudApiProvider::TemplatesUrl() const {
   }
   absl::string_view base = options_.base_url;
   absl::ConsumeSuffix(&base, "/");
-  return absl::StrCat(base, "/", options_.api_version, "/", options_.waba_id,
-                      "/message_templates");
+  return absl::StrCat(base, "/", options_.api_version, "/", options_.waba_id, "/message_templates");
 }
 
 absl::StatusOr<TemplateSubmission> CloudApiProvider::SubmitTemplate(
@@ -281,16 +280,16 @@ absl::StatusOr<FetchedMedia> CloudApiProvider::DownloadMedia(const std::string& 
     return absl::UnavailableError(absl::StrCat("media lookup failed: ", info.status().message()));
   }
   nlohmann::json body = nlohmann::json::parse(info->body, nullptr, false);
-  if (info->status < 200 || info->status >= 300 || !body.is_object() ||
-      !body.contains("url") || !body["url"].is_string()) {
+  if (info->status < 200 || info->status >= 300 || !body.is_object() || !body.contains("url") ||
+      !body["url"].is_string()) {
     std::optional<MetaError> error = ParseMetaError(info->body);
     std::string why = error ? error->Describe() : Snippet(info->body);
     // Meta's 4xx (an unknown or expired id) will not change on a retry.
     return info->status >= 500 ? absl::UnavailableError(why) : absl::NotFoundError(why);
   }
   FetchedMedia media{body.value("mime_type", ""), body.value("sha256", "")};
-  absl::StatusOr<HttpResponse> file = http_.Download(body["url"].get<std::string>(), AuthHeaders(),
-                                                     sink, options_.upload_timeout);
+  absl::StatusOr<HttpResponse> file =
+      http_.Download(body["url"].get<std::string>(), AuthHeaders(), sink, options_.upload_timeout);
   if (!file.ok()) {
     return absl::UnavailableError(absl::StrCat("media download failed: ", file.status().message()));
   }

@@ -285,8 +285,7 @@ absl::StatusOr<HttpResponse> HttpClient::PostMultipart(std::string url,
   return Perform(request);
 }
 
-absl::StatusOr<HttpResponse> HttpClient::Download(std::string url,
-                                                  std::vector<std::string> headers,
+absl::StatusOr<HttpResponse> HttpClient::Download(std::string url, std::vector<std::string> headers,
                                                   std::function<bool(absl::string_view)> sink,
                                                   absl::Duration timeout) {
   HttpRequest request;

@@ -89,8 +89,7 @@ absl::StatusOr<FetchedMedia> SandboxProvider::DownloadMedia(const std::string& p
       absl::StrCat("the sandbox holds no remote media (", provider_media_id, ")"));
 }
 
-absl::StatusOr<TemplateSubmission> SandboxProvider::SubmitTemplate(
-    const v1::Template& definition) {
+absl::StatusOr<TemplateSubmission> SandboxProvider::SubmitTemplate(const v1::Template& definition) {
   TemplateSubmission submission;
   submission.provider_template_id = domain::NewId("sandbox_tpl_");
   std::tie(submission.later_status, submission.later_reason) = SandboxTemplateVerdict(definition);

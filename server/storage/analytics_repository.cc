@@ -52,8 +52,7 @@ absl::Status AddFailureReasons(Database& db, const AnalyticsScope& scope, Groupi
       "FROM messages m JOIN conversations c ON c.conversation_id = m.conversation_id "
       "WHERE ",
       MessageScope(scope), " AND m.direction = ", v1::DIRECTION_OUTBOUND,
-      " AND m.status = ", v1::MESSAGE_STATUS_FAILED, TemplateOnly(grouping),
-      " GROUP BY 1, 2"));
+      " AND m.status = ", v1::MESSAGE_STATUS_FAILED, TemplateOnly(grouping), " GROUP BY 1, 2"));
   if (!stmt.ok()) return stmt.status();
   BindScope(*stmt, scope);
   while (true) {
@@ -68,10 +67,9 @@ absl::Status AddFailureReasons(Database& db, const AnalyticsScope& scope, Groupi
 
 absl::StatusOr<std::map<std::string, DeliveryCounts>> AnalyticsRepository::Delivery(
     const AnalyticsScope& scope, Grouping grouping) {
-  std::string sent_or_later = absl::StrCat("m.sent_at IS NOT NULL OR m.status IN (",
-                                           v1::MESSAGE_STATUS_SENT, ", ",
-                                           v1::MESSAGE_STATUS_DELIVERED, ", ",
-                                           v1::MESSAGE_STATUS_READ, ")");
+  std::string sent_or_later =
+      absl::StrCat("m.sent_at IS NOT NULL OR m.status IN (", v1::MESSAGE_STATUS_SENT, ", ",
+                   v1::MESSAGE_STATUS_DELIVERED, ", ", v1::MESSAGE_STATUS_READ, ")");
   absl::StatusOr<Statement> stmt = db_.Prepare(absl::StrCat(
       "SELECT ", MessageKey(grouping), ", COUNT(*), SUM(", sent_or_later, "), ",
       "SUM(m.delivered_at IS NOT NULL OR m.read_at IS NOT NULL), SUM(m.read_at IS NOT NULL), ",
@@ -87,9 +85,9 @@ absl::StatusOr<std::map<std::string, DeliveryCounts>> AnalyticsRepository::Deliv
     absl::StatusOr<bool> row = stmt->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    out[stmt->ColumnText(0)] = DeliveryCounts{stmt->ColumnInt(1), stmt->ColumnInt(2),
-                                              stmt->ColumnInt(3), stmt->ColumnInt(4),
-                                              stmt->ColumnInt(5), {}};
+    out[stmt->ColumnText(0)] =
+        DeliveryCounts{stmt->ColumnInt(1), stmt->ColumnInt(2), stmt->ColumnInt(3),
+                       stmt->ColumnInt(4), stmt->ColumnInt(5), {}};
   }
   if (auto s = AddFailureReasons(db_, scope, grouping, out); !s.ok()) return s;
   return out;
@@ -103,7 +101,8 @@ absl::StatusOr<std::map<std::string, ResponseStats>> AnalyticsRepository::Respon
   std::string key = grouping == Grouping::kStaffMember
                         ? absl::StrCat("CASE WHEN t.dir = ", v1::DIRECTION_INBOUND,
                                        " THEN t.next_staff ELSE t.staff END")
-                        : grouping == Grouping::kDepartment ? "c.department" : "''";
+                    : grouping == Grouping::kDepartment ? "c.department"
+                                                        : "''";
   absl::StatusOr<Statement> stmt = db_.Prepare(absl::StrCat(
       "WITH runs AS (SELECT m.conversation_id AS conv, m.seq, m.direction AS dir, "
       "m.created_at AS at, m.staff_member_id AS staff, "
@@ -148,11 +147,11 @@ absl::StatusOr<std::map<std::string, RatingStats>> AnalyticsRepository::Ratings(
                     : grouping == Grouping::kDepartment ? "c.department"
                                                         : "''";
   if (grouping == Grouping::kTemplate) return std::map<std::string, RatingStats>();
-  absl::StatusOr<Statement> stmt = db_.Prepare(absl::StrCat(
-      "SELECT ", key,
-      ", COUNT(*), AVG(c.satisfaction_rating) FROM conversations c "
-      "WHERE c.property_id = ?1 AND c.resolved_at >= ?2 AND c.resolved_at < ?3 "
-      "AND c.satisfaction_rating > 0 GROUP BY 1"));
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      absl::StrCat("SELECT ", key,
+                   ", COUNT(*), AVG(c.satisfaction_rating) FROM conversations c "
+                   "WHERE c.property_id = ?1 AND c.resolved_at >= ?2 AND c.resolved_at < ?3 "
+                   "AND c.satisfaction_rating > 0 GROUP BY 1"));
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, scope.property_id).BindTime(2, scope.start).BindTime(3, scope.end);
   std::map<std::string, RatingStats> out;

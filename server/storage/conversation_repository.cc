@@ -90,8 +90,8 @@ absl::StatusOr<std::vector<ConversationRecord>> ConversationRepository::List(
       "AND (?9 IS NULL OR c.updated_at >= ?9) AND (?10 IS NULL OR c.updated_at < ?10) "
       "AND (?4 IS NULL OR c.updated_at < ?4 OR (c.updated_at = ?4 AND c.conversation_id < ?5)) "
       "ORDER BY c.updated_at DESC, c.conversation_id DESC LIMIT ?6";
-  static const std::string by_guest = std::string(kColumns) + kCounted +
-                                      "WHERE c.property_id = ?1 AND c.guest_phone = ?2 " + rest;
+  static const std::string by_guest =
+      std::string(kColumns) + kCounted + "WHERE c.property_id = ?1 AND c.guest_phone = ?2 " + rest;
   static const std::string all =
       std::string(kColumns) + kCounted + "WHERE c.property_id = ?1 AND ?2 = '' " + rest;
   absl::StatusOr<Statement> stmt = db_.Prepare(f.guest_phone.empty() ? all : by_guest);

@@ -15,10 +15,10 @@ struct ConversationFilter {
   std::string property_id;
   std::string guest_phone;                                              // empty: any
   v1::ConversationStatus status = v1::CONVERSATION_STATUS_UNSPECIFIED;  // unspecified: any
-  std::string assigned_to;  // empty: any
-  std::string department;   // empty: any
-  std::optional<absl::Time> updated_after;   // inclusive
-  std::optional<absl::Time> updated_before;  // exclusive
+  std::string assigned_to;                                              // empty: any
+  std::string department;                                               // empty: any
+  std::optional<absl::Time> updated_after;                              // inclusive
+  std::optional<absl::Time> updated_before;                             // exclusive
   int limit = 50;
   // Keyset cursor: rows strictly older than (updated_at, conversation_id).
   std::optional<absl::Time> before_updated_at;

@@ -6,9 +6,8 @@ namespace wa::util {
 namespace {
 
 // Upper bounds in seconds: 100 us to 10 s.
-constexpr double kBounds[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-                              0.025,  0.05,    0.1,    0.25,  0.5,    1,     2.5,
-                              5,      10};
+constexpr double kBounds[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                              0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
 constexpr size_t kBuckets = sizeof(kBounds) / sizeof(kBounds[0]);
 
 void Header(std::string& out, absl::string_view name, absl::string_view help,
@@ -79,16 +78,14 @@ std::string Metrics::Render(const std::vector<Gauge>& gauges) const {
   }
   Header(out, "wa_request_duration_seconds", "RPC latency by method", "histogram");
   for (const auto& [method, h] : request_latency_) {
-    RenderHistogram(out, "wa_request_duration_seconds", absl::StrCat("method=\"", method, "\""),
-                    h);
+    RenderHistogram(out, "wa_request_duration_seconds", absl::StrCat("method=\"", method, "\""), h);
   }
   Header(out, "wa_provider_errors_total", "sends the provider refused, by Meta's error code",
          "counter");
   for (const auto& [code, count] : provider_errors_) {
     absl::StrAppend(&out, "wa_provider_errors_total{code=\"", code, "\"} ", count, "\n");
   }
-  Header(out, "wa_sqlite_commit_duration_seconds", "SQLite commits (each one fsync)",
-         "histogram");
+  Header(out, "wa_sqlite_commit_duration_seconds", "SQLite commits (each one fsync)", "histogram");
   RenderHistogram(out, "wa_sqlite_commit_duration_seconds", "", commit_latency_);
   for (const Gauge& g : gauges) {
     Header(out, g.name, g.help, "gauge");

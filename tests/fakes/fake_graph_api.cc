@@ -95,15 +95,13 @@ bool FakeGraphApi::Start() {
                [this](const httplib::Request& req, httplib::Response& res) {
                  HandleListTemplates(req, res);
                });
-  server_->Get(R"(/([^/]+)/guest-media/([^/]+))",
-               [this](const httplib::Request& req, httplib::Response& res) {
-                 HandleMediaFile(req, res);
-               });
+  server_->Get(
+      R"(/([^/]+)/guest-media/([^/]+))",
+      [this](const httplib::Request& req, httplib::Response& res) { HandleMediaFile(req, res); });
   // Last: /{version}/{media-id} would match the other GET routes' shapes.
-  server_->Get(R"(/(v[0-9]+\.[0-9]+)/([0-9]+))",
-               [this](const httplib::Request& req, httplib::Response& res) {
-                 HandleMediaLookup(req, res);
-               });
+  server_->Get(
+      R"(/(v[0-9]+\.[0-9]+)/([0-9]+))",
+      [this](const httplib::Request& req, httplib::Response& res) { HandleMediaLookup(req, res); });
   RegisterControlRoutes(*server_, *this);
   if (options_.port == 0) {
     port_ = server_->bind_to_any_port(options_.host);
@@ -227,8 +225,7 @@ std::string FakeGraphApi::NewId(absl::string_view prefix, absl::string_view salt
   return absl::StrCat("1", nonce_digits_, absl::Dec(n, absl::kZeroPad9));
 }
 
-int FakeGraphApi::CheckAccess(const httplib::Request& req, httplib::Response& res,
-                              bool account) {
+int FakeGraphApi::CheckAccess(const httplib::Request& req, httplib::Response& res, bool account) {
   static const std::regex kVersion(R"(v[0-9]+\.[0-9]+)");
   std::string version = req.matches[1], phone_number_id = req.matches[2];
   if (req.get_header_value("Authorization") != "Bearer " + options_.access_token) {

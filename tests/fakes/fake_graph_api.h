@@ -80,7 +80,7 @@ struct RecordedMessage {
 
 // A template as the fake's WhatsApp Business Account holds it.
 struct FakeTemplate {
-  std::string id;  // Meta's numeric template id, as text
+  std::string id;             // Meta's numeric template id, as text
   nlohmann::json definition;  // name, language, category, parameter_format, components
   std::string status = "PENDING";
   std::string rejected_reason = "NONE";
@@ -142,8 +142,8 @@ class FakeGraphApi {
   // until ReviewTemplate, which also posts Meta's signed
   // message_template_status_update callback; returns its HTTP status.
   std::vector<FakeTemplate> Templates() const;
-  int ReviewTemplate(const std::string& name, const std::string& language,
-                     const std::string& event, const std::string& reason = "NONE");
+  int ReviewTemplate(const std::string& name, const std::string& language, const std::string& event,
+                     const std::string& reason = "NONE");
   // A template made elsewhere (WhatsApp Manager): only a sync learns of it.
   void AddTemplate(FakeTemplate t);
 

@@ -49,9 +49,9 @@ std::string FakeGraphApi::InboundMediaNotification(absl::string_view from_wa_id,
                   {"type", kind},
                   {std::string(kind), media}};
   Json contact = {{"profile", {{"name", "Guest"}}}, {"wa_id", from_wa_id}};
-  return MetaDump(Notification(
-      number, "messages",
-      {{"contacts", Json::array({contact})}, {"messages", Json::array({message})}}));
+  return MetaDump(
+      Notification(number, "messages",
+                   {{"contacts", Json::array({contact})}, {"messages", Json::array({message})}}));
 }
 
 void FakeGraphApi::HandleMediaLookup(const httplib::Request& req, httplib::Response& res) {
@@ -71,13 +71,13 @@ void FakeGraphApi::HandleMediaLookup(const httplib::Request& req, httplib::Respo
                     "application/json");
     return;
   }
-  Json answer = {{"messaging_product", "whatsapp"},
-                 {"url", absl::StrCat(base_url(), "/", req.matches[1].str(), "/guest-media/",
-                                      media_id)},
-                 {"mime_type", it->second.mime_type},
-                 {"sha256", "c29tZS1oYXNo"},
-                 {"file_size", absl::StrCat(it->second.bytes.size())},
-                 {"id", media_id}};
+  Json answer = {
+      {"messaging_product", "whatsapp"},
+      {"url", absl::StrCat(base_url(), "/", req.matches[1].str(), "/guest-media/", media_id)},
+      {"mime_type", it->second.mime_type},
+      {"sha256", "c29tZS1oYXNo"},
+      {"file_size", absl::StrCat(it->second.bytes.size())},
+      {"id", media_id}};
   res.set_content(answer.dump(), "application/json");
 }
 

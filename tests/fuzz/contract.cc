@@ -22,11 +22,15 @@ namespace {
 
 // One descriptor per contract file.
 std::vector<const FileDescriptor*> ContractFiles() {
-  return {v1::TokenInfo::descriptor()->file(),     v1::GuestConsent::descriptor()->file(),
-          v1::OutboundContent::descriptor()->file(), v1::Conversation::descriptor()->file(),
-          v1::Media::descriptor()->file(),          v1::SendMessageRequest::descriptor()->file(),
+  return {v1::TokenInfo::descriptor()->file(),
+          v1::GuestConsent::descriptor()->file(),
+          v1::OutboundContent::descriptor()->file(),
+          v1::Conversation::descriptor()->file(),
+          v1::Media::descriptor()->file(),
+          v1::SendMessageRequest::descriptor()->file(),
           v1::VerifySubscriptionRequest::descriptor()->file(),
-          v1::SimulateInboundRequest::descriptor()->file(), v1::Template::descriptor()->file(),
+          v1::SimulateInboundRequest::descriptor()->file(),
+          v1::Template::descriptor()->file(),
           v1::ConfigureWebhookRequest::descriptor()->file(),
           v1::ErrorDetail::descriptor()->file()};
 }
@@ -43,7 +47,8 @@ const std::vector<std::string>& ContractServices() {
   static const auto* services = [] {
     auto* names = new std::vector<std::string>;
     for (const FileDescriptor* file : ContractFiles()) {
-      for (int i = 0; i < file->service_count(); ++i) names->push_back(file->service(i)->full_name());
+      for (int i = 0; i < file->service_count(); ++i)
+        names->push_back(file->service(i)->full_name());
     }
     return names;
   }();
@@ -54,10 +59,12 @@ const std::vector<const Descriptor*>& ContractMessages() {
   static const auto* messages = [] {
     auto* types = new std::vector<const Descriptor*>;
     for (const FileDescriptor* file : ContractFiles()) {
-      for (int i = 0; i < file->message_type_count(); ++i) AddWithNested(file->message_type(i), types);
+      for (int i = 0; i < file->message_type_count(); ++i)
+        AddWithNested(file->message_type(i), types);
     }
-    std::sort(types->begin(), types->end(),
-              [](const Descriptor* a, const Descriptor* b) { return a->full_name() < b->full_name(); });
+    std::sort(types->begin(), types->end(), [](const Descriptor* a, const Descriptor* b) {
+      return a->full_name() < b->full_name();
+    });
     return types;
   }();
   return *messages;

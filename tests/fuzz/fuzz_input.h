@@ -32,12 +32,12 @@ inline std::vector<absl::string_view> SplitInput(absl::string_view text, char se
 }
 
 // An invariant of the code under test; a failure is a finding.
-#define WA_FUZZ_CHECK(condition)                                                     \
-  do {                                                                               \
-    if (!(condition)) {                                                              \
+#define WA_FUZZ_CHECK(condition)                                                         \
+  do {                                                                                   \
+    if (!(condition)) {                                                                  \
       std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                  \
-    }                                                                                \
+      std::abort();                                                                      \
+    }                                                                                    \
   } while (false)
 
 }  // namespace wa::fuzz

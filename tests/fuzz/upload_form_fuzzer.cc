@@ -63,9 +63,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string bytes(reinterpret_cast<const char*>(data + pos), take);
     pos += take;
     switch (op) {
-      case 0: WA_FUZZ_CHECK(form.OnPart("media", bytes)); in_file = true; break;
-      case 1: WA_FUZZ_CHECK(form.OnPart("media_type", "")); in_file = false; break;
-      case 2: WA_FUZZ_CHECK(form.OnPart(bytes, "")); in_file = bytes == "media"; break;
+      case 0:
+        WA_FUZZ_CHECK(form.OnPart("media", bytes));
+        in_file = true;
+        break;
+      case 1:
+        WA_FUZZ_CHECK(form.OnPart("media_type", ""));
+        in_file = false;
+        break;
+      case 2:
+        WA_FUZZ_CHECK(form.OnPart(bytes, ""));
+        in_file = bytes == "media";
+        break;
       case 3:
         WA_FUZZ_CHECK(form.OnData(bytes.data(), bytes.size()));
         if (in_file) sent_file += bytes;

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor.pb.h"
@@ -95,7 +95,8 @@ grpc::Status Call(const std::shared_ptr<grpc::Channel>& channel,
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
   grpc::CompletionQueue cq;
   std::string path = absl::StrCat("/", method->service()->full_name(), "/", method->name());
-  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(&context, path, &cq);
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
+      stub.PrepareCall(&context, path, &cq);
   void* tag;
   bool ok;
   auto step = [&](int id) {

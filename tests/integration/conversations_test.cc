@@ -146,8 +146,8 @@ TEST_P(ConversationsTest, AssignmentAndMetadataAreKeptAndFilterTheList) {
   ASSERT_TRUE(surface_->Call(rpc, *staff_, list, &found).ok);
   ASSERT_EQ(found.conversations_size(), 1);
   EXPECT_EQ(found.conversations(0).conversation_id(), conv);
-  rpc.http_target = absl::StrCat(kApi, "/conversations?department=", department,
-                                 "&assigned_to=someone_else");
+  rpc.http_target =
+      absl::StrCat(kApi, "/conversations?department=", department, "&assigned_to=someone_else");
   list.set_assigned_to("someone_else");
   found.Clear();
   ASSERT_TRUE(surface_->Call(rpc, *staff_, list, &found).ok);

@@ -13,8 +13,8 @@ namespace {
 using LifecycleEventsTest = WebhookTest;
 
 nlohmann::json WaitForEvents(WebhookReceiver& receiver, const std::string& event, size_t n) {
-  nlohmann::json received = receiver.WaitFor(
-      [&](const nlohmann::json& r) { return Delivered(r, event).size() >= n; });
+  nlohmann::json received =
+      receiver.WaitFor([&](const nlohmann::json& r) { return Delivered(r, event).size() >= n; });
   std::vector<nlohmann::json> delivered = Delivered(received, event);
   EXPECT_GE(delivered.size(), n) << received.dump();
   return delivered;
@@ -29,10 +29,10 @@ TEST_P(LifecycleEventsTest, AResolvedConversationIsAnnounced) {
   resolve.set_satisfaction_rating(5);
   resolve.set_staff_member_id("staff_456");
   v1::Conversation resolved;
-  Outcome outcome = surface_->Call({"/hotel.whatsapp.v1.ConversationsService/ResolveConversation",
-                                    "POST", "/api/v1/whatsapp/conversations/conv_life_1/resolve",
-                                    true},
-                                   admin_, resolve, &resolved);
+  Outcome outcome =
+      surface_->Call({"/hotel.whatsapp.v1.ConversationsService/ResolveConversation", "POST",
+                      "/api/v1/whatsapp/conversations/conv_life_1/resolve", true},
+                     admin_, resolve, &resolved);
   ASSERT_TRUE(outcome.ok) << outcome.error.DebugString();
   nlohmann::json events = WaitForEvents(receiver_, "conversation_resolved", 1);
   const nlohmann::json& data = events[0]["body"]["data"];

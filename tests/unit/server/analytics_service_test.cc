@@ -52,7 +52,7 @@ class AnalyticsServiceTest : public ::testing::Test {
     m.staff_member_id = staff;
     m.created_at = kT0 + absl::Seconds(at);
     m.status = direction == v1::DIRECTION_INBOUND ? v1::MESSAGE_STATUS_RECEIVED
-                                                   : v1::MESSAGE_STATUS_QUEUED;
+                                                  : v1::MESSAGE_STATUS_QUEUED;
     if (auto s = messages_.Insert(m); !s.ok()) return s;
     if (reached.empty()) return absl::OkStatus();
     // The statuses as the provider would have reported them.
@@ -138,8 +138,7 @@ TEST_F(AnalyticsServiceTest, AnotherPropertysConversationIsNotFound) {
 }
 
 TEST_F(AnalyticsServiceTest, ThePropertyOverall) {
-  absl::StatusOr<v1::PropertyAnalytics> p =
-      analytics_.ForProperty("p1", kT0, kT0 + absl::Hours(1));
+  absl::StatusOr<v1::PropertyAnalytics> p = analytics_.ForProperty("p1", kT0, kT0 + absl::Hours(1));
   ASSERT_TRUE(p.ok()) << p.status();
   const v1::AnalyticsGroup& all = p->overall();
   EXPECT_EQ(all.delivery_rates().total(), 5);
@@ -157,8 +156,7 @@ TEST_F(AnalyticsServiceTest, ThePropertyOverall) {
 }
 
 TEST_F(AnalyticsServiceTest, ByStaffMemberDepartmentAndTemplate) {
-  absl::StatusOr<v1::PropertyAnalytics> p =
-      analytics_.ForProperty("p1", kT0, kT0 + absl::Hours(1));
+  absl::StatusOr<v1::PropertyAnalytics> p = analytics_.ForProperty("p1", kT0, kT0 + absl::Hours(1));
   ASSERT_TRUE(p.ok()) << p.status();
   const v1::AnalyticsGroup& ana = Group(p->by_staff_member(), "staff_ana");
   EXPECT_EQ(ana.delivery_rates().total(), 3);
@@ -177,8 +175,7 @@ TEST_F(AnalyticsServiceTest, ByStaffMemberDepartmentAndTemplate) {
 
   EXPECT_EQ(Group(p->by_department(), "front_desk").delivery_rates().total(), 3);
   EXPECT_EQ(Group(p->by_department(), "spa").delivery_rates().total(), 2);
-  EXPECT_DOUBLE_EQ(Group(p->by_department(), "spa").response_times().first_response_seconds(),
-                   300);
+  EXPECT_DOUBLE_EQ(Group(p->by_department(), "spa").response_times().first_response_seconds(), 300);
   ASSERT_EQ(p->by_template_size(), 1);
   EXPECT_EQ(p->by_template(0).key(), "welcome_checkin");
   EXPECT_EQ(p->by_template(0).delivery_rates().read(), 1);
