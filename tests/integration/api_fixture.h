@@ -28,6 +28,14 @@ inline Rpc SendMessageRpc() {
   return {"/hotel.whatsapp.v1.MessagesService/SendMessage", "POST",
           absl::StrCat(kApi, "/messages/send"), true};
 }
+inline Rpc SendTemplateRpc() {
+  return {"/hotel.whatsapp.v1.TemplatesService/SendTemplateMessage", "POST",
+          absl::StrCat(kApi, "/templates/send"), true};
+}
+inline Rpc BatchSendRpc() {
+  return {"/hotel.whatsapp.v1.MessagesService/BatchSendMessages", "POST",
+          absl::StrCat(kApi, "/messages/batch-send"), true};
+}
 inline Rpc StatusRpc(const std::string& id) {
   return {"/hotel.whatsapp.v1.MessagesService/GetMessageStatus", "GET",
           absl::StrCat(kApi, "/messages/", id, "/status")};

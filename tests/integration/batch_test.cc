@@ -12,10 +12,6 @@ namespace {
 namespace v1 = ::hotel::whatsapp::v1;
 using ::nlohmann::json;
 
-Rpc BatchSendRpc() {
-  return {"/hotel.whatsapp.v1.MessagesService/BatchSendMessages", "POST",
-          absl::StrCat(kApi, "/messages/batch-send"), true};
-}
 Rpc GetBatchRpc(const std::string& id) {
   return {"/hotel.whatsapp.v1.MessagesService/GetBatch", "GET",
           absl::StrCat(kApi, "/messages/batches/", id, "?page_size=1000")};

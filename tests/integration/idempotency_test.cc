@@ -12,17 +12,9 @@ namespace {
 namespace v1 = ::hotel::whatsapp::v1;
 using ::nlohmann::json;
 
-Rpc BatchSendRpc() {
-  return {"/hotel.whatsapp.v1.MessagesService/BatchSendMessages", "POST",
-          absl::StrCat(kApi, "/messages/batch-send"), true};
-}
 Rpc InteractiveSendRpc() {
   return {"/hotel.whatsapp.v1.MessagesService/SendInteractiveMessage", "POST",
           absl::StrCat(kApi, "/messages/send-interactive"), true};
-}
-Rpc TemplateSendRpc() {
-  return {"/hotel.whatsapp.v1.TemplatesService/SendTemplateMessage", "POST",
-          absl::StrCat(kApi, "/templates/send"), true};
 }
 
 class IdempotencyTest : public ApiTest {
@@ -127,8 +119,8 @@ TEST_P(IdempotencyTest, TemplateSendsAndBatchesTakeKeysToo) {
   (*request.mutable_parameters())["service_type"] = "Spa Massage";
   request.set_idempotency_key(Key());
   v1::SendMessageResponse first, again;
-  ASSERT_TRUE(surface_->Call(TemplateSendRpc(), *staff_, request, &first).ok);
-  ASSERT_TRUE(surface_->Call(TemplateSendRpc(), *staff_, request, &again).ok);
+  ASSERT_TRUE(surface_->Call(SendTemplateRpc(), *staff_, request, &first).ok);
+  ASSERT_TRUE(surface_->Call(SendTemplateRpc(), *staff_, request, &again).ok);
   EXPECT_EQ(again.message_id(), first.message_id());
 
   v1::BatchSendMessagesRequest batch;

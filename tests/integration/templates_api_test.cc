@@ -7,10 +7,6 @@
 namespace wa::testing {
 namespace {
 
-Rpc SendTemplateRpc() {
-  return {"/hotel.whatsapp.v1.TemplatesService/SendTemplateMessage", "POST",
-          absl::StrCat(kApi, "/templates/send"), true};
-}
 Rpc ListTemplatesRpc(const std::string& query) {
   return {"/hotel.whatsapp.v1.TemplatesService/ListTemplates", "GET",
           absl::StrCat(kApi, "/templates", query)};
