@@ -95,6 +95,8 @@ struct App::Parts {
   std::unique_ptr<workers::WebhookDelivery> webhook_delivery;
   std::unique_ptr<domain::WebhookService> webhooks;
   std::unique_ptr<api::Authenticator> auth;
+  std::unique_ptr<util::ThreadPool> rpc_pool;
+  std::unique_ptr<api::CallRunner> calls;
   std::vector<std::unique_ptr<grpc::Service>> services;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<gateway::HttpGateway> gateway;
@@ -332,22 +334,24 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->auth = std::make_unique<api::Authenticator>(
       *p->tokens, api::RequestBudget{config.api_requests_per_second, config.api_burst});
 
+  p->rpc_pool = std::make_unique<util::ThreadPool>(config.rpc_threads);
+  p->calls = std::make_unique<api::CallRunner>(*p->auth, *p->rpc_pool);
   p->services.push_back(
-      std::make_unique<api::MessagesApi>(*p->auth, *p->messaging, *p->batches, *p->idempotency));
+      std::make_unique<api::MessagesApi>(*p->calls, *p->messaging, *p->batches, *p->idempotency));
   p->services.push_back(
-      std::make_unique<api::ConversationsApi>(*p->auth, *p->conversations, *p->analytics));
-  p->services.push_back(std::make_unique<api::AdminApi>(*p->auth, *p->tokens));
+      std::make_unique<api::ConversationsApi>(*p->calls, *p->conversations, *p->analytics));
+  p->services.push_back(std::make_unique<api::AdminApi>(*p->calls, *p->tokens));
   p->services.push_back(
-      std::make_unique<api::SandboxApi>(*p->auth, *p->inbound, *p->media, *p->provider));
-  p->services.push_back(std::make_unique<api::ConsentApi>(*p->auth, *p->consent));
-  p->services.push_back(std::make_unique<api::MediaApi>(*p->auth, *p->media));
-  p->services.push_back(std::make_unique<api::WebhooksApi>(*p->auth, *p->webhooks));
+      std::make_unique<api::SandboxApi>(*p->calls, *p->inbound, *p->media, *p->provider));
+  p->services.push_back(std::make_unique<api::ConsentApi>(*p->calls, *p->consent));
+  p->services.push_back(std::make_unique<api::MediaApi>(*p->calls, *p->media));
+  p->services.push_back(std::make_unique<api::WebhooksApi>(*p->calls, *p->webhooks));
   p->services.push_back(std::make_unique<api::ProviderCallbacksApi>(
-      database,
+      database, *p->rpc_pool,
       api::ProviderCallbacksApi::Secrets{config.meta_verify_token, config.meta_app_secret},
       [raw] { raw->notifications->Wake(); }));
   p->services.push_back(
-      std::make_unique<api::TemplatesApi>(*p->auth, *p->templates, *p->idempotency));
+      std::make_unique<api::TemplatesApi>(*p->calls, *p->templates, *p->idempotency));
 
   // Keeps health.proto linked in so reflection can describe the health service.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();

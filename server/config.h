@@ -18,6 +18,7 @@ struct Config {
   size_t max_body_bytes = 1 << 20;
   std::string docs_dir;  // Redoc's script for /docs; empty: <binary>/../share/docs
   int http_threads = 64;
+  int rpc_threads = 128;
   absl::Duration shutdown_grace = absl::Seconds(10);
 
   // Meta's Cloud API (--provider=cloud).

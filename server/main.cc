@@ -32,6 +32,8 @@ ABSL_FLAG(std::string, docs_dir, "",
           "directory with redoc.standalone.js for /docs (default: share/docs beside bin/)");
 ABSL_FLAG(int64_t, max_body_bytes, 1 << 20, "largest REST request body accepted (413 beyond)");
 ABSL_FLAG(int, http_threads, 64, "REST worker threads (one per keep-alive connection)");
+ABSL_FLAG(int, rpc_threads, 128,
+          "threads running RPCs: how many requests can wait for the same group commit");
 ABSL_FLAG(std::string, cloud_api_base_url, "https://graph.facebook.com",
           "cloud provider: Graph API base URL (tests point it at a local fake)");
 ABSL_FLAG(std::string, cloud_api_version, "v23.0", "cloud provider: Graph API version");
@@ -131,6 +133,7 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.docs_dir = absl::GetFlag(FLAGS_docs_dir);
   config.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
   config.http_threads = absl::GetFlag(FLAGS_http_threads);
+  config.rpc_threads = absl::GetFlag(FLAGS_rpc_threads);
   config.cloud_api_base_url = absl::GetFlag(FLAGS_cloud_api_base_url);
   config.cloud_api_version = absl::GetFlag(FLAGS_cloud_api_version);
   config.phone_number_id = absl::GetFlag(FLAGS_phone_number_id);

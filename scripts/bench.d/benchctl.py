@@ -91,15 +91,20 @@ def cmd_setup(args, client):
     out = args.out
     os.makedirs(out, exist_ok=True)
     state = {"phases": {}, "procs": args.procs}
+    template_phases = set(filter(None, args.template_phases.split(",")))
 
     # Send phases: every guest's window opened by one inbound message.
-    for index, phase in enumerate(args.phases.split(","), start=1):
+    phases = [p for p in (args.phases + "," + args.template_phases).split(",") if p]
+    for index, phase in enumerate(phases, start=1):
         guests = phase_guests(index, args.procs)
         state["phases"][phase] = guests
+        # Template phases send the starter template; their guests' windows
+        # are open too, so one conversation holds every send (see count).
+        make = wa_rpc.template_request if phase in template_phases else wa_rpc.send_request
         for g in guests:
             client.simulate_inbound(g)
             write(os.path.join(out, "%s.%s.grpc" % (phase, g.lstrip("+"))),
-                  wa_rpc.grpc_frame(wa_rpc.send_request(g)))
+                  wa_rpc.grpc_frame(make(g)))
         # wrk rotates over the same guests as the h2load processes.
         write(os.path.join(out, phase + ".req"), "".join(
             "POST\t/api/v1/whatsapp/messages/send\t%s\n" % wa_rpc.send_json(g) for g in guests))
@@ -124,6 +129,7 @@ def cmd_setup(args, client):
     state["response_bytes"] = {
         "health": 5 + 2,  # HealthCheckResponse{status: SERVING}
         "send": len(wa_rpc.grpc_frame(warm)),
+        "template": len(wa_rpc.grpc_frame(client.send_template(WARM_GUEST))),
         "status": len(wa_rpc.grpc_frame(status)),
         "conversation": len(wa_rpc.grpc_frame(conversation)),
     }
@@ -248,6 +254,7 @@ def main():
     parser.add_argument("--out", default=".")
     parser.add_argument("--procs", type=int, default=2)
     parser.add_argument("--phases", default="")
+    parser.add_argument("--template-phases", default="")
     parser.add_argument("--phase", default="")
     parser.add_argument("--phone-number-id", default="")
     parser.add_argument("--app-secret", default=os.environ.get("WA_META_APP_SECRET", ""))

@@ -206,6 +206,51 @@ def fmt_ms(r, key):
     return "%.2f" % r[key] if r else "-"
 
 
+def targets(records, notes):
+    """Each target of the performance issue, with this run's figure and whether it holds."""
+    def rps(key):
+        r = records.get(key)
+        return r["rps"] if r else None
+
+    def p99(key):
+        r = records.get(key)
+        return r["p99_ms"] if r else None
+
+    def num(key):
+        try:
+            return float(notes[key])
+        except (KeyError, ValueError):
+            return None
+
+    def ratio(a, b):
+        return a / b if a is not None and b else None
+
+    checks = [
+        ("gRPC send / empty call >= 0.60", ratio(rps("grpc_send"), rps("grpc_health")), 0.60, ">="),
+        ("REST send / gRPC send >= 0.85", ratio(rps("rest_send"), rps("grpc_send")), 0.85, ">="),
+        ("gRPC send p99 at half peak <= 5 ms", p99("grpc_send_half"), 5.0, "<="),
+        ("REST send p99 at half peak <= 5 ms", p99("rest_send_half"), 5.0, "<="),
+        ("1M messages: gRPC status p99 (half) <= 2 ms", p99("large_grpc_status_half"), 2.0, "<="),
+        ("1M messages: REST status p99 (half) <= 2 ms", p99("large_rest_status_half"), 2.0, "<="),
+        ("1M messages: gRPC conversation p99 (half) <= 2 ms", p99("large_grpc_conversation_half"),
+         2.0, "<="),
+        ("1M messages: REST conversation p99 (half) <= 2 ms", p99("large_rest_conversation_half"),
+         2.0, "<="),
+        ("1M messages: start-up <= 300 ms", num("large_startup_ms"), 300, "<="),
+        ("1M messages: resident memory <= 150 MB", num("large_rss_after_mb"), 150, "<="),
+        ("callbacks applied / gRPC sends >= 3", ratio(num("callbacks_applied_per_s"),
+                                                     rps("grpc_send")), 3.0, ">="),
+    ]
+    lines = []
+    for label, value, bound, op in checks:
+        if value is None:
+            lines.append("%-52s %8s  not measured" % (label, "-"))
+            continue
+        met = value >= bound if op == ">=" else value <= bound
+        lines.append("%-52s %8.2f  %s" % (label, value, "met" if met else "NOT MET"))
+    return lines
+
+
 def cmd_report(args):
     records = load(args.results)
     notes = {k: r["value"] for k, r in records.items() if r["tool"] == "note"}
@@ -233,14 +278,16 @@ def cmd_report(args):
         ("4b REST GET messages/{id}/status", "rest_status"),
         ("4c gRPC GetConversation (50 msgs)", "grpc_conversation"),
         ("4d REST GET conversations/{id} (50 msgs)", "rest_conversation"),
-        ("5 REST POST provider/webhook (Meta status)", "rest_callbacks"),
+        ("5a gRPC SendTemplateMessage", "grpc_template"),
+        ("5b REST POST provider/webhook (Meta status)", "rest_callbacks"),
     ]
     for label, key in rows:
         peak, half = records.get(key), records.get(key + "_half")
         out("%-44s %10s %9s %9s  %10s %9s %9s" % (
             label, fmt_rate(peak), fmt_ms(peak, "p50_ms"), fmt_ms(peak, "p99_ms"),
             fmt_rate(half), fmt_ms(half, "p50_ms"), fmt_ms(half, "p99_ms")))
-    out("%-44s %s" % ("  template sends", "skipped: TemplatesService answers UNIMPLEMENTED"))
+    out("%-44s %10s   (acknowledged callbacks over the run plus the time to apply them)"
+        % ("5c  Meta status callbacks applied", notes.get("callbacks_applied_per_s", "-")))
     out("")
 
     def ratio(a, b):
@@ -251,13 +298,15 @@ def cmd_report(args):
     out("  2/1 gRPC SendMessage / empty gRPC call      %s" % ratio("grpc_send", "grpc_health"))
     out("  3/2 REST send / gRPC send                   %s" % ratio("rest_send", "grpc_send"))
     out("  5/1 Meta callback (REST) / empty gRPC call  %s" % ratio("rest_callbacks", "grpc_health"))
+    out("  5a/2 template send / text send              %s" % ratio("grpc_template", "grpc_send"))
     out("  4a/1 gRPC GetMessageStatus / empty call     %s" % ratio("grpc_status", "grpc_health"))
     out("  4c/1 gRPC GetConversation / empty call      %s" % ratio("grpc_conversation",
                                                                "grpc_health"))
     out("")
     out("Checked: no non-2xx, no failed stream, no socket error; gRPC replies carry a message "
         "(bytes per reply); stored = successful replies (+ in flight at the end):")
-    for key in ("grpc_send", "grpc_send_half", "rest_send", "rest_send_half"):
+    for key in ("grpc_send", "grpc_send_half", "rest_send", "rest_send_half", "grpc_template",
+                "grpc_template_half"):
         r = records.get(key)
         if r and "stored" in r:
             out("  %-16s stored %7d  successful replies %7d  %s" % (
@@ -281,7 +330,8 @@ def cmd_report(args):
     out("  VmRSS after start: %s MB; after the read load: %s MB (empty database after start: %s MB)"
         % (notes.get("large_rss_start_mb", "?"), notes.get("large_rss_after_mb", "?"),
            notes.get("small_rss_start_mb", "?")))
-    header = "  %-52s %10s %9s %9s" % ("", "req/s", "p50 ms", "p99 ms")
+    header = "  %-52s %10s %9s %9s  %10s %9s %9s" % (
+        "", "peak req/s", "p50 ms", "p99 ms", "half: req/s", "p50 ms", "p99 ms")
     out(header)
     for label, key in (
             ("gRPC GetConversation (50 msgs, %s ids)" % notes.get("large_ids", "?"),
@@ -295,9 +345,14 @@ def cmd_report(args):
              "large_rest_status"),
             ("REST GET conversations?guest_phone= (random of %s)"
              % notes.get("large_rest_ids", "?"), "large_rest_list")):
-        r = records.get(key)
-        out("  %-52s %10s %9s %9s" % (label, fmt_rate(r), fmt_ms(r, "p50_ms"),
-                                      fmt_ms(r, "p99_ms")))
+        r, h = records.get(key), records.get(key + "_half")
+        out("  %-52s %10s %9s %9s  %10s %9s %9s" % (
+            label, fmt_rate(r), fmt_ms(r, "p50_ms"), fmt_ms(r, "p99_ms"),
+            fmt_rate(h), fmt_ms(h, "p50_ms"), fmt_ms(h, "p99_ms")))
+    out("")
+    out("Targets (issue 8), from this run:")
+    for line in targets(records, notes):
+        out("  " + line)
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     if args.text:

@@ -16,8 +16,10 @@ from hotel.whatsapp.v1 import common_pb2  # noqa: E402
 from hotel.whatsapp.v1 import conversations_pb2  # noqa: E402
 from hotel.whatsapp.v1 import messages_pb2  # noqa: E402
 from hotel.whatsapp.v1 import sandbox_pb2  # noqa: E402
+from hotel.whatsapp.v1 import templates_pb2  # noqa: E402
 
 MESSAGES = "/hotel.whatsapp.v1.MessagesService/"
+TEMPLATES = "/hotel.whatsapp.v1.TemplatesService/"
 CONVERSATIONS = "/hotel.whatsapp.v1.ConversationsService/"
 SANDBOX = "/hotel.whatsapp.v1.SandboxService/"
 
@@ -30,6 +32,20 @@ def send_request(guest_phone):
         guest_phone=guest_phone,
         message_type=common_pb2.MESSAGE_TYPE_TEXT,
         content=messages_pb2.TextContent(text=SEND_TEXT),
+        staff_member_id="staff_bench",
+    )
+
+
+def template_request(guest_phone):
+    """The SendTemplateMessage request of the template phases: a starter
+    template every fresh sandbox property has approved (reference's example)."""
+    return templates_pb2.SendTemplateMessageRequest(
+        guest_phone=guest_phone,
+        template_name="welcome_checkin",
+        language="en",
+        parameters={"guest_name": "John Smith", "hotel_name": "Grand Plaza Hotel",
+                    "room_number": "412", "checkin_time": "3:00 PM",
+                    "checkout_date": "March 18, 2024"},
         staff_member_id="staff_bench",
     )
 
@@ -66,6 +82,10 @@ class Client:
 
     def send_text(self, guest_phone):
         return self._call(MESSAGES + "SendMessage", send_request(guest_phone),
+                          messages_pb2.SendMessageResponse)
+
+    def send_template(self, guest_phone):
+        return self._call(TEMPLATES + "SendTemplateMessage", template_request(guest_phone),
                           messages_pb2.SendMessageResponse)
 
     def message_status(self, message_id):

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "hotel/whatsapp/v1/admin.grpc.pb.h"
-#include "server/api/auth.h"
+#include "server/api/handler.h"
 #include "server/domain/token_service.h"
 
 namespace wa::api {
@@ -9,8 +9,8 @@ namespace wa::api {
 // Token administration for the caller's own property.
 class AdminApi : public hotel::whatsapp::v1::AdminService::CallbackService {
  public:
-  AdminApi(const Authenticator& auth, domain::TokenService& tokens)
-      : auth_(auth), tokens_(tokens) {}
+  AdminApi(const CallRunner& calls, domain::TokenService& tokens)
+      : calls_(calls), tokens_(tokens) {}
 
   grpc::ServerUnaryReactor* CreateToken(
       grpc::CallbackServerContext* context, const hotel::whatsapp::v1::CreateTokenRequest* request,
@@ -23,7 +23,7 @@ class AdminApi : public hotel::whatsapp::v1::AdminService::CallbackService {
                                         hotel::whatsapp::v1::TokenInfo* response) override;
 
  private:
-  const Authenticator& auth_;
+  const CallRunner& calls_;
   domain::TokenService& tokens_;
 };
 

@@ -31,7 +31,7 @@ absl::Status Render(const absl::StatusOr<domain::ConsentView>& view, v1::GuestCo
 grpc::ServerUnaryReactor* ConsentApi::GetGuestConsent(grpc::CallbackServerContext* context,
                                                       const v1::GetGuestConsentRequest* request,
                                                       v1::GuestConsent* response) {
-  return Handle(context, auth_, v1::ROLE_ADMIN, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) {
     return Render(consent_.Get(caller.property_id, request->guest_phone()), response);
   });
 }
@@ -39,7 +39,7 @@ grpc::ServerUnaryReactor* ConsentApi::GetGuestConsent(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* ConsentApi::SetGuestConsent(grpc::CallbackServerContext* context,
                                                       const v1::SetGuestConsentRequest* request,
                                                       v1::GuestConsent* response) {
-  return Handle(context, auth_, v1::ROLE_ADMIN, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) {
     return Render(consent_.Set(caller.property_id, request->guest_phone(), request->scope(),
                                request->opted_in(), request->reason()),
                   response);

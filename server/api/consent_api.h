@@ -1,15 +1,15 @@
 #pragma once
 
 #include "hotel/whatsapp/v1/consent.grpc.pb.h"
-#include "server/api/auth.h"
+#include "server/api/handler.h"
 #include "server/domain/consent_service.h"
 
 namespace wa::api {
 
 class ConsentApi : public hotel::whatsapp::v1::ConsentService::CallbackService {
  public:
-  ConsentApi(const Authenticator& auth, domain::ConsentService& consent)
-      : auth_(auth), consent_(consent) {}
+  ConsentApi(const CallRunner& calls, domain::ConsentService& consent)
+      : calls_(calls), consent_(consent) {}
 
   grpc::ServerUnaryReactor* GetGuestConsent(
       grpc::CallbackServerContext* context,
@@ -21,7 +21,7 @@ class ConsentApi : public hotel::whatsapp::v1::ConsentService::CallbackService {
       hotel::whatsapp::v1::GuestConsent* response) override;
 
  private:
-  const Authenticator& auth_;
+  const CallRunner& calls_;
   domain::ConsentService& consent_;
 };
 

@@ -21,7 +21,7 @@ absl::Status Render(const absl::StatusOr<domain::ConversationView>& view,
 grpc::ServerUnaryReactor* ConversationsApi::GetConversation(
     grpc::CallbackServerContext* context, const v1::GetConversationRequest* request,
     v1::Conversation* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     absl::StatusOr<domain::ConversationView> view = conversations_.Get(
         caller.property_id, request->conversation_id(), request->message_limit());
     if (view.ok()) ToConversation(*view, response);
@@ -32,7 +32,7 @@ grpc::ServerUnaryReactor* ConversationsApi::GetConversation(
 grpc::ServerUnaryReactor* ConversationsApi::ListConversations(
     grpc::CallbackServerContext* context, const v1::ListConversationsRequest* request,
     v1::ListConversationsResponse* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     domain::ConversationQuery query{request->guest_phone(), request->status(), request->page_size(),
                                     request->page_token()};
     query.assigned_to = request->assigned_to();
@@ -54,7 +54,7 @@ grpc::ServerUnaryReactor* ConversationsApi::ListConversations(
 grpc::ServerUnaryReactor* ConversationsApi::GetWindowStatus(
     grpc::CallbackServerContext* context, const v1::GetWindowStatusRequest* request,
     v1::WindowStatus* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     absl::StatusOr<domain::WindowView> view =
         conversations_.Window(caller.property_id, request->conversation_id(), absl::Now());
     if (!view.ok()) return view.status();
@@ -74,7 +74,7 @@ grpc::ServerUnaryReactor* ConversationsApi::GetWindowStatus(
 grpc::ServerUnaryReactor* ConversationsApi::ResolveConversation(
     grpc::CallbackServerContext* context, const v1::ResolveConversationRequest* request,
     v1::Conversation* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     domain::ResolveRequest resolve{request->conversation_id(), request->resolution_notes(),
                                    request->satisfaction_rating(), request->follow_up_required(),
                                    request->staff_member_id()};
@@ -85,7 +85,7 @@ grpc::ServerUnaryReactor* ConversationsApi::ResolveConversation(
 grpc::ServerUnaryReactor* ConversationsApi::AssignConversation(
     grpc::CallbackServerContext* context, const v1::AssignConversationRequest* request,
     v1::Conversation* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     return Render(conversations_.Assign(caller.property_id, request->conversation_id(),
                                         request->assigned_to(), request->department()),
                   response);
@@ -95,7 +95,7 @@ grpc::ServerUnaryReactor* ConversationsApi::AssignConversation(
 grpc::ServerUnaryReactor* ConversationsApi::UpdateConversationMetadata(
     grpc::CallbackServerContext* context, const v1::UpdateConversationMetadataRequest* request,
     v1::Conversation* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     std::map<std::string, std::string> set(request->metadata().begin(), request->metadata().end());
     std::vector<std::string> remove(request->remove_keys().begin(), request->remove_keys().end());
     return Render(
@@ -107,7 +107,7 @@ grpc::ServerUnaryReactor* ConversationsApi::UpdateConversationMetadata(
 grpc::ServerUnaryReactor* ConversationsApi::GetConversationAnalytics(
     grpc::CallbackServerContext* context, const v1::GetConversationAnalyticsRequest* request,
     v1::ConversationAnalytics* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     auto analytics = analytics_.ForConversation(caller.property_id, request->conversation_id());
     if (analytics.ok()) *response = *std::move(analytics);
     return analytics.status();
@@ -117,7 +117,7 @@ grpc::ServerUnaryReactor* ConversationsApi::GetConversationAnalytics(
 grpc::ServerUnaryReactor* ConversationsApi::GetPropertyAnalytics(
     grpc::CallbackServerContext* context, const v1::GetPropertyAnalyticsRequest* request,
     v1::PropertyAnalytics* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     absl::Time start =
         request->has_start_time() ? FromTimestamp(request->start_time()) : absl::InfinitePast();
     absl::Time end =

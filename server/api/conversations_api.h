@@ -1,7 +1,7 @@
 #pragma once
 
 #include "hotel/whatsapp/v1/conversations.grpc.pb.h"
-#include "server/api/auth.h"
+#include "server/api/handler.h"
 #include "server/domain/analytics_service.h"
 #include "server/domain/conversation_service.h"
 
@@ -9,9 +9,9 @@ namespace wa::api {
 
 class ConversationsApi : public hotel::whatsapp::v1::ConversationsService::CallbackService {
  public:
-  ConversationsApi(const Authenticator& auth, domain::ConversationService& conversations,
+  ConversationsApi(const CallRunner& calls, domain::ConversationService& conversations,
                    domain::AnalyticsService& analytics)
-      : auth_(auth), conversations_(conversations), analytics_(analytics) {}
+      : calls_(calls), conversations_(conversations), analytics_(analytics) {}
 
   grpc::ServerUnaryReactor* GetConversation(
       grpc::CallbackServerContext* context,
@@ -47,7 +47,7 @@ class ConversationsApi : public hotel::whatsapp::v1::ConversationsService::Callb
       hotel::whatsapp::v1::PropertyAnalytics* response) override;
 
  private:
-  const Authenticator& auth_;
+  const CallRunner& calls_;
   domain::ConversationService& conversations_;
   domain::AnalyticsService& analytics_;
 };

@@ -27,13 +27,13 @@ void ToMedia(const storage::MediaRecord& in, v1::Media* out) {
 
 grpc::ServerReadReactor<v1::UploadMediaRequest>* MediaApi::UploadMedia(
     grpc::CallbackServerContext* context, v1::Media* response) {
-  return new MediaUploadReactor(context, auth_, media_, response);
+  return new MediaUploadReactor(context, calls_.auth(), media_, response);
 }
 
 grpc::ServerUnaryReactor* MediaApi::GetMedia(grpc::CallbackServerContext* context,
                                              const v1::GetMediaRequest* request,
                                              v1::Media* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     absl::StatusOr<storage::MediaRecord> media =
         media_.Get(caller.property_id, request->media_id());
     if (media.ok()) ToMedia(*media, response);
@@ -43,7 +43,7 @@ grpc::ServerUnaryReactor* MediaApi::GetMedia(grpc::CallbackServerContext* contex
 
 grpc::ServerWriteReactor<v1::MediaChunk>* MediaApi::DownloadMedia(
     grpc::CallbackServerContext* context, const v1::DownloadMediaRequest* request) {
-  return new MediaDownloadReactor(context, auth_, media_, request->media_id());
+  return new MediaDownloadReactor(context, calls_.auth(), media_, request->media_id());
 }
 
 }  // namespace wa::api

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "hotel/whatsapp/v1/media.grpc.pb.h"
-#include "server/api/auth.h"
+#include "server/api/handler.h"
 #include "server/domain/media_service.h"
 
 namespace wa::api {
@@ -12,7 +12,7 @@ namespace wa::api {
 // streaming). The REST upload and download are gateway adapters over these.
 class MediaApi : public hotel::whatsapp::v1::MediaService::CallbackService {
  public:
-  MediaApi(const Authenticator& auth, domain::MediaService& media) : auth_(auth), media_(media) {}
+  MediaApi(const CallRunner& calls, domain::MediaService& media) : calls_(calls), media_(media) {}
 
   grpc::ServerReadReactor<hotel::whatsapp::v1::UploadMediaRequest>* UploadMedia(
       grpc::CallbackServerContext* context, hotel::whatsapp::v1::Media* response) override;
@@ -24,7 +24,7 @@ class MediaApi : public hotel::whatsapp::v1::MediaService::CallbackService {
       const hotel::whatsapp::v1::DownloadMediaRequest* request) override;
 
  private:
-  const Authenticator& auth_;
+  const CallRunner& calls_;
   domain::MediaService& media_;
 };
 

@@ -26,7 +26,7 @@ domain::OutboundRequest Addressing(const Request& request) {
 grpc::ServerUnaryReactor* MessagesApi::SendMessage(grpc::CallbackServerContext* context,
                                                    const v1::SendMessageRequest* request,
                                                    v1::SendMessageResponse* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     return RunIdempotent(idempotency_, *context, caller, *request, response, [&](Remember r) {
       domain::OutboundRequest out = Addressing(*request);
       out.reply_to_message_id = request->reply_to_message_id();
@@ -44,7 +44,7 @@ grpc::ServerUnaryReactor* MessagesApi::SendMessage(grpc::CallbackServerContext* 
 grpc::ServerUnaryReactor* MessagesApi::SendMediaMessage(grpc::CallbackServerContext* context,
                                                         const v1::SendMediaMessageRequest* request,
                                                         v1::SendMessageResponse* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     return RunIdempotent(idempotency_, *context, caller, *request, response, [&](Remember r) {
       domain::OutboundRequest out = Addressing(*request);
       out.in_transaction = RememberSend(std::move(r), response);
@@ -61,7 +61,7 @@ grpc::ServerUnaryReactor* MessagesApi::SendMediaMessage(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* MessagesApi::SendInteractiveMessage(
     grpc::CallbackServerContext* context, const v1::SendInteractiveMessageRequest* request,
     v1::SendMessageResponse* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     return RunIdempotent(idempotency_, *context, caller, *request, response, [&](Remember r) {
       domain::OutboundRequest out = Addressing(*request);
       out.in_transaction = RememberSend(std::move(r), response);
@@ -76,7 +76,7 @@ grpc::ServerUnaryReactor* MessagesApi::SendInteractiveMessage(
 grpc::ServerUnaryReactor* MessagesApi::GetMessageStatus(grpc::CallbackServerContext* context,
                                                         const v1::GetMessageStatusRequest* request,
                                                         v1::MessageStatusResponse* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     absl::StatusOr<storage::MessageRecord> message =
         messaging_.Get(caller.property_id, request->message_id());
     if (message.ok()) ToStatus(*message, response);
@@ -87,7 +87,7 @@ grpc::ServerUnaryReactor* MessagesApi::GetMessageStatus(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* MessagesApi::BatchSendMessages(
     grpc::CallbackServerContext* context, const v1::BatchSendMessagesRequest* request,
     v1::BatchSendMessagesResponse* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     return RunIdempotent(idempotency_, *context, caller, *request, response, [&](Remember r) {
       domain::BatchRequest batch = FromBatchRequest(*request);
       if (r) {
@@ -108,7 +108,7 @@ grpc::ServerUnaryReactor* MessagesApi::BatchSendMessages(
 grpc::ServerUnaryReactor* MessagesApi::GetBatch(grpc::CallbackServerContext* context,
                                                 const v1::GetBatchRequest* request,
                                                 v1::Batch* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     absl::StatusOr<domain::BatchView> batch = batches_.Get(
         caller.property_id, request->batch_id(), request->page_size(), request->page_token());
     if (batch.ok()) ToBatch(*batch, response);
@@ -119,7 +119,7 @@ grpc::ServerUnaryReactor* MessagesApi::GetBatch(grpc::CallbackServerContext* con
 grpc::ServerUnaryReactor* MessagesApi::CancelBatch(grpc::CallbackServerContext* context,
                                                    const v1::CancelBatchRequest* request,
                                                    v1::Batch* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     absl::StatusOr<domain::BatchView> batch =
         batches_.Cancel(caller.property_id, request->batch_id());
     if (batch.ok()) ToBatch(*batch, response);

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "hotel/whatsapp/v1/messages.grpc.pb.h"
-#include "server/api/auth.h"
+#include "server/api/handler.h"
 #include "server/domain/batch_service.h"
 #include "server/domain/idempotency_service.h"
 #include "server/domain/messaging_service.h"
@@ -10,9 +10,9 @@ namespace wa::api {
 
 class MessagesApi : public hotel::whatsapp::v1::MessagesService::CallbackService {
  public:
-  MessagesApi(const Authenticator& auth, domain::MessagingService& messaging,
+  MessagesApi(const CallRunner& calls, domain::MessagingService& messaging,
               domain::BatchService& batches, domain::IdempotencyService& idempotency)
-      : auth_(auth), messaging_(messaging), batches_(batches), idempotency_(idempotency) {}
+      : calls_(calls), messaging_(messaging), batches_(batches), idempotency_(idempotency) {}
 
   grpc::ServerUnaryReactor* SendMessage(
       grpc::CallbackServerContext* context, const hotel::whatsapp::v1::SendMessageRequest* request,
@@ -41,7 +41,7 @@ class MessagesApi : public hotel::whatsapp::v1::MessagesService::CallbackService
                                         hotel::whatsapp::v1::Batch* response) override;
 
  private:
-  const Authenticator& auth_;
+  const CallRunner& calls_;
   domain::MessagingService& messaging_;
   domain::BatchService& batches_;
   domain::IdempotencyService& idempotency_;

@@ -3,7 +3,7 @@
 #include <openssl/crypto.h>
 
 #include "absl/time/clock.h"
-#include "server/api/status_mapping.h"
+#include "server/api/handler.h"
 #include "server/domain/errors.h"
 #include "server/provider/meta_signature.h"
 
@@ -48,13 +48,16 @@ grpc::ServerUnaryReactor* ProviderCallbacksApi::ReceiveNotification(
                                     ? "callbacks are refused: WA_META_APP_SECRET is not set"
                                     : "missing or bad X-Hub-Signature-256"));
   }
-  absl::StatusOr<int64_t> id = storage::TransactValue(
-      db_, [&] { return notifications_.Insert(request->body(), absl::Now()); });
-  if (id.ok()) {
+  // Stored durably before Meta gets its 200: on the pool, so that callbacks
+  // arriving together share one commit.
+  return RunOnPool(context, pool_, [this, request, response]() -> absl::Status {
+    absl::StatusOr<int64_t> id = storage::TransactValue(
+        db_, [&] { return notifications_.Insert(request->body(), absl::Now()); });
+    if (!id.ok()) return id.status();
     response->set_notification_id(*id);
     if (on_stored_) on_stored_();
-  }
-  return Finish(context, id.status());
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace wa::api

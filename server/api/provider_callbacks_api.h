@@ -6,6 +6,7 @@
 #include "hotel/whatsapp/v1/provider_callbacks.grpc.pb.h"
 #include "server/storage/database.h"
 #include "server/storage/notification_repository.h"
+#include "server/util/thread_pool.h"
 
 namespace wa::api {
 
@@ -18,8 +19,10 @@ class ProviderCallbacksApi : public hotel::whatsapp::v1::ProviderCallbacksServic
     std::string app_secret;    // WA_META_APP_SECRET
   };
 
-  ProviderCallbacksApi(storage::Database& db, Secrets secrets, std::function<void()> on_stored)
+  ProviderCallbacksApi(storage::Database& db, util::ThreadPool& pool, Secrets secrets,
+                       std::function<void()> on_stored)
       : db_(db),
+        pool_(pool),
         notifications_(db),
         secrets_(std::move(secrets)),
         on_stored_(std::move(on_stored)) {}
@@ -35,6 +38,7 @@ class ProviderCallbacksApi : public hotel::whatsapp::v1::ProviderCallbacksServic
 
  private:
   storage::Database& db_;
+  util::ThreadPool& pool_;
   storage::NotificationRepository notifications_;
   Secrets secrets_;
   std::function<void()> on_stored_;

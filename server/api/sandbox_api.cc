@@ -56,7 +56,7 @@ absl::Status SandboxApi::AddMedia(const std::string& property_id,
 grpc::ServerUnaryReactor* SandboxApi::SimulateInbound(grpc::CallbackServerContext* context,
                                                       const v1::SimulateInboundRequest* request,
                                                       v1::SimulateInboundResponse* response) {
-  return Handle(context, auth_, v1::ROLE_ADMIN, [&](const domain::Caller& caller) -> absl::Status {
+  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) -> absl::Status {
     if (!provider_.SimulatesInbound()) {
       return domain::Error(absl::StatusCode::kFailedPrecondition, "FAILED_PRECONDITION",
                            "inbound messages can be simulated with the sandbox provider only")

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "hotel/whatsapp/v1/sandbox.grpc.pb.h"
-#include "server/api/auth.h"
+#include "server/api/handler.h"
 #include "server/domain/inbound_service.h"
 #include "server/domain/media_service.h"
 #include "server/provider/provider.h"
@@ -10,9 +10,9 @@ namespace wa::api {
 
 class SandboxApi : public hotel::whatsapp::v1::SandboxService::CallbackService {
  public:
-  SandboxApi(const Authenticator& auth, domain::InboundService& inbound,
+  SandboxApi(const CallRunner& calls, domain::InboundService& inbound,
              domain::MediaService& media, const provider::Provider& provider)
-      : auth_(auth), inbound_(inbound), media_(media), provider_(provider) {}
+      : calls_(calls), inbound_(inbound), media_(media), provider_(provider) {}
 
   grpc::ServerUnaryReactor* SimulateInbound(
       grpc::CallbackServerContext* context,
@@ -25,7 +25,7 @@ class SandboxApi : public hotel::whatsapp::v1::SandboxService::CallbackService {
                         const hotel::whatsapp::v1::SimulateInboundRequest& request,
                         domain::InboundMessage& in);
 
-  const Authenticator& auth_;
+  const CallRunner& calls_;
   domain::InboundService& inbound_;
   domain::MediaService& media_;
   const provider::Provider& provider_;

@@ -20,7 +20,7 @@ std::map<std::string, std::string> ToStdMap(const Map& in) {
 grpc::ServerUnaryReactor* TemplatesApi::SendTemplateMessage(
     grpc::CallbackServerContext* context, const v1::SendTemplateMessageRequest* request,
     v1::SendMessageResponse* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     return RunIdempotent(idempotency_, *context, caller, *request, response, [&](Remember r) {
       domain::TemplateSend send;
       send.guest_phone = request->guest_phone();
@@ -42,7 +42,7 @@ grpc::ServerUnaryReactor* TemplatesApi::SendTemplateMessage(
 grpc::ServerUnaryReactor* TemplatesApi::ListTemplates(grpc::CallbackServerContext* context,
                                                       const v1::ListTemplatesRequest* request,
                                                       v1::ListTemplatesResponse* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     domain::TemplateQuery query{request->language(), request->category(), request->status(),
                                 request->page_size(), request->page_token()};
     absl::StatusOr<domain::TemplateList> list = templates_.List(caller.property_id, query);
@@ -56,7 +56,7 @@ grpc::ServerUnaryReactor* TemplatesApi::ListTemplates(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* TemplatesApi::GetTemplate(grpc::CallbackServerContext* context,
                                                     const v1::GetTemplateRequest* request,
                                                     v1::Template* response) {
-  return Handle(context, auth_, v1::ROLE_STAFF, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     absl::StatusOr<v1::Template> found =
         templates_.Get(caller.property_id, request->name(), request->language());
     if (found.ok()) *response = *std::move(found);
@@ -67,7 +67,7 @@ grpc::ServerUnaryReactor* TemplatesApi::GetTemplate(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* TemplatesApi::SubmitTemplate(grpc::CallbackServerContext* context,
                                                        const v1::SubmitTemplateRequest* request,
                                                        v1::Template* response) {
-  return Handle(context, auth_, v1::ROLE_ADMIN, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) {
     v1::Template draft;
     draft.set_name(request->name());
     draft.set_category(request->category());
@@ -86,7 +86,7 @@ grpc::ServerUnaryReactor* TemplatesApi::SubmitTemplate(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* TemplatesApi::SyncTemplates(grpc::CallbackServerContext* context,
                                                       const v1::SyncTemplatesRequest* /*request*/,
                                                       v1::SyncTemplatesResponse* response) {
-  return Handle(context, auth_, v1::ROLE_ADMIN, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) {
     auto synced = templates_.Sync(caller.property_id);
     if (!synced.ok()) return synced.status();
     for (v1::Template& t : synced->first) *response->add_templates() = std::move(t);

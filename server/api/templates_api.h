@@ -1,7 +1,7 @@
 #pragma once
 
 #include "hotel/whatsapp/v1/templates.grpc.pb.h"
-#include "server/api/auth.h"
+#include "server/api/handler.h"
 #include "server/domain/idempotency_service.h"
 #include "server/domain/template_service.h"
 
@@ -9,9 +9,9 @@ namespace wa::api {
 
 class TemplatesApi : public hotel::whatsapp::v1::TemplatesService::CallbackService {
  public:
-  TemplatesApi(const Authenticator& auth, domain::TemplateService& templates,
+  TemplatesApi(const CallRunner& calls, domain::TemplateService& templates,
                domain::IdempotencyService& idempotency)
-      : auth_(auth), templates_(templates), idempotency_(idempotency) {}
+      : calls_(calls), templates_(templates), idempotency_(idempotency) {}
 
   grpc::ServerUnaryReactor* SendTemplateMessage(
       grpc::CallbackServerContext* context,
@@ -34,7 +34,7 @@ class TemplatesApi : public hotel::whatsapp::v1::TemplatesService::CallbackServi
       hotel::whatsapp::v1::SyncTemplatesResponse* response) override;
 
  private:
-  const Authenticator& auth_;
+  const CallRunner& calls_;
   domain::TemplateService& templates_;
   domain::IdempotencyService& idempotency_;
 };

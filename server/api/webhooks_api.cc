@@ -57,7 +57,7 @@ void ToAttempt(const storage::WebhookAttemptRecord& in, v1::WebhookAttempt* out)
 grpc::ServerUnaryReactor* WebhooksApi::ConfigureWebhook(grpc::CallbackServerContext* context,
                                                         const v1::ConfigureWebhookRequest* request,
                                                         v1::ConfigureWebhookResponse* response) {
-  return Handle(context, auth_, v1::ROLE_ADMIN, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) {
     domain::WebhookRequest in;
     in.webhook_url = request->webhook_url();
     in.events.assign(request->events().begin(), request->events().end());
@@ -79,7 +79,7 @@ grpc::ServerUnaryReactor* WebhooksApi::ConfigureWebhook(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* WebhooksApi::GetWebhookConfig(grpc::CallbackServerContext* context,
                                                         const v1::GetWebhookConfigRequest*,
                                                         v1::WebhookConfig* response) {
-  return Handle(context, auth_, v1::ROLE_ADMIN, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) {
     absl::StatusOr<storage::WebhookConfigRecord> config = webhooks_.GetConfig(caller.property_id);
     if (config.ok()) ToConfig(*config, response);
     return config.status();
@@ -89,7 +89,7 @@ grpc::ServerUnaryReactor* WebhooksApi::GetWebhookConfig(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* WebhooksApi::RotateWebhookSecret(
     grpc::CallbackServerContext* context, const v1::RotateWebhookSecretRequest* request,
     v1::RotateWebhookSecretResponse* response) {
-  return Handle(context, auth_, v1::ROLE_ADMIN, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) {
     absl::StatusOr<domain::RotateResult> rotated =
         webhooks_.RotateSecret(caller.property_id, absl::Seconds(request->grace_period_seconds()));
     if (!rotated.ok()) return rotated.status();
@@ -103,7 +103,7 @@ grpc::ServerUnaryReactor* WebhooksApi::RotateWebhookSecret(
 grpc::ServerUnaryReactor* WebhooksApi::ListWebhookDeliveries(
     grpc::CallbackServerContext* context, const v1::ListWebhookDeliveriesRequest* request,
     v1::ListWebhookDeliveriesResponse* response) {
-  return Handle(context, auth_, v1::ROLE_ADMIN, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) {
     domain::DeliveryQuery query;
     query.property_id = caller.property_id;
     query.status = request->status();
@@ -125,7 +125,7 @@ grpc::ServerUnaryReactor* WebhooksApi::ListWebhookDeliveries(
 grpc::ServerUnaryReactor* WebhooksApi::GetWebhookDelivery(
     grpc::CallbackServerContext* context, const v1::GetWebhookDeliveryRequest* request,
     v1::WebhookDeliveryDetail* response) {
-  return Handle(context, auth_, v1::ROLE_ADMIN, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) {
     absl::StatusOr<domain::DeliveryDetail> detail =
         webhooks_.GetDelivery(caller.property_id, request->event_id());
     if (!detail.ok()) return detail.status();
@@ -141,7 +141,7 @@ grpc::ServerUnaryReactor* WebhooksApi::GetWebhookDelivery(
 grpc::ServerUnaryReactor* WebhooksApi::ReplayWebhookDelivery(
     grpc::CallbackServerContext* context, const v1::ReplayWebhookDeliveryRequest* request,
     v1::WebhookDelivery* response) {
-  return Handle(context, auth_, v1::ROLE_ADMIN, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) {
     absl::StatusOr<storage::WebhookEventRecord> event =
         webhooks_.Replay(caller.property_id, request->event_id());
     if (event.ok()) ToDelivery(*event, response);
@@ -152,7 +152,7 @@ grpc::ServerUnaryReactor* WebhooksApi::ReplayWebhookDelivery(
 grpc::ServerUnaryReactor* WebhooksApi::ReplayDeadLetters(
     grpc::CallbackServerContext* context, const v1::ReplayDeadLettersRequest* request,
     v1::ReplayDeadLettersResponse* response) {
-  return Handle(context, auth_, v1::ROLE_ADMIN, [&](const domain::Caller& caller) -> absl::Status {
+  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) -> absl::Status {
     if (!request->has_since()) {
       return domain::InvalidArgument("since is required (RFC 3339 time)", "since");
     }
@@ -166,7 +166,7 @@ grpc::ServerUnaryReactor* WebhooksApi::ReplayDeadLetters(
 grpc::ServerUnaryReactor* WebhooksApi::SendTestWebhook(grpc::CallbackServerContext* context,
                                                        const v1::SendTestWebhookRequest*,
                                                        v1::WebhookDelivery* response) {
-  return Handle(context, auth_, v1::ROLE_ADMIN, [&](const domain::Caller& caller) {
+  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) {
     absl::StatusOr<storage::WebhookEventRecord> event = webhooks_.SendTest(caller.property_id);
     if (event.ok()) ToDelivery(*event, response);
     return event.status();

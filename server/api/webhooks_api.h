@@ -1,7 +1,7 @@
 #pragma once
 
 #include "hotel/whatsapp/v1/webhooks.grpc.pb.h"
-#include "server/api/auth.h"
+#include "server/api/handler.h"
 #include "server/domain/webhook_service.h"
 
 namespace wa::api {
@@ -9,8 +9,8 @@ namespace wa::api {
 // The hotel's webhook, admin only.
 class WebhooksApi : public hotel::whatsapp::v1::WebhooksService::CallbackService {
  public:
-  WebhooksApi(const Authenticator& auth, domain::WebhookService& webhooks)
-      : auth_(auth), webhooks_(webhooks) {}
+  WebhooksApi(const CallRunner& calls, domain::WebhookService& webhooks)
+      : calls_(calls), webhooks_(webhooks) {}
 
   grpc::ServerUnaryReactor* ConfigureWebhook(
       grpc::CallbackServerContext* context,
@@ -46,7 +46,7 @@ class WebhooksApi : public hotel::whatsapp::v1::WebhooksService::CallbackService
       hotel::whatsapp::v1::WebhookDelivery* response) override;
 
  private:
-  const Authenticator& auth_;
+  const CallRunner& calls_;
   domain::WebhookService& webhooks_;
 };
 

@@ -74,6 +74,9 @@ class Database {
   // Runs `work` in a transaction; its changes are committed (durably) if
   // it returns OK and undone otherwise. `work` must not call Transaction().
   absl::Status Transaction(const std::function<absl::Status()>& work);
+  // Inside Transaction(): runs `work` under a savepoint of its own, so that
+  // its changes are undone alone if it fails; the transaction goes on.
+  absl::Status Savepoint(const std::function<absl::Status()>& work);
   // Runs `work` on a read connection.
   absl::Status Read(const std::function<absl::Status()>& work);
 

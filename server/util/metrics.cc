@@ -47,9 +47,10 @@ void Metrics::CountProviderError(int code) {
   ++provider_errors_[code];
 }
 
-void Metrics::ObserveCommit(absl::Duration latency) {
+void Metrics::ObserveCommit(absl::Duration latency, int transactions) {
   absl::MutexLock lock(&mu_);
   Observe(commit_latency_, latency);
+  committed_transactions_ += transactions;
 }
 
 void Metrics::RenderHistogram(std::string& out, absl::string_view name, absl::string_view labels,
@@ -87,6 +88,9 @@ std::string Metrics::Render(const std::vector<Gauge>& gauges) const {
   }
   Header(out, "wa_sqlite_commit_duration_seconds", "SQLite commits (each one fsync)", "histogram");
   RenderHistogram(out, "wa_sqlite_commit_duration_seconds", "", commit_latency_);
+  Header(out, "wa_sqlite_transactions_total",
+         "transactions committed (over the commits' count: transactions per fsync)", "counter");
+  absl::StrAppend(&out, "wa_sqlite_transactions_total ", committed_transactions_, "\n");
   for (const Gauge& g : gauges) {
     Header(out, g.name, g.help, "gauge");
     for (const auto& [labels, value] : g.samples) {

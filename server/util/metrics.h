@@ -28,8 +28,8 @@ class Metrics {
   void CountRequest(absl::string_view method, absl::string_view code, absl::Duration latency);
   // A send the provider refused, by Meta's error code (0: transport).
   void CountProviderError(int code);
-  // One SQLite commit (one fsync), however many transactions it held.
-  void ObserveCommit(absl::Duration latency);
+  // One SQLite commit (one fsync) holding `transactions` transactions.
+  void ObserveCommit(absl::Duration latency, int transactions);
 
   std::string Render(const std::vector<Gauge>& gauges) const;
 
@@ -48,6 +48,7 @@ class Metrics {
   std::map<std::string, Histogram> request_latency_ ABSL_GUARDED_BY(mu_);
   std::map<int, int64_t> provider_errors_ ABSL_GUARDED_BY(mu_);
   Histogram commit_latency_ ABSL_GUARDED_BY(mu_);
+  int64_t committed_transactions_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace wa::util

@@ -1,5 +1,8 @@
 #include "server/workers/notification_processor.h"
 
+#include <utility>
+#include <vector>
+
 #include "absl/time/clock.h"
 #include "server/provider/meta_templates.h"
 #include "server/util/log.h"
@@ -10,7 +13,7 @@ namespace v1 = ::hotel::whatsapp::v1;
 
 namespace {
 
-constexpr int kBatch = 64;
+constexpr int kBatch = 256;
 constexpr absl::Duration kIdleSleep = absl::Seconds(1);
 constexpr absl::Duration kMediaPatience = absl::Minutes(5);
 
@@ -139,26 +142,46 @@ absl::Duration NotificationProcessor::Tick() {
     util::LogError("notifications: ", pending.status().ToString());
     return kIdleSleep;
   }
+  // Parsed, and guests' files fetched, outside the transaction: downloads
+  // must not hold the writer. A notification whose file must wait holds up
+  // those behind it, so the round stops there.
+  std::vector<std::pair<const storage::NotificationRecord*,
+                        absl::StatusOr<provider::MetaNotification>>>
+      ready;
   for (const storage::NotificationRecord& record : *pending) {
     absl::StatusOr<provider::MetaNotification> parsed =
         provider::ParseMetaNotification(record.body);
-    // Outside the transaction: downloads must not hold the writer.
-    if (parsed.ok() && !FetchMedia(record, *parsed)) return kIdleSleep;
-    absl::Status status = db_.Transaction([&]() -> absl::Status {
-      std::string error;
-      if (!parsed.ok()) {
-        error = parsed.status().ToString();
-      } else if (absl::Status s = Apply(*parsed); !s.ok()) {
-        return s;
-      }
-      return notifications_.MarkProcessed(record.id, absl::Now(), error);
-    });
-    if (!status.ok()) {
-      // Left pending: the next round retries it.
-      util::LogError("notification ", record.id, ": ", status.ToString());
-      return kIdleSleep;
-    }
+    if (parsed.ok() && !FetchMedia(record, *parsed)) break;
+    ready.emplace_back(&record, std::move(parsed));
   }
+  // One transaction (one fsync) for the round, each notification under its
+  // own savepoint, in arrival order; one that fails is left pending with
+  // everything after it, and the next round retries from there.
+  size_t applied = 0;
+  absl::Status status = db_.Transaction([&]() -> absl::Status {
+    for (auto& [record, parsed] : ready) {
+      absl::Status s = db_.Savepoint([&]() -> absl::Status {
+        std::string error;
+        if (!parsed.ok()) {
+          error = parsed.status().ToString();
+        } else if (absl::Status s = Apply(*parsed); !s.ok()) {
+          return s;
+        }
+        return notifications_.MarkProcessed(record->id, absl::Now(), error);
+      });
+      if (!s.ok()) {
+        util::LogError("notification ", record->id, ": ", s.ToString());
+        break;
+      }
+      ++applied;
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) {
+    util::LogError("notifications: ", status.ToString());
+    return kIdleSleep;
+  }
+  if (applied < ready.size() || ready.size() < pending->size()) return kIdleSleep;
   return static_cast<int>(pending->size()) == kBatch ? absl::ZeroDuration() : kIdleSleep;
 }
 
