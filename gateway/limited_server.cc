@@ -240,6 +240,23 @@ void LimitedServer::Refuse(socket_t sock) {
   send(sock, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
+namespace {
+
+// Closing a socket with unread input makes the kernel reset the connection,
+// which can destroy the answer before the client reads it; a client cut off
+// mid-request is still sending. So: end our side, then read and drop what
+// still comes for a moment before the close.
+void LingeringClose(int sock) {
+  shutdown(sock, SHUT_WR);
+  char sink[4096];
+  for (absl::Time until = absl::Now() + absl::Seconds(2); absl::Now() < until;) {
+    if (!WaitFor(sock, POLLIN, absl::Milliseconds(100))) continue;
+    if (recv(sock, sink, sizeof(sink), 0) <= 0) break;
+  }
+}
+
+}  // namespace
+
 bool LimitedServer::process_and_close_socket(socket_t sock) {
   if (refusing) {
     Refuse(sock);
@@ -264,9 +281,10 @@ bool LimitedServer::process_and_close_socket(socket_t sock) {
     bool closed = false;
     ok = process_request(stream, left == 1, closed,
                          [&stream](httplib::Request&) { stream.HeadersDone(); });
-    if (!ok && stream.problem() != RequestProblem::kNone && stream.written() == 0) {
+    if (!ok && stream.problem() != RequestProblem::kNone) {
       // httplib gives up on a request line that never ends without a word.
-      AnswerProblem(stream);
+      if (stream.written() == 0) AnswerProblem(stream);
+      LingeringClose(sock);
     }
     if (!ok || closed) break;
   }
