@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gateway/enum_spelling.h"
+#include "gateway/json_writer.h"
 #include "gateway/time_format.h"
 
 namespace wa::gateway {
@@ -193,6 +194,9 @@ absl::Status StoreFromText(Message* m, const FieldDescriptor* f, absl::string_vi
     }
     case FieldDescriptor::CPPTYPE_STRING: {
       if (f->type() != FieldDescriptor::TYPE_BYTES) {
+        // Query and path values are percent-decoded bytes; a string field
+        // must hold UTF-8 (the server could not even parse the request).
+        if (!json::IsValidUtf8(text)) return absl::InvalidArgumentError("expected UTF-8 text");
         StoreString(m, f, std::string(text));
         return absl::OkStatus();
       }

@@ -13,6 +13,7 @@
 #include "gateway/error_renderer.h"
 #include "gateway/http_response.h"
 #include "gateway/json_transcoder.h"
+#include "gateway/limited_server.h"
 #include "google/protobuf/arena.h"
 
 namespace wa::gateway {
@@ -37,6 +38,11 @@ httplib::Server::HandlerResponse RenderHttplibError(size_t max_body_bytes,
                                                     const httplib::Request& req,
                                                     httplib::Response& res) {
   if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+  // A request cut off by a limit of ours reaches here as httplib's 400.
+  if (WriteLimitError(res, LimitedServer::CurrentProblem())) {
+    res.set_header("Connection", "close");
+    return httplib::Server::HandlerResponse::Handled;
+  }
   switch (res.status) {
     case 413:
       WriteGatewayError(res, 413, "PAYLOAD_TOO_LARGE",
@@ -93,7 +99,7 @@ absl::StatusOr<int> HttpGateway::Start() {
   if (!table.ok()) return table.status();
   routes_ = *std::move(table);
 
-  auto server = std::make_unique<httplib::Server>();
+  auto server = std::make_unique<LimitedServer>(options_.limits);
   // cpp-httplib's defaults cost two orders of magnitude in throughput
   // (TOOLCHAIN.md): Nagle with delayed ACKs, keep-alive closed after 5
   // requests, and a small pool holding one thread per connection.
@@ -101,7 +107,11 @@ absl::StatusOr<int> HttpGateway::Start() {
   server->set_keep_alive_max_count(100000);
   server->set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
   const size_t threads = static_cast<size_t>(std::max(1, options_.threads));
-  server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server->new_task_queue = [threads, raw = server.get()] {
+    return raw->CountingQueue(new httplib::ThreadPool(threads));
+  };
+  server->set_read_timeout(absl::ToInt64Seconds(options_.read_timeout), 0);
+  server->set_write_timeout(absl::ToInt64Seconds(options_.write_timeout), 0);
   server->set_payload_max_length(options_.max_body_bytes);
   InstallStreamingAdapters(*server);  // may raise the limit for their routes only
   // httplib's default adds SO_REUSEPORT, which would let a second server bind

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "gateway/grpc_invoker.h"
+#include "gateway/limited_server.h"
 #include "gateway/path_template.h"
 #include "gateway/route_table.h"
 #include "google/protobuf/message.h"
@@ -37,8 +38,13 @@ class HttpGateway {
     int threads = 64;
     // Fully-qualified service names whose routes are served.
     std::vector<std::string> services;
-    // Idle keep-alive connections are closed after this; Stop() may wait for it.
+    // Idle keep-alive connections are closed after this.
     int keep_alive_timeout_seconds = 5;
+    // One read or write waiting for the client (whole seconds).
+    absl::Duration read_timeout = absl::Seconds(5);
+    absl::Duration write_timeout = absl::Seconds(5);
+    // Per-request time, header size and connection count.
+    HttpLimits limits;
     GrpcInvoker::Options rpc;
   };
 

@@ -36,6 +36,23 @@ size_t Utf8SequenceLength(absl::string_view s, size_t i) {
   return len;
 }
 
+}  // namespace
+
+bool IsValidUtf8(absl::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+    } else if (size_t len = Utf8SequenceLength(s, i); len > 0) {
+      i += len;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+namespace {
+
 template <typename T>
 void AppendFloating(std::string* out, T v) {
   if (std::isnan(v)) {

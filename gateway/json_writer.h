@@ -15,6 +15,10 @@ namespace wa::gateway::json {
 // the output is always valid JSON.
 void AppendString(std::string* out, absl::string_view s);
 
+// Whether `s` is well-formed UTF-8 (no overlongs, surrogates or code points
+// past U+10FFFF), as proto3 string fields must be.
+bool IsValidUtf8(absl::string_view s);
+
 // Shortest text that reads back to the same value; NaN and the infinities
 // become the strings "NaN", "Infinity" and "-Infinity" (protobuf's JSON).
 void AppendDouble(std::string* out, double v);

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "gateway/http_gateway.h"
 #include "gateway/http_response.h"
+#include "gateway/limited_server.h"
 
 namespace wa::gateway {
 namespace {
@@ -124,6 +125,7 @@ void HttpGateway::InstallStreamingAdapters(httplib::Server& server) {
         [path = adapter.path, run = adapter.handler](const httplib::Request& req,
                                                      httplib::Response& res,
                                                      const httplib::ContentReader& body) {
+          LimitedServer::AllowStreamingBody();  // 100 MB may take longer than one request
           PathBindings bindings;
           if (!path.Match(PathOf(req), &bindings)) {
             WriteGatewayError(res, 404, "NOT_FOUND",

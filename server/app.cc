@@ -34,6 +34,7 @@
 #include "server/api/provider_callbacks_api.h"
 #include "server/api/sandbox_api.h"
 #include "server/api/templates_api.h"
+#include "server/api/unparsable_request_interceptor.h"
 #include "server/api/webhooks_api.h"
 #include "server/domain/analytics_service.h"
 #include "server/domain/batch_service.h"
@@ -361,7 +362,13 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   // gRPC sets SO_REUSEPORT by default, which would let a second server
   // share a port in use instead of failing.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Limits (README, "Limits"): message and metadata size, calls per connection.
+  builder.SetMaxReceiveMessageSize(config.grpc_max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, config.grpc_max_metadata_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, config.grpc_max_streams);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  // First, so that the metrics count the answer the client gets.
+  interceptors.push_back(std::make_unique<api::UnparsableRequestInterceptorFactory>());
   interceptors.push_back(std::make_unique<api::MetricsInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddListeningPort(config.grpc_listen, grpc::InsecureServerCredentials(), &p->grpc_port);
@@ -379,6 +386,9 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   // A form around the largest media file (a 100 MB document).
   gateway_options.max_streaming_body_bytes = domain::MaxMediaBytes() + (1 << 20);
   gateway_options.threads = config.http_threads;
+  gateway_options.limits.request_timeout = config.http_request_timeout;
+  gateway_options.limits.max_header_bytes = config.http_max_header_bytes;
+  gateway_options.limits.max_connections = config.http_max_connections;
   gateway_options.services = ServiceNames();
   p->gateway = std::make_unique<gateway::HttpGateway>(
       p->server->InProcessChannel(grpc::ChannelArguments()), gateway_options);

@@ -19,6 +19,14 @@ struct Config {
   std::string docs_dir;  // Redoc's script for /docs; empty: <binary>/../share/docs
   int http_threads = 64;
   int rpc_threads = 128;
+  // Limits on REST requests (gateway/limited_server.h) and gRPC calls.
+  absl::Duration http_request_timeout = absl::Seconds(30);
+  size_t http_max_header_bytes = 64 * 1024;
+  int http_max_connections = 512;
+  int grpc_max_message_bytes = 4 << 20;
+  int grpc_max_metadata_bytes = 16 * 1024;
+  int grpc_max_streams = 100;
+  // How long SIGTERM waits for calls in flight before cancelling them.
   absl::Duration shutdown_grace = absl::Seconds(10);
 
   // Meta's Cloud API (--provider=cloud).

@@ -34,6 +34,18 @@ ABSL_FLAG(int64_t, max_body_bytes, 1 << 20, "largest REST request body accepted 
 ABSL_FLAG(int, http_threads, 64, "REST worker threads (one per keep-alive connection)");
 ABSL_FLAG(int, rpc_threads, 128,
           "threads running RPCs: how many requests can wait for the same group commit");
+ABSL_FLAG(absl::Duration, http_request_timeout, absl::Seconds(30),
+          "a REST request's line, headers and body must arrive within this (408 beyond)");
+ABSL_FLAG(int64_t, http_max_header_bytes, 64 * 1024,
+          "largest REST request line plus headers (431 beyond)");
+ABSL_FLAG(int, http_max_connections, 512,
+          "open REST connections, served or waiting for a thread (503 beyond)");
+ABSL_FLAG(int, grpc_max_message_bytes, 4 << 20,
+          "largest gRPC request message (RESOURCE_EXHAUSTED beyond)");
+ABSL_FLAG(int, grpc_max_metadata_bytes, 16 * 1024, "largest gRPC request metadata (headers)");
+ABSL_FLAG(int, grpc_max_streams, 100, "concurrent gRPC calls per connection");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "on SIGTERM, how long calls in flight may take to finish before they are cancelled");
 ABSL_FLAG(std::string, cloud_api_base_url, "https://graph.facebook.com",
           "cloud provider: Graph API base URL (tests point it at a local fake)");
 ABSL_FLAG(std::string, cloud_api_version, "v23.0", "cloud provider: Graph API version");
@@ -116,6 +128,15 @@ absl::Status CheckLimits(const wa::Config& config) {
   if (config.max_batch_messages < 1) {
     return absl::InvalidArgumentError("--max_batch_messages: must be at least 1");
   }
+  if (config.http_request_timeout <= absl::ZeroDuration() || config.http_max_header_bytes < 1024 ||
+      config.http_max_connections < 1 || config.grpc_max_message_bytes < 1024 ||
+      config.grpc_max_metadata_bytes < 1024 || config.grpc_max_streams < 1 ||
+      config.shutdown_grace < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "--http_request_timeout, --shutdown_grace must be positive; --http_max_header_bytes, "
+        "--grpc_max_message_bytes, --grpc_max_metadata_bytes at least 1024; "
+        "--http_max_connections, --grpc_max_streams at least 1");
+  }
   if (config.api_requests_per_second < 0 || config.api_burst < 0) {
     return absl::InvalidArgumentError("--api_requests_per_second, --api_burst: must not be < 0");
   }
@@ -134,6 +155,13 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
   config.http_threads = absl::GetFlag(FLAGS_http_threads);
   config.rpc_threads = absl::GetFlag(FLAGS_rpc_threads);
+  config.http_request_timeout = absl::GetFlag(FLAGS_http_request_timeout);
+  config.http_max_header_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_http_max_header_bytes));
+  config.http_max_connections = absl::GetFlag(FLAGS_http_max_connections);
+  config.grpc_max_message_bytes = absl::GetFlag(FLAGS_grpc_max_message_bytes);
+  config.grpc_max_metadata_bytes = absl::GetFlag(FLAGS_grpc_max_metadata_bytes);
+  config.grpc_max_streams = absl::GetFlag(FLAGS_grpc_max_streams);
+  config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   config.cloud_api_base_url = absl::GetFlag(FLAGS_cloud_api_base_url);
   config.cloud_api_version = absl::GetFlag(FLAGS_cloud_api_version);
   config.phone_number_id = absl::GetFlag(FLAGS_phone_number_id);

@@ -86,6 +86,9 @@ absl::StatusOr<BatchAccepted> BatchService::Create(const Caller& caller, BatchRe
     return InvalidArgument(absl::StrCat("rate_limit.batch_size must be 0 to ", kMaxBatchSize),
                            "rate_limit.batch_size");
   }
+  if (Utf8Length(request.staff_member_id) > 64) {
+    return InvalidArgument("staff_member_id is at most 64 printable characters", "staff_member_id");
+  }
   absl::Time now = absl::Now();
   BatchRecord batch;
   batch.batch_id = NewId("batch_");

@@ -19,6 +19,22 @@ namespace wa::domain {
 
 namespace v1 = ::hotel::whatsapp::v1;
 
+namespace {
+
+// As for a resolution's staff member (conversation_updates.cc): a name, not a document.
+constexpr size_t kMaxStaffMemberId = 64;
+
+absl::Status CheckStaffMemberId(const std::string& id) {
+  bool printable =
+      std::none_of(id.begin(), id.end(), [](char c) { return absl::ascii_iscntrl(c); });
+  if (Utf8Length(id) > kMaxStaffMemberId || !printable) {
+    return InvalidArgument("staff_member_id is at most 64 printable characters", "staff_member_id");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<storage::MessageRecord> MessagingService::SendText(const Caller& caller,
                                                                   OutboundRequest request) {
   if (request.message_type != v1::MESSAGE_TYPE_TEXT &&
@@ -85,6 +101,7 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
                                                                  bool needs_window) {
   absl::StatusOr<std::string> phone = NormalizePhone(request.guest_phone);
   if (!phone.ok()) return phone.status();
+  if (absl::Status s = CheckStaffMemberId(request.staff_member_id); !s.ok()) return s;
   absl::Time now = absl::Now();
   absl::StatusOr<storage::MessageRecord> stored =
       storage::TransactValue(db_, [&]() -> absl::StatusOr<storage::MessageRecord> {

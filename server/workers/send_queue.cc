@@ -62,11 +62,24 @@ absl::Duration SendQueue::Backoff(int attempts) const {
 absl::Duration SendQueue::Tick() {
   absl::Time now = absl::Now();
   std::vector<storage::MessageRecord> claimed;
+  absl::flat_hash_set<std::string> busy;
+  {
+    absl::MutexLock lock(&mu_);
+    busy = in_flight_;  // only this thread adds to it
+  }
   absl::Status status = db_.Transaction([&]() -> absl::Status {
+    claimed.clear();
     absl::StatusOr<std::vector<storage::MessageRecord>> due =
         messages_.DueForSending(now, options_.batch);
     if (!due.ok()) return due.status();
     for (storage::MessageRecord& m : *due) {
+      if (busy.contains(m.message_id)) {
+        // Still ours: renew the hold so that only a crash lets it run out.
+        if (auto s = messages_.Claim(m.message_id, now + options_.reconcile_grace); !s.ok()) {
+          return s;
+        }
+        continue;
+      }
       // The sender number is the property's; one guest is paced per property.
       absl::Duration wait = sender_limit_.TryTake(m.property_id, now);
       if (wait == absl::ZeroDuration()) {
@@ -88,7 +101,10 @@ absl::Duration SendQueue::Tick() {
   }
   if (!claimed.empty()) {
     absl::MutexLock lock(&mu_);
-    for (storage::MessageRecord& m : claimed) claimed_.push_back(std::move(m));
+    for (storage::MessageRecord& m : claimed) {
+      in_flight_.insert(m.message_id);
+      claimed_.push_back(std::move(m));
+    }
   }
   absl::StatusOr<std::optional<absl::Time>> next =
       storage::ReadValue(db_, [&] { return messages_.NextAttemptAt(); });
@@ -109,6 +125,8 @@ void SendQueue::WorkerLoop() {
     if (absl::Status s = Deliver(message); !s.ok()) {
       util::LogError("send queue: ", message.message_id, ": ", s.ToString());
     }
+    absl::MutexLock lock(&mu_);
+    in_flight_.erase(message.message_id);
   }
 }
 

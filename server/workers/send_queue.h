@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/domain/rate_limiter.h"
@@ -86,6 +87,10 @@ class SendQueue {
 
   mutable absl::Mutex mu_;
   std::deque<storage::MessageRecord> claimed_ ABSL_GUARDED_BY(mu_);
+  // Claimed by this process and not settled yet: waiting for a worker or
+  // in a provider call. Their hold in the database may run out meanwhile
+  // (a call slower than reconcile_grace); they must not be claimed again.
+  absl::flat_hash_set<std::string> in_flight_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool healthy_ ABSL_GUARDED_BY(mu_) = true;
   std::vector<std::thread> workers_;

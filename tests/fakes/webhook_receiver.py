@@ -127,6 +127,7 @@ def main():
     ARGS = parser.parse_args()
     STATE.update(json.loads(ARGS.state))
     ThreadingHTTPServer.allow_reuse_address = True
+    ThreadingHTTPServer.request_queue_size = 128  # the server posts concurrently
     ThreadingHTTPServer.daemon_threads = True
     server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
     print("listening %d" % server.server_address[1], flush=True)

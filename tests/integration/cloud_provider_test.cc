@@ -184,6 +184,21 @@ TEST_F(CloudProviderTest, TransientErrorsAreRetried) {
   EXPECT_EQ(fake_->CountFor("447700900125"), 3);
 }
 
+// Regression (found by the graceful-shutdown test): the hold a claim puts on
+// a message is for a process that died mid-call. A live call slower than
+// --reconcile_grace used to be claimed again by the next round and sent a
+// second time while the first was still waiting for Meta's answer.
+TEST_F(CloudProviderTest, ACallSlowerThanTheReconcileGraceIsNotSentAgain) {
+  StartBoth({"--reconcile_grace=300ms"});
+  GuestWrites("447700900131");
+  fake_->SetRecipientBehavior("447700900131",
+                              fakes::Behavior::Accept().After(absl::Milliseconds(1500)));
+  std::string id = Send("447700900131");
+  ASSERT_TRUE(WaitForStatus(id, v1::MESSAGE_STATUS_READ, absl::Seconds(15)));
+  absl::SleepFor(absl::Seconds(1));  // a second call would have started by now
+  EXPECT_EQ(fake_->CountFor("447700900131"), 1);
+}
+
 TEST_F(CloudProviderTest, GivesUpAfterTheLastAttempt) {
   StartBoth({"--max_send_attempts=2"});
   GuestWrites("447700900126");

@@ -21,8 +21,13 @@ class ServerProcess {
   void Start();
   // SIGKILL: no chance to clean up, as in a crash.
   void Kill();
-  // SIGTERM and wait: a graceful stop.
-  void Stop();
+  // SIGTERM and wait: a graceful stop. Returns the exit status (128 + the
+  // signal when a signal ended it).
+  int Stop();
+  // SIGTERM without waiting, then Wait() for the exit status.
+  void Terminate();
+  int Wait();
+  pid_t pid() const { return pid_; }
 
   // `wa-server tokens create` on this data directory.
   std::string CreateToken(const std::string& role, const std::string& property = "default");

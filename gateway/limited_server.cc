@@ -1,0 +1,297 @@
+#include "gateway/limited_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gateway/http_response.h"
+
+namespace wa::gateway {
+namespace {
+
+// Waits for `events` on `fd` at most `timeout`; true when ready.
+bool WaitFor(int fd, short events, absl::Duration timeout) {
+  pollfd p{fd, events, 0};
+  int ms = static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(timeout)));
+  int n = 0;
+  do {
+    n = poll(&p, 1, ms);
+  } while (n < 0 && errno == EINTR);
+  return n > 0;
+}
+
+void Address(int fd, bool peer, std::string& ip, int& port) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof(addr);
+  int rc = peer ? getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len)
+                : getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  if (rc != 0) return;
+  char text[INET6_ADDRSTRLEN] = {};
+  if (addr.ss_family == AF_INET) {
+    auto* in = reinterpret_cast<sockaddr_in*>(&addr);
+    inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text));
+    port = ntohs(in->sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    auto* in = reinterpret_cast<sockaddr_in6*>(&addr);
+    inet_ntop(AF_INET6, &in->sin6_addr, text, sizeof(text));
+    port = ntohs(in->sin6_port);
+  }
+  ip = text;
+}
+
+// A connection's socket as httplib reads and writes it, buffered like
+// httplib's own stream (it reads request lines a byte at a time), with a
+// deadline for the whole request and a cap on its header bytes.
+class LimitedStream : public httplib::Stream {
+ public:
+  LimitedStream(int fd, absl::Duration read_timeout, absl::Duration write_timeout,
+                const HttpLimits& limits)
+      : fd_(fd), read_timeout_(read_timeout), write_timeout_(write_timeout), limits_(limits) {}
+
+  void StartRequest() {
+    deadline_ = absl::Now() + limits_.request_timeout;
+    in_headers_ = true;
+    header_bytes_ = 0;
+    problem_ = RequestProblem::kNone;
+    written_ = 0;
+  }
+  void HeadersDone() { in_headers_ = false; }
+  void AllowStreamingBody() { deadline_ = absl::Now() + limits_.streaming_body_timeout; }
+  RequestProblem problem() const { return problem_; }
+  size_t written() const { return written_; }
+
+  bool is_readable() const override {
+    return pos_ < len_ || WaitFor(fd_, POLLIN, std::min(read_timeout_, deadline_ - absl::Now()));
+  }
+  bool is_writable() const override { return WaitFor(fd_, POLLOUT, write_timeout_); }
+
+  ssize_t read(char* ptr, size_t size) override {
+    if (pos_ == len_ && !Fill()) return -1;
+    size_t n = std::min(size, len_ - pos_);
+    if (in_headers_ && (header_bytes_ += n) > limits_.max_header_bytes) {
+      problem_ = RequestProblem::kHeadersTooLarge;
+      return -1;
+    }
+    std::memcpy(ptr, buffer_ + pos_, n);
+    pos_ += n;
+    return static_cast<ssize_t>(n);
+  }
+
+  ssize_t write(const char* ptr, size_t size) override {
+    if (!is_writable()) return -1;
+    ssize_t n = 0;
+    do {
+      n = send(fd_, ptr, size, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n > 0) written_ += static_cast<size_t>(n);
+    return n;
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    Address(fd_, true, ip, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    Address(fd_, false, ip, port);
+  }
+  socket_t socket() const override { return fd_; }
+
+ private:
+  // Refills the buffer, waiting at most the read timeout and never past the
+  // request's deadline.
+  bool Fill() {
+    absl::Duration left = deadline_ - absl::Now();
+    if (left <= absl::ZeroDuration() || !WaitFor(fd_, POLLIN, std::min(read_timeout_, left))) {
+      if (deadline_ <= absl::Now()) problem_ = RequestProblem::kTimedOut;
+      return false;
+    }
+    ssize_t n = 0;
+    do {
+      n = recv(fd_, buffer_, sizeof(buffer_), 0);
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) return false;
+    pos_ = 0;
+    len_ = static_cast<size_t>(n);
+    return true;
+  }
+
+  int fd_;
+  absl::Duration read_timeout_;
+  absl::Duration write_timeout_;
+  const HttpLimits& limits_;
+  absl::Time deadline_ = absl::InfiniteFuture();
+  bool in_headers_ = true;
+  size_t header_bytes_ = 0;
+  RequestProblem problem_ = RequestProblem::kNone;
+  size_t written_ = 0;  // bytes of the current request's answer
+  char buffer_[16 * 1024];
+  size_t pos_ = 0;
+  size_t len_ = 0;
+};
+
+// The stream the calling thread serves, for the static hooks.
+thread_local LimitedStream* current_stream = nullptr;
+// Set while the accept thread runs a connection it must refuse.
+thread_local bool refusing = false;
+
+// Counts connections from accept to close and refuses those over the limit
+// on the accepting thread, before they wait for a pool thread.
+class CountingQueue : public httplib::TaskQueue {
+ public:
+  CountingQueue(httplib::TaskQueue* inner, std::atomic<int>& open, int max)
+      : inner_(inner), open_(open), max_(max) {}
+  ~CountingQueue() override { delete inner_; }
+
+  void enqueue(std::function<void()> fn) override {
+    if (open_.fetch_add(1) >= max_) {
+      refusing = true;
+      fn();  // answers 503 and closes without reading
+      refusing = false;
+      open_.fetch_sub(1);
+      return;
+    }
+    inner_->enqueue([this, fn = std::move(fn)] {
+      fn();
+      open_.fetch_sub(1);
+    });
+  }
+  void shutdown() override { inner_->shutdown(); }
+  void on_idle() override { inner_->on_idle(); }
+
+ private:
+  httplib::TaskQueue* inner_;
+  std::atomic<int>& open_;
+  int max_;
+};
+
+absl::Duration Seconds(time_t sec, time_t usec) {
+  return absl::Seconds(sec) + absl::Microseconds(usec);
+}
+
+}  // namespace
+
+LimitedServer::LimitedServer(HttpLimits limits) : limits_(limits) {}
+
+httplib::TaskQueue* LimitedServer::CountingQueue(httplib::TaskQueue* inner) {
+  return new class CountingQueue(inner, open_, limits_.max_connections);
+}
+
+void LimitedServer::AllowStreamingBody() {
+  if (current_stream != nullptr) current_stream->AllowStreamingBody();
+}
+
+RequestProblem LimitedServer::CurrentProblem() {
+  return current_stream == nullptr ? RequestProblem::kNone : current_stream->problem();
+}
+
+bool WriteLimitError(httplib::Response& res, RequestProblem problem) {
+  switch (problem) {
+    case RequestProblem::kTimedOut:
+      WriteGatewayError(res, 408, "DEADLINE_EXCEEDED", "the request did not arrive in time");
+      return true;
+    case RequestProblem::kHeadersTooLarge:
+      WriteGatewayError(res, 431, "INVALID_ARGUMENT", "request headers too large");
+      return true;
+    case RequestProblem::kNone:
+      break;
+  }
+  return false;
+}
+
+namespace {
+
+// An answer written straight to the socket, for connections httplib never
+// got to answer; the connection closes after it.
+std::string RawAnswer(const httplib::Response& res, absl::string_view reason,
+                      absl::string_view extra_headers = "") {
+  return absl::StrCat("HTTP/1.1 ", res.status, " ", reason,
+                      "\r\nContent-Type: application/json\r\nContent-Length: ", res.body.size(),
+                      "\r\n", extra_headers, "Connection: close\r\n\r\n", res.body);
+}
+
+}  // namespace
+
+void LimitedServer::AnswerProblem(httplib::Stream& stream) {
+  httplib::Response res;
+  LimitedStream& limited = static_cast<LimitedStream&>(stream);
+  if (!WriteLimitError(res, limited.problem())) return;
+  std::string answer =
+      RawAnswer(res, res.status == 408 ? "Request Timeout" : "Request Header Fields Too Large");
+  stream.write(answer.data(), answer.size());
+}
+
+void LimitedServer::Refuse(socket_t sock) {
+  httplib::Response res;
+  WriteGatewayError(
+      res, 503, "UNAVAILABLE",
+      absl::StrCat("too many connections (", limits_.max_connections, "); retry shortly"));
+  std::string answer = RawAnswer(res, "Service Unavailable", "Retry-After: 1\r\n");
+  // A fresh socket's send buffer takes this at once; never wait for the client.
+  send(sock, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+namespace {
+
+// Closing a socket with unread input makes the kernel reset the connection,
+// which can destroy the answer before the client reads it; a client cut off
+// mid-request is still sending. So: end our side, then read and drop what
+// still comes for a moment before the close.
+void LingeringClose(int sock) {
+  shutdown(sock, SHUT_WR);
+  char sink[4096];
+  for (absl::Time until = absl::Now() + absl::Seconds(2); absl::Now() < until;) {
+    if (!WaitFor(sock, POLLIN, absl::Milliseconds(100))) continue;
+    if (recv(sock, sink, sizeof(sink), 0) <= 0) break;
+  }
+}
+
+}  // namespace
+
+bool LimitedServer::process_and_close_socket(socket_t sock) {
+  if (refusing) {
+    Refuse(sock);
+    shutdown(sock, SHUT_RDWR);
+    close(sock);
+    return false;
+  }
+  LimitedStream stream(sock, Seconds(read_timeout_sec_, read_timeout_usec_),
+                       Seconds(write_timeout_sec_, write_timeout_usec_), limits_);
+  current_stream = &stream;
+  const absl::Duration idle = absl::Seconds(keep_alive_timeout_sec_);
+  bool ok = false;
+  for (size_t left = keep_alive_max_count_; left > 0; --left) {
+    // Idle between requests: wake now and then so that stop() is prompt.
+    absl::Time idle_until = absl::Now() + idle;
+    bool readable = false;
+    while (!readable && svr_sock_ != INVALID_SOCKET && absl::Now() < idle_until) {
+      readable = WaitFor(sock, POLLIN, std::min(absl::Milliseconds(100), idle_until - absl::Now()));
+    }
+    if (!readable) break;
+    stream.StartRequest();
+    bool closed = false;
+    ok = process_request(stream, left == 1, closed,
+                         [&stream](httplib::Request&) { stream.HeadersDone(); });
+    if (!ok && stream.problem() != RequestProblem::kNone) {
+      // httplib gives up on a request line that never ends without a word.
+      if (stream.written() == 0) AnswerProblem(stream);
+      LingeringClose(sock);
+    }
+    if (!ok || closed) break;
+  }
+  current_stream = nullptr;
+  shutdown(sock, SHUT_RDWR);
+  close(sock);
+  return ok;
+}
+
+}  // namespace wa::gateway

@@ -1,0 +1,67 @@
+#ifndef WA_GATEWAY_LIMITED_SERVER_H_
+#define WA_GATEWAY_LIMITED_SERVER_H_
+
+#include <atomic>
+#include <cstddef>
+
+#include "absl/time/time.h"
+#include "httplib.h"
+
+namespace wa::gateway {
+
+// Limits cpp-httplib 0.11 does not enforce by itself. Its read timeout
+// applies to each read, so a client dripping a byte a second holds a pool
+// thread forever; it does not cap the headers' total size, and connections
+// beyond its pool wait in an unbounded queue.
+struct HttpLimits {
+  // The request line, headers and (non-streaming) body must arrive within this.
+  absl::Duration request_timeout = absl::Seconds(30);
+  // A streamed body (media upload, up to 100 MB) may take this from when
+  // its handler starts.
+  absl::Duration streaming_body_timeout = absl::Minutes(10);
+  // Request line plus headers.
+  size_t max_header_bytes = 64 * 1024;
+  // Open connections, served or waiting for a thread; beyond them a new
+  // connection is answered 503 and closed.
+  int max_connections = 512;
+};
+
+// Why the current request failed to arrive, for the error renderer.
+enum class RequestProblem { kNone, kTimedOut, kHeadersTooLarge };
+
+// The contract's error for a request that broke a limit (408, 431);
+// false for kNone.
+bool WriteLimitError(httplib::Response& res, RequestProblem problem);
+
+// httplib::Server serving each connection through a stream that enforces
+// HttpLimits. It replaces httplib's own per-connection loop (the virtual
+// process_and_close_socket) and keeps everything else of httplib: parsing,
+// routing, keep-alive semantics and timeouts.
+class LimitedServer : public httplib::Server {
+ public:
+  explicit LimitedServer(HttpLimits limits);
+
+  // The pool (or any TaskQueue) wrapped so that connections are counted
+  // from the moment they are accepted. Pass as new_task_queue's product.
+  httplib::TaskQueue* CountingQueue(httplib::TaskQueue* inner);
+
+  // From a streaming handler on the serving thread: its body may take
+  // HttpLimits::streaming_body_timeout from now.
+  static void AllowStreamingBody();
+  // From the error handler on the serving thread: why the request failed.
+  static RequestProblem CurrentProblem();
+
+  int open_connections() const { return open_.load(); }
+
+ private:
+  bool process_and_close_socket(socket_t sock) override;
+  void Refuse(socket_t sock);
+  void AnswerProblem(httplib::Stream& stream);
+
+  HttpLimits limits_;
+  std::atomic<int> open_{0};
+};
+
+}  // namespace wa::gateway
+
+#endif  // WA_GATEWAY_LIMITED_SERVER_H_
