@@ -59,6 +59,20 @@ httplib::Server::HandlerResponse RenderHttplibError(size_t max_body_bytes,
   return httplib::Server::HandlerResponse::Handled;
 }
 
+// HTTPS when the options name a certificate, else plain HTTP.
+absl::StatusOr<std::unique_ptr<httplib::Server>> NewServer(const HttpGateway::Options& options) {
+  if (options.tls_cert_file.empty()) return std::make_unique<httplib::Server>();
+  auto server = std::make_unique<httplib::SSLServer>(
+      options.tls_cert_file.c_str(), options.tls_key_file.c_str(),
+      options.tls_client_ca_file.empty() ? nullptr : options.tls_client_ca_file.c_str());
+  if (!server->is_valid()) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot load the TLS certificate ",
+                                                   options.tls_cert_file, " and key ",
+                                                   options.tls_key_file));
+  }
+  return server;
+}
+
 }  // namespace
 
 HttpGateway::HttpGateway(std::shared_ptr<grpc::Channel> channel, Options options)
@@ -93,7 +107,9 @@ absl::StatusOr<int> HttpGateway::Start() {
   if (!table.ok()) return table.status();
   routes_ = *std::move(table);
 
-  auto server = std::make_unique<httplib::Server>();
+  absl::StatusOr<std::unique_ptr<httplib::Server>> made = NewServer(options_);
+  if (!made.ok()) return made.status();
+  std::unique_ptr<httplib::Server> server = *std::move(made);
   // cpp-httplib's defaults cost two orders of magnitude in throughput
   // (TOOLCHAIN.md): Nagle with delayed ACKs, keep-alive closed after 5
   // requests, and a small pool holding one thread per connection.

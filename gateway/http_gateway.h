@@ -39,6 +39,12 @@ class HttpGateway {
     std::vector<std::string> services;
     // Idle keep-alive connections are closed after this; Stop() may wait for it.
     int keep_alive_timeout_seconds = 5;
+    // HTTPS with this PEM certificate (chain) and key when set; plain HTTP
+    // otherwise. With a client CA, every client must present a certificate
+    // it signed.
+    std::string tls_cert_file;
+    std::string tls_key_file;
+    std::string tls_client_ca_file;
     GrpcInvoker::Options rpc;
   };
 

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <map>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -56,7 +57,9 @@
 #include "server/storage/data_dir.h"
 #include "server/storage/media_store.h"
 #include "server/storage/mime_sniffer.h"
+#include "server/util/log.h"
 #include "server/util/port_probe.h"
+#include "server/util/tls_files.h"
 #include "server/workers/batch_runner.h"
 #include "server/workers/notification_processor.h"
 #include "server/workers/send_queue.h"
@@ -208,6 +211,34 @@ std::vector<std::string> ServiceNames() {
           v1::AdminService::service_full_name(),         v1::SandboxService::service_full_name()};
 }
 
+// TLS when the flags name a certificate; plaintext otherwise, which is
+// meant for loopback (or a TLS proxy in front), so other addresses are
+// logged as a warning.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> GrpcCredentials(const Config& config) {
+  util::TlsFiles files{config.tls_cert_file, config.tls_key_file, config.tls_client_ca_file};
+  if (!files.enabled()) {
+    if (!config.tls_client_ca_file.empty()) {
+      return absl::InvalidArgumentError("--tls_client_ca_file needs --tls_cert_file");
+    }
+    for (const std::string& address : {config.grpc_listen, config.http_listen}) {
+      if (!absl::StartsWith(address, "127.") && !absl::StartsWith(address, "localhost:") &&
+          !absl::StartsWith(address, "[::1]:")) {
+        util::LogInfo("WARNING: plaintext on ", address,
+                      " (not loopback); set --tls_cert_file and --tls_key_file");
+      }
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  absl::StatusOr<util::TlsPem> pem = util::LoadTls(files);
+  if (!pem.ok()) return pem.status();
+  grpc::SslServerCredentialsOptions options(
+      pem->client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                             : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  options.pem_key_cert_pairs.push_back({pem->private_key, pem->cert_chain});
+  options.pem_root_certs = pem->client_ca;
+  return grpc::SslServerCredentials(options);
+}
+
 }  // namespace
 
 App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -231,6 +262,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
       return absl::UnavailableError(absl::StrCat(flag, s.message()));
     }
   }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = GrpcCredentials(config);
+  if (!credentials.ok()) return credentials.status();
   absl::StatusOr<std::unique_ptr<provider::Provider>> provider = MakeProvider(config);
   if (!provider.ok()) return provider.status();
   p->provider = *std::move(provider);
@@ -360,7 +393,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<api::MetricsInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  builder.AddListeningPort(config.grpc_listen, grpc::InsecureServerCredentials(), &p->grpc_port);
+  builder.AddListeningPort(config.grpc_listen, *credentials, &p->grpc_port);
   for (auto& service : p->services) builder.RegisterService(service.get());
   p->server = builder.BuildAndStart();
   if (p->server == nullptr || p->grpc_port == 0) {
@@ -376,6 +409,12 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   gateway_options.max_streaming_body_bytes = domain::MaxMediaBytes() + (1 << 20);
   gateway_options.threads = config.http_threads;
   gateway_options.services = ServiceNames();
+  gateway_options.tls_cert_file = config.tls_cert_file;
+  gateway_options.tls_key_file = config.tls_key_file;
+  gateway_options.tls_client_ca_file = config.tls_client_ca_file;
+  // The gateway calls the services over the server's in-process channel,
+  // which never touches a socket: it needs no TLS and no client certificate,
+  // and the listening port's TLS does not apply to it.
   p->gateway = std::make_unique<gateway::HttpGateway>(
       p->server->InProcessChannel(grpc::ChannelArguments()), gateway_options);
   gateway::AddMetaWebhookAdapter(*p->gateway);
