@@ -25,7 +25,9 @@
 #include "hotel/whatsapp/v1/media.grpc.pb.h"
 #include "hotel/whatsapp/v1/templates.grpc.pb.h"
 #include "server/api/admin_api.h"
+#include "server/api/audit_interceptor.h"
 #include "server/api/auth.h"
+#include "server/api/call_registry.h"
 #include "server/api/consent_api.h"
 #include "server/api/conversations_api.h"
 #include "server/api/media_api.h"
@@ -37,6 +39,7 @@
 #include "server/api/templates_api.h"
 #include "server/api/webhooks_api.h"
 #include "server/domain/analytics_service.h"
+#include "server/domain/audit_service.h"
 #include "server/domain/batch_service.h"
 #include "server/domain/consent_service.h"
 #include "server/domain/conversation_service.h"
@@ -97,6 +100,8 @@ struct App::Parts {
   std::unique_ptr<provider::WebhookClient> webhook_client;
   std::unique_ptr<workers::WebhookDelivery> webhook_delivery;
   std::unique_ptr<domain::WebhookService> webhooks;
+  std::unique_ptr<domain::AuditService> audit;
+  std::unique_ptr<api::CallRegistry> calls;
   std::unique_ptr<api::Authenticator> auth;
   std::vector<std::unique_ptr<grpc::Service>> services;
   std::unique_ptr<grpc::Server> server;
@@ -362,14 +367,17 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->webhooks = std::make_unique<domain::WebhookService>(
       database, std::move(checks), domain::WebhookSettings{config.webhook_secret_grace},
       wake_webhooks);
+  p->audit = std::make_unique<domain::AuditService>(database);
+  p->calls = std::make_unique<api::CallRegistry>();
   p->auth = std::make_unique<api::Authenticator>(
-      *p->tokens, api::RequestBudget{config.api_requests_per_second, config.api_burst});
+      *p->tokens, api::RequestBudget{config.api_requests_per_second, config.api_burst},
+      p->calls.get());
 
   p->services.push_back(
       std::make_unique<api::MessagesApi>(*p->auth, *p->messaging, *p->batches, *p->idempotency));
   p->services.push_back(
       std::make_unique<api::ConversationsApi>(*p->auth, *p->conversations, *p->analytics));
-  p->services.push_back(std::make_unique<api::AdminApi>(*p->auth, *p->tokens));
+  p->services.push_back(std::make_unique<api::AdminApi>(*p->auth, *p->tokens, *p->audit));
   p->services.push_back(
       std::make_unique<api::SandboxApi>(*p->auth, *p->inbound, *p->media, *p->provider));
   p->services.push_back(std::make_unique<api::ConsentApi>(*p->auth, *p->consent));
@@ -392,6 +400,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<api::MetricsInterceptorFactory>());
+  interceptors.push_back(
+      std::make_unique<api::AuditInterceptorFactory>(*p->audit, *p->calls, ServiceNames()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddListeningPort(config.grpc_listen, *credentials, &p->grpc_port);
   for (auto& service : p->services) builder.RegisterService(service.get());
