@@ -63,6 +63,7 @@
 #include "server/util/log.h"
 #include "server/util/port_probe.h"
 #include "server/util/tls_files.h"
+#include "server/workers/audit_writer.h"
 #include "server/workers/batch_runner.h"
 #include "server/workers/notification_processor.h"
 #include "server/workers/send_queue.h"
@@ -102,6 +103,7 @@ struct App::Parts {
   std::unique_ptr<domain::WebhookService> webhooks;
   std::unique_ptr<domain::AuditService> audit;
   std::unique_ptr<api::CallRegistry> calls;
+  std::unique_ptr<workers::AuditWriter> audit_writer;
   std::unique_ptr<api::Authenticator> auth;
   std::vector<std::unique_ptr<grpc::Service>> services;
   std::unique_ptr<grpc::Server> server;
@@ -369,6 +371,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
       wake_webhooks);
   p->audit = std::make_unique<domain::AuditService>(database);
   p->calls = std::make_unique<api::CallRegistry>();
+  p->audit_writer = std::make_unique<workers::AuditWriter>(*p->audit);
+  p->audit_writer->Start();
   p->auth = std::make_unique<api::Authenticator>(
       *p->tokens, api::RequestBudget{config.api_requests_per_second, config.api_burst},
       p->calls.get());
@@ -401,7 +405,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<api::MetricsInterceptorFactory>());
   interceptors.push_back(
-      std::make_unique<api::AuditInterceptorFactory>(*p->audit, *p->calls, ServiceNames()));
+      std::make_unique<api::AuditInterceptorFactory>(*p->audit_writer, *p->calls, ServiceNames()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddListeningPort(config.grpc_listen, *credentials, &p->grpc_port);
   for (auto& service : p->services) builder.RegisterService(service.get());
@@ -459,6 +463,8 @@ void App::Shutdown() {
   parts_->stopped = true;
   parts_->gateway->Stop();
   parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + parts_->shutdown_grace));
+  // After the server: calls in flight wait for their audit records.
+  parts_->audit_writer->Stop();
   parts_->batch_runner->Stop();
   parts_->send_queue->Stop();
   parts_->notifications->Stop();

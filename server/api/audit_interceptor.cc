@@ -10,7 +10,6 @@
 #include "hotel/whatsapp/v1/audit.pb.h"
 #include "server/api/audit_resources.h"
 #include "server/api/status_mapping.h"
-#include "server/util/log.h"
 
 namespace wa::api {
 namespace {
@@ -23,9 +22,9 @@ constexpr size_t kMaxErrorMessage = 500;
 
 class AuditInterceptor : public exp::Interceptor {
  public:
-  AuditInterceptor(domain::AuditService& audit, CallRegistry& calls,
+  AuditInterceptor(workers::AuditWriter& writer, CallRegistry& calls,
                    const grpc::ServerContextBase* call, std::string path, bool marked, bool unary)
-      : audit_(audit),
+      : writer_(writer),
         calls_(calls),
         call_(call),
         path_(std::move(path)),
@@ -47,14 +46,16 @@ class AuditInterceptor : public exp::Interceptor {
     if (methods->QueryInterceptionHookPoint(exp::InterceptionHookPoints::PRE_SEND_STATUS)) {
       std::optional<CallRegistry::Entry> entry = calls_.Take(call_);
       if (entry && unary_ && (marked_ || entry->required == v1::ROLE_ADMIN)) {
-        Record(*entry, methods->GetSendStatus());
+        // The status goes out once the record is committed.
+        writer_.Submit(Record(*entry, methods->GetSendStatus()), [methods] { methods->Proceed(); });
+        return;
       }
     }
     methods->Proceed();
   }
 
  private:
-  void Record(const CallRegistry::Entry& entry, const grpc::Status& status) {
+  storage::AuditRecord Record(const CallRegistry::Entry& entry, const grpc::Status& status) {
     storage::AuditRecord record;
     record.property_id = entry.caller.property_id;
     record.occurred_at = absl::Now();
@@ -67,14 +68,10 @@ class AuditInterceptor : public exp::Interceptor {
     record.grpc_code = static_cast<int>(status.error_code());
     record.code = ContractCode(status);
     record.error_message = status.error_message().substr(0, kMaxErrorMessage);
-    // The action has happened; a log that cannot be written is reported
-    // to the operator rather than turned into a failed answer.
-    if (absl::Status s = audit_.Record(record); !s.ok()) {
-      util::LogError("audit log: ", record.method, " by ", record.token_id, ": ", s.ToString());
-    }
+    return record;
   }
 
-  domain::AuditService& audit_;
+  workers::AuditWriter& writer_;
   CallRegistry& calls_;
   const grpc::ServerContextBase* call_;
   std::string path_;
@@ -86,9 +83,9 @@ class AuditInterceptor : public exp::Interceptor {
 
 }  // namespace
 
-AuditInterceptorFactory::AuditInterceptorFactory(domain::AuditService& audit, CallRegistry& calls,
+AuditInterceptorFactory::AuditInterceptorFactory(workers::AuditWriter& writer, CallRegistry& calls,
                                                  const std::vector<std::string>& services)
-    : audit_(audit), calls_(calls) {
+    : writer_(writer), calls_(calls) {
   const google::protobuf::DescriptorPool* pool = google::protobuf::DescriptorPool::generated_pool();
   for (const std::string& name : services) {
     const google::protobuf::ServiceDescriptor* service = pool->FindServiceByName(name);
@@ -104,7 +101,7 @@ AuditInterceptorFactory::AuditInterceptorFactory(domain::AuditService& audit, Ca
 exp::Interceptor* AuditInterceptorFactory::CreateServerInterceptor(exp::ServerRpcInfo* info) {
   std::string path = info->method();
   bool marked = marked_.contains(path);
-  return new AuditInterceptor(audit_, calls_, info->server_context(), std::move(path), marked,
+  return new AuditInterceptor(writer_, calls_, info->server_context(), std::move(path), marked,
                               info->type() == exp::ServerRpcInfo::Type::UNARY);
 }
 

@@ -18,6 +18,15 @@ absl::Status AuditService::Record(const storage::AuditRecord& record) {
   return db_.Transaction([&] { return audit_.Insert(record); });
 }
 
+absl::Status AuditService::RecordAll(const std::vector<storage::AuditRecord>& records) {
+  return db_.Transaction([&]() -> absl::Status {
+    for (const storage::AuditRecord& record : records) {
+      if (absl::Status s = audit_.Insert(record); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  });
+}
+
 absl::StatusOr<AuditPage> AuditService::List(const AuditQuery& query) {
   if (query.page_size < 0) return InvalidArgument("page_size must not be negative", "page_size");
   storage::AuditFilter filter;

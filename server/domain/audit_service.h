@@ -33,6 +33,8 @@ class AuditService {
 
   // Durable when it returns OK (its own transaction).
   absl::Status Record(const storage::AuditRecord& record);
+  // All in one transaction.
+  absl::Status RecordAll(const std::vector<storage::AuditRecord>& records);
   // Newest first, one property only.
   absl::StatusOr<AuditPage> List(const AuditQuery& query);
 

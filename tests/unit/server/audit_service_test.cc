@@ -1,7 +1,12 @@
 #include "server/domain/audit_service.h"
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "server/workers/audit_writer.h"
 #include "tests/unit/server/test_db.h"
 
 namespace wa::domain {
@@ -104,6 +109,42 @@ TEST(AuditService, RefusesBadPaging) {
               absl::StatusCode::kInvalidArgument)
         << token;
   }
+}
+
+// Each record is committed before its `done` runs, whichever thread
+// submitted it, and Stop() writes what is still queued.
+TEST(AuditWriter, CommitsEachRecordBeforeItsDone) {
+  testing::TestDb t;
+  AuditService audit(t.db());
+  workers::AuditWriter writer(audit);
+  writer.Start();
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 25;
+  std::atomic<int> done{0};
+  std::atomic<int> unseen{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      for (int j = 0; j < kPerThread; ++j) {
+        std::string token = absl::StrCat("tok_", i, "_", j);
+        writer.Submit(Event("p", token, "m.S.M", kT0), [&, token] {
+          absl::StatusOr<AuditPage> page = audit.List({.property_id = "p", .token_id = token});
+          if (!page.ok() || page->events.size() != 1) ++unseen;
+          ++done;
+        });
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  writer.Stop();
+  EXPECT_EQ(done.load(), kThreads * kPerThread);
+  EXPECT_EQ(unseen.load(), 0);
+  absl::StatusOr<AuditPage> all = audit.List({.property_id = "p", .page_size = 500});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->events.size(), static_cast<size_t>(kThreads * kPerThread));
+  // After Stop() a record is written on the caller's thread.
+  writer.Submit(Event("p", "after_stop", "m.S.M", kT0), [] {});
+  EXPECT_EQ(audit.List({.property_id = "p", .token_id = "after_stop"})->events.size(), 1u);
 }
 
 }  // namespace
