@@ -9,6 +9,7 @@ get_target_property(GRPC_CPP_PLUGIN gRPC::grpc_cpp_plugin LOCATION)
 
 set(PROJECT_PROTOS
     hotel/whatsapp/v1/common.proto
+    hotel/whatsapp/v1/audit.proto
     hotel/whatsapp/v1/messages.proto
     hotel/whatsapp/v1/conversations.proto
     hotel/whatsapp/v1/templates.proto

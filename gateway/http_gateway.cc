@@ -100,6 +100,11 @@ absl::StatusOr<int> HttpGateway::Start() {
   routes_ = *std::move(table);
 
   auto server = std::make_unique<LimitedServer>(options_.limits);
+  if (!options_.tls_cert_file.empty()) {
+    absl::Status tls = server->EnableTls(options_.tls_cert_file, options_.tls_key_file,
+                                         options_.tls_client_ca_file);
+    if (!tls.ok()) return tls;
+  }
   // cpp-httplib's defaults cost two orders of magnitude in throughput
   // (TOOLCHAIN.md): Nagle with delayed ACKs, keep-alive closed after 5
   // requests, and a small pool holding one thread per connection.

@@ -45,6 +45,12 @@ class HttpGateway {
     absl::Duration write_timeout = absl::Seconds(5);
     // Per-request time, header size and connection count.
     HttpLimits limits;
+    // HTTPS with this PEM certificate (chain) and key when set; plain HTTP
+    // otherwise. With a client CA, every client must present a certificate
+    // it signed.
+    std::string tls_cert_file;
+    std::string tls_key_file;
+    std::string tls_client_ca_file;
     GrpcInvoker::Options rpc;
   };
 

@@ -1,6 +1,7 @@
 #include "gateway/limited_server.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -31,6 +32,18 @@ bool WaitFor(int fd, short events, absl::Duration timeout) {
   return n > 0;
 }
 
+// What a TLS call that did not complete waits for; 0 when it failed for good.
+short TlsWait(SSL* ssl, int rc) {
+  switch (SSL_get_error(ssl, rc)) {
+    case SSL_ERROR_WANT_READ:
+      return POLLIN;
+    case SSL_ERROR_WANT_WRITE:
+      return POLLOUT;
+    default:
+      return 0;
+  }
+}
+
 void Address(int fd, bool peer, std::string& ip, int& port) {
   sockaddr_storage addr{};
   socklen_t len = sizeof(addr);
@@ -52,12 +65,17 @@ void Address(int fd, bool peer, std::string& ip, int& port) {
 
 // A connection's socket as httplib reads and writes it, buffered like
 // httplib's own stream (it reads request lines a byte at a time), with a
-// deadline for the whole request and a cap on its header bytes.
+// deadline for the whole request and a cap on its header bytes. With `ssl`
+// (over a non-blocking socket) it reads and writes through TLS.
 class LimitedStream : public httplib::Stream {
  public:
-  LimitedStream(int fd, absl::Duration read_timeout, absl::Duration write_timeout,
+  LimitedStream(int fd, SSL* ssl, absl::Duration read_timeout, absl::Duration write_timeout,
                 const HttpLimits& limits)
-      : fd_(fd), read_timeout_(read_timeout), write_timeout_(write_timeout), limits_(limits) {}
+      : fd_(fd),
+        ssl_(ssl),
+        read_timeout_(read_timeout),
+        write_timeout_(write_timeout),
+        limits_(limits) {}
 
   void StartRequest() {
     deadline_ = absl::Now() + limits_.request_timeout;
@@ -71,8 +89,11 @@ class LimitedStream : public httplib::Stream {
   RequestProblem problem() const { return problem_; }
   size_t written() const { return written_; }
 
+  // Request bytes already read from the socket (a pipelined request).
+  bool HasBuffered() const { return pos_ < len_ || (ssl_ != nullptr && SSL_pending(ssl_) > 0); }
+
   bool is_readable() const override {
-    return pos_ < len_ || WaitFor(fd_, POLLIN, std::min(read_timeout_, deadline_ - absl::Now()));
+    return HasBuffered() || WaitFor(fd_, POLLIN, std::min(read_timeout_, deadline_ - absl::Now()));
   }
   bool is_writable() const override { return WaitFor(fd_, POLLOUT, write_timeout_); }
 
@@ -89,6 +110,7 @@ class LimitedStream : public httplib::Stream {
   }
 
   ssize_t write(const char* ptr, size_t size) override {
+    if (ssl_ != nullptr) return WriteTls(ptr, size);
     if (!is_writable()) return -1;
     ssize_t n = 0;
     do {
@@ -110,22 +132,59 @@ class LimitedStream : public httplib::Stream {
   // Refills the buffer, waiting at most the read timeout and never past the
   // request's deadline.
   bool Fill() {
+    // TLS may hold decrypted bytes the socket no longer shows: read first.
+    short wait = ssl_ == nullptr ? POLLIN : 0;
+    for (;;) {
+      if (wait != 0 && !WaitForRequest(wait)) return false;
+      ssize_t n = Receive(wait);
+      if (n > 0) {
+        pos_ = 0;
+        len_ = static_cast<size_t>(n);
+        return true;
+      }
+      if (wait == 0) return false;  // closed or failed
+    }
+  }
+
+  bool WaitForRequest(short events) {
     absl::Duration left = deadline_ - absl::Now();
-    if (left <= absl::ZeroDuration() || !WaitFor(fd_, POLLIN, std::min(read_timeout_, left))) {
-      if (deadline_ <= absl::Now()) problem_ = RequestProblem::kTimedOut;
-      return false;
+    if (left > absl::ZeroDuration() && WaitFor(fd_, events, std::min(read_timeout_, left))) {
+      return true;
+    }
+    if (deadline_ <= absl::Now()) problem_ = RequestProblem::kTimedOut;
+    return false;
+  }
+
+  // One read into the buffer; sets `wait` to what a TLS read that could not
+  // complete needs, 0 otherwise.
+  ssize_t Receive(short& wait) {
+    wait = 0;
+    if (ssl_ != nullptr) {
+      int n = SSL_read(ssl_, buffer_, sizeof(buffer_));
+      if (n <= 0) wait = TlsWait(ssl_, n);
+      return n;
     }
     ssize_t n = 0;
     do {
       n = recv(fd_, buffer_, sizeof(buffer_), 0);
     } while (n < 0 && errno == EINTR);
-    if (n <= 0) return false;
-    pos_ = 0;
-    len_ = static_cast<size_t>(n);
-    return true;
+    return n;
+  }
+
+  ssize_t WriteTls(const char* ptr, size_t size) {
+    for (;;) {
+      int n = SSL_write(ssl_, ptr, static_cast<int>(std::min<size_t>(size, INT32_MAX)));
+      if (n > 0) {
+        written_ += static_cast<size_t>(n);
+        return n;
+      }
+      short wait = TlsWait(ssl_, n);
+      if (wait == 0 || !WaitFor(fd_, wait, write_timeout_)) return -1;
+    }
   }
 
   int fd_;
+  SSL* ssl_;
   absl::Duration read_timeout_;
   absl::Duration write_timeout_;
   const HttpLimits& limits_;
@@ -181,6 +240,51 @@ absl::Duration Seconds(time_t sec, time_t usec) {
 }  // namespace
 
 LimitedServer::LimitedServer(HttpLimits limits) : limits_(limits) {}
+
+LimitedServer::~LimitedServer() { SSL_CTX_free(tls_); }
+
+absl::Status LimitedServer::EnableTls(const std::string& cert_file, const std::string& key_file,
+                                      const std::string& client_ca_file) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  if (ctx == nullptr) return absl::InternalError("cannot create a TLS context");
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  // httplib hands a partly written answer back as is: let TLS take part of
+  // it and be called again from another address.
+  SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  bool ok = SSL_CTX_use_certificate_chain_file(ctx, cert_file.c_str()) == 1 &&
+            SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) == 1 &&
+            SSL_CTX_check_private_key(ctx) == 1;
+  if (ok && !client_ca_file.empty()) {
+    ok = SSL_CTX_load_verify_locations(ctx, client_ca_file.c_str(), nullptr) == 1;
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  }
+  if (!ok) {
+    SSL_CTX_free(ctx);
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot load the TLS certificate ", cert_file, ", key ", key_file,
+        client_ca_file.empty() ? "" : absl::StrCat(" or client CA ", client_ca_file)));
+  }
+  SSL_CTX_free(tls_);
+  tls_ = ctx;
+  return absl::OkStatus();
+}
+
+SSL* LimitedServer::AcceptTls(socket_t sock) {
+  fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
+  SSL* ssl = SSL_new(tls_);
+  if (ssl == nullptr) return nullptr;
+  SSL_set_fd(ssl, sock);
+  const absl::Time deadline = absl::Now() + limits_.request_timeout;
+  for (;;) {
+    int rc = SSL_accept(ssl);
+    if (rc == 1) return ssl;
+    short wait = TlsWait(ssl, rc);
+    if (wait == 0 || !WaitFor(sock, wait, deadline - absl::Now())) {
+      SSL_free(ssl);
+      return nullptr;
+    }
+  }
+}
 
 httplib::TaskQueue* LimitedServer::CountingQueue(httplib::TaskQueue* inner) {
   return new class CountingQueue(inner, open_, limits_.max_connections);
@@ -264,7 +368,12 @@ bool LimitedServer::process_and_close_socket(socket_t sock) {
     close(sock);
     return false;
   }
-  LimitedStream stream(sock, Seconds(read_timeout_sec_, read_timeout_usec_),
+  SSL* ssl = tls_ == nullptr ? nullptr : AcceptTls(sock);
+  if (tls_ != nullptr && ssl == nullptr) {
+    close(sock);
+    return false;
+  }
+  LimitedStream stream(sock, ssl, Seconds(read_timeout_sec_, read_timeout_usec_),
                        Seconds(write_timeout_sec_, write_timeout_usec_), limits_);
   current_stream = &stream;
   const absl::Duration idle = absl::Seconds(keep_alive_timeout_sec_);
@@ -272,7 +381,7 @@ bool LimitedServer::process_and_close_socket(socket_t sock) {
   for (size_t left = keep_alive_max_count_; left > 0; --left) {
     // Idle between requests: wake now and then so that stop() is prompt.
     absl::Time idle_until = absl::Now() + idle;
-    bool readable = false;
+    bool readable = stream.HasBuffered();
     while (!readable && svr_sock_ != INVALID_SOCKET && absl::Now() < idle_until) {
       readable = WaitFor(sock, POLLIN, std::min(absl::Milliseconds(100), idle_until - absl::Now()));
     }
@@ -289,6 +398,10 @@ bool LimitedServer::process_and_close_socket(socket_t sock) {
     if (!ok || closed) break;
   }
   current_stream = nullptr;
+  if (ssl != nullptr) {
+    SSL_shutdown(ssl);  // close_notify, best effort
+    SSL_free(ssl);
+  }
   shutdown(sock, SHUT_RDWR);
   close(sock);
   return ok;

@@ -3,7 +3,9 @@
 
 #include <atomic>
 #include <cstddef>
+#include <string>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "httplib.h"
 
@@ -34,12 +36,19 @@ enum class RequestProblem { kNone, kTimedOut, kHeadersTooLarge };
 bool WriteLimitError(httplib::Response& res, RequestProblem problem);
 
 // httplib::Server serving each connection through a stream that enforces
-// HttpLimits. It replaces httplib's own per-connection loop (the virtual
-// process_and_close_socket) and keeps everything else of httplib: parsing,
-// routing, keep-alive semantics and timeouts.
+// HttpLimits, in plain HTTP or TLS. It replaces httplib's own per-connection
+// loop (the virtual process_and_close_socket) and keeps everything else of
+// httplib: parsing, routing, keep-alive semantics and timeouts. (httplib's
+// SSLServer has its own loop, which would drop the limits.)
 class LimitedServer : public httplib::Server {
  public:
   explicit LimitedServer(HttpLimits limits);
+  ~LimitedServer() override;
+
+  // Serves HTTPS with this PEM certificate (chain) and key; with a client
+  // CA, every client must present a certificate it signed. Before listening.
+  absl::Status EnableTls(const std::string& cert_file, const std::string& key_file,
+                         const std::string& client_ca_file);
 
   // The pool (or any TaskQueue) wrapped so that connections are counted
   // from the moment they are accepted. Pass as new_task_queue's product.
@@ -57,8 +66,11 @@ class LimitedServer : public httplib::Server {
   bool process_and_close_socket(socket_t sock) override;
   void Refuse(socket_t sock);
   void AnswerProblem(httplib::Stream& stream);
+  // The TLS handshake within the request timeout; null when it fails.
+  SSL* AcceptTls(socket_t sock);
 
   HttpLimits limits_;
+  SSL_CTX* tls_ = nullptr;  // set by EnableTls
   std::atomic<int> open_{0};
 };
 

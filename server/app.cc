@@ -6,6 +6,7 @@
 #include <iterator>
 #include <map>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -24,7 +25,9 @@
 #include "hotel/whatsapp/v1/media.grpc.pb.h"
 #include "hotel/whatsapp/v1/templates.grpc.pb.h"
 #include "server/api/admin_api.h"
+#include "server/api/audit_interceptor.h"
 #include "server/api/auth.h"
+#include "server/api/call_registry.h"
 #include "server/api/consent_api.h"
 #include "server/api/conversations_api.h"
 #include "server/api/media_api.h"
@@ -37,6 +40,7 @@
 #include "server/api/unparsable_request_interceptor.h"
 #include "server/api/webhooks_api.h"
 #include "server/domain/analytics_service.h"
+#include "server/domain/audit_service.h"
 #include "server/domain/batch_service.h"
 #include "server/domain/consent_service.h"
 #include "server/domain/conversation_service.h"
@@ -57,7 +61,10 @@
 #include "server/storage/data_dir.h"
 #include "server/storage/media_store.h"
 #include "server/storage/mime_sniffer.h"
+#include "server/util/log.h"
 #include "server/util/port_probe.h"
+#include "server/util/tls_files.h"
+#include "server/workers/audit_writer.h"
 #include "server/workers/batch_runner.h"
 #include "server/workers/notification_processor.h"
 #include "server/workers/send_queue.h"
@@ -95,6 +102,9 @@ struct App::Parts {
   std::unique_ptr<provider::WebhookClient> webhook_client;
   std::unique_ptr<workers::WebhookDelivery> webhook_delivery;
   std::unique_ptr<domain::WebhookService> webhooks;
+  std::unique_ptr<domain::AuditService> audit;
+  std::unique_ptr<api::CallRegistry> registry;
+  std::unique_ptr<workers::AuditWriter> audit_writer;
   std::unique_ptr<api::Authenticator> auth;
   std::unique_ptr<util::ThreadPool> rpc_pool;
   std::unique_ptr<api::CallRunner> calls;
@@ -211,6 +221,34 @@ std::vector<std::string> ServiceNames() {
           v1::AdminService::service_full_name(),         v1::SandboxService::service_full_name()};
 }
 
+// TLS when the flags name a certificate; plaintext otherwise, which is
+// meant for loopback (or a TLS proxy in front), so other addresses are
+// logged as a warning.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> GrpcCredentials(const Config& config) {
+  util::TlsFiles files{config.tls_cert_file, config.tls_key_file, config.tls_client_ca_file};
+  if (!files.enabled()) {
+    if (!config.tls_client_ca_file.empty()) {
+      return absl::InvalidArgumentError("--tls_client_ca_file needs --tls_cert_file");
+    }
+    for (const std::string& address : {config.grpc_listen, config.http_listen}) {
+      if (!absl::StartsWith(address, "127.") && !absl::StartsWith(address, "localhost:") &&
+          !absl::StartsWith(address, "[::1]:")) {
+        util::LogInfo("WARNING: plaintext on ", address,
+                      " (not loopback); set --tls_cert_file and --tls_key_file");
+      }
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  absl::StatusOr<util::TlsPem> pem = util::LoadTls(files);
+  if (!pem.ok()) return pem.status();
+  grpc::SslServerCredentialsOptions options(
+      pem->client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                             : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  options.pem_key_cert_pairs.push_back({pem->private_key, pem->cert_chain});
+  options.pem_root_certs = pem->client_ca;
+  return grpc::SslServerCredentials(options);
+}
+
 }  // namespace
 
 App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -234,6 +272,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
       return absl::UnavailableError(absl::StrCat(flag, s.message()));
     }
   }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = GrpcCredentials(config);
+  if (!credentials.ok()) return credentials.status();
   absl::StatusOr<std::unique_ptr<provider::Provider>> provider = MakeProvider(config);
   if (!provider.ok()) return provider.status();
   p->provider = *std::move(provider);
@@ -332,8 +372,13 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->webhooks = std::make_unique<domain::WebhookService>(
       database, std::move(checks), domain::WebhookSettings{config.webhook_secret_grace},
       wake_webhooks);
+  p->audit = std::make_unique<domain::AuditService>(database);
+  p->registry = std::make_unique<api::CallRegistry>();
+  p->audit_writer = std::make_unique<workers::AuditWriter>(*p->audit);
+  p->audit_writer->Start();
   p->auth = std::make_unique<api::Authenticator>(
-      *p->tokens, api::RequestBudget{config.api_requests_per_second, config.api_burst});
+      *p->tokens, api::RequestBudget{config.api_requests_per_second, config.api_burst},
+      p->registry.get());
 
   p->rpc_pool = std::make_unique<util::ThreadPool>(config.rpc_threads);
   p->calls = std::make_unique<api::CallRunner>(*p->auth, *p->rpc_pool);
@@ -341,7 +386,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
       std::make_unique<api::MessagesApi>(*p->calls, *p->messaging, *p->batches, *p->idempotency));
   p->services.push_back(
       std::make_unique<api::ConversationsApi>(*p->calls, *p->conversations, *p->analytics));
-  p->services.push_back(std::make_unique<api::AdminApi>(*p->calls, *p->tokens));
+  p->services.push_back(std::make_unique<api::AdminApi>(*p->calls, *p->tokens, *p->audit));
   p->services.push_back(
       std::make_unique<api::SandboxApi>(*p->calls, *p->inbound, *p->media, *p->provider));
   p->services.push_back(std::make_unique<api::ConsentApi>(*p->calls, *p->consent));
@@ -370,8 +415,10 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   // First, so that the metrics count the answer the client gets.
   interceptors.push_back(std::make_unique<api::UnparsableRequestInterceptorFactory>());
   interceptors.push_back(std::make_unique<api::MetricsInterceptorFactory>());
+  interceptors.push_back(
+      std::make_unique<api::AuditInterceptorFactory>(*p->audit_writer, *p->registry, ServiceNames()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  builder.AddListeningPort(config.grpc_listen, grpc::InsecureServerCredentials(), &p->grpc_port);
+  builder.AddListeningPort(config.grpc_listen, *credentials, &p->grpc_port);
   for (auto& service : p->services) builder.RegisterService(service.get());
   p->server = builder.BuildAndStart();
   if (p->server == nullptr || p->grpc_port == 0) {
@@ -390,6 +437,12 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   gateway_options.limits.max_header_bytes = config.http_max_header_bytes;
   gateway_options.limits.max_connections = config.http_max_connections;
   gateway_options.services = ServiceNames();
+  gateway_options.tls_cert_file = config.tls_cert_file;
+  gateway_options.tls_key_file = config.tls_key_file;
+  gateway_options.tls_client_ca_file = config.tls_client_ca_file;
+  // The gateway calls the services over the server's in-process channel,
+  // which never touches a socket: it needs no TLS and no client certificate,
+  // and the listening port's TLS does not apply to it.
   p->gateway = std::make_unique<gateway::HttpGateway>(
       p->server->InProcessChannel(grpc::ChannelArguments()), gateway_options);
   gateway::AddMetaWebhookAdapter(*p->gateway);
@@ -424,6 +477,8 @@ void App::Shutdown() {
   parts_->stopped = true;
   parts_->gateway->Stop();
   parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + parts_->shutdown_grace));
+  // After the server: calls in flight wait for their audit records.
+  parts_->audit_writer->Stop();
   parts_->batch_runner->Stop();
   parts_->send_queue->Stop();
   parts_->notifications->Stop();

@@ -28,6 +28,10 @@ struct Config {
   int grpc_max_streams = 100;
   // How long SIGTERM waits for calls in flight before cancelling them.
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // TLS for both ports when a certificate is given (--tls_*); plaintext otherwise.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
 
   // Meta's Cloud API (--provider=cloud).
   std::string cloud_api_base_url = "https://graph.facebook.com";

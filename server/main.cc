@@ -86,6 +86,11 @@ ABSL_FLAG(absl::Duration, webhook_probe_max, absl::Seconds(60),
           "longest wait between probes of a webhook endpoint that is down");
 ABSL_FLAG(absl::Duration, webhook_max_outage, absl::Hours(72),
           "how long events wait for a down webhook endpoint before they are dead-lettered");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate (chain) for TLS on both ports; plaintext when empty (loopback)");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA certificates: clients must present a certificate signed by one (mutual TLS)");
 ABSL_FLAG(std::string, role, "staff", "tokens create: staff or admin");
 ABSL_FLAG(std::string, name, "", "tokens create: a name for the token");
 ABSL_FLAG(std::string, property, "default", "tokens: the property (hotel) the token belongs to");
@@ -152,6 +157,9 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.sandbox_status_delay = absl::GetFlag(FLAGS_sandbox_status_delay);
   config.sandbox_template_review_delay = absl::GetFlag(FLAGS_sandbox_template_review_delay);
   config.docs_dir = absl::GetFlag(FLAGS_docs_dir);
+  config.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  config.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  config.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
   config.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
   config.http_threads = absl::GetFlag(FLAGS_http_threads);
   config.rpc_threads = absl::GetFlag(FLAGS_rpc_threads);

@@ -48,6 +48,8 @@ const std::vector<Command>& Commands() {
       Make("batch-status", "MessagesService/GetBatch", "batch_id", "a batch's progress and funnel"),
       Make("cancel-batch", "MessagesService/CancelBatch", "batch_id", "cancel a batch"),
       Make("tokens", "AdminService/ListTokens", "", "list tokens (admin)"),
+      Make("audit", "AdminService/ListAuditEvents", "",
+           "the audit log (admin): [--token_id --method --since --until --page_size]"),
   };
   return *commands;
 }

@@ -1,13 +1,17 @@
 // wa-cli: the service's operations from a shell, over gRPC.
 //
-//   wa-cli [--addr=HOST:PORT] [--token=TOKEN] [--json] COMMAND [ARGS]
+//   wa-cli [--addr=HOST:PORT] [--token=TOKEN] [--json] [--tls] [--ca_file=PEM]
+//          [--cert_file=PEM --key_file=PEM] COMMAND [ARGS]
 //
-// The address and token also come from WA_ADDR and WA_TOKEN. A failed call
+// The address and token also come from WA_ADDR and WA_TOKEN, the TLS files
+// from WA_CA_FILE, WA_CERT_FILE and WA_KEY_FILE (a CA file implies --tls). A failed call
 // prints the contract's error code and message on stderr and exits with the
 // gRPC status code (3 INVALID_ARGUMENT, 5 NOT_FOUND, 7 PERMISSION_DENIED,
 // 16 UNAUTHENTICATED, ...); 2 is a usage error.
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -43,6 +47,10 @@ struct Globals {
   std::string addr;
   std::string token;
   bool json = false;
+  bool tls = false;
+  std::string ca_file;    // empty: the system's roots
+  std::string cert_file;  // a client certificate, for servers that ask for one
+  std::string key_file;
 };
 
 std::string Env(const char* name, const char* fallback) {
@@ -62,11 +70,34 @@ void LinkContract() {
   }
 }
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+// Plaintext unless TLS is asked for (--tls, or a CA file to trust).
+std::shared_ptr<grpc::Channel> OpenChannel(const Globals& g) {
+  if (!g.tls && g.ca_file.empty()) {
+    return grpc::CreateChannel(g.addr, grpc::InsecureChannelCredentials());
+  }
+  grpc::SslCredentialsOptions options;
+  if (!g.ca_file.empty()) options.pem_root_certs = ReadFile(g.ca_file);
+  if (!g.cert_file.empty()) {
+    options.pem_cert_chain = ReadFile(g.cert_file);
+    options.pem_private_key = ReadFile(g.key_file);
+  }
+  return grpc::CreateChannel(g.addr, grpc::SslCredentials(options));
+}
+
 void Usage(std::ostream& out) {
   out << "usage: wa-cli [--addr=HOST:PORT] [--token=TOKEN] [--json] COMMAND [--field=VALUE...]\n"
          "       wa-cli COMMAND --help     the command's fields\n"
          "       wa-cli call /hotel.whatsapp.v1.SERVICE/METHOD [--field=VALUE...]\n"
-         "address and token also from WA_ADDR (default 127.0.0.1:50051) and WA_TOKEN\n\n"
+         "address and token also from WA_ADDR (default 127.0.0.1:50051) and WA_TOKEN\n"
+         "TLS: --tls (system roots), --ca_file=PEM (WA_CA_FILE), client certificate\n"
+         "     --cert_file=PEM --key_file=PEM (WA_CERT_FILE, WA_KEY_FILE)\n\n"
          "commands:\n";
   for (const Command& c : Commands()) {
     out << "  " << c.name << std::string(c.name.size() < 20 ? 20 - c.name.size() : 1, ' ') << c.help
@@ -124,6 +155,14 @@ bool GlobalOption(absl::string_view arg, Globals& g) {
     g.token = std::string(arg);
   } else if (arg == "--json") {
     g.json = true;
+  } else if (arg == "--tls") {
+    g.tls = true;
+  } else if (absl::ConsumePrefix(&arg, "--ca_file=")) {
+    g.ca_file = std::string(arg);
+  } else if (absl::ConsumePrefix(&arg, "--cert_file=")) {
+    g.cert_file = std::string(arg);
+  } else if (absl::ConsumePrefix(&arg, "--key_file=")) {
+    g.key_file = std::string(arg);
   } else {
     return false;
   }
@@ -132,7 +171,9 @@ bool GlobalOption(absl::string_view arg, Globals& g) {
 
 int Run(int argc, char** argv) {
   LinkContract();
-  Globals g{Env("WA_ADDR", "127.0.0.1:50051"), Env("WA_TOKEN", ""), false};
+  Globals g{
+      Env("WA_ADDR", "127.0.0.1:50051"), Env("WA_TOKEN", ""),   false, false, Env("WA_CA_FILE", ""),
+      Env("WA_CERT_FILE", ""),           Env("WA_KEY_FILE", "")};
   int i = 1;
   for (; i < argc && absl::StartsWith(argv[i], "--"); ++i) {
     absl::string_view arg = argv[i];
@@ -192,7 +233,7 @@ int Run(int argc, char** argv) {
       words.push_back(argv[i]);
     }
   }
-  auto channel = grpc::CreateChannel(g.addr, grpc::InsecureChannelCredentials());
+  auto channel = OpenChannel(g);
   gateway::GrpcInvoker invoker(channel);
   google::protobuf::Arena arena;
   bool upload_only = method->client_streaming();

@@ -12,8 +12,9 @@ namespace wa::api {
 
 namespace v1 = ::hotel::whatsapp::v1;
 
-Authenticator::Authenticator(domain::TokenService& tokens, RequestBudget budget)
-    : tokens_(tokens), budget_(budget) {
+Authenticator::Authenticator(domain::TokenService& tokens, RequestBudget budget,
+                             CallRegistry* calls)
+    : tokens_(tokens), budget_(budget), calls_(calls) {
   if (budget.per_second > 0) {
     limiter_ = std::make_unique<domain::RateLimiter>(budget.per_second,
                                                      std::max(budget.burst, budget.per_second));
@@ -44,6 +45,7 @@ absl::StatusOr<domain::Caller> Authenticator::Authorize(const grpc::ServerContex
   }
   absl::StatusOr<domain::Caller> caller = tokens_.Authenticate(secret);
   if (!caller.ok()) return caller.status();
+  if (calls_ != nullptr) calls_->Note(&context, {*caller, required});
   if (required == v1::ROLE_ADMIN && caller->role != v1::ROLE_ADMIN) {
     return domain::Error(absl::StatusCode::kPermissionDenied, "PERMISSION_DENIED",
                          "this operation needs an admin token")

@@ -4,6 +4,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/server_context.h"
+#include "server/api/call_registry.h"
 #include "server/domain/rate_limiter.h"
 #include "server/domain/token_service.h"
 
@@ -19,9 +20,12 @@ struct RequestBudget {
 // The one place every RPC's caller is checked: the bearer token in the
 // `authorization` metadata must be live, its role must allow the call
 // (admin may do everything staff may), and it must have budget left.
+// Each caller it resolves is noted in `calls` (when given) for the audit log,
+// whether or not the role and budget then let the call through.
 class Authenticator {
  public:
-  explicit Authenticator(domain::TokenService& tokens, RequestBudget budget = {});
+  explicit Authenticator(domain::TokenService& tokens, RequestBudget budget = {},
+                         CallRegistry* calls = nullptr);
 
   absl::StatusOr<domain::Caller> Authorize(const grpc::ServerContextBase& context,
                                            hotel::whatsapp::v1::Role required) const;
@@ -32,6 +36,7 @@ class Authenticator {
   domain::TokenService& tokens_;
   RequestBudget budget_;
   std::unique_ptr<domain::RateLimiter> limiter_;  // null when unlimited
+  CallRegistry* calls_;
 };
 
 }  // namespace wa::api

@@ -1,21 +1,16 @@
 #include "server/api/provider_callbacks_api.h"
 
-#include <openssl/crypto.h>
-
 #include "absl/time/clock.h"
 #include "server/api/handler.h"
 #include "server/domain/errors.h"
 #include "server/provider/meta_signature.h"
+#include "server/util/secret_compare.h"
 
 namespace wa::api {
 
 namespace v1 = ::hotel::whatsapp::v1;
 
 namespace {
-
-bool SameSecret(const std::string& a, const std::string& b) {
-  return !a.empty() && a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, const absl::Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -29,7 +24,7 @@ grpc::ServerUnaryReactor* ProviderCallbacksApi::VerifySubscription(
     grpc::CallbackServerContext* context, const v1::VerifySubscriptionRequest* request,
     v1::VerifySubscriptionResponse* response) {
   if (request->mode() != "subscribe" ||
-      !SameSecret(secrets_.verify_token, request->verify_token())) {
+      !util::SecretEquals(secrets_.verify_token, request->verify_token())) {
     return Finish(context, domain::Error(absl::StatusCode::kPermissionDenied, "PERMISSION_DENIED",
                                          "hub.verify_token does not match"));
   }

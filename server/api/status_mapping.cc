@@ -15,4 +15,36 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
                       rpc_status.SerializeAsString());
 }
 
+const char* GrpcCodeName(grpc::StatusCode code) {
+  static const char* kNames[] = {"OK",
+                                 "CANCELLED",
+                                 "UNKNOWN",
+                                 "INVALID_ARGUMENT",
+                                 "DEADLINE_EXCEEDED",
+                                 "NOT_FOUND",
+                                 "ALREADY_EXISTS",
+                                 "PERMISSION_DENIED",
+                                 "RESOURCE_EXHAUSTED",
+                                 "FAILED_PRECONDITION",
+                                 "ABORTED",
+                                 "OUT_OF_RANGE",
+                                 "UNIMPLEMENTED",
+                                 "INTERNAL",
+                                 "UNAVAILABLE",
+                                 "DATA_LOSS",
+                                 "UNAUTHENTICATED"};
+  int i = static_cast<int>(code);
+  return i >= 0 && i < 17 ? kNames[i] : "UNKNOWN";
+}
+
+std::string ContractCode(const grpc::Status& status) {
+  google::rpc::Status rich;
+  hotel::whatsapp::v1::ErrorDetail detail;
+  if (!status.ok() && rich.ParseFromString(status.error_details()) && rich.details_size() > 0 &&
+      rich.details(0).UnpackTo(&detail) && !detail.code().empty()) {
+    return detail.code();
+  }
+  return GrpcCodeName(status.error_code());
+}
+
 }  // namespace wa::api

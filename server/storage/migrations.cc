@@ -284,6 +284,22 @@ const std::vector<const char*>& Migrations() {
       CREATE INDEX messages_backlog ON messages (property_id, next_attempt_at)
         WHERE next_attempt_at IS NOT NULL;
       )sql",
+      // 9: the audit log (admin actions and sends: who, what, when, outcome).
+      R"sql(
+      CREATE TABLE audit_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        property_id TEXT NOT NULL,
+        occurred_at INTEGER NOT NULL,
+        token_id TEXT NOT NULL,
+        role INTEGER NOT NULL,
+        method TEXT NOT NULL,
+        resources TEXT NOT NULL DEFAULT '{}',
+        grpc_code INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        error_message TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX audit_events_by_property ON audit_events (property_id, seq);
+      )sql",
   };
   return *migrations;
 }

@@ -81,9 +81,22 @@ test_batch_from_csv() {
   assert_contains "$CLI_ERR" "2/2" "a progress bar on stderr"
 }
 
+# The sends above are in the audit log, which an admin reads with `audit`.
+test_audit_log() {
+  cli --json --token="$WA_ADMIN_TOKEN" audit --method=SendMessage --page_size=5
+  assert_eq 0 "$CLI_RC" "audit (admin) exits 0"
+  assert_json "$CLI_OUT" 'len(d["events"]) >= 1 and all(e["method"].endswith(".SendMessage") for e in d["events"])' \
+    "the audit log lists the sends"
+  assert_json "$CLI_OUT" 'any(e["code"] == "OK" and e["resources"].get("message_id", "").startswith("msg_") for e in d["events"])' \
+    "with the message's id and the outcome"
+  cli audit
+  assert_eq 7 "$CLI_RC" "audit with a staff token is PERMISSION_DENIED (7)"
+}
+
 run_case "help" test_help
 run_case "sends and status" test_sends_and_status
 run_case "errors are exit codes" test_errors_are_exit_codes
 run_case "upload and send-media" test_upload_and_send_media
 run_case "batch from CSV" test_batch_from_csv
+run_case "audit log" test_audit_log
 finish

@@ -1,5 +1,6 @@
 #include "tests/integration/server_process.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -54,6 +55,10 @@ void ServerProcess::Start() {
   if (pid_ == 0) {
     for (const auto& [name, value] : env_) setenv(name.c_str(), value.c_str(), 1);
     dup2(out[1], STDOUT_FILENO);
+    if (!stderr_path_.empty()) {
+      int err = open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      if (err >= 0) dup2(err, STDERR_FILENO);
+    }
     close(out[0]);
     close(out[1]);
     std::vector<char*> argv;

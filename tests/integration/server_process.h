@@ -29,6 +29,10 @@ class ServerProcess {
   int Wait();
   pid_t pid() const { return pid_; }
 
+  // From the next Start() on, the server's stderr is appended to `path`
+  // instead of going to the test's own stderr.
+  void set_stderr_path(std::string path) { stderr_path_ = std::move(path); }
+
   // `wa-server tokens create` on this data directory.
   std::string CreateToken(const std::string& role, const std::string& property = "default");
 
@@ -41,6 +45,7 @@ class ServerProcess {
   std::filesystem::path data_dir_;
   std::vector<std::string> extra_flags_;
   Env env_;
+  std::string stderr_path_;
   pid_t pid_ = -1;
   int grpc_port_ = 0;
   int http_port_ = 0;
