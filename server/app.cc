@@ -30,6 +30,7 @@
 #include "server/api/media_api.h"
 #include "server/api/messages_api.h"
 #include "server/api/metrics_interceptor.h"
+#include "server/api/request_id_interceptor.h"
 #include "server/api/ops_documents.h"
 #include "server/api/provider_callbacks_api.h"
 #include "server/api/sandbox_api.h"
@@ -358,6 +359,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   // share a port in use instead of failing.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<api::RequestIdInterceptorFactory>(config.log_requests));
   interceptors.push_back(std::make_unique<api::MetricsInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddListeningPort(config.grpc_listen, grpc::InsecureServerCredentials(), &p->grpc_port);

@@ -19,6 +19,7 @@ struct Config {
   std::string docs_dir;  // Redoc's script for /docs; empty: <binary>/../share/docs
   int http_threads = 64;
   absl::Duration shutdown_grace = absl::Seconds(10);
+  bool log_requests = true;  // one log line per RPC
 
   // Meta's Cloud API (--provider=cloud).
   std::string cloud_api_base_url = "https://graph.facebook.com";

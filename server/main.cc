@@ -72,6 +72,8 @@ ABSL_FLAG(absl::Duration, webhook_probe_max, absl::Seconds(60),
           "longest wait between probes of a webhook endpoint that is down");
 ABSL_FLAG(absl::Duration, webhook_max_outage, absl::Hours(72),
           "how long events wait for a down webhook endpoint before they are dead-lettered");
+ABSL_FLAG(bool, log_requests, true,
+          "log one JSON line per RPC (method, code, duration, request id); REST calls included");
 ABSL_FLAG(std::string, role, "staff", "tokens create: staff or admin");
 ABSL_FLAG(std::string, name, "", "tokens create: a name for the token");
 ABSL_FLAG(std::string, property, "default", "tokens: the property (hotel) the token belongs to");
@@ -131,6 +133,7 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.docs_dir = absl::GetFlag(FLAGS_docs_dir);
   config.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_body_bytes));
   config.http_threads = absl::GetFlag(FLAGS_http_threads);
+  config.log_requests = absl::GetFlag(FLAGS_log_requests);
   config.cloud_api_base_url = absl::GetFlag(FLAGS_cloud_api_base_url);
   config.cloud_api_version = absl::GetFlag(FLAGS_cloud_api_version);
   config.phone_number_id = absl::GetFlag(FLAGS_phone_number_id);

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/time/clock.h"
+#include "server/api/status_mapping.h"
 #include "server/util/metrics.h"
 
 namespace wa::api {
@@ -10,35 +11,13 @@ namespace {
 
 namespace exp = ::grpc::experimental;
 
-const char* CodeName(grpc::StatusCode code) {
-  static const char* kNames[] = {"OK",
-                                 "CANCELLED",
-                                 "UNKNOWN",
-                                 "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED",
-                                 "NOT_FOUND",
-                                 "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED",
-                                 "RESOURCE_EXHAUSTED",
-                                 "FAILED_PRECONDITION",
-                                 "ABORTED",
-                                 "OUT_OF_RANGE",
-                                 "UNIMPLEMENTED",
-                                 "INTERNAL",
-                                 "UNAVAILABLE",
-                                 "DATA_LOSS",
-                                 "UNAUTHENTICATED"};
-  int i = static_cast<int>(code);
-  return i >= 0 && i < 17 ? kNames[i] : "UNKNOWN";
-}
-
 class MetricsInterceptor : public exp::Interceptor {
  public:
   explicit MetricsInterceptor(std::string method) : method_(std::move(method)) {}
 
   void Intercept(exp::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(exp::InterceptionHookPoints::PRE_SEND_STATUS)) {
-      util::Metrics::Global().CountRequest(method_, CodeName(methods->GetSendStatus().error_code()),
+      util::Metrics::Global().CountRequest(method_, GrpcCodeName(methods->GetSendStatus().error_code()),
                                            absl::Now() - start_);
     }
     methods->Proceed();

@@ -10,4 +10,7 @@ namespace wa::api {
 // where gRPC clients and the gateway read it.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
+// The code's name as gRPC spells it ("NOT_FOUND"), for metrics and logs.
+const char* GrpcCodeName(grpc::StatusCode code);
+
 }  // namespace wa::api

@@ -1,5 +1,6 @@
 #include "tests/integration/server_process.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -8,6 +9,8 @@
 
 #include <array>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "absl/strings/str_cat.h"
@@ -54,6 +57,10 @@ void ServerProcess::Start() {
   if (pid_ == 0) {
     for (const auto& [name, value] : env_) setenv(name.c_str(), value.c_str(), 1);
     dup2(out[1], STDOUT_FILENO);
+    if (capture_stderr_) {
+      int log = open(stderr_path().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      if (log >= 0) dup2(log, STDERR_FILENO);
+    }
     close(out[0]);
     close(out[1]);
     std::vector<char*> argv;
@@ -83,6 +90,13 @@ void ServerProcess::Stop() {
   kill(pid_, SIGTERM);
   waitpid(pid_, nullptr, 0);
   pid_ = -1;
+}
+
+std::string ServerProcess::Stderr() const {
+  std::ifstream in(stderr_path());
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 std::string ServerProcess::CreateToken(const std::string& role, const std::string& property) {
