@@ -167,13 +167,13 @@ absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& add
   return std::make_pair(parts[0], port);
 }
 
-// /docs, with Redoc's script from `docs_dir` (default: share/docs beside
+// /docs, with Redoc's script from `docs_dir` (default: share/wa-server/docs beside
 // the binary's directory, where the build puts it).
 void AddDocsPage(gateway::HttpGateway& gateway, std::string docs_dir) {
   if (docs_dir.empty()) {
     std::error_code error;
     std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
-    docs_dir = (exe.parent_path().parent_path() / "share" / "docs").string();
+    docs_dir = (exe.parent_path().parent_path() / "share" / "wa-server" / "docs").string();
   }
   std::ifstream in(docs_dir + "/redoc.standalone.js", std::ios::binary);
   std::string script((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

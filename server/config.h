@@ -16,7 +16,7 @@ struct Config {
   absl::Duration sandbox_status_delay = absl::Seconds(1);
   absl::Duration sandbox_template_review_delay = absl::Seconds(2);
   size_t max_body_bytes = 1 << 20;
-  std::string docs_dir;  // Redoc's script for /docs; empty: <binary>/../share/docs
+  std::string docs_dir;  // Redoc's script for /docs; empty: <binary>/../share/wa-server/docs
   int http_threads = 64;
   absl::Duration shutdown_grace = absl::Seconds(10);
   bool log_requests = true;  // one log line per RPC

@@ -13,7 +13,9 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "server/app.h"
 #include "server/env_flags.h"
@@ -29,7 +31,7 @@ ABSL_FLAG(absl::Duration, sandbox_template_review_delay, absl::Seconds(2),
 ABSL_FLAG(absl::Duration, sandbox_status_delay, absl::Seconds(1),
           "sandbox: time between the sent, delivered and read statuses");
 ABSL_FLAG(std::string, docs_dir, "",
-          "directory with redoc.standalone.js for /docs (default: share/docs beside bin/)");
+          "directory with redoc.standalone.js for /docs (default: share/wa-server/docs beside bin/)");
 ABSL_FLAG(int64_t, max_body_bytes, 1 << 20, "largest REST request body accepted (413 beyond)");
 ABSL_FLAG(int, http_threads, 64, "REST worker threads (one per keep-alive connection)");
 ABSL_FLAG(std::string, cloud_api_base_url, "https://graph.facebook.com",
@@ -178,6 +180,8 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   return config;
 }
 
+bool IsServerFlagFile(absl::string_view file) { return absl::EndsWith(file, "server/main.cc"); }
+
 int Serve() {
   sigset_t signals = StopSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts
@@ -204,6 +208,10 @@ int main(int argc, char** argv) {
   // abseil's deadlock graph costs a few percent on every lock in the hot
   // path; the tests run with it on (their own binaries keep the default).
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  // --help lists this file's flags (abseil's default looks for a file
+  // named after the program).
+  absl::SetFlagsUsageConfig(absl::FlagsUsageConfig{
+      .contains_helpshort_flags = IsServerFlagFile, .contains_help_flags = IsServerFlagFile});
   absl::SetProgramUsageMessage(
       "wa-server [flags]                  serve gRPC and REST\n"
       "  wa-server tokens create --role=admin|staff --name=NAME [--property=ID]\n"
