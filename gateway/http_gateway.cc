@@ -251,7 +251,8 @@ void HttpGateway::HandleRoute(const Route& route, const PathBindings& bindings,
     WriteError(res, RenderStatusError(s));
     return;
   }
-  grpc::Status status = invoker_.Call(route.grpc_path, *request, response, ForwardedMetadata(req, res));
+  grpc::Status status =
+      invoker_.Call(route.grpc_path, *request, response, ForwardedMetadata(req, res));
   if (!status.ok()) {
     WriteRpcError(res, status);
     return;

@@ -30,8 +30,9 @@ ABSL_FLAG(absl::Duration, sandbox_template_review_delay, absl::Seconds(2),
           "sandbox provider: time from a template's submission to its review verdict");
 ABSL_FLAG(absl::Duration, sandbox_status_delay, absl::Seconds(1),
           "sandbox: time between the sent, delivered and read statuses");
-ABSL_FLAG(std::string, docs_dir, "",
-          "directory with redoc.standalone.js for /docs (default: share/wa-server/docs beside bin/)");
+ABSL_FLAG(
+    std::string, docs_dir, "",
+    "directory with redoc.standalone.js for /docs (default: share/wa-server/docs beside bin/)");
 ABSL_FLAG(int64_t, max_body_bytes, 1 << 20, "largest REST request body accepted (413 beyond)");
 ABSL_FLAG(int, http_threads, 64, "REST worker threads (one per keep-alive connection)");
 ABSL_FLAG(std::string, cloud_api_base_url, "https://graph.facebook.com",
@@ -210,8 +211,8 @@ int main(int argc, char** argv) {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   // --help lists this file's flags (abseil's default looks for a file
   // named after the program).
-  absl::SetFlagsUsageConfig(absl::FlagsUsageConfig{
-      .contains_helpshort_flags = IsServerFlagFile, .contains_help_flags = IsServerFlagFile});
+  absl::SetFlagsUsageConfig(absl::FlagsUsageConfig{.contains_helpshort_flags = IsServerFlagFile,
+                                                   .contains_help_flags = IsServerFlagFile});
   absl::SetProgramUsageMessage(
       "wa-server [flags]                  serve gRPC and REST\n"
       "  wa-server tokens create --role=admin|staff --name=NAME [--property=ID]\n"

@@ -17,8 +17,8 @@ class MetricsInterceptor : public exp::Interceptor {
 
   void Intercept(exp::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(exp::InterceptionHookPoints::PRE_SEND_STATUS)) {
-      util::Metrics::Global().CountRequest(method_, GrpcCodeName(methods->GetSendStatus().error_code()),
-                                           absl::Now() - start_);
+      util::Metrics::Global().CountRequest(
+          method_, GrpcCodeName(methods->GetSendStatus().error_code()), absl::Now() - start_);
     }
     methods->Proceed();
   }

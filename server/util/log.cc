@@ -64,8 +64,9 @@ void WriteLogLine(absl::string_view level, absl::string_view msg,
   if (!current_request_id.empty()) line["request_id"] = RedactSecrets(current_request_id);
   if (fields != nullptr && fields->is_object()) {
     for (const auto& [key, value] : fields->items()) {
-      line[key] = value.is_string() ? nlohmann::ordered_json(RedactSecrets(value.get<std::string>()))
-                                    : value;
+      line[key] = value.is_string()
+                      ? nlohmann::ordered_json(RedactSecrets(value.get<std::string>()))
+                      : value;
     }
   }
   // Invalid UTF-8 (from a peer's bytes) is replaced rather than thrown on.

@@ -190,7 +190,8 @@ TEST_F(HttpGatewayTest, EveryAnswerCarriesTheRequestIdTheRpcSaw) {
   // None (or an unusable one): a new id, the same in the answer and the RPC.
   const httplib::Headers unusable = {{"Authorization", "Bearer tok_staff"},
                                      {"X-Request-Id", std::string(200, 'x')}};
-  for (const httplib::Headers& headers : {httplib::Headers{{"Authorization", "Bearer t"}}, unusable}) {
+  for (const httplib::Headers& headers :
+       {httplib::Headers{{"Authorization", "Bearer t"}}, unusable}) {
     auto res = client_->Get(std::string(kConversations) + "/conv_1", headers);
     ASSERT_TRUE(res);
     const std::string id = res->get_header_value("X-Request-Id");
