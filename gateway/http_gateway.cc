@@ -14,6 +14,7 @@
 #include "gateway/http_response.h"
 #include "gateway/json_transcoder.h"
 #include "gateway/limited_server.h"
+#include "gateway/request_id.h"
 #include "google/protobuf/arena.h"
 
 namespace wa::gateway {
@@ -63,6 +64,25 @@ httplib::Server::HandlerResponse RenderHttplibError(size_t max_body_bytes,
                         absl::StrCat("HTTP error ", res.status));
   }
   return httplib::Server::HandlerResponse::Handled;
+}
+
+// The caller's X-Request-Id when it is usable, else a new one.
+std::string RequestIdFor(const httplib::Request& req) {
+  std::string given = req.get_header_value(kRequestIdHeader);
+  return IsValidRequestId(given) ? given : NewRequestId();
+}
+
+// Every answer carries the request's id: set before routing (the handlers
+// forward it to the RPC as x-request-id), or at the end for answers httplib
+// gives before routing (malformed request, body too large).
+void InstallRequestIds(httplib::Server& server) {
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    res.set_header(kRequestIdHeader, RequestIdFor(req));
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  server.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.has_header(kRequestIdHeader)) res.set_header(kRequestIdHeader, RequestIdFor(req));
+  });
 }
 
 }  // namespace
@@ -130,6 +150,7 @@ absl::StatusOr<int> HttpGateway::Start() {
         return RenderHttplibError(max, req, res);
       };
   server->set_error_handler(std::move(on_error));
+  InstallRequestIds(*server);
   server->set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         WriteGatewayError(res, 500, "INTERNAL", "internal error in the HTTP gateway");
@@ -245,7 +266,8 @@ void HttpGateway::HandleRoute(const Route& route, const PathBindings& bindings,
     WriteError(res, RenderStatusError(s));
     return;
   }
-  grpc::Status status = invoker_.Call(route.grpc_path, *request, response, ForwardedMetadata(req));
+  grpc::Status status =
+      invoker_.Call(route.grpc_path, *request, response, ForwardedMetadata(req, res));
   if (!status.ok()) {
     WriteRpcError(res, status);
     return;
@@ -260,7 +282,7 @@ grpc::Status HttpGateway::CallAndRender(const httplib::Request& req, const std::
                                         const google::protobuf::Message& request,
                                         google::protobuf::Message* response,
                                         httplib::Response& res) const {
-  grpc::Status status = invoker_.Call(grpc_path, request, response, ForwardedMetadata(req));
+  grpc::Status status = invoker_.Call(grpc_path, request, response, ForwardedMetadata(req, res));
   if (status.ok()) {
     WriteMessage(res, *response);
   } else {

@@ -4,13 +4,13 @@
 #include <utility>
 
 #include "gateway/json_transcoder.h"
+#include "gateway/request_id.h"
 
 namespace wa::gateway {
 namespace {
 
 constexpr std::pair<const char*, const char*> kForwarded[] = {
     {"Authorization", "authorization"},
-    {"X-Request-Id", "x-request-id"},
     // Sends read it as their idempotency key (when the request has none).
     {"Idempotency-Key", "idempotency-key"},
 };
@@ -56,7 +56,7 @@ void WriteMessage(httplib::Response& res, const google::protobuf::Message& messa
   WriteJson(res, http_status, std::move(body));
 }
 
-CallMetadata ForwardedMetadata(const httplib::Request& req) {
+CallMetadata ForwardedMetadata(const httplib::Request& req, const httplib::Response& res) {
   CallMetadata metadata;
   for (const auto& [header, key] : kForwarded) {
     auto it = req.headers.find(header);  // httplib's header map ignores case
@@ -64,11 +64,15 @@ CallMetadata ForwardedMetadata(const httplib::Request& req) {
       metadata.emplace_back(key, it->second);
     }
   }
+  if (std::string id = res.get_header_value(kRequestIdHeader); IsValidRequestId(id)) {
+    metadata.emplace_back("x-request-id", std::move(id));
+  }
   return metadata;
 }
 
-void AddForwardedMetadata(const httplib::Request& req, grpc::ClientContext* context) {
-  for (auto& [key, value] : ForwardedMetadata(req)) context->AddMetadata(key, value);
+void AddForwardedMetadata(const httplib::Request& req, const httplib::Response& res,
+                          grpc::ClientContext* context) {
+  for (auto& [key, value] : ForwardedMetadata(req, res)) context->AddMetadata(key, value);
 }
 
 }  // namespace wa::gateway

@@ -25,13 +25,15 @@ void WriteGatewayError(httplib::Response& res, int http_status, absl::string_vie
 void WriteMessage(httplib::Response& res, const google::protobuf::Message& message,
                   int http_status = 200);
 
-// The request headers the RPC must see: Authorization as `authorization`
-// (auth happens once, in the server), X-Request-Id as `x-request-id` and
-// Idempotency-Key as `idempotency-key`.
+// What the RPC must see of an HTTP request: its Authorization header as
+// `authorization` (auth happens once, in the server), its Idempotency-Key
+// as `idempotency-key`, and the request id the answer carries (`res`'s
+// X-Request-Id, set before routing) as `x-request-id`.
 // A value gRPC could not carry (bytes outside printable ASCII) is dropped.
-CallMetadata ForwardedMetadata(const httplib::Request& req);
+CallMetadata ForwardedMetadata(const httplib::Request& req, const httplib::Response& res);
 // The same, for adapters that open their own (streaming) calls.
-void AddForwardedMetadata(const httplib::Request& req, grpc::ClientContext* context);
+void AddForwardedMetadata(const httplib::Request& req, const httplib::Response& res,
+                          grpc::ClientContext* context);
 
 }  // namespace wa::gateway
 

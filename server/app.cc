@@ -35,6 +35,7 @@
 #include "server/api/metrics_interceptor.h"
 #include "server/api/ops_documents.h"
 #include "server/api/provider_callbacks_api.h"
+#include "server/api/request_id_interceptor.h"
 #include "server/api/sandbox_api.h"
 #include "server/api/templates_api.h"
 #include "server/api/unparsable_request_interceptor.h"
@@ -179,13 +180,13 @@ absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& add
   return std::make_pair(parts[0], port);
 }
 
-// /docs, with Redoc's script from `docs_dir` (default: share/docs beside
+// /docs, with Redoc's script from `docs_dir` (default: share/wa-server/docs beside
 // the binary's directory, where the build puts it).
 void AddDocsPage(gateway::HttpGateway& gateway, std::string docs_dir) {
   if (docs_dir.empty()) {
     std::error_code error;
     std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
-    docs_dir = (exe.parent_path().parent_path() / "share" / "docs").string();
+    docs_dir = (exe.parent_path().parent_path() / "share" / "wa-server" / "docs").string();
   }
   std::ifstream in(docs_dir + "/redoc.standalone.js", std::ios::binary);
   std::string script((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -414,6 +415,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   // First, so that the metrics count the answer the client gets.
   interceptors.push_back(std::make_unique<api::UnparsableRequestInterceptorFactory>());
+  interceptors.push_back(std::make_unique<api::RequestIdInterceptorFactory>(config.log_requests));
   interceptors.push_back(std::make_unique<api::MetricsInterceptorFactory>());
   interceptors.push_back(
       std::make_unique<api::AuditInterceptorFactory>(*p->audit_writer, *p->registry, ServiceNames()));

@@ -16,7 +16,7 @@ struct Config {
   absl::Duration sandbox_status_delay = absl::Seconds(1);
   absl::Duration sandbox_template_review_delay = absl::Seconds(2);
   size_t max_body_bytes = 1 << 20;
-  std::string docs_dir;  // Redoc's script for /docs; empty: <binary>/../share/docs
+  std::string docs_dir;  // Redoc's script for /docs; empty: <binary>/../share/wa-server/docs
   int http_threads = 64;
   int rpc_threads = 128;
   // Limits on REST requests (gateway/limited_server.h) and gRPC calls.
@@ -32,6 +32,7 @@ struct Config {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
+  bool log_requests = true;  // one log line per RPC
 
   // Meta's Cloud API (--provider=cloud).
   std::string cloud_api_base_url = "https://graph.facebook.com";

@@ -13,7 +13,9 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "server/app.h"
 #include "server/env_flags.h"
@@ -28,8 +30,9 @@ ABSL_FLAG(absl::Duration, sandbox_template_review_delay, absl::Seconds(2),
           "sandbox provider: time from a template's submission to its review verdict");
 ABSL_FLAG(absl::Duration, sandbox_status_delay, absl::Seconds(1),
           "sandbox: time between the sent, delivered and read statuses");
-ABSL_FLAG(std::string, docs_dir, "",
-          "directory with redoc.standalone.js for /docs (default: share/docs beside bin/)");
+ABSL_FLAG(
+    std::string, docs_dir, "",
+    "directory with redoc.standalone.js for /docs (default: share/wa-server/docs beside bin/)");
 ABSL_FLAG(int64_t, max_body_bytes, 1 << 20, "largest REST request body accepted (413 beyond)");
 ABSL_FLAG(int, http_threads, 64, "REST worker threads (one per keep-alive connection)");
 ABSL_FLAG(int, rpc_threads, 128,
@@ -91,6 +94,8 @@ ABSL_FLAG(std::string, tls_cert_file, "",
 ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
 ABSL_FLAG(std::string, tls_client_ca_file, "",
           "PEM CA certificates: clients must present a certificate signed by one (mutual TLS)");
+ABSL_FLAG(bool, log_requests, true,
+          "log one JSON line per RPC (method, code, duration, request id); REST calls included");
 ABSL_FLAG(std::string, role, "staff", "tokens create: staff or admin");
 ABSL_FLAG(std::string, name, "", "tokens create: a name for the token");
 ABSL_FLAG(std::string, property, "default", "tokens: the property (hotel) the token belongs to");
@@ -170,6 +175,7 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.grpc_max_metadata_bytes = absl::GetFlag(FLAGS_grpc_max_metadata_bytes);
   config.grpc_max_streams = absl::GetFlag(FLAGS_grpc_max_streams);
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  config.log_requests = absl::GetFlag(FLAGS_log_requests);
   config.cloud_api_base_url = absl::GetFlag(FLAGS_cloud_api_base_url);
   config.cloud_api_version = absl::GetFlag(FLAGS_cloud_api_version);
   config.phone_number_id = absl::GetFlag(FLAGS_phone_number_id);
@@ -214,6 +220,8 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   return config;
 }
 
+bool IsServerFlagFile(absl::string_view file) { return absl::EndsWith(file, "server/main.cc"); }
+
 int Serve() {
   sigset_t signals = StopSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts
@@ -240,6 +248,10 @@ int main(int argc, char** argv) {
   // abseil's deadlock graph costs a few percent on every lock in the hot
   // path; the tests run with it on (their own binaries keep the default).
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  // --help lists this file's flags (abseil's default looks for a file
+  // named after the program).
+  absl::SetFlagsUsageConfig(absl::FlagsUsageConfig{.contains_helpshort_flags = IsServerFlagFile,
+                                                   .contains_help_flags = IsServerFlagFile});
   absl::SetProgramUsageMessage(
       "wa-server [flags]                  serve gRPC and REST\n"
       "  wa-server tokens create --role=admin|staff --name=NAME [--property=ID]\n"

@@ -24,8 +24,8 @@ constexpr auto kDeadline = std::chrono::minutes(30);
 class DownloadRelay {
  public:
   DownloadRelay(v1::MediaService::Stub& stub, const httplib::Request& req,
-                const std::string& media_id) {
-    AddForwardedMetadata(req, &context_);
+                const httplib::Response& res, const std::string& media_id) {
+    AddForwardedMetadata(req, res, &context_);
     context_.set_deadline(std::chrono::system_clock::now() + kDeadline);
     v1::DownloadMediaRequest request;
     request.set_media_id(media_id);
@@ -74,7 +74,7 @@ void AddMediaDownloadAdapter(HttpGateway& gateway) {
         get.set_media_id(media_id);
         v1::Media media;
         grpc::Status status =
-            gateway.invoker().Call(kGetMedia, get, &media, ForwardedMetadata(req));
+            gateway.invoker().Call(kGetMedia, get, &media, ForwardedMetadata(req, res));
         if (!status.ok()) {
           WriteRpcError(res, status);
           return;
@@ -88,7 +88,7 @@ void AddMediaDownloadAdapter(HttpGateway& gateway) {
           res.set_header("Content-Type", media.mime_type());
           return;
         }
-        auto relay = std::make_shared<DownloadRelay>(*stub, req, media_id);
+        auto relay = std::make_shared<DownloadRelay>(*stub, req, res, media_id);
         res.set_content_provider(
             static_cast<size_t>(media.size_bytes()), media.mime_type(),
             [relay](size_t, size_t, httplib::DataSink& sink) { return relay->Next(sink); });

@@ -26,10 +26,11 @@ void WriteInvalid(httplib::Response& res, const std::string& message) {
 // form's parts become, this class owns the call and writes the answer.
 class UploadRelay {
  public:
-  UploadRelay(v1::MediaService::Stub& stub, const httplib::Request& req)
+  UploadRelay(v1::MediaService::Stub& stub, const httplib::Request& req,
+              const httplib::Response& res)
       : form_([this](const v1::UploadMediaRequest& m) { return writer_->Write(m); },
               [this] { context_.TryCancel(); }) {
-    AddForwardedMetadata(req, &context_);
+    AddForwardedMetadata(req, res, &context_);
     context_.set_deadline(std::chrono::system_clock::now() + kDeadline);
     writer_ = stub.UploadMedia(&context_, &media_);
   }
@@ -99,7 +100,7 @@ void AddMediaUploadAdapter(HttpGateway& gateway) {
                        "'media_type' field");
           return;
         }
-        UploadRelay relay(*stub, req);
+        UploadRelay relay(*stub, req, res);
         bool read_ok =
             body([&relay](const httplib::MultipartFormData& part) { return relay.OnPart(part); },
                  [&relay](const char* data, size_t size) { return relay.OnData(data, size); });

@@ -5,7 +5,9 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "server/api/auth.h"
+#include "server/api/request_id_interceptor.h"
 #include "server/api/status_mapping.h"
+#include "server/util/log.h"
 #include "server/util/thread_pool.h"
 
 namespace wa::api {
@@ -31,12 +33,16 @@ class CallRunner {
 // Runs `body()` (returning absl::Status) on `pool` and finishes the RPC with
 // the mapped status. `body` runs after the handler has returned, so it must
 // hold the request, response and context by pointer (capture by value),
-// never by reference to the handler's parameters.
+// never by reference to the handler's parameters. Lines logged meanwhile on
+// the pool thread carry the call's request id.
 template <typename Body>
 grpc::ServerUnaryReactor* RunOnPool(grpc::CallbackServerContext* context, util::ThreadPool& pool,
                                     Body body) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pool.Schedule([reactor, body = std::move(body)] { reactor->Finish(ToGrpcStatus(body())); });
+  pool.Schedule([context, reactor, body = std::move(body)] {
+    util::ScopedRequestId request_id(RequestIdOf(*context));
+    reactor->Finish(ToGrpcStatus(body()));
+  });
   return reactor;
 }
 

@@ -29,13 +29,6 @@ constexpr char kAppSecret[] = "app-secret-6f1d9a2b7c";
 constexpr char kMetaVerifyToken[] = "meta-verify-0c55e1d4";
 constexpr char kWebhookVerifyToken[] = "hotel-verify-93ab27f0";
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 template <typename Call>
 grpc::Status WithToken(const std::string& token, Call call) {
   grpc::ClientContext context;
@@ -47,10 +40,7 @@ TEST(SecretsInLogsTest, NoTokenOrSecretIsEverLogged) {
   ServerProcess server(
       {"--webhook_timeout=1s", "--webhook_probe_max=1s"},
       {{"WA_META_APP_SECRET", kAppSecret}, {"WA_META_VERIFY_TOKEN", kMetaVerifyToken}});
-  const std::string log =
-      (server.data_dir().parent_path() / (server.data_dir().filename().string() + ".stderr"))
-          .string();
-  server.set_stderr_path(log);
+  server.CaptureStderr();
   server.Start();
   std::vector<std::string> secrets = {kAppSecret, kMetaVerifyToken, kWebhookVerifyToken};
   const std::string admin = server.CreateToken("admin");
@@ -164,8 +154,7 @@ TEST(SecretsInLogsTest, NoTokenOrSecretIsEverLogged) {
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   server.Stop();
 
-  std::string logged = ReadAll(log);
-  std::filesystem::remove(log);
+  std::string logged = server.Stderr();
   EXPECT_NE(logged.find("wa-server started"), std::string::npos) << "stderr was not captured";
   for (const std::string& secret : secrets) {
     ASSERT_GE(secret.size(), 16u);

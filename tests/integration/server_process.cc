@@ -9,6 +9,8 @@
 
 #include <array>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "absl/strings/str_cat.h"
@@ -55,9 +57,9 @@ void ServerProcess::Start() {
   if (pid_ == 0) {
     for (const auto& [name, value] : env_) setenv(name.c_str(), value.c_str(), 1);
     dup2(out[1], STDOUT_FILENO);
-    if (!stderr_path_.empty()) {
-      int err = open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-      if (err >= 0) dup2(err, STDERR_FILENO);
+    if (capture_stderr_) {
+      int log = open(stderr_path().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      if (log >= 0) dup2(log, STDERR_FILENO);
     }
     close(out[0]);
     close(out[1]);
@@ -98,6 +100,13 @@ int ServerProcess::Wait() {
   waitpid(pid_, &status, 0);
   pid_ = -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string ServerProcess::Stderr() const {
+  std::ifstream in(stderr_path());
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 std::string ServerProcess::CreateToken(const std::string& role, const std::string& property) {

@@ -29,9 +29,10 @@ class ServerProcess {
   int Wait();
   pid_t pid() const { return pid_; }
 
-  // From the next Start() on, the server's stderr is appended to `path`
-  // instead of going to the test's own stderr.
-  void set_stderr_path(std::string path) { stderr_path_ = std::move(path); }
+  // From the next Start() on, the server's stderr (its log) goes to a file
+  // instead of the test's stderr; Stderr() reads what it holds so far.
+  void CaptureStderr() { capture_stderr_ = true; }
+  std::string Stderr() const;
 
   // `wa-server tokens create` on this data directory.
   std::string CreateToken(const std::string& role, const std::string& property = "default");
@@ -40,12 +41,13 @@ class ServerProcess {
   int http_port() const { return http_port_; }
   std::string grpc_address() const { return "127.0.0.1:" + std::to_string(grpc_port_); }
   const std::filesystem::path& data_dir() const { return data_dir_; }
+  std::filesystem::path stderr_path() const { return data_dir_ / "server-stderr.log"; }
 
  private:
   std::filesystem::path data_dir_;
   std::vector<std::string> extra_flags_;
   Env env_;
-  std::string stderr_path_;
+  bool capture_stderr_ = false;
   pid_t pid_ = -1;
   int grpc_port_ = 0;
   int http_port_ = 0;

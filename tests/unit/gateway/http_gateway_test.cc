@@ -181,6 +181,37 @@ TEST_F(HttpGatewayTest, ForwardsAuthorizationAndRequestId) {
   ExpectJsonError(client_->Get(std::string(kConversations) + "/conv_1"), 401, "UNAUTHENTICATED");
 }
 
+TEST_F(HttpGatewayTest, EveryAnswerCarriesTheRequestIdTheRpcSaw) {
+  StartGateway();
+  auto given = client_->Get(std::string(kConversations) + "/conv_1", kAuth);
+  ASSERT_TRUE(given);
+  EXPECT_EQ(given->get_header_value("X-Request-Id"), "req-7");
+
+  // None (or an unusable one): a new id, the same in the answer and the RPC.
+  const httplib::Headers unusable = {{"Authorization", "Bearer tok_staff"},
+                                     {"X-Request-Id", std::string(200, 'x')}};
+  for (const httplib::Headers& headers :
+       {httplib::Headers{{"Authorization", "Bearer t"}}, unusable}) {
+    auto res = client_->Get(std::string(kConversations) + "/conv_1", headers);
+    ASSERT_TRUE(res);
+    const std::string id = res->get_header_value("X-Request-Id");
+    EXPECT_EQ(id.size(), 32u) << id;
+    EXPECT_EQ(Body(res)["resolution_notes"], id);
+  }
+
+  // Errors too: the gateway's own, and httplib's before routing.
+  auto missing = client_->Get("/nowhere", kAuth);
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->get_header_value("X-Request-Id"), "req-7");
+  const std::string big = R"({"resolution_notes":")" + std::string(4096, 'x') + R"("})";
+  auto too_large = client_->Post(std::string(kConversations) + "/conv_1/resolve", kAuth, big,
+                                 "application/json");
+  ASSERT_TRUE(too_large);
+  EXPECT_EQ(too_large->status, 413);
+  EXPECT_FALSE(too_large->get_header_value("X-Request-Id").empty());
+}
+
 TEST_F(HttpGatewayTest, ForwardsTheIdempotencyKeyAsMetadata) {
   StartGateway();
   httplib::Headers headers = kAuth;
