@@ -278,7 +278,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   absl::StatusOr<std::unique_ptr<provider::Provider>> provider = MakeProvider(config);
   if (!provider.ok()) return provider.status();
   p->provider = *std::move(provider);
-  absl::StatusOr<std::unique_ptr<storage::Database>> db = storage::OpenDataDir(config.data_dir);
+  absl::StatusOr<std::unique_ptr<storage::Database>> db = storage::OpenDataDir(config.data_dir, config.database_url);
   if (!db.ok()) return db.status();
   p->db = *std::move(db);
 

@@ -19,12 +19,17 @@
 #include "absl/synchronization/mutex.h"
 #include "server/app.h"
 #include "server/env_flags.h"
+#include "server/storage/database_url.h"
 #include "server/tokens_command.h"
 #include "server/util/log.h"
 
 ABSL_FLAG(std::string, grpc_listen, "127.0.0.1:50051", "gRPC address, host:port (port 0: any)");
 ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080", "REST address, host:port (port 0: any)");
-ABSL_FLAG(std::string, data_dir, "./data", "directory for the SQLite database and media files");
+ABSL_FLAG(std::string, data_dir, "./data",
+          "directory for media files and, by default, the SQLite database (wa.db)");
+ABSL_FLAG(std::string, database_url, "",
+          "sqlite:///path/to/wa.db or postgresql://user@host:port/database "
+          "(default: sqlite://<data_dir>/wa.db)");
 ABSL_FLAG(std::string, provider, "sandbox", "WhatsApp provider: sandbox");
 ABSL_FLAG(absl::Duration, sandbox_template_review_delay, absl::Seconds(2),
           "sandbox provider: time from a template's submission to its review verdict");
@@ -158,6 +163,14 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.grpc_listen = absl::GetFlag(FLAGS_grpc_listen);
   config.http_listen = absl::GetFlag(FLAGS_http_listen);
   config.data_dir = absl::GetFlag(FLAGS_data_dir);
+  config.database_url = absl::GetFlag(FLAGS_database_url);
+  if (!config.database_url.empty()) {
+    absl::StatusOr<wa::storage::DatabaseUrl> url =
+        wa::storage::ParseDatabaseUrl(config.database_url);
+    if (!url.ok()) {
+      return absl::InvalidArgumentError("--database_url: " + std::string(url.status().message()));
+    }
+  }
   config.provider = absl::GetFlag(FLAGS_provider);
   config.sandbox_status_delay = absl::GetFlag(FLAGS_sandbox_status_delay);
   config.sandbox_template_review_delay = absl::GetFlag(FLAGS_sandbox_template_review_delay);
@@ -263,8 +276,9 @@ int main(int argc, char** argv) {
   if (args.size() == 1) return Serve();
   std::vector<std::string> command(args.begin() + 1, args.end());
   if (command[0] == "tokens") {
-    wa::TokensOptions options{absl::GetFlag(FLAGS_data_dir), absl::GetFlag(FLAGS_role),
-                              absl::GetFlag(FLAGS_name), absl::GetFlag(FLAGS_property)};
+    wa::TokensOptions options{absl::GetFlag(FLAGS_data_dir), absl::GetFlag(FLAGS_database_url),
+                              absl::GetFlag(FLAGS_role), absl::GetFlag(FLAGS_name),
+                              absl::GetFlag(FLAGS_property)};
     return wa::RunTokensCommand(std::vector<std::string>(command.begin() + 1, command.end()),
                                 options);
   }

@@ -24,7 +24,8 @@ const char* RoleName(v1::Role role) { return role == v1::ROLE_ADMIN ? "admin" : 
 
 int RunTokensCommand(const std::vector<std::string>& args, const TokensOptions& options) {
   if (args.empty()) return Fail("expected create, list or revoke");
-  absl::StatusOr<std::unique_ptr<storage::Database>> db = storage::OpenDataDir(options.data_dir);
+  absl::StatusOr<std::unique_ptr<storage::Database>> db =
+      storage::OpenDataDir(options.data_dir, options.database_url);
   if (!db.ok()) return Fail(std::string(db.status().message()));
   domain::TokenService tokens(**db);
   const std::string& verb = args[0];

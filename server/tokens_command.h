@@ -7,6 +7,7 @@ namespace wa {
 
 struct TokensOptions {
   std::string data_dir;
+  std::string database_url;  // empty: SQLite in data_dir
   std::string role;
   std::string name;
   std::string property;

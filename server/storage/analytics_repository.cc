@@ -71,9 +71,11 @@ absl::StatusOr<std::map<std::string, DeliveryCounts>> AnalyticsRepository::Deliv
       absl::StrCat("m.sent_at IS NOT NULL OR m.status IN (", v1::MESSAGE_STATUS_SENT, ", ",
                    v1::MESSAGE_STATUS_DELIVERED, ", ", v1::MESSAGE_STATUS_READ, ")");
   absl::StatusOr<Statement> stmt = db_.Prepare(absl::StrCat(
-      "SELECT ", MessageKey(grouping), ", COUNT(*), SUM(", sent_or_later, "), ",
-      "SUM(m.delivered_at IS NOT NULL OR m.read_at IS NOT NULL), SUM(m.read_at IS NOT NULL), ",
-      "SUM(m.status = ", v1::MESSAGE_STATUS_FAILED, ") ",
+      "SELECT ", MessageKey(grouping), ", COUNT(*), COUNT(CASE WHEN ", sent_or_later,
+      " THEN 1 END), ",
+      "COUNT(CASE WHEN m.delivered_at IS NOT NULL OR m.read_at IS NOT NULL THEN 1 END), ",
+      "COUNT(CASE WHEN m.read_at IS NOT NULL THEN 1 END), ",
+      "COUNT(CASE WHEN m.status = ", v1::MESSAGE_STATUS_FAILED, " THEN 1 END) ",
       "FROM messages m JOIN conversations c ON c.conversation_id = m.conversation_id "
       "WHERE ",
       MessageScope(scope), " AND m.direction = ", v1::DIRECTION_OUTBOUND, TemplateOnly(grouping),

@@ -248,13 +248,13 @@ absl::StatusOr<BatchCounts> BatchRepository::Count(const std::string& batch_id) 
   // ?2 pending, ?3 released, ?4 rejected, ?5 failed, ?6 cancelled;
   // ?7 queued, ?8 sent, ?9 delivered, ?10 read, ?11 failed (message statuses).
   absl::StatusOr<Statement> totals = db_.Prepare(
-      "SELECT COALESCE(SUM(i.state = ?2), 0), "
-      "COALESCE(SUM(i.state = ?2 OR (i.state = ?3 AND m.status = ?7)), 0), "
-      "COALESCE(SUM(i.state = ?3 AND m.status IN (?8, ?9, ?10)), 0), "
-      "COALESCE(SUM(i.state = ?3 AND m.status IN (?9, ?10)), 0), "
-      "COALESCE(SUM(i.state = ?3 AND m.status = ?10), 0), "
-      "COALESCE(SUM(i.state IN (?4, ?5) OR (i.state = ?3 AND m.status = ?11)), 0), "
-      "COALESCE(SUM(i.state = ?6), 0) "
+      "SELECT COUNT(CASE WHEN i.state = ?2 THEN 1 END), "
+      "COUNT(CASE WHEN i.state = ?2 OR (i.state = ?3 AND m.status = ?7) THEN 1 END), "
+      "COUNT(CASE WHEN i.state = ?3 AND m.status IN (?8, ?9, ?10) THEN 1 END), "
+      "COUNT(CASE WHEN i.state = ?3 AND m.status IN (?9, ?10) THEN 1 END), "
+      "COUNT(CASE WHEN i.state = ?3 AND m.status = ?10 THEN 1 END), "
+      "COUNT(CASE WHEN i.state IN (?4, ?5) OR (i.state = ?3 AND m.status = ?11) THEN 1 END), "
+      "COUNT(CASE WHEN i.state = ?6 THEN 1 END) "
       "FROM batch_items i LEFT JOIN messages m ON m.message_id = i.message_id "
       "WHERE i.batch_id = ?1");
   if (!totals.ok()) return totals.status();

@@ -27,9 +27,9 @@ absl::Status ConsentRepository::Record(const std::string& property_id,
       "updated_at) VALUES (?1, ?2, "
       "CASE WHEN ?3 = 'all' THEN 1 - ?4 ELSE 0 END, 1 - ?4, ?5) "
       "ON CONFLICT (property_id, guest_phone) DO UPDATE SET "
-      "opted_out = CASE WHEN ?3 = 'all' THEN 1 - ?4 ELSE opted_out END, "
+      "opted_out = CASE WHEN ?3 = 'all' THEN 1 - ?4 ELSE guest_consent.opted_out END, "
       "marketing_opted_out = CASE WHEN ?3 = 'marketing' OR ?4 = 1 THEN 1 - ?4 "
-      "ELSE marketing_opted_out END, updated_at = ?5");
+      "ELSE guest_consent.marketing_opted_out END, updated_at = ?5");
   if (!upsert.ok()) return upsert.status();
   upsert->Bind(1, property_id)
       .Bind(2, guest_phone)

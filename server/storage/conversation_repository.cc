@@ -111,7 +111,8 @@ absl::StatusOr<std::vector<ConversationRecord>> ConversationRepository::List(
 
 absl::Status ConversationRepository::Touch(const std::string& conversation_id, absl::Time at) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE conversations SET updated_at = MAX(updated_at, ?) WHERE conversation_id = ?");
+      "UPDATE conversations SET updated_at = CASE WHEN updated_at > ?1 THEN updated_at ELSE ?1 END "
+      "WHERE conversation_id = ?2");
   if (!stmt.ok()) return stmt.status();
   stmt->BindTime(1, at).Bind(2, conversation_id);
   return stmt->Run();
@@ -135,7 +136,8 @@ absl::Status ConversationRepository::Resolve(const std::string& conversation_id,
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "UPDATE conversations SET status = ?1, resolved_at = ?2, resolved_by = ?3, "
       "resolution_notes = ?4, satisfaction_rating = ?5, follow_up_required = ?6, "
-      "updated_at = MAX(updated_at, ?2) WHERE conversation_id = ?7");
+      "updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END "
+      "WHERE conversation_id = ?7");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, static_cast<int>(v1::CONVERSATION_STATUS_RESOLVED))
       .BindTime(2, r.at)
@@ -151,8 +153,9 @@ absl::Status ConversationRepository::Assign(const std::string& conversation_id,
                                             const std::string& assigned_to,
                                             const std::string& department, absl::Time at) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE conversations SET assigned_to = ?, department = ?, "
-      "updated_at = MAX(updated_at, ?) WHERE conversation_id = ?");
+      "UPDATE conversations SET assigned_to = ?1, department = ?2, "
+      "updated_at = CASE WHEN updated_at > ?3 THEN updated_at ELSE ?3 END "
+      "WHERE conversation_id = ?4");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, assigned_to).Bind(2, department).BindTime(3, at).Bind(4, conversation_id);
   return stmt->Run();

@@ -4,19 +4,25 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "server/storage/database_url.h"
 #include "server/storage/migrations.h"
 
 namespace wa::storage {
 
-absl::StatusOr<std::unique_ptr<Database>> OpenDataDir(const std::string& data_dir) {
+absl::StatusOr<std::unique_ptr<Database>> OpenDataDir(const std::string& data_dir,
+                                                      const std::string& database_url) {
   std::error_code error;
   std::filesystem::create_directories(data_dir, error);
   if (error) {
     return absl::FailedPreconditionError(
         absl::StrCat("data directory ", data_dir, " is unusable: ", error.message()));
   }
-  absl::StatusOr<std::unique_ptr<Database>> db =
-      Database::Open((std::filesystem::path(data_dir) / "wa.db").string());
+  absl::StatusOr<DatabaseUrl> url =
+      ParseDatabaseUrl(database_url.empty() ? DefaultDatabaseUrl(data_dir) : database_url);
+  if (!url.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--database_url: ", url.status().message()));
+  }
+  absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(*url);
   if (!db.ok()) return db.status();
   if (absl::Status s = Migrate(**db); !s.ok()) return s;
   return db;

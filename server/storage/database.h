@@ -1,7 +1,5 @@
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -13,16 +11,17 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/storage/backend.h"
+#include "server/storage/database_url.h"
 
 namespace wa::storage {
 
-// A prepared statement bound to one connection. Column and parameter
-// indexes are 0-based for columns and 1-based for parameters, as in SQLite.
+// A prepared statement of the current connection. Column indexes are
+// 0-based and parameter indexes 1-based, as in SQLite.
 class Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  explicit Statement(BackendStatement* impl) : impl_(impl) {}
   Statement(Statement&& other) noexcept;
   Statement(const Statement&) = delete;
   ~Statement();
@@ -51,23 +50,16 @@ class Statement {
   absl::Time ColumnTime(int col) const;
 
  private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_;
+  BackendStatement* impl_;
 };
 
-// One SQLite database in WAL mode with synchronous=FULL, so a committed
-// transaction is on disk before the caller acknowledges anything.
-//
-// Writes go through one connection with group commit: concurrent
-// Transaction() calls are run one after another inside a single SQLite
-// transaction, each under its own savepoint (so one failing rolls back
-// only itself), and committed with one fsync; every caller returns once
-// the commit holding its work is durable. Reads run on a small pool of
-// read-only connections and see the latest commit (WAL snapshots), never
-// waiting for a writer's fsync.
+// The database the repositories use: SQLite (sqlite_backend.h: WAL, one
+// writer with group commit, a pool of readers) or PostgreSQL
+// (postgres_backend.h: pools of connections), chosen by the URL. The SQL
+// the repositories write is one text for both (docs/postgres-port.md).
 class Database {
  public:
-  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const DatabaseUrl& url,
                                                         int read_connections = 4);
   ~Database();
 
@@ -85,32 +77,23 @@ class Database {
   absl::Status Exec(absl::string_view sql);
   int64_t Changes() const;
 
+  // For the migrations (migrations.h), inside Read() or Transaction(): the
+  // schema's version; recording a new one and holding other processes off
+  // until the transaction ends (Transaction() only); a migration's DDL,
+  // written in SQLite's spelling, in this engine's.
+  absl::StatusOr<int> SchemaVersion();
+  absl::Status SetSchemaVersion(int version);
+  absl::Status LockSchema();
+  std::string SchemaSql(absl::string_view ddl) const;
+
   // How many commits and transactions so far: the group-commit ratio.
   int64_t commits() const;
   int64_t transactions() const;
 
  private:
-  struct Connection;
-  struct Pending;
+  explicit Database(std::unique_ptr<Backend> backend) : backend_(std::move(backend)) {}
 
-  Database() = default;
-  void RunBatch(const std::vector<Pending*>& batch);
-  Connection* AcquireReader();
-  void ReleaseReader(Connection* connection);
-
-  std::unique_ptr<Connection> writer_;
-
-  mutable absl::Mutex commit_mu_;
-  absl::CondVar commit_cv_;
-  std::vector<Pending*> queue_ ABSL_GUARDED_BY(commit_mu_);
-  bool leader_active_ ABSL_GUARDED_BY(commit_mu_) = false;
-  int64_t commits_ ABSL_GUARDED_BY(commit_mu_) = 0;
-  int64_t transactions_ ABSL_GUARDED_BY(commit_mu_) = 0;
-
-  absl::Mutex readers_mu_;
-  absl::CondVar readers_cv_;
-  std::vector<std::unique_ptr<Connection>> readers_;
-  std::vector<Connection*> free_readers_ ABSL_GUARDED_BY(readers_mu_);
+  std::unique_ptr<Backend> backend_;
 };
 
 // Runs `work` (returning absl::StatusOr<T>) under Database::Read.

@@ -19,8 +19,9 @@ absl::Status GuestRepository::RecordInbound(const std::string& property_id,
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "INSERT INTO guests (property_id, guest_phone, profile_name, last_inbound_at) "
       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (property_id, guest_phone) DO UPDATE SET "
-      "last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?4), "
-      "profile_name = CASE WHEN ?3 = '' THEN profile_name ELSE ?3 END");
+      "last_inbound_at = CASE WHEN COALESCE(guests.last_inbound_at, 0) > ?4 "
+      "THEN guests.last_inbound_at ELSE ?4 END, "
+      "profile_name = CASE WHEN ?3 = '' THEN guests.profile_name ELSE ?3 END");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, property_id).Bind(2, guest_phone).Bind(3, profile_name).BindTime(4, at);
   return stmt->Run();

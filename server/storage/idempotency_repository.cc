@@ -41,8 +41,8 @@ absl::Status IdempotencyRepository::Insert(const IdempotencyRecord& r, absl::Tim
 
 absl::Status IdempotencyRepository::Purge(absl::Time before, int limit) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
-      "DELETE FROM idempotency_keys WHERE rowid IN "
-      "(SELECT rowid FROM idempotency_keys WHERE created_at < ? LIMIT ?)");
+      "DELETE FROM idempotency_keys WHERE (property_id, idempotency_key) IN "
+      "(SELECT property_id, idempotency_key FROM idempotency_keys WHERE created_at < ? LIMIT ?)");
   if (!stmt.ok()) return stmt.status();
   stmt->BindTime(1, before).Bind(2, limit);
   return stmt->Run();

@@ -88,7 +88,7 @@ absl::StatusOr<std::optional<MessageRecord>> MessageRepository::FindByWhatsAppId
 absl::StatusOr<std::vector<MessageRecord>> MessageRepository::ListByConversation(
     const std::string& conversation_id, int limit) {
   static const std::string sql = "SELECT * FROM (" + std::string(kSelect) +
-                                 "WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?) "
+                                 "WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?) AS recent "
                                  "ORDER BY seq";
   absl::StatusOr<Statement> stmt = db_.Prepare(sql);
   if (!stmt.ok()) return stmt.status();
@@ -120,7 +120,7 @@ absl::StatusOr<std::vector<MessageRecord>> MessageRepository::DueForSending(absl
 absl::StatusOr<int> MessageRepository::CountBacklog(const std::string& property_id, int limit) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE property_id = ? "
-      "AND next_attempt_at IS NOT NULL LIMIT ?)");
+      "AND next_attempt_at IS NOT NULL LIMIT ?) AS backlog");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, property_id).Bind(2, limit);
   absl::StatusOr<std::optional<int>> count =

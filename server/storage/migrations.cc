@@ -305,17 +305,7 @@ const std::vector<const char*>& Migrations() {
 }
 
 absl::StatusOr<int> CurrentVersion(Database& db) {
-  int version = 0;
-  absl::Status status = db.Read([&]() -> absl::Status {
-    absl::StatusOr<Statement> stmt = db.Prepare("PRAGMA user_version");
-    if (!stmt.ok()) return stmt.status();
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    version = static_cast<int>(stmt->ColumnInt(0));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return version;
+  return ReadValue(db, [&] { return db.SchemaVersion(); });
 }
 
 }  // namespace
@@ -332,8 +322,14 @@ absl::Status Migrate(Database& db) {
   }
   for (int version = *current + 1; version <= LatestSchemaVersion(); ++version) {
     absl::Status status = db.Transaction([&]() -> absl::Status {
-      if (absl::Status s = db.Exec(Migrations()[version - 1]); !s.ok()) return s;
-      return db.Exec(absl::StrCat("PRAGMA user_version = ", version));
+      // Another instance may have applied it since we looked: once locked,
+      // look again.
+      if (absl::Status s = db.LockSchema(); !s.ok()) return s;
+      absl::StatusOr<int> now = db.SchemaVersion();
+      if (!now.ok()) return now.status();
+      if (*now >= version) return absl::OkStatus();
+      if (absl::Status s = db.Exec(db.SchemaSql(Migrations()[version - 1])); !s.ok()) return s;
+      return db.SetSchemaVersion(version);
     });
     if (!status.ok()) {
       return absl::InternalError(absl::StrCat("migration ", version, ": ", status.message()));

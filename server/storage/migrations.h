@@ -6,8 +6,10 @@
 namespace wa::storage {
 
 // Brings the schema up to the newest version. Each migration runs in its
-// own transaction together with the bump of PRAGMA user_version, so a crash
-// leaves the database at a whole version.
+// own transaction together with the bump of the schema version (SQLite's
+// PRAGMA user_version, a table in PostgreSQL), so a crash leaves the
+// database at a whole version; instances starting together on one
+// PostgreSQL apply each migration once.
 absl::Status Migrate(Database& db);
 
 // The version Migrate() brings a database to.

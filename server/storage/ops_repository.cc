@@ -22,13 +22,6 @@ absl::StatusOr<std::vector<EventCount>> OpsRepository::WebhookEvents() {
   });
 }
 
-absl::StatusOr<int> OpsRepository::SchemaVersion() {
-  absl::StatusOr<Statement> stmt = db_.Prepare("PRAGMA user_version");
-  if (!stmt.ok()) return stmt.status();
-  absl::StatusOr<std::optional<int>> row =
-      FirstRow<int>(*stmt, [](const Statement& s) { return static_cast<int>(s.ColumnInt(0)); });
-  if (!row.ok()) return row.status();
-  return row->value_or(0);
-}
+absl::StatusOr<int> OpsRepository::SchemaVersion() { return db_.SchemaVersion(); }
 
 }  // namespace wa::storage

@@ -41,9 +41,14 @@ absl::Status TemplateRepository::Insert(const TemplateRecord& record) {
 absl::Status TemplateRepository::Put(const TemplateRecord& r) {
   const v1::Template& t = r.definition;
   absl::StatusOr<Statement> stmt = db_.Prepare(
-      "INSERT OR REPLACE INTO templates (property_id, name, language, category, status, labels, "
+      "INSERT INTO templates (property_id, name, language, category, status, labels, "
       "provider_template_id, definition, review_due_at, review_status, review_reason) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (property_id, name, language) DO UPDATE SET category = excluded.category, "
+      "status = excluded.status, labels = excluded.labels, "
+      "provider_template_id = excluded.provider_template_id, definition = excluded.definition, "
+      "review_due_at = excluded.review_due_at, review_status = excluded.review_status, "
+      "review_reason = excluded.review_reason");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, r.property_id)
       .Bind(2, t.name())
@@ -143,7 +148,8 @@ absl::StatusOr<bool> TemplateRepository::Seeded(const std::string& property_id) 
 
 absl::Status TemplateRepository::MarkSeeded(const std::string& property_id, absl::Time at) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
-      "INSERT OR IGNORE INTO template_catalogs (property_id, seeded_at) VALUES (?, ?)");
+      "INSERT INTO template_catalogs (property_id, seeded_at) VALUES (?, ?) "
+      "ON CONFLICT DO NOTHING");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, property_id).BindTime(2, at);
   return stmt->Run();

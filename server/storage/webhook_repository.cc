@@ -72,10 +72,18 @@ absl::StatusOr<std::optional<WebhookConfigRecord>> WebhookRepository::GetConfig(
 
 absl::Status WebhookRepository::PutConfig(const WebhookConfigRecord& c) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
-      "INSERT OR REPLACE INTO webhook_configs (property_id, webhook_url, events, verify_token, "
+      "INSERT INTO webhook_configs (property_id, webhook_url, events, verify_token, "
       "max_retries, retry_delay_ms, secret, previous_secret, previous_secret_expires_at, "
       "verified, verification_error, updated_at, down_since, paused_until, probe_failures) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, 0)");
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, 0) "
+      "ON CONFLICT (property_id) DO UPDATE SET webhook_url = excluded.webhook_url, "
+      "events = excluded.events, verify_token = excluded.verify_token, "
+      "max_retries = excluded.max_retries, retry_delay_ms = excluded.retry_delay_ms, "
+      "secret = excluded.secret, previous_secret = excluded.previous_secret, "
+      "previous_secret_expires_at = excluded.previous_secret_expires_at, "
+      "verified = excluded.verified, verification_error = excluded.verification_error, "
+      "updated_at = excluded.updated_at, down_since = NULL, paused_until = NULL, "
+      "probe_failures = 0");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, c.property_id)
       .Bind(2, c.webhook_url)

@@ -1,9 +1,11 @@
 // wa-server's operator surface: a bad flag, an unusable data directory or a
 // port in use ends it at once with status 2 and a one-line reason.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -19,8 +21,9 @@ struct Run {
   std::string stderr_text;
 };
 
-Run RunServer(const std::string& flags) {
-  std::string command = absl::StrCat(WA_SERVER_BIN, " ", flags, " 2>&1 >/dev/null");
+Run RunServer(const std::string& flags, const std::string& environment = "") {
+  std::string command =
+      absl::StrCat(environment, " ", WA_SERVER_BIN, " ", flags, " 2>&1 >/dev/null");
   FILE* pipe = popen(command.c_str(), "r");
   Run run;
   std::array<char, 512> buffer;
@@ -61,6 +64,40 @@ TEST(OperatorSurface, BadFlagsAndDataDirectories) {
                        "--api_requests_per_second");
   ExpectOneLineFailure(RunServer("--max_batch_messages=0 --data_dir=/tmp/wa-op-x"),
                        "--max_batch_messages");
+}
+
+TEST(OperatorSurface, BadDatabaseUrlsAreRefusedInOneLine) {
+  ExpectOneLineFailure(
+      RunServer("--database_url=mysql://root@localhost/wa --data_dir=/tmp/wa-op-x"),
+      "--database_url");
+  ExpectOneLineFailure(RunServer("--data_dir=/tmp/wa-op-x", "WA_DATABASE_URL=sqlite://"),
+                       "--database_url");
+  auto secret =
+      RunServer("'--database_url=postgresql://wa:hunter2@[::1/wa' --data_dir=/tmp/wa-op-x");
+  ExpectOneLineFailure(secret, "--database_url");
+  EXPECT_EQ(secret.stderr_text.find("hunter2"), std::string::npos) << secret.stderr_text;
+  // Well formed, but nothing listens there.
+  ExpectOneLineFailure(
+      RunServer(absl::StrCat("--database_url=postgresql://wa@127.0.0.1:", FreeLoopbackPort(),
+                             "/wa --data_dir=/tmp/wa-op-x --grpc_listen=127.0.0.1:0 "
+                             "--http_listen=127.0.0.1:0")),
+      "PostgreSQL");
+  ExpectOneLineFailure(RunServer("tokens list --database_url=mysql://x --data_dir=/tmp/wa-op-x"),
+                       "--database_url");
+}
+
+TEST(OperatorSurface, ASqliteDatabaseUrlPlacesTheDatabase) {
+  std::filesystem::path elsewhere =
+      std::filesystem::temp_directory_path() / absl::StrCat("wa-op-db-", getpid());
+  std::filesystem::remove_all(elsewhere);
+  std::filesystem::create_directories(elsewhere);
+  {
+    ServerProcess server({absl::StrCat("--database_url=sqlite://", (elsewhere / "x.db").string())});
+    server.Start();
+    EXPECT_TRUE(std::filesystem::exists(elsewhere / "x.db"));
+    EXPECT_FALSE(std::filesystem::exists(server.data_dir() / "wa.db"));
+  }
+  std::filesystem::remove_all(elsewhere);
 }
 
 }  // namespace

@@ -9,12 +9,14 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "tests/common/postgres_server.h"
 
 namespace wa::testing {
 namespace {
@@ -35,11 +37,23 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_flags, Env env)
     : extra_flags_(std::move(extra_flags)), env_(std::move(env)) {
   char pattern[] = "/tmp/wa-it-XXXXXX";
   data_dir_ = mkdtemp(pattern);
+  const char* engine = std::getenv("WA_TEST_DATABASE");
+  if (engine != nullptr && std::string(engine) == "postgresql") {
+    absl::StatusOr<PostgresServer*> server = SharedPostgresServer();
+    if (!server.ok()) throw std::runtime_error(std::string(server.status().message()));
+    absl::StatusOr<std::string> url = (*server)->CreateDatabase();
+    if (!url.ok()) throw std::runtime_error(std::string(url.status().message()));
+    database_url_ = *url;
+  }
 }
 
 ServerProcess::~ServerProcess() {
   Kill();
   std::filesystem::remove_all(data_dir_);
+  if (!database_url_.empty()) {
+    absl::StatusOr<PostgresServer*> server = SharedPostgresServer();
+    if (server.ok()) (*server)->DropDatabase(database_url_).IgnoreError();
+  }
 }
 
 void ServerProcess::Start() {
@@ -52,6 +66,7 @@ void ServerProcess::Start() {
                                    "--sandbox_status_delay=100ms",
                                    "--sandbox_template_review_delay=300ms",
                                    "--reconcile_grace=2s"};
+  if (!database_url_.empty()) args.push_back("--database_url=" + database_url_);
   args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
   pid_ = fork();
   if (pid_ == 0) {
@@ -110,9 +125,10 @@ std::string ServerProcess::Stderr() const {
 }
 
 std::string ServerProcess::CreateToken(const std::string& role, const std::string& property) {
-  return RunAndCapture(absl::StrCat(WA_SERVER_BIN, " tokens create --role=", role, " --name=it-",
-                                    role, " --property=", property,
-                                    " --data_dir=", data_dir_.string()));
+  return RunAndCapture(
+      absl::StrCat(WA_SERVER_BIN, " tokens create --role=", role, " --name=it-", role,
+                   " --property=", property, " --data_dir=", data_dir_.string(),
+                   database_url_.empty() ? "" : " --database_url=", database_url_));
 }
 
 int FreeLoopbackPort() {

@@ -10,7 +10,9 @@
 namespace wa::testing {
 
 // A real wa-server child process on ephemeral loopback ports with its own
-// fresh data directory.
+// fresh data directory, and its own fresh database on the shared throwaway
+// PostgreSQL server when WA_TEST_DATABASE is "postgresql" (the suite's
+// second run, tests/integration/CMakeLists.txt).
 class ServerProcess {
  public:
   using Env = std::vector<std::pair<std::string, std::string>>;
@@ -45,6 +47,7 @@ class ServerProcess {
 
  private:
   std::filesystem::path data_dir_;
+  std::string database_url_;  // empty: SQLite in data_dir_
   std::vector<std::string> extra_flags_;
   Env env_;
   bool capture_stderr_ = false;

@@ -1,42 +1,67 @@
 #pragma once
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
 
 #include "gtest/gtest.h"
 #include "server/storage/data_dir.h"
+#include "tests/common/postgres_server.h"
 
 namespace wa::testing {
 
-// A fresh, migrated database in its own temporary directory.
+// A fresh, migrated database in its own temporary directory: SQLite, or a
+// new database on a throwaway PostgreSQL server when WA_TEST_DATABASE is
+// "postgresql" (the suite's second run, tests/unit/server/CMakeLists.txt).
 class TestDb {
  public:
   TestDb() {
     dir_ = std::filesystem::temp_directory_path() /
            ("wa-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
     std::filesystem::remove_all(dir_);
-    auto db = storage::OpenDataDir(dir_.string());
+    if (OnPostgres()) {
+      absl::StatusOr<PostgresServer*> server = SharedPostgresServer();
+      EXPECT_TRUE(server.ok()) << server.status();
+      if (server.ok()) {
+        absl::StatusOr<std::string> url = (*server)->CreateDatabase();
+        EXPECT_TRUE(url.ok()) << url.status();
+        url_ = url.value_or("postgresql://unavailable");
+      }
+    }
+    auto db = storage::OpenDataDir(dir_.string(), url_);
     EXPECT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
+    if (db.ok()) db_ = std::move(*db);
   }
   ~TestDb() {
     db_.reset();
     std::filesystem::remove_all(dir_);
+    if (!url_.empty()) {
+      absl::StatusOr<PostgresServer*> server = SharedPostgresServer();
+      if (server.ok()) (*server)->DropDatabase(url_).IgnoreError();
+    }
   }
   storage::Database& db() { return *db_; }
   const std::filesystem::path& dir() const { return dir_; }
   // Closes and reopens the database, as a restart would.
   void Reopen() {
     db_.reset();
-    auto db = storage::OpenDataDir(dir_.string());
+    auto db = storage::OpenDataDir(dir_.string(), url_);
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
+  }
+
+  static bool OnPostgres() {
+    const char* engine = std::getenv("WA_TEST_DATABASE");
+    return engine != nullptr && std::string(engine) == "postgresql";
   }
 
  private:
   static inline int counter_ = 0;
   std::filesystem::path dir_;
+  std::string url_;  // empty: SQLite in dir_
   std::unique_ptr<storage::Database> db_;
 };
 

@@ -1,0 +1,93 @@
+#pragma once
+
+// The seam between Database (what the repositories use) and a database
+// engine. Two engines implement it: SQLite (sqlite_backend.cc, the only
+// file calling sqlite3_*) and PostgreSQL (postgres_backend.cc, the only
+// file calling libpq). The repositories' SQL is one text for both, with
+// SQLite's `?` placeholders; each backend turns it into its own dialect.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace wa::storage {
+
+// One statement, kept by its connection and reused: Statement (database.h)
+// is the repositories' handle on it. Parameters are 1-based, columns 0-based.
+class BackendStatement {
+ public:
+  virtual ~BackendStatement() = default;
+  virtual void BindText(int index, absl::string_view value) = 0;
+  virtual void BindInt(int index, int64_t value) = 0;
+  virtual void BindDouble(int index, double value) = 0;
+  virtual void BindNull(int index) = 0;
+  // A NULL where an integer goes (an absent time). PostgreSQL needs the
+  // type to plan `? IS NULL OR col < ?`; SQLite ignores it.
+  virtual void BindIntNull(int index) = 0;
+  virtual void BindBlob(int index, absl::string_view bytes) = 0;
+  // Advances to the next row; false when done.
+  virtual absl::StatusOr<bool> Step() = 0;
+  virtual std::string ColumnText(int col) const = 0;
+  virtual std::string ColumnBlob(int col) const = 0;
+  virtual int64_t ColumnInt(int col) const = 0;
+  virtual double ColumnDouble(int col) const = 0;
+  virtual bool ColumnIsNull(int col) const = 0;
+  // Forgets bindings and rows, ready for the next user.
+  virtual void Reset() = 0;
+};
+
+// One open connection of a backend.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // The statement for `sql`, prepared once per connection and cached.
+  virtual absl::StatusOr<BackendStatement*> Prepare(absl::string_view sql) = 0;
+  // Runs statements without parameters or rows (migrations, BEGIN, ...).
+  virtual absl::Status Exec(absl::string_view sql) = 0;
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  virtual int64_t Changes() const = 0;
+};
+
+// How an engine runs transactions and reads. Each call makes a connection
+// current on the calling thread (UseConnection) for the duration of `work`.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual absl::Status Transaction(const std::function<absl::Status()>& work) = 0;
+  virtual absl::Status Savepoint(const std::function<absl::Status()>& work) = 0;
+  virtual absl::Status Read(const std::function<absl::Status()>& work) = 0;
+
+  // The schema's version, inside Read() or Transaction().
+  virtual absl::StatusOr<int> SchemaVersion() = 0;
+  // Inside Transaction(): records the version the schema is now at.
+  virtual absl::Status SetSchemaVersion(int version) = 0;
+  // Inside Transaction(): keeps other processes from migrating until it ends.
+  virtual absl::Status LockSchema() = 0;
+  // A migration's DDL, written in SQLite's spelling, in this engine's.
+  virtual std::string SchemaSql(absl::string_view ddl) const = 0;
+
+  // How many commits and transactions so far.
+  virtual int64_t commits() const = 0;
+  virtual int64_t transactions() const = 0;
+};
+
+// The connection of the Transaction() or Read() running on this thread, or null.
+Connection* CurrentConnection();
+
+// Makes `connection` the thread's current one for the life of this object.
+class UseConnection {
+ public:
+  explicit UseConnection(Connection* connection);
+  ~UseConnection();
+  UseConnection(const UseConnection&) = delete;
+  UseConnection& operator=(const UseConnection&) = delete;
+
+ private:
+  Connection* saved_;
+};
+
+}  // namespace wa::storage

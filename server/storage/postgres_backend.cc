@@ -1,0 +1,472 @@
+#include "server/storage/postgres_backend.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "server/storage/sql_dialect.h"
+#include "server/util/metrics.h"
+
+namespace wa::storage {
+namespace {
+
+// Type oids of pg_type.h (a server header Debian's libpq-dev leaves out).
+constexpr Oid kByteaOid = 17;
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kFloat8Oid = 701;
+
+// Any number: it only has to be the same in every wa-server.
+constexpr char kLockSchema[] = "SELECT pg_advisory_xact_lock(7761736368)";
+
+std::string OneLine(absl::string_view text) {
+  return absl::StrReplaceAll(absl::StripTrailingAsciiWhitespace(text), {{"\n", " "}, {"\t", ""}});
+}
+
+// A failed command as a status whose code says what the caller can do:
+// UNAVAILABLE when the server is gone, ABORTED for a conflict with another
+// transaction (retry it), INTERNAL for a bug in our SQL.
+absl::Status PgError(PGconn* conn, const PGresult* result, absl::string_view sql) {
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string message = absl::StrCat(
+      "postgres: ", OneLine(primary ? primary : PQerrorMessage(conn)), " in `", sql, "`");
+  absl::string_view code = state ? state : "";
+  if (code == "40001" || code == "40P01") return absl::AbortedError(message);
+  if (PQstatus(conn) != CONNECTION_OK || absl::StartsWith(code, "08") ||
+      absl::StartsWith(code, "57P")) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+class PgConnection;
+
+class PgStatement : public BackendStatement {
+ public:
+  PgStatement(PgConnection* connection, PostgresStatement statement)
+      : connection_(connection), statement_(std::move(statement)) {
+    Clear();
+  }
+  ~PgStatement() override { PQclear(result_); }
+
+  void BindText(int index, absl::string_view value) override {
+    // Text goes untyped: the server takes the type of what it meets,
+    // as SQLite would store it.
+    Set(index, std::string(value), 0, 0);
+  }
+  void BindInt(int index, int64_t value) override { Set(index, absl::StrCat(value), kInt8Oid, 0); }
+  void BindDouble(int index, double value) override {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.17g", value);
+    Set(index, text, kFloat8Oid, 0);
+  }
+  void BindNull(int index) override {
+    if (!Slot(index)) return;
+    null_[index - 1] = true;
+    types_[index - 1] = 0;
+  }
+  void BindIntNull(int index) override {
+    if (!Slot(index)) return;
+    null_[index - 1] = true;
+    types_[index - 1] = kInt8Oid;
+  }
+  void BindBlob(int index, absl::string_view bytes) override {
+    Set(index, std::string(bytes), kByteaOid, 1);
+  }
+
+  absl::StatusOr<bool> Step() override;
+
+  std::string ColumnText(int col) const override {
+    const char* value = Value(col);
+    return value == nullptr ? "" : std::string(value, PQgetlength(result_, row_, col));
+  }
+  std::string ColumnBlob(int col) const override;
+  int64_t ColumnInt(int col) const override {
+    const char* value = Value(col);
+    if (value == nullptr) return 0;
+    if (value[0] == 't' || value[0] == 'f') return value[0] == 't';  // a boolean
+    // SUM answers numeric ("12"); strtoll stops at a decimal point.
+    return std::strtoll(value, nullptr, 10);
+  }
+  double ColumnDouble(int col) const override {
+    const char* value = Value(col);
+    return value == nullptr ? 0 : std::strtod(value, nullptr);
+  }
+  bool ColumnIsNull(int col) const override {
+    return result_ == nullptr || row_ < 0 || col >= PQnfields(result_) ||
+           PQgetisnull(result_, row_, col);
+  }
+
+  void Reset() override {
+    PQclear(result_);
+    result_ = nullptr;
+    row_ = -1;
+    Clear();
+  }
+
+ private:
+  // A parameter the statement does not use is dropped: the server refuses
+  // more values than placeholders (SQLite ignores them).
+  bool Slot(int index) { return index >= 1 && index <= statement_.parameters; }
+  void Set(int index, std::string value, Oid type, int format) {
+    if (!Slot(index)) return;
+    values_[index - 1] = std::move(value);
+    types_[index - 1] = type;
+    formats_[index - 1] = format;
+    null_[index - 1] = false;
+  }
+  // Unbound parameters are NULL, as in SQLite.
+  void Clear() {
+    values_.assign(statement_.parameters, "");
+    types_.assign(statement_.parameters, 0);
+    formats_.assign(statement_.parameters, 0);
+    null_.assign(statement_.parameters, true);
+  }
+  const char* Value(int col) const {
+    if (ColumnIsNull(col)) return nullptr;
+    return PQgetvalue(result_, row_, col);
+  }
+  absl::Status Execute();
+
+  PgConnection* connection_;
+  PostgresStatement statement_;
+  std::vector<std::string> values_;
+  std::vector<Oid> types_;
+  std::vector<int> formats_;
+  std::vector<bool> null_;
+  PGresult* result_ = nullptr;
+  int row_ = -1;
+};
+
+class PgConnection : public Connection {
+ public:
+  explicit PgConnection(PGconn* conn) : conn_(conn) {}
+  ~PgConnection() override {
+    cache_.clear();
+    PQfinish(conn_);
+  }
+
+  absl::StatusOr<BackendStatement*> Prepare(absl::string_view sql) override {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return it->second.get();
+    auto statement = std::make_unique<PgStatement>(this, ToPostgresPlaceholders(sql));
+    BackendStatement* raw = statement.get();
+    cache_.emplace(std::string(sql), std::move(statement));
+    return raw;
+  }
+
+  absl::Status Exec(absl::string_view sql) override {
+    PGresult* result = PQexec(conn_, std::string(sql).c_str());
+    absl::Status status = Check(result, sql);
+    PQclear(result);
+    return status;
+  }
+
+  int64_t Changes() const override { return changes_; }
+
+  // The outcome of `result`; counts the rows an INSERT, UPDATE or DELETE
+  // changed, as SQLite's changes() does.
+  absl::Status Check(const PGresult* result, absl::string_view sql) {
+    ExecStatusType status = PQresultStatus(result);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      return PgError(conn_, result, sql);
+    }
+    absl::string_view command = PQcmdStatus(const_cast<PGresult*>(result));
+    if (absl::StartsWith(command, "INSERT") || absl::StartsWith(command, "UPDATE") ||
+        absl::StartsWith(command, "DELETE")) {
+      int64_t rows = 0;
+      changes_ = absl::SimpleAtoi(PQcmdTuples(const_cast<PGresult*>(result)), &rows) ? rows : 0;
+    }
+    return absl::OkStatus();
+  }
+
+  PGconn* conn() const { return conn_; }
+
+  // After the server went away: a new session. Statements hold no server
+  // state (each runs with its text), so the cache stays valid.
+  void ReconnectIfBroken() {
+    if (PQstatus(conn_) != CONNECTION_OK) PQreset(conn_);
+  }
+
+  bool InFailedTransaction() const { return PQtransactionStatus(conn_) == PQTRANS_INERROR; }
+
+ private:
+  PGconn* conn_;
+  absl::flat_hash_map<std::string, std::unique_ptr<PgStatement>> cache_;
+  int64_t changes_ = 0;
+};
+
+absl::Status PgStatement::Execute() {
+  int n = static_cast<int>(values_.size());
+  std::vector<const char*> values(n);
+  std::vector<int> lengths(n);
+  for (int i = 0; i < n; ++i) {
+    values[i] = null_[i] ? nullptr : values_[i].data();
+    lengths[i] = static_cast<int>(values_[i].size());
+  }
+  result_ = PQexecParams(connection_->conn(), statement_.sql.c_str(), n, types_.data(),
+                         values.data(), lengths.data(), formats_.data(), /*resultFormat=*/0);
+  return connection_->Check(result_, statement_.sql);
+}
+
+absl::StatusOr<bool> PgStatement::Step() {
+  if (result_ == nullptr) {
+    if (absl::Status s = Execute(); !s.ok()) {
+      PQclear(result_);
+      result_ = nullptr;
+      return s;
+    }
+  }
+  if (row_ < PQntuples(result_)) ++row_;
+  return row_ < PQntuples(result_);
+}
+
+std::string PgStatement::ColumnBlob(int col) const {
+  const char* value = Value(col);
+  if (value == nullptr) return "";
+  if (PQftype(result_, col) != kByteaOid) return ColumnText(col);
+  size_t length = 0;
+  unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(value), &length);
+  if (bytes == nullptr) return "";
+  std::string out(reinterpret_cast<const char*>(bytes), length);
+  PQfreemem(bytes);
+  return out;
+}
+
+void IgnoreNotice(void*, const char*) {}
+
+absl::StatusOr<std::unique_ptr<PgConnection>> Connect(const std::string& uri) {
+  PGconn* conn = PQconnectdb(uri.c_str());
+  if (conn == nullptr) return absl::ResourceExhaustedError("postgres: out of memory");
+  auto connection = std::make_unique<PgConnection>(conn);
+  if (PQstatus(conn) != CONNECTION_OK) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot connect to PostgreSQL: ", OneLine(PQerrorMessage(conn))));
+  }
+  // NOTICEs ("relation exists, skipping") would go to stderr, our log.
+  PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
+  if (absl::Status s = connection->Exec("SET client_encoding = 'UTF8'"); !s.ok()) return s;
+  return connection;
+}
+
+// The connections of one pool; a caller waits while all are taken.
+class Pool {
+ public:
+  absl::Status Open(const std::string& uri, int size) {
+    for (int i = 0; i < size; ++i) {
+      absl::StatusOr<std::unique_ptr<PgConnection>> connection = Connect(uri);
+      if (!connection.ok()) return connection.status();
+      all_.push_back(*std::move(connection));
+      absl::MutexLock lock(&mu_);
+      free_.push_back(all_.back().get());
+    }
+    return absl::OkStatus();
+  }
+  PgConnection* Acquire() {
+    PgConnection* connection;
+    {
+      absl::MutexLock lock(&mu_);
+      while (free_.empty()) cv_.Wait(&mu_);
+      connection = free_.back();
+      free_.pop_back();
+    }
+    connection->ReconnectIfBroken();
+    return connection;
+  }
+  void Release(PgConnection* connection) {
+    {
+      absl::MutexLock lock(&mu_);
+      free_.push_back(connection);
+    }
+    cv_.Signal();
+  }
+
+ private:
+  std::vector<std::unique_ptr<PgConnection>> all_;
+  absl::Mutex mu_;
+  absl::CondVar cv_;
+  std::vector<PgConnection*> free_ ABSL_GUARDED_BY(mu_);
+};
+
+// The Transaction() running on this thread, for Savepoint().
+thread_local PgConnection* writing = nullptr;
+
+class PostgresBackend : public Backend {
+ public:
+  absl::Status Open(const std::string& uri, int connections);
+
+  absl::Status Transaction(const std::function<absl::Status()>& work) override;
+  absl::Status Savepoint(const std::function<absl::Status()>& work) override;
+  absl::Status Read(const std::function<absl::Status()>& work) override;
+
+  absl::StatusOr<int> SchemaVersion() override;
+  absl::Status SetSchemaVersion(int version) override;
+  absl::Status LockSchema() override;
+  std::string SchemaSql(absl::string_view ddl) const override { return ToPostgresSchema(ddl); }
+
+  int64_t commits() const override {
+    absl::MutexLock lock(&counters_mu_);
+    return commits_;
+  }
+  int64_t transactions() const override {
+    absl::MutexLock lock(&counters_mu_);
+    return transactions_;
+  }
+
+ private:
+  absl::Status Prelude();
+
+  Pool writers_;
+  Pool readers_;
+  mutable absl::Mutex counters_mu_;
+  int64_t commits_ ABSL_GUARDED_BY(counters_mu_) = 0;
+  int64_t transactions_ ABSL_GUARDED_BY(counters_mu_) = 0;
+};
+
+absl::Status PostgresBackend::Open(const std::string& uri, int connections) {
+  // Writers do not group their commits as SQLite's one writer does: more
+  // of them keep the RPC threads from queueing behind each commit.
+  if (absl::Status s = writers_.Open(uri, std::max(2, 2 * connections)); !s.ok()) return s;
+  if (absl::Status s = readers_.Open(uri, std::max(1, connections)); !s.ok()) return s;
+  return Prelude();
+}
+
+// What every database needs before the migrations: the version table and
+// the functions of sql_dialect.h. Under the schema lock, so that instances
+// starting together do not trip over each other.
+absl::Status PostgresBackend::Prelude() {
+  return Transaction([&]() -> absl::Status {
+    if (absl::Status s = LockSchema(); !s.ok()) return s;
+    Connection* connection = CurrentConnection();
+    if (absl::Status s =
+            connection->Exec("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL); "
+                             "INSERT INTO schema_version SELECT 0 "
+                             "WHERE NOT EXISTS (SELECT 1 FROM schema_version)");
+        !s.ok()) {
+      return s;
+    }
+    return connection->Exec(PostgresCompatFunctions());
+  });
+}
+
+absl::Status PostgresBackend::Transaction(const std::function<absl::Status()>& work) {
+  PgConnection* connection = writers_.Acquire();
+  absl::Status status;
+  {
+    UseConnection use(connection);
+    writing = connection;
+    status = connection->Exec("BEGIN");
+    if (status.ok()) status = work();
+    // A statement that failed inside `work` aborted the transaction even
+    // if `work` went on: COMMIT would silently roll back.
+    if (status.ok() && connection->InFailedTransaction()) {
+      status = absl::InternalError("postgres: a statement failed inside the transaction");
+    }
+    if (status.ok()) {
+      absl::Time commit_start = absl::Now();
+      status = connection->Exec("COMMIT");
+      util::Metrics::Global().ObserveCommit(absl::Now() - commit_start, 1);
+    } else {
+      connection->Exec("ROLLBACK").IgnoreError();
+    }
+    writing = nullptr;
+  }
+  writers_.Release(connection);
+  absl::MutexLock lock(&counters_mu_);
+  ++commits_;
+  ++transactions_;
+  return status;
+}
+
+absl::Status PostgresBackend::Savepoint(const std::function<absl::Status()>& work) {
+  if (writing == nullptr || CurrentConnection() != writing) {
+    return absl::InternalError("Savepoint() outside Transaction()");
+  }
+  if (absl::Status s = writing->Exec("SAVEPOINT nested"); !s.ok()) return s;
+  absl::Status status = work();
+  if (!status.ok()) writing->Exec("ROLLBACK TO SAVEPOINT nested").IgnoreError();
+  writing->Exec("RELEASE SAVEPOINT nested").IgnoreError();
+  return status;
+}
+
+absl::Status PostgresBackend::Read(const std::function<absl::Status()>& work) {
+  PgConnection* connection = readers_.Acquire();
+  absl::Status status;
+  {
+    UseConnection use(connection);
+    // One snapshot for the whole read, even across several statements.
+    status = connection->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    if (status.ok()) status = work();
+    connection->Exec(status.ok() ? "COMMIT" : "ROLLBACK").IgnoreError();
+  }
+  readers_.Release(connection);
+  return status;
+}
+
+absl::StatusOr<int> PostgresBackend::SchemaVersion() {
+  Connection* connection = CurrentConnection();
+  if (connection == nullptr) return absl::InternalError("SchemaVersion() outside a transaction");
+  absl::StatusOr<BackendStatement*> stmt =
+      connection->Prepare("SELECT version FROM schema_version");
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<bool> row = (*stmt)->Step();
+  int version = row.ok() && *row ? static_cast<int>((*stmt)->ColumnInt(0)) : 0;
+  (*stmt)->Reset();
+  if (!row.ok()) return row.status();
+  return version;
+}
+
+absl::Status PostgresBackend::SetSchemaVersion(int version) {
+  if (writing == nullptr) return absl::InternalError("SetSchemaVersion() outside Transaction()");
+  return writing->Exec(absl::StrCat("UPDATE schema_version SET version = ", version));
+}
+
+absl::Status PostgresBackend::LockSchema() {
+  if (writing == nullptr) return absl::InternalError("LockSchema() outside Transaction()");
+  return writing->Exec(kLockSchema);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Backend>> OpenPostgres(const std::string& uri, int connections) {
+  auto backend = std::make_unique<PostgresBackend>();
+  if (absl::Status s = backend->Open(uri, connections); !s.ok()) return s;
+  return backend;
+}
+
+absl::Status CheckPostgresUri(absl::string_view uri) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(std::string(uri).c_str(), &error);
+  if (options == nullptr) {
+    std::string reason = error ? OneLine(error) : "out of memory";
+    PQfreemem(error);
+    // libpq quotes the URL, or a piece of it, in some errors: keep its
+    // password out of our log.
+    absl::string_view rest = uri.substr(uri.find("://") + 3);
+    absl::string_view userinfo = rest.substr(0, rest.find('@'));
+    size_t colon = userinfo.find(':');
+    std::vector<std::pair<std::string, std::string>> secrets = {{std::string(uri), "<the URL>"}};
+    if (userinfo.size() < rest.size() && colon != absl::string_view::npos &&
+        colon + 1 < userinfo.size()) {
+      secrets.emplace_back(std::string(userinfo.substr(colon + 1)), "<password>");
+    }
+    reason = absl::StrReplaceAll(reason, secrets);
+    return absl::InvalidArgumentError(absl::StrCat("not a PostgreSQL URL: ", reason));
+  }
+  PQconninfoFree(options);
+  return absl::OkStatus();
+}
+
+}  // namespace wa::storage
