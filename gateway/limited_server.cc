@@ -390,10 +390,12 @@ bool LimitedServer::process_and_close_socket(socket_t sock) {
     bool closed = false;
     ok = process_request(stream, left == 1, closed,
                          [&stream](httplib::Request&) { stream.HeadersDone(); });
-    if (!ok && stream.problem() != RequestProblem::kNone) {
+    if (stream.problem() != RequestProblem::kNone) {
+      // The rest of a request over a limit is never parsed as another one.
       // httplib gives up on a request line that never ends without a word.
       if (stream.written() == 0) AnswerProblem(stream);
       LingeringClose(sock);
+      break;
     }
     if (!ok || closed) break;
   }
