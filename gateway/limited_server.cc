@@ -290,6 +290,11 @@ httplib::TaskQueue* LimitedServer::CountingQueue(httplib::TaskQueue* inner) {
   return new class CountingQueue(inner, open_, limits_.max_connections);
 }
 
+bool LimitedServer::WidenBacklog(int backlog) {
+  // listen() again on a listening socket only changes its backlog (Linux).
+  return ::listen(svr_sock_, backlog) == 0;
+}
+
 void LimitedServer::AllowStreamingBody() {
   if (current_stream != nullptr) current_stream->AllowStreamingBody();
 }
