@@ -24,7 +24,9 @@ namespace {
 // Waits for `events` on `fd` at most `timeout`; true when ready.
 bool WaitFor(int fd, short events, absl::Duration timeout) {
   pollfd p{fd, events, 0};
-  int ms = static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(timeout)));
+  // Rounded up: a wait cut short of the deadline would look like data.
+  int ms = static_cast<int>(
+      std::max<int64_t>(0, absl::ToInt64Milliseconds(absl::Ceil(timeout, absl::Milliseconds(1)))));
   int n = 0;
   do {
     n = poll(&p, 1, ms);
@@ -151,7 +153,8 @@ class LimitedStream : public httplib::Stream {
     if (left > absl::ZeroDuration() && WaitFor(fd_, events, std::min(read_timeout_, left))) {
       return true;
     }
-    if (deadline_ <= absl::Now()) problem_ = RequestProblem::kTimedOut;
+    // The request's deadline ended the wait, not the per-read timeout.
+    if (left <= read_timeout_) problem_ = RequestProblem::kTimedOut;
     return false;
   }
 
