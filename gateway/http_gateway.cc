@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -174,6 +176,9 @@ absl::StatusOr<int> HttpGateway::Start() {
   if (port <= 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.host, ":",
                                                options_.port, " (address in use or invalid)"));
+  }
+  if (!server->WidenBacklog(options_.listen_backlog)) {
+    return absl::InternalError(absl::StrCat("cannot set the listen backlog: ", strerror(errno)));
   }
   server_ = std::move(server);
   auto finished = std::make_shared<std::atomic<bool>>(false);

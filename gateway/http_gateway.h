@@ -40,6 +40,8 @@ class HttpGateway {
     std::vector<std::string> services;
     // Idle keep-alive connections are closed after this.
     int keep_alive_timeout_seconds = 5;
+    // Connections the kernel holds until the accept loop takes them.
+    int listen_backlog = 1024;
     // One read or write waiting for the client (whole seconds).
     absl::Duration read_timeout = absl::Seconds(5);
     absl::Duration write_timeout = absl::Seconds(5);

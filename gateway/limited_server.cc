@@ -24,7 +24,9 @@ namespace {
 // Waits for `events` on `fd` at most `timeout`; true when ready.
 bool WaitFor(int fd, short events, absl::Duration timeout) {
   pollfd p{fd, events, 0};
-  int ms = static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(timeout)));
+  // Rounded up: a wait cut short of the deadline would look like data.
+  int ms = static_cast<int>(
+      std::max<int64_t>(0, absl::ToInt64Milliseconds(absl::Ceil(timeout, absl::Milliseconds(1)))));
   int n = 0;
   do {
     n = poll(&p, 1, ms);
@@ -151,7 +153,8 @@ class LimitedStream : public httplib::Stream {
     if (left > absl::ZeroDuration() && WaitFor(fd_, events, std::min(read_timeout_, left))) {
       return true;
     }
-    if (deadline_ <= absl::Now()) problem_ = RequestProblem::kTimedOut;
+    // The request's deadline ended the wait, not the per-read timeout.
+    if (left <= read_timeout_) problem_ = RequestProblem::kTimedOut;
     return false;
   }
 
@@ -290,6 +293,11 @@ httplib::TaskQueue* LimitedServer::CountingQueue(httplib::TaskQueue* inner) {
   return new class CountingQueue(inner, open_, limits_.max_connections);
 }
 
+bool LimitedServer::WidenBacklog(int backlog) {
+  // listen() again on a listening socket only changes its backlog (Linux).
+  return ::listen(svr_sock_, backlog) == 0;
+}
+
 void LimitedServer::AllowStreamingBody() {
   if (current_stream != nullptr) current_stream->AllowStreamingBody();
 }
@@ -390,10 +398,12 @@ bool LimitedServer::process_and_close_socket(socket_t sock) {
     bool closed = false;
     ok = process_request(stream, left == 1, closed,
                          [&stream](httplib::Request&) { stream.HeadersDone(); });
-    if (!ok && stream.problem() != RequestProblem::kNone) {
+    if (stream.problem() != RequestProblem::kNone) {
+      // The rest of a request over a limit is never parsed as another one.
       // httplib gives up on a request line that never ends without a word.
       if (stream.written() == 0) AnswerProblem(stream);
       LingeringClose(sock);
+      break;
     }
     if (!ok || closed) break;
   }

@@ -62,6 +62,11 @@ class LimitedServer : public httplib::Server {
 
   int open_connections() const { return open_.load(); }
 
+  // After binding: lets `backlog` connections wait to be accepted instead
+  // of the 5 cpp-httplib's compiled-in listen() allows, so that a burst of
+  // new clients is not dropped and retried a second later.
+  bool WidenBacklog(int backlog);
+
  private:
   bool process_and_close_socket(socket_t sock) override;
   void Refuse(socket_t sock);

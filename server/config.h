@@ -19,7 +19,7 @@ struct Config {
   absl::Duration sandbox_template_review_delay = absl::Seconds(2);
   size_t max_body_bytes = 1 << 20;
   std::string docs_dir;  // Redoc's script for /docs; empty: <binary>/../share/wa-server/docs
-  int http_threads = 64;
+  int http_threads = 256;
   int rpc_threads = 128;
   // Limits on REST requests (gateway/limited_server.h) and gRPC calls.
   absl::Duration http_request_timeout = absl::Seconds(30);

@@ -39,7 +39,7 @@ ABSL_FLAG(
     std::string, docs_dir, "",
     "directory with redoc.standalone.js for /docs (default: share/wa-server/docs beside bin/)");
 ABSL_FLAG(int64_t, max_body_bytes, 1 << 20, "largest REST request body accepted (413 beyond)");
-ABSL_FLAG(int, http_threads, 64, "REST worker threads (one per keep-alive connection)");
+ABSL_FLAG(int, http_threads, 256, "REST worker threads (one per keep-alive connection)");
 ABSL_FLAG(int, rpc_threads, 128,
           "threads running RPCs: how many requests can wait for the same group commit");
 ABSL_FLAG(absl::Duration, http_request_timeout, absl::Seconds(30),

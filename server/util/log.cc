@@ -14,8 +14,11 @@ namespace {
 
 thread_local std::string current_request_id;
 
-// Where a secret starts; it runs to the end of its characters.
-constexpr absl::string_view kSecretPrefixes[] = {"wat_", "whsec_", "Bearer "};
+// Where a secret starts; it runs to the end of its characters. Ours (API
+// tokens, webhook secrets), any bearer credential, and Meta's access tokens
+// (which start "EAA"), also when one travels in a URL's query.
+constexpr absl::string_view kSecretPrefixes[] = {"wat_", "whsec_", "Bearer ", "EAA",
+                                                 "access_token="};
 
 bool IsSecretChar(char c) { return absl::ascii_isalnum(c) || c == '_' || c == '-' || c == '.'; }
 

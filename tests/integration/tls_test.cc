@@ -10,10 +10,12 @@
 #include <filesystem>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -158,6 +160,52 @@ TEST_F(TlsTest, WaCliTakesTheCaFile) {
   EXPECT_EQ(from_env.exit_code, 0) << from_env.output;
   CommandResult plaintext = RunCommand(absl::StrCat(cli, " tokens 2>&1"));
   EXPECT_EQ(plaintext.exit_code, 14) << plaintext.output;  // UNAVAILABLE
+}
+
+// The gateway's own limits (README, "Limits") hold over HTTPS too, and a
+// connection carries many requests and answers larger than a TLS record.
+TEST_F(TlsTest, LimitsAndKeepAliveHoldOverHttps) {
+  std::string ca = absl::StrCat("--cacert ", certs_->ca(), " ");
+  auto [big_exit, big_http] = Curl(absl::StrCat(ca, "-H 'X-Big: ", std::string(70000, 'a'), "' ",
+                                                HttpsUrl("/api/v1/whatsapp/admin/tokens")));
+  EXPECT_EQ(big_exit, 0);
+  EXPECT_EQ(big_http, "431");
+  // Two answers over one connection; the OpenAPI document spans many records.
+  CommandResult two = RunCommand(absl::StrCat(
+      "curl -s --max-time 10 ", ca, "-o /dev/null -o /dev/null -w '%{http_code} %{num_connects} ",
+      "%{size_download}\\n' ", HttpsUrl("/api/v1/whatsapp/openapi.json"), " ",
+      HttpsUrl("/api/v1/whatsapp/openapi.json")));
+  ASSERT_EQ(two.exit_code, 0) << two.output;
+  std::vector<std::string> lines = absl::StrSplit(two.output, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 2u) << two.output;
+  std::vector<std::string> first = absl::StrSplit(lines[0], ' ');
+  std::vector<std::string> second = absl::StrSplit(lines[1], ' ');
+  EXPECT_EQ(first[0], "200");
+  EXPECT_EQ(second[0], "200");
+  EXPECT_EQ(second[1], "0") << "the second request opened a new connection";
+  int64_t size = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(second[2], &size));
+  EXPECT_GT(size, 64 * 1024);
+  EXPECT_EQ(first[2], second[2]);
+}
+
+// A client that opens a connection and never completes the handshake is
+// cut off after --http_request_timeout, as one that never sends its request.
+TEST(TlsHandshakeTest, AStalledHandshakeIsCutOff) {
+  TestCertificates certs;
+  ServerProcess server({"--tls_cert_file=" + certs.server_cert(),
+                        "--tls_key_file=" + certs.server_key(), "--http_request_timeout=1s"});
+  server.Start();
+  CommandResult waited = RunCommand(absl::StrCat(
+      "/usr/bin/python3 -c \"import socket,time; s=socket.create_connection(('127.0.0.1',",
+      server.http_port(),
+      ")); s.settimeout(10); t=time.time(); s.sendall(bytes([22,3,1])); s.recv(100); "
+      "print(round(time.time()-t))\""));
+  ASSERT_EQ(waited.exit_code, 0) << waited.output;
+  int seconds = -1;
+  ASSERT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(waited.output), &seconds))
+      << waited.output;
+  EXPECT_LT(seconds, 5) << "the stalled handshake held its connection";
 }
 
 TEST(MutualTlsTest, ClientsMustPresentACertificateTheCaSigned) {

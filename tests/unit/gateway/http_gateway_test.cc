@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -416,6 +418,29 @@ TEST_F(HttpGatewayTest, StopWaitsAtMostTheKeepAliveTimeoutForIdleClients) {
   const auto start = std::chrono::steady_clock::now();
   gateway_->Stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+}
+
+// The kernel's queue of connections not yet accepted is the one the options
+// ask for (capped by net.core.somaxconn), not cpp-httplib's 5. `ss` shows a
+// listening socket's backlog in its Send-Q column.
+TEST_F(HttpGatewayTest, ListensWithTheConfiguredBacklog) {
+  HttpGateway::Options options = GatewayOptions();
+  options.listen_backlog = 300;
+  gateway_ =
+      std::make_unique<HttpGateway>(server_->InProcessChannel(grpc::ChannelArguments()), options);
+  StartGateway();
+  int somaxconn = 0;
+  std::ifstream("/proc/sys/net/core/somaxconn") >> somaxconn;
+  std::string command = "ss -ltnH 'sport = :" + std::to_string(http_port_) + "'";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  char state[32] = {};
+  int recv_q = -1;
+  int send_q = -1;
+  ASSERT_EQ(fscanf(pipe, "%31s %d %d", state, &recv_q, &send_q), 3) << command;
+  pclose(pipe);
+  EXPECT_STREQ(state, "LISTEN");
+  EXPECT_EQ(send_q, std::min(300, somaxconn));
 }
 
 }  // namespace

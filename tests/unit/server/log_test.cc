@@ -95,6 +95,10 @@ TEST(Log, SecretsAreRedacted) {
   EXPECT_EQ(RedactSecrets("Authorization: Bearer abc.def"), "Authorization: Bearer [redacted]");
   EXPECT_EQ(RedactSecrets("whsec_1 and whsec_2"), "whsec_[redacted] and whsec_[redacted]");
   EXPECT_EQ(RedactSecrets("nothing secret"), "nothing secret");
+  EXPECT_EQ(RedactSecrets("graph said EAAJZCq7xZBo9 is expired"),
+            "graph said EAA[redacted] is expired");
+  EXPECT_EQ(RedactSecrets("GET /v23.0/me?access_token=abc123&x=1"),
+            "GET /v23.0/me?access_token=[redacted]&x=1");
   std::vector<json> lines = CaptureLines([] {
     ScopedRequestId id("wat_secretvalue");
     nlohmann::ordered_json fields = {{"header", "Bearer wat_zzz"}};
