@@ -170,8 +170,8 @@ absl::Status ExecCached(sqlite3* db, absl::flat_hash_map<std::string, sqlite3_st
   auto it = cache.find(sql);
   if (it == cache.end()) {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
-                           SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &stmt, nullptr) != SQLITE_OK) {
       return absl::InternalError(absl::StrCat("sqlite: ", sqlite3_errmsg(db)));
     }
     it = cache.emplace(std::string(sql), stmt).first;
@@ -250,7 +250,9 @@ absl::Status Database::Transaction(const std::function<absl::Status()>& work) {
 
 void Database::RunBatch(const std::vector<Pending*>& batch) {
   UseConnection use(writer_->db, &writer_->cache);
-  auto exec = [this](absl::string_view sql) { return ExecCached(writer_->db, writer_->cache, sql); };
+  auto exec = [this](absl::string_view sql) {
+    return ExecCached(writer_->db, writer_->cache, sql);
+  };
   absl::Status begin = exec("BEGIN IMMEDIATE");
   if (!begin.ok()) {
     for (Pending* p : batch) p->status = begin;
@@ -275,7 +277,9 @@ void Database::RunBatch(const std::vector<Pending*>& batch) {
 
 absl::Status Database::Savepoint(const std::function<absl::Status()>& work) {
   if (current_db != writer_->db) return absl::InternalError("Savepoint() outside Transaction()");
-  auto exec = [this](absl::string_view sql) { return ExecCached(writer_->db, writer_->cache, sql); };
+  auto exec = [this](absl::string_view sql) {
+    return ExecCached(writer_->db, writer_->cache, sql);
+  };
   if (absl::Status s = exec("SAVEPOINT nested"); !s.ok()) return s;
   absl::Status status = work();
   if (!status.ok()) exec("ROLLBACK TO nested").IgnoreError();
