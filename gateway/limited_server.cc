@@ -263,9 +263,9 @@ absl::Status LimitedServer::EnableTls(const std::string& cert_file, const std::s
   }
   if (!ok) {
     SSL_CTX_free(ctx);
-    return absl::InvalidArgumentError(absl::StrCat(
-        "cannot load the TLS certificate ", cert_file, ", key ", key_file,
-        client_ca_file.empty() ? "" : absl::StrCat(" or client CA ", client_ca_file)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot load the TLS certificate ", cert_file, ", key ", key_file,
+                     client_ca_file.empty() ? "" : absl::StrCat(" or client CA ", client_ca_file)));
   }
   SSL_CTX_free(tls_);
   tls_ = ctx;

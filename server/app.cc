@@ -417,8 +417,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   interceptors.push_back(std::make_unique<api::UnparsableRequestInterceptorFactory>());
   interceptors.push_back(std::make_unique<api::RequestIdInterceptorFactory>(config.log_requests));
   interceptors.push_back(std::make_unique<api::MetricsInterceptorFactory>());
-  interceptors.push_back(
-      std::make_unique<api::AuditInterceptorFactory>(*p->audit_writer, *p->registry, ServiceNames()));
+  interceptors.push_back(std::make_unique<api::AuditInterceptorFactory>(
+      *p->audit_writer, *p->registry, ServiceNames()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddListeningPort(config.grpc_listen, *credentials, &p->grpc_port);
   for (auto& service : p->services) builder.RegisterService(service.get());

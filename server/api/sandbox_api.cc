@@ -56,34 +56,35 @@ absl::Status SandboxApi::AddMedia(const std::string& property_id,
 grpc::ServerUnaryReactor* SandboxApi::SimulateInbound(grpc::CallbackServerContext* context,
                                                       const v1::SimulateInboundRequest* request,
                                                       v1::SimulateInboundResponse* response) {
-  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) -> absl::Status {
-    if (!provider_.SimulatesInbound()) {
-      return domain::Error(absl::StatusCode::kFailedPrecondition, "FAILED_PRECONDITION",
-                           "inbound messages can be simulated with the sandbox provider only")
-          .Detail("provider", provider_.Name());
-    }
-    bool media =
-        request->media_type() != v1::MEDIA_TYPE_UNSPECIFIED || !request->media_id().empty();
-    if (!media && absl::StripAsciiWhitespace(request->text()).empty()) {
-      return domain::InvalidArgument("text must not be empty", "text");
-    }
-    domain::InboundMessage in;
-    in.guest_phone = request->guest_phone();
-    in.profile_name = request->profile_name();
-    in.whatsapp_message_id = domain::NewId("wamid.SANDBOX");
-    in.message_type = v1::MESSAGE_TYPE_TEXT;
-    in.body = request->text();
-    if (media) {
-      if (absl::Status s = AddMedia(caller.property_id, *request, in); !s.ok()) return s;
-    }
-    in.at = request->has_timestamp() ? FromTimestamp(request->timestamp()) : absl::Now();
-    in.new_conversation_id = request->conversation_id();
-    absl::StatusOr<domain::InboundResult> result = inbound_.Record(caller.property_id, in);
-    if (!result.ok()) return result.status();
-    ToMessage(result->message, response->mutable_message());
-    response->set_conversation_id(result->message.conversation_id);
-    return absl::OkStatus();
-  });
+  return Handle(
+      context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) -> absl::Status {
+        if (!provider_.SimulatesInbound()) {
+          return domain::Error(absl::StatusCode::kFailedPrecondition, "FAILED_PRECONDITION",
+                               "inbound messages can be simulated with the sandbox provider only")
+              .Detail("provider", provider_.Name());
+        }
+        bool media =
+            request->media_type() != v1::MEDIA_TYPE_UNSPECIFIED || !request->media_id().empty();
+        if (!media && absl::StripAsciiWhitespace(request->text()).empty()) {
+          return domain::InvalidArgument("text must not be empty", "text");
+        }
+        domain::InboundMessage in;
+        in.guest_phone = request->guest_phone();
+        in.profile_name = request->profile_name();
+        in.whatsapp_message_id = domain::NewId("wamid.SANDBOX");
+        in.message_type = v1::MESSAGE_TYPE_TEXT;
+        in.body = request->text();
+        if (media) {
+          if (absl::Status s = AddMedia(caller.property_id, *request, in); !s.ok()) return s;
+        }
+        in.at = request->has_timestamp() ? FromTimestamp(request->timestamp()) : absl::Now();
+        in.new_conversation_id = request->conversation_id();
+        absl::StatusOr<domain::InboundResult> result = inbound_.Record(caller.property_id, in);
+        if (!result.ok()) return result.status();
+        ToMessage(result->message, response->mutable_message());
+        response->set_conversation_id(result->message.conversation_id);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace wa::api

@@ -10,8 +10,8 @@ namespace wa::api {
 
 class SandboxApi : public hotel::whatsapp::v1::SandboxService::CallbackService {
  public:
-  SandboxApi(const CallRunner& calls, domain::InboundService& inbound,
-             domain::MediaService& media, const provider::Provider& provider)
+  SandboxApi(const CallRunner& calls, domain::InboundService& inbound, domain::MediaService& media,
+             const provider::Provider& provider)
       : calls_(calls), inbound_(inbound), media_(media), provider_(provider) {}
 
   grpc::ServerUnaryReactor* SimulateInbound(

@@ -152,15 +152,16 @@ grpc::ServerUnaryReactor* WebhooksApi::ReplayWebhookDelivery(
 grpc::ServerUnaryReactor* WebhooksApi::ReplayDeadLetters(
     grpc::CallbackServerContext* context, const v1::ReplayDeadLettersRequest* request,
     v1::ReplayDeadLettersResponse* response) {
-  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) -> absl::Status {
-    if (!request->has_since()) {
-      return domain::InvalidArgument("since is required (RFC 3339 time)", "since");
-    }
-    absl::StatusOr<int> count =
-        webhooks_.ReplayDeadLetters(caller.property_id, FromTimestamp(request->since()));
-    if (count.ok()) response->set_replayed(*count);
-    return count.status();
-  });
+  return Handle(
+      context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) -> absl::Status {
+        if (!request->has_since()) {
+          return domain::InvalidArgument("since is required (RFC 3339 time)", "since");
+        }
+        absl::StatusOr<int> count =
+            webhooks_.ReplayDeadLetters(caller.property_id, FromTimestamp(request->since()));
+        if (count.ok()) response->set_replayed(*count);
+        return count.status();
+      });
 }
 
 grpc::ServerUnaryReactor* WebhooksApi::SendTestWebhook(grpc::CallbackServerContext* context,

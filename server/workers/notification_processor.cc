@@ -145,8 +145,8 @@ absl::Duration NotificationProcessor::Tick() {
   // Parsed, and guests' files fetched, outside the transaction: downloads
   // must not hold the writer. A notification whose file must wait holds up
   // those behind it, so the round stops there.
-  std::vector<std::pair<const storage::NotificationRecord*,
-                        absl::StatusOr<provider::MetaNotification>>>
+  std::vector<
+      std::pair<const storage::NotificationRecord*, absl::StatusOr<provider::MetaNotification>>>
       ready;
   for (const storage::NotificationRecord& record : *pending) {
     absl::StatusOr<provider::MetaNotification> parsed =
