@@ -16,7 +16,7 @@
 #include "gateway/http_response.h"
 #include "gateway/json_transcoder.h"
 #include "gateway/limited_server.h"
-#include "gateway/request_id.h"
+#include "common/request_id.h"
 #include "google/protobuf/arena.h"
 
 namespace wa::gateway {

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "gateway/json_transcoder.h"
-#include "gateway/request_id.h"
+#include "common/request_id.h"
 
 namespace wa::gateway {
 namespace {
@@ -65,7 +65,7 @@ CallMetadata ForwardedMetadata(const httplib::Request& req, const httplib::Respo
     }
   }
   if (std::string id = res.get_header_value(kRequestIdHeader); IsValidRequestId(id)) {
-    metadata.emplace_back("x-request-id", std::move(id));
+    metadata.emplace_back(kRequestIdKey, std::move(id));
   }
   return metadata;
 }

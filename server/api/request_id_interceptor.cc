@@ -6,7 +6,7 @@
 #include "nlohmann/json.hpp"
 #include "server/api/status_mapping.h"
 #include "server/util/log.h"
-#include "server/util/request_id.h"
+#include "common/request_id.h"
 
 namespace wa::api {
 namespace {
@@ -31,7 +31,7 @@ class RequestIdInterceptor : public exp::Interceptor {
     }
     if (methods->QueryInterceptionHookPoint(
             exp::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
-      methods->GetSendInitialMetadata()->emplace(util::kRequestIdKey, request_id_);
+      methods->GetSendInitialMetadata()->emplace(kRequestIdKey, request_id_);
     }
     if (log_requests_ &&
         methods->QueryInterceptionHookPoint(exp::InterceptionHookPoints::PRE_SEND_STATUS)) {
@@ -44,14 +44,14 @@ class RequestIdInterceptor : public exp::Interceptor {
   // The caller's id, or a new one put in the caller's place. The map's
   // entries point into this interceptor, which lives as long as the call.
   void TakeRequestId(std::multimap<grpc::string_ref, grpc::string_ref>* metadata) {
-    auto range = metadata->equal_range(util::kRequestIdKey);
+    auto range = metadata->equal_range(kRequestIdKey);
     if (range.first != range.second) {
       request_id_.assign(range.first->second.data(), range.first->second.size());
-      if (util::IsValidRequestId(request_id_)) return;
+      if (IsValidRequestId(request_id_)) return;
     }
     metadata->erase(range.first, range.second);
-    request_id_ = util::NewRequestId();
-    metadata->emplace(grpc::string_ref(util::kRequestIdKey), grpc::string_ref(request_id_));
+    request_id_ = NewRequestId();
+    metadata->emplace(grpc::string_ref(kRequestIdKey), grpc::string_ref(request_id_));
   }
 
   void LogRequest(const grpc::Status& status) {
@@ -76,7 +76,7 @@ exp::Interceptor* RequestIdInterceptorFactory::CreateServerInterceptor(exp::Serv
 }
 
 std::string RequestIdOf(const grpc::ServerContextBase& context) {
-  auto it = context.client_metadata().find(util::kRequestIdKey);
+  auto it = context.client_metadata().find(kRequestIdKey);
   if (it == context.client_metadata().end()) return "";
   return std::string(it->second.data(), it->second.size());
 }

@@ -8,9 +8,7 @@
 // meant to succeed (unknown fields are ignored) put there. Slow-drip
 // requests, oversized headers and the connection limit have tests of
 // their own below.
-#include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <string>
@@ -27,6 +25,7 @@
 #include "hotel/whatsapp/v1/conversations.pb.h"
 #include "nlohmann/json.hpp"
 #include "tests/integration/cloud_pair.h"
+#include "tests/integration/raw_socket.h"
 #include "tests/integration/surface.h"
 
 namespace wa::testing {
@@ -43,42 +42,6 @@ constexpr int kRequestTimeoutSeconds = 3;
 
 // ---------------------------------------------------------------------------
 // Raw HTTP/1.1 over a socket.
-
-int Connect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-bool SendAll(int fd, absl::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
-std::string ReadUntilClosed(int fd, absl::Duration timeout) {
-  std::string out;
-  absl::Time deadline = absl::Now() + timeout;
-  char buffer[8192];
-  while (absl::Now() < deadline) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 50) <= 0) continue;
-    ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
-    if (n <= 0) break;
-    out.append(buffer, static_cast<size_t>(n));
-  }
-  return out;
-}
 
 struct HttpAnswer {
   int status = 0;
@@ -97,7 +60,7 @@ HttpAnswer ParseAnswer(const std::string& raw) {
 
 // One request on a fresh connection the server closes after answering.
 HttpAnswer Exchange(int port, const std::string& request) {
-  int fd = Connect(port);
+  int fd = ConnectLoopback(port);
   if (fd < 0) return {};
   SendAll(fd, request);
   std::string raw = ReadUntilClosed(fd, absl::Seconds(10));
@@ -215,7 +178,7 @@ class BadInputTest : public ::testing::Test {
 
   // Messages of the guest's conversation, as the API reports them.
   int MessageCount() {
-    int fd = Connect(http_port());
+    int fd = ConnectLoopback(http_port());
     SendAll(fd,
             Request("GET", "/api/v1/whatsapp/conversations?guest_phone=%2B15550800001", *staff_));
     HttpAnswer list = ParseAnswer(ReadUntilClosed(fd, absl::Seconds(10)));
@@ -392,7 +355,7 @@ TEST_F(BadInputTest, SlowDripRequestsAreCutOffWith408) {
     SCOPED_TRACE(drip_body ? "dripping the body" : "dripping the headers");
     std::string request = Request("POST", "/api/v1/whatsapp/messages/send", *staff_, body);
     size_t split = drip_body ? request.find("\r\n\r\n") + 4 : 10;
-    int fd = Connect(http_port());
+    int fd = ConnectLoopback(http_port());
     ASSERT_GE(fd, 0);
     ASSERT_TRUE(SendAll(fd, request.substr(0, split)));
     absl::Time start = absl::Now();
@@ -434,7 +397,7 @@ TEST(ConnectionLimitTest, ConnectionsBeyondTheLimitGet503) {
   server.Start();
   std::vector<int> held;
   for (int i = 0; i < 3; ++i) {
-    int fd = Connect(server.http_port());
+    int fd = ConnectLoopback(server.http_port());
     ASSERT_GE(fd, 0);
     held.push_back(fd);
   }

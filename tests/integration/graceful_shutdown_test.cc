@@ -1,9 +1,6 @@
 // SIGTERM is a graceful stop: requests in flight on both surfaces finish
 // with their answers, a provider call in flight is recorded, and the
 // process exits 0 promptly.
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -20,6 +17,7 @@
 #include "hotel/whatsapp/v1/sandbox.grpc.pb.h"
 #include "tests/common/media_samples.h"
 #include "tests/integration/cloud_pair.h"
+#include "tests/integration/raw_socket.h"
 #include "tests/integration/server_process.h"
 
 namespace wa::testing {
@@ -28,38 +26,6 @@ namespace {
 namespace v1 = ::hotel::whatsapp::v1;
 
 constexpr absl::Duration kPrompt = absl::Seconds(5);
-
-int Connect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-void SendAll(int fd, const std::string& bytes) {
-  ASSERT_EQ(send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
-}
-
-// Everything the server writes until it closes (or `timeout` passes).
-std::string ReadUntilClosed(int fd, absl::Duration timeout = absl::Seconds(10)) {
-  std::string out;
-  absl::Time deadline = absl::Now() + timeout;
-  char buffer[4096];
-  while (absl::Now() < deadline) {
-    pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0) continue;
-    ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
-    if (n <= 0) break;
-    out.append(buffer, static_cast<size_t>(n));
-  }
-  return out;
-}
 
 // Waits for the exit status on a thread, so a hang fails instead of blocking.
 int WaitFor(ServerProcess& server, absl::Duration timeout, absl::Duration* took) {
@@ -94,17 +60,18 @@ TEST(GracefulShutdownTest, RestRequestInFlightCompletesAndTheProcessExitsZero) {
 
   const std::string body =
       R"({"guest_phone": "+15550700001", "message_type": "text", "content": {"text": "in flight"}})";
-  int fd = Connect(server.http_port());
+  int fd = ConnectLoopback(server.http_port());
   ASSERT_GE(fd, 0);
-  SendAll(fd, absl::StrCat("POST /api/v1/whatsapp/messages/send HTTP/1.1\r\nHost: x\r\n",
-                           "Authorization: Bearer ", staff,
-                           "\r\nContent-Type: application/json\r\nContent-Length: ", body.size(),
-                           "\r\n\r\n", body.substr(0, 20)));
+  ASSERT_TRUE(SendAll(
+      fd, absl::StrCat("POST /api/v1/whatsapp/messages/send HTTP/1.1\r\nHost: x\r\n",
+                       "Authorization: Bearer ", staff,
+                       "\r\nContent-Type: application/json\r\nContent-Length: ", body.size(),
+                       "\r\n\r\n", body.substr(0, 20))));
   absl::SleepFor(absl::Milliseconds(200));  // the request is being read
   server.Terminate();
   absl::SleepFor(absl::Milliseconds(300));  // the server is stopping meanwhile
-  SendAll(fd, body.substr(20));
-  std::string answer = ReadUntilClosed(fd);
+  ASSERT_TRUE(SendAll(fd, body.substr(20)));
+  std::string answer = ReadUntilClosed(fd, absl::Seconds(10));
   close(fd);
   EXPECT_TRUE(absl::StartsWith(answer, "HTTP/1.1 200")) << answer;
   EXPECT_TRUE(absl::StrContains(answer, "\"message_id\":\"msg_")) << answer;
@@ -113,7 +80,7 @@ TEST(GracefulShutdownTest, RestRequestInFlightCompletesAndTheProcessExitsZero) {
   EXPECT_EQ(WaitFor(server, kPrompt, &took), 0);
   EXPECT_LT(took, kPrompt);
   // A new connection is refused now: the listener is gone.
-  EXPECT_LT(Connect(server.http_port()), 0);
+  EXPECT_LT(ConnectLoopback(server.http_port()), 0);
 }
 
 TEST(GracefulShutdownTest, GrpcCallInFlightCompletesAndTheProcessExitsZero) {

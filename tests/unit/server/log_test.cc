@@ -13,7 +13,7 @@
 
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
-#include "server/util/request_id.h"
+#include "common/request_id.h"
 
 namespace wa::util {
 namespace {

@@ -1,11 +1,11 @@
-#include "gateway/request_id.h"
+#include "common/request_id.h"
 
 #include <cstdint>
 
 #include "absl/random/random.h"
 #include "absl/strings/str_format.h"
 
-namespace wa::gateway {
+namespace wa {
 
 bool IsValidRequestId(absl::string_view id) {
   if (id.empty() || id.size() > 128) return false;
@@ -22,4 +22,4 @@ std::string NewRequestId() {
                          absl::Uniform<uint64_t>(bits));
 }
 
-}  // namespace wa::gateway
+}  // namespace wa
