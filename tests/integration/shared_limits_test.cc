@@ -129,6 +129,9 @@ TEST_F(SharedLimitsTest, TheSenderNumbersPaceHoldsAcrossInstances) {
   // budgets of 4 a second would do it in about 3 s. The margin is for the
   // time between a token's take and the request's arrival, which varies.
   absl::Duration span = sent[kMessages - 1].received_at - sent[0].received_at;
+  RecordProperty("sent_by_a", by_instance["a"]);
+  RecordProperty("sent_by_b", by_instance["b"]);
+  RecordProperty("span_ms", static_cast<int>(absl::ToInt64Milliseconds(span)));
   EXPECT_GE(span, absl::Seconds((kMessages - burst) / rate) - absl::Milliseconds(1500))
       << "a: " << by_instance["a"] << " b: " << by_instance["b"];
   // And the pace is kept, not starved.
