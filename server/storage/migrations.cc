@@ -300,6 +300,15 @@ const std::vector<const char*>& Migrations() {
       );
       CREATE INDEX audit_events_by_property ON audit_events (property_id, seq);
       )sql",
+      // 10: rate limits shared by the instances on one database: a key's
+      // theoretical arrival time, microseconds (rate_limit_repository.h).
+      R"sql(
+      CREATE TABLE rate_limits (
+        limit_key TEXT PRIMARY KEY,
+        tat INTEGER NOT NULL
+      );
+      CREATE INDEX rate_limits_by_tat ON rate_limits (tat);
+      )sql",
   };
   return *migrations;
 }

@@ -44,13 +44,24 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_flags, Env env)
     absl::StatusOr<std::string> url = (*server)->CreateDatabase();
     if (!url.ok()) throw std::runtime_error(std::string(url.status().message()));
     database_url_ = *url;
+    owns_database_ = true;
   }
+}
+
+void ServerProcess::ShareDatabaseOf(const ServerProcess& other) {
+  if (owns_database_) {
+    absl::StatusOr<PostgresServer*> server = SharedPostgresServer();
+    if (server.ok()) (*server)->DropDatabase(database_url_).IgnoreError();
+  }
+  owns_database_ = false;
+  database_url_ = other.database_url_.empty() ? "sqlite://" + (other.data_dir_ / "wa.db").string()
+                                              : other.database_url_;
 }
 
 ServerProcess::~ServerProcess() {
   Kill();
   std::filesystem::remove_all(data_dir_);
-  if (!database_url_.empty()) {
+  if (owns_database_) {
     absl::StatusOr<PostgresServer*> server = SharedPostgresServer();
     if (server.ok()) (*server)->DropDatabase(database_url_).IgnoreError();
   }

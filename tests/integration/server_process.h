@@ -36,6 +36,11 @@ class ServerProcess {
   void CaptureStderr() { capture_stderr_ = true; }
   std::string Stderr() const;
 
+  // Runs on `other`'s database from the next Start() on, as a second
+  // instance behind a load balancer would (PostgreSQL: the one database
+  // `other` made, which `other` drops; SQLite: its file).
+  void ShareDatabaseOf(const ServerProcess& other);
+
   // `wa-server tokens create` on this data directory.
   std::string CreateToken(const std::string& role, const std::string& property = "default");
 
@@ -47,7 +52,8 @@ class ServerProcess {
 
  private:
   std::filesystem::path data_dir_;
-  std::string database_url_;  // empty: SQLite in data_dir_
+  std::string database_url_;    // empty: SQLite in data_dir_
+  bool owns_database_ = false;  // database_url_ was made for this process
   std::vector<std::string> extra_flags_;
   Env env_;
   bool capture_stderr_ = false;
