@@ -285,7 +285,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->db = *std::move(db);
 
   storage::Database& database = *p->db;
-  p->media_store = std::make_unique<storage::MediaStore>(config.data_dir + "/media");
+  p->media_store = std::make_unique<storage::MediaStore>(
+      config.media_dir.empty() ? config.data_dir + "/media" : config.media_dir);
   if (absl::Status s = p->media_store->Init(); !s.ok()) return s;
   p->mime_sniffer = std::make_unique<storage::MimeSniffer>();
   p->media = std::make_unique<domain::MediaService>(database, *p->media_store, *p->mime_sniffer);

@@ -12,6 +12,8 @@ struct Config {
   std::string grpc_listen = "127.0.0.1:50051";
   std::string http_listen = "127.0.0.1:8080";
   std::string data_dir = "./data";
+  // Media files; empty: <data_dir>/media.
+  std::string media_dir;
   // sqlite://<path> or postgresql://...; empty: SQLite in data_dir (wa.db).
   std::string database_url;
   std::string provider = "sandbox";

@@ -26,7 +26,11 @@
 ABSL_FLAG(std::string, grpc_listen, "127.0.0.1:50051", "gRPC address, host:port (port 0: any)");
 ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080", "REST address, host:port (port 0: any)");
 ABSL_FLAG(std::string, data_dir, "./data",
-          "directory for media files and, by default, the SQLite database (wa.db)");
+          "directory for media files (unless --media_dir) and, by default, the SQLite database "
+          "(wa.db)");
+ABSL_FLAG(std::string, media_dir, "",
+          "directory for media files (default: <data_dir>/media); several instances on one "
+          "PostgreSQL share one, on a shared file system");
 ABSL_FLAG(std::string, database_url, "",
           "sqlite:///path/to/wa.db or postgresql://user@host:port/database "
           "(default: sqlite://<data_dir>/wa.db)");
@@ -163,6 +167,7 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.grpc_listen = absl::GetFlag(FLAGS_grpc_listen);
   config.http_listen = absl::GetFlag(FLAGS_http_listen);
   config.data_dir = absl::GetFlag(FLAGS_data_dir);
+  config.media_dir = absl::GetFlag(FLAGS_media_dir);
   config.database_url = absl::GetFlag(FLAGS_database_url);
   if (!config.database_url.empty()) {
     absl::StatusOr<wa::storage::DatabaseUrl> url =

@@ -369,6 +369,42 @@ TEST_P(MediaAndInteractiveTest, MediaSendRefusals) {
   EXPECT_EQ(SendMedia(request, &sent).error.code(), "MESSAGE_WINDOW_EXPIRED");
 }
 
+// Several instances share media through --media_dir (README, "Deployment"):
+// files go there, not under the data directory, and a second server on the
+// same directory serves them.
+TEST(MediaDirTest, FilesGoToTheMediaDirectoryAndAnotherServerOnItServesThem) {
+  char pattern[] = "/tmp/wa-media-XXXXXX";
+  const fs::path media_dir = mkdtemp(pattern);
+  ServerProcess server({"--media_dir=" + media_dir.string()});
+  server.Start();
+  const std::string token = server.CreateToken("staff");
+  const std::string png = PngBytes(8, 8, 3);
+  v1::Media media;
+  Outcome uploaded = UploadViaRest(server.http_port(), token, {png, "image", "a.png"}, &media);
+  ASSERT_TRUE(uploaded.ok) << uploaded.raw_body;
+
+  int files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(media_dir)) {
+    files += entry.is_regular_file() && entry.path().filename().string().size() == 64;
+  }
+  EXPECT_EQ(files, 1);
+  EXPECT_FALSE(fs::exists(server.data_dir() / "media") &&
+               !fs::is_empty(server.data_dir() / "media"));
+
+  // The same database and media directory, another data directory (the
+  // first server stopped: two processes on one SQLite file is not a
+  // deployment).
+  server.Kill();
+  ServerProcess other({"--media_dir=" + media_dir.string()});
+  other.ShareDatabaseOf(server);
+  other.Start();
+  Downloaded downloaded;
+  Outcome read = DownloadViaGrpc(other.grpc_address(), token, media.media_id(), &downloaded);
+  ASSERT_TRUE(read.ok) << read.error.DebugString();
+  EXPECT_EQ(downloaded.bytes, png);
+  fs::remove_all(media_dir);
+}
+
 INSTANTIATE_TEST_SUITE_P(BothSurfaces, MediaAndInteractiveTest, ::testing::Values("grpc", "rest"),
                          [](const auto& info) { return info.param; });
 
