@@ -50,10 +50,22 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_flags, Env env)
 ServerProcess::~ServerProcess() {
   Kill();
   std::filesystem::remove_all(data_dir_);
-  if (!database_url_.empty()) {
-    absl::StatusOr<PostgresServer*> server = SharedPostgresServer();
-    if (server.ok()) (*server)->DropDatabase(database_url_).IgnoreError();
+  DropOwnDatabase();
+}
+
+void ServerProcess::DropOwnDatabase() {
+  if (database_url_.empty() || !owns_database_) return;
+  absl::StatusOr<PostgresServer*> server = SharedPostgresServer();
+  if (server.ok()) (*server)->DropDatabase(database_url_).IgnoreError();
+}
+
+void ServerProcess::ShareDatabaseOf(const ServerProcess& other) {
+  if (database_url_.empty() || other.database_url_.empty()) {
+    throw std::runtime_error("ShareDatabaseOf: both servers must run on PostgreSQL");
   }
+  DropOwnDatabase();
+  database_url_ = other.database_url_;
+  owns_database_ = false;
 }
 
 void ServerProcess::Start() {
