@@ -254,7 +254,11 @@ absl::Status BatchService::ReleaseBatch(const BatchRecord& batch, absl::Time now
   for (const BatchItemRecord& item : *items) {
     if (next > now) break;
     absl::StatusOr<Release> release = ReleaseItem(batch, item, next + interval);
-    if (!release.ok()) return release.status();
+    if (!release.ok()) {
+      // Ends the hold: the batch is retried at the next round, not after it.
+      db_.Transaction([&] { return batches_.SetNextRelease(batch.batch_id, next); }).IgnoreError();
+      return release.status();
+    }
     switch (release->outcome) {
       case Release::kQueued:
         next += interval;
