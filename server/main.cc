@@ -239,7 +239,8 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
     return absl::InvalidArgumentError("--webhook_timeout must be positive");
   }
   if (config.webhook_hold < absl::ZeroDuration() || config.batch_hold <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("--webhook_hold must not be negative, --batch_hold must be positive");
+    return absl::InvalidArgumentError(
+        "--webhook_hold must not be negative, --batch_hold must be positive");
   }
   return config;
 }

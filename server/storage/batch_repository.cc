@@ -204,7 +204,8 @@ absl::Status BatchRepository::SetNextRelease(const std::string& batch_id,
   absl::StatusOr<Statement> stmt =
       // A cancelled batch (NULL) stays so.
       db_.Prepare(
-          "UPDATE batches SET next_release_at = ? WHERE batch_id = ? AND next_release_at IS NOT NULL");
+          "UPDATE batches SET next_release_at = ? WHERE batch_id = ? AND next_release_at IS NOT "
+          "NULL");
   if (!stmt.ok()) return stmt.status();
   stmt->BindOptionalTime(1, at).Bind(2, batch_id);
   return stmt->Run();

@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "absl/time/clock.h"
-
 #include "server/storage/postgres_backend.h"
 #include "server/storage/sqlite_backend.h"
 
@@ -99,8 +98,7 @@ absl::Status Database::Transaction(const std::function<absl::Status()>& work) {
   absl::Status status = backend_->Transaction(work);
   for (int retry = 1; retry < kTransactionTries && IsConflict(status); ++retry) {
     thread_local std::mt19937 rng(std::random_device{}());
-    absl::SleepFor(absl::Milliseconds(
-        std::uniform_int_distribution<int>(1, 5 << retry)(rng)));
+    absl::SleepFor(absl::Milliseconds(std::uniform_int_distribution<int>(1, 5 << retry)(rng)));
     status = backend_->Transaction(work);
   }
   return status;

@@ -159,6 +159,7 @@ absl::Duration NotificationProcessor::Tick() {
   // everything after it, and the next round retries from there.
   size_t applied = 0;
   absl::Status status = db_.Transaction([&]() -> absl::Status {
+    applied = 0;  // a transaction that lost a race runs again from the start
     for (auto& [record, parsed] : ready) {
       absl::Status s = db_.Savepoint([&]() -> absl::Status {
         std::string error = parsed.ok() ? "" : parsed.status().ToString();

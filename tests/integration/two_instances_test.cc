@@ -199,9 +199,8 @@ TEST_F(TwoInstancesTest, EachMessageIsSentOnceAndNoEventIsLostWhenOneInstanceDie
   // Both up: both queues and both deliveries race for the same rows.
   ASSERT_NO_FATAL_FAILURE(SendMany(40));
   ASSERT_TRUE(WaitUntil([&] { return AllSent(); }, absl::Seconds(30)));
-  nlohmann::json received =
-      receiver_.WaitFor([&](const nlohmann::json& r) { return AllEventsDelivered(r); },
-                        absl::Seconds(30));
+  nlohmann::json received = receiver_.WaitFor(
+      [&](const nlohmann::json& r) { return AllEventsDelivered(r); }, absl::Seconds(30));
   ASSERT_TRUE(AllEventsDelivered(received));
   for (const auto& [text, count] : AcceptedByText()) {
     EXPECT_EQ(count, 1) << text << " sent " << count << " times with both instances up";

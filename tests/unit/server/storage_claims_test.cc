@@ -32,8 +32,7 @@ class StorageClaimsTest : public StorageBackendsTest {
   Database& Racer(int i) {
     if (GetParam() == Engine::kSqlite || i == 0) return db();
     while (static_cast<int>(others_.size()) < i) {
-      absl::StatusOr<std::unique_ptr<Database>> other =
-          Database::Open(*ParseDatabaseUrl(url_));
+      absl::StatusOr<std::unique_ptr<Database>> other = Database::Open(*ParseDatabaseUrl(url_));
       EXPECT_TRUE(other.ok()) << other.status();
       if (!other.ok()) return db();
       others_.push_back(*std::move(other));
@@ -48,7 +47,8 @@ class StorageClaimsTest : public StorageBackendsTest {
   std::vector<std::vector<std::string>> Race(ReadDue read_due, ClaimOne claim_one) {
     std::vector<std::vector<std::string>> seen(kRacers), won(kRacers);
     for (int i = 0; i < kRacers; ++i) {
-      absl::StatusOr<std::vector<std::string>> due = ReadValue(Racer(i), [&] { return read_due(); });
+      absl::StatusOr<std::vector<std::string>> due =
+          ReadValue(Racer(i), [&] { return read_due(); });
       EXPECT_TRUE(due.ok()) << due.status();
       if (due.ok()) seen[i] = *due;
       EXPECT_EQ(seen[i].size(), static_cast<size_t>(kRows));
@@ -122,13 +122,13 @@ TEST_P(StorageClaimsTest, RacingInstancesClaimEachMessageOnce) {
   auto again = Read([&] { return messages.DueForSending(kT0 + 2 * kHold, 1000); });
   ASSERT_TRUE(again.ok()) << again.status();
   ASSERT_EQ(again->size(), static_cast<size_t>(kRows));
-  absl::StatusOr<bool> retaken = TransactValue(
-      db(), [&] { return messages.Claim("m0", kT0 + 2 * kHold, kT0 + 3 * kHold); });
+  absl::StatusOr<bool> retaken =
+      TransactValue(db(), [&] { return messages.Claim("m0", kT0 + 2 * kHold, kT0 + 3 * kHold); });
   ASSERT_TRUE(retaken.ok()) << retaken.status();
   EXPECT_TRUE(*retaken);
   // A stale read of a held message takes nothing, nor does pacing move it.
-  EXPECT_FALSE(*TransactValue(
-      db(), [&] { return messages.Claim("m0", kT0 + 2 * kHold, kT0 + 4 * kHold); }));
+  EXPECT_FALSE(
+      *TransactValue(db(), [&] { return messages.Claim("m0", kT0 + 2 * kHold, kT0 + 4 * kHold); }));
   EXPECT_FALSE(*TransactValue(db(), [&] {
     return messages.DeferDue("m0", kT0 + 2 * kHold, kT0 + 2 * kHold + absl::Seconds(1), "");
   }));
@@ -176,8 +176,8 @@ TEST_P(StorageClaimsTest, RacingInstancesClaimEachWebhookEventOnce) {
   auto expired = Read([&] { return webhooks.DueEvents(kT0 + 2 * kHold, 1000); });
   ASSERT_TRUE(expired.ok()) << expired.status();
   EXPECT_EQ(expired->size(), static_cast<size_t>(kRows));
-  EXPECT_TRUE(*TransactValue(
-      db(), [&] { return webhooks.Claim("e0", kT0 + 2 * kHold, kT0 + 3 * kHold); }));
+  EXPECT_TRUE(
+      *TransactValue(db(), [&] { return webhooks.Claim("e0", kT0 + 2 * kHold, kT0 + 3 * kHold); }));
 }
 
 TEST_P(StorageClaimsTest, RacingInstancesProcessEachNotificationOnce) {
@@ -203,14 +203,16 @@ TEST_P(StorageClaimsTest, RacingInstancesProcessEachNotificationOnce) {
 TEST_P(StorageClaimsTest, RacingInstancesApplyEachScheduledStatusOnce) {
   SetUpRacers();
   ScheduledStatusRepository scheduled(db());
-  ASSERT_TRUE(Tx([&]() -> absl::Status {
-                for (int i = 0; i < kRows; ++i) {
-                  ScheduledStatus s{0, absl::StrCat("wamid.", i),
-                                    hotel::whatsapp::v1::MESSAGE_STATUS_DELIVERED, 0, "", kT0};
-                  if (auto st = scheduled.Insert(s); !st.ok()) return st;
-                }
-                return absl::OkStatus();
-              }).ok());
+  ASSERT_TRUE(
+      Tx([&]() -> absl::Status {
+        for (int i = 0; i < kRows; ++i) {
+          ScheduledStatus s{
+              0,  absl::StrCat("wamid.", i), hotel::whatsapp::v1::MESSAGE_STATUS_DELIVERED, 0, "",
+              kT0};
+          if (auto st = scheduled.Insert(s); !st.ok()) return st;
+        }
+        return absl::OkStatus();
+      }).ok());
   auto won = Race(
       [&]() -> absl::StatusOr<std::vector<std::string>> {
         auto due = scheduled.Due(kT0, 1000);
@@ -219,7 +221,9 @@ TEST_P(StorageClaimsTest, RacingInstancesApplyEachScheduledStatusOnce) {
         for (const ScheduledStatus& s : *due) ids.push_back(std::to_string(s.id));
         return ids;
       },
-      [&](const std::string& id) { return ScheduledStatusRepository(db()).Delete(std::stoll(id)); });
+      [&](const std::string& id) {
+        return ScheduledStatusRepository(db()).Delete(std::stoll(id));
+      });
   ExpectDisjointAndComplete(won);
 }
 
