@@ -49,9 +49,11 @@
 #include "server/domain/idempotency_service.h"
 #include "server/domain/inbound_service.h"
 #include "server/domain/lifecycle_events.h"
+#include "server/domain/local_rate_limiter.h"
 #include "server/domain/media_policy.h"
 #include "server/domain/media_service.h"
 #include "server/domain/messaging_service.h"
+#include "server/domain/shared_rate_limiter.h"
 #include "server/domain/status_service.h"
 #include "server/domain/template_service.h"
 #include "server/domain/token_service.h"
@@ -330,8 +332,16 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
                                          return raw->provider->UploadMedia(path, mime);
                                        });
   };
-  p->send_queue =
-      std::make_unique<workers::SendQueue>(database, *p->provider, SendQueueOptions(config), hooks);
+  // Several instances may share a PostgreSQL database: their rate limits
+  // (the sender's pace, the guest pair rate, each token's budget) then live
+  // in it, so that together they allow what one would. SQLite serves one
+  // instance, and limits in its memory are free.
+  domain::RateLimiterFactory limiters =
+      database.engine() == storage::DatabaseUrl::Engine::kPostgres
+          ? domain::SharedRateLimiters(database)
+          : domain::LocalRateLimiters();
+  p->send_queue = std::make_unique<workers::SendQueue>(database, *p->provider,
+                                                       SendQueueOptions(config), hooks, limiters);
   p->messaging =
       std::make_unique<domain::MessagingService>(database, [raw] { raw->send_queue->Wake(); });
   p->templates = std::make_unique<domain::TemplateService>(
@@ -382,7 +392,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->audit_writer->Start();
   p->auth = std::make_unique<api::Authenticator>(
       *p->tokens, api::RequestBudget{config.api_requests_per_second, config.api_burst},
-      p->registry.get());
+      p->registry.get(), limiters);
 
   p->rpc_pool = std::make_unique<util::ThreadPool>(config.rpc_threads);
   p->calls = std::make_unique<api::CallRunner>(*p->auth, *p->rpc_pool);

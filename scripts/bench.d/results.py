@@ -270,6 +270,11 @@ def cmd_report(args):
         "", "peak req/s", "p50 ms", "p99 ms", "half: req/s", "p50 ms", "p99 ms")
     out(header)
     out("-" * len(header))
+
+    def ratio(a, b):
+        ra, rb = records.get(a), records.get(b)
+        return "%.2f" % (ra["rps"] / rb["rps"]) if ra and rb and rb["rps"] else "-"
+
     rows = [
         ("1 gRPC Health/Check (baseline)", "grpc_health"),
         ("2 gRPC SendMessage", "grpc_send"),
@@ -289,10 +294,18 @@ def cmd_report(args):
     out("%-44s %10s   (acknowledged callbacks over the run plus the time to apply them)"
         % ("5c  Meta status callbacks applied", notes.get("callbacks_applied_per_s", "-")))
     out("")
-
-    def ratio(a, b):
-        ra, rb = records.get(a), records.get(b)
-        return "%.2f" % (ra["rps"] / rb["rps"]) if ra and rb and rb["rps"] else "-"
+    out("The same loads on PostgreSQL (%s, local, fsync on; start-up %s ms):"
+        % (notes.get("pg_version", "?"), notes.get("pg_small_startup_ms", "?")))
+    out(header + "  PG/SQLite")
+    for label, key in rows[1:]:
+        peak, half = records.get("pg_" + key), records.get("pg_" + key + "_half")
+        out("%-44s %10s %9s %9s  %10s %9s %9s  %9s" % (
+            label, fmt_rate(peak), fmt_ms(peak, "p50_ms"), fmt_ms(peak, "p99_ms"),
+            fmt_rate(half), fmt_ms(half, "p50_ms"), fmt_ms(half, "p99_ms"),
+            ratio("pg_" + key, key)))
+    out("%-44s %10s" % ("5c  Meta status callbacks applied",
+                        notes.get("pg_callbacks_applied_per_s", "-")))
+    out("")
 
     out("Ratios of peak throughput (same run):")
     out("  2/1 gRPC SendMessage / empty gRPC call      %s" % ratio("grpc_send", "grpc_health"))
@@ -305,21 +318,19 @@ def cmd_report(args):
     out("")
     out("Checked: no non-2xx, no failed stream, no socket error; gRPC replies carry a message "
         "(bytes per reply); stored = successful replies (+ in flight at the end):")
-    for key in ("grpc_send", "grpc_send_half", "rest_send", "rest_send_half", "grpc_template",
-                "grpc_template_half"):
+    for key in [p + k for p in ("", "pg_") for k in (
+            "grpc_send", "grpc_send_half", "rest_send", "rest_send_half", "grpc_template",
+            "grpc_template_half", "rest_callbacks")]:
         r = records.get(key)
         if r and "stored" in r:
             out("  %-16s stored %7d  successful replies %7d  %s" % (
                 key, r["stored"], r["succeeded"], "ok" if r["stored_ok"] else "MISMATCH"))
-    r = records.get("rest_callbacks")
-    if r and "stored" in r:
-        out("  %-16s stored %7d  successful replies %7d  %s" % (
-            "rest_callbacks", r["stored"], r["succeeded"], "ok" if r["stored_ok"] else "MISMATCH"))
-    for key, label in (("drain_grpc_send", "send queue drained after gRPC sends"),
-                       ("drain_rest_send", "send queue drained after REST sends"),
-                       ("callbacks_processed", "callbacks processed after the webhook run")):
-        if key in notes:
-            out("  %s in %s s" % (label, notes[key]))
+    for prefix, store in (("", "SQLite"), ("pg_", "PostgreSQL")):
+        for key, label in (("drain_grpc_send", "send queue drained after gRPC sends"),
+                           ("drain_rest_send", "send queue drained after REST sends"),
+                           ("callbacks_processed", "callbacks processed after the webhook run")):
+            if prefix + key in notes:
+                out("  %s: %s in %s s" % (store, label, notes[prefix + key]))
     out("")
     out("Large database: %s messages in %s conversations (%s guests), wa.db %s MB, generated in %s s"
         % (notes.get("large_messages", "?"), notes.get("large_conversations", "?"),

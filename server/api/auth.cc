@@ -13,20 +13,22 @@ namespace wa::api {
 namespace v1 = ::hotel::whatsapp::v1;
 
 Authenticator::Authenticator(domain::TokenService& tokens, RequestBudget budget,
-                             CallRegistry* calls)
+                             CallRegistry* calls, const domain::RateLimiterFactory& limiters)
     : tokens_(tokens), budget_(budget), calls_(calls) {
   if (budget.per_second > 0) {
-    limiter_ = std::make_unique<domain::RateLimiter>(budget.per_second,
-                                                     std::max(budget.burst, budget.per_second));
+    limiter_ = limiters("token", budget.per_second, std::max(budget.burst, budget.per_second));
   }
 }
 
 absl::Status Authenticator::TakeBudget(const domain::Caller& caller) const {
   if (limiter_ == nullptr) return absl::OkStatus();
-  absl::Duration wait = limiter_->TryTake(caller.token_id, absl::Now());
-  if (wait == absl::ZeroDuration()) return absl::OkStatus();
+  // A shared budget that cannot be read fails the call (UNAVAILABLE), as
+  // the rest of the call would.
+  absl::StatusOr<absl::Duration> wait = limiter_->TryTake(caller.token_id, absl::Now());
+  if (!wait.ok()) return wait.status();
+  if (*wait == absl::ZeroDuration()) return absl::OkStatus();
   // Milliseconds are plenty; REST rounds up to whole seconds for Retry-After.
-  double seconds = std::ceil(absl::ToDoubleMilliseconds(wait)) / 1000;
+  double seconds = std::ceil(absl::ToDoubleMilliseconds(*wait)) / 1000;
   return domain::RateLimitExceeded("Too many requests for this token; slow down", seconds)
       .Detail("scope", "token")
       .Detail("requests_per_second", budget_.per_second)

@@ -5,6 +5,7 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/server_context.h"
 #include "server/api/call_registry.h"
+#include "server/domain/local_rate_limiter.h"
 #include "server/domain/rate_limiter.h"
 #include "server/domain/token_service.h"
 
@@ -24,8 +25,11 @@ struct RequestBudget {
 // whether or not the role and budget then let the call through.
 class Authenticator {
  public:
+  // The budget is kept by a limiter of `limiters` (in process by default;
+  // shared by the instances on PostgreSQL, app.cc).
   explicit Authenticator(domain::TokenService& tokens, RequestBudget budget = {},
-                         CallRegistry* calls = nullptr);
+                         CallRegistry* calls = nullptr,
+                         const domain::RateLimiterFactory& limiters = domain::LocalRateLimiters());
 
   absl::StatusOr<domain::Caller> Authorize(const grpc::ServerContextBase& context,
                                            hotel::whatsapp::v1::Role required) const;

@@ -60,6 +60,9 @@ class Backend {
   virtual absl::Status Transaction(const std::function<absl::Status()>& work) = 0;
   virtual absl::Status Savepoint(const std::function<absl::Status()>& work) = 0;
   virtual absl::Status Read(const std::function<absl::Status()>& work) = 0;
+  // Runs `work` outside any transaction of the calling thread, each
+  // statement committed as it completes (see Database::Autocommit).
+  virtual absl::Status Autocommit(const std::function<absl::Status()>& work) = 0;
 
   // The schema's version, inside Read() or Transaction().
   virtual absl::StatusOr<int> SchemaVersion() = 0;

@@ -87,7 +87,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseUrl& url,
           ? OpenPostgres(url.postgres_uri, read_connections)
           : OpenSqlite(url.sqlite_path, read_connections);
   if (!backend.ok()) return backend.status();
-  return std::unique_ptr<Database>(new Database(*std::move(backend)));
+  return std::unique_ptr<Database>(new Database(*std::move(backend), url.engine));
 }
 
 Database::~Database() = default;
@@ -110,6 +110,10 @@ absl::Status Database::Savepoint(const std::function<absl::Status()>& work) {
 
 absl::Status Database::Read(const std::function<absl::Status()>& work) {
   return backend_->Read(work);
+}
+
+absl::Status Database::Autocommit(const std::function<absl::Status()>& work) {
+  return backend_->Autocommit(work);
 }
 
 absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {

@@ -76,6 +76,18 @@ class Database {
   absl::Status Savepoint(const std::function<absl::Status()>& work);
   // Runs `work` on a read connection.
   absl::Status Read(const std::function<absl::Status()>& work);
+  // Runs `work` apart from any Transaction() of the calling thread, each
+  // statement committed as it completes: for one-statement writes whose row
+  // locks must not last as long as the caller's transaction (the shared
+  // rate limits, rate_limit_repository.h). PostgreSQL: a connection of a
+  // pool of its own, in autocommit mode. SQLite (one writer, one instance):
+  // inside the writer's transaction it runs in place, its changes
+  // committed or undone with that transaction; otherwise as a Transaction().
+  absl::Status Autocommit(const std::function<absl::Status()>& work);
+
+  // Which engine this is: several instances may share a PostgreSQL
+  // database, so state that must hold across them lives in it.
+  DatabaseUrl::Engine engine() const { return engine_; }
 
   // Only valid inside Transaction() or Read(), on that call's connection.
   absl::StatusOr<Statement> Prepare(absl::string_view sql);
@@ -96,9 +108,11 @@ class Database {
   int64_t transactions() const;
 
  private:
-  explicit Database(std::unique_ptr<Backend> backend) : backend_(std::move(backend)) {}
+  Database(std::unique_ptr<Backend> backend, DatabaseUrl::Engine engine)
+      : backend_(std::move(backend)), engine_(engine) {}
 
   std::unique_ptr<Backend> backend_;
+  DatabaseUrl::Engine engine_;
 };
 
 // Runs `work` (returning absl::StatusOr<T>) under Database::Read.

@@ -300,7 +300,16 @@ const std::vector<const char*>& Migrations() {
       );
       CREATE INDEX audit_events_by_property ON audit_events (property_id, seq);
       )sql",
-      // Several writers (PostgreSQL, several instances): a message's number
+      // 10: rate limits shared by the instances on one database: a key's
+      // theoretical arrival time, microseconds (rate_limit_repository.h).
+      R"sql(
+      CREATE TABLE rate_limits (
+        limit_key TEXT PRIMARY KEY,
+        tat INTEGER NOT NULL
+      );
+      CREATE INDEX rate_limits_by_tat ON rate_limits (tat);
+      )sql",
+      // 11: several writers (PostgreSQL, several instances): a message's number
       // comes from a counter on its conversation, bumped under the row's
       // lock, instead of MAX(seq) + 1; the index, now unique, turns a
       // number given twice into an error rather than two equal numbers.

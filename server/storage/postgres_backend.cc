@@ -312,6 +312,7 @@ class PostgresBackend : public Backend {
   absl::Status Transaction(const std::function<absl::Status()>& work) override;
   absl::Status Savepoint(const std::function<absl::Status()>& work) override;
   absl::Status Read(const std::function<absl::Status()>& work) override;
+  absl::Status Autocommit(const std::function<absl::Status()>& work) override;
 
   absl::StatusOr<int> SchemaVersion() override;
   absl::Status SetSchemaVersion(int version) override;
@@ -332,6 +333,10 @@ class PostgresBackend : public Backend {
 
   Pool writers_;
   Pool readers_;
+  // Autocommit(): a pool apart, so that a Transaction() holding a writer
+  // never waits for another writer to come free (all of them could be
+  // held by transactions doing the same).
+  Pool autocommit_;
   mutable absl::Mutex counters_mu_;
   int64_t commits_ ABSL_GUARDED_BY(counters_mu_) = 0;
   int64_t transactions_ ABSL_GUARDED_BY(counters_mu_) = 0;
@@ -342,6 +347,7 @@ absl::Status PostgresBackend::Open(const std::string& uri, int connections) {
   // of them keep the RPC threads from queueing behind each commit.
   if (absl::Status s = writers_.Open(uri, std::max(2, 2 * connections)); !s.ok()) return s;
   if (absl::Status s = readers_.Open(uri, std::max(1, connections)); !s.ok()) return s;
+  if (absl::Status s = autocommit_.Open(uri, std::max(2, connections)); !s.ok()) return s;
   return Prelude();
 }
 
@@ -414,6 +420,19 @@ absl::Status PostgresBackend::Read(const std::function<absl::Status()>& work) {
     connection->Exec(status.ok() ? "COMMIT" : "ROLLBACK").IgnoreError();
   }
   readers_.Release(connection);
+  return status;
+}
+
+absl::Status PostgresBackend::Autocommit(const std::function<absl::Status()>& work) {
+  PgConnection* connection = autocommit_.Acquire();
+  absl::Status status;
+  {
+    // No BEGIN: each statement is a transaction of its own. `writing` is
+    // left alone: Savepoint() still belongs to the caller's transaction.
+    UseConnection use(connection);
+    status = work();
+  }
+  autocommit_.Release(connection);
   return status;
 }
 

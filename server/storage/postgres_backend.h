@@ -13,7 +13,8 @@ namespace wa::storage {
 // A PostgreSQL database through libpq. Each Transaction() runs on a
 // connection of its own (BEGIN ... COMMIT, READ COMMITTED), so several run
 // at once, here and in other processes; each Read() is one REPEATABLE READ
-// READ ONLY snapshot on a connection of a separate pool. The repositories'
+// READ ONLY snapshot on a connection of a separate pool; Autocommit() runs
+// on a third pool, without BEGIN. The repositories'
 // SQL is translated by sql_dialect.h; on open, the SQLite functions it uses
 // and the schema_version table are created if missing.
 absl::StatusOr<std::unique_ptr<Backend>> OpenPostgres(const std::string& uri, int connections);

@@ -168,6 +168,7 @@ class SqliteBackend : public Backend {
   absl::Status Transaction(const std::function<absl::Status()>& work) override;
   absl::Status Savepoint(const std::function<absl::Status()>& work) override;
   absl::Status Read(const std::function<absl::Status()>& work) override;
+  absl::Status Autocommit(const std::function<absl::Status()>& work) override;
 
   absl::StatusOr<int> SchemaVersion() override;
   absl::Status SetSchemaVersion(int version) override;
@@ -312,6 +313,15 @@ absl::Status SqliteBackend::Read(const std::function<absl::Status()>& work) {
   }
   ReleaseReader(reader);
   return status;
+}
+
+absl::Status SqliteBackend::Autocommit(const std::function<absl::Status()>& work) {
+  // Inside the writer's transaction (the group's leader runs every member's
+  // work, whichever thread called): a Transaction() here would wait for
+  // itself. One writer serializes everything anyway, so no lock is held
+  // any longer by running in place.
+  if (CurrentConnection() == writer_.get()) return work();
+  return Transaction(work);
 }
 
 absl::StatusOr<int> SqliteBackend::SchemaVersion() {

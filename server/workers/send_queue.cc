@@ -21,7 +21,7 @@ constexpr absl::Duration kIdleSleep = absl::Seconds(1);
 }  // namespace
 
 SendQueue::SendQueue(storage::Database& db, provider::Provider& provider, Options options,
-                     Hooks hooks)
+                     Hooks hooks, const domain::RateLimiterFactory& limiters)
     : db_(db),
       provider_(provider),
       options_(options),
@@ -29,8 +29,9 @@ SendQueue::SendQueue(storage::Database& db, provider::Provider& provider, Option
       messages_(db),
       scheduled_(db),
       statuses_(db, hooks_.on_webhook_event),
-      sender_limit_(options.sender_rate_per_second, options.sender_rate_per_second),
-      pair_limit_(options.pair_rate_per_second, options.pair_burst),
+      sender_limit_(
+          limiters("sender", options.sender_rate_per_second, options.sender_rate_per_second)),
+      pair_limit_(limiters("pair", options.pair_rate_per_second, options.pair_burst)),
       poller_([this] { return Tick(); }) {}
 
 void SendQueue::Start() {
@@ -69,6 +70,7 @@ absl::Duration SendQueue::Tick() {
   }
   absl::Status status = db_.Transaction([&]() -> absl::Status {
     claimed.clear();
+    Refusals refused;
     absl::StatusOr<std::vector<storage::MessageRecord>> due =
         messages_.DueForSending(now, options_.batch);
     if (!due.ok()) return due.status();
@@ -80,14 +82,11 @@ absl::Duration SendQueue::Tick() {
         if (!renewed.ok()) return renewed.status();
         continue;
       }
-      // The sender number is the property's; one guest is paced per property.
-      absl::Duration wait = sender_limit_.TryTake(m.property_id, now);
-      if (wait == absl::ZeroDuration()) {
-        wait = pair_limit_.TryTake(absl::StrCat(m.property_id, "/", m.guest_phone), now);
-      }
-      if (wait > absl::ZeroDuration()) {
+      absl::StatusOr<absl::Duration> wait = Pace(m, now, refused);
+      if (!wait.ok()) return wait.status();
+      if (*wait > absl::ZeroDuration()) {
         absl::StatusOr<bool> deferred =
-            messages_.DeferDue(m.message_id, now, now + wait, m.failure_reason);
+            messages_.DeferDue(m.message_id, now, now + *wait, m.failure_reason);
         if (!deferred.ok()) return deferred.status();
         continue;
       }
@@ -116,6 +115,32 @@ absl::Duration SendQueue::Tick() {
       storage::ReadValue(db_, [&] { return messages_.NextAttemptAt(); });
   if (!next.ok() || !*next) return kIdleSleep;
   return std::clamp(**next - absl::Now(), absl::ZeroDuration(), kIdleSleep);
+}
+
+// The limiters run inside the claim transaction (Tick). A shared one
+// (PostgreSQL) takes its token in one statement that commits at once, on a
+// connection apart from that transaction (Database::Autocommit): its row
+// lock lasts the statement, not the transaction, so other instances' claims
+// for the same sender do not queue behind ours, and two claims locking
+// sender and pair rows in different orders cannot deadlock. The price: a
+// token taken for a claim that then rolls back is spent (the pace errs on
+// the slow side). And since `now` stands still within a round and a refusal
+// changes nothing, a sender or guest refused once is not asked again that
+// round: a backlog costs one round trip per sender, not one per message.
+absl::StatusOr<absl::Duration> SendQueue::Pace(const storage::MessageRecord& m, absl::Time now,
+                                               Refusals& refused) {
+  auto take = [now](domain::RateLimiter& limiter,
+                    absl::flat_hash_map<std::string, absl::Duration>& seen,
+                    const std::string& key) -> absl::StatusOr<absl::Duration> {
+    if (auto it = seen.find(key); it != seen.end()) return it->second;
+    absl::StatusOr<absl::Duration> wait = limiter.TryTake(key, now);
+    if (wait.ok() && *wait > absl::ZeroDuration()) seen[key] = *wait;
+    return wait;
+  };
+  // The sender number is the property's; one guest is paced per property.
+  absl::StatusOr<absl::Duration> wait = take(*sender_limit_, refused.senders, m.property_id);
+  if (!wait.ok() || *wait > absl::ZeroDuration()) return wait;
+  return take(*pair_limit_, refused.pairs, absl::StrCat(m.property_id, "/", m.guest_phone));
 }
 
 void SendQueue::WorkerLoop() {

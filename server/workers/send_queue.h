@@ -2,14 +2,17 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/domain/local_rate_limiter.h"
 #include "server/domain/rate_limiter.h"
 #include "server/domain/status_service.h"
 #include "server/provider/provider.h"
@@ -55,7 +58,10 @@ class SendQueue {
     std::function<void()> on_webhook_event;  // a failure wrote a webhook event
   };
 
-  SendQueue(storage::Database& db, provider::Provider& provider, Options options, Hooks hooks);
+  // The pacing is kept by limiters of `limiters` (in process by default;
+  // shared by the instances on PostgreSQL, app.cc).
+  SendQueue(storage::Database& db, provider::Provider& provider, Options options, Hooks hooks,
+            const domain::RateLimiterFactory& limiters = domain::LocalRateLimiters());
   ~SendQueue() { Stop(); }
 
   void Start();
@@ -63,7 +69,17 @@ class SendQueue {
   void Stop();
 
  private:
+  // Senders and guests refused a token in this round, with their wait.
+  struct Refusals {
+    absl::flat_hash_map<std::string, absl::Duration> senders;
+    absl::flat_hash_map<std::string, absl::Duration> pairs;
+  };
+
   absl::Duration Tick();
+  // How long `m` must wait for its sender's pace and its guest's pair
+  // rate; zero when it may go now (its tokens are taken).
+  absl::StatusOr<absl::Duration> Pace(const storage::MessageRecord& m, absl::Time now,
+                                      Refusals& refused);
   void WorkerLoop();
   absl::Status Deliver(const storage::MessageRecord& message);
   // Fills in the provider's media id of a media message (see Hooks).
@@ -83,8 +99,8 @@ class SendQueue {
   storage::MessageRepository messages_;
   storage::ScheduledStatusRepository scheduled_;
   domain::StatusService statuses_;  // a failure is a status change, with its webhook event
-  domain::RateLimiter sender_limit_;
-  domain::RateLimiter pair_limit_;
+  std::unique_ptr<domain::RateLimiter> sender_limit_;
+  std::unique_ptr<domain::RateLimiter> pair_limit_;
   Poller poller_;
 
   mutable absl::Mutex mu_;

@@ -116,7 +116,7 @@ std::string Tail(const std::filesystem::path& log) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
+absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start(Options options) {
   std::unique_ptr<PostgresServer> server(new PostgresServer());
   std::string pattern = (std::filesystem::temp_directory_path() / "wa-pg-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) return absl::InternalError("mkdtemp failed");
@@ -138,11 +138,13 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
   }
 
   server->port_ = FreePort();
+  const char* durable = options.durable ? "on" : "off";
   server->pid_ =
       Spawn({Binary("postgres"), "-D", data.string(), "-p", std::to_string(server->port_), "-k",
-             server->dir_.string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
-             "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300"},
-            log, server->dir_, identity, /*die_with_parent=*/true);
+             server->dir_.string(), "-c", "listen_addresses=127.0.0.1", "-c",
+             absl::StrCat("fsync=", durable), "-c", absl::StrCat("synchronous_commit=", durable),
+             "-c", absl::StrCat("full_page_writes=", durable), "-c", "max_connections=300"},
+            log, server->dir_, identity, /*die_with_parent=*/!options.outlive_process);
   std::string probe = server->Url("postgres");
   absl::Time deadline = absl::Now() + absl::Seconds(60);
   while (PQping(probe.c_str()) != PQPING_OK) {
@@ -156,6 +158,19 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
     absl::SleepFor(absl::Milliseconds(50));
   }
   return server;
+}
+
+std::unique_ptr<PostgresServer> PostgresServer::Attach(int port) {
+  std::unique_ptr<PostgresServer> server(new PostgresServer());
+  server->port_ = port;
+  return server;
+}
+
+std::pair<pid_t, std::filesystem::path> PostgresServer::Detach() {
+  std::pair<pid_t, std::filesystem::path> detached(pid_, dir_);
+  pid_ = -1;
+  dir_.clear();
+  return detached;
 }
 
 PostgresServer::~PostgresServer() {
@@ -197,9 +212,32 @@ absl::Status PostgresServer::DropDatabase(const std::string& url) {
   return Admin(absl::StrCat("DROP DATABASE IF EXISTS ", name, " WITH (FORCE)"));
 }
 
+namespace {
+
+// The server a CTest fixture started (postgres_fixture.cc), by the port it
+// wrote into its directory.
+absl::StatusOr<std::unique_ptr<PostgresServer>> FixtureServer(const std::filesystem::path& state) {
+  std::ifstream file(state / "port");
+  int port = 0;
+  if (!(file >> port)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no PostgreSQL fixture in ", state.string(), " (postgres_fixture start)"));
+  }
+  return PostgresServer::Attach(port);
+}
+
+absl::StatusOr<std::unique_ptr<PostgresServer>> StartOrAttach() {
+  const char* state = std::getenv("WA_TEST_POSTGRES_STATE");
+  if (state != nullptr && *state != '\0') return FixtureServer(state);
+  return PostgresServer::Start();
+}
+
+}  // namespace
+
 absl::StatusOr<PostgresServer*> SharedPostgresServer() {
-  // Destroyed at exit, which stops the server and deletes its directory.
-  static absl::StatusOr<std::unique_ptr<PostgresServer>> server = PostgresServer::Start();
+  // Destroyed at exit, which stops a server of our own and deletes its
+  // directory.
+  static absl::StatusOr<std::unique_ptr<PostgresServer>> server = StartOrAttach();
   if (!server.ok()) return server.status();
   return server->get();
 }

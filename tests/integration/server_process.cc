@@ -44,28 +44,27 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_flags, Env env)
     absl::StatusOr<std::string> url = (*server)->CreateDatabase();
     if (!url.ok()) throw std::runtime_error(std::string(url.status().message()));
     database_url_ = *url;
+    owns_database_ = true;
   }
+}
+
+void ServerProcess::ShareDatabaseOf(const ServerProcess& other) {
+  if (owns_database_) {
+    absl::StatusOr<PostgresServer*> server = SharedPostgresServer();
+    if (server.ok()) (*server)->DropDatabase(database_url_).IgnoreError();
+  }
+  owns_database_ = false;
+  database_url_ = other.database_url_.empty() ? "sqlite://" + (other.data_dir_ / "wa.db").string()
+                                              : other.database_url_;
 }
 
 ServerProcess::~ServerProcess() {
   Kill();
   std::filesystem::remove_all(data_dir_);
-  DropOwnDatabase();
-}
-
-void ServerProcess::DropOwnDatabase() {
-  if (database_url_.empty() || !owns_database_) return;
-  absl::StatusOr<PostgresServer*> server = SharedPostgresServer();
-  if (server.ok()) (*server)->DropDatabase(database_url_).IgnoreError();
-}
-
-void ServerProcess::ShareDatabaseOf(const ServerProcess& other) {
-  if (database_url_.empty() || other.database_url_.empty()) {
-    throw std::runtime_error("ShareDatabaseOf: both servers must run on PostgreSQL");
+  if (owns_database_) {
+    absl::StatusOr<PostgresServer*> server = SharedPostgresServer();
+    if (server.ok()) (*server)->DropDatabase(database_url_).IgnoreError();
   }
-  DropOwnDatabase();
-  database_url_ = other.database_url_;
-  owns_database_ = false;
 }
 
 void ServerProcess::Start() {

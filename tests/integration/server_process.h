@@ -36,9 +36,9 @@ class ServerProcess {
   void CaptureStderr() { capture_stderr_ = true; }
   std::string Stderr() const;
 
-  // From the next Start() on, runs on the PostgreSQL database of `other`
-  // (another instance of one deployment) instead of a database of its
-  // own; `other` keeps and drops it. Throws unless both run on PostgreSQL.
+  // Runs on `other`'s database from the next Start() on, as a second
+  // instance behind a load balancer would (PostgreSQL: the one database
+  // `other` made, which `other` drops; SQLite: its file).
   void ShareDatabaseOf(const ServerProcess& other);
 
   // `wa-server tokens create` on this data directory.
@@ -51,11 +51,9 @@ class ServerProcess {
   std::filesystem::path stderr_path() const { return data_dir_ / "server-stderr.log"; }
 
  private:
-  void DropOwnDatabase();
-
   std::filesystem::path data_dir_;
-  std::string database_url_;  // empty: SQLite in data_dir_
-  bool owns_database_ = true;
+  std::string database_url_;    // empty: SQLite in data_dir_
+  bool owns_database_ = false;  // database_url_ was made for this process
   std::vector<std::string> extra_flags_;
   Env env_;
   bool capture_stderr_ = false;

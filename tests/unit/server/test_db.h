@@ -53,6 +53,13 @@ class TestDb {
     db_ = std::move(*db);
   }
 
+  // A second Database on the same data, as another instance would open it.
+  std::unique_ptr<storage::Database> OpenAnother() {
+    auto db = storage::OpenDataDir(dir_.string(), url_);
+    EXPECT_TRUE(db.ok()) << db.status();
+    return db.ok() ? std::move(*db) : nullptr;
+  }
+
   static bool OnPostgres() {
     const char* engine = std::getenv("WA_TEST_DATABASE");
     return engine != nullptr && std::string(engine) == "postgresql";

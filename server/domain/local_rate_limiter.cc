@@ -1,4 +1,4 @@
-#include "server/domain/rate_limiter.h"
+#include "server/domain/local_rate_limiter.h"
 
 #include <algorithm>
 
@@ -6,10 +6,10 @@
 
 namespace wa::domain {
 
-RateLimiter::RateLimiter(double rate_per_second, double burst)
+LocalRateLimiter::LocalRateLimiter(double rate_per_second, double burst)
     : rate_(rate_per_second), burst_(std::max(1.0, burst)) {}
 
-void RateLimiter::Prune(absl::Time now) {
+void LocalRateLimiter::Prune(absl::Time now) {
   // A bucket that has refilled is the same as no bucket: forget it, so one
   // key per guest ever messaged does not pile up.
   absl::erase_if(buckets_, [&](const auto& entry) {
@@ -18,7 +18,7 @@ void RateLimiter::Prune(absl::Time now) {
   });
 }
 
-absl::Duration RateLimiter::TryTake(const std::string& key, absl::Time now) {
+absl::StatusOr<absl::Duration> LocalRateLimiter::TryTake(const std::string& key, absl::Time now) {
   if (rate_ <= 0) return absl::ZeroDuration();  // unlimited
   absl::MutexLock lock(&mu_);
   if (buckets_.size() > prune_above_) {
@@ -38,6 +38,12 @@ absl::Duration RateLimiter::TryTake(const std::string& key, absl::Time now) {
     return absl::ZeroDuration();
   }
   return absl::Seconds((1.0 - bucket.tokens) / rate_);
+}
+
+RateLimiterFactory LocalRateLimiters() {
+  return [](const std::string&, double rate_per_second, double burst) {
+    return std::make_unique<LocalRateLimiter>(rate_per_second, burst);
+  };
 }
 
 }  // namespace wa::domain
