@@ -164,7 +164,9 @@ workers::WebhookDelivery::Options WebhookDeliveryOptions(const Config& config) {
   workers::WebhookDelivery::Options options;
   options.threads = config.webhook_threads;
   // Long enough that an attempt in flight is never claimed twice.
-  options.hold = config.webhook_timeout + absl::Seconds(30);
+  options.hold = config.webhook_hold > absl::ZeroDuration()
+                     ? config.webhook_hold
+                     : config.webhook_timeout + absl::Seconds(30);
   options.probe_max = config.webhook_probe_max;
   options.max_outage = config.webhook_max_outage;
   return options;
@@ -353,7 +355,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->batches = std::make_unique<domain::BatchService>(
       database, *p->messaging, *p->templates,
       domain::BatchService::Options{.max_messages_per_second = config.send_rate_per_second,
-                                    .max_items = config.max_batch_messages},
+                                    .max_items = config.max_batch_messages,
+                                    .release_hold = config.batch_hold},
       [raw] { raw->batch_runner->Wake(); });
   // The one place a finished batch is announced, in its own transaction.
   p->batches->set_on_completed_in_transaction([outbox](const storage::BatchRecord& batch) {

@@ -61,6 +61,7 @@ struct Config {
 
   // Batch sends.
   int max_batch_messages = 10000;
+  absl::Duration batch_hold = absl::Seconds(30);
 
   // Each token's request budget (0 per second: unlimited).
   double api_requests_per_second = 100;
@@ -71,6 +72,7 @@ struct Config {
   bool webhook_allow_loopback = true;
   absl::Duration webhook_timeout = absl::Seconds(10);
   int webhook_threads = 8;
+  absl::Duration webhook_hold = absl::ZeroDuration();  // 0: webhook_timeout + 30s
   absl::Duration webhook_secret_grace = absl::Hours(24);
   absl::Duration webhook_probe_max = absl::Seconds(60);
   absl::Duration webhook_max_outage = absl::Hours(72);

@@ -77,6 +77,9 @@ ABSL_FLAG(int, send_threads, 8, "concurrent provider calls");
 ABSL_FLAG(int, max_queue_backlog, 10000,
           "waiting messages per sender past which sends are refused with 429 (0: unbounded)");
 ABSL_FLAG(int, max_batch_messages, 10000, "most messages in one batch send");
+ABSL_FLAG(absl::Duration, batch_hold, absl::Seconds(30),
+          "how long a round of batch releases holds its batch (another instance takes over "
+          "after this if the process dies)");
 ABSL_FLAG(double, api_requests_per_second, 100,
           "each token's request budget per second, 429 beyond (0: unlimited)");
 ABSL_FLAG(double, api_burst, 200, "requests a token may make at once before its budget applies");
@@ -92,6 +95,9 @@ ABSL_FLAG(bool, webhook_allow_loopback, true,
           "a hotel webhook may point at this machine (localhost, 127.0.0.0/8, ::1) over http");
 ABSL_FLAG(absl::Duration, webhook_timeout, absl::Seconds(10), "timeout of one webhook delivery");
 ABSL_FLAG(int, webhook_threads, 8, "concurrent webhook deliveries");
+ABSL_FLAG(absl::Duration, webhook_hold, absl::ZeroDuration(),
+          "how long a delivery attempt holds its event before any instance may retry it "
+          "(0: webhook_timeout + 30s)");
 ABSL_FLAG(absl::Duration, webhook_secret_grace, absl::Hours(24),
           "how long a replaced webhook signing secret keeps signing");
 ABSL_FLAG(absl::Duration, webhook_probe_max, absl::Seconds(60),
@@ -217,6 +223,7 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.send_threads = absl::GetFlag(FLAGS_send_threads);
   config.max_queue_backlog = absl::GetFlag(FLAGS_max_queue_backlog);
   config.max_batch_messages = absl::GetFlag(FLAGS_max_batch_messages);
+  config.batch_hold = absl::GetFlag(FLAGS_batch_hold);
   config.api_requests_per_second = absl::GetFlag(FLAGS_api_requests_per_second);
   config.api_burst = absl::GetFlag(FLAGS_api_burst);
   if (absl::Status s = CheckLimits(config); !s.ok()) return s;
@@ -226,6 +233,7 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.webhook_allow_loopback = absl::GetFlag(FLAGS_webhook_allow_loopback);
   config.webhook_timeout = absl::GetFlag(FLAGS_webhook_timeout);
   config.webhook_threads = absl::GetFlag(FLAGS_webhook_threads);
+  config.webhook_hold = absl::GetFlag(FLAGS_webhook_hold);
   config.webhook_secret_grace = absl::GetFlag(FLAGS_webhook_secret_grace);
   config.webhook_probe_max = absl::GetFlag(FLAGS_webhook_probe_max);
   config.webhook_max_outage = absl::GetFlag(FLAGS_webhook_max_outage);
@@ -234,6 +242,10 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   }
   if (config.webhook_timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--webhook_timeout must be positive");
+  }
+  if (config.webhook_hold < absl::ZeroDuration() || config.batch_hold <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "--webhook_hold must not be negative, --batch_hold must be positive");
   }
   return config;
 }

@@ -140,6 +140,10 @@ def main():
         if len(message_rows) >= 100_000:
             flush(db, conversation_rows, message_rows, guest_rows)
     flush(db, conversation_rows, message_rows, guest_rows)
+    # Each conversation's counter of message numbers (the next send's seq).
+    db.execute(
+        "UPDATE conversations SET last_seq = (SELECT COALESCE(MAX(m.seq), 0) FROM messages m "
+        "WHERE m.conversation_id = conversations.conversation_id)")
     db.execute("COMMIT")
     db.execute("PRAGMA journal_mode=WAL")
     db.close()

@@ -243,11 +243,22 @@ absl::Status BatchService::ReleaseBatch(const BatchRecord& batch, absl::Time now
   // The schedule, not the clock, sets each release: a late round does not
   // push every later item back.
   absl::Time next = batch.next_release_at.value_or(now);
+  // One instance releases a batch at a time: the round claims it, holding
+  // it until its releases move its schedule on (or the hold runs out).
+  absl::StatusOr<bool> taken = storage::TransactValue(db_, [&] {
+    return batches_.ClaimRelease(batch.batch_id, next, now + options_.release_hold);
+  });
+  if (!taken.ok()) return taken.status();
+  if (!*taken) return absl::OkStatus();  // another instance's round
   if (now - next > kMaxLag) next = now;
   for (const BatchItemRecord& item : *items) {
     if (next > now) break;
     absl::StatusOr<Release> release = ReleaseItem(batch, item, next + interval);
-    if (!release.ok()) return release.status();
+    if (!release.ok()) {
+      // Ends the hold: the batch is retried at the next round, not after it.
+      db_.Transaction([&] { return batches_.SetNextRelease(batch.batch_id, next); }).IgnoreError();
+      return release.status();
+    }
     switch (release->outcome) {
       case Release::kQueued:
         next += interval;
@@ -259,7 +270,9 @@ absl::Status BatchService::ReleaseBatch(const BatchRecord& batch, absl::Time now
             [&] { return batches_.SetNextRelease(batch.batch_id, now + release->wait); });
     }
   }
-  return absl::OkStatus();
+  // Ends the hold: the next release as the schedule says (each queued item
+  // already wrote it; this also covers a round of skipped items).
+  return db_.Transaction([&] { return batches_.SetNextRelease(batch.batch_id, next); });
 }
 
 absl::StatusOr<BatchService::Release> BatchService::ReleaseItem(const BatchRecord& batch,

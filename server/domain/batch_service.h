@@ -74,6 +74,9 @@ class BatchService {
     // The sender's throughput: no batch is released faster.
     double max_messages_per_second = 80;
     int max_items = 10000;
+    // How long a round of releases holds its batch: another instance on
+    // the same database takes the batch over after this if we die.
+    absl::Duration release_hold = absl::Seconds(30);
   };
   // Runs inside the transaction that completes a batch. The hotel's
   // `batch_completed` event is written here (the webhook outbox).

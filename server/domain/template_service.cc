@@ -326,8 +326,15 @@ absl::StatusOr<std::optional<absl::Time>> TemplateService::ApplyDueReviews(absl:
   for (const storage::TemplateRecord& r : *due) {
     TemplateStatusReport report{r.definition.provider_template_id(), r.definition.name(),
                                 r.definition.language(), r.review_status, r.review_reason};
-    if (auto s = db_.Transaction([&] { return ApplyReportInTransaction(r.property_id, report); });
-        !s.ok()) {
+    // Taken in the transaction that applies it: of several instances that
+    // read the same due review, one applies it.
+    auto apply = [&]() -> absl::Status {
+      absl::StatusOr<bool> mine =
+          templates_.TakeReview(r.property_id, r.definition.name(), r.definition.language(), now);
+      if (!mine.ok() || !*mine) return mine.status();
+      return ApplyReportInTransaction(r.property_id, report);
+    };
+    if (auto s = db_.Transaction(apply); !s.ok()) {
       return s;
     }
   }
@@ -340,8 +347,10 @@ absl::StatusOr<std::pair<std::vector<v1::Template>, int>> TemplateService::Sync(
   if (!remote.ok()) return remote.status();
   int changed = 0;
   absl::Status status = db_.Transaction([&]() -> absl::Status {
+    // From the start each run: a transaction that lost a race runs again.
+    changed = 0;
     absl::Time now = absl::Now();
-    for (v1::Template& t : *remote) {
+    for (v1::Template t : *remote) {
       absl::StatusOr<std::optional<storage::TemplateRecord>> local =
           templates_.Get(property_id, t.name(), t.language());
       if (!local.ok()) return local.status();

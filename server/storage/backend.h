@@ -78,6 +78,13 @@ class Backend {
   virtual int64_t transactions() const = 0;
 };
 
+// ABORTED from the engine itself (a serialization failure, a deadlock):
+// the transaction lost a race with another and may be run again. It is
+// marked so that Database::Transaction retries it and not an ABORTED that
+// the work returns of its own accord (a domain "no longer pending").
+absl::Status ConflictError(absl::string_view message);
+bool IsConflict(const absl::Status& status);
+
 // The connection of the Transaction() or Read() running on this thread, or null.
 Connection* CurrentConnection();
 

@@ -134,6 +134,16 @@ absl::StatusOr<std::vector<BatchRecord>> BatchRepository::DueForRelease(absl::Ti
   return CollectRows<BatchRecord>(*stmt, ReadBatch);
 }
 
+absl::StatusOr<bool> BatchRepository::ClaimRelease(const std::string& batch_id, absl::Time seen,
+                                                   absl::Time hold_until) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE batches SET next_release_at = ? WHERE batch_id = ? AND next_release_at = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindTime(1, hold_until).Bind(2, batch_id).BindTime(3, seen);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return db_.Changes() > 0;
+}
+
 absl::StatusOr<std::optional<absl::Time>> BatchRepository::NextReleaseAt() {
   absl::StatusOr<Statement> stmt =
       db_.Prepare("SELECT MIN(next_release_at) FROM batches WHERE next_release_at IS NOT NULL");
@@ -192,7 +202,10 @@ absl::StatusOr<bool> BatchRepository::MarkFailed(const std::string& batch_id, in
 absl::Status BatchRepository::SetNextRelease(const std::string& batch_id,
                                              std::optional<absl::Time> at) {
   absl::StatusOr<Statement> stmt =
-      db_.Prepare("UPDATE batches SET next_release_at = ? WHERE batch_id = ?");
+      // A cancelled batch (NULL) stays so.
+      db_.Prepare(
+          "UPDATE batches SET next_release_at = ? WHERE batch_id = ? AND next_release_at IS NOT "
+          "NULL");
   if (!stmt.ok()) return stmt.status();
   stmt->BindOptionalTime(1, at).Bind(2, batch_id);
   return stmt->Run();

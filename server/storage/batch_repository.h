@@ -83,6 +83,11 @@ class BatchRepository {
 
   // Batches whose next item is due at `now`.
   absl::StatusOr<std::vector<BatchRecord>> DueForRelease(absl::Time now, int limit);
+  // Takes a due batch for a round of releases if its next release is still
+  // `seen` (what DueForRelease read), holding it until `hold_until`; false
+  // when another instance took it meanwhile.
+  absl::StatusOr<bool> ClaimRelease(const std::string& batch_id, absl::Time seen,
+                                    absl::Time hold_until);
   absl::StatusOr<std::optional<absl::Time>> NextReleaseAt();
   // The first `limit` items still waiting, in order.
   absl::StatusOr<std::vector<BatchItemRecord>> PendingItems(const std::string& batch_id, int limit);

@@ -1,7 +1,9 @@
 #include "server/storage/database.h"
 
+#include <random>
 #include <utility>
 
+#include "absl/time/clock.h"
 #include "server/storage/postgres_backend.h"
 #include "server/storage/sqlite_backend.h"
 
@@ -91,7 +93,15 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseUrl& url,
 Database::~Database() = default;
 
 absl::Status Database::Transaction(const std::function<absl::Status()>& work) {
-  return backend_->Transaction(work);
+  // Only PostgreSQL reports conflicts (SQLite has one writer); a few tries,
+  // each after a short random pause so that the two sides do not meet again.
+  absl::Status status = backend_->Transaction(work);
+  for (int retry = 1; retry < kTransactionTries && IsConflict(status); ++retry) {
+    thread_local std::mt19937 rng(std::random_device{}());
+    absl::SleepFor(absl::Milliseconds(std::uniform_int_distribution<int>(1, 5 << retry)(rng)));
+    status = backend_->Transaction(work);
+  }
+  return status;
 }
 
 absl::Status Database::Savepoint(const std::function<absl::Status()>& work) {

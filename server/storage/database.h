@@ -59,12 +59,17 @@ class Statement {
 // the repositories write is one text for both (docs/postgres-port.md).
 class Database {
  public:
+  static constexpr int kTransactionTries = 4;
+
   static absl::StatusOr<std::unique_ptr<Database>> Open(const DatabaseUrl& url,
                                                         int read_connections = 4);
   ~Database();
 
   // Runs `work` in a transaction; its changes are committed (durably) if
   // it returns OK and undone otherwise. `work` must not call Transaction().
+  // A transaction that lost a race with another (IsConflict: a deadlock or
+  // serialization failure, PostgreSQL only) is undone and `work` runs again,
+  // up to kTransactionTries times in all: `work` must start from scratch.
   absl::Status Transaction(const std::function<absl::Status()>& work);
   // Inside Transaction(): runs `work` under a savepoint of its own, so that
   // its changes are undone alone if it fails; the transaction goes on.

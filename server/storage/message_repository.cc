@@ -1,5 +1,7 @@
 #include "server/storage/message_repository.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace wa::storage {
 namespace {
 
@@ -46,14 +48,38 @@ absl::StatusOr<std::optional<MessageRecord>> FindOne(Database& db, const std::st
 
 }  // namespace
 
+absl::StatusOr<int64_t> MessageRepository::NextSeq(const std::string& conversation_id) {
+  // The conversation's counter, bumped in place: the update locks the row
+  // until the transaction ends, so two concurrent sends to one conversation
+  // (several PostgreSQL connections) get different numbers, where
+  // `MAX(seq) + 1` would give both the same.
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE conversations SET last_seq = last_seq + 1 WHERE conversation_id = ? "
+      "RETURNING last_seq");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, conversation_id);
+  absl::StatusOr<std::optional<int64_t>> seq =
+      FirstRow<int64_t>(*stmt, [](const Statement& s) { return s.ColumnInt(0); });
+  if (!seq.ok()) return seq.status();
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  if (!*seq) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("message for unknown conversation ", conversation_id));
+  }
+  return **seq;
+}
+
 absl::Status MessageRepository::Insert(MessageRecord& m) {
+  absl::StatusOr<int64_t> seq = NextSeq(m.conversation_id);
+  if (!seq.ok()) return seq.status();
+  m.seq = *seq;
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "INSERT INTO messages (message_id, property_id, conversation_id, seq, direction, "
       "message_type, body, payload, guest_phone, status, staff_member_id, whatsapp_message_id, "
-      "reply_to_message_id, created_at, next_attempt_at) VALUES (?1, ?2, ?3, "
-      "(SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?3), "
-      "?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, ''), ?12, ?13, ?14) RETURNING seq");
+      "reply_to_message_id, created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?15, "
+      "?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, ''), ?12, ?13, ?14)");
   if (!stmt.ok()) return stmt.status();
+  stmt->Bind(15, m.seq);
   stmt->Bind(1, m.message_id)
       .Bind(2, m.property_id)
       .Bind(3, m.conversation_id)
@@ -68,9 +94,6 @@ absl::Status MessageRepository::Insert(MessageRecord& m) {
       .Bind(12, m.reply_to_message_id)
       .BindTime(13, m.created_at)
       .BindOptionalTime(14, m.next_attempt_at);
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  m.seq = stmt->ColumnInt(0);
   return stmt->Run();
 }
 
@@ -140,12 +163,29 @@ absl::StatusOr<std::optional<absl::Time>> MessageRepository::NextAttemptAt() {
   return row->value_or(std::nullopt);
 }
 
-absl::Status MessageRepository::Claim(const std::string& message_id, absl::Time hold_until) {
+absl::StatusOr<bool> MessageRepository::Claim(const std::string& message_id, absl::Time now,
+                                              absl::Time hold_until) {
+  // The condition is checked again on the row as it is when the update
+  // runs (PostgreSQL waits for a concurrent claim to commit, then finds
+  // the row no longer due): of two instances, one wins.
   absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE messages SET next_attempt_at = ?, attempts = attempts + 1 WHERE message_id = ?");
+      "UPDATE messages SET next_attempt_at = ?1, attempts = attempts + 1 "
+      "WHERE message_id = ?2 AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?3");
   if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, hold_until).Bind(2, message_id);
-  return stmt->Run();
+  stmt->BindTime(1, hold_until).Bind(2, message_id).BindTime(3, now);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return db_.Changes() > 0;
+}
+
+absl::StatusOr<bool> MessageRepository::DeferDue(const std::string& message_id, absl::Time now,
+                                                 absl::Time at, const std::string& reason) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE messages SET next_attempt_at = ?1, failure_reason = ?2 "
+      "WHERE message_id = ?3 AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?4");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindTime(1, at).Bind(2, reason).Bind(3, message_id).BindTime(4, now);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return db_.Changes() > 0;
 }
 
 absl::Status MessageRepository::Defer(const std::string& message_id, absl::Time at,

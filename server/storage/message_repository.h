@@ -31,11 +31,18 @@ class MessageRepository {
   absl::StatusOr<int> CountBacklog(const std::string& property_id, int limit);
   // The earliest pending attempt time, if any message waits.
   absl::StatusOr<std::optional<absl::Time>> NextAttemptAt();
-  // Takes a due message for an attempt: counts the attempt and holds the
-  // message until `hold_until`, so that if the process dies during the
-  // provider call the message is retried only after that time.
-  absl::Status Claim(const std::string& message_id, absl::Time hold_until);
-  // Moves the next attempt without counting one (pacing, bad credentials).
+  // Takes a message for an attempt if it is still due at `now`: counts the
+  // attempt and holds the message until `hold_until`, so that if the
+  // process dies during the provider call the message is retried (by any
+  // instance) only after that time. False when it is no longer due: another
+  // instance took it since it was read (docs/postgres-port.md, "Claims").
+  absl::StatusOr<bool> Claim(const std::string& message_id, absl::Time now, absl::Time hold_until);
+  // Moves the next attempt of a message still due at `now` without counting
+  // one (pacing); false when another instance took it meanwhile.
+  absl::StatusOr<bool> DeferDue(const std::string& message_id, absl::Time now, absl::Time at,
+                                const std::string& reason);
+  // Moves the next attempt of a message this process holds without
+  // counting one (a retry, bad credentials).
   absl::Status Defer(const std::string& message_id, absl::Time at, const std::string& reason);
   // The provider accepted the message: record its wamid, leave the queue.
   absl::Status MarkAccepted(const std::string& message_id, const std::string& wamid);
@@ -43,6 +50,9 @@ class MessageRepository {
   absl::Status UpdateStatus(const MessageRecord& message);
 
  private:
+  // The conversation's next sequence number (inside the transaction).
+  absl::StatusOr<int64_t> NextSeq(const std::string& conversation_id);
+
   Database& db_;
 };
 

@@ -309,6 +309,17 @@ const std::vector<const char*>& Migrations() {
       );
       CREATE INDEX rate_limits_by_tat ON rate_limits (tat);
       )sql",
+      // 11: several writers (PostgreSQL, several instances): a message's number
+      // comes from a counter on its conversation, bumped under the row's
+      // lock, instead of MAX(seq) + 1; the index, now unique, turns a
+      // number given twice into an error rather than two equal numbers.
+      R"sql(
+      ALTER TABLE conversations ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0;
+      UPDATE conversations SET last_seq = (SELECT COALESCE(MAX(m.seq), 0) FROM messages m
+        WHERE m.conversation_id = conversations.conversation_id);
+      DROP INDEX messages_by_conversation;
+      CREATE UNIQUE INDEX messages_by_conversation ON messages (conversation_id, seq);
+      )sql",
   };
   return *migrations;
 }

@@ -26,13 +26,15 @@ absl::StatusOr<std::vector<NotificationRecord>> NotificationRepository::Pending(
   });
 }
 
-absl::Status NotificationRepository::MarkProcessed(int64_t id, absl::Time at,
-                                                   const std::string& error) {
-  absl::StatusOr<Statement> stmt =
-      db_.Prepare("UPDATE provider_notifications SET processed_at = ?, error = ? WHERE id = ?");
+absl::StatusOr<bool> NotificationRepository::MarkProcessed(int64_t id, absl::Time at,
+                                                           const std::string& error) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE provider_notifications SET processed_at = ?, error = ? "
+      "WHERE id = ? AND processed_at IS NULL");
   if (!stmt.ok()) return stmt.status();
   stmt->BindTime(1, at).Bind(2, error).Bind(3, id);
-  return stmt->Run();
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return db_.Changes() > 0;
 }
 
 }  // namespace wa::storage

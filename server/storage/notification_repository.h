@@ -24,7 +24,10 @@ class NotificationRepository {
   absl::StatusOr<int64_t> Insert(const std::string& body, absl::Time received_at);
   // Unprocessed notifications, oldest first.
   absl::StatusOr<std::vector<NotificationRecord>> Pending(int limit);
-  absl::Status MarkProcessed(int64_t id, absl::Time at, const std::string& error);
+  // Marks a pending notification processed; false when it was not pending
+  // any more (another instance processed it): the caller applies it only
+  // when this is true, in the same transaction.
+  absl::StatusOr<bool> MarkProcessed(int64_t id, absl::Time at, const std::string& error);
 
  private:
   Database& db_;

@@ -36,14 +36,16 @@ std::string OneLine(absl::string_view text) {
 
 // A failed command as a status whose code says what the caller can do:
 // UNAVAILABLE when the server is gone, ABORTED for a conflict with another
-// transaction (retry it), INTERNAL for a bug in our SQL.
+// transaction (Database::Transaction retries it), ALREADY_EXISTS for a
+// unique key taken (as SQLite's), INTERNAL for a bug in our SQL.
 absl::Status PgError(PGconn* conn, const PGresult* result, absl::string_view sql) {
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
   std::string message = absl::StrCat(
       "postgres: ", OneLine(primary ? primary : PQerrorMessage(conn)), " in `", sql, "`");
   absl::string_view code = state ? state : "";
-  if (code == "40001" || code == "40P01") return absl::AbortedError(message);
+  if (code == "40001" || code == "40P01") return ConflictError(message);
+  if (code == "23505") return absl::AlreadyExistsError(message);
   if (PQstatus(conn) != CONNECTION_OK || absl::StartsWith(code, "08") ||
       absl::StartsWith(code, "57P")) {
     return absl::UnavailableError(message);

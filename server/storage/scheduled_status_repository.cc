@@ -42,11 +42,12 @@ absl::StatusOr<std::optional<absl::Time>> ScheduledStatusRepository::NextDueAt()
   return row->value_or(std::nullopt);
 }
 
-absl::Status ScheduledStatusRepository::Delete(int64_t id) {
+absl::StatusOr<bool> ScheduledStatusRepository::Delete(int64_t id) {
   absl::StatusOr<Statement> stmt = db_.Prepare("DELETE FROM scheduled_statuses WHERE id = ?");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, id);
-  return stmt->Run();
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return db_.Changes() > 0;
 }
 
 }  // namespace wa::storage

@@ -17,7 +17,9 @@ class ScheduledStatusRepository {
   absl::Status Insert(const ScheduledStatus& status);
   absl::StatusOr<std::vector<ScheduledStatus>> Due(absl::Time now, int limit);
   absl::StatusOr<std::optional<absl::Time>> NextDueAt();
-  absl::Status Delete(int64_t id);
+  // Removes an entry; false when it was gone already (another instance
+  // applied it): the caller applies the status only when this is true.
+  absl::StatusOr<bool> Delete(int64_t id);
 
  private:
   Database& db_;

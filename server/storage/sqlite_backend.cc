@@ -15,8 +15,15 @@
 namespace wa::storage {
 namespace {
 
+// A failed call as a status: ALREADY_EXISTS for a unique key taken (as on
+// PostgreSQL, postgres_backend.cc), INTERNAL otherwise.
 absl::Status SqliteError(sqlite3* db, absl::string_view what) {
-  return absl::InternalError(absl::StrCat("sqlite: ", what, ": ", sqlite3_errmsg(db)));
+  std::string message = absl::StrCat("sqlite: ", what, ": ", sqlite3_errmsg(db));
+  int code = sqlite3_extended_errcode(db);
+  if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return absl::AlreadyExistsError(message);
+  }
+  return absl::InternalError(message);
 }
 
 class SqliteStatement : public BackendStatement {

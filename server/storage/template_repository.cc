@@ -138,6 +138,18 @@ absl::StatusOr<std::optional<absl::Time>> TemplateRepository::NextReview() {
   return row->value_or(std::nullopt);
 }
 
+absl::StatusOr<bool> TemplateRepository::TakeReview(const std::string& property_id,
+                                                    const std::string& name,
+                                                    const std::string& language, absl::Time now) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE templates SET review_due_at = NULL WHERE property_id = ? AND name = ? "
+      "AND language = ? AND review_due_at IS NOT NULL AND review_due_at <= ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, property_id).Bind(2, name).Bind(3, language).BindTime(4, now);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return db_.Changes() > 0;
+}
+
 absl::StatusOr<bool> TemplateRepository::Seeded(const std::string& property_id) {
   absl::StatusOr<Statement> stmt =
       db_.Prepare("SELECT 1 FROM template_catalogs WHERE property_id = ?");

@@ -59,6 +59,10 @@ class TemplateRepository {
   absl::StatusOr<std::vector<TemplateRecord>> ReviewsDue(absl::Time now, int limit);
   // When the next sandbox review falls due, if any is waiting.
   absl::StatusOr<std::optional<absl::Time>> NextReview();
+  // Clears a review still due at `now` (what ReviewsDue read); false when
+  // another instance took it: the caller applies the review only when true.
+  absl::StatusOr<bool> TakeReview(const std::string& property_id, const std::string& name,
+                                  const std::string& language, absl::Time now);
 
   // Whether the property's starter catalog was written (once per property).
   absl::StatusOr<bool> Seeded(const std::string& property_id);

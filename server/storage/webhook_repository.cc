@@ -202,6 +202,17 @@ absl::Status WebhookRepository::Reschedule(const std::string& event_id, absl::Ti
   return stmt->Run();
 }
 
+absl::StatusOr<bool> WebhookRepository::Claim(const std::string& event_id, absl::Time now,
+                                              absl::Time hold_until) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE webhook_events SET next_attempt_at = ?1 "
+      "WHERE event_id = ?2 AND status = 1 AND next_attempt_at <= ?3");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindTime(1, hold_until).Bind(2, event_id).BindTime(3, now);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return db_.Changes() > 0;
+}
+
 absl::Status WebhookRepository::RecordAttempt(const WebhookAttemptRecord& a) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "INSERT INTO webhook_attempts (event_id, attempt, at, http_status, latency_ms, error) "

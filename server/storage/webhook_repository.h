@@ -101,9 +101,13 @@ class WebhookRepository {
   // go one at a time, in order), oldest first.
   absl::StatusOr<std::vector<WebhookEventRecord>> DueEvents(absl::Time now, int limit);
   absl::StatusOr<std::optional<absl::Time>> NextDueAt();
-  // Moves a pending event's next attempt (a claim for an attempt in flight,
-  // a retry, a wait for a down endpoint).
+  // Moves a pending event's next attempt (a retry, a wait for a down
+  // endpoint, the release of a claim).
   absl::Status Reschedule(const std::string& event_id, absl::Time at);
+  // Takes a pending event for an attempt if it is still due at `now`,
+  // holding it until `hold_until`; false when another instance took it
+  // since it was read.
+  absl::StatusOr<bool> Claim(const std::string& event_id, absl::Time now, absl::Time hold_until);
   absl::Status RecordAttempt(const WebhookAttemptRecord& attempt);
   absl::Status MarkDelivered(const std::string& event_id, absl::Time at, int http_status);
   // A failed attempt: the event waits until `retry_at`; `counted` says

@@ -159,15 +159,16 @@ absl::Duration NotificationProcessor::Tick() {
   // everything after it, and the next round retries from there.
   size_t applied = 0;
   absl::Status status = db_.Transaction([&]() -> absl::Status {
+    applied = 0;  // a transaction that lost a race runs again from the start
     for (auto& [record, parsed] : ready) {
       absl::Status s = db_.Savepoint([&]() -> absl::Status {
-        std::string error;
-        if (!parsed.ok()) {
-          error = parsed.status().ToString();
-        } else if (absl::Status s = Apply(*parsed); !s.ok()) {
-          return s;
-        }
-        return notifications_.MarkProcessed(record->id, absl::Now(), error);
+        std::string error = parsed.ok() ? "" : parsed.status().ToString();
+        // Marked first: another instance that read it too and marked it
+        // first applied it (its mark waits for ours, or ours for its).
+        absl::StatusOr<bool> mine = notifications_.MarkProcessed(record->id, absl::Now(), error);
+        if (!mine.ok()) return mine.status();
+        if (!*mine || !parsed.ok()) return absl::OkStatus();
+        return Apply(*parsed);
       });
       if (!s.ok()) {
         util::LogError("notification ", record->id, ": ", s.ToString());

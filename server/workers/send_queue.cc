@@ -77,20 +77,24 @@ absl::Duration SendQueue::Tick() {
     for (storage::MessageRecord& m : *due) {
       if (busy.contains(m.message_id)) {
         // Still ours: renew the hold so that only a crash lets it run out.
-        if (auto s = messages_.Claim(m.message_id, now + options_.reconcile_grace); !s.ok()) {
-          return s;
-        }
+        absl::StatusOr<bool> renewed =
+            messages_.Claim(m.message_id, now, now + options_.reconcile_grace);
+        if (!renewed.ok()) return renewed.status();
         continue;
       }
       absl::StatusOr<absl::Duration> wait = Pace(m, now, refused);
       if (!wait.ok()) return wait.status();
       if (*wait > absl::ZeroDuration()) {
-        if (auto s = messages_.Defer(m.message_id, now + *wait, m.failure_reason); !s.ok()) {
-          return s;
-        }
+        absl::StatusOr<bool> deferred =
+            messages_.DeferDue(m.message_id, now, now + *wait, m.failure_reason);
+        if (!deferred.ok()) return deferred.status();
         continue;
       }
-      if (auto s = messages_.Claim(m.message_id, now + options_.reconcile_grace); !s.ok()) return s;
+      // Another instance may have taken it since the read: then it is theirs.
+      absl::StatusOr<bool> taken =
+          messages_.Claim(m.message_id, now, now + options_.reconcile_grace);
+      if (!taken.ok()) return taken.status();
+      if (!*taken) continue;
       ++m.attempts;
       claimed.push_back(std::move(m));
     }

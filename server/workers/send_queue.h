@@ -30,7 +30,9 @@ namespace wa::workers {
 // that must wait is moved back, not failed); a pool of threads makes the
 // provider calls. Claiming holds a message for `reconcile_grace`: if the
 // process dies during the call, nothing is resent until a status callback
-// has had that long to settle it. Transient failures retry with
+// has had that long to settle it; several instances on one database each
+// take a message only if it is still due when their claim runs, so the
+// hold is also the lease another instance waits out after a crash. Transient failures retry with
 // exponential backoff and jitter; after `max_attempts` the message fails.
 class SendQueue {
  public:

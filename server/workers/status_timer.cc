@@ -24,15 +24,18 @@ absl::Duration StatusTimer::Tick() {
     return kIdleSleep;
   }
   // One transaction for the whole batch: one fsync, and each status is
-  // applied exactly when its schedule entry is removed.
+  // applied exactly when its schedule entry is removed, by the instance
+  // whose delete removed it (another may have read the same entries).
   absl::Status status = db_.Transaction([&]() -> absl::Status {
     for (const storage::ScheduledStatus& s : *due) {
+      absl::StatusOr<bool> removed = scheduled_.Delete(s.id);
+      if (!removed.ok()) return removed.status();
+      if (!*removed) continue;
       domain::StatusUpdate update{s.whatsapp_message_id, s.status, s.due_at, s.failure_code,
                                   s.failure_reason};
       if (auto applied = statuses_.ApplyInTransaction(update); !applied.ok()) {
         return applied.status();
       }
-      if (absl::Status d = scheduled_.Delete(s.id); !d.ok()) return d;
     }
     return absl::OkStatus();
   });

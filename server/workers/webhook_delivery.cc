@@ -100,14 +100,18 @@ absl::Status WebhookDelivery::Claim(absl::Time now, int capacity, std::vector<Jo
         it = configs.emplace(event.property_id, **config).first;
       }
       const storage::WebhookConfigRecord& config = it->second;
+      // A down endpoint gets one probe at a time; its other events wait.
+      if (config.down_since && probing.contains(event.property_id)) continue;
+      // Another instance may have taken it since the read: then it is theirs.
+      absl::StatusOr<bool> taken = webhooks_.Claim(event.event_id, now, now + options_.hold);
+      if (!taken.ok()) return taken.status();
+      if (!*taken) continue;
       if (config.down_since) {
-        // A down endpoint gets one probe at a time; its other events wait.
-        if (!probing.insert(event.property_id).second) continue;
+        probing.insert(event.property_id);
         if (auto s = webhooks_.PauseEndpoint(event.property_id, now + options_.hold); !s.ok()) {
           return s;
         }
       }
-      if (auto s = webhooks_.Reschedule(event.event_id, now + options_.hold); !s.ok()) return s;
       claimed.push_back(Job{std::move(event), config});
     }
     return absl::OkStatus();

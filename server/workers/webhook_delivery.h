@@ -18,7 +18,9 @@ namespace wa::workers {
 //
 // A poller claims due events (holding each for `hold`, so that if the
 // process dies mid-attempt the event is retried after that, at least
-// once); threads post them. Only the oldest pending event of a
+// once; the hold is the lease that another instance on the same database
+// waits out, and a claim takes an event only if it is still due, so two
+// instances never post it together); threads post them. Only the oldest pending event of a
 // conversation is ever due, so a conversation's events arrive in order.
 // A 2xx delivers. An HTTP refusal is retried with backoff from the
 // endpoint's retry_delay and dead-lettered after max_retries. An endpoint

@@ -76,7 +76,8 @@ void ServerProcess::Start() {
                                    "--http_listen=127.0.0.1:0",
                                    "--sandbox_status_delay=100ms",
                                    "--sandbox_template_review_delay=300ms",
-                                   "--reconcile_grace=2s"};
+                                   "--reconcile_grace=2s",
+                                   "--batch_hold=2s"};
   if (!database_url_.empty()) args.push_back("--database_url=" + database_url_);
   args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
   pid_ = fork();

@@ -112,7 +112,9 @@ TEST_F(RepositoriesTest, SendQueueSeesOnlyDueMessagesUntilAccepted) {
   EXPECT_EQ((*due)[0].message_id, "now");
   EXPECT_EQ(**ReadValue(t_.db(), [&] { return messages_.NextAttemptAt(); }), kT0);
   // Claimed: counted as an attempt and held, so it is not due again.
-  ASSERT_TRUE(Tx([&] { return messages_.Claim("now", kT0 + absl::Minutes(5)); }).ok());
+  absl::StatusOr<bool> taken =
+      TransactValue(t_.db(), [&] { return messages_.Claim("now", kT0, kT0 + absl::Minutes(5)); });
+  ASSERT_TRUE(taken.ok() && *taken) << taken.status();
   EXPECT_TRUE(ReadValue(t_.db(), [&] { return messages_.DueForSending(kT0, 10); })->empty());
   EXPECT_EQ(ReadValue(t_.db(), [&] { return messages_.DueForSending(kT0 + absl::Minutes(5), 10); })
                 ->size(),
@@ -147,7 +149,7 @@ TEST_F(RepositoriesTest, ScheduledStatusesComeDueInOrder) {
   auto due = ReadValue(t_.db(), [&] { return scheduled_.Due(kT0, 10); });
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ((*due)[0].status, hotel::whatsapp::v1::MESSAGE_STATUS_DELIVERED);
-  ASSERT_TRUE(Tx([&] { return scheduled_.Delete((*due)[0].id); }).ok());
+  ASSERT_TRUE(Tx([&] { return scheduled_.Delete((*due)[0].id).status(); }).ok());
   EXPECT_EQ(**ReadValue(t_.db(), [&] { return scheduled_.NextDueAt(); }), kT0 + absl::Seconds(1));
 }
 

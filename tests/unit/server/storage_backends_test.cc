@@ -25,87 +25,10 @@
 #include "server/storage/token_repository.h"
 #include "server/storage/webhook_repository.h"
 #include "tests/common/postgres_server.h"
+#include "tests/unit/server/storage_backends_fixture.h"
 
 namespace wa::storage {
 namespace {
-
-const absl::Time kT0 = absl::FromUnixSeconds(1767254400);
-
-enum class Engine { kSqlite, kPostgres };
-
-class StorageBackendsTest : public ::testing::TestWithParam<Engine> {
- protected:
-  void SetUp() override {
-    static int counter = 0;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("wa-backends-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(dir_);
-    if (GetParam() == Engine::kPostgres) {
-      absl::StatusOr<testing::PostgresServer*> server = testing::SharedPostgresServer();
-      ASSERT_TRUE(server.ok()) << server.status();
-      absl::StatusOr<std::string> created = (*server)->CreateDatabase();
-      ASSERT_TRUE(created.ok()) << created.status();
-      url_ = *created;
-    }
-    Open();
-  }
-  void TearDown() override {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-    if (!url_.empty()) testing::SharedPostgresServer().value()->DropDatabase(url_).IgnoreError();
-  }
-  void Open() {
-    db_.reset();
-    absl::StatusOr<std::unique_ptr<Database>> db = OpenDataDir(dir_.string(), url_);
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = *std::move(db);
-  }
-
-  Database& db() { return *db_; }
-  absl::Status Tx(const std::function<absl::Status()>& work) { return db_->Transaction(work); }
-  template <typename F>
-  auto Read(F&& work) {
-    return ReadValue(*db_, std::forward<F>(work));
-  }
-
-  absl::StatusOr<int64_t> Count(const std::string& sql) {
-    return Read([&]() -> absl::StatusOr<int64_t> {
-      absl::StatusOr<Statement> stmt = db_->Prepare(sql);
-      if (!stmt.ok()) return stmt.status();
-      absl::StatusOr<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      return stmt->ColumnInt(0);
-    });
-  }
-
-  absl::Status AddConversation(const std::string& id, absl::Time at) {
-    ConversationRecord c;
-    c.conversation_id = id;
-    c.property_id = "p1";
-    c.guest_phone = "+1234567890";
-    c.metadata = {{"room", "412"}};
-    c.created_at = c.updated_at = at;
-    return Tx([&] { return ConversationRepository(*db_).Insert(c); });
-  }
-
-  absl::StatusOr<MessageRecord> AddMessage(const std::string& id, const std::string& conversation) {
-    MessageRecord m;
-    m.message_id = id;
-    m.property_id = "p1";
-    m.conversation_id = conversation;
-    m.guest_phone = "+1234567890";
-    m.body = "hello";
-    m.created_at = kT0;
-    m.next_attempt_at = kT0;
-    absl::Status status = Tx([&] { return MessageRepository(*db_).Insert(m); });
-    if (!status.ok()) return status;
-    return m;
-  }
-
-  std::filesystem::path dir_;
-  std::string url_;  // empty: SQLite in dir_
-  std::unique_ptr<Database> db_;
-};
 
 TEST_P(StorageBackendsTest, MigrationsReachTheLatestVersionOnce) {
   EXPECT_EQ(Read([&] { return db().SchemaVersion(); }).value_or(-1), LatestSchemaVersion());
@@ -330,7 +253,7 @@ TEST_P(StorageBackendsTest, NotificationsGetIncreasingIds) {
   ASSERT_TRUE(first.ok() && second.ok()) << first.status() << second.status();
   EXPECT_GT(*first, 0);
   EXPECT_GT(*second, *first);
-  ASSERT_TRUE(Tx([&] { return notifications.MarkProcessed(*first, kT0, ""); }).ok());
+  ASSERT_TRUE(Tx([&] { return notifications.MarkProcessed(*first, kT0, "").status(); }).ok());
   auto pending = Read([&] { return notifications.Pending(10); });
   ASSERT_TRUE(pending.ok()) << pending.status();
   ASSERT_EQ(pending->size(), 1u);
@@ -477,10 +400,7 @@ TEST_P(StorageBackendsTest, ConcurrentTransactionsAllLandOrFailAlone) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StorageBackendsTest,
-                         ::testing::Values(Engine::kSqlite, Engine::kPostgres),
-                         [](const ::testing::TestParamInfo<Engine>& info) {
-                           return info.param == Engine::kSqlite ? "Sqlite" : "Postgres";
-                         });
+                         ::testing::Values(Engine::kSqlite, Engine::kPostgres), EngineName);
 
 }  // namespace
 }  // namespace wa::storage
