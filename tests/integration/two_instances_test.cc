@@ -2,10 +2,12 @@
 // through both, their send queues and webhook deliveries poll the same
 // tables, and one instance is killed (SIGKILL) with work claimed. Every
 // accepted message must reach the fake Graph API exactly once, every
-// webhook event must reach the hotel at least once, and the survivor must
-// take over the dead instance's claims once their holds run out.
+// webhook event must reach the hotel at least once, the sender number's
+// pace must hold across both, and the survivor must take over the dead
+// instance's claims once their holds run out.
 //
 // PostgreSQL only: it is skipped in the SQLite run of the suite.
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -35,6 +37,11 @@ constexpr char kWebhookPath[] = "/api/v1/whatsapp/provider/webhook";
 // Short holds so that a dead instance's claims come back in seconds.
 const absl::Duration kReconcileGrace = absl::Seconds(3);
 const absl::Duration kWebhookHold = absl::Seconds(2);
+// The sender number's pace, shared by both instances (its burst is one
+// second's worth): the first 40 sends take at least (40 - 10) / 10 = 3 s,
+// where two per-process limits would let them through in 1 s.
+constexpr int kSendRate = 10;
+
 // Our guests, each with a window opened by an inbound message.
 const std::vector<std::string> kGuests = {"15550001001", "15550001002", "15550001003",
                                           "15550001004"};
@@ -71,7 +78,7 @@ class TwoInstancesTest : public ::testing::Test {
         absl::StrCat("--webhook_hold=", absl::FormatDuration(kWebhookHold)),
         "--webhook_timeout=1s",
         "--batch_hold=2s",
-        "--send_rate_per_second=1000",
+        absl::StrCat("--send_rate_per_second=", kSendRate),
         "--pair_interval=1ms",
         "--pair_burst=1000",
         "--api_requests_per_second=0"};
@@ -199,6 +206,13 @@ TEST_F(TwoInstancesTest, EachMessageIsSentOnceAndNoEventIsLostWhenOneInstanceDie
   // Both up: both queues and both deliveries race for the same rows.
   ASSERT_NO_FATAL_FAILURE(SendMany(40));
   ASSERT_TRUE(WaitUntil([&] { return AllSent(); }, absl::Seconds(30)));
+  std::vector<absl::Time> sent_at;
+  for (const fakes::RecordedMessage& m : fake_->AcceptedRequests()) sent_at.push_back(m.received_at);
+  ASSERT_EQ(sent_at.size(), 40u);
+  std::sort(sent_at.begin(), sent_at.end());
+  EXPECT_GE(sent_at.back() - sent_at.front(),
+            absl::Seconds(static_cast<double>(40 - kSendRate) / kSendRate) - absl::Milliseconds(200))
+      << "the sender number's pace did not hold across the two instances";
   nlohmann::json received = receiver_.WaitFor(
       [&](const nlohmann::json& r) { return AllEventsDelivered(r); }, absl::Seconds(30));
   ASSERT_TRUE(AllEventsDelivered(received));
