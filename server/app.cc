@@ -282,7 +282,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   absl::StatusOr<std::unique_ptr<provider::Provider>> provider = MakeProvider(config);
   if (!provider.ok()) return provider.status();
   p->provider = *std::move(provider);
-  absl::StatusOr<std::unique_ptr<storage::Database>> db = storage::OpenDataDir(config.data_dir, config.database_url);
+  absl::StatusOr<std::unique_ptr<storage::Database>> db =
+      storage::OpenDataDir(config.data_dir, config.database_url);
   if (!db.ok()) return db.status();
   p->db = *std::move(db);
 
@@ -337,10 +338,9 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   // (the sender's pace, the guest pair rate, each token's budget) then live
   // in it, so that together they allow what one would. SQLite serves one
   // instance, and limits in its memory are free.
-  domain::RateLimiterFactory limiters =
-      database.engine() == storage::DatabaseUrl::Engine::kPostgres
-          ? domain::SharedRateLimiters(database)
-          : domain::LocalRateLimiters();
+  domain::RateLimiterFactory limiters = database.engine() == storage::DatabaseUrl::Engine::kPostgres
+                                            ? domain::SharedRateLimiters(database)
+                                            : domain::LocalRateLimiters();
   p->send_queue = std::make_unique<workers::SendQueue>(database, *p->provider,
                                                        SendQueueOptions(config), hooks, limiters);
   p->messaging =

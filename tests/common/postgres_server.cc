@@ -1,14 +1,11 @@
 #include "tests/common/postgres_server.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <libpq-fe.h>
-#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "tests/common/free_port.h"
 
 namespace wa::testing {
 namespace {
@@ -59,18 +57,6 @@ std::filesystem::path BinDir() {
 std::string Binary(const std::string& name) {
   std::filesystem::path dir = BinDir();
   return dir.empty() ? name : (dir / name).string();
-}
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 // Starts `args` (args[0] a path, or a name found on PATH) with its output
@@ -137,7 +123,7 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start(Options op
     return absl::FailedPreconditionError(absl::StrCat("initdb failed: ", Tail(log)));
   }
 
-  server->port_ = FreePort();
+  server->port_ = FreeLoopbackPort();
   const char* durable = options.durable ? "on" : "off";
   server->pid_ =
       Spawn({Binary("postgres"), "-D", data.string(), "-p", std::to_string(server->port_), "-k",

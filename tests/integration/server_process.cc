@@ -1,9 +1,7 @@
 #include "tests/integration/server_process.h"
 
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -141,18 +139,6 @@ std::string ServerProcess::CreateToken(const std::string& role, const std::strin
       absl::StrCat(WA_SERVER_BIN, " tokens create --role=", role, " --name=it-", role,
                    " --property=", property, " --data_dir=", data_dir_.string(),
                    database_url_.empty() ? "" : " --database_url=", database_url_));
-}
-
-int FreeLoopbackPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 }  // namespace wa::testing

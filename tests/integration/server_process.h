@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "tests/common/free_port.h"
+
 namespace wa::testing {
 
 // A real wa-server child process on ephemeral loopback ports with its own
@@ -61,9 +63,5 @@ class ServerProcess {
   int grpc_port_ = 0;
   int http_port_ = 0;
 };
-
-// A loopback port free right now, for a server whose port must be known
-// before it starts (the fake Graph API posts callbacks to it).
-int FreeLoopbackPort();
 
 }  // namespace wa::testing

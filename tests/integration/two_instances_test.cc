@@ -207,11 +207,13 @@ TEST_F(TwoInstancesTest, EachMessageIsSentOnceAndNoEventIsLostWhenOneInstanceDie
   ASSERT_NO_FATAL_FAILURE(SendMany(40));
   ASSERT_TRUE(WaitUntil([&] { return AllSent(); }, absl::Seconds(30)));
   std::vector<absl::Time> sent_at;
-  for (const fakes::RecordedMessage& m : fake_->AcceptedRequests()) sent_at.push_back(m.received_at);
+  for (const fakes::RecordedMessage& m : fake_->AcceptedRequests())
+    sent_at.push_back(m.received_at);
   ASSERT_EQ(sent_at.size(), 40u);
   std::sort(sent_at.begin(), sent_at.end());
-  EXPECT_GE(sent_at.back() - sent_at.front(),
-            absl::Seconds(static_cast<double>(40 - kSendRate) / kSendRate) - absl::Milliseconds(200))
+  EXPECT_GE(
+      sent_at.back() - sent_at.front(),
+      absl::Seconds(static_cast<double>(40 - kSendRate) / kSendRate) - absl::Milliseconds(200))
       << "the sender number's pace did not hold across the two instances";
   nlohmann::json received = receiver_.WaitFor(
       [&](const nlohmann::json& r) { return AllEventsDelivered(r); }, absl::Seconds(30));
