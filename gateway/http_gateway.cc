@@ -12,11 +12,11 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/request_id.h"
 #include "gateway/error_renderer.h"
 #include "gateway/http_response.h"
 #include "gateway/json_transcoder.h"
 #include "gateway/limited_server.h"
-#include "common/request_id.h"
 #include "google/protobuf/arena.h"
 
 namespace wa::gateway {

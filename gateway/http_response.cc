@@ -3,8 +3,8 @@
 #include <string>
 #include <utility>
 
-#include "gateway/json_transcoder.h"
 #include "common/request_id.h"
+#include "gateway/json_transcoder.h"
 
 namespace wa::gateway {
 namespace {

@@ -3,10 +3,10 @@
 #include <string>
 
 #include "absl/time/clock.h"
+#include "common/request_id.h"
 #include "nlohmann/json.hpp"
 #include "server/api/status_mapping.h"
 #include "server/util/log.h"
-#include "common/request_id.h"
 
 namespace wa::api {
 namespace {

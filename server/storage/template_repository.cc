@@ -66,9 +66,8 @@ absl::Status TemplateRepository::Put(const TemplateRecord& r) {
 
 absl::StatusOr<std::optional<TemplateRecord>> TemplateRepository::Get(
     const std::string& property_id, const std::string& name, const std::string& language) {
-  absl::StatusOr<Statement> stmt =
-      db_.Prepare(absl::StrCat("SELECT ", kColumns,
-                               " FROM templates WHERE property_id = ? AND name = ? AND language = ?"));
+  absl::StatusOr<Statement> stmt = db_.Prepare(absl::StrCat(
+      "SELECT ", kColumns, " FROM templates WHERE property_id = ? AND name = ? AND language = ?"));
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, property_id).Bind(2, name).Bind(3, language);
   return FirstRow<TemplateRecord>(*stmt, ReadTemplate);
@@ -77,8 +76,7 @@ absl::StatusOr<std::optional<TemplateRecord>> TemplateRepository::Get(
 absl::StatusOr<std::vector<TemplateRecord>> TemplateRepository::ByName(
     const std::string& property_id, const std::string& name) {
   absl::StatusOr<Statement> stmt = db_.Prepare(absl::StrCat(
-      "SELECT ", kColumns,
-      " FROM templates WHERE property_id = ? AND name = ? ORDER BY language"));
+      "SELECT ", kColumns, " FROM templates WHERE property_id = ? AND name = ? ORDER BY language"));
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, property_id).Bind(2, name);
   return CollectRows<TemplateRecord>(*stmt, ReadTemplate);
@@ -95,15 +93,15 @@ absl::StatusOr<std::optional<TemplateRecord>> TemplateRepository::ByProviderId(
 
 absl::StatusOr<std::vector<TemplateRecord>> TemplateRepository::List(const TemplateFilter& f) {
   // ?2 = '' and ?3/?4 = 0 switch their filter off.
-  absl::StatusOr<Statement> stmt = db_.Prepare(absl::StrCat(
-      "SELECT ", kColumns,
-      " FROM templates WHERE property_id = ?1 "
-      "AND (?2 = '' OR language = ?2) "
-      "AND (?3 = '' OR category = ?4 "
-      "     OR EXISTS (SELECT 1 FROM json_each(templates.labels) WHERE value = ?3)) "
-      "AND (?5 = 0 OR status = ?5) "
-      "AND (name > ?6 OR (name = ?6 AND language > ?7)) "
-      "ORDER BY name, language LIMIT ?8"));
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      absl::StrCat("SELECT ", kColumns,
+                   " FROM templates WHERE property_id = ?1 "
+                   "AND (?2 = '' OR language = ?2) "
+                   "AND (?3 = '' OR category = ?4 "
+                   "     OR EXISTS (SELECT 1 FROM json_each(templates.labels) WHERE value = ?3)) "
+                   "AND (?5 = 0 OR status = ?5) "
+                   "AND (name > ?6 OR (name = ?6 AND language > ?7)) "
+                   "ORDER BY name, language LIMIT ?8"));
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, f.property_id)
       .Bind(2, f.language)
@@ -117,19 +115,19 @@ absl::StatusOr<std::vector<TemplateRecord>> TemplateRepository::List(const Templ
 }
 
 absl::StatusOr<std::vector<TemplateRecord>> TemplateRepository::ReviewsDue(absl::Time now,
-                                                                            int limit) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(absl::StrCat(
-      "SELECT ", kColumns,
-      " FROM templates WHERE review_due_at IS NOT NULL AND review_due_at <= ? "
-      "ORDER BY review_due_at LIMIT ?"));
+                                                                           int limit) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      absl::StrCat("SELECT ", kColumns,
+                   " FROM templates WHERE review_due_at IS NOT NULL AND review_due_at <= ? "
+                   "ORDER BY review_due_at LIMIT ?"));
   if (!stmt.ok()) return stmt.status();
   stmt->BindTime(1, now).Bind(2, limit);
   return CollectRows<TemplateRecord>(*stmt, ReadTemplate);
 }
 
 absl::StatusOr<std::optional<absl::Time>> TemplateRepository::NextReview() {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "SELECT MIN(review_due_at) FROM templates WHERE review_due_at IS NOT NULL");
+  absl::StatusOr<Statement> stmt =
+      db_.Prepare("SELECT MIN(review_due_at) FROM templates WHERE review_due_at IS NOT NULL");
   if (!stmt.ok()) return stmt.status();
   absl::StatusOr<std::optional<std::optional<absl::Time>>> row =
       FirstRow<std::optional<absl::Time>>(

@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "tests/fakes/fake_graph_api.h"
 #include "tests/integration/server_process.h"
+#include "tests/integration/wait.h"
 
 namespace wa::testing {
 
@@ -29,10 +30,10 @@ struct CloudPair {
     options.app_secret = kCloudAppSecret;
     fake = std::make_unique<fakes::FakeGraphApi>(options);
     if (!fake->Start()) return false;
-    flags.insert(flags.end(), {"--provider=cloud", "--cloud_api_base_url=" + fake->base_url(),
-                               "--phone_number_id=" + options.phone_number_id,
-                               "--waba_id=" + options.waba_id,
-                               absl::StrCat("--http_listen=127.0.0.1:", http_port)});
+    flags.insert(flags.end(),
+                 {"--provider=cloud", "--cloud_api_base_url=" + fake->base_url(),
+                  "--phone_number_id=" + options.phone_number_id, "--waba_id=" + options.waba_id,
+                  absl::StrCat("--http_listen=127.0.0.1:", http_port)});
     server = std::make_unique<ServerProcess>(
         flags, ServerProcess::Env{{"WA_CLOUD_ACCESS_TOKEN", options.access_token},
                                   {"WA_META_APP_SECRET", kCloudAppSecret}});
@@ -40,15 +41,5 @@ struct CloudPair {
     return true;
   }
 };
-
-// Polls `done` until it holds or `timeout` passes; returns its last answer.
-template <typename F>
-bool WaitUntil(F done, absl::Duration timeout = absl::Seconds(10)) {
-  for (absl::Time deadline = absl::Now() + timeout; absl::Now() < deadline;) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return done();
-}
 
 }  // namespace wa::testing

@@ -18,6 +18,7 @@
 #include "tests/fakes/fake_graph_api.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/surface.h"
+#include "tests/integration/wait.h"
 
 namespace wa::testing {
 namespace {
@@ -58,7 +59,7 @@ class CloudProviderTest : public ::testing::Test {
   // A guest writes to the hotel through Meta: opens the window.
   void GuestWrites(const std::string& wa_id) {
     ASSERT_EQ(fake_->PostNotification(fake_->InboundTextNotification(wa_id, "Maria", "Hi")), 200);
-    ASSERT_TRUE(WaitFor([&] { return ConversationCount("+" + wa_id) == 1; }));
+    ASSERT_TRUE(WaitUntil([&] { return ConversationCount("+" + wa_id) == 1; }));
   }
 
   int ConversationCount(const std::string& phone) {
@@ -89,19 +90,9 @@ class CloudProviderTest : public ::testing::Test {
     return response;
   }
 
-  template <typename F>
-  bool WaitFor(F done, absl::Duration timeout = absl::Seconds(10)) {
-    absl::Time deadline = absl::Now() + timeout;
-    while (absl::Now() < deadline) {
-      if (done()) return true;
-      absl::SleepFor(absl::Milliseconds(20));
-    }
-    return done();
-  }
-
   bool WaitForStatus(const std::string& id, v1::MessageStatus status,
                      absl::Duration timeout = absl::Seconds(10)) {
-    return WaitFor([&] { return Status(id).status() == status; }, timeout);
+    return WaitUntil([&] { return Status(id).status() == status; }, timeout);
   }
 
   int http_port_ = 0;
@@ -165,7 +156,7 @@ TEST_F(CloudProviderTest, RepeatedCallbacksChangeNothing) {
       fake_->InboundTextNotification("447700900124", "Maria", "Hi", "wamid.X1");
   ASSERT_EQ(fake_->PostNotification(notification), 200);
   ASSERT_EQ(fake_->PostNotification(notification), 200);
-  ASSERT_TRUE(WaitFor([&] { return ConversationCount("+447700900124") == 1; }));
+  ASSERT_TRUE(WaitUntil([&] { return ConversationCount("+447700900124") == 1; }));
   absl::SleepFor(absl::Milliseconds(300));
   v1::ListConversationsRequest request;
   request.set_guest_phone("+447700900124");

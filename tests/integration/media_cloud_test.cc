@@ -19,6 +19,7 @@
 #include "tests/integration/media_transfer.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/surface.h"
+#include "tests/integration/wait.h"
 
 namespace wa::testing {
 namespace {
@@ -71,19 +72,10 @@ class MediaCloudTest : public ::testing::Test {
     grpc_ = MakeGrpcSurface(server_->grpc_address());
   }
 
-  template <typename F>
-  bool WaitFor(F done, absl::Duration timeout = absl::Seconds(10)) {
-    for (absl::Time deadline = absl::Now() + timeout; absl::Now() < deadline;) {
-      if (done()) return true;
-      absl::SleepFor(absl::Milliseconds(20));
-    }
-    return done();
-  }
-
   // The guest's conversation, once it holds `messages` messages.
   v1::Conversation ConversationWith(int messages) {
     v1::Conversation conversation;
-    WaitFor([&] {
+    WaitUntil([&] {
       v1::ListConversationsRequest list;
       list.set_guest_phone(absl::StrCat("+", kGuest));
       v1::ListConversationsResponse found;
@@ -183,7 +175,7 @@ TEST_F(MediaCloudTest, AnUploadReachesMetaOnceAndItsIdIsReused) {
   EXPECT_TRUE(fake_->Uploads().empty()) << "nothing goes to Meta before a send";
 
   std::string first = SendImage(media.media_id(), "Here is your digital room key information.");
-  ASSERT_TRUE(WaitFor([&] { return Status(first).status() == v1::MESSAGE_STATUS_READ; }))
+  ASSERT_TRUE(WaitUntil([&] { return Status(first).status() == v1::MESSAGE_STATUS_READ; }))
       << Status(first).DebugString();
   std::string second = SendImage(media.media_id(), "The same key again");
   ASSERT_TRUE(fake_->WaitForRequests(2, absl::Seconds(10)));
@@ -208,7 +200,7 @@ TEST_F(MediaCloudTest, AFailedUploadIsRetriedAndARefusedOneFailsTheMessage) {
       UploadViaRest(server_->http_port(), staff_, {PngBytes(3, 3), "image", "a.png"}, &media).ok);
   fake_->EnqueueUploads({fakes::Behavior::Drop()});
   std::string retried = SendImage(media.media_id(), "");
-  ASSERT_TRUE(WaitFor([&] { return Status(retried).status() == v1::MESSAGE_STATUS_READ; }))
+  ASSERT_TRUE(WaitUntil([&] { return Status(retried).status() == v1::MESSAGE_STATUS_READ; }))
       << Status(retried).DebugString();
   EXPECT_EQ(fake_->Uploads().size(), 1u);
 
@@ -217,7 +209,7 @@ TEST_F(MediaCloudTest, AFailedUploadIsRetriedAndARefusedOneFailsTheMessage) {
       UploadViaRest(server_->http_port(), staff_, {PngBytes(4, 4), "image", "b.png"}, &other).ok);
   fake_->EnqueueUploads({fakes::Behavior::Error(131053, 400, "Media upload error")});
   std::string refused = SendImage(other.media_id(), "");
-  ASSERT_TRUE(WaitFor([&] { return Status(refused).status() == v1::MESSAGE_STATUS_FAILED; }));
+  ASSERT_TRUE(WaitUntil([&] { return Status(refused).status() == v1::MESSAGE_STATUS_FAILED; }));
   EXPECT_NE(Status(refused).failure_reason().find("MEDIA_UPLOAD_FAILED"), std::string::npos)
       << Status(refused).failure_reason();
 }

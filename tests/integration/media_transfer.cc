@@ -1,6 +1,5 @@
 #include "tests/integration/media_transfer.h"
 
-
 #include "gateway/enum_spelling.h"
 #include "grpcpp/create_channel.h"
 #include "hotel/whatsapp/v1/media.grpc.pb.h"

@@ -31,12 +31,16 @@ std::string RunAndCapture(const std::string& command) {
 
 }  // namespace
 
+bool TestsRunOnPostgres() {
+  const char* engine = std::getenv("WA_TEST_DATABASE");
+  return engine != nullptr && std::string(engine) == "postgresql";
+}
+
 ServerProcess::ServerProcess(std::vector<std::string> extra_flags, Env env)
     : extra_flags_(std::move(extra_flags)), env_(std::move(env)) {
   char pattern[] = "/tmp/wa-it-XXXXXX";
   data_dir_ = mkdtemp(pattern);
-  const char* engine = std::getenv("WA_TEST_DATABASE");
-  if (engine != nullptr && std::string(engine) == "postgresql") {
+  if (TestsRunOnPostgres()) {
     absl::StatusOr<PostgresServer*> server = SharedPostgresServer();
     if (!server.ok()) throw std::runtime_error(std::string(server.status().message()));
     absl::StatusOr<std::string> url = (*server)->CreateDatabase();

@@ -64,4 +64,8 @@ class ServerProcess {
   int http_port_ = 0;
 };
 
+// Whether this run's servers are on PostgreSQL (WA_TEST_DATABASE, the
+// suite's postgresql: copies): tests of several instances need it.
+bool TestsRunOnPostgres();
+
 }  // namespace wa::testing

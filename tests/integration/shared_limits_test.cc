@@ -3,7 +3,6 @@
 // pace, each token's request budget), because the limits live in the
 // database (domain/shared_rate_limiter.h). Runs in the suite's PostgreSQL
 // pass (`postgresql:SharedLimitsTest.*`); SQLite serves one instance.
-#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <thread>
@@ -16,38 +15,25 @@
 #include "hotel/whatsapp/v1/messages.pb.h"
 #include "hotel/whatsapp/v1/templates.pb.h"
 #include "httplib.h"
-#include "nlohmann/json.hpp"
 #include "tests/fakes/fake_graph_api.h"
+#include "tests/integration/rate_limit_checks.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/surface.h"
+#include "tests/integration/wait.h"
 
 namespace wa::testing {
 namespace {
 
 namespace v1 = ::hotel::whatsapp::v1;
-using ::nlohmann::json;
 
 constexpr char kAppSecret[] = "test-app-secret";
 constexpr char kTemplatesPath[] = "/api/v1/whatsapp/templates";
 
-bool OnPostgres() {
-  const char* engine = std::getenv("WA_TEST_DATABASE");
-  return engine != nullptr && std::string(engine) == "postgresql";
-}
-
-template <typename F>
-bool WaitFor(F done, absl::Duration timeout = absl::Seconds(10)) {
-  for (absl::Time deadline = absl::Now() + timeout; absl::Now() < deadline;) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return done();
-}
-
 class SharedLimitsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!OnPostgres()) GTEST_SKIP() << "several instances need PostgreSQL (postgresql: run)";
+    if (!TestsRunOnPostgres())
+      GTEST_SKIP() << "several instances need PostgreSQL (postgresql: run)";
   }
 
   // Instance `a` and a second one on a's database, with the same flags.
@@ -96,7 +82,7 @@ TEST_F(SharedLimitsTest, TheSenderNumbersPaceHoldsAcrossInstances) {
   // The guest writes first (through Meta, to instance a): the window opens.
   const std::string guest = "447700900555";
   ASSERT_EQ(fake->PostNotification(fake->InboundTextNotification(guest, "Maria", "Hi")), 200);
-  ASSERT_TRUE(WaitFor([&] {
+  ASSERT_TRUE(WaitUntil([&] {
     v1::ListConversationsRequest request;
     request.set_guest_phone("+" + guest);
     v1::ListConversationsResponse response;
@@ -156,18 +142,9 @@ TEST_F(SharedLimitsTest, ATokenOverItsBudgetOnOneInstanceIsRefusedOnTheOther) {
     ASSERT_EQ(res->status, 200) << res->body;
   }
   // Spent on either instance: the contract's RATE_LIMIT_EXCEEDED, 429.
+  // One request refills in five seconds.
   for (httplib::Client* client : {&rest_b, &rest_a}) {
-    auto refused = client->Get(kTemplatesPath, auth);
-    ASSERT_TRUE(refused);
-    EXPECT_EQ(refused->status, 429);
-    json error = json::parse(refused->body)["error"];
-    EXPECT_EQ(error["code"], "RATE_LIMIT_EXCEEDED");
-    EXPECT_EQ(error["details"]["scope"], "token");
-    double retry_after = error["details"]["retry_after_seconds"].get<double>();
-    EXPECT_GT(retry_after, 0);
-    EXPECT_LE(retry_after, 5) << "one request refills in five seconds";
-    EXPECT_EQ(refused->get_header_value("Retry-After"),
-              std::to_string(static_cast<int>(std::ceil(retry_after))));
+    ExpectTokenBudgetRefusal(client->Get(kTemplatesPath, auth), 5);
   }
   // gRPC on the other instance: RESOURCE_EXHAUSTED with the same details.
   auto grpc_b = MakeGrpcSurface(b_->grpc_address());

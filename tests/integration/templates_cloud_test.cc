@@ -142,8 +142,7 @@ TEST_F(TemplatesCloudTest, MetasRefusalIsRelayedAndNothingIsStored) {
   Outcome outcome = Call("SubmitTemplate", admin_, request, &submitted);
   ASSERT_FALSE(outcome.ok);
   EXPECT_EQ(outcome.error.code(), "INVALID_ARGUMENT");
-  EXPECT_NE(outcome.error.message().find("example"), std::string::npos)
-      << outcome.error.message();
+  EXPECT_NE(outcome.error.message().find("example"), std::string::npos) << outcome.error.message();
   v1::GetTemplateRequest get;
   get.set_name("checkin_ready");
   v1::Template t;
@@ -158,8 +157,9 @@ TEST_F(TemplatesCloudTest, ASyncLearnsTheWholeCatalogAcrossPages) {
                     {"language", "en"},
                     {"category", "UTILITY"},
                     {"components", Json::array({{{"type", "BODY"},
-                                                 {"text", "Dear {{1}}, the lobby closes at {{2}} "
-                                                          "tonight for cleaning."}}})}};
+                                                 {"text",
+                                                  "Dear {{1}}, the lobby closes at {{2}} "
+                                                  "tonight for cleaning."}}})}};
     t.status = "APPROVED";
     pair_.fake->AddTemplate(t);
   }

@@ -56,10 +56,7 @@ Rpc SendRpc() {
 class TwoInstancesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* engine = std::getenv("WA_TEST_DATABASE");
-    if (engine == nullptr || std::string(engine) != "postgresql") {
-      GTEST_SKIP() << "several instances share a PostgreSQL database only";
-    }
+    if (!TestsRunOnPostgres()) GTEST_SKIP() << "several instances share a PostgreSQL database only";
     // Meta's callbacks go to B, the instance that stays up.
     int b_http_port = FreeLoopbackPort();
     fakes::FakeGraphApiOptions options;

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
-#include "nlohmann/json.hpp"
 #include "common/request_id.h"
+#include "nlohmann/json.hpp"
 
 namespace wa::util {
 namespace {
