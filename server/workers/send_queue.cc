@@ -63,11 +63,6 @@ absl::Duration SendQueue::Backoff(int attempts) const {
 absl::Duration SendQueue::Tick() {
   absl::Time now = absl::Now();
   std::vector<storage::MessageRecord> claimed;
-  absl::flat_hash_set<std::string> busy;
-  {
-    absl::MutexLock lock(&mu_);
-    busy = in_flight_;  // only this thread adds to it
-  }
   absl::Status status = db_.Transaction([&]() -> absl::Status {
     claimed.clear();
     Refusals refused;
@@ -75,7 +70,7 @@ absl::Duration SendQueue::Tick() {
         messages_.DueForSending(now, options_.batch);
     if (!due.ok()) return due.status();
     for (storage::MessageRecord& m : *due) {
-      if (busy.contains(m.message_id)) {
+      if (InFlight(m.message_id)) {
         // Still ours: renew the hold so that only a crash lets it run out.
         absl::StatusOr<bool> renewed =
             messages_.Claim(m.message_id, now, now + options_.reconcile_grace);
@@ -141,6 +136,11 @@ absl::StatusOr<absl::Duration> SendQueue::Pace(const storage::MessageRecord& m, 
   absl::StatusOr<absl::Duration> wait = take(*sender_limit_, refused.senders, m.property_id);
   if (!wait.ok() || *wait > absl::ZeroDuration()) return wait;
   return take(*pair_limit_, refused.pairs, absl::StrCat(m.property_id, "/", m.guest_phone));
+}
+
+bool SendQueue::InFlight(const std::string& message_id) const {
+  absl::MutexLock lock(&mu_);
+  return in_flight_.contains(message_id);
 }
 
 void SendQueue::WorkerLoop() {

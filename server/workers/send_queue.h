@@ -80,6 +80,8 @@ class SendQueue {
   // rate; zero when it may go now (its tokens are taken).
   absl::StatusOr<absl::Duration> Pace(const storage::MessageRecord& m, absl::Time now,
                                       Refusals& refused);
+  // Claimed by this process and not settled yet (only Tick adds to the set).
+  bool InFlight(const std::string& message_id) const;
   void WorkerLoop();
   absl::Status Deliver(const storage::MessageRecord& message);
   // Fills in the provider's media id of a media message (see Hooks).
