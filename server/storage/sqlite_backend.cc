@@ -11,7 +11,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "server/util/log.h"
 #include "server/util/metrics.h"
 
 namespace wa::storage {
@@ -112,7 +111,6 @@ class SqliteConnection : public Connection {
   absl::Status Exec(absl::string_view sql) override { return ExecOn(db_, std::string(sql)); }
 
   int64_t Changes() const override { return sqlite3_changes64(db_); }
-  sqlite3* handle() const { return db_; }
 
   // Runs one statement without rows (BEGIN, SAVEPOINT, COMMIT...) through
   // the statement cache: these run several times per transaction, and
@@ -203,21 +201,6 @@ class SqliteBackend : public Backend {
   }
   void WriterLoop();
   void RunBatch(const std::vector<Pending*>& batch);
-
-  // Checkpoints copy the WAL back into the database file and fsync it.
-  // Left to SQLite they run inside a commit every 1,000 pages, and every
-  // caller of that group waits for them; here a thread of its own runs them
-  // on its own connection (PASSIVE: never blocking the writer) each time
-  // the WAL has grown by kCheckpointPages. Durability is the WAL's fsync at
-  // each commit either way.
-  static constexpr int kCheckpointPages = 1000;
-  static int OnWalCommit(void* self, sqlite3* db, const char* schema, int wal_pages);
-  bool CheckpointReady() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(checkpoint_mu_) {
-    return checkpoint_stopping_ || checkpoint_due_;
-  }
-  void CheckpointLoop();
-  void StopThreads();
-
   SqliteConnection* AcquireReader();
   void ReleaseReader(SqliteConnection* connection);
 
@@ -227,15 +210,6 @@ class SqliteBackend : public Backend {
   std::vector<Pending*> queue_ ABSL_GUARDED_BY(commit_mu_);
   bool stopping_ ABSL_GUARDED_BY(commit_mu_) = false;
   std::thread writer_thread_;
-
-  absl::Mutex checkpoint_mu_;
-  int wal_pages_ ABSL_GUARDED_BY(checkpoint_mu_) = 0;
-  int next_checkpoint_at_ ABSL_GUARDED_BY(checkpoint_mu_) = kCheckpointPages;
-  bool checkpoint_due_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
-  bool checkpoint_stopping_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
-  std::unique_ptr<SqliteConnection> checkpointer_;
-  std::thread checkpoint_thread_;
-
   int64_t commits_ ABSL_GUARDED_BY(commit_mu_) = 0;
   int64_t transactions_ ABSL_GUARDED_BY(commit_mu_) = 0;
 
@@ -256,61 +230,17 @@ absl::Status SqliteBackend::Open(const std::string& path, int read_connections) 
     absl::MutexLock lock(&readers_mu_);
     free_readers_.push_back(readers_.back().get());
   }
-  absl::StatusOr<sqlite3*> checkpointer = OpenConnection(path, /*read_only=*/false);
-  if (!checkpointer.ok()) return checkpointer.status();
-  checkpointer_ = std::make_unique<SqliteConnection>(*checkpointer);
-  sqlite3_wal_hook(writer_->handle(), &SqliteBackend::OnWalCommit, this);  // autocheckpoint off
   writer_thread_ = std::thread([this] { WriterLoop(); });
-  checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
   return absl::OkStatus();
 }
 
-SqliteBackend::~SqliteBackend() { StopThreads(); }
-
-void SqliteBackend::StopThreads() {
-  if (writer_thread_.joinable()) {
-    {
-      absl::MutexLock lock(&commit_mu_);
-      stopping_ = true;
-    }
-    writer_thread_.join();
+SqliteBackend::~SqliteBackend() {
+  if (!writer_thread_.joinable()) return;
+  {
+    absl::MutexLock lock(&commit_mu_);
+    stopping_ = true;
   }
-  if (checkpoint_thread_.joinable()) {
-    {
-      absl::MutexLock lock(&checkpoint_mu_);
-      checkpoint_stopping_ = true;
-    }
-    checkpoint_thread_.join();
-  }
-}
-
-int SqliteBackend::OnWalCommit(void* self, sqlite3*, const char*, int wal_pages) {
-  auto* backend = static_cast<SqliteBackend*>(self);
-  absl::MutexLock lock(&backend->checkpoint_mu_);
-  // A WAL smaller than at the last commit has started over from its beginning.
-  if (wal_pages < backend->wal_pages_) backend->next_checkpoint_at_ = kCheckpointPages;
-  backend->wal_pages_ = wal_pages;
-  if (wal_pages >= backend->next_checkpoint_at_) {
-    backend->checkpoint_due_ = true;
-    backend->next_checkpoint_at_ = wal_pages + kCheckpointPages;
-  }
-  return SQLITE_OK;
-}
-
-void SqliteBackend::CheckpointLoop() {
-  while (true) {
-    {
-      absl::MutexLock lock(&checkpoint_mu_);
-      checkpoint_mu_.Await(absl::Condition(this, &SqliteBackend::CheckpointReady));
-      if (checkpoint_stopping_) return;
-      checkpoint_due_ = false;
-    }
-    int rc = sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr,
-                                       SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-      util::LogError("sqlite: checkpoint: ", sqlite3_errmsg(checkpointer_->handle()));
-    }
-  }
+  writer_thread_.join();
 }
 
 // Group commit: one thread owns the write connection and runs, in one
