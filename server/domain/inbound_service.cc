@@ -13,8 +13,8 @@ namespace v1 = ::hotel::whatsapp::v1;
 
 absl::StatusOr<InboundResult> InboundService::Record(const std::string& property_id,
                                                      InboundMessage in) {
-  return storage::TransactValue(db_,
-                                [&] { return RecordInTransaction(property_id, std::move(in)); });
+  // A copy per run: on PostgreSQL a transaction that lost a race runs again.
+  return storage::TransactValue(db_, [&] { return RecordInTransaction(property_id, in); });
 }
 
 absl::StatusOr<InboundResult> InboundService::RecordInTransaction(const std::string& property_id,
@@ -48,7 +48,6 @@ absl::StatusOr<InboundResult> InboundService::RecordInTransaction(const std::str
   m.reply_to_message_id = in.reply_to_message_id;
   m.created_at = in.at;
   if (absl::Status s = messages_.Insert(m); !s.ok()) return s;
-  if (absl::Status s = conversations_.Touch(m.conversation_id, in.at); !s.ok()) return s;
   if (absl::Status s = guests_.RecordInbound(property_id, *phone, in.at, in.profile_name);
       !s.ok()) {
     return s;

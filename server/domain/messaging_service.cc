@@ -103,6 +103,10 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
   if (!phone.ok()) return phone.status();
   if (absl::Status s = CheckStaffMemberId(request.staff_member_id); !s.ok()) return s;
   absl::Time now = absl::Now();
+  // Everything that needs no database is done before the transaction: the
+  // writer runs transactions one after another.
+  std::string message_id = NewId("msg_");
+  std::string payload = EncodeContent(request.content);
   absl::StatusOr<storage::MessageRecord> stored =
       storage::TransactValue(db_, [&]() -> absl::StatusOr<storage::MessageRecord> {
         if (absl::Status s = CheckBacklog(caller.property_id); !s.ok()) return s;
@@ -125,21 +129,22 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
           }
         }
         storage::MessageRecord m;
-        m.message_id = NewId("msg_");
+        m.message_id = message_id;
         m.property_id = caller.property_id;
         m.conversation_id = conversation->conversation_id;
         m.direction = v1::DIRECTION_OUTBOUND;
         m.message_type = request.message_type;
-        m.body = std::move(request.body);
-        m.payload = EncodeContent(request.content);
+        // Copies, not moves: on PostgreSQL a transaction that lost a race
+        // runs this body again (Database::Transaction).
+        m.body = request.body;
+        m.payload = payload;
         m.guest_phone = *phone;
         m.status = v1::MESSAGE_STATUS_QUEUED;
-        m.staff_member_id = std::move(request.staff_member_id);
-        m.reply_to_message_id = std::move(request.reply_to_message_id);
+        m.staff_member_id = request.staff_member_id;
+        m.reply_to_message_id = request.reply_to_message_id;
         m.created_at = now;
         m.next_attempt_at = now;
         if (absl::Status s = messages_.Insert(m); !s.ok()) return s;
-        if (absl::Status s = conversations_.Touch(m.conversation_id, now); !s.ok()) return s;
         if (request.in_transaction) {
           if (absl::Status s = request.in_transaction(m); !s.ok()) return s;
         }

@@ -34,11 +34,24 @@ absl::StatusOr<Caller> TokenService::Authenticate(const std::string& secret) {
         .Build();
   };
   if (secret.empty()) return unauthenticated("missing bearer token");
+  std::string hash = Sha256Hex(secret);
+  absl::Time now = absl::Now();
+  {
+    absl::MutexLock lock(&cache_mu_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end() && now < it->second.until) return it->second.caller;
+  }
   absl::StatusOr<std::optional<storage::TokenRecord>> token =
-      storage::ReadValue(db_, [&] { return tokens_.FindByHash(Sha256Hex(secret)); });
+      storage::ReadValue(db_, [&] { return tokens_.FindByHash(hash); });
   if (!token.ok()) return token.status();
-  if (!*token || (*token)->revoked_at) return unauthenticated("unknown or revoked bearer token");
-  return Caller{(*token)->token_id, (*token)->role, (*token)->property_id};
+  absl::MutexLock lock(&cache_mu_);
+  if (!*token || (*token)->revoked_at) {
+    cache_.erase(hash);
+    return unauthenticated("unknown or revoked bearer token");
+  }
+  Caller caller{(*token)->token_id, (*token)->role, (*token)->property_id};
+  cache_[hash] = Remembered{caller, now + cache_for_};
+  return caller;
 }
 
 absl::StatusOr<std::vector<storage::TokenRecord>> TokenService::List(
@@ -48,14 +61,20 @@ absl::StatusOr<std::vector<storage::TokenRecord>> TokenService::List(
 
 absl::StatusOr<storage::TokenRecord> TokenService::Revoke(const std::string& token_id,
                                                           const std::string& property_id) {
-  return storage::TransactValue(db_, [&]() -> absl::StatusOr<storage::TokenRecord> {
-    absl::StatusOr<bool> done = tokens_.Revoke(token_id, property_id, absl::Now());
-    if (!done.ok()) return done.status();
-    if (!*done) return NotFound("token", token_id);
-    absl::StatusOr<std::optional<storage::TokenRecord>> found = tokens_.Get(token_id);
-    if (!found.ok()) return found.status();
-    return **found;
-  });
+  absl::StatusOr<storage::TokenRecord> revoked =
+      storage::TransactValue(db_, [&]() -> absl::StatusOr<storage::TokenRecord> {
+        absl::StatusOr<bool> done = tokens_.Revoke(token_id, property_id, absl::Now());
+        if (!done.ok()) return done.status();
+        if (!*done) return NotFound("token", token_id);
+        absl::StatusOr<std::optional<storage::TokenRecord>> found = tokens_.Get(token_id);
+        if (!found.ok()) return found.status();
+        return **found;
+      });
+  if (revoked.ok()) {
+    absl::MutexLock lock(&cache_mu_);
+    cache_.erase(revoked->hash);
+  }
+  return revoked;
 }
 
 }  // namespace wa::domain

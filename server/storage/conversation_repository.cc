@@ -109,15 +109,6 @@ absl::StatusOr<std::vector<ConversationRecord>> ConversationRepository::List(
   return CollectRows<ConversationRecord>(*stmt, ReadConversation);
 }
 
-absl::Status ConversationRepository::Touch(const std::string& conversation_id, absl::Time at) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE conversations SET updated_at = CASE WHEN updated_at > ?1 THEN updated_at ELSE ?1 END "
-      "WHERE conversation_id = ?2");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, at).Bind(2, conversation_id);
-  return stmt->Run();
-}
-
 absl::Status ConversationRepository::PatchMetadata(const std::string& conversation_id,
                                                    const std::map<std::string, std::string>& set,
                                                    const std::vector<std::string>& remove) {

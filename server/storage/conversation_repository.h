@@ -44,7 +44,6 @@ class ConversationRepository {
                                                                const std::string& guest_phone);
   // Newest first by update time.
   absl::StatusOr<std::vector<ConversationRecord>> List(const ConversationFilter& filter);
-  absl::Status Touch(const std::string& conversation_id, absl::Time at);
   // Sets the `set` metadata keys and removes the `remove` ones, keeping the others.
   absl::Status PatchMetadata(const std::string& conversation_id,
                              const std::map<std::string, std::string>& set,

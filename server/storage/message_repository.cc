@@ -48,16 +48,19 @@ absl::StatusOr<std::optional<MessageRecord>> FindOne(Database& db, const std::st
 
 }  // namespace
 
-absl::StatusOr<int64_t> MessageRepository::NextSeq(const std::string& conversation_id) {
+absl::StatusOr<int64_t> MessageRepository::JoinConversation(const std::string& conversation_id,
+                                                            absl::Time at) {
   // The conversation's counter, bumped in place: the update locks the row
   // until the transaction ends, so two concurrent sends to one conversation
   // (several PostgreSQL connections) get different numbers, where
-  // `MAX(seq) + 1` would give both the same.
+  // `MAX(seq) + 1` would give both the same. The same statement moves the
+  // conversation's update time forward (never back) to the message's.
   absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE conversations SET last_seq = last_seq + 1 WHERE conversation_id = ? "
-      "RETURNING last_seq");
+      "UPDATE conversations SET last_seq = last_seq + 1, "
+      "updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END "
+      "WHERE conversation_id = ?1 RETURNING last_seq");
   if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, conversation_id);
+  stmt->Bind(1, conversation_id).BindTime(2, at);
   absl::StatusOr<std::optional<int64_t>> seq =
       FirstRow<int64_t>(*stmt, [](const Statement& s) { return s.ColumnInt(0); });
   if (!seq.ok()) return seq.status();
@@ -70,7 +73,7 @@ absl::StatusOr<int64_t> MessageRepository::NextSeq(const std::string& conversati
 }
 
 absl::Status MessageRepository::Insert(MessageRecord& m) {
-  absl::StatusOr<int64_t> seq = NextSeq(m.conversation_id);
+  absl::StatusOr<int64_t> seq = JoinConversation(m.conversation_id, m.created_at);
   if (!seq.ok()) return seq.status();
   m.seq = *seq;
   absl::StatusOr<Statement> stmt = db_.Prepare(

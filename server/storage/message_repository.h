@@ -14,7 +14,8 @@ class MessageRepository {
  public:
   explicit MessageRepository(Database& db) : db_(db) {}
 
-  // Appends to the conversation; assigns the next sequence number.
+  // Appends to the conversation: assigns the next sequence number, and
+  // moves the conversation's update time forward to the message's.
   absl::Status Insert(MessageRecord& message);
   absl::StatusOr<std::optional<MessageRecord>> Get(const std::string& message_id);
   absl::StatusOr<std::optional<MessageRecord>> FindByWhatsAppId(const std::string& wamid);
@@ -50,8 +51,9 @@ class MessageRepository {
   absl::Status UpdateStatus(const MessageRecord& message);
 
  private:
-  // The conversation's next sequence number (inside the transaction).
-  absl::StatusOr<int64_t> NextSeq(const std::string& conversation_id);
+  // The conversation's next sequence number (inside the transaction); its
+  // update time moves forward to `at`.
+  absl::StatusOr<int64_t> JoinConversation(const std::string& conversation_id, absl::Time at);
 
   Database& db_;
 };

@@ -82,15 +82,16 @@ class StorageBackendsTest : public ::testing::TestWithParam<Engine> {
     return Tx([&] { return ConversationRepository(*db_).Insert(c); });
   }
 
-  absl::StatusOr<MessageRecord> AddMessage(const std::string& id, const std::string& conversation) {
+  absl::StatusOr<MessageRecord> AddMessage(const std::string& id, const std::string& conversation,
+                                           absl::Time at = kT0) {
     MessageRecord m;
     m.message_id = id;
     m.property_id = "p1";
     m.conversation_id = conversation;
     m.guest_phone = "+1234567890";
     m.body = "hello";
-    m.created_at = kT0;
-    m.next_attempt_at = kT0;
+    m.created_at = at;
+    m.next_attempt_at = at;
     absl::Status status = Tx([&] { return MessageRepository(*db_).Insert(m); });
     if (!status.ok()) return status;
     return m;

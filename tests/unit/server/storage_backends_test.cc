@@ -98,11 +98,15 @@ TEST_P(StorageBackendsTest, ConversationsPatchMetadataAndOnlyMoveForward) {
   ASSERT_TRUE(Tx([&] {
                 return conversations.PatchMetadata("c1", {{"floor", "4"}}, {"room"});
               }).ok());
-  ASSERT_TRUE(Tx([&] { return conversations.Touch("c1", kT0 - absl::Minutes(5)); }).ok());
+  // A message stored late, with an older time, does not move it back.
+  ASSERT_TRUE(AddMessage("m-old", "c1", kT0 - absl::Minutes(5)).ok());
   auto found = Read([&] { return conversations.Get("c1"); });
   ASSERT_TRUE(found.ok() && found->has_value()) << found.status();
   EXPECT_EQ((*found)->metadata, (std::map<std::string, std::string>{{"floor", "4"}}));
   EXPECT_EQ((*found)->updated_at, kT0);
+  ASSERT_TRUE(AddMessage("m-new", "c1", kT0 + absl::Minutes(2)).ok());
+  found = Read([&] { return conversations.Get("c1"); });
+  EXPECT_EQ((*found)->updated_at, kT0 + absl::Minutes(2));
   ASSERT_TRUE(
       Tx([&] { return conversations.Assign("c1", "ann", "spa", kT0 + absl::Minutes(5)); }).ok());
   found = Read([&] { return conversations.Get("c1"); });

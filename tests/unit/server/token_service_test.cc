@@ -1,5 +1,6 @@
 #include "server/domain/token_service.h"
 
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "server/domain/errors.h"
 #include "server/domain/ids.h"
@@ -42,7 +43,21 @@ TEST(TokenService, RefusesMissingUnknownAndRevokedTokens) {
     EXPECT_EQ(caller.status().code(), absl::StatusCode::kUnauthenticated) << bad;
     EXPECT_EQ(DetailOf(caller.status()).code(), "UNAUTHENTICATED");
   }
+  ASSERT_TRUE(tokens.Authenticate(issued.secret).ok());  // now remembered
   ASSERT_TRUE(tokens.Revoke(issued.record.token_id, "p1").ok());
+  EXPECT_EQ(tokens.Authenticate(issued.secret).status().code(), absl::StatusCode::kUnauthenticated);
+}
+
+// Another process (the tokens command, another instance) revokes in the
+// database: the token stops working once this service's memory of it ends.
+TEST(TokenService, ARevocationElsewhereTakesEffectWithinTheCachePeriod) {
+  testing::TestDb t;
+  TokenService tokens(t.db(), absl::Milliseconds(200));
+  TokenService elsewhere(t.db());
+  IssuedToken issued = *tokens.Create("ops", v1::ROLE_STAFF, "p1");
+  ASSERT_TRUE(tokens.Authenticate(issued.secret).ok());
+  ASSERT_TRUE(elsewhere.Revoke(issued.record.token_id, "p1").ok());
+  absl::SleepFor(absl::Milliseconds(250));
   EXPECT_EQ(tokens.Authenticate(issued.secret).status().code(), absl::StatusCode::kUnauthenticated);
 }
 
