@@ -331,6 +331,8 @@ def cmd_report(args):
                            ("callbacks_processed", "callbacks processed after the webhook run")):
             if prefix + key in notes:
                 out("  %s: %s in %s s" % (store, label, notes[prefix + key]))
+    if "writer_during_grpc_send" in notes:
+        out("  SQLite writer during the gRPC send run: %s" % notes["writer_during_grpc_send"])
     out("")
     out("Large database: %s messages in %s conversations (%s guests), wa.db %s MB, generated in %s s"
         % (notes.get("large_messages", "?"), notes.get("large_conversations", "?"),
