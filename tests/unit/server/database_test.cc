@@ -92,6 +92,19 @@ TEST(Database, ConcurrentTransactionsShareCommitsAndFailAlone) {
   EXPECT_LT(t.db().commits(), t.db().transactions()) << "concurrent work was grouped";
 }
 
+// The writer thread runs every transaction: one started from inside another
+// would wait for itself.
+TEST(Database, ANestedTransactionIsRefusedNotHung) {
+  testing::TestDb t;
+  absl::Status inner;
+  absl::Status outer = t.db().Transaction([&] {
+    inner = t.db().Transaction([] { return absl::OkStatus(); });
+    return inner;
+  });
+  EXPECT_EQ(inner.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(outer.code(), absl::StatusCode::kInternal);
+}
+
 TEST(Migrations, BringTheSchemaToTheLatestVersionOnceOnly) {
   testing::TestDb t;
   absl::StatusOr<int64_t> version = ReadValue(t.db(), [&]() -> absl::StatusOr<int64_t> {

@@ -61,6 +61,19 @@ TEST(TokenService, ARevocationElsewhereTakesEffectWithinTheCachePeriod) {
   EXPECT_EQ(tokens.Authenticate(issued.secret).status().code(), absl::StatusCode::kUnauthenticated);
 }
 
+// What the memory is for: within its period a call needs no database read,
+// so a revocation made elsewhere is not seen yet (README, "tokens revoke").
+TEST(TokenService, AValidTokenIsRememberedForItsPeriod) {
+  testing::TestDb t;
+  TokenService tokens(t.db(), absl::Hours(1));
+  TokenService elsewhere(t.db());
+  IssuedToken issued = *tokens.Create("ops", v1::ROLE_STAFF, "p1");
+  ASSERT_TRUE(tokens.Authenticate(issued.secret).ok());
+  ASSERT_TRUE(elsewhere.Revoke(issued.record.token_id, "p1").ok());
+  EXPECT_TRUE(tokens.Authenticate(issued.secret).ok());
+  EXPECT_FALSE(elsewhere.Authenticate(issued.secret).ok());
+}
+
 TEST(TokenService, RevokeIsScopedToTheProperty) {
   testing::TestDb t;
   TokenService tokens(t.db());
