@@ -320,6 +320,41 @@ const std::vector<const char*>& Migrations() {
       DROP INDEX messages_by_conversation;
       CREATE UNIQUE INDEX messages_by_conversation ON messages (conversation_id, seq);
       )sql",
+      // 12: a chain's properties (time zone, display name) and the WhatsApp
+      // numbers each owns, with where a number's access token comes from
+      // (never the token itself); the number a conversation was opened on and
+      // the one each message went out from; Meta's callbacks for a number or
+      // business account nobody owns, parked under it until it is added.
+      R"sql(
+      CREATE TABLE properties (
+        property_id TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL DEFAULT '',
+        time_zone TEXT NOT NULL DEFAULT 'UTC',
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE phone_numbers (
+        phone_number_id TEXT PRIMARY KEY,
+        property_id TEXT NOT NULL,
+        waba_id TEXT NOT NULL,
+        display_phone_number TEXT NOT NULL DEFAULT '',
+        access_token_env TEXT NOT NULL DEFAULT '',
+        access_token_file TEXT NOT NULL DEFAULT '',
+        is_default INTEGER NOT NULL DEFAULT 0,
+        quality_rating TEXT NOT NULL DEFAULT '',
+        messaging_limit_tier TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX phone_numbers_by_property ON phone_numbers (property_id);
+      CREATE INDEX phone_numbers_by_account ON phone_numbers (waba_id);
+      ALTER TABLE conversations ADD COLUMN phone_number_id TEXT NOT NULL DEFAULT '';
+      ALTER TABLE messages ADD COLUMN phone_number_id TEXT NOT NULL DEFAULT '';
+      ALTER TABLE provider_notifications ADD COLUMN parked_on TEXT NOT NULL DEFAULT '';
+      DROP INDEX provider_notifications_pending;
+      CREATE INDEX provider_notifications_pending ON provider_notifications (id)
+        WHERE processed_at IS NULL AND parked_on = '';
+      CREATE INDEX provider_notifications_parked ON provider_notifications (parked_on, id)
+        WHERE processed_at IS NULL AND parked_on != '';
+      )sql",
   };
   return *migrations;
 }

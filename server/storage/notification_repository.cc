@@ -15,10 +15,39 @@ absl::StatusOr<int64_t> NotificationRepository::Insert(const std::string& body,
   return id->value_or(0);
 }
 
+absl::Status NotificationRepository::InsertParked(const std::string& body,
+                                                  absl::Time received_at,
+                                                  const std::string& route_key) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "INSERT INTO provider_notifications (received_at, body, parked_on) VALUES (?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindTime(1, received_at).Bind(2, body).Bind(3, route_key);
+  return stmt->Run();
+}
+
+absl::Status NotificationRepository::Unpark(const std::string& route_key) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE provider_notifications SET parked_on = '' "
+      "WHERE parked_on = ? AND processed_at IS NULL");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, route_key);
+  return stmt->Run();
+}
+
+absl::StatusOr<std::vector<ParkedCount>> NotificationRepository::CountParked() {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "SELECT parked_on, COUNT(*), MIN(received_at), MAX(received_at) FROM provider_notifications "
+      "WHERE processed_at IS NULL AND parked_on != '' GROUP BY parked_on ORDER BY parked_on");
+  if (!stmt.ok()) return stmt.status();
+  return CollectRows<ParkedCount>(*stmt, [](const Statement& s) {
+    return ParkedCount{s.ColumnText(0), s.ColumnInt(1), s.ColumnTime(2), s.ColumnTime(3)};
+  });
+}
+
 absl::StatusOr<std::vector<NotificationRecord>> NotificationRepository::Pending(int limit) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "SELECT id, received_at, body FROM provider_notifications WHERE processed_at IS NULL "
-      "ORDER BY id LIMIT ?");
+      "AND parked_on = '' ORDER BY id LIMIT ?");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, limit);
   return CollectRows<NotificationRecord>(*stmt, [](const Statement& s) {

@@ -1,0 +1,130 @@
+#include "server/storage/property_repository.h"
+
+namespace wa::storage {
+namespace {
+
+constexpr char kNumberColumns[] =
+    "SELECT phone_number_id, property_id, waba_id, display_phone_number, access_token_env, "
+    "access_token_file, is_default, quality_rating, messaging_limit_tier, created_at "
+    "FROM phone_numbers ";
+
+PropertyRecord ReadProperty(const Statement& s) {
+  return PropertyRecord{s.ColumnText(0), s.ColumnText(1), s.ColumnText(2), s.ColumnTime(3)};
+}
+
+PhoneNumberRecord ReadNumber(const Statement& s) {
+  PhoneNumberRecord n;
+  n.phone_number_id = s.ColumnText(0);
+  n.property_id = s.ColumnText(1);
+  n.waba_id = s.ColumnText(2);
+  n.display_phone_number = s.ColumnText(3);
+  n.access_token_env = s.ColumnText(4);
+  n.access_token_file = s.ColumnText(5);
+  n.is_default = s.ColumnInt(6) != 0;
+  n.quality_rating = s.ColumnText(7);
+  n.messaging_limit_tier = s.ColumnText(8);
+  n.created_at = s.ColumnTime(9);
+  return n;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<PropertyRecord>> PropertyRepository::Get(
+    const std::string& property_id) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "SELECT property_id, display_name, time_zone, updated_at FROM properties "
+      "WHERE property_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, property_id);
+  return FirstRow<PropertyRecord>(*stmt, ReadProperty);
+}
+
+absl::StatusOr<std::vector<PropertyRecord>> PropertyRepository::List() {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "SELECT property_id, display_name, time_zone, updated_at FROM properties "
+      "ORDER BY property_id");
+  if (!stmt.ok()) return stmt.status();
+  return CollectRows<PropertyRecord>(*stmt, ReadProperty);
+}
+
+absl::Status PropertyRepository::Upsert(const PropertyRecord& p) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "INSERT INTO properties (property_id, display_name, time_zone, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (property_id) DO UPDATE SET "
+      "display_name = ?2, time_zone = ?3, updated_at = ?4");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, p.property_id).Bind(2, p.display_name).Bind(3, p.time_zone).BindTime(4,
+                                                                                    p.updated_at);
+  return stmt->Run();
+}
+
+absl::StatusOr<std::vector<PhoneNumberRecord>> PropertyRepository::ListNumbers() {
+  static const std::string sql =
+      std::string(kNumberColumns) + "ORDER BY property_id, is_default DESC, phone_number_id";
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  return CollectRows<PhoneNumberRecord>(*stmt, ReadNumber);
+}
+
+absl::StatusOr<std::optional<PhoneNumberRecord>> PropertyRepository::GetNumber(
+    const std::string& phone_number_id) {
+  static const std::string sql = std::string(kNumberColumns) + "WHERE phone_number_id = ?";
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, phone_number_id);
+  return FirstRow<PhoneNumberRecord>(*stmt, ReadNumber);
+}
+
+absl::Status PropertyRepository::UpsertNumber(const PhoneNumberRecord& n) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "INSERT INTO phone_numbers (phone_number_id, property_id, waba_id, display_phone_number, "
+      "access_token_env, access_token_file, is_default, created_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (phone_number_id) DO UPDATE SET "
+      "property_id = ?2, waba_id = ?3, display_phone_number = ?4, access_token_env = ?5, "
+      "access_token_file = ?6, is_default = ?7");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, n.phone_number_id)
+      .Bind(2, n.property_id)
+      .Bind(3, n.waba_id)
+      .Bind(4, n.display_phone_number)
+      .Bind(5, n.access_token_env)
+      .Bind(6, n.access_token_file)
+      .Bind(7, n.is_default ? 1 : 0)
+      .BindTime(8, n.created_at);
+  return stmt->Run();
+}
+
+absl::StatusOr<bool> PropertyRepository::DeleteNumber(const std::string& property_id,
+                                                      const std::string& phone_number_id) {
+  absl::StatusOr<Statement> stmt =
+      db_.Prepare("DELETE FROM phone_numbers WHERE property_id = ? AND phone_number_id = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, property_id).Bind(2, phone_number_id);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return db_.Changes() > 0;
+}
+
+absl::Status PropertyRepository::SetDefaultNumber(const std::string& property_id,
+                                                  const std::string& phone_number_id) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE phone_numbers SET is_default = CASE WHEN phone_number_id = ?2 THEN 1 ELSE 0 END "
+      "WHERE property_id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, property_id).Bind(2, phone_number_id);
+  return stmt->Run();
+}
+
+absl::Status PropertyRepository::NoteQuality(const std::string& display_digits,
+                                             const std::string& quality_rating,
+                                             const std::string& messaging_limit_tier) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE phone_numbers SET "
+      "quality_rating = CASE WHEN ?2 = '' THEN quality_rating ELSE ?2 END, "
+      "messaging_limit_tier = CASE WHEN ?3 = '' THEN messaging_limit_tier ELSE ?3 END "
+      "WHERE REPLACE(REPLACE(REPLACE(display_phone_number, '+', ''), ' ', ''), '-', '') = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, display_digits).Bind(2, quality_rating).Bind(3, messaging_limit_tier);
+  return stmt->Run();
+}
+
+}  // namespace wa::storage
