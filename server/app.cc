@@ -78,6 +78,7 @@ namespace v1 = ::hotel::whatsapp::v1;
 struct App::Parts {
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<provider::Provider> provider;
+  std::unique_ptr<domain::PropertyService> properties;
   std::unique_ptr<domain::TokenService> tokens;
   std::unique_ptr<domain::StatusService> statuses;
   std::unique_ptr<domain::ConversationService> conversations;
@@ -200,6 +201,13 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->mime_sniffer = std::make_unique<storage::MimeSniffer>();
   p->media = std::make_unique<domain::MediaService>(database, *p->media_store, *p->mime_sniffer);
   p->tokens = std::make_unique<domain::TokenService>(database);
+  p->properties = std::make_unique<domain::PropertyService>(database);
+  if (std::optional<domain::NumberRequest> number = ConfiguredNumber(config)) {
+    if (absl::Status s = p->properties->EnsureConfiguredNumber(*number); !s.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat("--phone_number_id: ", s.message()));
+    }
+  }
+  if (absl::Status s = p->properties->Refresh(); !s.ok()) return s;
   // First, so that every change that writes a webhook event can wake it.
   p->webhook_client = std::make_unique<provider::WebhookClient>(
       provider::TargetPolicy{config.webhook_allowed_hosts, config.webhook_allow_loopback},
@@ -233,12 +241,16 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
     }
   };
   hooks.on_webhook_event = wake_webhooks;
-  // Our uploads reach the provider on first send, then its copy is reused.
-  hooks.resolve_media = [raw](const std::string& property_id, const std::string& media_id) {
-    return raw->media->ProviderMediaId(property_id, media_id, raw->provider->Name(),
-                                       [raw](const std::string& path, const std::string& mime) {
-                                         return raw->provider->UploadMedia(path, mime);
-                                       });
+  // Our uploads reach the provider under the sending number on its first
+  // send from there, then that copy is reused.
+  hooks.resolve_media = [raw](const std::string& property_id, const std::string& media_id,
+                              const provider::SenderAccount& from) {
+    std::string copy = raw->provider->Name();
+    if (!from.phone_number_id.empty()) absl::StrAppend(&copy, ":", from.phone_number_id);
+    return raw->media->ProviderMediaId(
+        property_id, media_id, copy, [raw, &from](const std::string& path, const std::string& mime) {
+          return raw->provider->UploadMedia(from, path, mime);
+        });
   };
   // Several instances may share a PostgreSQL database: their rate limits
   // (the sender's pace, the guest pair rate, each token's budget) then live
@@ -247,8 +259,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   domain::RateLimiterFactory limiters = database.engine() == storage::DatabaseUrl::Engine::kPostgres
                                             ? domain::SharedRateLimiters(database)
                                             : domain::LocalRateLimiters();
-  p->send_queue = std::make_unique<workers::SendQueue>(database, *p->provider,
-                                                       SendQueueOptions(config), hooks, limiters);
+  p->send_queue = std::make_unique<workers::SendQueue>(
+      database, *p->provider, *p->properties, SendQueueOptions(config), hooks, limiters);
   p->messaging =
       std::make_unique<domain::MessagingService>(database, [raw] { raw->send_queue->Wake(); });
   p->templates = std::make_unique<domain::TemplateService>(
@@ -258,6 +270,9 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
     return raw->templates->SuggestInTransaction(property_id);
   });
   p->messaging->set_backlog_limit({config.max_queue_backlog, config.send_rate_per_second});
+  // Under the Cloud API every send goes from one of the property's numbers.
+  p->messaging->set_senders(p->properties.get(), config.provider == "cloud");
+  p->templates->set_properties(p->properties.get());
   p->batches = std::make_unique<domain::BatchService>(
       database, *p->messaging, *p->templates,
       domain::BatchService::Options{.max_messages_per_second = config.send_rate_per_second,
@@ -277,14 +292,9 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->idempotency = std::make_unique<domain::IdempotencyService>(database);
   p->template_reviews = std::make_unique<workers::TemplateReviewTimer>(*p->templates);
   p->guest_media = std::make_unique<workers::GuestMediaFetcher>(*p->media, *p->provider);
-  // Meta's callbacks name our number (or, for templates, our business
-  // account); the default property owns both.
-  std::map<std::string, std::string> property_by_number, property_by_account;
-  if (!config.phone_number_id.empty()) property_by_number[config.phone_number_id] = "default";
-  if (!config.waba_id.empty()) property_by_account[config.waba_id] = "default";
   p->notifications = std::make_unique<workers::NotificationProcessor>(
-      database, property_by_number, property_by_account, *p->inbound, *p->statuses, *p->consent,
-      *p->templates, p->guest_media.get());
+      database, *p->properties, *p->inbound, *p->statuses, *p->consent, *p->templates,
+      p->guest_media.get());
   domain::EndpointChecks checks;
   checks.check_url = [raw](const std::string& url) { return raw->webhook_client->CheckUrl(url); };
   checks.verify = [raw](const std::string& url, const std::string& token) {

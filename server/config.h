@@ -41,9 +41,11 @@ struct Config {
   // Meta's Cloud API (--provider=cloud).
   std::string cloud_api_base_url = "https://graph.facebook.com";
   std::string cloud_api_version = "v23.0";
-  std::string phone_number_id;  // also routes Meta's callbacks to the default property
+  // The `default` property's default number (added to the registry at start).
+  std::string phone_number_id;
   std::string waba_id;
   std::string cloud_access_token;  // from WA_CLOUD_ACCESS_TOKEN or --cloud_access_token_file
+  std::string cloud_access_token_file;
   // Meta's callbacks, in every provider mode.
   std::string meta_verify_token;  // WA_META_VERIFY_TOKEN
   std::string meta_app_secret;    // WA_META_APP_SECRET

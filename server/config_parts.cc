@@ -22,23 +22,34 @@ absl::StatusOr<std::unique_ptr<provider::Provider>> MakeProvider(const Config& c
     return std::make_unique<provider::SandboxProvider>(options);
   }
   if (config.provider == "cloud") {
-    if (config.phone_number_id.empty()) {
-      return absl::InvalidArgumentError("--provider=cloud needs --phone_number_id");
-    }
-    if (config.cloud_access_token.empty()) {
+    // Numbers come from the property registry (wa-server properties); the
+    // flags describe the default property's, when given.
+    if (!config.phone_number_id.empty() && config.cloud_access_token.empty()) {
       return absl::InvalidArgumentError(
-          "--provider=cloud needs WA_CLOUD_ACCESS_TOKEN or --cloud_access_token_file");
+          "--phone_number_id needs WA_CLOUD_ACCESS_TOKEN or --cloud_access_token_file");
     }
     provider::CloudApiProvider::Options options;
     options.base_url = config.cloud_api_base_url;
     options.api_version = config.cloud_api_version;
-    options.phone_number_id = config.phone_number_id;
-    options.waba_id = config.waba_id;
-    options.access_token = config.cloud_access_token;
     return std::make_unique<provider::CloudApiProvider>(options);
   }
   return absl::InvalidArgumentError(absl::StrCat("--provider: unknown provider '", config.provider,
                                                  "' (expected sandbox or cloud)"));
+}
+
+std::optional<domain::NumberRequest> ConfiguredNumber(const Config& config) {
+  if (config.phone_number_id.empty()) return std::nullopt;
+  domain::NumberRequest number;
+  number.property_id = "default";
+  number.phone_number_id = config.phone_number_id;
+  number.waba_id = config.waba_id;
+  // Where the token came from, not the token: the registry reads it again.
+  if (!config.cloud_access_token_file.empty()) {
+    number.access_token_file = config.cloud_access_token_file;
+  } else {
+    number.access_token_env = "WA_CLOUD_ACCESS_TOKEN";
+  }
+  return number;
 }
 
 workers::SendQueue::Options SendQueueOptions(const Config& config) {

@@ -4,12 +4,14 @@
 // workers' options, the listen addresses and the gRPC credentials. A bad
 // combination of flags is an INVALID_ARGUMENT naming the flag.
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "absl/status/statusor.h"
 #include "grpcpp/security/server_credentials.h"
 #include "server/config.h"
+#include "server/domain/property_service.h"
 #include "server/provider/provider.h"
 #include "server/workers/send_queue.h"
 #include "server/workers/webhook_delivery.h"
@@ -17,6 +19,9 @@
 namespace wa {
 
 absl::StatusOr<std::unique_ptr<provider::Provider>> MakeProvider(const Config& config);
+// The number --phone_number_id, --waba_id and the token flags describe:
+// the `default` property's, for deployments of one number.
+std::optional<domain::NumberRequest> ConfiguredNumber(const Config& config);
 workers::SendQueue::Options SendQueueOptions(const Config& config);
 workers::WebhookDelivery::Options WebhookDeliveryOptions(const Config& config);
 // `address` as host and port; `flag` names it in the error.

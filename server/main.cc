@@ -212,6 +212,7 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
       return absl::InvalidArgumentError("--cloud_access_token_file: " +
                                         std::string(token.status().message()));
     config.cloud_access_token = *token;
+    config.cloud_access_token_file = file;
   }
   config.meta_verify_token = Environment("WA_META_VERIFY_TOKEN");
   config.meta_app_secret = Environment("WA_META_APP_SECRET");

@@ -65,6 +65,7 @@ domain::BatchRequest FromBatchRequest(const v1::BatchSendMessagesRequest& in) {
   out.retry_failed = in.delivery_options().retry_failed();
   out.track_delivery = in.delivery_options().track_delivery();
   out.staff_member_id = in.staff_member_id();
+  out.from_phone_number_id = in.from_phone_number_id();
   return out;
 }
 

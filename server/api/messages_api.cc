@@ -18,6 +18,7 @@ domain::OutboundRequest Addressing(const Request& request) {
   out.guest_phone = request.guest_phone();
   out.conversation_id = request.conversation_id();
   out.staff_member_id = request.staff_member_id();
+  out.from_phone_number_id = request.from_phone_number_id();
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
 #include "server/storage/migrations.h"
+#include "server/storage/notification_repository.h"
 #include "server/storage/ops_repository.h"
 #include "server/util/metrics.h"
 
@@ -35,7 +36,19 @@ std::vector<util::Metrics::Gauge> Gauges(storage::Database& db) {
                                   static_cast<double>(c.count));
     }
   }
-  return {depth, age, events};
+  util::Metrics::Gauge unrouted{"wa_meta_callbacks_unrouted",
+                                "Meta callbacks kept for a number or business account no "
+                                "property owns (wa-server properties unrouted)",
+                                {}};
+  storage::NotificationRepository notifications(db);
+  auto parked = storage::ReadValue(db, [&] { return notifications.CountParked(); });
+  if (parked.ok()) {
+    for (const storage::ParkedCount& p : *parked) {
+      unrouted.samples.emplace_back(absl::StrCat("route=\"", p.route_key, "\""),
+                                    static_cast<double>(p.count));
+    }
+  }
+  return {depth, age, events, unrouted};
 }
 
 }  // namespace

@@ -59,6 +59,7 @@ void ToStatus(const storage::MessageRecord& in, v1::MessageStatusResponse* out) 
   out->set_conversation_id(in.conversation_id);
   out->set_guest_phone(in.guest_phone);
   SetTimestamp(in.created_at, out->mutable_created_at());
+  out->set_phone_number_id(in.phone_number_id);
 }
 
 void ToSendResponse(const storage::MessageRecord& in, v1::SendMessageResponse* out) {
@@ -66,6 +67,7 @@ void ToSendResponse(const storage::MessageRecord& in, v1::SendMessageResponse* o
   out->set_status(in.status);
   out->set_conversation_id(in.conversation_id);
   SetTimestamp(in.created_at, out->mutable_created_at());
+  out->set_phone_number_id(in.phone_number_id);
 }
 
 void ToConversation(const storage::ConversationRecord& in, v1::Conversation* out) {

@@ -31,6 +31,7 @@ grpc::ServerUnaryReactor* TemplatesApi::SendTemplateMessage(
       send.conversation_id = request->conversation_id();
       send.staff_member_id = request->staff_member_id();
       send.header_media_link = request->header_media_link();
+      send.from_phone_number_id = request->from_phone_number_id();
       send.in_transaction = RememberSend(std::move(r), response);
       absl::StatusOr<storage::MessageRecord> sent = templates_.Send(caller, std::move(send));
       if (sent.ok()) ToSendResponse(*sent, response);

@@ -89,11 +89,15 @@ absl::StatusOr<BatchAccepted> BatchService::Create(const Caller& caller, BatchRe
   if (Utf8Length(request.staff_member_id) > 64) {
     return InvalidArgument("staff_member_id is at most 64 printable characters", "staff_member_id");
   }
+  if (auto s = messaging_.CheckSender(caller.property_id, request.from_phone_number_id); !s.ok()) {
+    return s;
+  }
   absl::Time now = absl::Now();
   BatchRecord batch;
   batch.batch_id = NewId("batch_");
   batch.property_id = caller.property_id;
   batch.staff_member_id = request.staff_member_id;
+  batch.phone_number_id = request.from_phone_number_id;
   batch.messages_per_second = RateFor(request.messages_per_second);
   batch.batch_size = request.batch_size > 0 ? request.batch_size : kDefaultBatchSize;
   batch.retry_failed = request.retry_failed;
@@ -295,12 +299,14 @@ absl::StatusOr<BatchService::Release> BatchService::ReleaseItem(const BatchRecor
     send.language = item.language;
     send.parameters = item.parameters;
     send.staff_member_id = batch.staff_member_id;
+    send.from_phone_number_id = batch.phone_number_id;
     send.in_transaction = release;
     sent = templates_.Send(caller, std::move(send));
   } else {
     OutboundRequest out;
     out.guest_phone = item.phone;
     out.staff_member_id = batch.staff_member_id;
+    out.from_phone_number_id = batch.phone_number_id;
     out.body = item.content;
     out.in_transaction = release;
     sent = messaging_.SendText(caller, std::move(out));

@@ -49,6 +49,7 @@ struct BatchRequest {
   bool retry_failed = false;
   bool track_delivery = false;
   std::string staff_member_id;
+  std::string from_phone_number_id;  // every item's, as OutboundRequest's
   // Runs inside the transaction that stores the batch (an idempotency key).
   std::function<absl::Status(const BatchAccepted&)> in_transaction;
 };

@@ -50,7 +50,7 @@ bool ValidConversationId(const std::string& id) {
 absl::StatusOr<storage::ConversationRecord> ConversationForMessage(
     storage::ConversationRepository& conversations, const std::string& property_id,
     const std::string& guest_phone, const std::string& requested_id, const std::string& new_id,
-    absl::Time now) {
+    absl::Time now, const std::string& phone_number_id) {
   if (!requested_id.empty()) {
     absl::StatusOr<std::optional<storage::ConversationRecord>> found =
         conversations.Get(requested_id);
@@ -78,6 +78,7 @@ absl::StatusOr<storage::ConversationRecord> ConversationForMessage(
   created.conversation_id = new_id.empty() ? NewId("conv_") : new_id;
   created.property_id = property_id;
   created.guest_phone = guest_phone;
+  created.phone_number_id = phone_number_id;
   created.status = v1::CONVERSATION_STATUS_ACTIVE;
   created.created_at = created.updated_at = now;
   if (absl::Status s = conversations.Insert(created); !s.ok()) {

@@ -103,10 +103,11 @@ class ConversationService {
 // Inside a transaction: the conversation a new message of this guest
 // belongs to. `requested_id`, if set, must name one of this guest's
 // conversations in the property; otherwise the guest's active conversation
-// is used, or a new one is opened (with `new_id` if given).
+// is used, or a new one is opened (with `new_id` if given) on the
+// property's number `phone_number_id`.
 absl::StatusOr<storage::ConversationRecord> ConversationForMessage(
     storage::ConversationRepository& conversations, const std::string& property_id,
     const std::string& guest_phone, const std::string& requested_id, const std::string& new_id,
-    absl::Time now);
+    absl::Time now, const std::string& phone_number_id);
 
 }  // namespace wa::domain

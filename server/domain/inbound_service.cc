@@ -32,7 +32,7 @@ absl::StatusOr<InboundResult> InboundService::RecordInTransaction(const std::str
   if (!existing.ok()) return existing.status();
   if (*existing) return InboundResult{**existing, true};
   absl::StatusOr<storage::ConversationRecord> conversation = ConversationForMessage(
-      conversations_, property_id, *phone, "", in.new_conversation_id, in.at);
+      conversations_, property_id, *phone, "", in.new_conversation_id, in.at, in.phone_number_id);
   if (!conversation.ok()) return conversation.status();
   storage::MessageRecord m;
   m.message_id = NewId("msg_");
@@ -47,6 +47,7 @@ absl::StatusOr<InboundResult> InboundService::RecordInTransaction(const std::str
   m.whatsapp_message_id = in.whatsapp_message_id;
   m.reply_to_message_id = in.reply_to_message_id;
   m.created_at = in.at;
+  m.phone_number_id = in.phone_number_id;
   if (absl::Status s = messages_.Insert(m); !s.ok()) return s;
   if (absl::Status s = guests_.RecordInbound(property_id, *phone, in.at, in.profile_name);
       !s.ok()) {

@@ -25,6 +25,8 @@ struct InboundMessage {
   std::string body;
   std::string payload;
   absl::Time at;
+  // The property's number the guest wrote to (empty in the sandbox).
+  std::string phone_number_id;
   // Sandbox fixtures only: the id for a conversation this message opens.
   std::string new_conversation_id;
 };

@@ -45,7 +45,8 @@ Json StatusData(const storage::MessageRecord& m, v1::MessageStatus reached, absl
                {"staff_member_id", m.staff_member_id},
                {"sent_at", OptionalTime(m.sent_at)},
                {"delivered_at", OptionalTime(m.delivered_at)},
-               {"read_at", OptionalTime(m.read_at)}};
+               {"read_at", OptionalTime(m.read_at)},
+               {"phone_number_id", m.phone_number_id}};
   if (reached == v1::MESSAGE_STATUS_FAILED) {
     data["failed_at"] = OptionalTime(m.failed_at);
     data["failure_code"] = m.failure_code;
@@ -74,7 +75,8 @@ Json InboundData(const storage::MessageRecord& m) {
           {"message_content", m.body},
           {"whatsapp_message_id", m.whatsapp_message_id},
           {"reply_to_message_id", m.reply_to_message_id},
-          {"received_at", Rfc3339(m.created_at)}};
+          {"received_at", Rfc3339(m.created_at)},
+          {"phone_number_id", m.phone_number_id}};
 }
 
 std::string StringField(const Json& object, const char* key) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/domain/consent_service.h"
 #include "server/domain/conversation_service.h"
@@ -96,6 +97,34 @@ absl::Status MessagingService::CheckBacklog(const std::string& property_id) {
       .Detail("max_backlog", static_cast<double>(max));
 }
 
+absl::StatusOr<std::string> MessagingService::SenderFor(const std::string& property_id,
+                                                        const std::string& requested) {
+  if (properties_ == nullptr) {
+    if (requested.empty()) return std::string();
+    return Error(absl::StatusCode::kPermissionDenied, "PERMISSION_DENIED",
+                 "from_phone_number_id names no number of this property")
+        .Detail("field", "from_phone_number_id");
+  }
+  absl::StatusOr<std::optional<SenderNumber>> chosen =
+      properties_->ChooseSender(property_id, requested, "");
+  if (!chosen.ok()) return chosen.status();
+  if (*chosen) return (*chosen)->phone_number_id;
+  if (!require_number_) return std::string();
+  return Error(absl::StatusCode::kFailedPrecondition, "FAILED_PRECONDITION",
+               absl::StrCat("property ", property_id,
+                            " has no WhatsApp number to send from: add one with "
+                            "`wa-server properties add-number ",
+                            property_id, " --phone_number_id=... --waba_id=...`"))
+      .Detail("property_id", property_id)
+      .Detail("missing", "phone_number_id");
+}
+
+std::string MessagingService::ConversationNumber(const storage::ConversationRecord& c) {
+  if (properties_ == nullptr || c.phone_number_id.empty()) return "";
+  std::optional<SenderNumber> n = properties_->FindNumber(c.phone_number_id);
+  return n && n->property_id == c.property_id ? c.phone_number_id : "";
+}
+
 absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& caller,
                                                                  OutboundRequest request,
                                                                  bool needs_window) {
@@ -107,6 +136,8 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
   // writer runs transactions one after another.
   std::string message_id = NewId("msg_");
   std::string payload = EncodeContent(request.content);
+  absl::StatusOr<std::string> sender = SenderFor(caller.property_id, request.from_phone_number_id);
+  if (!sender.ok()) return sender.status();
   absl::StatusOr<storage::MessageRecord> stored =
       storage::TransactValue(db_, [&]() -> absl::StatusOr<storage::MessageRecord> {
         if (absl::Status s = CheckBacklog(caller.property_id); !s.ok()) return s;
@@ -119,7 +150,7 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
           if (absl::Status s = CheckWindow(caller.property_id, *phone, now); !s.ok()) return s;
         }
         absl::StatusOr<storage::ConversationRecord> conversation = ConversationForMessage(
-            conversations_, caller.property_id, *phone, request.conversation_id, "", now);
+            conversations_, caller.property_id, *phone, request.conversation_id, "", now, *sender);
         if (!conversation.ok()) return conversation.status();
         if (!request.conversation_metadata.empty()) {
           if (auto s = conversations_.PatchMetadata(conversation->conversation_id,
@@ -144,6 +175,10 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
         m.reply_to_message_id = request.reply_to_message_id;
         m.created_at = now;
         m.next_attempt_at = now;
+        // A conversation keeps the number it was opened on unless the
+        // request names one.
+        std::string own = ConversationNumber(*conversation);
+        m.phone_number_id = request.from_phone_number_id.empty() && !own.empty() ? own : *sender;
         if (absl::Status s = messages_.Insert(m); !s.ok()) return s;
         if (request.in_transaction) {
           if (absl::Status s = request.in_transaction(m); !s.ok()) return s;

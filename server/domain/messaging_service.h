@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hotel/whatsapp/v1/content.pb.h"
+#include "server/domain/property_service.h"
 #include "server/domain/token_service.h"
 #include "server/storage/consent_repository.h"
 #include "server/storage/conversation_repository.h"
@@ -24,6 +25,9 @@ struct OutboundRequest {
   std::string conversation_id;
   std::string staff_member_id;
   std::string reply_to_message_id;
+  // One of the caller's property's numbers; empty: the conversation's, else
+  // the property's default.
+  std::string from_phone_number_id;
   hotel::whatsapp::v1::MessageType message_type = hotel::whatsapp::v1::MESSAGE_TYPE_TEXT;
   // What the conversation history shows: the text, caption or body.
   std::string body;
@@ -87,6 +91,18 @@ class MessagingService {
                                                       OutboundRequest request);
   void set_suggest_templates(SuggestTemplates suggest) { suggest_templates_ = std::move(suggest); }
   void set_backlog_limit(BacklogLimit limit) { backlog_limit_ = limit; }
+  // Where a send's number comes from. `require_number` (the Cloud API):
+  // a property without one is refused before anything is queued.
+  void set_senders(PropertyService* properties, bool require_number) {
+    properties_ = properties;
+    require_number_ = require_number;
+  }
+  bool RequiresNumber() const { return require_number_; }
+  // Refuses a number that is not the property's, or no number where one
+  // is required (see set_senders); what a batch checks before it is accepted.
+  absl::Status CheckSender(const std::string& property_id, const std::string& requested) {
+    return SenderFor(property_id, requested).status();
+  }
   // The message, if it belongs to the property.
   absl::StatusOr<storage::MessageRecord> Get(const std::string& property_id,
                                              const std::string& message_id);
@@ -97,6 +113,12 @@ class MessagingService {
   absl::Status CheckWindow(const std::string& property_id, const std::string& guest_phone,
                            absl::Time now);
   absl::Status CheckBacklog(const std::string& property_id);
+  // The number asked for (checked) or else the property's default; empty
+  // when there is none and none is required.
+  absl::StatusOr<std::string> SenderFor(const std::string& property_id,
+                                        const std::string& requested);
+  // The conversation's own number while the property still owns it.
+  std::string ConversationNumber(const storage::ConversationRecord& conversation);
 
   storage::Database& db_;
   storage::ConversationRepository conversations_;
@@ -107,6 +129,8 @@ class MessagingService {
   Notify on_queued_;
   SuggestTemplates suggest_templates_;
   BacklogLimit backlog_limit_;
+  PropertyService* properties_ = nullptr;
+  bool require_number_ = false;
 };
 
 // WhatsApp's limit on a text message body, in characters.

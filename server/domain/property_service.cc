@@ -65,7 +65,9 @@ absl::Status CheckNumberRequest(const NumberRequest& r) {
   if (!ValidMetaId(r.phone_number_id)) {
     return InvalidArgument("phone_number_id must be Meta's numeric id", "phone_number_id");
   }
-  if (!ValidMetaId(r.waba_id)) {
+  // Empty only for the number of the legacy flags without --waba_id (no
+  // templates then); `properties add-number` asks for it.
+  if (!r.waba_id.empty() && !ValidMetaId(r.waba_id)) {
     return InvalidArgument("waba_id must be Meta's numeric WhatsApp Business Account id",
                            "waba_id");
   }
@@ -84,8 +86,6 @@ absl::Status CheckNumberRequest(const NumberRequest& r) {
 }
 
 }  // namespace
-
-std::string AccountRouteKey(const std::string& waba_id) { return absl::StrCat("waba:", waba_id); }
 
 PropertyService::PropertyService(storage::Database& db, absl::Duration refresh)
     : db_(db),

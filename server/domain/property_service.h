@@ -9,24 +9,12 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/domain/sender_number.h"
 #include "server/storage/database.h"
 #include "server/storage/notification_repository.h"
 #include "server/storage/property_repository.h"
 
 namespace wa::domain {
-
-// A number as the senders use it: the record plus its access token, read
-// from where the record says (empty when it cannot be read).
-struct SenderNumber {
-  std::string phone_number_id;
-  std::string property_id;
-  std::string waba_id;
-  std::string display_phone_number;
-  std::string access_token;
-  // Why there is no token, for the log and the message's failure reason.
-  std::string token_problem;
-  bool is_default = false;
-};
 
 // What `properties add-number` asks for.
 struct NumberRequest {
@@ -106,9 +94,5 @@ class PropertyService {
   std::shared_ptr<const Snapshot> snapshot_ ABSL_GUARDED_BY(mu_);
   absl::Mutex refresh_mu_;  // one reader of the database at a time
 };
-
-// The routing key under which Meta's callbacks for a business account
-// (template events) are parked; a number's own is its phone_number_id.
-std::string AccountRouteKey(const std::string& waba_id);
 
 }  // namespace wa::domain

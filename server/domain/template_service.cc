@@ -161,7 +161,10 @@ absl::StatusOr<v1::Template> TemplateService::Submit(
         .Detail("language", checked->language())
         .Detail("status", StatusWord((*existing)->definition.status()));
   }
-  absl::StatusOr<provider::TemplateSubmission> submitted = provider_.SubmitTemplate(*checked);
+  absl::StatusOr<provider::SenderAccount> account = AccountOf(property_id);
+  if (!account.ok()) return account.status();
+  absl::StatusOr<provider::TemplateSubmission> submitted =
+      provider_.SubmitTemplate(*account, *checked);
   if (!submitted.ok()) return submitted.status();
   absl::Time now = absl::Now();
   storage::TemplateRecord record{property_id, *std::move(checked)};
@@ -267,6 +270,7 @@ absl::StatusOr<storage::MessageRecord> TemplateService::Send(const Caller& calle
   request.guest_phone = std::move(send.guest_phone);
   request.conversation_id = std::move(send.conversation_id);
   request.staff_member_id = std::move(send.staff_member_id);
+  request.from_phone_number_id = std::move(send.from_phone_number_id);
   request.body = std::move(rendered->text);
   *request.content.mutable_template_() = std::move(rendered->content);
   request.marketing = t.category() == v1::TEMPLATE_CATEGORY_MARKETING;
@@ -283,12 +287,29 @@ absl::Status TemplateService::Check(const std::string& property_id, const Templa
   return RenderTemplate(found->definition, send.parameters, send.header_media_link).status();
 }
 
+absl::StatusOr<provider::SenderAccount> TemplateService::AccountOf(
+    const std::string& property_id) {
+  std::optional<SenderNumber> number =
+      properties_ != nullptr ? properties_->DefaultNumber(property_id) : std::nullopt;
+  if (number) return *number;
+  // The sandbox reviews without an account; the Cloud API needs the
+  // property's business account, which its default number names.
+  if (properties_ == nullptr || !messaging_.RequiresNumber()) return provider::SenderAccount{};
+  return Error(absl::StatusCode::kFailedPrecondition, "FAILED_PRECONDITION",
+               absl::StrCat("property ", property_id,
+                            " has no WhatsApp number, so no business account for its templates: "
+                            "add one with `wa-server properties add-number`"))
+      .Detail("property_id", property_id)
+      .Detail("missing", "waba_id");
+}
+
 absl::Status TemplateService::ApplyReportInTransaction(const std::string& property_id,
                                                        const TemplateStatusReport& report) {
   if (report.status == v1::TEMPLATE_STATUS_UNSPECIFIED) return absl::OkStatus();
   absl::StatusOr<std::optional<storage::TemplateRecord>> found =
       report.provider_template_id.empty() ? std::optional<storage::TemplateRecord>()
-                                          : templates_.ByProviderId(report.provider_template_id);
+                                          : templates_.ByProviderId(property_id,
+                                                                    report.provider_template_id);
   if (!found.ok()) return found.status();
   if (!*found) found = templates_.Get(property_id, report.name, report.language);
   if (!found.ok()) return found.status();
@@ -343,7 +364,9 @@ absl::StatusOr<std::optional<absl::Time>> TemplateService::ApplyDueReviews(absl:
 
 absl::StatusOr<std::pair<std::vector<v1::Template>, int>> TemplateService::Sync(
     const std::string& property_id) {
-  absl::StatusOr<std::vector<v1::Template>> remote = provider_.FetchTemplates();
+  absl::StatusOr<provider::SenderAccount> account = AccountOf(property_id);
+  if (!account.ok()) return account.status();
+  absl::StatusOr<std::vector<v1::Template>> remote = provider_.FetchTemplates(*account);
   if (!remote.ok()) return remote.status();
   int changed = 0;
   absl::Status status = db_.Transaction([&]() -> absl::Status {

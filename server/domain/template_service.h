@@ -41,6 +41,7 @@ struct TemplateSend {
   std::string conversation_id;
   std::string staff_member_id;
   std::string header_media_link;
+  std::string from_phone_number_id;  // as OutboundRequest's
   // As OutboundRequest::in_transaction: commits with the send or undoes it.
   std::function<absl::Status(const storage::MessageRecord&)> in_transaction;
 };
@@ -105,8 +106,11 @@ class TemplateService {
   void set_on_status_changed(OnStatusChanged on_change) { on_change_ = std::move(on_change); }
   // Inside a transaction: the property's approved template names.
   std::vector<std::string> SuggestInTransaction(const std::string& property_id);
+  // Where a property's business account comes from (its default number).
+  void set_properties(PropertyService* properties) { properties_ = properties; }
 
  private:
+  absl::StatusOr<provider::SenderAccount> AccountOf(const std::string& property_id);
   absl::Status EnsureCatalog(const std::string& property_id);
   absl::Status SeedInTransaction(const std::string& property_id);
   absl::Status Changed(const std::string& property_id, const hotel::whatsapp::v1::Template& after,
@@ -123,6 +127,7 @@ class TemplateService {
   absl::Mutex mu_;
   absl::flat_hash_set<std::string> seeded_ ABSL_GUARDED_BY(mu_);
   OnStatusChanged on_change_;
+  PropertyService* properties_ = nullptr;
 };
 
 }  // namespace wa::domain

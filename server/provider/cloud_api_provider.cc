@@ -64,6 +64,19 @@ absl::StatusCode UploadStatusCode(SendOutcome outcome) {
   }
 }
 
+// Why a call cannot speak for `account`, if it cannot.
+std::optional<std::string> MissingAccount(const SenderAccount& account) {
+  if (account.phone_number_id.empty()) {
+    return "no WhatsApp number to speak for: the property has none (wa-server properties "
+           "add-number)";
+  }
+  if (account.access_token.empty()) {
+    return absl::StrCat("no access token for phone number ", account.phone_number_id, ": ",
+                        account.token_problem);
+  }
+  return std::nullopt;
+}
+
 absl::Status UploadError(absl::StatusCode code, const std::string& message, int meta_code) {
   domain::Error error(code, "MEDIA_UPLOAD_FAILED", message);
   if (meta_code != 0) error.Detail("provider_error_code", static_cast<double>(meta_code));
@@ -77,14 +90,14 @@ CloudApiProvider::CloudApiProvider(Options options)
       http_(HttpClient::Options{.connect_timeout = options_.connect_timeout,
                                 .request_timeout = options_.request_timeout}) {}
 
-std::string CloudApiProvider::Url(const std::string& edge) const {
+std::string CloudApiProvider::Url(const std::string& id, const std::string& edge) const {
   absl::string_view base = options_.base_url;
   absl::ConsumeSuffix(&base, "/");
-  return absl::StrCat(base, "/", options_.api_version, "/", options_.phone_number_id, "/", edge);
+  return absl::StrCat(base, "/", options_.api_version, "/", id, edge.empty() ? "" : "/", edge);
 }
 
-std::vector<std::string> CloudApiProvider::AuthHeaders() const {
-  return {absl::StrCat("Authorization: Bearer ", options_.access_token)};
+std::vector<std::string> CloudApiProvider::AuthHeaders(const SenderAccount& account) {
+  return {absl::StrCat("Authorization: Bearer ", account.access_token)};
 }
 
 void CloudApiProvider::NoteCredentials(bool rejected, const std::string& error) {
@@ -100,6 +113,13 @@ void CloudApiProvider::NoteCredentials(bool rejected, const std::string& error) 
 }
 
 SendResult CloudApiProvider::Send(const OutboundMessage& message) {
+  if (std::optional<std::string> missing = MissingAccount(message.from)) {
+    // Kept queued: adding the number or its token lets it go.
+    SendResult result;
+    result.outcome = SendOutcome::kCredentialsRejected;
+    result.error = *missing;
+    return result;
+  }
   absl::StatusOr<nlohmann::json> payload = BuildMessagePayload(message);
   if (!payload.ok()) {
     SendResult result;
@@ -110,7 +130,8 @@ SendResult CloudApiProvider::Send(const OutboundMessage& message) {
   }
 
   absl::StatusOr<HttpResponse> response =
-      http_.PostJson(Url("messages"), AuthHeaders(), payload->dump());
+      http_.PostJson(Url(message.from.phone_number_id, "messages"), AuthHeaders(message.from),
+                     payload->dump());
   if (!response.ok()) return Retry(std::string(response.status().message()));
 
   if (std::optional<MetaError> error = ParseMetaError(response->body)) {
@@ -157,15 +178,20 @@ SendResult CloudApiProvider::Send(const OutboundMessage& message) {
   return result;
 }
 
-absl::StatusOr<std::string> CloudApiProvider::UploadMedia(const std::string& path,
+absl::StatusOr<std::string> CloudApiProvider::UploadMedia(const SenderAccount& from,
+                                                          const std::string& path,
                                                           const std::string& mime_type) {
+  if (std::optional<std::string> missing = MissingAccount(from)) {
+    return UploadError(absl::StatusCode::kFailedPrecondition, *missing, 0);
+  }
   std::vector<MultipartField> fields = {
       MultipartField::Value("messaging_product", "whatsapp"),
       MultipartField::Value("type", mime_type),
       MultipartField::File("file", path, mime_type),
   };
   absl::StatusOr<HttpResponse> response =
-      http_.PostMultipart(Url("media"), AuthHeaders(), std::move(fields), options_.upload_timeout);
+      http_.PostMultipart(Url(from.phone_number_id, "media"), AuthHeaders(from), std::move(fields),
+                          options_.upload_timeout);
   if (!response.ok()) {
     // An unreadable local file is our own problem, not Meta's or the media's.
     if (response.status().code() == absl::StatusCode::kFailedPrecondition) {
@@ -202,22 +228,26 @@ absl::StatusOr<std::string> CloudApiProvider::UploadMedia(const std::string& pat
                      0);
 }
 
-absl::StatusOr<std::string> CloudApiProvider::TemplatesUrl() const {
-  if (options_.waba_id.empty()) {
+absl::StatusOr<std::string> CloudApiProvider::TemplatesUrl(const SenderAccount& account) const {
+  if (account.waba_id.empty()) {
     return absl::FailedPreconditionError(
-        "templates with --provider=cloud need --waba_id (the WhatsApp Business Account id)");
+        "templates with --provider=cloud need the property's WhatsApp Business Account: add a "
+        "number with `wa-server properties add-number ... --waba_id=ID`");
   }
-  absl::string_view base = options_.base_url;
-  absl::ConsumeSuffix(&base, "/");
-  return absl::StrCat(base, "/", options_.api_version, "/", options_.waba_id, "/message_templates");
+  if (account.access_token.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no access token for WhatsApp Business Account ", account.waba_id, ": ",
+                     account.token_problem));
+  }
+  return Url(account.waba_id, "message_templates");
 }
 
 absl::StatusOr<TemplateSubmission> CloudApiProvider::SubmitTemplate(
-    const v1::Template& definition) {
-  absl::StatusOr<std::string> url = TemplatesUrl();
+    const SenderAccount& account, const v1::Template& definition) {
+  absl::StatusOr<std::string> url = TemplatesUrl(account);
   if (!url.ok()) return url.status();
   absl::StatusOr<HttpResponse> response =
-      http_.PostJson(*url, AuthHeaders(), TemplateCreationPayload(definition).dump());
+      http_.PostJson(*url, AuthHeaders(account), TemplateCreationPayload(definition).dump());
   if (!response.ok()) {
     return absl::UnavailableError(
         absl::StrCat("template submission to Graph API failed: ", response.status().message()));
@@ -244,8 +274,9 @@ absl::StatusOr<TemplateSubmission> CloudApiProvider::SubmitTemplate(
   return submission;
 }
 
-absl::StatusOr<std::vector<v1::Template>> CloudApiProvider::FetchTemplates() {
-  absl::StatusOr<std::string> url = TemplatesUrl();
+absl::StatusOr<std::vector<v1::Template>> CloudApiProvider::FetchTemplates(
+    const SenderAccount& account) {
+  absl::StatusOr<std::string> url = TemplatesUrl(account);
   if (!url.ok()) return url.status();
   std::string next = absl::StrCat(
       *url, "?fields=id,name,language,status,category,components,rejected_reason&limit=100");
@@ -253,7 +284,7 @@ absl::StatusOr<std::vector<v1::Template>> CloudApiProvider::FetchTemplates() {
   // Meta pages with absolute `next` links; a bound keeps a looping fake or
   // proxy from spinning forever (6,000 templates at 100 a page is 60).
   for (int page = 0; page < 100 && !next.empty(); ++page) {
-    absl::StatusOr<HttpResponse> response = http_.Get(next, AuthHeaders());
+    absl::StatusOr<HttpResponse> response = http_.Get(next, AuthHeaders(account));
     if (!response.ok()) {
       return absl::UnavailableError(
           absl::StrCat("template list from Graph API failed: ", response.status().message()));
@@ -270,12 +301,13 @@ absl::StatusOr<std::vector<v1::Template>> CloudApiProvider::FetchTemplates() {
   return all;
 }
 
-absl::StatusOr<FetchedMedia> CloudApiProvider::DownloadMedia(const std::string& provider_media_id,
+absl::StatusOr<FetchedMedia> CloudApiProvider::DownloadMedia(const SenderAccount& to,
+                                                             const std::string& provider_media_id,
                                                              const MediaSink& sink) {
-  absl::string_view base = options_.base_url;
-  absl::ConsumeSuffix(&base, "/");
-  absl::StatusOr<HttpResponse> info = http_.Get(
-      absl::StrCat(base, "/", options_.api_version, "/", provider_media_id), AuthHeaders());
+  if (std::optional<std::string> missing = MissingAccount(to)) {
+    return absl::UnavailableError(*missing);  // may be fixed; the fetch waits
+  }
+  absl::StatusOr<HttpResponse> info = http_.Get(Url(provider_media_id), AuthHeaders(to));
   if (!info.ok()) {
     return absl::UnavailableError(absl::StrCat("media lookup failed: ", info.status().message()));
   }
@@ -289,7 +321,7 @@ absl::StatusOr<FetchedMedia> CloudApiProvider::DownloadMedia(const std::string& 
   }
   FetchedMedia media{body.value("mime_type", ""), body.value("sha256", "")};
   absl::StatusOr<HttpResponse> file =
-      http_.Download(body["url"].get<std::string>(), AuthHeaders(), sink, options_.upload_timeout);
+      http_.Download(body["url"].get<std::string>(), AuthHeaders(to), sink, options_.upload_timeout);
   if (!file.ok()) {
     return absl::UnavailableError(absl::StrCat("media download failed: ", file.status().message()));
   }

@@ -24,11 +24,6 @@ class CloudApiProvider : public Provider {
   struct Options {
     std::string base_url = "https://graph.facebook.com";
     std::string api_version = "v23.0";
-    std::string phone_number_id;
-    // The WhatsApp Business Account: templates live there.
-    std::string waba_id;
-    // From WA_CLOUD_ACCESS_TOKEN or a file; never logged.
-    std::string access_token;
     absl::Duration connect_timeout = absl::Seconds(3);
     absl::Duration request_timeout = absl::Seconds(10);
     // Media uploads may be up to 100 MB, far beyond a send's budget.
@@ -39,17 +34,19 @@ class CloudApiProvider : public Provider {
 
   std::string Name() const override { return "cloud"; }
   SendResult Send(const OutboundMessage& message) override;
-  absl::StatusOr<std::string> UploadMedia(const std::string& path,
+  absl::StatusOr<std::string> UploadMedia(const SenderAccount& from, const std::string& path,
                                           const std::string& mime_type) override;
   // GET /{media-id} for a fresh URL (valid minutes), then the URL itself,
   // both with our token.
-  absl::StatusOr<FetchedMedia> DownloadMedia(const std::string& provider_media_id,
+  absl::StatusOr<FetchedMedia> DownloadMedia(const SenderAccount& to,
+                                             const std::string& provider_media_id,
                                              const MediaSink& sink) override;
   // POST /{waba-id}/message_templates; the verdict arrives by callback.
   absl::StatusOr<TemplateSubmission> SubmitTemplate(
-      const hotel::whatsapp::v1::Template& definition) override;
+      const SenderAccount& account, const hotel::whatsapp::v1::Template& definition) override;
   // Every page of GET /{waba-id}/message_templates.
-  absl::StatusOr<std::vector<hotel::whatsapp::v1::Template>> FetchTemplates() override;
+  absl::StatusOr<std::vector<hotel::whatsapp::v1::Template>> FetchTemplates(
+      const SenderAccount& account) override;
 
   // True from Meta's last rejection of our token (codes 0 and 190) until the
   // next accepted send or upload; for the health report.
@@ -60,9 +57,10 @@ class CloudApiProvider : public Provider {
   int64_t connections_opened() const { return http_.connections_opened(); }
 
  private:
-  std::string Url(const std::string& edge) const;
-  absl::StatusOr<std::string> TemplatesUrl() const;
-  std::vector<std::string> AuthHeaders() const;
+  // /{version}/{id}: the number's edges, the account's templates, media.
+  std::string Url(const std::string& id, const std::string& edge = "") const;
+  absl::StatusOr<std::string> TemplatesUrl(const SenderAccount& account) const;
+  static std::vector<std::string> AuthHeaders(const SenderAccount& account);
   // Flips the credential flag; logs only on the transition to rejected, so
   // an expired token logs once, not once per queued message.
   void NoteCredentials(bool rejected, const std::string& error);

@@ -8,9 +8,13 @@
 #include "absl/time/time.h"
 #include "hotel/whatsapp/v1/content.pb.h"
 #include "hotel/whatsapp/v1/templates.pb.h"
+#include "server/domain/sender_number.h"
 #include "server/storage/records.h"
 
 namespace wa::provider {
+
+// The number a provider call speaks for.
+using SenderAccount = domain::SenderNumber;
 
 // An outbound message as the send queue hands it to a provider.
 struct OutboundMessage {
@@ -19,6 +23,7 @@ struct OutboundMessage {
   std::string guest_phone;  // E.164
   hotel::whatsapp::v1::OutboundContent content;
   std::string reply_to_message_id;  // a wamid: sent as context.message_id
+  SenderAccount from;
 };
 
 enum class SendOutcome {
@@ -78,18 +83,21 @@ class Provider {
   virtual SendResult Send(const OutboundMessage& message) = 0;
   // Uploads a local file so that messages can refer to it by the returned
   // provider media id.
-  virtual absl::StatusOr<std::string> UploadMedia(const std::string& path,
+  virtual absl::StatusOr<std::string> UploadMedia(const SenderAccount& from,
+                                                  const std::string& path,
                                                   const std::string& mime_type) = 0;
   // Downloads media a guest sent, by the provider's id, into `sink`.
   // UNAVAILABLE for what a retry may cure, another code for what it will not.
-  virtual absl::StatusOr<FetchedMedia> DownloadMedia(const std::string& provider_media_id,
+  virtual absl::StatusOr<FetchedMedia> DownloadMedia(const SenderAccount& to,
+                                                     const std::string& provider_media_id,
                                                      const MediaSink& sink) = 0;
   // Sends a template for review.
   virtual absl::StatusOr<TemplateSubmission> SubmitTemplate(
-      const hotel::whatsapp::v1::Template& definition) = 0;
+      const SenderAccount& account, const hotel::whatsapp::v1::Template& definition) = 0;
   // The provider's whole catalog (name, language, category, status,
   // components), for a re-sync; FAILED_PRECONDITION if it keeps none.
-  virtual absl::StatusOr<std::vector<hotel::whatsapp::v1::Template>> FetchTemplates() = 0;
+  virtual absl::StatusOr<std::vector<hotel::whatsapp::v1::Template>> FetchTemplates(
+      const SenderAccount& account) = 0;
   // False while the provider refuses our credentials (for /readyz).
   virtual bool CredentialsAccepted() const { return true; }
   // Whether an admin may simulate a guest's inbound message.

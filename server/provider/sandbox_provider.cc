@@ -78,18 +78,21 @@ SendResult SandboxProvider::Send(const OutboundMessage& message) {
   return Accept(to == kFailsAfterSent);
 }
 
-absl::StatusOr<std::string> SandboxProvider::UploadMedia(const std::string& /*path*/,
+absl::StatusOr<std::string> SandboxProvider::UploadMedia(const SenderAccount& /*from*/,
+                                                         const std::string& /*path*/,
                                                          const std::string& /*mime_type*/) {
   return domain::NewId("sandbox-media-");
 }
 
-absl::StatusOr<FetchedMedia> SandboxProvider::DownloadMedia(const std::string& provider_media_id,
+absl::StatusOr<FetchedMedia> SandboxProvider::DownloadMedia(const SenderAccount& /*to*/,
+                                                            const std::string& provider_media_id,
                                                             const MediaSink& /*sink*/) {
   return absl::FailedPreconditionError(
       absl::StrCat("the sandbox holds no remote media (", provider_media_id, ")"));
 }
 
-absl::StatusOr<TemplateSubmission> SandboxProvider::SubmitTemplate(const v1::Template& definition) {
+absl::StatusOr<TemplateSubmission> SandboxProvider::SubmitTemplate(
+    const SenderAccount& /*account*/, const v1::Template& definition) {
   TemplateSubmission submission;
   submission.provider_template_id = domain::NewId("sandbox_tpl_");
   std::tie(submission.later_status, submission.later_reason) = SandboxTemplateVerdict(definition);
@@ -97,7 +100,8 @@ absl::StatusOr<TemplateSubmission> SandboxProvider::SubmitTemplate(const v1::Tem
   return submission;
 }
 
-absl::StatusOr<std::vector<v1::Template>> SandboxProvider::FetchTemplates() {
+absl::StatusOr<std::vector<v1::Template>> SandboxProvider::FetchTemplates(
+    const SenderAccount& /*account*/) {
   return absl::FailedPreconditionError(
       "the sandbox keeps no remote catalog to sync from: templates are reviewed as they are "
       "submitted (sync needs --provider=cloud)");

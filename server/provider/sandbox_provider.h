@@ -39,16 +39,18 @@ class SandboxProvider : public Provider {
 
   std::string Name() const override { return "sandbox"; }
   SendResult Send(const OutboundMessage& message) override;
-  absl::StatusOr<std::string> UploadMedia(const std::string& path,
+  absl::StatusOr<std::string> UploadMedia(const SenderAccount& from, const std::string& path,
                                           const std::string& mime_type) override;
   // Guests' sandbox media are stored by the sandbox's inbound call itself.
-  absl::StatusOr<FetchedMedia> DownloadMedia(const std::string& provider_media_id,
+  absl::StatusOr<FetchedMedia> DownloadMedia(const SenderAccount& to,
+                                             const std::string& provider_media_id,
                                              const MediaSink& sink) override;
   // Reviews at once, deterministically (SandboxTemplateVerdict), and
   // reports the verdict after template_review_delay.
   absl::StatusOr<TemplateSubmission> SubmitTemplate(
-      const hotel::whatsapp::v1::Template& definition) override;
-  absl::StatusOr<std::vector<hotel::whatsapp::v1::Template>> FetchTemplates() override;
+      const SenderAccount& account, const hotel::whatsapp::v1::Template& definition) override;
+  absl::StatusOr<std::vector<hotel::whatsapp::v1::Template>> FetchTemplates(
+      const SenderAccount& account) override;
   bool SimulatesInbound() const override { return true; }
 
  private:

@@ -10,7 +10,7 @@ namespace v1 = ::hotel::whatsapp::v1;
 constexpr char kSelectBatch[] =
     "SELECT batch_id, property_id, staff_member_id, messages_per_second, batch_size, "
     "retry_failed, track_delivery, total, status, created_at, next_release_at, completed_at, "
-    "cancelled_at FROM batches ";
+    "cancelled_at, phone_number_id FROM batches ";
 
 BatchRecord ReadBatch(const Statement& s) {
   BatchRecord b;
@@ -27,6 +27,7 @@ BatchRecord ReadBatch(const Statement& s) {
   b.next_release_at = s.ColumnOptionalTime(10);
   b.completed_at = s.ColumnOptionalTime(11);
   b.cancelled_at = s.ColumnOptionalTime(12);
+  b.phone_number_id = s.ColumnText(13);
   return b;
 }
 
@@ -75,7 +76,8 @@ absl::Status BatchRepository::Insert(const BatchRecord& b) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "INSERT INTO batches (batch_id, property_id, staff_member_id, messages_per_second, "
       "batch_size, retry_failed, track_delivery, total, status, created_at, next_release_at, "
-      "completed_at, cancelled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "completed_at, cancelled_at, phone_number_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?)");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, b.batch_id)
       .Bind(2, b.property_id)
@@ -89,7 +91,8 @@ absl::Status BatchRepository::Insert(const BatchRecord& b) {
       .BindTime(10, b.created_at)
       .BindOptionalTime(11, b.next_release_at)
       .BindOptionalTime(12, b.completed_at)
-      .BindOptionalTime(13, b.cancelled_at);
+      .BindOptionalTime(13, b.cancelled_at)
+      .Bind(14, b.phone_number_id);
   return stmt->Run();
 }
 

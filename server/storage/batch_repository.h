@@ -29,6 +29,7 @@ struct BatchRecord {
   std::optional<absl::Time> next_release_at;
   std::optional<absl::Time> completed_at;
   std::optional<absl::Time> cancelled_at;
+  std::string phone_number_id;  // the number asked for; empty: each item's own
 };
 
 // Where an item is in its batch's own life; once released, its message's

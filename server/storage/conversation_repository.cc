@@ -8,7 +8,7 @@ namespace {
 constexpr char kColumns[] =
     "SELECT c.conversation_id, c.property_id, c.guest_phone, c.status, c.metadata, c.created_at, "
     "c.updated_at, c.resolved_at, c.resolved_by, c.resolution_notes, c.satisfaction_rating, "
-    "c.follow_up_required, c.assigned_to, c.department, ";
+    "c.follow_up_required, c.assigned_to, c.department, c.phone_number_id, ";
 // Reads that show a conversation count its messages; the send path, which
 // only needs the conversation, does not pay for the count.
 constexpr char kCounted[] =
@@ -37,7 +37,8 @@ ConversationRecord ReadConversation(const Statement& stmt) {
   c.follow_up_required = stmt.ColumnInt(11) != 0;
   c.assigned_to = stmt.ColumnText(12);
   c.department = stmt.ColumnText(13);
-  c.message_count = stmt.ColumnInt(14);
+  c.phone_number_id = stmt.ColumnText(14);
+  c.message_count = stmt.ColumnInt(15);
   return c;
 }
 
@@ -46,7 +47,7 @@ ConversationRecord ReadConversation(const Statement& stmt) {
 absl::Status ConversationRepository::Insert(const ConversationRecord& c) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "INSERT INTO conversations (conversation_id, property_id, guest_phone, status, metadata, "
-      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "created_at, updated_at, phone_number_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, c.conversation_id)
       .Bind(2, c.property_id)
@@ -54,7 +55,8 @@ absl::Status ConversationRepository::Insert(const ConversationRecord& c) {
       .Bind(4, static_cast<int>(c.status))
       .Bind(5, nlohmann::json(c.metadata).dump())
       .BindTime(6, c.created_at)
-      .BindTime(7, c.updated_at);
+      .BindTime(7, c.updated_at)
+      .Bind(8, c.phone_number_id);
   return stmt->Run();
 }
 

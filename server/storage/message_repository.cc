@@ -9,7 +9,7 @@ constexpr char kSelect[] =
     "SELECT message_id, property_id, conversation_id, seq, direction, message_type, body, payload, "
     "guest_phone, status, staff_member_id, whatsapp_message_id, reply_to_message_id, created_at, "
     "sent_at, delivered_at, read_at, failed_at, failure_code, failure_reason, attempts, "
-    "next_attempt_at FROM messages ";
+    "next_attempt_at, phone_number_id FROM messages ";
 
 MessageRecord ReadMessage(const Statement& s) {
   MessageRecord m;
@@ -35,6 +35,7 @@ MessageRecord ReadMessage(const Statement& s) {
   m.failure_reason = s.ColumnText(19);
   m.attempts = static_cast<int>(s.ColumnInt(20));
   m.next_attempt_at = s.ColumnOptionalTime(21);
+  m.phone_number_id = s.ColumnText(22);
   return m;
 }
 
@@ -79,10 +80,10 @@ absl::Status MessageRepository::Insert(MessageRecord& m) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "INSERT INTO messages (message_id, property_id, conversation_id, seq, direction, "
       "message_type, body, payload, guest_phone, status, staff_member_id, whatsapp_message_id, "
-      "reply_to_message_id, created_at, next_attempt_at) VALUES (?1, ?2, ?3, ?15, "
-      "?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, ''), ?12, ?13, ?14)");
+      "reply_to_message_id, created_at, next_attempt_at, phone_number_id) VALUES (?1, ?2, ?3, "
+      "?15, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, ''), ?12, ?13, ?14, ?16)");
   if (!stmt.ok()) return stmt.status();
-  stmt->Bind(15, m.seq);
+  stmt->Bind(15, m.seq).Bind(16, m.phone_number_id);
   stmt->Bind(1, m.message_id)
       .Bind(2, m.property_id)
       .Bind(3, m.conversation_id)

@@ -322,8 +322,9 @@ const std::vector<const char*>& Migrations() {
       )sql",
       // 12: a chain's properties (time zone, display name) and the WhatsApp
       // numbers each owns, with where a number's access token comes from
-      // (never the token itself); the number a conversation was opened on and
-      // the one each message went out from; Meta's callbacks for a number or
+      // (never the token itself); the number a conversation was opened on,
+      // the one each message went out from and the one a batch's items go
+      // from; Meta's callbacks for a number or
       // business account nobody owns, parked under it until it is added.
       R"sql(
       CREATE TABLE properties (
@@ -348,6 +349,7 @@ const std::vector<const char*>& Migrations() {
       CREATE INDEX phone_numbers_by_account ON phone_numbers (waba_id);
       ALTER TABLE conversations ADD COLUMN phone_number_id TEXT NOT NULL DEFAULT '';
       ALTER TABLE messages ADD COLUMN phone_number_id TEXT NOT NULL DEFAULT '';
+      ALTER TABLE batches ADD COLUMN phone_number_id TEXT NOT NULL DEFAULT '';
       ALTER TABLE provider_notifications ADD COLUMN parked_on TEXT NOT NULL DEFAULT '';
       DROP INDEX provider_notifications_pending;
       CREATE INDEX provider_notifications_pending ON provider_notifications (id)

@@ -47,6 +47,9 @@ struct ConversationRecord {
   int64_t message_count = 0;  // counted on reads that show it, else 0
   std::string assigned_to;
   std::string department;
+  // The property's number the conversation was opened on (the one the guest
+  // wrote to, or the one the first send went from); empty in the sandbox.
+  std::string phone_number_id;
 };
 
 struct MessageRecord {
@@ -75,6 +78,9 @@ struct MessageRecord {
   int attempts = 0;
   // Set while the message waits for the send queue.
   std::optional<absl::Time> next_attempt_at;
+  // The property's number it went out from (outbound) or came in on
+  // (inbound); empty in the sandbox without numbers.
+  std::string phone_number_id;
 };
 
 // A provider status that the sandbox delivers later, as Meta would.

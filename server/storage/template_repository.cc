@@ -83,11 +83,11 @@ absl::StatusOr<std::vector<TemplateRecord>> TemplateRepository::ByName(
 }
 
 absl::StatusOr<std::optional<TemplateRecord>> TemplateRepository::ByProviderId(
-    const std::string& provider_id) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      absl::StrCat("SELECT ", kColumns, " FROM templates WHERE provider_template_id = ?"));
+    const std::string& property_id, const std::string& provider_id) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(absl::StrCat(
+      "SELECT ", kColumns, " FROM templates WHERE provider_template_id = ? AND property_id = ?"));
   if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, provider_id);
+  stmt->Bind(1, provider_id).Bind(2, property_id);
   return FirstRow<TemplateRecord>(*stmt, ReadTemplate);
 }
 

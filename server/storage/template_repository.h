@@ -52,7 +52,10 @@ class TemplateRepository {
   // Every language of a name.
   absl::StatusOr<std::vector<TemplateRecord>> ByName(const std::string& property_id,
                                                      const std::string& name);
-  absl::StatusOr<std::optional<TemplateRecord>> ByProviderId(const std::string& provider_id);
+  // The property's copy of a provider's template (several properties on one
+  // business account each hold one).
+  absl::StatusOr<std::optional<TemplateRecord>> ByProviderId(const std::string& property_id,
+                                                             const std::string& provider_id);
   // By name, then language.
   absl::StatusOr<std::vector<TemplateRecord>> List(const TemplateFilter& filter);
   // Templates whose sandbox review is due at `now`.

@@ -7,14 +7,14 @@
 namespace wa::workers {
 namespace v1 = ::hotel::whatsapp::v1;
 
-absl::Status GuestMediaFetcher::Fetch(const std::string& property_id,
+absl::Status GuestMediaFetcher::Fetch(const provider::SenderAccount& number,
                                       provider::MetaInbound& message) {
   v1::MediaType kind = domain::MediaTypeFor(message.type);
   if (message.media_id.empty() || kind == v1::MEDIA_TYPE_UNSPECIFIED) return absl::OkStatus();
   absl::Status downloaded;
   absl::StatusOr<storage::MediaRecord> stored = media_.StoreInbound(
-      property_id, kind, message.filename, [&](const provider::MediaSink& sink) {
-        downloaded = provider_.DownloadMedia(message.media_id, sink).status();
+      number.property_id, kind, message.filename, [&](const provider::MediaSink& sink) {
+        downloaded = provider_.DownloadMedia(number, message.media_id, sink).status();
         return downloaded;
       });
   if (!downloaded.ok()) return downloaded;

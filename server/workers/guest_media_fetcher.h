@@ -19,9 +19,11 @@ class GuestMediaFetcher {
   GuestMediaFetcher(domain::MediaService& media, provider::Provider& provider)
       : media_(media), provider_(provider) {}
 
-  // UNAVAILABLE when a later try may succeed; any other error means the
-  // file will not be had (the message is kept without our copy).
-  absl::Status Fetch(const std::string& property_id, provider::MetaInbound& message);
+  // Downloads with the token of `number` (the one the guest wrote to) into
+  // its property's media. UNAVAILABLE when a later try may succeed; any
+  // other error means the file will not be had (the message is kept
+  // without our copy).
+  absl::Status Fetch(const provider::SenderAccount& number, provider::MetaInbound& message);
 
  private:
   domain::MediaService& media_;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "server/provider/meta_callback_routes.h"
 #include "server/provider/meta_templates.h"
 #include "server/util/log.h"
 
@@ -40,14 +41,15 @@ domain::StatusUpdate ToStatusUpdate(const provider::MetaStatus& s) {
 
 }  // namespace
 
-NotificationProcessor::NotificationProcessor(
-    storage::Database& db, std::map<std::string, std::string> property_by_number,
-    std::map<std::string, std::string> property_by_account, domain::InboundService& inbound,
-    domain::StatusService& statuses, domain::ConsentService& consent,
-    domain::TemplateService& templates, GuestMediaFetcher* media)
+NotificationProcessor::NotificationProcessor(storage::Database& db,
+                                             domain::PropertyService& properties,
+                                             domain::InboundService& inbound,
+                                             domain::StatusService& statuses,
+                                             domain::ConsentService& consent,
+                                             domain::TemplateService& templates,
+                                             GuestMediaFetcher* media)
     : db_(db),
-      property_by_number_(std::move(property_by_number)),
-      property_by_account_(std::move(property_by_account)),
+      properties_(properties),
       inbound_(inbound),
       statuses_(statuses),
       consent_(consent),
@@ -56,26 +58,39 @@ NotificationProcessor::NotificationProcessor(
       notifications_(db),
       poller_([this] { return Tick(); }) {}
 
-const std::string* NotificationProcessor::PropertyFor(const std::string& phone_number_id) const {
-  auto it = property_by_number_.find(phone_number_id);
-  if (it != property_by_number_.end()) return &it->second;
-  util::LogError("meta callback for unknown phone_number_id ", phone_number_id, ": not stored");
-  return nullptr;
-}
-
-const std::string* NotificationProcessor::PropertyForAccount(const std::string& waba_id) const {
-  auto it = property_by_account_.find(waba_id);
-  if (it != property_by_account_.end()) return &it->second;
-  util::LogError("meta template callback for unknown WABA ", waba_id, ": not applied");
-  return nullptr;
+std::set<std::string> NotificationProcessor::Unrouted(const provider::MetaNotification& n,
+                                                      bool& refreshed) {
+  std::set<std::string> keys;
+  for (const auto& m : n.messages) keys.insert(m.phone_number_id);
+  for (const auto& s : n.statuses) keys.insert(s.phone_number_id);
+  for (const auto& p : n.preferences) keys.insert(p.phone_number_id);
+  std::set<std::string> accounts;
+  for (const auto& t : n.template_statuses) accounts.insert(t.waba_id);
+  auto unknown = [&] {
+    std::set<std::string> out;
+    for (const std::string& k : keys) {
+      if (!properties_.FindNumber(k)) out.insert(k);
+    }
+    for (const std::string& a : accounts) {
+      if (properties_.PropertiesOfAccount(a).empty()) out.insert(domain::AccountRouteKey(a));
+    }
+    return out;
+  };
+  std::set<std::string> out = unknown();
+  if (out.empty() || refreshed) return out;
+  refreshed = true;
+  if (absl::Status s = properties_.Refresh(); !s.ok()) return out;
+  return unknown();
 }
 
 absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n) {
   for (const provider::MetaInbound& m : n.messages) {
-    const std::string* property = PropertyFor(m.phone_number_id);
-    if (property == nullptr) continue;
+    std::optional<domain::SenderNumber> number = properties_.FindNumber(m.phone_number_id);
+    if (!number) continue;  // parked
+    domain::InboundMessage in = ToInbound(m);
+    in.phone_number_id = number->phone_number_id;
     absl::StatusOr<domain::InboundResult> result =
-        inbound_.RecordInTransaction(*property, ToInbound(m));
+        inbound_.RecordInTransaction(number->property_id, std::move(in));
     // A message we cannot store (say, a number we cannot read) must not
     // block the rest of the notification forever.
     if (!result.ok() && result.status().code() != absl::StatusCode::kInvalidArgument) {
@@ -85,31 +100,33 @@ absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n) {
       util::LogError("meta inbound ", m.wamid, " skipped: ", result.status().ToString());
   }
   for (const provider::MetaStatus& s : n.statuses) {
-    if (PropertyFor(s.phone_number_id) == nullptr) continue;
+    if (!properties_.FindNumber(s.phone_number_id)) continue;
     if (auto applied = statuses_.ApplyInTransaction(ToStatusUpdate(s)); !applied.ok()) {
       return applied.status();
     }
   }
   for (const provider::MetaPreference& p : n.preferences) {
-    const std::string* property = PropertyFor(p.phone_number_id);
-    if (property == nullptr || p.category != "marketing_messages") continue;
+    std::optional<domain::SenderNumber> number = properties_.FindNumber(p.phone_number_id);
+    if (!number || p.category != "marketing_messages") continue;
     if (p.value != "stop" && p.value != "resume") continue;
-    if (auto s = consent_.ApplyMarketingPreference(*property, "+" + p.wa_id, p.value == "resume",
-                                                   p.timestamp);
+    if (auto s = consent_.ApplyMarketingPreference(number->property_id, "+" + p.wa_id,
+                                                   p.value == "resume", p.timestamp);
         !s.ok()) {
       return s;
     }
   }
   for (const provider::MetaTemplateStatus& t : n.template_statuses) {
-    const std::string* property = PropertyForAccount(t.waba_id);
-    if (property == nullptr) continue;
     domain::TemplateStatusReport report{t.template_id, t.name, t.language,
                                         provider::TemplateStatusFromMeta(t.event), t.reason};
-    if (auto s = templates_.ApplyReportInTransaction(*property, report); !s.ok()) return s;
+    // Each property on the account keeps its own copy of the template.
+    for (const std::string& property : properties_.PropertiesOfAccount(t.waba_id)) {
+      if (auto s = templates_.ApplyReportInTransaction(property, report); !s.ok()) return s;
+    }
   }
   for (const provider::MetaError& e : n.errors) {
-    util::LogError("meta reports error ", e.code, " for ", e.phone_number_id, ": ", e.title, " ",
-                   e.details);
+    std::optional<domain::SenderNumber> number = properties_.FindNumber(e.phone_number_id);
+    util::LogError("meta reports error ", e.code, " for ", e.phone_number_id, " (property ",
+                   number ? number->property_id : "none", "): ", e.title, " ", e.details);
   }
   return absl::OkStatus();
 }
@@ -119,9 +136,9 @@ bool NotificationProcessor::FetchMedia(const storage::NotificationRecord& record
   if (media_ == nullptr) return true;
   for (provider::MetaInbound& m : notification.messages) {
     if (m.media_id.empty()) continue;
-    const std::string* property = PropertyFor(m.phone_number_id);
-    if (property == nullptr) continue;
-    absl::Status fetched = media_->Fetch(*property, m);
+    std::optional<domain::SenderNumber> number = properties_.FindNumber(m.phone_number_id);
+    if (!number) continue;  // parked: fetched once the number is added
+    absl::Status fetched = media_->Fetch(*number, m);
     if (fetched.ok()) continue;
     // Meta keeps a guest's file for days, but a notification that waits
     // holds up those behind it: a few minutes of retries, then the message
@@ -135,6 +152,26 @@ bool NotificationProcessor::FetchMedia(const storage::NotificationRecord& record
   return true;
 }
 
+absl::Status NotificationProcessor::Process(Parsed& p) {
+  const storage::NotificationRecord& record = *p.record;
+  std::string error = p.notification.ok() ? "" : p.notification.status().ToString();
+  // Marked first: another instance that read it too and marked it first
+  // applied it (its mark waits for ours, or ours for its).
+  absl::StatusOr<bool> mine = notifications_.MarkProcessed(record.id, absl::Now(), error);
+  if (!mine.ok()) return mine.status();
+  if (!*mine || !p.notification.ok()) return absl::OkStatus();
+  // What no property owns yet is kept apart, in Meta's shape, until its
+  // number is added; the rest is applied now.
+  for (const std::string& key : p.unrouted) {
+    std::string part = provider::NotificationPart(record.body, key);
+    if (part.empty()) part = record.body;
+    if (auto s = notifications_.InsertParked(part, record.received_at, key); !s.ok()) return s;
+    util::LogError("meta callback for ", key, ", which no property owns: kept until it is added ",
+                   "(wa-server properties unrouted)");
+  }
+  return Apply(*p.notification);
+}
+
 absl::Duration NotificationProcessor::Tick() {
   absl::StatusOr<std::vector<storage::NotificationRecord>> pending =
       storage::ReadValue(db_, [&] { return notifications_.Pending(kBatch); });
@@ -142,17 +179,18 @@ absl::Duration NotificationProcessor::Tick() {
     util::LogError("notifications: ", pending.status().ToString());
     return kIdleSleep;
   }
-  // Parsed, and guests' files fetched, outside the transaction: downloads
-  // must not hold the writer. A notification whose file must wait holds up
-  // those behind it, so the round stops there.
-  std::vector<
-      std::pair<const storage::NotificationRecord*, absl::StatusOr<provider::MetaNotification>>>
-      ready;
+  // Parsed, routed, and guests' files fetched, outside the transaction:
+  // downloads must not hold the writer. A notification whose file must
+  // wait holds up those behind it, so the round stops there.
+  std::vector<Parsed> ready;
+  bool refreshed = false;
   for (const storage::NotificationRecord& record : *pending) {
-    absl::StatusOr<provider::MetaNotification> parsed =
-        provider::ParseMetaNotification(record.body);
-    if (parsed.ok() && !FetchMedia(record, *parsed)) break;
-    ready.emplace_back(&record, std::move(parsed));
+    Parsed p{&record, provider::ParseMetaNotification(record.body), {}};
+    if (p.notification.ok()) {
+      p.unrouted = Unrouted(*p.notification, refreshed);
+      if (!FetchMedia(record, *p.notification)) break;
+    }
+    ready.push_back(std::move(p));
   }
   // One transaction (one fsync) for the round, each notification under its
   // own savepoint, in arrival order; one that fails is left pending with
@@ -160,18 +198,10 @@ absl::Duration NotificationProcessor::Tick() {
   size_t applied = 0;
   absl::Status status = db_.Transaction([&]() -> absl::Status {
     applied = 0;  // a transaction that lost a race runs again from the start
-    for (auto& [record, parsed] : ready) {
-      absl::Status s = db_.Savepoint([&]() -> absl::Status {
-        std::string error = parsed.ok() ? "" : parsed.status().ToString();
-        // Marked first: another instance that read it too and marked it
-        // first applied it (its mark waits for ours, or ours for its).
-        absl::StatusOr<bool> mine = notifications_.MarkProcessed(record->id, absl::Now(), error);
-        if (!mine.ok()) return mine.status();
-        if (!*mine || !parsed.ok()) return absl::OkStatus();
-        return Apply(*parsed);
-      });
+    for (Parsed& p : ready) {
+      absl::Status s = db_.Savepoint([&] { return Process(p); });
       if (!s.ok()) {
-        util::LogError("notification ", record->id, ": ", s.ToString());
+        util::LogError("notification ", p.record->id, ": ", s.ToString());
         break;
       }
       ++applied;

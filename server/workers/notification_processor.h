@@ -1,10 +1,13 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "server/domain/consent_service.h"
 #include "server/domain/inbound_service.h"
+#include "server/domain/property_service.h"
 #include "server/domain/status_service.h"
 #include "server/domain/template_service.h"
 #include "server/provider/meta_callback_parser.h"
@@ -19,13 +22,16 @@ namespace wa::workers {
 // marketing preferences, each notification in one transaction together
 // with marking it processed, so a crash can only make it run again, which
 // changes nothing (inbound messages dedupe by wamid, statuses never move
-// backwards). Callbacks are routed to a property by phone_number_id;
-// template reviews by the WhatsApp Business Account id.
+// backwards).
+//
+// Callbacks are routed to the property that owns the number they name
+// (value.metadata.phone_number_id); template reviews to every property
+// with a number in the business account (entry[].id). What names a number
+// or account nobody owns is kept, parked under it (never marked done), and
+// released when the number is added (PropertyService::AddNumber).
 class NotificationProcessor {
  public:
-  NotificationProcessor(storage::Database& db,
-                        std::map<std::string, std::string> property_by_number,
-                        std::map<std::string, std::string> property_by_account,
+  NotificationProcessor(storage::Database& db, domain::PropertyService& properties,
                         domain::InboundService& inbound, domain::StatusService& statuses,
                         domain::ConsentService& consent, domain::TemplateService& templates,
                         GuestMediaFetcher* media = nullptr);
@@ -35,18 +41,26 @@ class NotificationProcessor {
   void Stop() { poller_.Stop(); }
 
  private:
+  // One notification, parsed, with the routing keys nobody owns.
+  struct Parsed {
+    const storage::NotificationRecord* record;
+    absl::StatusOr<provider::MetaNotification> notification;
+    std::set<std::string> unrouted;
+  };
+
   absl::Duration Tick();
+  // The routing keys of `n` that no property owns; reads the registry again
+  // once per round before calling a key unknown (a number just added).
+  std::set<std::string> Unrouted(const provider::MetaNotification& n, bool& refreshed);
   // Fetches the guests' files a notification names; false when it must
   // wait for a later round.
   bool FetchMedia(const storage::NotificationRecord& record,
                   provider::MetaNotification& notification);
+  absl::Status Process(Parsed& parsed);
   absl::Status Apply(const provider::MetaNotification& notification);
-  const std::string* PropertyFor(const std::string& phone_number_id) const;
-  const std::string* PropertyForAccount(const std::string& waba_id) const;
 
   storage::Database& db_;
-  std::map<std::string, std::string> property_by_number_;
-  std::map<std::string, std::string> property_by_account_;
+  domain::PropertyService& properties_;
   domain::InboundService& inbound_;
   domain::StatusService& statuses_;
   domain::ConsentService& consent_;

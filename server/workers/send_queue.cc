@@ -20,10 +20,12 @@ constexpr absl::Duration kIdleSleep = absl::Seconds(1);
 
 }  // namespace
 
-SendQueue::SendQueue(storage::Database& db, provider::Provider& provider, Options options,
-                     Hooks hooks, const domain::RateLimiterFactory& limiters)
+SendQueue::SendQueue(storage::Database& db, provider::Provider& provider,
+                     domain::PropertyService& properties, Options options, Hooks hooks,
+                     const domain::RateLimiterFactory& limiters)
     : db_(db),
       provider_(provider),
+      properties_(properties),
       options_(options),
       hooks_(std::move(hooks)),
       messages_(db),
@@ -132,10 +134,13 @@ absl::StatusOr<absl::Duration> SendQueue::Pace(const storage::MessageRecord& m, 
     if (wait.ok() && *wait > absl::ZeroDuration()) seen[key] = *wait;
     return wait;
   };
-  // The sender number is the property's; one guest is paced per property.
-  absl::StatusOr<absl::Duration> wait = take(*sender_limit_, refused.senders, m.property_id);
+  // Meta's limits are the sending number's: its throughput, and the pair
+  // rate of (number, guest). A message without a number (the sandbox) is
+  // paced as its property's.
+  const std::string& sender = m.phone_number_id.empty() ? m.property_id : m.phone_number_id;
+  absl::StatusOr<absl::Duration> wait = take(*sender_limit_, refused.senders, sender);
   if (!wait.ok() || *wait > absl::ZeroDuration()) return wait;
-  return take(*pair_limit_, refused.pairs, absl::StrCat(m.property_id, "/", m.guest_phone));
+  return take(*pair_limit_, refused.pairs, absl::StrCat(sender, "/", m.guest_phone));
 }
 
 bool SendQueue::InFlight(const std::string& message_id) const {
@@ -161,25 +166,29 @@ void SendQueue::WorkerLoop() {
   }
 }
 
+provider::SenderAccount SendQueue::SenderOf(const storage::MessageRecord& message) {
+  std::optional<domain::SenderNumber> number = properties_.FindNumber(message.phone_number_id);
+  if (number && number->property_id == message.property_id) return *number;
+  return properties_.DefaultNumber(message.property_id).value_or(provider::SenderAccount{});
+}
+
 absl::Status SendQueue::Deliver(const storage::MessageRecord& message) {
-  provider::OutboundMessage out{message.message_id,
-                                message.property_id,
-                                message.guest_phone,
-                                {},
-                                message.reply_to_message_id};
+  provider::OutboundMessage out{message.message_id, message.property_id,
+                                message.guest_phone, {},
+                                message.reply_to_message_id, SenderOf(message)};
   absl::StatusOr<v1::OutboundContent> content = domain::DecodeContent(message.payload);
   if (!content.ok()) {
     return Settle(message, provider::SendResult{provider::SendOutcome::kFailed, "", 0, "",
                                                 std::string(content.status().message())});
   }
   out.content = *std::move(content);
-  if (std::optional<provider::SendResult> failed = ResolveMedia(message, out.content)) {
+  if (std::optional<provider::SendResult> failed = ResolveMedia(out, out.content)) {
     return Settle(message, *std::move(failed));
   }
   return Settle(message, provider_.Send(out));
 }
 
-std::optional<provider::SendResult> SendQueue::ResolveMedia(const storage::MessageRecord& message,
+std::optional<provider::SendResult> SendQueue::ResolveMedia(const provider::OutboundMessage& out,
                                                             v1::OutboundContent& content) {
   if (!content.has_media() || content.media().stored_media_id().empty() ||
       !content.media().media_id().empty()) {
@@ -187,7 +196,7 @@ std::optional<provider::SendResult> SendQueue::ResolveMedia(const storage::Messa
   }
   absl::StatusOr<std::string> id =
       hooks_.resolve_media
-          ? hooks_.resolve_media(message.property_id, content.media().stored_media_id())
+          ? hooks_.resolve_media(out.property_id, content.media().stored_media_id(), out.from)
           : absl::StatusOr<std::string>(absl::InternalError("no media resolver configured"));
   if (id.ok()) {
     content.mutable_media()->set_media_id(*id);

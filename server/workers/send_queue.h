@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/domain/local_rate_limiter.h"
+#include "server/domain/property_service.h"
 #include "server/domain/rate_limiter.h"
 #include "server/domain/status_service.h"
 #include "server/provider/provider.h"
@@ -51,16 +52,20 @@ class SendQueue {
   struct Hooks {
     std::function<void()> on_follow_ups;                   // provider scheduled statuses
     std::function<void(bool healthy)> on_provider_health;  // credentials good or bad
-    // The provider's media id for one of our uploads (property, media id),
-    // uploading the file to the provider if it has no live copy.
-    std::function<absl::StatusOr<std::string>(const std::string&, const std::string&)>
+    // The provider's media id for one of our uploads (property, media id,
+    // the sending number), uploading the file under that number if it has
+    // no live copy there.
+    std::function<absl::StatusOr<std::string>(const std::string&, const std::string&,
+                                              const provider::SenderAccount&)>
         resolve_media;
     std::function<void()> on_webhook_event;  // a failure wrote a webhook event
   };
 
   // The pacing is kept by limiters of `limiters` (in process by default;
   // shared by the instances on PostgreSQL, app.cc).
-  SendQueue(storage::Database& db, provider::Provider& provider, Options options, Hooks hooks,
+  // Each message goes from its number as `properties` knows it.
+  SendQueue(storage::Database& db, provider::Provider& provider,
+            domain::PropertyService& properties, Options options, Hooks hooks,
             const domain::RateLimiterFactory& limiters = domain::LocalRateLimiters());
   ~SendQueue() { Stop(); }
 
@@ -85,8 +90,11 @@ class SendQueue {
   void WorkerLoop();
   absl::Status Deliver(const storage::MessageRecord& message);
   // Fills in the provider's media id of a media message (see Hooks).
-  std::optional<provider::SendResult> ResolveMedia(const storage::MessageRecord& message,
+  std::optional<provider::SendResult> ResolveMedia(const provider::OutboundMessage& out,
                                                    hotel::whatsapp::v1::OutboundContent& content);
+  // The message's number, else its property's default (a number removed
+  // since), else none (the sandbox).
+  provider::SenderAccount SenderOf(const storage::MessageRecord& message);
   absl::Status Settle(const storage::MessageRecord& message, provider::SendResult result);
   absl::Duration Backoff(int attempts) const;
   void ReportHealth(bool healthy);
@@ -96,6 +104,7 @@ class SendQueue {
 
   storage::Database& db_;
   provider::Provider& provider_;
+  domain::PropertyService& properties_;
   Options options_;
   Hooks hooks_;
   storage::MessageRepository messages_;

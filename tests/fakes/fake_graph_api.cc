@@ -225,10 +225,33 @@ std::string FakeGraphApi::NewId(absl::string_view prefix, absl::string_view salt
   return absl::StrCat("1", nonce_digits_, absl::Dec(n, absl::kZeroPad9));
 }
 
+std::vector<FakeNumber> FakeGraphApi::Numbers() const {
+  std::vector<FakeNumber> all = {{options_.phone_number_id, options_.display_phone_number,
+                                  options_.waba_id, options_.access_token}};
+  all.insert(all.end(), options_.more_numbers.begin(), options_.more_numbers.end());
+  return all;
+}
+
+std::optional<FakeNumber> FakeGraphApi::FindNumber(const std::string& id, bool account) const {
+  std::vector<FakeNumber> all = Numbers();
+  if (id.empty()) return all.front();
+  for (const FakeNumber& n : all) {
+    if ((account ? n.waba_id : n.phone_number_id) == id) return n;
+  }
+  return std::nullopt;
+}
+
+bool FakeGraphApi::KnownToken(const httplib::Request& req) const {
+  for (const FakeNumber& n : Numbers()) {
+    if (req.get_header_value("Authorization") == "Bearer " + n.access_token) return true;
+  }
+  return false;
+}
+
 int FakeGraphApi::CheckAccess(const httplib::Request& req, httplib::Response& res, bool account) {
   static const std::regex kVersion(R"(v[0-9]+\.[0-9]+)");
-  std::string version = req.matches[1], phone_number_id = req.matches[2];
-  if (req.get_header_value("Authorization") != "Bearer " + options_.access_token) {
+  std::string version = req.matches[1], object_id = req.matches[2];
+  if (!KnownToken(req)) {
     Answer(res, 401, ErrorEnvelope(190, ""));
     return 190;
   }
@@ -236,11 +259,17 @@ int FakeGraphApi::CheckAccess(const httplib::Request& req, httplib::Response& re
     Answer(res, 400, ErrorEnvelope(100, "Unknown path components: /" + version));
     return 100;
   }
-  if (phone_number_id != (account ? options_.waba_id : options_.phone_number_id)) {
+  std::optional<FakeNumber> number = FindNumber(object_id, account);
+  if (!number) {
     Answer(res, 400,
            ErrorEnvelope(100, absl::StrCat("Unsupported post request. Object with ID '",
-                                           phone_number_id, "' does not exist")));
+                                           object_id, "' does not exist")));
     return 100;
+  }
+  // Another business's token: Meta refuses it for this object.
+  if (req.get_header_value("Authorization") != "Bearer " + number->access_token) {
+    Answer(res, 403, ErrorEnvelope(200, "Permissions error"));
+    return 200;
   }
   return 0;
 }
@@ -293,15 +322,16 @@ void FakeGraphApi::HandleMessages(const httplib::Request& req, httplib::Response
   std::string biz_opaque = rec.body.value("biz_opaque_callback_data", "");
   std::string wamid = rec.wamid;
   finish(200, 0);
-  FollowUp(b, wamid, to_digits, biz_opaque);
+  FollowUp(b, wamid, to_digits, biz_opaque, req.matches[2]);
 }
 
 void FakeGraphApi::FollowUp(const Behavior& b, const std::string& wamid,
-                            const std::string& to_digits, const std::string& biz_opaque) {
+                            const std::string& to_digits, const std::string& biz_opaque,
+                            const std::string& phone_number_id) {
   if (!webhook_.enabled()) return;
   if (b.kind == Behavior::Kind::kAcceptThenFail) {
     ScheduleStatus(wamid, to_digits, "failed", options_.sent_after, biz_opaque, b.error_code,
-                   b.details);
+                   b.details, phone_number_id);
     return;
   }
   const std::pair<const char*, absl::Duration> steps[] = {{"sent", options_.sent_after},
@@ -309,17 +339,19 @@ void FakeGraphApi::FollowUp(const Behavior& b, const std::string& wamid,
                                                           {"read", options_.read_after}};
   for (const auto& [status, after] : steps) {
     if (after == absl::InfiniteDuration()) continue;
-    ScheduleStatus(wamid, to_digits, status, after, biz_opaque);
+    ScheduleStatus(wamid, to_digits, status, after, biz_opaque, 0, "", phone_number_id);
   }
 }
 
 void FakeGraphApi::ScheduleStatus(const std::string& wamid, const std::string& recipient,
                                   const std::string& status, absl::Duration after,
                                   const std::string& biz_opaque, int error_code,
-                                  const std::string& error_details) {
+                                  const std::string& error_details,
+                                  const std::string& phone_number_id) {
   StatusFields fields{wamid,      Digits(recipient), status,       absl::Now() + after,
                       biz_opaque, error_code,        error_details};
-  BusinessNumber number{options_.waba_id, options_.phone_number_id, options_.display_phone_number};
+  FakeNumber n = FindNumber(phone_number_id).value_or(Numbers().front());
+  BusinessNumber number{n.waba_id, n.phone_number_id, n.display_phone_number};
   webhook_.Schedule(MetaDump(StatusNotification(number, fields)), after);
 }
 
@@ -330,8 +362,10 @@ int FakeGraphApi::PostNotification(const std::string& raw_json) {
 std::string FakeGraphApi::InboundTextNotification(absl::string_view from_wa_id,
                                                   absl::string_view profile_name,
                                                   absl::string_view text,
-                                                  absl::string_view wamid) const {
-  BusinessNumber number{options_.waba_id, options_.phone_number_id, options_.display_phone_number};
+                                                  absl::string_view wamid,
+                                                  const std::string& phone_number_id) const {
+  FakeNumber n = FindNumber(phone_number_id).value_or(Numbers().front());
+  BusinessNumber number{n.waba_id, n.phone_number_id, n.display_phone_number};
   std::string id(wamid);
   if (id.empty()) {
     // const: ids for inbound messages only need to be unique, not counted.
@@ -381,7 +415,8 @@ void FakeGraphApi::HandleMedia(const httplib::Request& req, httplib::Response& r
                         file.filename,
                         file.content_type,
                         req.get_file_value("type").content,
-                        file.content.size()};
+                        file.content.size(),
+                        req.matches[2]};
   Answer(res, 200, {{"id", upload.media_id}});
   std::lock_guard lock(mu_);
   uploads_.push_back(std::move(upload));

@@ -4,6 +4,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,6 +45,15 @@ struct Behavior {
   Behavior After(absl::Duration d) const;
 };
 
+// A further business number the fake serves, with its own account and
+// token (a chain: one per property).
+struct FakeNumber {
+  std::string phone_number_id;
+  std::string display_phone_number;
+  std::string waba_id;
+  std::string access_token;
+};
+
 struct FakeGraphApiOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0: any free port
@@ -51,6 +61,8 @@ struct FakeGraphApiOptions {
   std::string display_phone_number = "15550100200";
   std::string waba_id = "210987654321098";
   std::string access_token = "fake-graph-access-token";
+  // Numbers besides the one above; each answers only to its own token.
+  std::vector<FakeNumber> more_numbers;
   // Where Meta-shaped callbacks go; empty: none are posted.
   std::string webhook_url;
   std::string app_secret;
@@ -81,6 +93,7 @@ struct RecordedMessage {
 // A template as the fake's WhatsApp Business Account holds it.
 struct FakeTemplate {
   std::string id;             // Meta's numeric template id, as text
+  std::string waba_id;        // the account holding it; empty: the first number's
   nlohmann::json definition;  // name, language, category, parameter_format, components
   std::string status = "PENDING";
   std::string rejected_reason = "NONE";
@@ -93,6 +106,7 @@ struct RecordedUpload {
   std::string content_type;  // of the `file` part
   std::string type_field;    // the `type` form field
   size_t size = 0;
+  std::string phone_number_id;  // the number it was uploaded under
 };
 
 // A loopback stand-in for Meta's Graph API (messages and media upload),
@@ -130,13 +144,19 @@ class FakeGraphApi {
   // HTTP status (0 when the webhook could not be reached).
   int PostNotification(const std::string& raw_json);
   // Schedules one status callback for `wamid` (what follows a send).
+  // `phone_number_id` is the sender's (empty: the first number).
   void ScheduleStatus(const std::string& wamid, const std::string& recipient,
                       const std::string& status, absl::Duration after,
                       const std::string& biz_opaque = "", int error_code = 0,
-                      const std::string& error_details = "");
-  // A Meta-shaped inbound text notification for this fake's number.
+                      const std::string& error_details = "",
+                      const std::string& phone_number_id = "");
+  // A Meta-shaped inbound text notification for one of this fake's numbers
+  // (empty: the first).
   std::string InboundTextNotification(absl::string_view from_wa_id, absl::string_view profile_name,
-                                      absl::string_view text, absl::string_view wamid = "") const;
+                                      absl::string_view text, absl::string_view wamid = "",
+                                      const std::string& phone_number_id = "") const;
+  // Every number served: the first, then more_numbers.
+  std::vector<FakeNumber> Numbers() const;
 
   // Templates (fake_graph_templates.cc). Submissions are kept PENDING
   // until ReviewTemplate, which also posts Meta's signed
@@ -180,9 +200,14 @@ class FakeGraphApi {
   // id for templates) and token; writes the error when not. Returns Meta's
   // error code it answered with, or 0 when the caller may go on.
   int CheckAccess(const httplib::Request& req, httplib::Response& res, bool account = false);
+  // The number with this phone_number_id (or, with `account`, the first
+  // number of this WABA); the first number when `id` is empty.
+  std::optional<FakeNumber> FindNumber(const std::string& id, bool account = false) const;
+  bool KnownToken(const httplib::Request& req) const;
+  std::string WabaOf(const FakeTemplate& t) const;
   Behavior NextBehavior(const std::string& to_digits);
   void FollowUp(const Behavior& b, const std::string& wamid, const std::string& to_digits,
-                const std::string& biz_opaque);
+                const std::string& biz_opaque, const std::string& phone_number_id);
   // Sleeps up to `d`, cut short by Stop().
   void InterruptibleSleep(absl::Duration d);
   void Record(RecordedMessage m);

@@ -11,10 +11,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-bool Authorized(const httplib::Request& req, const std::string& token) {
-  return req.get_header_value("Authorization") == "Bearer " + token;
-}
-
 }  // namespace
 
 void FakeGraphApi::AddGuestMedia(const std::string& media_id, std::string bytes,
@@ -56,7 +52,7 @@ std::string FakeGraphApi::InboundMediaNotification(absl::string_view from_wa_id,
 
 void FakeGraphApi::HandleMediaLookup(const httplib::Request& req, httplib::Response& res) {
   std::string media_id = req.matches[2];
-  if (!Authorized(req, options_.access_token)) {
+  if (!KnownToken(req)) {
     res.status = 401;
     res.set_content(ErrorEnvelope(190, "").dump(), "application/json");
     return;
@@ -83,7 +79,7 @@ void FakeGraphApi::HandleMediaLookup(const httplib::Request& req, httplib::Respo
 
 void FakeGraphApi::HandleMediaFile(const httplib::Request& req, httplib::Response& res) {
   // Meta's media URLs refuse a bare GET: the token must come along.
-  if (!Authorized(req, options_.access_token)) {
+  if (!KnownToken(req)) {
     res.status = 401;
     return;
   }

@@ -72,12 +72,14 @@ void FakeGraphApi::HandleCreateTemplate(const httplib::Request& req, httplib::Re
   }
   std::lock_guard lock(mu_);
   for (const FakeTemplate& t : templates_) {
-    if (t.definition["name"] == body["name"] && t.definition["language"] == body["language"]) {
+    if (WabaOf(t) == req.matches[2].str() && t.definition["name"] == body["name"] &&
+        t.definition["language"] == body["language"]) {
       return Reply(res, 400, ErrorEnvelope(100, "Content in this language already exists"));
     }
   }
   FakeTemplate t;
   t.id = absl::StrCat(1689556908000000 + static_cast<int64_t>(templates_.size()) + 1);
+  t.waba_id = req.matches[2];
   t.definition = body;
   templates_.push_back(t);
   Reply(res, 200, {{"id", t.id}, {"status", "PENDING"}, {"category", body["category"]}});
@@ -90,18 +92,27 @@ void FakeGraphApi::HandleListTemplates(const httplib::Request& req, httplib::Res
   if (req.has_param("after")) absl::SimpleAtoi(req.get_param_value("after"), &after);
   limit = std::max<size_t>(1, std::min<size_t>(limit, 100));
   std::lock_guard lock(mu_);
+  // Each account lists its own templates only.
+  std::vector<const FakeTemplate*> mine;
+  for (const FakeTemplate& t : templates_) {
+    if (WabaOf(t) == req.matches[2].str()) mine.push_back(&t);
+  }
   Json data = Json::array();
-  for (size_t i = after; i < templates_.size() && data.size() < limit; ++i) {
-    data.push_back(Listed(templates_[i]));
+  for (size_t i = after; i < mine.size() && data.size() < limit; ++i) {
+    data.push_back(Listed(*mine[i]));
   }
   Json page = {{"data", data}};
   size_t end = after + data.size();
-  if (end < templates_.size()) {
+  if (end < mine.size()) {
     page["paging"] = {{"cursors", {{"after", absl::StrCat(end)}}},
                       {"next", absl::StrCat(base_url(), req.path, "?limit=", limit,
                                             "&after=", end)}};
   }
   Reply(res, 200, page);
+}
+
+std::string FakeGraphApi::WabaOf(const FakeTemplate& t) const {
+  return t.waba_id.empty() ? options_.waba_id : t.waba_id;
 }
 
 std::vector<FakeTemplate> FakeGraphApi::Templates() const {
@@ -118,6 +129,7 @@ void FakeGraphApi::AddTemplate(FakeTemplate t) {
 int FakeGraphApi::ReviewTemplate(const std::string& name, const std::string& language,
                                  const std::string& event, const std::string& reason) {
   Json value;
+  std::string waba;
   {
     std::lock_guard lock(mu_);
     FakeTemplate* found = nullptr;
@@ -126,6 +138,7 @@ int FakeGraphApi::ReviewTemplate(const std::string& name, const std::string& lan
     }
     if (found == nullptr) return 0;
     found->status = event;
+    waba = WabaOf(*found);
     found->rejected_reason = reason;
     int64_t id = 0;
     absl::SimpleAtoi(found->id, &id);
@@ -140,7 +153,7 @@ int FakeGraphApi::ReviewTemplate(const std::string& name, const std::string& lan
   Json change = {{"field", "message_template_status_update"}, {"value", value}};
   Json notification = {
       {"object", "whatsapp_business_account"},
-      {"entry", Json::array({{{"id", options_.waba_id}, {"changes", Json::array({change})}}})}};
+      {"entry", Json::array({{{"id", waba}, {"changes", Json::array({change})}}})}};
   return PostNotification(MetaDump(notification));
 }
 

@@ -59,7 +59,9 @@ TEST(OperatorSurface, BadFlagsAndDataDirectories) {
                        "--provider");
   ExpectOneLineFailure(RunServer("--http_listen=nonsense --data_dir=/tmp/wa-op-x"),
                        "--http_listen");
-  ExpectOneLineFailure(RunServer("--provider=cloud --data_dir=/tmp/wa-op-x"), "--phone_number_id");
+  // Numbers may come from the registry alone; a flagged one needs its token.
+  ExpectOneLineFailure(RunServer("--provider=cloud --phone_number_id=123 --data_dir=/tmp/wa-op-x"),
+                       "WA_CLOUD_ACCESS_TOKEN");
   ExpectOneLineFailure(RunServer("--api_requests_per_second=-1 --data_dir=/tmp/wa-op-x"),
                        "--api_requests_per_second");
   ExpectOneLineFailure(RunServer("--max_batch_messages=0 --data_dir=/tmp/wa-op-x"),

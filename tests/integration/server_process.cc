@@ -138,11 +138,15 @@ std::string ServerProcess::Stderr() const {
   return text.str();
 }
 
+std::string ServerProcess::Operator(const std::string& args) {
+  return RunAndCapture(absl::StrCat(WA_SERVER_BIN, " ", args, " --data_dir=", data_dir_.string(),
+                                    database_url_.empty() ? "" : " --database_url=",
+                                    database_url_));
+}
+
 std::string ServerProcess::CreateToken(const std::string& role, const std::string& property) {
-  return RunAndCapture(
-      absl::StrCat(WA_SERVER_BIN, " tokens create --role=", role, " --name=it-", role,
-                   " --property=", property, " --data_dir=", data_dir_.string(),
-                   database_url_.empty() ? "" : " --database_url=", database_url_));
+  return Operator(absl::StrCat("tokens create --role=", role, " --name=it-", role,
+                               " --property=", property));
 }
 
 }  // namespace wa::testing

@@ -43,6 +43,9 @@ class ServerProcess {
   // `other` made, which `other` drops; SQLite: its file).
   void ShareDatabaseOf(const ServerProcess& other);
 
+  // `wa-server <args>` (an operator command) on this data directory and
+  // database; its stdout. Throws when the command fails.
+  std::string Operator(const std::string& args);
   // `wa-server tokens create` on this data directory.
   std::string CreateToken(const std::string& role, const std::string& property = "default");
 

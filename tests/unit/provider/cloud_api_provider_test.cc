@@ -41,8 +41,16 @@ std::string ErrorEnvelope(int code, const std::string& message, const std::strin
       .dump();
 }
 
+SenderAccount Account() {
+  SenderAccount account;
+  account.phone_number_id = kPhoneNumberId;
+  account.access_token = kToken;
+  return account;
+}
+
 OutboundMessage TextMessage(const std::string& text = "Your room is ready.") {
   OutboundMessage message;
+  message.from = Account();
   message.message_id = "msg_1";
   message.guest_phone = "+447700900123";
   message.content.mutable_text()->set_text(text);
@@ -52,8 +60,6 @@ OutboundMessage TextMessage(const std::string& text = "Your room is ready.") {
 CloudApiProvider::Options OptionsFor(const std::string& base_url) {
   CloudApiProvider::Options options;
   options.base_url = base_url;
-  options.phone_number_id = kPhoneNumberId;
-  options.access_token = kToken;
   options.connect_timeout = absl::Milliseconds(500);
   options.request_timeout = absl::Milliseconds(400);
   return options;
@@ -105,6 +111,45 @@ TEST_F(CloudApiProviderTest, AcceptedSendReturnsWamidAndSendsMetaRequest) {
       "biz_opaque_callback_data":"msg_1","context":{"message_id":"wamid.IN"}})"));
   EXPECT_EQ(provider_->Name(), "cloud");
   EXPECT_FALSE(provider_->SimulatesInbound());
+}
+
+// A chain: each property's number has its own path and token.
+TEST_F(CloudApiProviderTest, EachSendGoesToItsNumbersPathWithItsToken) {
+  AnswerSends(200, Success("wamid.A"));
+  std::string other_auth;
+  fake_.server().Post("/v23.0/300000000000001/messages",
+                      [&](const httplib::Request& request, httplib::Response& response) {
+                        other_auth = request.get_header_value("Authorization");
+                        response.set_content(Success("wamid.B"), "application/json");
+                      });
+  StartProvider();
+  OutboundMessage paris = TextMessage();
+  paris.from.phone_number_id = "300000000000001";
+  paris.from.access_token = "paris-token";
+  SendResult result = provider_->Send(paris);
+  EXPECT_EQ(result.whatsapp_message_id, "wamid.B") << result.error;
+  EXPECT_EQ(other_auth, "Bearer paris-token");
+  EXPECT_EQ(provider_->Send(TextMessage()).whatsapp_message_id, "wamid.A");
+  std::lock_guard<std::mutex> lock(mu_);
+  EXPECT_EQ(last_auth_, std::string("Bearer ") + kToken);
+}
+
+// A number whose token cannot be read (or no number at all) keeps the
+// message queued, without a request to Meta.
+TEST_F(CloudApiProviderTest, NoNumberOrNoTokenKeepsTheMessageQueued) {
+  AnswerSends(200, Success("wamid.X"));
+  StartProvider();
+  OutboundMessage no_token = TextMessage();
+  no_token.from.access_token.clear();
+  no_token.from.token_problem = "environment variable PARIS_TOKEN is not set";
+  SendResult result = provider_->Send(no_token);
+  EXPECT_EQ(result.outcome, SendOutcome::kCredentialsRejected);
+  EXPECT_NE(result.error.find("PARIS_TOKEN"), std::string::npos) << result.error;
+  OutboundMessage no_number = TextMessage();
+  no_number.from = SenderAccount{};
+  EXPECT_EQ(provider_->Send(no_number).outcome, SendOutcome::kCredentialsRejected);
+  std::lock_guard<std::mutex> lock(mu_);
+  EXPECT_TRUE(last_body_.empty());
 }
 
 TEST_F(CloudApiProviderTest, BaseUrlWithTrailingSlash) {
@@ -302,7 +347,7 @@ TEST_F(CloudApiProviderTest, UploadMediaSendsMultipartAndReturnsId) {
                         response.set_content(R"({"id":"1357924680135792"})", "application/json");
                       });
   StartProvider();
-  absl::StatusOr<std::string> id = provider_->UploadMedia(file.path(), "image/jpeg");
+  absl::StatusOr<std::string> id = provider_->UploadMedia(Account(), file.path(), "image/jpeg");
   ASSERT_TRUE(id.ok()) << id.status();
   EXPECT_EQ(*id, "1357924680135792");
   EXPECT_EQ(auth, std::string("Bearer ") + kToken);
@@ -323,7 +368,7 @@ TEST_F(CloudApiProviderTest, UploadMediaErrorCarriesMetaMessage) {
                          "application/json");
   });
   StartProvider();
-  absl::StatusOr<std::string> id = provider_->UploadMedia(file.path(), "image/gif");
+  absl::StatusOr<std::string> id = provider_->UploadMedia(Account(), file.path(), "image/gif");
   ASSERT_FALSE(id.ok());
   EXPECT_EQ(id.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(id.status().message(),
@@ -333,7 +378,7 @@ TEST_F(CloudApiProviderTest, UploadMediaErrorCarriesMetaMessage) {
 
 TEST_F(CloudApiProviderTest, UploadMediaOfMissingFileMakesNoRequest) {
   StartProvider();
-  absl::StatusOr<std::string> id = provider_->UploadMedia("/nonexistent/a.jpg", "image/jpeg");
+  absl::StatusOr<std::string> id = provider_->UploadMedia(Account(), "/nonexistent/a.jpg", "image/jpeg");
   ASSERT_FALSE(id.ok());
   EXPECT_EQ(id.status().code(), absl::StatusCode::kInternal);
   EXPECT_EQ(fake_.requests(), 0);
@@ -347,7 +392,7 @@ TEST_F(CloudApiProviderTest, UploadMediaWithRejectedTokenFlagsCredentials) {
   });
   StartProvider();
   ::testing::internal::CaptureStderr();
-  absl::StatusOr<std::string> id = provider_->UploadMedia(file.path(), "image/jpeg");
+  absl::StatusOr<std::string> id = provider_->UploadMedia(Account(), file.path(), "image/jpeg");
   ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(id.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(provider_->credentials_rejected());
