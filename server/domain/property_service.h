@@ -66,6 +66,9 @@ class PropertyService {
   absl::StatusOr<storage::PhoneNumberRecord> AddNumber(const NumberRequest& request);
   absl::Status RemoveNumber(const std::string& property_id, const std::string& phone_number_id);
   absl::StatusOr<std::vector<storage::PhoneNumberRecord>> ListNumbers();
+  // Every property with its numbers (default first), those without numbers
+  // too, by property id.
+  absl::StatusOr<std::vector<PropertyView>> ListProperties();
   absl::StatusOr<std::vector<storage::ParkedCount>> Unrouted();
 
   // The number described by --phone_number_id, --waba_id and the access

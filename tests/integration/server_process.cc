@@ -139,10 +139,13 @@ std::string ServerProcess::Stderr() const {
 }
 
 std::string ServerProcess::CreateToken(const std::string& role, const std::string& property) {
-  return RunAndCapture(
-      absl::StrCat(WA_SERVER_BIN, " tokens create --role=", role, " --name=it-", role,
-                   " --property=", property, " --data_dir=", data_dir_.string(),
-                   database_url_.empty() ? "" : " --database_url=", database_url_));
+  return RunAndCapture(absl::StrCat(WA_SERVER_BIN, " tokens create --role=", role, " --name=it-",
+                                    role, " --property=", property, " ", DataFlags()));
+}
+
+std::string ServerProcess::DataFlags() const {
+  return absl::StrCat("--data_dir=", data_dir_.string(),
+                      database_url_.empty() ? "" : " --database_url=", database_url_);
 }
 
 }  // namespace wa::testing
