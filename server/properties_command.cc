@@ -55,6 +55,12 @@ int AddNumber(domain::PropertyService& service, const std::string& property,
   std::printf("phone number %s (WABA %s) belongs to property %s%s\n",
               added->phone_number_id.c_str(), added->waba_id.c_str(), added->property_id.c_str(),
               added->is_default ? ", its default" : "");
+  if (added->access_token_env.empty() && added->access_token_file.empty()) {
+    // Fine for the sandbox; under --provider=cloud the number cannot send.
+    std::printf(
+        "note: no access token source (--access_token_env or --access_token_file); "
+        "--provider=cloud cannot send from this number\n");
+  }
   return 0;
 }
 

@@ -30,6 +30,15 @@ bool ValidPropertyId(const std::string& id) {
   });
 }
 
+// `owner` empty: a property that took the number while we looked.
+absl::Status NumberTaken(const std::string& phone_number_id, const std::string& owner) {
+  return Error(absl::StatusCode::kAlreadyExists, "ALREADY_EXISTS",
+               absl::StrCat("phone number ", phone_number_id, " already belongs to ",
+                            owner.empty() ? "another property" : "property " + owner,
+                            "; remove it there first"))
+      .Detail("phone_number_id", phone_number_id);
+}
+
 // A property nobody has set up yet: its id, in UTC.
 storage::PropertyRecord NewProperty(const std::string& id) {
   storage::PropertyRecord p;
@@ -197,11 +206,7 @@ absl::StatusOr<storage::PhoneNumberRecord> PropertyService::AddNumber(
             properties_.GetNumber(r.phone_number_id);
         if (!existing.ok()) return existing.status();
         if (*existing && (*existing)->property_id != r.property_id) {
-          return Error(absl::StatusCode::kAlreadyExists, "ALREADY_EXISTS",
-                       absl::StrCat("phone number ", r.phone_number_id,
-                                    " already belongs to property ", (*existing)->property_id,
-                                    "; remove it there first"))
-              .Detail("phone_number_id", r.phone_number_id);
+          return NumberTaken(r.phone_number_id, (*existing)->property_id);
         }
         absl::StatusOr<std::optional<storage::PropertyRecord>> property =
             properties_.Get(r.property_id);
@@ -226,7 +231,9 @@ absl::StatusOr<storage::PhoneNumberRecord> PropertyService::AddNumber(
         n.access_token_file = r.access_token_file;
         n.is_default = r.make_default || !has_default || (*existing && (*existing)->is_default);
         n.created_at = *existing ? (*existing)->created_at : absl::Now();
-        if (absl::Status s = properties_.UpsertNumber(n); !s.ok()) return s;
+        absl::StatusOr<bool> written = properties_.UpsertNumber(n);
+        if (!written.ok()) return written.status();
+        if (!*written) return NumberTaken(r.phone_number_id, "");
         if (n.is_default) {
           if (auto s = properties_.SetDefaultNumber(r.property_id, n.phone_number_id); !s.ok()) {
             return s;
