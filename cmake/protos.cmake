@@ -16,6 +16,7 @@ set(PROJECT_PROTOS
     hotel/whatsapp/v1/media.proto
     hotel/whatsapp/v1/webhooks.proto
     hotel/whatsapp/v1/admin.proto
+    hotel/whatsapp/v1/properties.proto
     hotel/whatsapp/v1/sandbox.proto
     hotel/whatsapp/v1/content.proto
     hotel/whatsapp/v1/consent.proto

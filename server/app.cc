@@ -21,6 +21,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "hotel/whatsapp/v1/consent.grpc.pb.h"
 #include "hotel/whatsapp/v1/media.grpc.pb.h"
+#include "hotel/whatsapp/v1/properties.grpc.pb.h"
 #include "hotel/whatsapp/v1/templates.grpc.pb.h"
 #include "server/api/admin_api.h"
 #include "server/api/audit_interceptor.h"
@@ -32,6 +33,7 @@
 #include "server/api/messages_api.h"
 #include "server/api/metrics_interceptor.h"
 #include "server/api/ops_documents.h"
+#include "server/api/properties_api.h"
 #include "server/api/provider_callbacks_api.h"
 #include "server/api/request_id_interceptor.h"
 #include "server/api/sandbox_api.h"
@@ -52,6 +54,7 @@
 #include "server/domain/media_policy.h"
 #include "server/domain/media_service.h"
 #include "server/domain/messaging_service.h"
+#include "server/domain/property_service.h"
 #include "server/domain/shared_rate_limiter.h"
 #include "server/domain/status_service.h"
 #include "server/domain/template_service.h"
@@ -78,8 +81,8 @@ namespace v1 = ::hotel::whatsapp::v1;
 struct App::Parts {
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<provider::Provider> provider;
-  std::unique_ptr<domain::PropertyService> properties;
   std::unique_ptr<domain::TokenService> tokens;
+  std::unique_ptr<domain::PropertyService> properties;
   std::unique_ptr<domain::StatusService> statuses;
   std::unique_ptr<domain::ConversationService> conversations;
   std::unique_ptr<domain::AnalyticsService> analytics;
@@ -158,7 +161,8 @@ std::vector<std::string> ServiceNames() {
   return {v1::MessagesService::service_full_name(),      v1::ConsentService::service_full_name(),
           v1::ConversationsService::service_full_name(), v1::TemplatesService::service_full_name(),
           v1::MediaService::service_full_name(),         v1::WebhooksService::service_full_name(),
-          v1::AdminService::service_full_name(),         v1::SandboxService::service_full_name()};
+          v1::AdminService::service_full_name(),         v1::SandboxService::service_full_name(),
+          v1::PropertiesService::service_full_name()};
 }
 
 }  // namespace
@@ -318,6 +322,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->services.push_back(
       std::make_unique<api::ConversationsApi>(*p->calls, *p->conversations, *p->analytics));
   p->services.push_back(std::make_unique<api::AdminApi>(*p->calls, *p->tokens, *p->audit));
+  p->services.push_back(std::make_unique<api::PropertiesApi>(*p->calls, *p->properties));
   p->services.push_back(
       std::make_unique<api::SandboxApi>(*p->calls, *p->inbound, *p->media, *p->provider));
   p->services.push_back(std::make_unique<api::ConsentApi>(*p->calls, *p->consent));

@@ -1,11 +1,12 @@
 // wa-server: flags -> components -> serve. Also the operator commands
-// `wa-server tokens create|list|revoke`.
+// `wa-server tokens create|list|revoke` and `wa-server properties ...`.
 #include <pthread.h>
 
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "server/app.h"
 #include "server/env_flags.h"
+#include "server/properties_command.h"
 #include "server/storage/database_url.h"
 #include "server/tokens_command.h"
 #include "server/util/log.h"
@@ -114,6 +116,20 @@ ABSL_FLAG(bool, log_requests, true,
 ABSL_FLAG(std::string, role, "staff", "tokens create: staff or admin");
 ABSL_FLAG(std::string, name, "", "tokens create: a name for the token");
 ABSL_FLAG(std::string, property, "default", "tokens: the property (hotel) the token belongs to");
+ABSL_FLAG(std::optional<std::string>, display_name, std::nullopt,
+          "properties set: the property's display name");
+ABSL_FLAG(std::optional<std::string>, time_zone, std::nullopt,
+          "properties set: the property's IANA time zone (e.g. Europe/Paris; new ones: UTC)");
+ABSL_FLAG(std::string, display_phone_number, "",
+          "properties add-number: the number as guests see it, E.164 (+33142000000)");
+ABSL_FLAG(std::string, access_token_env, "",
+          "properties add-number: the environment variable (of the server) holding the "
+          "number's Meta access token");
+ABSL_FLAG(std::string, access_token_file, "",
+          "properties add-number: the file holding the number's Meta access token (checked "
+          "readable now)");
+ABSL_FLAG(bool, default, false,
+          "properties add-number: make the number its property's default sender");
 
 namespace {
 
@@ -251,6 +267,21 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   return config;
 }
 
+wa::PropertiesOptions PropertiesOptionsFromFlags() {
+  wa::PropertiesOptions options;
+  options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  options.database_url = absl::GetFlag(FLAGS_database_url);
+  options.display_name = absl::GetFlag(FLAGS_display_name);
+  options.time_zone = absl::GetFlag(FLAGS_time_zone);
+  options.phone_number_id = absl::GetFlag(FLAGS_phone_number_id);
+  options.waba_id = absl::GetFlag(FLAGS_waba_id);
+  options.display_phone_number = absl::GetFlag(FLAGS_display_phone_number);
+  options.access_token_env = absl::GetFlag(FLAGS_access_token_env);
+  options.access_token_file = absl::GetFlag(FLAGS_access_token_file);
+  options.make_default = absl::GetFlag(FLAGS_default);
+  return options;
+}
+
 bool IsServerFlagFile(absl::string_view file) { return absl::EndsWith(file, "server/main.cc"); }
 
 int Serve() {
@@ -288,6 +319,13 @@ int main(int argc, char** argv) {
       "  wa-server tokens create --role=admin|staff --name=NAME [--property=ID]\n"
       "  wa-server tokens list\n"
       "  wa-server tokens revoke TOKEN_ID\n"
+      "  wa-server properties set PROPERTY [--display_name=NAME] [--time_zone=Area/City]\n"
+      "  wa-server properties add-number PROPERTY --phone_number_id=ID --waba_id=ID\n"
+      "      [--display_phone_number=+E164] [--access_token_env=VAR | --access_token_file=PATH]\n"
+      "      [--default]\n"
+      "  wa-server properties remove-number PROPERTY --phone_number_id=ID\n"
+      "  wa-server properties list\n"
+      "  wa-server properties unrouted\n"
       "Every flag can also be set as WA_<FLAG> in the environment.");
   if (absl::Status s = wa::ApplyEnvironmentToFlags(); !s.ok()) return Fail(s.ToString());
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
@@ -299,6 +337,10 @@ int main(int argc, char** argv) {
                               absl::GetFlag(FLAGS_property)};
     return wa::RunTokensCommand(std::vector<std::string>(command.begin() + 1, command.end()),
                                 options);
+  }
+  if (command[0] == "properties") {
+    return wa::RunPropertiesCommand(std::vector<std::string>(command.begin() + 1, command.end()),
+                                    PropertiesOptionsFromFlags());
   }
   return Fail("unknown command '" + command[0] + "' (see --help)");
 }

@@ -47,6 +47,8 @@ const std::vector<Command>& Commands() {
            "--csv=FILE [--rate_limit.messages_per_second=10] [--no-follow]"),
       Make("batch-status", "MessagesService/GetBatch", "batch_id", "a batch's progress and funnel"),
       Make("cancel-batch", "MessagesService/CancelBatch", "batch_id", "cancel a batch"),
+      Make("property", "PropertiesService/GetProperty", "",
+           "the token's property and its WhatsApp numbers"),
       Make("tokens", "AdminService/ListTokens", "", "list tokens (admin)"),
       Make("audit", "AdminService/ListAuditEvents", "",
            "the audit log (admin): [--token_id --method --since --until --page_size]"),

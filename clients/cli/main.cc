@@ -31,6 +31,7 @@
 #include "hotel/whatsapp/v1/conversations.pb.h"
 #include "hotel/whatsapp/v1/media.pb.h"
 #include "hotel/whatsapp/v1/messages.pb.h"
+#include "hotel/whatsapp/v1/properties.pb.h"
 #include "hotel/whatsapp/v1/sandbox.pb.h"
 #include "hotel/whatsapp/v1/templates.pb.h"
 #include "hotel/whatsapp/v1/webhooks.pb.h"
@@ -65,7 +66,8 @@ void LinkContract() {
        {v1::SendMessageRequest::descriptor(), v1::GetConversationRequest::descriptor(),
         v1::ListTemplatesRequest::descriptor(), v1::Media::descriptor(),
         v1::ConfigureWebhookRequest::descriptor(), v1::ListTokensRequest::descriptor(),
-        v1::SimulateInboundRequest::descriptor(), v1::GetGuestConsentRequest::descriptor()}) {
+        v1::SimulateInboundRequest::descriptor(), v1::GetGuestConsentRequest::descriptor(),
+        v1::GetPropertyRequest::descriptor()}) {
     (void)d;
   }
 }

@@ -54,6 +54,9 @@ class PropertyService {
   absl::StatusOr<storage::PhoneNumberRecord> AddNumber(const NumberRequest& request);
   absl::Status RemoveNumber(const std::string& property_id, const std::string& phone_number_id);
   absl::StatusOr<std::vector<storage::PhoneNumberRecord>> ListNumbers();
+  // Every property with its numbers (default first), those without numbers
+  // too, by property id.
+  absl::StatusOr<std::vector<PropertyView>> ListProperties();
   absl::StatusOr<std::vector<storage::ParkedCount>> Unrouted();
 
   // The number described by --phone_number_id, --waba_id and the access
@@ -84,7 +87,14 @@ class PropertyService {
     std::map<std::string, std::string> defaults;  // property -> phone_number_id
     absl::Time read_at = absl::InfinitePast();
   };
-  std::shared_ptr<const Snapshot> Current();
+  // The snapshot, read again first when older than `max_age`.
+  std::shared_ptr<const Snapshot> Current(absl::Duration max_age);
+  absl::Status ReloadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
+  // `find` on the snapshot, and on a fresher one when it finds nothing.
+  template <typename Find>
+  auto Lookup(Find find) -> decltype(find(std::declval<const Snapshot&>()));
+
+  static constexpr absl::Duration kMissRefresh = absl::Milliseconds(250);
 
   storage::Database& db_;
   storage::PropertyRepository properties_;

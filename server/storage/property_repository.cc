@@ -53,8 +53,10 @@ absl::Status PropertyRepository::Upsert(const PropertyRecord& p) {
       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (property_id) DO UPDATE SET "
       "display_name = ?2, time_zone = ?3, updated_at = ?4");
   if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, p.property_id).Bind(2, p.display_name).Bind(3, p.time_zone).BindTime(4,
-                                                                                    p.updated_at);
+  stmt->Bind(1, p.property_id)
+      .Bind(2, p.display_name)
+      .Bind(3, p.time_zone)
+      .BindTime(4, p.updated_at);
   return stmt->Run();
 }
 
@@ -75,13 +77,13 @@ absl::StatusOr<std::optional<PhoneNumberRecord>> PropertyRepository::GetNumber(
   return FirstRow<PhoneNumberRecord>(*stmt, ReadNumber);
 }
 
-absl::Status PropertyRepository::UpsertNumber(const PhoneNumberRecord& n) {
+absl::StatusOr<bool> PropertyRepository::UpsertNumber(const PhoneNumberRecord& n) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "INSERT INTO phone_numbers (phone_number_id, property_id, waba_id, display_phone_number, "
       "access_token_env, access_token_file, is_default, created_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (phone_number_id) DO UPDATE SET "
       "property_id = ?2, waba_id = ?3, display_phone_number = ?4, access_token_env = ?5, "
-      "access_token_file = ?6, is_default = ?7");
+      "access_token_file = ?6, is_default = ?7 WHERE phone_numbers.property_id = ?2");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, n.phone_number_id)
       .Bind(2, n.property_id)
@@ -91,7 +93,8 @@ absl::Status PropertyRepository::UpsertNumber(const PhoneNumberRecord& n) {
       .Bind(6, n.access_token_file)
       .Bind(7, n.is_default ? 1 : 0)
       .BindTime(8, n.created_at);
-  return stmt->Run();
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return db_.Changes() > 0;
 }
 
 absl::StatusOr<bool> PropertyRepository::DeleteNumber(const std::string& property_id,

@@ -46,14 +46,15 @@ class PropertyRepository {
 
   absl::StatusOr<std::vector<PhoneNumberRecord>> ListNumbers();
   absl::StatusOr<std::optional<PhoneNumberRecord>> GetNumber(const std::string& phone_number_id);
-  // Inserts or replaces the number's row.
-  absl::Status UpsertNumber(const PhoneNumberRecord& number);
+  // Inserts or replaces the number's row; false (and nothing written) when
+  // the number belongs to another property, which a concurrent writer may
+  // have made it since the caller looked.
+  absl::StatusOr<bool> UpsertNumber(const PhoneNumberRecord& number);
   // False when the property has no such number.
   absl::StatusOr<bool> DeleteNumber(const std::string& property_id,
                                     const std::string& phone_number_id);
   // Makes `phone_number_id` the property's only default number.
-  absl::Status SetDefaultNumber(const std::string& property_id,
-                                const std::string& phone_number_id);
+  absl::Status SetDefaultNumber(const std::string& property_id, const std::string& phone_number_id);
   // Meta's report of a number's quality and limit; empty values keep the
   // stored ones. Matched by the display number's digits.
   absl::Status NoteQuality(const std::string& display_digits, const std::string& quality_rating,

@@ -93,10 +93,20 @@ test_audit_log() {
   assert_eq 7 "$CLI_RC" "audit with a staff token is PERMISSION_DENIED (7)"
 }
 
+# A staff token reads its own property (the shared server's `default`,
+# which has no WhatsApp number in the sandbox).
+test_property() {
+  cli --json property
+  assert_eq 0 "$CLI_RC" "property (staff) exits 0"
+  assert_json "$CLI_OUT" 'd["property_id"] == "default" and d["time_zone"] == "UTC" and d["phone_numbers"] == []' \
+    "the staff token's property, in UTC, without numbers"
+}
+
 run_case "help" test_help
 run_case "sends and status" test_sends_and_status
 run_case "errors are exit codes" test_errors_are_exit_codes
 run_case "upload and send-media" test_upload_and_send_media
 run_case "batch from CSV" test_batch_from_csv
 run_case "audit log" test_audit_log
+run_case "property" test_property
 finish

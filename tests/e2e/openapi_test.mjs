@@ -80,6 +80,8 @@ await call('get', `${api}/conversations/${conv}/analytics`,
 await call('get', `${api}/analytics`, `${api}/analytics`);
 await call('get', `${api}/templates?language=en`, `${api}/templates`);
 await call('get', `${api}/templates/welcome_checkin`, `${api}/templates/{name}`);
+const property = await call('get', `${api}/property`, `${api}/property`);
+assert.ok(Array.isArray(property.phone_numbers), JSON.stringify(property));
 await call('post', `${api}/conversations/${conv}/resolve`,
            `${api}/conversations/{conversation_id}/resolve`,
            { body: { resolution_notes: 'done', satisfaction_rating: 4 } });

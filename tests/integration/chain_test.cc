@@ -214,8 +214,13 @@ TEST_F(ChainTest, TemplatesStayInTheirBusinessAccount) {
   add(kParis.waba_id, "paris_welcome");
   Rpc sync{"/hotel.whatsapp.v1.TemplatesService/SyncTemplates", "POST", "", true};
   v1::SyncTemplatesResponse synced;
-  Outcome outcome = grpc_->Call(sync, admin_["paris"], v1::SyncTemplatesRequest(), &synced);
-  ASSERT_TRUE(outcome.ok) << outcome.error.DebugString();
+  // Paris's number was added a moment ago, by another process: the server
+  // sees it within seconds.
+  Outcome outcome;
+  ASSERT_TRUE(WaitUntil([&] {
+    outcome = grpc_->Call(sync, admin_["paris"], v1::SyncTemplatesRequest(), &synced);
+    return outcome.ok;
+  })) << outcome.error.DebugString();
   ASSERT_EQ(synced.templates_size(), 1);
   EXPECT_EQ(synced.templates(0).name(), "paris_welcome");
   synced.Clear();

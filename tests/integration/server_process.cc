@@ -139,14 +139,17 @@ std::string ServerProcess::Stderr() const {
 }
 
 std::string ServerProcess::Operator(const std::string& args) {
-  return RunAndCapture(absl::StrCat(WA_SERVER_BIN, " ", args, " --data_dir=", data_dir_.string(),
-                                    database_url_.empty() ? "" : " --database_url=",
-                                    database_url_));
+  return RunAndCapture(absl::StrCat(WA_SERVER_BIN, " ", args, " ", DataFlags()));
 }
 
 std::string ServerProcess::CreateToken(const std::string& role, const std::string& property) {
   return Operator(absl::StrCat("tokens create --role=", role, " --name=it-", role,
                                " --property=", property));
+}
+
+std::string ServerProcess::DataFlags() const {
+  return absl::StrCat("--data_dir=", data_dir_.string(),
+                      database_url_.empty() ? "" : " --database_url=", database_url_);
 }
 
 }  // namespace wa::testing

@@ -48,6 +48,10 @@ class ServerProcess {
   std::string Operator(const std::string& args);
   // `wa-server tokens create` on this data directory.
   std::string CreateToken(const std::string& role, const std::string& property = "default");
+  // The flags that point an operator command (`wa-server tokens ...`,
+  // `wa-server properties ...`) at this server's data: --data_dir, and
+  // --database_url when it has one.
+  std::string DataFlags() const;
 
   int grpc_port() const { return grpc_port_; }
   int http_port() const { return http_port_; }

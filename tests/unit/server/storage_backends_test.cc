@@ -21,6 +21,7 @@
 #include "server/storage/message_repository.h"
 #include "server/storage/migrations.h"
 #include "server/storage/notification_repository.h"
+#include "server/storage/property_repository.h"
 #include "server/storage/template_repository.h"
 #include "server/storage/token_repository.h"
 #include "server/storage/webhook_repository.h"
@@ -262,6 +263,34 @@ TEST_P(StorageBackendsTest, NotificationsGetIncreasingIds) {
   ASSERT_TRUE(pending.ok()) << pending.status();
   ASSERT_EQ(pending->size(), 1u);
   EXPECT_EQ((*pending)[0].id, *second);
+}
+
+// A number belongs to one property: an upsert naming another property
+// (a concurrent `add-number` that looked before the first committed) writes
+// nothing and says so.
+TEST_P(StorageBackendsTest, ANumberUpsertLeavesAnotherPropertysNumberAlone) {
+  PropertyRepository properties(db());
+  PhoneNumberRecord number;
+  number.phone_number_id = "1001";
+  number.property_id = "default";
+  number.waba_id = "5001";
+  number.created_at = kT0;
+  auto upsert = [&](const PhoneNumberRecord& n) {
+    return TransactValue(db(), [&] { return properties.UpsertNumber(n); });
+  };
+  ASSERT_EQ(upsert(number).value_or(false), true);
+  number.waba_id = "5009";
+  ASSERT_EQ(upsert(number).value_or(false), true);  // its own property may change it
+  PhoneNumberRecord taken = number;
+  taken.property_id = "paris";
+  taken.waba_id = "5002";
+  absl::StatusOr<bool> written = upsert(taken);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_FALSE(*written);
+  auto stored = Read([&] { return properties.GetNumber("1001"); });
+  ASSERT_TRUE(stored.ok() && stored->has_value()) << stored.status();
+  EXPECT_EQ((*stored)->property_id, "default");
+  EXPECT_EQ((*stored)->waba_id, "5009");
 }
 
 TEST_P(StorageBackendsTest, ConsentUpsertsAndTokensRevokeOnce) {

@@ -45,6 +45,8 @@ class TestDb {
   }
   storage::Database& db() { return *db_; }
   const std::filesystem::path& dir() const { return dir_; }
+  // The --database_url of this database (empty: SQLite in dir()).
+  const std::string& url() const { return url_; }
   // Closes and reopens the database, as a restart would.
   void Reopen() {
     db_.reset();

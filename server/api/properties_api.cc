@@ -1,0 +1,39 @@
+#include "server/api/properties_api.h"
+
+namespace wa::api {
+
+namespace v1 = ::hotel::whatsapp::v1;
+
+namespace {
+
+// Where a number's token comes from stays out: the answer is for staff.
+void ToPhoneNumber(const storage::PhoneNumberRecord& in, v1::PhoneNumber* out) {
+  out->set_phone_number_id(in.phone_number_id);
+  out->set_waba_id(in.waba_id);
+  out->set_display_phone_number(in.display_phone_number);
+  out->set_is_default(in.is_default);
+  out->set_quality_rating(in.quality_rating);
+  out->set_messaging_limit_tier(in.messaging_limit_tier);
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* PropertiesApi::GetProperty(grpc::CallbackServerContext* context,
+                                                     const v1::GetPropertyRequest* /*request*/,
+                                                     v1::Property* response) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
+    // Read from the database, not the senders' snapshot: an operator's
+    // change shows at once, and this is not a hot path.
+    absl::StatusOr<domain::PropertyView> view = properties_.View(caller.property_id);
+    if (!view.ok()) return view.status();
+    response->set_property_id(view->property.property_id);
+    response->set_display_name(view->property.display_name);
+    response->set_time_zone(view->property.time_zone);
+    for (const storage::PhoneNumberRecord& n : view->numbers) {
+      ToPhoneNumber(n, response->add_phone_numbers());
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace wa::api

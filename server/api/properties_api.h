@@ -1,0 +1,25 @@
+#pragma once
+
+#include "hotel/whatsapp/v1/properties.grpc.pb.h"
+#include "server/api/handler.h"
+#include "server/domain/property_service.h"
+
+namespace wa::api {
+
+// The caller's own property and its WhatsApp numbers, for admin and staff
+// tokens alike: the token names the property, so no other can be asked for.
+class PropertiesApi : public hotel::whatsapp::v1::PropertiesService::CallbackService {
+ public:
+  PropertiesApi(const CallRunner& calls, domain::PropertyService& properties)
+      : calls_(calls), properties_(properties) {}
+
+  grpc::ServerUnaryReactor* GetProperty(grpc::CallbackServerContext* context,
+                                        const hotel::whatsapp::v1::GetPropertyRequest* request,
+                                        hotel::whatsapp::v1::Property* response) override;
+
+ private:
+  const CallRunner& calls_;
+  domain::PropertyService& properties_;
+};
+
+}  // namespace wa::api

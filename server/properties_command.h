@@ -1,0 +1,31 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wa {
+
+struct PropertiesOptions {
+  std::string data_dir;
+  std::string database_url;  // empty: SQLite in data_dir
+  // set: absent keeps the stored value.
+  std::optional<std::string> display_name;
+  std::optional<std::string> time_zone;
+  // add-number, remove-number.
+  std::string phone_number_id;
+  std::string waba_id;
+  std::string display_phone_number;
+  std::string access_token_env;
+  std::string access_token_file;
+  bool make_default = false;
+};
+
+// `wa-server properties set|add-number|remove-number|list|unrouted`: the
+// chain's properties and their WhatsApp numbers, changed in the database
+// directly (a running server sees the change within seconds). Prints what
+// it did on stdout; a refusal is one line on stderr and exit status 2, and
+// changes nothing. No output ever holds an access token.
+int RunPropertiesCommand(const std::vector<std::string>& args, const PropertiesOptions& options);
+
+}  // namespace wa
