@@ -319,6 +319,12 @@ absl::Status PropertyService::EnsureConfiguredNumber(const NumberRequest& reques
   return added.status();
 }
 
+absl::Status PropertyService::NoteQualityInTransaction(const std::string& display_digits,
+                                                       const std::string& quality_event,
+                                                       const std::string& limit) {
+  return properties_.NoteQuality(display_digits, quality_event, limit);
+}
+
 absl::StatusOr<PropertyView> PropertyService::View(const std::string& property_id) {
   return storage::ReadValue(db_, [&]() -> absl::StatusOr<PropertyView> {
     PropertyView view;

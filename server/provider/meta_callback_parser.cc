@@ -321,6 +321,19 @@ MetaTemplateStatus ParseTemplateStatus(const Json& value, const std::string& wab
   return ts;
 }
 
+MetaQualityUpdate ParseQualityUpdate(const Json& value, const std::string& waba_id) {
+  MetaQualityUpdate q;
+  q.waba_id = waba_id;
+  q.display_phone_number = RequiredString(value, "display_phone_number");
+  q.event = OptionalString(value, "event");
+  q.current_limit = OptionalString(value, "current_limit");
+  // Meta retires current_limit in 2026 for this one.
+  if (q.current_limit.empty()) {
+    q.current_limit = IdText(value, "max_daily_conversations_per_business", /*required=*/false);
+  }
+  return q;
+}
+
 void ParseEntry(const Json& entry, const std::string& where, MetaNotification& out) {
   if (!entry.is_object()) throw Malformed{"entry is not an object"};
   std::string waba_id = IdText(entry, "id", /*required=*/false);
@@ -336,6 +349,8 @@ void ParseEntry(const Json& entry, const std::string& where, MetaNotification& o
       ParsePreferencesChange(value, value_where, out);
     } else if (field == "message_template_status_update") {
       out.template_statuses.push_back(ParseTemplateStatus(value, waba_id));
+    } else if (field == "phone_number_quality_update") {
+      out.quality_updates.push_back(ParseQualityUpdate(value, waba_id));
     } else {
       ++out.ignored_changes;
     }

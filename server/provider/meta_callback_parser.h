@@ -94,11 +94,21 @@ struct MetaTemplateStatus {
   std::string category;
 };
 
+// A number's quality or limit change, from field `phone_number_quality_update`
+// (it names the number by its display digits, not its id).
+struct MetaQualityUpdate {
+  std::string waba_id;               // entry[].id
+  std::string display_phone_number;  // digits
+  std::string event;                 // FLAGGED, UNFLAGGED, UPGRADE, DOWNGRADE, ...
+  std::string current_limit;         // TIER_1K, ... (or max_daily_conversations_per_business)
+};
+
 struct MetaNotification {
   std::vector<MetaInbound> messages;
   std::vector<MetaStatus> statuses;
   std::vector<MetaPreference> preferences;
   std::vector<MetaTemplateStatus> template_statuses;
+  std::vector<MetaQualityUpdate> quality_updates;
   std::vector<MetaError> errors;  // value.errors[]: problems not tied to one message
   // Items (entries, changes, messages, statuses, ...) dropped as malformed,
   // each with a reason such as "entry[0].changes[1].value.statuses[2]: no id".

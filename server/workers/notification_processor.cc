@@ -58,35 +58,45 @@ NotificationProcessor::NotificationProcessor(storage::Database& db,
       notifications_(db),
       poller_([this] { return Tick(); }) {}
 
-std::set<std::string> NotificationProcessor::Unrouted(const provider::MetaNotification& n,
-                                                      bool& refreshed) {
-  std::set<std::string> keys;
-  for (const auto& m : n.messages) keys.insert(m.phone_number_id);
-  for (const auto& s : n.statuses) keys.insert(s.phone_number_id);
-  for (const auto& p : n.preferences) keys.insert(p.phone_number_id);
-  std::set<std::string> accounts;
+NotificationProcessor::Routes NotificationProcessor::Route(const provider::MetaNotification& n,
+                                                           bool& refreshed) {
+  std::set<std::string> numbers, accounts;
+  for (const auto& m : n.messages) numbers.insert(m.phone_number_id);
+  for (const auto& s : n.statuses) numbers.insert(s.phone_number_id);
+  for (const auto& p : n.preferences) numbers.insert(p.phone_number_id);
   for (const auto& t : n.template_statuses) accounts.insert(t.waba_id);
-  auto unknown = [&] {
-    std::set<std::string> out;
-    for (const std::string& k : keys) {
-      if (!properties_.FindNumber(k)) out.insert(k);
+  auto route = [&] {
+    Routes r;
+    for (const std::string& id : numbers) {
+      if (std::optional<domain::SenderNumber> number = properties_.FindNumber(id)) {
+        r.numbers.emplace(id, *std::move(number));
+      } else {
+        r.unrouted.insert(id);
+      }
     }
-    for (const std::string& a : accounts) {
-      if (properties_.PropertiesOfAccount(a).empty()) out.insert(domain::AccountRouteKey(a));
+    for (const std::string& id : accounts) {
+      std::vector<std::string> owners = properties_.PropertiesOfAccount(id);
+      if (owners.empty()) r.unrouted.insert(domain::AccountRouteKey(id));
+      r.accounts.emplace(id, std::move(owners));
     }
-    return out;
+    return r;
   };
-  std::set<std::string> out = unknown();
-  if (out.empty() || refreshed) return out;
+  Routes routes = route();
+  if (routes.unrouted.empty() || refreshed) return routes;
   refreshed = true;
-  if (absl::Status s = properties_.Refresh(); !s.ok()) return out;
-  return unknown();
+  if (absl::Status s = properties_.Refresh(); !s.ok()) return routes;
+  return route();
 }
 
-absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n) {
+absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n,
+                                          const Routes& routes) {
+  auto number_of = [&](const std::string& id) -> const domain::SenderNumber* {
+    auto it = routes.numbers.find(id);
+    return it == routes.numbers.end() ? nullptr : &it->second;  // null: parked
+  };
   for (const provider::MetaInbound& m : n.messages) {
-    std::optional<domain::SenderNumber> number = properties_.FindNumber(m.phone_number_id);
-    if (!number) continue;  // parked
+    const domain::SenderNumber* number = number_of(m.phone_number_id);
+    if (number == nullptr) continue;
     domain::InboundMessage in = ToInbound(m);
     in.phone_number_id = number->phone_number_id;
     absl::StatusOr<domain::InboundResult> result =
@@ -100,14 +110,14 @@ absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n) {
       util::LogError("meta inbound ", m.wamid, " skipped: ", result.status().ToString());
   }
   for (const provider::MetaStatus& s : n.statuses) {
-    if (!properties_.FindNumber(s.phone_number_id)) continue;
+    if (number_of(s.phone_number_id) == nullptr) continue;
     if (auto applied = statuses_.ApplyInTransaction(ToStatusUpdate(s)); !applied.ok()) {
       return applied.status();
     }
   }
   for (const provider::MetaPreference& p : n.preferences) {
-    std::optional<domain::SenderNumber> number = properties_.FindNumber(p.phone_number_id);
-    if (!number || p.category != "marketing_messages") continue;
+    const domain::SenderNumber* number = number_of(p.phone_number_id);
+    if (number == nullptr || p.category != "marketing_messages") continue;
     if (p.value != "stop" && p.value != "resume") continue;
     if (auto s = consent_.ApplyMarketingPreference(number->property_id, "+" + p.wa_id,
                                                    p.value == "resume", p.timestamp);
@@ -119,26 +129,35 @@ absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n) {
     domain::TemplateStatusReport report{t.template_id, t.name, t.language,
                                         provider::TemplateStatusFromMeta(t.event), t.reason};
     // Each property on the account keeps its own copy of the template.
-    for (const std::string& property : properties_.PropertiesOfAccount(t.waba_id)) {
+    for (const std::string& property : routes.accounts.at(t.waba_id)) {
       if (auto s = templates_.ApplyReportInTransaction(property, report); !s.ok()) return s;
     }
   }
+  for (const provider::MetaQualityUpdate& q : n.quality_updates) {
+    if (auto s = properties_.NoteQualityInTransaction(q.display_phone_number, q.event,
+                                                      q.current_limit);
+        !s.ok()) {
+      return s;
+    }
+  }
   for (const provider::MetaError& e : n.errors) {
-    std::optional<domain::SenderNumber> number = properties_.FindNumber(e.phone_number_id);
+    const domain::SenderNumber* number = number_of(e.phone_number_id);
     util::LogError("meta reports error ", e.code, " for ", e.phone_number_id, " (property ",
-                   number ? number->property_id : "none", "): ", e.title, " ", e.details);
+                   number != nullptr ? number->property_id : "unknown", "): ", e.title, " ",
+                   e.details);
   }
   return absl::OkStatus();
 }
 
 bool NotificationProcessor::FetchMedia(const storage::NotificationRecord& record,
-                                       provider::MetaNotification& notification) {
+                                       provider::MetaNotification& notification,
+                                       const Routes& routes) {
   if (media_ == nullptr) return true;
   for (provider::MetaInbound& m : notification.messages) {
     if (m.media_id.empty()) continue;
-    std::optional<domain::SenderNumber> number = properties_.FindNumber(m.phone_number_id);
-    if (!number) continue;  // parked: fetched once the number is added
-    absl::Status fetched = media_->Fetch(*number, m);
+    auto number = routes.numbers.find(m.phone_number_id);
+    if (number == routes.numbers.end()) continue;  // parked: fetched once the number is added
+    absl::Status fetched = media_->Fetch(number->second, m);
     if (fetched.ok()) continue;
     // Meta keeps a guest's file for days, but a notification that waits
     // holds up those behind it: a few minutes of retries, then the message
@@ -162,14 +181,14 @@ absl::Status NotificationProcessor::Process(Parsed& p) {
   if (!*mine || !p.notification.ok()) return absl::OkStatus();
   // What no property owns yet is kept apart, in Meta's shape, until its
   // number is added; the rest is applied now.
-  for (const std::string& key : p.unrouted) {
+  for (const std::string& key : p.routes.unrouted) {
     std::string part = provider::NotificationPart(record.body, key);
     if (part.empty()) part = record.body;
     if (auto s = notifications_.InsertParked(part, record.received_at, key); !s.ok()) return s;
     util::LogError("meta callback for ", key, ", which no property owns: kept until it is added ",
                    "(wa-server properties unrouted)");
   }
-  return Apply(*p.notification);
+  return Apply(*p.notification, p.routes);
 }
 
 absl::Duration NotificationProcessor::Tick() {
@@ -187,8 +206,8 @@ absl::Duration NotificationProcessor::Tick() {
   for (const storage::NotificationRecord& record : *pending) {
     Parsed p{&record, provider::ParseMetaNotification(record.body), {}};
     if (p.notification.ok()) {
-      p.unrouted = Unrouted(*p.notification, refreshed);
-      if (!FetchMedia(record, *p.notification)) break;
+      p.routes = Route(*p.notification, refreshed);
+      if (!FetchMedia(record, *p.notification, p.routes)) break;
     }
     ready.push_back(std::move(p));
   }

@@ -41,23 +41,30 @@ class NotificationProcessor {
   void Stop() { poller_.Stop(); }
 
  private:
-  // One notification, parsed, with the routing keys nobody owns.
+  // Where a notification's items go, decided once, before it is applied:
+  // an item is applied or parked, never neither.
+  struct Routes {
+    std::map<std::string, domain::SenderNumber> numbers;           // by phone_number_id
+    std::map<std::string, std::vector<std::string>> accounts;      // WABA -> properties
+    std::set<std::string> unrouted;  // routing keys nobody owns (domain::AccountRouteKey)
+  };
+  // One notification, parsed and routed.
   struct Parsed {
     const storage::NotificationRecord* record;
     absl::StatusOr<provider::MetaNotification> notification;
-    std::set<std::string> unrouted;
+    Routes routes;
   };
 
   absl::Duration Tick();
-  // The routing keys of `n` that no property owns; reads the registry again
-  // once per round before calling a key unknown (a number just added).
-  std::set<std::string> Unrouted(const provider::MetaNotification& n, bool& refreshed);
+  // Routes the items of `n`; reads the registry again once per round before
+  // calling a key unknown (a number just added).
+  Routes Route(const provider::MetaNotification& n, bool& refreshed);
   // Fetches the guests' files a notification names; false when it must
   // wait for a later round.
   bool FetchMedia(const storage::NotificationRecord& record,
-                  provider::MetaNotification& notification);
+                  provider::MetaNotification& notification, const Routes& routes);
   absl::Status Process(Parsed& parsed);
-  absl::Status Apply(const provider::MetaNotification& notification);
+  absl::Status Apply(const provider::MetaNotification& notification, const Routes& routes);
 
   storage::Database& db_;
   domain::PropertyService& properties_;

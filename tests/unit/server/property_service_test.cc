@@ -99,8 +99,10 @@ TEST_F(PropertyServiceTest, ANumberOfAnotherPropertyIsRefusedAndKept) {
 }
 
 TEST_F(PropertyServiceTest, MalformedNumbersAreRefused) {
-  NumberRequest no_waba = Number("paris", "1001", "");
-  EXPECT_EQ(Add(no_waba).status().code(), absl::StatusCode::kInvalidArgument);
+  // The command asks for --waba_id; the service takes none only for the
+  // number of the legacy flags, but never a malformed one.
+  NumberRequest bad_waba = Number("paris", "1001", "WABA-1");
+  EXPECT_EQ(Add(bad_waba).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Add(Number("paris", "12ab")).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Add(Number("no spaces", "1001")).status().code(), absl::StatusCode::kInvalidArgument);
   NumberRequest bad_env = Number("paris", "1001");
