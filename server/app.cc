@@ -252,7 +252,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
     std::string copy = raw->provider->Name();
     if (!from.phone_number_id.empty()) absl::StrAppend(&copy, ":", from.phone_number_id);
     return raw->media->ProviderMediaId(
-        property_id, media_id, copy, [raw, &from](const std::string& path, const std::string& mime) {
+        property_id, media_id, copy,
+        [raw, &from](const std::string& path, const std::string& mime) {
           return raw->provider->UploadMedia(from, path, mime);
         });
   };
@@ -263,8 +264,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   domain::RateLimiterFactory limiters = database.engine() == storage::DatabaseUrl::Engine::kPostgres
                                             ? domain::SharedRateLimiters(database)
                                             : domain::LocalRateLimiters();
-  p->send_queue = std::make_unique<workers::SendQueue>(
-      database, *p->provider, *p->properties, SendQueueOptions(config), hooks, limiters);
+  p->send_queue = std::make_unique<workers::SendQueue>(database, *p->provider, *p->properties,
+                                                       SendQueueOptions(config), hooks, limiters);
   p->messaging =
       std::make_unique<domain::MessagingService>(database, [raw] { raw->send_queue->Wake(); });
   p->templates = std::make_unique<domain::TemplateService>(

@@ -273,12 +273,13 @@ wa::PropertiesOptions PropertiesOptionsFromFlags() {
   options.database_url = absl::GetFlag(FLAGS_database_url);
   options.display_name = absl::GetFlag(FLAGS_display_name);
   options.time_zone = absl::GetFlag(FLAGS_time_zone);
-  options.phone_number_id = absl::GetFlag(FLAGS_phone_number_id);
-  options.waba_id = absl::GetFlag(FLAGS_waba_id);
-  options.display_phone_number = absl::GetFlag(FLAGS_display_phone_number);
-  options.access_token_env = absl::GetFlag(FLAGS_access_token_env);
-  options.access_token_file = absl::GetFlag(FLAGS_access_token_file);
-  options.make_default = absl::GetFlag(FLAGS_default);
+  wa::domain::NumberRequest& number = options.number;
+  number.phone_number_id = absl::GetFlag(FLAGS_phone_number_id);
+  number.waba_id = absl::GetFlag(FLAGS_waba_id);
+  number.display_phone_number = absl::GetFlag(FLAGS_display_phone_number);
+  number.access_token_env = absl::GetFlag(FLAGS_access_token_env);
+  number.access_token_file = absl::GetFlag(FLAGS_access_token_file);
+  number.make_default = absl::GetFlag(FLAGS_default);
   return options;
 }
 

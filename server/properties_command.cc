@@ -45,11 +45,10 @@ int Set(domain::PropertyService& service, const std::string& property, const Pro
 
 int AddNumber(domain::PropertyService& service, const std::string& property,
               const PropertiesOptions& o) {
-  if (o.phone_number_id.empty()) return Fail("add-number needs --phone_number_id");
-  if (o.waba_id.empty()) return Fail("add-number needs --waba_id");
-  domain::NumberRequest request{
-      property,           o.phone_number_id,   o.waba_id,     o.display_phone_number,
-      o.access_token_env, o.access_token_file, o.make_default};
+  if (o.number.phone_number_id.empty()) return Fail("add-number needs --phone_number_id");
+  if (o.number.waba_id.empty()) return Fail("add-number needs --waba_id");
+  domain::NumberRequest request = o.number;
+  request.property_id = property;
   absl::StatusOr<storage::PhoneNumberRecord> added = service.AddNumber(request);
   if (!added.ok()) return Fail(added.status());
   std::printf("phone number %s (WABA %s) belongs to property %s%s\n",
@@ -66,10 +65,10 @@ int AddNumber(domain::PropertyService& service, const std::string& property,
 
 int RemoveNumber(domain::PropertyService& service, const std::string& property,
                  const PropertiesOptions& o) {
-  if (o.phone_number_id.empty()) return Fail("remove-number needs --phone_number_id");
-  if (absl::Status s = service.RemoveNumber(property, o.phone_number_id); !s.ok()) return Fail(s);
-  std::printf("phone number %s removed from property %s\n", o.phone_number_id.c_str(),
-              property.c_str());
+  const std::string& id = o.number.phone_number_id;
+  if (id.empty()) return Fail("remove-number needs --phone_number_id");
+  if (absl::Status s = service.RemoveNumber(property, id); !s.ok()) return Fail(s);
+  std::printf("phone number %s removed from property %s\n", id.c_str(), property.c_str());
   return 0;
 }
 

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "server/domain/property_service.h"
+
 namespace wa {
 
 struct PropertiesOptions {
@@ -12,13 +14,8 @@ struct PropertiesOptions {
   // set: absent keeps the stored value.
   std::optional<std::string> display_name;
   std::optional<std::string> time_zone;
-  // add-number, remove-number.
-  std::string phone_number_id;
-  std::string waba_id;
-  std::string display_phone_number;
-  std::string access_token_env;
-  std::string access_token_file;
-  bool make_default = false;
+  // add-number, remove-number (the property comes from the arguments).
+  domain::NumberRequest number;
 };
 
 // `wa-server properties set|add-number|remove-number|list|unrouted`: the

@@ -67,8 +67,7 @@ class PropertyService {
   // Inside a transaction: Meta's report of a number's quality and limit,
   // matched by its display digits.
   absl::Status NoteQualityInTransaction(const std::string& display_digits,
-                                        const std::string& quality_event,
-                                        const std::string& limit);
+                                        const std::string& quality_event, const std::string& limit);
 
   // --- Reads for the API.
   absl::StatusOr<PropertyView> View(const std::string& property_id);

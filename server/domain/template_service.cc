@@ -287,8 +287,7 @@ absl::Status TemplateService::Check(const std::string& property_id, const Templa
   return RenderTemplate(found->definition, send.parameters, send.header_media_link).status();
 }
 
-absl::StatusOr<provider::SenderAccount> TemplateService::AccountOf(
-    const std::string& property_id) {
+absl::StatusOr<provider::SenderAccount> TemplateService::AccountOf(const std::string& property_id) {
   std::optional<SenderNumber> number =
       properties_ != nullptr ? properties_->DefaultNumber(property_id) : std::nullopt;
   if (number) return *number;
@@ -307,9 +306,9 @@ absl::Status TemplateService::ApplyReportInTransaction(const std::string& proper
                                                        const TemplateStatusReport& report) {
   if (report.status == v1::TEMPLATE_STATUS_UNSPECIFIED) return absl::OkStatus();
   absl::StatusOr<std::optional<storage::TemplateRecord>> found =
-      report.provider_template_id.empty() ? std::optional<storage::TemplateRecord>()
-                                          : templates_.ByProviderId(property_id,
-                                                                    report.provider_template_id);
+      report.provider_template_id.empty()
+          ? std::optional<storage::TemplateRecord>()
+          : templates_.ByProviderId(property_id, report.provider_template_id);
   if (!found.ok()) return found.status();
   if (!*found) found = templates_.Get(property_id, report.name, report.language);
   if (!found.ok()) return found.status();

@@ -129,9 +129,8 @@ SendResult CloudApiProvider::Send(const OutboundMessage& message) {
     return result;
   }
 
-  absl::StatusOr<HttpResponse> response =
-      http_.PostJson(Url(message.from.phone_number_id, "messages"), AuthHeaders(message.from),
-                     payload->dump());
+  absl::StatusOr<HttpResponse> response = http_.PostJson(
+      Url(message.from.phone_number_id, "messages"), AuthHeaders(message.from), payload->dump());
   if (!response.ok()) return Retry(std::string(response.status().message()));
 
   if (std::optional<MetaError> error = ParseMetaError(response->body)) {
@@ -320,8 +319,8 @@ absl::StatusOr<FetchedMedia> CloudApiProvider::DownloadMedia(const SenderAccount
     return info->status >= 500 ? absl::UnavailableError(why) : absl::NotFoundError(why);
   }
   FetchedMedia media{body.value("mime_type", ""), body.value("sha256", "")};
-  absl::StatusOr<HttpResponse> file =
-      http_.Download(body["url"].get<std::string>(), AuthHeaders(to), sink, options_.upload_timeout);
+  absl::StatusOr<HttpResponse> file = http_.Download(
+      body["url"].get<std::string>(), AuthHeaders(to), sink, options_.upload_timeout);
   if (!file.ok()) {
     return absl::UnavailableError(absl::StrCat("media download failed: ", file.status().message()));
   }

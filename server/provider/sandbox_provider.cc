@@ -91,8 +91,8 @@ absl::StatusOr<FetchedMedia> SandboxProvider::DownloadMedia(const SenderAccount&
       absl::StrCat("the sandbox holds no remote media (", provider_media_id, ")"));
 }
 
-absl::StatusOr<TemplateSubmission> SandboxProvider::SubmitTemplate(
-    const SenderAccount& /*account*/, const v1::Template& definition) {
+absl::StatusOr<TemplateSubmission> SandboxProvider::SubmitTemplate(const SenderAccount& /*account*/,
+                                                                   const v1::Template& definition) {
   TemplateSubmission submission;
   submission.provider_template_id = domain::NewId("sandbox_tpl_");
   std::tie(submission.later_status, submission.later_reason) = SandboxTemplateVerdict(definition);

@@ -15,8 +15,7 @@ absl::StatusOr<int64_t> NotificationRepository::Insert(const std::string& body,
   return id->value_or(0);
 }
 
-absl::Status NotificationRepository::InsertParked(const std::string& body,
-                                                  absl::Time received_at,
+absl::Status NotificationRepository::InsertParked(const std::string& body, absl::Time received_at,
                                                   const std::string& route_key) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "INSERT INTO provider_notifications (received_at, body, parked_on) VALUES (?, ?, ?)");

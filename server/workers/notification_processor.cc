@@ -41,13 +41,10 @@ domain::StatusUpdate ToStatusUpdate(const provider::MetaStatus& s) {
 
 }  // namespace
 
-NotificationProcessor::NotificationProcessor(storage::Database& db,
-                                             domain::PropertyService& properties,
-                                             domain::InboundService& inbound,
-                                             domain::StatusService& statuses,
-                                             domain::ConsentService& consent,
-                                             domain::TemplateService& templates,
-                                             GuestMediaFetcher* media)
+NotificationProcessor::NotificationProcessor(
+    storage::Database& db, domain::PropertyService& properties, domain::InboundService& inbound,
+    domain::StatusService& statuses, domain::ConsentService& consent,
+    domain::TemplateService& templates, GuestMediaFetcher* media)
     : db_(db),
       properties_(properties),
       inbound_(inbound),
@@ -134,8 +131,8 @@ absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n,
     }
   }
   for (const provider::MetaQualityUpdate& q : n.quality_updates) {
-    if (auto s = properties_.NoteQualityInTransaction(q.display_phone_number, q.event,
-                                                      q.current_limit);
+    if (auto s =
+            properties_.NoteQualityInTransaction(q.display_phone_number, q.event, q.current_limit);
         !s.ok()) {
       return s;
     }

@@ -44,8 +44,8 @@ class NotificationProcessor {
   // Where a notification's items go, decided once, before it is applied:
   // an item is applied or parked, never neither.
   struct Routes {
-    std::map<std::string, domain::SenderNumber> numbers;           // by phone_number_id
-    std::map<std::string, std::vector<std::string>> accounts;      // WABA -> properties
+    std::map<std::string, domain::SenderNumber> numbers;       // by phone_number_id
+    std::map<std::string, std::vector<std::string>> accounts;  // WABA -> properties
     std::set<std::string> unrouted;  // routing keys nobody owns (domain::AccountRouteKey)
   };
   // One notification, parsed and routed.

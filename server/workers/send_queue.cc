@@ -173,8 +173,8 @@ provider::SenderAccount SendQueue::SenderOf(const storage::MessageRecord& messag
 }
 
 absl::Status SendQueue::Deliver(const storage::MessageRecord& message) {
-  provider::OutboundMessage out{message.message_id, message.property_id,
-                                message.guest_phone, {},
+  provider::OutboundMessage out{message.message_id,          message.property_id,
+                                message.guest_phone,         {},
                                 message.reply_to_message_id, SenderOf(message)};
   absl::StatusOr<v1::OutboundContent> content = domain::DecodeContent(message.payload);
   if (!content.ok()) {

@@ -262,8 +262,8 @@ int FakeGraphApi::CheckAccess(const httplib::Request& req, httplib::Response& re
   std::optional<FakeNumber> number = FindNumber(object_id, account);
   if (!number) {
     Answer(res, 400,
-           ErrorEnvelope(100, absl::StrCat("Unsupported post request. Object with ID '",
-                                           object_id, "' does not exist")));
+           ErrorEnvelope(100, absl::StrCat("Unsupported post request. Object with ID '", object_id,
+                                           "' does not exist")));
     return 100;
   }
   // Another business's token: Meta refuses it for this object.
@@ -361,8 +361,7 @@ int FakeGraphApi::PostNotification(const std::string& raw_json) {
 
 std::string FakeGraphApi::InboundTextNotification(absl::string_view from_wa_id,
                                                   absl::string_view profile_name,
-                                                  absl::string_view text,
-                                                  absl::string_view wamid,
+                                                  absl::string_view text, absl::string_view wamid,
                                                   const std::string& phone_number_id) const {
   FakeNumber n = FindNumber(phone_number_id).value_or(Numbers().front());
   BusinessNumber number{n.waba_id, n.phone_number_id, n.display_phone_number};

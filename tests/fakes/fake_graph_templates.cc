@@ -104,9 +104,9 @@ void FakeGraphApi::HandleListTemplates(const httplib::Request& req, httplib::Res
   Json page = {{"data", data}};
   size_t end = after + data.size();
   if (end < mine.size()) {
-    page["paging"] = {{"cursors", {{"after", absl::StrCat(end)}}},
-                      {"next", absl::StrCat(base_url(), req.path, "?limit=", limit,
-                                            "&after=", end)}};
+    page["paging"] = {
+        {"cursors", {{"after", absl::StrCat(end)}}},
+        {"next", absl::StrCat(base_url(), req.path, "?limit=", limit, "&after=", end)}};
   }
   Reply(res, 200, page);
 }

@@ -47,8 +47,8 @@ const fakes::FakeNumber kLyon{"109876543210777", "15550100277", "210987654321077
 std::string AddNumberArgs(const std::string& property, const fakes::FakeNumber& n,
                           const std::string& token_env) {
   return absl::StrCat("properties add-number ", property, " --phone_number_id=", n.phone_number_id,
-                      " --waba_id=", n.waba_id, " --display_phone_number=+",
-                      n.display_phone_number, " --access_token_env=", token_env);
+                      " --waba_id=", n.waba_id, " --display_phone_number=+", n.display_phone_number,
+                      " --access_token_env=", token_env);
 }
 
 class ChainTest : public ::testing::Test {
@@ -94,9 +94,8 @@ class ChainTest : public ::testing::Test {
     request.set_guest_phone("+" + wa_id);
     v1::ListConversationsResponse response;
     Rpc rpc{"/hotel.whatsapp.v1.ConversationsService/ListConversations", "GET", ""};
-    return grpc_->Call(rpc, staff_[property], request, &response).ok
-               ? response.conversations_size()
-               : -1;
+    return grpc_->Call(rpc, staff_[property], request, &response).ok ? response.conversations_size()
+                                                                     : -1;
   }
 
   Outcome Send(const std::string& property, const std::string& wa_id,
@@ -147,9 +146,9 @@ TEST_F(ChainTest, EachPropertySendsAndReceivesOnItsOwnNumber) {
   configure.add_events("message_read");
   configure.set_verify_token("your_verification_token");
   v1::ConfigureWebhookResponse configured;
-  Outcome outcome = grpc_->Call(
-      {"/hotel.whatsapp.v1.WebhooksService/ConfigureWebhook", "POST", "", true}, admin_["paris"],
-      configure, &configured);
+  Outcome outcome =
+      grpc_->Call({"/hotel.whatsapp.v1.WebhooksService/ConfigureWebhook", "POST", "", true},
+                  admin_["paris"], configure, &configured);
   ASSERT_TRUE(outcome.ok) << outcome.error.DebugString();
   receiver.Control({{"secrets", {configured.signing_secret()}}});
 
@@ -194,9 +193,8 @@ TEST_F(ChainTest, AStopToOneNumberBlocksThatPropertyOnly) {
   ASSERT_TRUE(WaitUntil([&] { return Conversations("default", "447700900003") == 1; }));
   GuestWrites("447700900003", kParis, "STOP");
   v1::SendMessageResponse response;
-  ASSERT_TRUE(WaitUntil([&] {
-    return Send("paris", "447700900003", &response).error.code() == "GUEST_OPTED_OUT";
-  }));
+  ASSERT_TRUE(WaitUntil(
+      [&] { return Send("paris", "447700900003", &response).error.code() == "GUEST_OPTED_OUT"; }));
   Outcome outcome = Send("default", "447700900003", &response);
   EXPECT_TRUE(outcome.ok) << outcome.error.DebugString();
   EXPECT_EQ(response.phone_number_id(), kDefault.phone_number_id);
@@ -243,8 +241,8 @@ TEST_F(ChainTest, TemplatesStayInTheirBusinessAccount) {
                 get, &t);
     return t.status();
   };
-  EXPECT_TRUE(WaitUntil(
-      [&] { return status("paris", "paris_welcome") == v1::TEMPLATE_STATUS_PAUSED; }));
+  EXPECT_TRUE(
+      WaitUntil([&] { return status("paris", "paris_welcome") == v1::TEMPLATE_STATUS_PAUSED; }));
   EXPECT_EQ(status("default", "default_welcome"), v1::TEMPLATE_STATUS_APPROVED);
 }
 
@@ -257,9 +255,8 @@ TEST_F(ChainTest, ACallbackForANumberNobodyOwnsIsKeptThenApplied) {
   httplib::Client http("127.0.0.1", server_->http_port());
   httplib::Result metrics = http.Get("/metrics");
   ASSERT_TRUE(metrics);
-  EXPECT_TRUE(absl::StrContains(
-      metrics->body, absl::StrCat("wa_meta_callbacks_unrouted{route=\"", kLyon.phone_number_id,
-                                  "\"} 1")))
+  EXPECT_TRUE(absl::StrContains(metrics->body, absl::StrCat("wa_meta_callbacks_unrouted{route=\"",
+                                                            kLyon.phone_number_id, "\"} 1")))
       << metrics->body;
 
   server_->Operator(AddNumberArgs("lyon", kLyon, "LYON_TOKEN"));
@@ -279,8 +276,7 @@ TEST_F(ChainTest, ASendFromAnotherPropertysNumberIsRefused) {
   GuestWrites("447700900005", kParis);
   ASSERT_TRUE(WaitUntil([&] { return Conversations("paris", "447700900005") == 1; }));
   v1::SendMessageResponse response;
-  Outcome refused =
-      Send("paris", "447700900005", &response, kDefault.phone_number_id, rest_.get());
+  Outcome refused = Send("paris", "447700900005", &response, kDefault.phone_number_id, rest_.get());
   EXPECT_EQ(refused.http_status, 403) << refused.raw_body;
   EXPECT_EQ(refused.error.code(), "PERMISSION_DENIED");
   refused = Send("paris", "447700900005", &response, "999999999999999");
@@ -307,9 +303,9 @@ TEST_F(ChainTest, MetasQualityReportReachesItsNumberOnly) {
   ASSERT_EQ(fake_->PostNotification(notification.dump()), 200);
   auto number_of = [&](const std::string& property) {
     v1::Property p;
-    rest_->Call({"/hotel.whatsapp.v1.PropertiesService/GetProperty", "GET",
-                 "/api/v1/whatsapp/property"},
-                staff_[property], v1::GetPropertyRequest(), &p);
+    rest_->Call(
+        {"/hotel.whatsapp.v1.PropertiesService/GetProperty", "GET", "/api/v1/whatsapp/property"},
+        staff_[property], v1::GetPropertyRequest(), &p);
     return p.phone_numbers_size() == 1 ? p.phone_numbers(0) : v1::PhoneNumber();
   };
   EXPECT_TRUE(WaitUntil([&] { return number_of("paris").quality_rating() == "FLAGGED"; }));
@@ -330,7 +326,8 @@ TEST_F(ChainTest, EachNumberKeepsItsOwnPace) {
   v1::SendMessageResponse response;
   for (int i = 0; i < 2 * kBacklog; ++i) {
     const fakes::FakeNumber& from = i < kBacklog ? kParis : kParisSpa;
-    ASSERT_TRUE(WaitUntil([&] { return Send("paris", guest(i), &response, from.phone_number_id).ok; }));
+    ASSERT_TRUE(
+        WaitUntil([&] { return Send("paris", guest(i), &response, from.phone_number_id).ok; }));
   }
   ASSERT_TRUE(WaitUntil(
       [&] { return SentFrom(kParis).size() == kBacklog && SentFrom(kParisSpa).size() == kBacklog; },

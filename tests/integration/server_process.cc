@@ -143,8 +143,8 @@ std::string ServerProcess::Operator(const std::string& args) {
 }
 
 std::string ServerProcess::CreateToken(const std::string& role, const std::string& property) {
-  return Operator(absl::StrCat("tokens create --role=", role, " --name=it-", role,
-                               " --property=", property));
+  return Operator(
+      absl::StrCat("tokens create --role=", role, " --name=it-", role, " --property=", property));
 }
 
 std::string ServerProcess::DataFlags() const {

@@ -378,7 +378,8 @@ TEST_F(CloudApiProviderTest, UploadMediaErrorCarriesMetaMessage) {
 
 TEST_F(CloudApiProviderTest, UploadMediaOfMissingFileMakesNoRequest) {
   StartProvider();
-  absl::StatusOr<std::string> id = provider_->UploadMedia(Account(), "/nonexistent/a.jpg", "image/jpeg");
+  absl::StatusOr<std::string> id =
+      provider_->UploadMedia(Account(), "/nonexistent/a.jpg", "image/jpeg");
   ASSERT_FALSE(id.ok());
   EXPECT_EQ(id.status().code(), absl::StatusCode::kInternal);
   EXPECT_EQ(fake_.requests(), 0);
