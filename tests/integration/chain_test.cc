@@ -18,7 +18,9 @@
 #include "hotel/whatsapp/v1/webhooks.pb.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
+#include "tests/common/media_samples.h"
 #include "tests/fakes/fake_graph_api.h"
+#include "tests/integration/media_transfer.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/surface.h"
 #include "tests/integration/wait.h"
@@ -287,6 +289,70 @@ TEST_F(ChainTest, ASendFromAnotherPropertysNumberIsRefused) {
   ASSERT_TRUE(WaitUntil([&] { return SentFrom(kParis).size() == 1; }));
   absl::SleepFor(absl::Milliseconds(300));
   EXPECT_EQ(fake_->Requests().size(), 1u);  // the refusals sent nothing
+}
+
+// A property's upload reaches Meta under the number that sends it, once
+// per number: Paris's front desk and then its spa each upload it.
+TEST_F(ChainTest, MediaIsUploadedUnderTheSendingNumber) {
+  StartChain();
+  server_->Operator(AddNumberArgs("paris", kParisSpa, "PARIS_TOKEN"));
+  GuestWrites("447700900006", kParis);
+  ASSERT_TRUE(WaitUntil([&] { return Conversations("paris", "447700900006") == 1; }));
+  v1::Media media;
+  ASSERT_TRUE(UploadViaRest(server_->http_port(), staff_["paris"],
+                            {PngBytes(16, 16), "image", "key.png"}, &media)
+                  .ok);
+  auto send_from = [&](const fakes::FakeNumber& from) {
+    v1::SendMediaMessageRequest request;
+    request.set_guest_phone("+447700900006");
+    request.set_media_id(media.media_id());
+    request.set_media_type(v1::MEDIA_TYPE_IMAGE);
+    request.set_from_phone_number_id(from.phone_number_id);
+    v1::SendMessageResponse sent;
+    Outcome outcome;
+    // The spa's number was added a moment ago by another process.
+    EXPECT_TRUE(WaitUntil([&] {
+      outcome = grpc_->Call({"/hotel.whatsapp.v1.MessagesService/SendMediaMessage", "POST", ""},
+                            staff_["paris"], request, &sent);
+      return outcome.ok;
+    })) << outcome.error.DebugString();
+  };
+  send_from(kParis);
+  ASSERT_TRUE(WaitUntil([&] { return SentFrom(kParis).size() == 1; }));
+  send_from(kParisSpa);
+  ASSERT_TRUE(WaitUntil([&] { return SentFrom(kParisSpa).size() == 1; }));
+  std::vector<fakes::RecordedUpload> uploads = fake_->Uploads();
+  ASSERT_EQ(uploads.size(), 2u);
+  EXPECT_EQ(uploads[0].phone_number_id, kParis.phone_number_id);
+  EXPECT_EQ(uploads[1].phone_number_id, kParisSpa.phone_number_id);
+  EXPECT_EQ(SentFrom(kParis)[0].body["image"]["id"], uploads[0].media_id);
+  EXPECT_EQ(SentFrom(kParisSpa)[0].body["image"]["id"], uploads[1].media_id);
+}
+
+// Under the Cloud API a property without a number cannot send: refused at
+// once, naming what is missing, and nothing is queued.
+TEST_F(ChainTest, APropertyWithoutANumberIsRefusedBeforeQueueing) {
+  StartChain();
+  staff_["nice"] = server_->CreateToken("staff", "nice");
+  v1::SendMessageResponse response;
+  Outcome refused = Send("nice", "447700900007", &response, "", rest_.get());
+  EXPECT_EQ(refused.http_status, 400) << refused.raw_body;
+  EXPECT_EQ(refused.error.code(), "FAILED_PRECONDITION");
+  EXPECT_NE(refused.error.message().find("properties add-number"), std::string::npos)
+      << refused.raw_body;
+  v1::BatchSendMessagesRequest batch;
+  v1::BatchMessage* item = batch.add_messages();
+  item->set_phone("+447700900007");
+  item->set_content("Hello");
+  v1::BatchSendMessagesResponse accepted;
+  Outcome batch_refused =
+      grpc_->Call({"/hotel.whatsapp.v1.MessagesService/BatchSendMessages", "POST", ""},
+                  staff_["nice"], batch, &accepted);
+  EXPECT_EQ(batch_refused.grpc_code, grpc::FAILED_PRECONDITION)
+      << batch_refused.error.DebugString();
+  EXPECT_EQ(Conversations("nice", "447700900007"), 0);
+  absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_TRUE(fake_->Requests().empty());
 }
 
 TEST_F(ChainTest, MetasQualityReportReachesItsNumberOnly) {
