@@ -59,7 +59,19 @@ TEST(OperatorSurface, BadFlagsAndDataDirectories) {
                        "--provider");
   ExpectOneLineFailure(RunServer("--http_listen=nonsense --data_dir=/tmp/wa-op-x"),
                        "--http_listen");
-  ExpectOneLineFailure(RunServer("--provider=cloud --data_dir=/tmp/wa-op-x"), "--phone_number_id");
+  ExpectOneLineFailure(RunServer("--provider=cloud --data_dir=/tmp/wa-op-x",
+                                 "WA_META_APP_SECRET=s WA_META_VERIFY_TOKEN=v"),
+                       "--phone_number_id");
+  // Without Meta's secrets every callback would be refused: no start, and
+  // the line says which is missing.
+  ExpectOneLineFailure(RunServer("--provider=cloud --phone_number_id=1 --data_dir=/tmp/wa-op-x",
+                                 "WA_META_VERIFY_TOKEN=v"),
+                       "WA_META_APP_SECRET");
+  ExpectOneLineFailure(RunServer("--provider=cloud --phone_number_id=1 --data_dir=/tmp/wa-op-x",
+                                 "WA_META_APP_SECRET=s"),
+                       "WA_META_VERIFY_TOKEN");
+  ExpectOneLineFailure(RunServer("--webhook_allow_loopback=maybe --data_dir=/tmp/wa-op-x"),
+                       "--webhook_allow_loopback");
   ExpectOneLineFailure(RunServer("--api_requests_per_second=-1 --data_dir=/tmp/wa-op-x"),
                        "--api_requests_per_second");
   ExpectOneLineFailure(RunServer("--max_batch_messages=0 --data_dir=/tmp/wa-op-x"),
