@@ -506,8 +506,10 @@ TEST(HostileDefaults, CloudRefusesALoopbackWebhook) {
   CloudPair pair;
   ASSERT_TRUE(pair.Start());
   const std::string admin = pair.server->CreateToken("admin");
-  for (auto surface :
-       {MakeRestSurface(pair.server->http_port()), MakeGrpcSurface(pair.server->grpc_address())}) {
+  std::vector<std::unique_ptr<Surface>> surfaces;
+  surfaces.push_back(MakeRestSurface(pair.server->http_port()));
+  surfaces.push_back(MakeGrpcSurface(pair.server->grpc_address()));
+  for (const auto& surface : surfaces) {
     SCOPED_TRACE(surface->Name());
     for (const char* url :
          {"http://127.0.0.1:9/hook", "https://127.0.0.1/hook", "http://localhost:9/hook",
@@ -575,8 +577,10 @@ TEST(HostileMetadata, TemplateSendMetadataIsChecked) {
   const std::vector<std::map<std::string, std::string>> bad = {
       {{"bad key!", "x"}}, {{std::string(65, 'k'), "x"}}, {{"note", std::string(513, 'x')}},
       too_many};
-  for (auto surface :
-       {MakeRestSurface(server.http_port()), MakeGrpcSurface(server.grpc_address())}) {
+  std::vector<std::unique_ptr<Surface>> surfaces;
+  surfaces.push_back(MakeRestSurface(server.http_port()));
+  surfaces.push_back(MakeGrpcSurface(server.grpc_address()));
+  for (const auto& surface : surfaces) {
     SCOPED_TRACE(surface->Name());
     for (const auto& metadata : bad) {
       v1::SendTemplateMessageRequest request;

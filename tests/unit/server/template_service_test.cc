@@ -157,7 +157,8 @@ TEST_F(TemplateServiceTest, ConversationMetadataIsCheckedLikeAnUpdate) {
     absl::StatusOr<storage::MessageRecord> sent = templates_.Send(staff_, send);
     ASSERT_FALSE(sent.ok()) << field;
     EXPECT_EQ(DetailOf(sent.status()).code(), "INVALID_ARGUMENT");
-    const auto& fields = DetailOf(sent.status()).details().fields();
+    const v1::ErrorDetail detail = DetailOf(sent.status());
+    const auto& fields = detail.details().fields();
     EXPECT_TRUE(fields.count("field") && fields.at("field").string_value() == field)
         << sent.status();
   }
