@@ -52,9 +52,12 @@ bool IsPublic(const WebhookTarget& target) {
   });
 }
 
+// Past a public endpoint only the kind of failure is told, not libcurl's
+// text (which names addresses and ports).
 std::string TransportError(const WebhookTarget& target, const absl::Status& status) {
-  return IsPublic(target) ? std::string(status.message())
-                          : std::string("the endpoint could not be reached");
+  if (IsPublic(target)) return std::string(status.message());
+  return absl::IsDeadlineExceeded(status) ? "timeout: the endpoint did not answer in time"
+                                          : "the endpoint could not be reached";
 }
 
 HttpRequest PinnedRequest(const WebhookTarget& target) {

@@ -4,11 +4,11 @@ namespace wa::storage {
 
 void ApplyConsentEvent(absl::string_view scope, bool opted_in, absl::Time at,
                        ConsentRecord& state) {
-  // Opting in to everything also lifts a marketing opt-out; opting out of
-  // marketing leaves the general consent alone.
+  // Everything includes marketing, both ways; opting out of (or back in
+  // to) marketing leaves the general consent alone.
   if (scope == "all") {
     state.opted_out = !opted_in;
-    if (opted_in) state.marketing_opted_out = false;
+    state.marketing_opted_out = !opted_in;
   } else {
     state.marketing_opted_out = !opted_in;
   }
