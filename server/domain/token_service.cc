@@ -44,7 +44,24 @@ void TokenService::RememberUnknown(const std::string& hash, absl::Time now) {
   unknown_[hash] = now + cache_for_;
 }
 
+void TokenService::LoadKnownOnce() {
+  absl::call_once(known_loaded_, [this] {
+    absl::StatusOr<std::vector<storage::TokenRecord>> all =
+        storage::ReadValue(db_, [&] { return tokens_.List(""); });
+    if (!all.ok()) return;  // then every token is read the first time, within the budget
+    absl::MutexLock lock(&cache_mu_);
+    for (const storage::TokenRecord& t : *all) {
+      // Known, not yet trusted: the first call still reads it.
+      if (!t.revoked_at) {
+        cache_.try_emplace(
+            t.hash, Remembered{Caller{t.token_id, t.role, t.property_id}, absl::InfinitePast()});
+      }
+    }
+  });
+}
+
 bool TokenService::MayRead(const std::string& hash, absl::Time now) {
+  LoadKnownOnce();
   absl::MutexLock lock(&cache_mu_);
   if (auto it = unknown_.find(hash); it != unknown_.end()) {
     if (now < it->second) return false;

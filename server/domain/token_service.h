@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/call_once.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -45,7 +46,8 @@ class TokenService {
   // not found is remembered as unknown for `cache_for`, and reads for
   // tokens this service has never seen valid (random guesses) are budgeted;
   // past the budget such a token is refused without a read. Tokens seen
-  // valid before, and those created here, are never held to the budget.
+  // valid before, those in the database at the first call and those
+  // created here are never held to the budget.
   static constexpr absl::Duration kDefaultCacheFor = absl::Seconds(1);
   using UnknownReads = UnknownTokenReads;
 
@@ -77,6 +79,9 @@ class TokenService {
 
   // Whether `hash` may be looked up now; false answers it as unknown.
   bool MayRead(const std::string& hash, absl::Time now);
+  // Once: the tokens the database holds count as known, so that after a
+  // restart a flood of guesses cannot crowd them out of the budget.
+  void LoadKnownOnce();
   void RememberUnknown(const std::string& hash, absl::Time now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(cache_mu_);
 
@@ -85,6 +90,7 @@ class TokenService {
   const absl::Duration cache_for_;
   const UnknownReads unknown_reads_;
   std::atomic<int64_t> database_reads_{0};
+  absl::once_flag known_loaded_;
   absl::Mutex cache_mu_;
   // By hash; entries past `until` stay, as tokens known to have been valid.
   absl::flat_hash_map<std::string, Remembered> cache_ ABSL_GUARDED_BY(cache_mu_);

@@ -103,13 +103,14 @@ TEST(TokenService, UnknownTokensAreRefusedWithoutAReadEachTime) {
   TokenService tokens(t.db(), absl::Seconds(60), TokenService::UnknownReads{0.001, 5});
   TokenService elsewhere(t.db());  // the tokens command, another process
   IssuedToken known = *tokens.Create("ops", v1::ROLE_STAFF, "p1");
-  IssuedToken cli = *elsewhere.Create("cli", v1::ROLE_STAFF, "p1");
 
   for (int i = 0; i < 10; ++i) {
     EXPECT_EQ(tokens.Authenticate("wat_same_wrong").status().code(),
               absl::StatusCode::kUnauthenticated);
   }
-  EXPECT_EQ(tokens.database_reads(), 1);              // then remembered as unknown
+  EXPECT_EQ(tokens.database_reads(), 1);  // then remembered as unknown
+  // Made by the tokens command while the server runs: new to it.
+  IssuedToken cli = *elsewhere.Create("cli", v1::ROLE_STAFF, "p1");
   ASSERT_TRUE(tokens.Authenticate(cli.secret).ok());  // within the budget
   EXPECT_EQ(tokens.database_reads(), 2);
   for (int i = 0; i < 100; ++i) {
@@ -120,6 +121,22 @@ TEST(TokenService, UnknownTokensAreRefusedWithoutAReadEachTime) {
   EXPECT_EQ(tokens.database_reads(), 5);  // the burst, then nothing
   EXPECT_TRUE(tokens.Authenticate(known.secret).ok());
   EXPECT_TRUE(tokens.Authenticate(cli.secret).ok());
+}
+
+// After a restart every token is new to the server: those already in the
+// database are known from the first call, so a flood of guesses that has
+// spent the budget cannot lock them out.
+TEST(TokenService, TokensInTheDatabaseAreKnownFromTheStart) {
+  testing::TestDb t;
+  TokenService before_restart(t.db());
+  IssuedToken existing = *before_restart.Create("desk", v1::ROLE_STAFF, "p1");
+  TokenService tokens(t.db(), absl::Seconds(60), TokenService::UnknownReads{0.001, 0});
+  EXPECT_FALSE(tokens.Authenticate("wat_guess").ok());
+  EXPECT_EQ(tokens.database_reads(), 0);  // no budget at all: refused unread
+  absl::StatusOr<Caller> caller = tokens.Authenticate(existing.secret);
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_EQ(caller->token_id, existing.record.token_id);
+  EXPECT_EQ(tokens.database_reads(), 1);  // known, still read once to be trusted
 }
 
 // Memory of a valid token's validity ends with its period; being known, it
