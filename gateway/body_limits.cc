@@ -1,7 +1,7 @@
 // HttpGateway's bounds on request bodies, applied before routing, before a
 // byte of the body is read: a hostile client (unauthenticated, to an
 // unknown path) can make the server hold at most its route's cap, and only
-// while one of the server's body slots is free.
+// while the server's body memory has room for it.
 #include <algorithm>
 #include <cstdint>
 
@@ -101,8 +101,11 @@ HandlerResponse HttpGateway::PreRoute(const httplib::Request& req, httplib::Resp
     return Refuse(res, 413, "PAYLOAD_TOO_LARGE",
                   absl::StrCat("request body exceeds ", cap, " bytes"));
   }
+  // What the body will hold: its length, or its cap when it has none.
   // Streamed bodies go to disk as they arrive and are not held.
-  if (!LimitedServer::AdmitBody(WireCap(cap), !IsStreamingTarget(req))) {
+  const bool sized = req.has_header("Content-Length") && !IsChunked(req);
+  const size_t reserve = IsStreamingTarget(req) ? 0 : sized ? declared : cap;
+  if (!LimitedServer::AdmitBody(WireCap(cap), reserve)) {
     res.set_header("Retry-After", "1");
     return Refuse(res, 503, "UNAVAILABLE", "too many requests in progress; retry shortly");
   }

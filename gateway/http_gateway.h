@@ -121,7 +121,7 @@ class HttpGateway {
   bool IsStreamingTarget(const httplib::Request& req) const;
   // Before routing, before any of the body is read: gives the request its
   // id, and refuses a body that is encoded, declared over its route's cap,
-  // or beyond the bodies the server holds at once.
+  // or beyond the body memory the server holds at once.
   httplib::Server::HandlerResponse PreRoute(const httplib::Request& req,
                                             httplib::Response& res) const;
   // The largest body `req`'s route accepts: its adapter's, the streaming

@@ -72,13 +72,13 @@ void Address(int fd, bool peer, std::string& ip, int& port) {
 class LimitedStream : public httplib::Stream {
  public:
   LimitedStream(int fd, SSL* ssl, absl::Duration read_timeout, absl::Duration write_timeout,
-                const HttpLimits& limits, std::atomic<int>& bodies)
+                const HttpLimits& limits, std::atomic<size_t>& body_memory)
       : fd_(fd),
         ssl_(ssl),
         read_timeout_(read_timeout),
         write_timeout_(write_timeout),
         limits_(limits),
-        bodies_(bodies) {}
+        body_memory_(body_memory) {}
   ~LimitedStream() override { EndRequest(); }
 
   void StartRequest() {
@@ -93,19 +93,17 @@ class LimitedStream : public httplib::Stream {
   }
   // The request was answered: its body no longer counts.
   void EndRequest() {
-    if (holds_body_) bodies_.fetch_sub(1);
-    holds_body_ = false;
+    body_memory_.fetch_sub(reserved_);
+    reserved_ = 0;
   }
   void HeadersDone() { in_headers_ = false; }
   void AllowStreamingBody() { deadline_ = absl::Now() + limits_.streaming_body_timeout; }
-  bool AdmitBody(size_t max_bytes, bool counted) {
-    if (counted && !holds_body_) {
-      if (bodies_.fetch_add(1) >= limits_.max_bodies_in_flight) {
-        bodies_.fetch_sub(1);
-        return false;
-      }
-      holds_body_ = true;
-    }
+  bool AdmitBody(size_t max_bytes, size_t reserve) {
+    size_t in_use = body_memory_.load();
+    do {
+      if (in_use > 0 && in_use + reserve > limits_.max_body_memory) return false;
+    } while (!body_memory_.compare_exchange_weak(in_use, in_use + reserve));
+    reserved_ += reserve;
     body_cap_ = max_bytes;
     return true;
   }
@@ -220,8 +218,8 @@ class LimitedStream : public httplib::Stream {
   absl::Duration read_timeout_;
   absl::Duration write_timeout_;
   const HttpLimits& limits_;
-  std::atomic<int>& bodies_;
-  bool holds_body_ = false;
+  std::atomic<size_t>& body_memory_;
+  size_t reserved_ = 0;  // of body_memory_, by the current request
   size_t body_cap_ = SIZE_MAX;
   size_t body_bytes_ = 0;
   bool close_after_ = false;
@@ -340,8 +338,8 @@ RequestProblem LimitedServer::CurrentProblem() {
   return current_stream == nullptr ? RequestProblem::kNone : current_stream->problem();
 }
 
-bool LimitedServer::AdmitBody(size_t max_bytes, bool counted) {
-  return current_stream == nullptr || current_stream->AdmitBody(max_bytes, counted);
+bool LimitedServer::AdmitBody(size_t max_bytes, size_t reserve) {
+  return current_stream == nullptr || current_stream->AdmitBody(max_bytes, reserve);
 }
 
 void LimitedServer::CloseAfterAnswer() {
@@ -437,7 +435,7 @@ bool LimitedServer::process_and_close_socket(socket_t sock) {
     return false;
   }
   LimitedStream stream(sock, ssl, Seconds(read_timeout_sec_, read_timeout_usec_),
-                       Seconds(write_timeout_sec_, write_timeout_usec_), limits_, bodies_);
+                       Seconds(write_timeout_sec_, write_timeout_usec_), limits_, body_memory_);
   current_stream = &stream;
   const absl::Duration idle = absl::Seconds(keep_alive_timeout_sec_);
   bool ok = false;

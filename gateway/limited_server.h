@@ -26,9 +26,11 @@ struct HttpLimits {
   // Open connections, served or waiting for a thread; beyond them a new
   // connection is answered 503 and closed.
   int max_connections = 512;
-  // Requests whose bodies may be held in memory at once (AdmitBody with
-  // `counted`); past them a request with a body is answered 503.
-  int max_bodies_in_flight = 64;
+  // Bytes of request bodies held in memory at once (AdmitBody's
+  // reservations); past them a request with a body is answered 503. Counted
+  // in bytes, not requests: a hundred small JSON bodies cost less than one
+  // near its cap.
+  size_t max_body_memory = 64 << 20;
 };
 
 // Why the current request failed to arrive, for the error renderer.
@@ -64,16 +66,17 @@ class LimitedServer : public httplib::Server {
   static RequestProblem CurrentProblem();
   // From the pre-routing handler on the serving thread, before the body is
   // read: the body may take at most `max_bytes` off the wire (chunk framing
-  // included), so a chunked or length-less body is cut off there too. With
-  // `counted`, the body also takes one of HttpLimits::max_bodies_in_flight
-  // until the request is answered; false when none is left (nothing taken).
-  static bool AdmitBody(size_t max_bytes, bool counted);
+  // included), so a chunked or length-less body is cut off there too. It
+  // also reserves `reserve` bytes of HttpLimits::max_body_memory until the
+  // request is answered; false when they do not fit (nothing is taken; a
+  // request that is alone always fits).
+  static bool AdmitBody(size_t max_bytes, size_t reserve);
   // From the pre-routing handler: the answer is given without reading the
   // body, so the connection closes after it (draining, not resetting).
   static void CloseAfterAnswer();
 
   int open_connections() const { return open_.load(); }
-  int bodies_in_flight() const { return bodies_.load(); }
+  size_t body_memory_in_use() const { return body_memory_.load(); }
 
   // After binding: lets `backlog` connections wait to be accepted instead
   // of the 5 cpp-httplib's compiled-in listen() allows, so that a burst of
@@ -90,7 +93,7 @@ class LimitedServer : public httplib::Server {
   HttpLimits limits_;
   SSL_CTX* tls_ = nullptr;  // set by EnableTls
   std::atomic<int> open_{0};
-  std::atomic<int> bodies_{0};  // counted bodies being read or held
+  std::atomic<size_t> body_memory_{0};  // reserved by bodies being read or held
 };
 
 }  // namespace wa::gateway

@@ -27,8 +27,9 @@ struct Config {
   absl::Duration http_request_timeout = absl::Seconds(30);
   size_t http_max_header_bytes = 64 * 1024;
   int http_max_connections = 512;
-  // REST request bodies held in memory at once (503 with Retry-After beyond).
-  int http_max_bodies = 64;
+  // Bytes of REST request bodies held in memory at once (503 with
+  // Retry-After beyond).
+  size_t http_max_body_memory = 64 << 20;
   int grpc_max_message_bytes = 4 << 20;
   int grpc_max_metadata_bytes = 16 * 1024;
   int grpc_max_streams = 100;

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -56,8 +57,9 @@ ABSL_FLAG(int64_t, http_max_header_bytes, 64 * 1024,
           "largest REST request line plus headers (431 beyond)");
 ABSL_FLAG(int, http_max_connections, 512,
           "open REST connections, served or waiting for a thread (503 beyond)");
-ABSL_FLAG(int, http_max_bodies, 64,
-          "REST request bodies held in memory at once (503 with Retry-After beyond)");
+ABSL_FLAG(int64_t, http_max_body_memory, 64 << 20,
+          "bytes of REST request bodies held in memory at once, by their length (or their "
+          "route's cap when chunked); 503 with Retry-After beyond");
 ABSL_FLAG(int, grpc_max_message_bytes, 4 << 20,
           "largest gRPC request message (RESOURCE_EXHAUSTED beyond)");
 ABSL_FLAG(int, grpc_max_metadata_bytes, 16 * 1024, "largest gRPC request metadata (headers)");
@@ -161,13 +163,13 @@ absl::Status CheckLimits(const wa::Config& config) {
     return absl::InvalidArgumentError("--max_batch_messages: must be at least 1");
   }
   if (config.http_request_timeout <= absl::ZeroDuration() || config.http_max_header_bytes < 1024 ||
-      config.http_max_connections < 1 || config.http_max_bodies < 1 ||
+      config.http_max_connections < 1 || config.http_max_body_memory < 1024 ||
       config.grpc_max_message_bytes < 1024 || config.grpc_max_metadata_bytes < 1024 ||
       config.grpc_max_streams < 1 || config.shutdown_grace < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
         "--http_request_timeout, --shutdown_grace must be positive; --http_max_header_bytes, "
-        "--grpc_max_message_bytes, --grpc_max_metadata_bytes at least 1024; "
-        "--http_max_connections, --http_max_bodies, --grpc_max_streams at least 1");
+        "--http_max_body_memory, --grpc_max_message_bytes, --grpc_max_metadata_bytes at least "
+        "1024; --http_max_connections, --grpc_max_streams at least 1");
   }
   if (config.api_requests_per_second < 0 || config.api_burst < 0) {
     return absl::InvalidArgumentError("--api_requests_per_second, --api_burst: must not be < 0");
@@ -230,7 +232,8 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.http_request_timeout = absl::GetFlag(FLAGS_http_request_timeout);
   config.http_max_header_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_http_max_header_bytes));
   config.http_max_connections = absl::GetFlag(FLAGS_http_max_connections);
-  config.http_max_bodies = absl::GetFlag(FLAGS_http_max_bodies);
+  config.http_max_body_memory =
+      static_cast<size_t>(std::max<int64_t>(0, absl::GetFlag(FLAGS_http_max_body_memory)));
   config.grpc_max_message_bytes = absl::GetFlag(FLAGS_grpc_max_message_bytes);
   config.grpc_max_metadata_bytes = absl::GetFlag(FLAGS_grpc_max_metadata_bytes);
   config.grpc_max_streams = absl::GetFlag(FLAGS_grpc_max_streams);

@@ -369,31 +369,47 @@ TEST(HostileRequests, CompressedBodiesAreRefusedAndChangeNothing) {
   EXPECT_EQ(plain.status, 200) << plain.head << plain.body.dump();
 }
 
-// Past --http_max_bodies bodies held at once, a request with a body is
-// answered 503 with Retry-After at once; requests without one still pass.
-TEST(HostileRequests, BodiesBeyondTheBudgetGet503) {
-  ServerProcess server({"--http_max_bodies=2", "--http_request_timeout=20s"});
+// Past --http_max_body_memory bytes of bodies held at once, a request with
+// a body is answered 503 with Retry-After at once; requests without one
+// still pass. The budget is in bytes: many small bodies fit where two large
+// ones do not.
+TEST(HostileRequests, BodiesBeyondTheMemoryBudgetGet503) {
+  ServerProcess server(
+      {absl::StrCat("--http_max_body_memory=", 2 * kMiB), "--http_request_timeout=20s"});
   server.Start();
   const int port = server.http_port();
   const std::string admin = server.CreateToken("admin");
-  std::vector<int> held;
-  for (int i = 0; i < 2; ++i) {  // bodies that never finish arriving
-    int fd = ConnectLoopback(port);
-    ASSERT_GE(fd, 0);
-    ASSERT_TRUE(SendAll(fd, absl::StrCat(Head("POST", kInbound, 1000, Bearer(admin)), "\r\n{")));
-    held.push_back(fd);
-  }
-  absl::SleepFor(absl::Milliseconds(300));
   const std::string body = R"({"guest_phone": "+15550300003", "text": "hi"})";
-  Answer refused = Send(port, {Head("POST", kInbound, body.size(), Bearer(admin)), body});
+  // Bodies that never finish arriving, `length` bytes declared each.
+  auto hold = [&](size_t length, int n) {
+    std::vector<int> held;
+    for (int i = 0; i < n; ++i) {
+      int fd = ConnectLoopback(port);
+      EXPECT_GE(fd, 0);
+      EXPECT_TRUE(
+          SendAll(fd, absl::StrCat(Head("POST", kInbound, length, Bearer(admin)), "\r\n{")));
+      held.push_back(fd);
+    }
+    absl::SleepFor(absl::Milliseconds(300));
+    return held;
+  };
+  auto send = [&] {
+    return Send(port, {Head("POST", kInbound, body.size(), Bearer(admin)), body});
+  };
+
+  std::vector<int> small = hold(1000, 100);  // 100 kB in all
+  EXPECT_EQ(send().status, 200);
+  for (int fd : small) close(fd);
+  absl::SleepFor(absl::Milliseconds(500));  // their requests end, their bytes are freed
+
+  std::vector<int> large = hold(kMiB, 2);  // the whole budget
+  Answer refused = send();
   ExpectError(refused, 503, "UNAVAILABLE");
   EXPECT_EQ(Header(refused, "Retry-After"), "1") << refused.head;
   EXPECT_LT(refused.took, absl::Seconds(5));
   EXPECT_EQ(Send(port, {Head("GET", "/healthz", 0)}).status, 200);
-  for (int fd : held) close(fd);
-  EXPECT_TRUE(WaitUntil([&] {
-    return Send(port, {Head("POST", kInbound, body.size(), Bearer(admin)), body}).status == 200;
-  }));
+  for (int fd : large) close(fd);
+  EXPECT_TRUE(WaitUntil([&] { return send().status == 200; }));
 }
 
 // ---------------------------------------------------------------------------
