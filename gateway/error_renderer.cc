@@ -166,6 +166,19 @@ std::string DefaultMessage(grpc::StatusCode code) {
   }
 }
 
+bool IsServerFault(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::UNKNOWN:
+    case grpc::StatusCode::INTERNAL:
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DATA_LOSS:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 RenderedError RenderRpcError(const grpc::Status& status) {
@@ -174,8 +187,12 @@ RenderedError RenderRpcError(const grpc::Status& status) {
     const absl::string_view code = GrpcCodeName(status.error_code());
     // gRPC's own errors (an unimplemented method, a deadline) come without
     // a message; the contract promises a human one.
-    const std::string message = status.error_message().empty() ? DefaultMessage(status.error_code())
-                                                               : status.error_message();
+    // Without the contract's detail the text is gRPC's or a server's own
+    // (a transport failure, a remote server's internals): for the codes
+    // that mean "not your fault" the client gets the stable message.
+    const std::string message = status.error_message().empty() || IsServerFault(status.error_code())
+                                    ? DefaultMessage(status.error_code())
+                                    : status.error_message();
     return {HttpStatusFromGrpcCode(status.error_code()), ErrorBody(code, message, "{}", {})};
   }
   const std::string code =

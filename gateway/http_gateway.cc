@@ -74,19 +74,6 @@ std::string RequestIdFor(const httplib::Request& req) {
   return IsValidRequestId(given) ? given : NewRequestId();
 }
 
-// Every answer carries the request's id: set before routing (the handlers
-// forward it to the RPC as x-request-id), or at the end for answers httplib
-// gives before routing (malformed request, body too large).
-void InstallRequestIds(httplib::Server& server) {
-  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    res.set_header(kRequestIdHeader, RequestIdFor(req));
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  server.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.has_header(kRequestIdHeader)) res.set_header(kRequestIdHeader, RequestIdFor(req));
-  });
-}
-
 }  // namespace
 
 HttpGateway::HttpGateway(std::shared_ptr<grpc::Channel> channel, Options options)
@@ -94,21 +81,23 @@ HttpGateway::HttpGateway(std::shared_ptr<grpc::Channel> channel, Options options
 
 HttpGateway::~HttpGateway() { Stop(); }
 
-void HttpGateway::AddAdapter(std::string method, std::string path_pattern, AdapterHandler handler) {
+void HttpGateway::AddAdapter(std::string method, std::string path_pattern, AdapterHandler handler,
+                             size_t max_body_bytes) {
   AddBoundAdapter(
       std::move(method), std::move(path_pattern),
       [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
-                                     const PathBindings&) { handler(req, res); });
+                                     const PathBindings&) { handler(req, res); },
+      max_body_bytes);
 }
 
 void HttpGateway::AddBoundAdapter(std::string method, std::string path_pattern,
-                                  BoundAdapterHandler handler) {
+                                  BoundAdapterHandler handler, size_t max_body_bytes) {
   absl::StatusOr<PathTemplate> path = PathTemplate::Parse(path_pattern);
   if (!path.ok()) {
     bad_adapters_.push_back(std::string(path.status().message()));
     return;
   }
-  adapters_.push_back({std::move(method), *std::move(path), std::move(handler)});
+  adapters_.push_back({std::move(method), *std::move(path), std::move(handler), max_body_bytes});
 }
 
 absl::StatusOr<int> HttpGateway::Start() {
@@ -139,20 +128,28 @@ absl::StatusOr<int> HttpGateway::Start() {
   };
   server->set_read_timeout(absl::ToInt64Seconds(options_.read_timeout), 0);
   server->set_write_timeout(absl::ToInt64Seconds(options_.write_timeout), 0);
-  server->set_payload_max_length(options_.max_body_bytes);
-  InstallStreamingAdapters(*server);  // may raise the limit for their routes only
+  // httplib's one limit is the largest route's; PreRoute holds each route
+  // to its own before the body is read.
+  server->set_payload_max_length(LargestBodyCap());
+  InstallStreamingAdapters(*server);
   // httplib's default adds SO_REUSEPORT, which would let a second server bind
   // a port already in use instead of failing.
   server->set_socket_options([](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
-  httplib::Server::HandlerWithResponse on_error =
-      [max = options_.max_body_bytes](const httplib::Request& req, httplib::Response& res) {
-        return RenderHttplibError(max, req, res);
-      };
+  httplib::Server::HandlerWithResponse on_error = [this](const httplib::Request& req,
+                                                         httplib::Response& res) {
+    return RenderHttplibError(BodyCapFor(req), req, res);
+  };
   server->set_error_handler(std::move(on_error));
-  InstallRequestIds(*server);
+  // httplib keeps one pre-routing handler: every check before routing is in it.
+  server->set_pre_routing_handler(
+      [this](const httplib::Request& req, httplib::Response& res) { return PreRoute(req, res); });
+  // Answers httplib gives before routing (malformed request) get an id too.
+  server->set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.has_header(kRequestIdHeader)) res.set_header(kRequestIdHeader, RequestIdFor(req));
+  });
   server->set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         WriteGatewayError(res, 500, "INTERNAL", "internal error in the HTTP gateway");
@@ -213,10 +210,11 @@ std::vector<std::string> HttpGateway::AdapterMethodsFor(const RequestPath& path)
 }
 
 void HttpGateway::Handle(const httplib::Request& req, httplib::Response& res) const {
-  // httplib does not cap chunked bodies itself.
-  if (req.body.size() > options_.max_body_bytes) {
+  // The wire cap (PreRoute) lets chunk framing through: the body itself is
+  // held to its route's cap here.
+  if (size_t cap = BodyCapFor(req); req.body.size() > cap) {
     WriteGatewayError(res, 413, "PAYLOAD_TOO_LARGE",
-                      absl::StrCat("request body exceeds ", options_.max_body_bytes, " bytes"));
+                      absl::StrCat("request body exceeds ", cap, " bytes"));
     return;
   }
   // The raw target, not httplib's decoded `path`, so that an encoded "/"

@@ -79,9 +79,12 @@ class HttpGateway {
   // Registers a named adapter, checked before the route table. `path_pattern`
   // uses the google.api.http template syntax ("/api/v1/x/{id}/content").
   // Call before Start().
-  void AddAdapter(std::string method, std::string path_pattern, AdapterHandler handler);
+  // `max_body_bytes` (0: Options::max_body_bytes) bounds its request bodies.
+  void AddAdapter(std::string method, std::string path_pattern, AdapterHandler handler,
+                  size_t max_body_bytes = 0);
   // The same, handing the adapter the template's bound variables.
-  void AddBoundAdapter(std::string method, std::string path_pattern, BoundAdapterHandler handler);
+  void AddBoundAdapter(std::string method, std::string path_pattern, BoundAdapterHandler handler,
+                       size_t max_body_bytes = 0);
   // A named adapter that reads the request body itself, as it arrives, up to
   // Options::max_streaming_body_bytes (multipart media uploads), instead of
   // the gateway buffering it. `method` is POST, PUT, PATCH or DELETE.
@@ -103,6 +106,7 @@ class HttpGateway {
     std::string method;
     PathTemplate path;
     BoundAdapterHandler handler;
+    size_t max_body_bytes = 0;  // 0: Options::max_body_bytes
   };
 
   struct StreamingAdapter {
@@ -112,9 +116,20 @@ class HttpGateway {
   };
 
   void Handle(const httplib::Request& req, httplib::Response& res) const;
-  // Registers the streaming adapters with httplib and bounds other bodies.
+  // Registers the streaming adapters with httplib.
   void InstallStreamingAdapters(httplib::Server& server);
   bool IsStreamingTarget(const httplib::Request& req) const;
+  // Before routing, before any of the body is read: gives the request its
+  // id, and refuses a body that is encoded, declared over its route's cap,
+  // or beyond the body memory the server holds at once.
+  httplib::Server::HandlerResponse PreRoute(const httplib::Request& req,
+                                            httplib::Response& res) const;
+  // The largest body `req`'s route accepts: its adapter's, the streaming
+  // cap for streaming adapters, else Options::max_body_bytes (unknown paths
+  // included).
+  size_t BodyCapFor(const httplib::Request& req) const;
+  // The largest of every route's cap: httplib's own limit.
+  size_t LargestBodyCap() const;
   void HandleRoute(const Route& route, const PathBindings& bindings, const httplib::Request& req,
                    httplib::Response& res) const;
   // Methods of adapters whose template matches `path`, for 405 answers.

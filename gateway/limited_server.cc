@@ -72,12 +72,14 @@ void Address(int fd, bool peer, std::string& ip, int& port) {
 class LimitedStream : public httplib::Stream {
  public:
   LimitedStream(int fd, SSL* ssl, absl::Duration read_timeout, absl::Duration write_timeout,
-                const HttpLimits& limits)
+                const HttpLimits& limits, std::atomic<size_t>& body_memory)
       : fd_(fd),
         ssl_(ssl),
         read_timeout_(read_timeout),
         write_timeout_(write_timeout),
-        limits_(limits) {}
+        limits_(limits),
+        body_memory_(body_memory) {}
+  ~LimitedStream() override { EndRequest(); }
 
   void StartRequest() {
     deadline_ = absl::Now() + limits_.request_timeout;
@@ -85,9 +87,28 @@ class LimitedStream : public httplib::Stream {
     header_bytes_ = 0;
     problem_ = RequestProblem::kNone;
     written_ = 0;
+    body_cap_ = SIZE_MAX;
+    body_bytes_ = 0;
+    close_after_ = false;
+  }
+  // The request was answered: its body no longer counts.
+  void EndRequest() {
+    body_memory_.fetch_sub(reserved_);
+    reserved_ = 0;
   }
   void HeadersDone() { in_headers_ = false; }
   void AllowStreamingBody() { deadline_ = absl::Now() + limits_.streaming_body_timeout; }
+  bool AdmitBody(size_t max_bytes, size_t reserve) {
+    size_t in_use = body_memory_.load();
+    do {
+      if (in_use > 0 && in_use + reserve > limits_.max_body_memory) return false;
+    } while (!body_memory_.compare_exchange_weak(in_use, in_use + reserve));
+    reserved_ += reserve;
+    body_cap_ = max_bytes;
+    return true;
+  }
+  void CloseAfterAnswer() { close_after_ = true; }
+  bool close_after() const { return close_after_; }
   RequestProblem problem() const { return problem_; }
   size_t written() const { return written_; }
 
@@ -104,6 +125,12 @@ class LimitedStream : public httplib::Stream {
     size_t n = std::min(size, len_ - pos_);
     if (in_headers_ && (header_bytes_ += n) > limits_.max_header_bytes) {
       problem_ = RequestProblem::kHeadersTooLarge;
+      return -1;
+    }
+    // Counted as httplib takes the bytes, so a chunked body or one without
+    // a length stops at its cap like one whose length was declared.
+    if (!in_headers_ && (body_bytes_ += n) > body_cap_) {
+      problem_ = RequestProblem::kBodyTooLarge;
       return -1;
     }
     std::memcpy(ptr, buffer_ + pos_, n);
@@ -191,6 +218,11 @@ class LimitedStream : public httplib::Stream {
   absl::Duration read_timeout_;
   absl::Duration write_timeout_;
   const HttpLimits& limits_;
+  std::atomic<size_t>& body_memory_;
+  size_t reserved_ = 0;  // of body_memory_, by the current request
+  size_t body_cap_ = SIZE_MAX;
+  size_t body_bytes_ = 0;
+  bool close_after_ = false;
   absl::Time deadline_ = absl::InfiniteFuture();
   bool in_headers_ = true;
   size_t header_bytes_ = 0;
@@ -306,6 +338,14 @@ RequestProblem LimitedServer::CurrentProblem() {
   return current_stream == nullptr ? RequestProblem::kNone : current_stream->problem();
 }
 
+bool LimitedServer::AdmitBody(size_t max_bytes, size_t reserve) {
+  return current_stream == nullptr || current_stream->AdmitBody(max_bytes, reserve);
+}
+
+void LimitedServer::CloseAfterAnswer() {
+  if (current_stream != nullptr) current_stream->CloseAfterAnswer();
+}
+
 bool WriteLimitError(httplib::Response& res, RequestProblem problem) {
   switch (problem) {
     case RequestProblem::kTimedOut:
@@ -313,6 +353,9 @@ bool WriteLimitError(httplib::Response& res, RequestProblem problem) {
       return true;
     case RequestProblem::kHeadersTooLarge:
       WriteGatewayError(res, 431, "INVALID_ARGUMENT", "request headers too large");
+      return true;
+    case RequestProblem::kBodyTooLarge:
+      WriteGatewayError(res, 413, "PAYLOAD_TOO_LARGE", "request body too large");
       return true;
     case RequestProblem::kNone:
       break;
@@ -331,14 +374,24 @@ std::string RawAnswer(const httplib::Response& res, absl::string_view reason,
                       "\r\n", extra_headers, "Connection: close\r\n\r\n", res.body);
 }
 
+absl::string_view ReasonPhrase(int status) {
+  switch (status) {
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Payload Too Large";
+    default:
+      return "Request Header Fields Too Large";
+  }
+}
+
 }  // namespace
 
 void LimitedServer::AnswerProblem(httplib::Stream& stream) {
   httplib::Response res;
   LimitedStream& limited = static_cast<LimitedStream&>(stream);
   if (!WriteLimitError(res, limited.problem())) return;
-  std::string answer =
-      RawAnswer(res, res.status == 408 ? "Request Timeout" : "Request Header Fields Too Large");
+  std::string answer = RawAnswer(res, ReasonPhrase(res.status));
   stream.write(answer.data(), answer.size());
 }
 
@@ -382,7 +435,7 @@ bool LimitedServer::process_and_close_socket(socket_t sock) {
     return false;
   }
   LimitedStream stream(sock, ssl, Seconds(read_timeout_sec_, read_timeout_usec_),
-                       Seconds(write_timeout_sec_, write_timeout_usec_), limits_);
+                       Seconds(write_timeout_sec_, write_timeout_usec_), limits_, body_memory_);
   current_stream = &stream;
   const absl::Duration idle = absl::Seconds(keep_alive_timeout_sec_);
   bool ok = false;
@@ -396,9 +449,14 @@ bool LimitedServer::process_and_close_socket(socket_t sock) {
     if (!readable) break;
     stream.StartRequest();
     bool closed = false;
-    ok = process_request(stream, left == 1, closed,
-                         [&stream](httplib::Request&) { stream.HeadersDone(); });
-    if (stream.problem() != RequestProblem::kNone) {
+    ok = process_request(stream, left == 1, closed, [&stream](httplib::Request& req) {
+      stream.HeadersDone();
+      // Media downloads do not serve byte ranges (README): without this,
+      // httplib would slice an answer its handler wrote whole.
+      req.ranges.clear();
+    });
+    stream.EndRequest();
+    if (stream.problem() != RequestProblem::kNone || stream.close_after()) {
       // The rest of a request over a limit is never parsed as another one.
       // httplib gives up on a request line that never ends without a word.
       if (stream.written() == 0) AnswerProblem(stream);

@@ -26,12 +26,17 @@ struct HttpLimits {
   // Open connections, served or waiting for a thread; beyond them a new
   // connection is answered 503 and closed.
   int max_connections = 512;
+  // Bytes of request bodies held in memory at once (AdmitBody's
+  // reservations); past them a request with a body is answered 503. Counted
+  // in bytes, not requests: a hundred small JSON bodies cost less than one
+  // near its cap.
+  size_t max_body_memory = 64 << 20;
 };
 
 // Why the current request failed to arrive, for the error renderer.
-enum class RequestProblem { kNone, kTimedOut, kHeadersTooLarge };
+enum class RequestProblem { kNone, kTimedOut, kHeadersTooLarge, kBodyTooLarge };
 
-// The contract's error for a request that broke a limit (408, 431);
+// The contract's error for a request that broke a limit (408, 431, 413);
 // false for kNone.
 bool WriteLimitError(httplib::Response& res, RequestProblem problem);
 
@@ -59,8 +64,19 @@ class LimitedServer : public httplib::Server {
   static void AllowStreamingBody();
   // From the error handler on the serving thread: why the request failed.
   static RequestProblem CurrentProblem();
+  // From the pre-routing handler on the serving thread, before the body is
+  // read: the body may take at most `max_bytes` off the wire (chunk framing
+  // included), so a chunked or length-less body is cut off there too. It
+  // also reserves `reserve` bytes of HttpLimits::max_body_memory until the
+  // request is answered; false when they do not fit (nothing is taken; a
+  // request that is alone always fits).
+  static bool AdmitBody(size_t max_bytes, size_t reserve);
+  // From the pre-routing handler: the answer is given without reading the
+  // body, so the connection closes after it (draining, not resetting).
+  static void CloseAfterAnswer();
 
   int open_connections() const { return open_.load(); }
+  size_t body_memory_in_use() const { return body_memory_.load(); }
 
   // After binding: lets `backlog` connections wait to be accepted instead
   // of the 5 cpp-httplib's compiled-in listen() allows, so that a burst of
@@ -77,6 +93,7 @@ class LimitedServer : public httplib::Server {
   HttpLimits limits_;
   SSL_CTX* tls_ = nullptr;  // set by EnableTls
   std::atomic<int> open_{0};
+  std::atomic<size_t> body_memory_{0};  // reserved by bodies being read or held
 };
 
 }  // namespace wa::gateway

@@ -1,11 +1,8 @@
 // HttpGateway's streaming adapters: routes whose body is read by the
 // adapter as it arrives (multipart media uploads of up to 100 MB) instead
 // of being buffered whole like every other request's.
-#include <algorithm>
-#include <cstdint>
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/http_gateway.h"
 #include "gateway/http_response.h"
@@ -98,28 +95,6 @@ bool HttpGateway::IsStreamingTarget(const httplib::Request& req) const {
 }
 
 void HttpGateway::InstallStreamingAdapters(httplib::Server& server) {
-  const size_t max_streaming = std::max(options_.max_body_bytes, options_.max_streaming_body_bytes);
-  if (streaming_adapters_.empty() || max_streaming == options_.max_body_bytes) {
-    // Nothing to raise; the adapters below still stream.
-  } else {
-    // httplib has one body limit for the whole server: raise it for the
-    // streaming routes and refuse larger declared bodies of every other
-    // route before they are read.
-    server.set_payload_max_length(max_streaming);
-    server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      uint64_t length = 0;
-      if (!req.has_header("Content-Length") ||
-          !absl::SimpleAtoi(req.get_header_value("Content-Length"), &length) ||
-          length <= options_.max_body_bytes || IsStreamingTarget(req)) {
-        return httplib::Server::HandlerResponse::Unhandled;
-      }
-      WriteGatewayError(res, 413, "PAYLOAD_TOO_LARGE",
-                        absl::StrCat("request body exceeds ", options_.max_body_bytes, " bytes"));
-      // The body is left unread, so the connection cannot serve another request.
-      res.set_header("Connection", "close");
-      return httplib::Server::HandlerResponse::Handled;
-    });
-  }
   for (const StreamingAdapter& adapter : streaming_adapters_) {
     httplib::Server::HandlerWithContentReader handler =
         [path = adapter.path, run = adapter.handler](const httplib::Request& req,

@@ -374,6 +374,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   gateway_options.limits.request_timeout = config.http_request_timeout;
   gateway_options.limits.max_header_bytes = config.http_max_header_bytes;
   gateway_options.limits.max_connections = config.http_max_connections;
+  gateway_options.limits.max_body_memory = config.http_max_body_memory;
   gateway_options.services = ServiceNames();
   gateway_options.tls_cert_file = config.tls_cert_file;
   gateway_options.tls_key_file = config.tls_key_file;

@@ -27,6 +27,9 @@ struct Config {
   absl::Duration http_request_timeout = absl::Seconds(30);
   size_t http_max_header_bytes = 64 * 1024;
   int http_max_connections = 512;
+  // Bytes of REST request bodies held in memory at once (503 with
+  // Retry-After beyond).
+  size_t http_max_body_memory = 64 << 20;
   int grpc_max_message_bytes = 4 << 20;
   int grpc_max_metadata_bytes = 16 * 1024;
   int grpc_max_streams = 100;
@@ -71,7 +74,9 @@ struct Config {
 
   // The hotel's webhook.
   std::vector<std::string> webhook_allowed_hosts;
-  bool webhook_allow_loopback = true;
+  // Off unless the provider is the sandbox (main.cc): loopback services
+  // are not the hotel's.
+  bool webhook_allow_loopback = false;
   absl::Duration webhook_timeout = absl::Seconds(10);
   int webhook_threads = 8;
   absl::Duration webhook_hold = absl::ZeroDuration();  // 0: webhook_timeout + 30s

@@ -1,7 +1,9 @@
 // wa-server: flags -> components -> serve. Also the operator commands
 // `wa-server tokens create|list|revoke` and `wa-server properties ...`.
 #include <pthread.h>
+#include <sys/stat.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +19,9 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "server/app.h"
 #include "server/env_flags.h"
@@ -54,6 +59,9 @@ ABSL_FLAG(int64_t, http_max_header_bytes, 64 * 1024,
           "largest REST request line plus headers (431 beyond)");
 ABSL_FLAG(int, http_max_connections, 512,
           "open REST connections, served or waiting for a thread (503 beyond)");
+ABSL_FLAG(int64_t, http_max_body_memory, 64 << 20,
+          "bytes of REST request bodies held in memory at once, by their length (or their "
+          "route's cap when chunked); 503 with Retry-After beyond");
 ABSL_FLAG(int, grpc_max_message_bytes, 4 << 20,
           "largest gRPC request message (RESOURCE_EXHAUSTED beyond)");
 ABSL_FLAG(int, grpc_max_metadata_bytes, 16 * 1024, "largest gRPC request metadata (headers)");
@@ -93,8 +101,9 @@ ABSL_FLAG(std::vector<std::string>, opt_in_keywords,
           "whole inbound messages (any case) that opt a guest back in");
 ABSL_FLAG(std::vector<std::string>, webhook_allowed_hosts, std::vector<std::string>(),
           "hosts a hotel webhook may use over plain http and on private addresses");
-ABSL_FLAG(bool, webhook_allow_loopback, true,
-          "a hotel webhook may point at this machine (localhost, 127.0.0.0/8, ::1) over http");
+ABSL_FLAG(std::string, webhook_allow_loopback, "",
+          "true or false: a hotel webhook may point at this machine (localhost, 127.0.0.0/8, "
+          "::1) over http (default: true with the sandbox provider only)");
 ABSL_FLAG(absl::Duration, webhook_timeout, absl::Seconds(10), "timeout of one webhook delivery");
 ABSL_FLAG(int, webhook_threads, 8, "concurrent webhook deliveries");
 ABSL_FLAG(absl::Duration, webhook_hold, absl::ZeroDuration(),
@@ -170,16 +179,44 @@ absl::Status CheckLimits(const wa::Config& config) {
     return absl::InvalidArgumentError("--max_batch_messages: must be at least 1");
   }
   if (config.http_request_timeout <= absl::ZeroDuration() || config.http_max_header_bytes < 1024 ||
-      config.http_max_connections < 1 || config.grpc_max_message_bytes < 1024 ||
-      config.grpc_max_metadata_bytes < 1024 || config.grpc_max_streams < 1 ||
-      config.shutdown_grace < absl::ZeroDuration()) {
+      config.http_max_connections < 1 || config.http_max_body_memory < 1024 ||
+      config.grpc_max_message_bytes < 1024 || config.grpc_max_metadata_bytes < 1024 ||
+      config.grpc_max_streams < 1 || config.shutdown_grace < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
         "--http_request_timeout, --shutdown_grace must be positive; --http_max_header_bytes, "
-        "--grpc_max_message_bytes, --grpc_max_metadata_bytes at least 1024; "
-        "--http_max_connections, --grpc_max_streams at least 1");
+        "--http_max_body_memory, --grpc_max_message_bytes, --grpc_max_metadata_bytes at least "
+        "1024; --http_max_connections, --grpc_max_streams at least 1");
   }
   if (config.api_requests_per_second < 0 || config.api_burst < 0) {
     return absl::InvalidArgumentError("--api_requests_per_second, --api_burst: must not be < 0");
+  }
+  return absl::OkStatus();
+}
+
+// Without the app secret every callback POST is refused, so every status
+// would be lost without a word; without the verify token Meta's handshake
+// fails. Neither is worth starting for.
+absl::Status CheckCloudSecrets(const wa::Config& config) {
+  if (config.provider != "cloud") return absl::OkStatus();
+  std::vector<std::string> missing;
+  if (config.meta_app_secret.empty()) missing.push_back("WA_META_APP_SECRET");
+  if (config.meta_verify_token.empty()) missing.push_back("WA_META_VERIFY_TOKEN");
+  if (missing.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("--provider=cloud needs ", absl::StrJoin(missing, " and "),
+                   " in the environment (Meta's callbacks are checked with them)"));
+}
+
+// A webhook may reach this machine only where that is the point: the
+// sandbox, or an operator who says so.
+absl::Status ApplyLoopbackPolicy(wa::Config& config) {
+  const std::string given = absl::GetFlag(FLAGS_webhook_allow_loopback);
+  if (given.empty()) {
+    config.webhook_allow_loopback = config.provider == "sandbox";
+    return absl::OkStatus();
+  }
+  if (!absl::SimpleAtob(given, &config.webhook_allow_loopback)) {
+    return absl::InvalidArgumentError("--webhook_allow_loopback: expected true or false");
   }
   return absl::OkStatus();
 }
@@ -211,6 +248,8 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.http_request_timeout = absl::GetFlag(FLAGS_http_request_timeout);
   config.http_max_header_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_http_max_header_bytes));
   config.http_max_connections = absl::GetFlag(FLAGS_http_max_connections);
+  config.http_max_body_memory =
+      static_cast<size_t>(std::max<int64_t>(0, absl::GetFlag(FLAGS_http_max_body_memory)));
   config.grpc_max_message_bytes = absl::GetFlag(FLAGS_grpc_max_message_bytes);
   config.grpc_max_metadata_bytes = absl::GetFlag(FLAGS_grpc_max_metadata_bytes);
   config.grpc_max_streams = absl::GetFlag(FLAGS_grpc_max_streams);
@@ -244,10 +283,11 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.api_requests_per_second = absl::GetFlag(FLAGS_api_requests_per_second);
   config.api_burst = absl::GetFlag(FLAGS_api_burst);
   if (absl::Status s = CheckLimits(config); !s.ok()) return s;
+  if (absl::Status s = CheckCloudSecrets(config); !s.ok()) return s;
   config.opt_out_keywords = absl::GetFlag(FLAGS_opt_out_keywords);
   config.opt_in_keywords = absl::GetFlag(FLAGS_opt_in_keywords);
   config.webhook_allowed_hosts = absl::GetFlag(FLAGS_webhook_allowed_hosts);
-  config.webhook_allow_loopback = absl::GetFlag(FLAGS_webhook_allow_loopback);
+  if (absl::Status s = ApplyLoopbackPolicy(config); !s.ok()) return s;
   config.webhook_timeout = absl::GetFlag(FLAGS_webhook_timeout);
   config.webhook_threads = absl::GetFlag(FLAGS_webhook_threads);
   config.webhook_hold = absl::GetFlag(FLAGS_webhook_hold);
@@ -308,6 +348,10 @@ int Serve() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Everything the server and the tokens command create (the data
+  // directory, the database, media files) is the server's user's only: the
+  // database holds webhook signing secrets.
+  umask(077);
   // abseil's deadlock graph costs a few percent on every lock in the hot
   // path; the tests run with it on (their own binaries keep the default).
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);

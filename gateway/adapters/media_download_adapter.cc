@@ -32,12 +32,27 @@ class DownloadRelay {
     reader_ = stub.DownloadMedia(&context_, request);
   }
   ~DownloadRelay() {
+    if (finished_) return;
     context_.TryCancel();  // a client that went away stops the stream
     (void)reader_->Finish();
   }
 
+  // Waits for the first chunk, which the server sends only once the file
+  // is open: before the status line goes out, so a file that cannot be
+  // served gets a whole error answer. The call's status when it failed.
+  grpc::Status Start() {
+    if (reader_->Read(&chunk_)) {
+      pending_ = true;
+      return grpc::Status::OK;
+    }
+    finished_ = true;
+    grpc::Status status = reader_->Finish();
+    return status.ok() ? grpc::Status(grpc::StatusCode::INTERNAL, "empty download") : status;
+  }
+
   bool Next(httplib::DataSink& sink) {
-    if (!reader_->Read(&chunk_)) return false;  // ended before the promised length
+    if (!pending_ && !reader_->Read(&chunk_)) return false;  // ended before the promised length
+    pending_ = false;
     return chunk_.data().empty() || sink.write(chunk_.data().data(), chunk_.data().size());
   }
 
@@ -45,6 +60,8 @@ class DownloadRelay {
   grpc::ClientContext context_;
   std::unique_ptr<grpc::ClientReader<v1::MediaChunk>> reader_;
   v1::MediaChunk chunk_;
+  bool pending_ = false;   // chunk_ holds a chunk not yet written
+  bool finished_ = false;  // Finish() was called
 };
 
 std::string Disposition(const v1::Media& media) {
@@ -79,16 +96,22 @@ void AddMediaDownloadAdapter(HttpGateway& gateway) {
           WriteRpcError(res, status);
           return;
         }
+        auto relay = std::make_shared<DownloadRelay>(*stub, req, res, media_id);
+        if (grpc::Status started = relay->Start(); !started.ok()) {
+          WriteRpcError(res, started);
+          return;
+        }
         res.status = 200;
         res.set_header("Content-Disposition", Disposition(media));
         res.set_header("X-Content-Type-Options", "nosniff");
         res.set_header("ETag", absl::StrCat("\"", media.sha256(), "\""));
+        // Ranges are not served (README): always the whole file with 200.
+        res.set_header("Accept-Ranges", "none");
         if (req.method == "HEAD") {
           res.set_header("Content-Length", std::to_string(media.size_bytes()));
           res.set_header("Content-Type", media.mime_type());
           return;
         }
-        auto relay = std::make_shared<DownloadRelay>(*stub, req, res, media_id);
         res.set_content_provider(
             static_cast<size_t>(media.size_bytes()), media.mime_type(),
             [relay](size_t, size_t, httplib::DataSink& sink) { return relay->Next(sink); });

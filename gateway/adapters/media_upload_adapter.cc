@@ -5,6 +5,7 @@
 #include "gateway/adapters/media_adapters.h"
 #include "gateway/adapters/upload_form.h"
 #include "gateway/http_response.h"
+#include "gateway/limited_server.h"
 #include "hotel/whatsapp/v1/media.grpc.pb.h"
 
 namespace wa::gateway {
@@ -64,7 +65,7 @@ class UploadRelay {
     if (!read_ok) {
       // The body is partly unread: this connection cannot go on.
       res.set_header("Connection", "close");
-      if (res.status == 413) {
+      if (res.status == 413 || LimitedServer::CurrentProblem() == RequestProblem::kBodyTooLarge) {
         WriteError(res, {422, ErrorBody("MEDIA_UPLOAD_FAILED", "file too large",
                                         R"({"reason":"too_large"})", {})});
       } else {

@@ -11,6 +11,9 @@ namespace {
 
 constexpr char kPath[] = "/api/v1/whatsapp/provider/webhook";
 constexpr char kService[] = "/hotel.whatsapp.v1.ProviderCallbacksService/";
+// Meta's documented largest webhook payload (3 MB), with room to spare: a
+// callback is never refused for its size, and nothing larger is read.
+constexpr size_t kMaxCallbackBytes = 3 << 20;
 
 }  // namespace
 
@@ -31,20 +34,22 @@ void AddMetaWebhookAdapter(HttpGateway& gateway) {
     res.status = 200;
     res.set_content(response.challenge(), "text/plain");
   });
-  gateway.AddAdapter("POST", kPath,
-                     [&gateway](const httplib::Request& req, httplib::Response& res) {
-                       v1::ReceiveNotificationRequest request;
-                       request.set_body(req.body);
-                       request.set_signature(req.get_header_value("X-Hub-Signature-256"));
-                       v1::ReceiveNotificationResponse response;
-                       grpc::Status status = gateway.invoker().Call(
-                           std::string(kService) + "ReceiveNotification", request, &response, {});
-                       if (!status.ok()) {
-                         WriteRpcError(res, status);
-                         return;
-                       }
-                       WriteMessage(res, response);
-                     });
+  gateway.AddAdapter(
+      "POST", kPath,
+      [&gateway](const httplib::Request& req, httplib::Response& res) {
+        v1::ReceiveNotificationRequest request;
+        request.set_body(req.body);
+        request.set_signature(req.get_header_value("X-Hub-Signature-256"));
+        v1::ReceiveNotificationResponse response;
+        grpc::Status status = gateway.invoker().Call(std::string(kService) + "ReceiveNotification",
+                                                     request, &response, {});
+        if (!status.ok()) {
+          WriteRpcError(res, status);
+          return;
+        }
+        WriteMessage(res, response);
+      },
+      kMaxCallbackBytes);
 }
 
 }  // namespace wa::gateway

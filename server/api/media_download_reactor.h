@@ -25,6 +25,8 @@ class MediaDownloadReactor : public grpc::ServerWriteReactor<hotel::whatsapp::v1
  private:
   void WriteNext();
 
+  const std::string request_id_;
+  const std::string media_id_;
   hotel::whatsapp::v1::MediaChunk chunk_;
   std::unique_ptr<storage::MediaStore::Reader> reader_;
   bool first_ = true;

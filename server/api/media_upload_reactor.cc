@@ -1,6 +1,7 @@
 #include "server/api/media_upload_reactor.h"
 
 #include "server/api/media_api.h"
+#include "server/api/request_id_interceptor.h"
 #include "server/api/status_mapping.h"
 
 namespace wa::api {
@@ -27,7 +28,7 @@ MediaUploadReactor::MediaUploadReactor(grpc::CallbackServerContext* context,
 
 void MediaUploadReactor::Fail(const absl::Status& status) {
   upload_.reset();  // discards what was written
-  Finish(ToGrpcStatus(status));
+  Finish(ToGrpcStatus(status, RequestIdOf(*context_)));
 }
 
 void MediaUploadReactor::OnReadDone(bool ok) {
@@ -40,7 +41,7 @@ void MediaUploadReactor::OnReadDone(bool ok) {
     absl::StatusOr<storage::MediaRecord> stored = upload_->Finish();
     upload_.reset();
     if (!stored.ok()) {
-      Finish(ToGrpcStatus(stored.status()));
+      Finish(ToGrpcStatus(stored.status(), RequestIdOf(*context_)));
       return;
     }
     ToMedia(*stored, response_);

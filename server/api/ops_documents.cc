@@ -6,6 +6,7 @@
 #include "server/storage/migrations.h"
 #include "server/storage/notification_repository.h"
 #include "server/storage/ops_repository.h"
+#include "server/util/log.h"
 #include "server/util/metrics.h"
 
 namespace wa::api {
@@ -61,12 +62,19 @@ OpsDocument ReadinessDocument(storage::Database& db, const provider::Provider& p
   storage::OpsRepository ops(db);
   absl::StatusOr<int> version = storage::ReadValue(db, [&] { return ops.SchemaVersion(); });
   bool ready = version.ok() && *version == storage::LatestSchemaVersion();
-  nlohmann::json body = {
-      {"ready", ready},
-      {"database", version.ok() ? "ok" : std::string(version.status().message())},
-      {"schema_version", version.ok() ? *version : 0},
-      {"provider", provider.Name()},
-      {"provider_credentials", provider.CredentialsAccepted() ? "accepted" : "rejected"}};
+  // No token is needed here: the answer says ready or not, and why goes
+  // only to the log (a database's error names hosts, files and SQL).
+  if (!version.ok()) {
+    util::LogError("not ready: database: ", version.status().ToString());
+  } else if (!ready) {
+    util::LogError("not ready: schema version ", *version, ", expected ",
+                   storage::LatestSchemaVersion());
+  }
+  if (!provider.CredentialsAccepted()) {
+    // Not "not ready": reads and queueing still work.
+    util::LogError("provider ", provider.Name(), " rejects our credentials");
+  }
+  nlohmann::json body = {{"ready", ready}, {"status", ready ? "ready" : "not ready"}};
   return {ready ? 200 : 503, body.dump()};
 }
 

@@ -18,9 +18,8 @@ struct OpsDocument {
 OpsDocument MetricsDocument(storage::Database& db);
 
 // GET /readyz: ready once the database answers at the schema this build
-// migrates to; reports the provider and whether it accepts our
-// credentials (a rejected token is reported, not "not ready": reads and
-// queueing still work). 503 when the database does not answer.
+// migrates to; 503 when it does not. It needs no token, so it says only
+// {"ready": bool, "status": "ready"|"not ready"}; why is logged.
 OpsDocument ReadinessDocument(storage::Database& db, const provider::Provider& provider);
 
 }  // namespace wa::api

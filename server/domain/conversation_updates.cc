@@ -4,6 +4,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/domain/conversation_metadata.h"
 #include "server/domain/conversation_service.h"
 #include "server/domain/errors.h"
 #include "server/domain/rfc3339.h"
@@ -16,8 +17,6 @@ namespace v1 = ::hotel::whatsapp::v1;
 
 constexpr size_t kMaxNotes = 2000;
 constexpr size_t kMaxName = 64;
-constexpr size_t kMaxMetadataValue = 512;
-constexpr size_t kMaxMetadataKeys = 50;
 constexpr char kClear[] = "-";
 
 absl::Status CheckName(const std::string& value, const char* field) {
@@ -27,17 +26,6 @@ absl::Status CheckName(const std::string& value, const char* field) {
     return InvalidArgument(absl::StrCat(field, " is at most 64 printable characters"), field);
   }
   return absl::OkStatus();
-}
-
-absl::Status CheckMetadataKey(const std::string& key) {
-  bool valid =
-      !key.empty() && key.size() <= kMaxName && std::all_of(key.begin(), key.end(), [](char c) {
-        return absl::ascii_isalnum(c) || c == '_' || c == '-' || c == '.';
-      });
-  if (valid) return absl::OkStatus();
-  return InvalidArgument(
-      absl::StrCat("metadata key '", key, "' must be 1-64 letters, digits, '_', '-' or '.'"),
-      "metadata");
 }
 
 }  // namespace
@@ -107,22 +95,11 @@ absl::StatusOr<ConversationView> ConversationService::UpdateMetadata(
   if (set.empty() && remove.empty()) {
     return InvalidArgument("give metadata to set or remove_keys to remove", "metadata");
   }
-  for (const auto& [key, value] : set) {
-    if (auto s = CheckMetadataKey(key); !s.ok()) return s;
-    if (Utf8Length(value) > kMaxMetadataValue) {
-      return InvalidArgument(absl::StrCat("metadata.", key, " is at most 512 characters"),
-                             absl::StrCat("metadata.", key));
-    }
-  }
+  if (auto s = CheckMetadataEntries(set, "metadata"); !s.ok()) return s;
   absl::Status status = db_.Transaction([&]() -> absl::Status {
     absl::StatusOr<storage::ConversationRecord> c = Load(property_id, conversation_id);
     if (!c.ok()) return c.status();
-    std::map<std::string, std::string> after = c->metadata;
-    for (const std::string& key : remove) after.erase(key);
-    for (const auto& [key, value] : set) after[key] = value;
-    if (after.size() > kMaxMetadataKeys) {
-      return InvalidArgument("a conversation holds at most 50 metadata keys", "metadata");
-    }
+    if (auto s = CheckMetadataAfter(c->metadata, set, remove, "metadata"); !s.ok()) return s;
     return conversations_.PatchMetadata(conversation_id, set, remove);
   });
   if (!status.ok()) return status;

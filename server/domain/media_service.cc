@@ -141,7 +141,15 @@ absl::StatusOr<storage::MediaRecord> MediaService::Get(const std::string& proper
 
 absl::StatusOr<std::unique_ptr<storage::MediaStore::Reader>> MediaService::Open(
     const storage::MediaRecord& media) {
-  return store_.Open(media.sha256);
+  absl::StatusOr<std::unique_ptr<storage::MediaStore::Reader>> reader = store_.Open(media.sha256);
+  if (reader.ok() || !absl::IsNotFound(reader.status())) return reader;
+  // Gone from disk (a restore without the media folder, a manual clean-up):
+  // the client can do something about it, unlike an unreadable file.
+  return Error(absl::StatusCode::kNotFound, "MEDIA_NOT_FOUND",
+               absl::StrCat("The file of media ", media.media_id, " is no longer stored"))
+      .Detail("media_id", media.media_id)
+      .Detail("reason", "file_missing")
+      .Recovery({"Upload the file again"});
 }
 
 absl::StatusOr<std::string> MediaService::ProviderMediaId(const std::string& property_id,

@@ -72,6 +72,8 @@ class MediaService {
   // The media, if it belongs to the property; else MEDIA_NOT_FOUND (404).
   absl::StatusOr<storage::MediaRecord> Get(const std::string& property_id,
                                            const std::string& media_id);
+  // The stored file; MEDIA_NOT_FOUND (404) when it is gone from disk,
+  // DATA_LOSS when it cannot be read.
   absl::StatusOr<std::unique_ptr<storage::MediaStore::Reader>> Open(
       const storage::MediaRecord& media);
   // The provider's id for our media: cached if `provider` uploaded it less

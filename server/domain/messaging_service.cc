@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/domain/consent_service.h"
+#include "server/domain/conversation_metadata.h"
 #include "server/domain/conversation_service.h"
 #include "server/domain/errors.h"
 #include "server/domain/ids.h"
@@ -131,6 +132,10 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
   absl::StatusOr<std::string> phone = NormalizePhone(request.guest_phone);
   if (!phone.ok()) return phone.status();
   if (absl::Status s = CheckStaffMemberId(request.staff_member_id); !s.ok()) return s;
+  if (auto s = CheckMetadataEntries(request.conversation_metadata, "conversation_metadata");
+      !s.ok()) {
+    return s;
+  }
   absl::Time now = absl::Now();
   // Everything that needs no database is done before the transaction: the
   // writer runs transactions one after another.
@@ -153,6 +158,11 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
             conversations_, caller.property_id, *phone, request.conversation_id, "", now, *sender);
         if (!conversation.ok()) return conversation.status();
         if (!request.conversation_metadata.empty()) {
+          if (auto s = CheckMetadataAfter(conversation->metadata, request.conversation_metadata, {},
+                                          "conversation_metadata");
+              !s.ok()) {
+            return s;
+          }
           if (auto s = conversations_.PatchMetadata(conversation->conversation_id,
                                                     request.conversation_metadata);
               !s.ok()) {

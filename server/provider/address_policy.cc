@@ -2,8 +2,10 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 
 namespace wa::provider {
 namespace {
@@ -35,6 +37,19 @@ AddressKind ClassifyV4(uint32_t ip) {
   return AddressKind::kPublic;
 }
 
+bool StartsWith(const unsigned char* b, std::initializer_list<unsigned char> prefix) {
+  return std::equal(prefix.begin(), prefix.end(), b);
+}
+
+// NAT64 (64:ff9b::/96, and the local-use 64:ff9b:1::/48), 6to4 (2002::/16),
+// Teredo (2001::/32) and IPv4-compatible addresses (::a.b.c.d).
+bool IsTransition(const unsigned char* b) {
+  static const unsigned char kZero[12] = {0};
+  return StartsWith(b, {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0}) ||
+         StartsWith(b, {0, 0x64, 0xff, 0x9b, 0, 0x01}) || StartsWith(b, {0x20, 0x02}) ||
+         StartsWith(b, {0x20, 0x01, 0, 0}) || std::memcmp(b, kZero, 12) == 0;
+}
+
 AddressKind ClassifyV6(const unsigned char* b) {
   static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
   if (std::memcmp(b, kMapped, 12) == 0) {
@@ -48,7 +63,11 @@ AddressKind ClassifyV6(const unsigned char* b) {
   static const unsigned char kAwsMetadata[16] = {0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0,    0,
                                                  0,    0,    0,    0,    0, 0, 0x02, 0x54};
   if (std::memcmp(b, kAwsMetadata, 16) == 0) return AddressKind::kMetadata;
+  // Transition ranges carry an IPv4 address a gateway may forward to
+  // (loopback and private ones included): never a hotel's endpoint.
+  if (IsTransition(b)) return AddressKind::kReserved;
   if ((b[0] & 0xfe) == 0xfc) return AddressKind::kPrivate;                    // fc00::/7
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return AddressKind::kPrivate;    // fec0::/10
   if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return AddressKind::kLinkLocal;  // fe80::/10
   if (b[0] == 0xff) return AddressKind::kReserved;                            // multicast
   if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) {

@@ -206,6 +206,9 @@ absl::StatusOr<HttpResponse> HttpClient::Perform(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   // Redirects are not followed: the bearer token must not travel elsewhere.
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  // Set explicitly, so the environment's proxy settings never apply.
+  curl_easy_setopt(curl, CURLOPT_PROXY, options_.proxy.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOPROXY, "");
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, Millis(options_.connect_timeout));
   curl_easy_setopt(
       curl, CURLOPT_TIMEOUT_MS,

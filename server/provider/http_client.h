@@ -85,6 +85,10 @@ class HttpClient {
     // endpoint we do not control cannot fill our memory; the rest is read
     // and dropped.
     size_t max_response_bytes = 0;
+    // The proxy to use ("" : none). libcurl would otherwise take one from
+    // http_proxy, https_proxy or ALL_PROXY in the environment, which would
+    // resolve a webhook's host itself, past the address checks and the pin.
+    std::string proxy;
   };
 
   explicit HttpClient(Options options);

@@ -3,12 +3,15 @@
 #include <curl/curl.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "server/provider/address_policy.h"
 #include "server/provider/meta_signature.h"
 
 namespace wa::provider {
@@ -37,6 +40,24 @@ std::string NewChallenge() {
   unsigned char bytes[12];
   if (RAND_bytes(bytes, sizeof(bytes)) != 1) return "challenge";
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(bytes), sizeof(bytes)));
+}
+
+// Only a public endpoint's answers are shown to the hotel: a private or
+// loopback one (an operator-allowed host, the sandbox's receiver) could be
+// a service of ours, whose replies and reachability are not the hotel's to
+// read through the delivery log or the verification result.
+bool IsPublic(const WebhookTarget& target) {
+  return std::all_of(target.addresses.begin(), target.addresses.end(), [](const std::string& a) {
+    return ClassifyAddress(a) == AddressKind::kPublic;
+  });
+}
+
+// Past a public endpoint only the kind of failure is told, not libcurl's
+// text (which names addresses and ports).
+std::string TransportError(const WebhookTarget& target, const absl::Status& status) {
+  if (IsPublic(target)) return std::string(status.message());
+  return absl::IsDeadlineExceeded(status) ? "timeout: the endpoint did not answer in time"
+                                          : "the endpoint could not be reached";
 }
 
 HttpRequest PinnedRequest(const WebhookTarget& target) {
@@ -87,14 +108,17 @@ WebhookAnswer WebhookClient::Post(const WebhookPost& post) {
   absl::StatusOr<HttpResponse> response = http_.Perform(request);
   answer.latency_ms = absl::ToInt64Milliseconds(absl::Now() - start);
   if (!response.ok()) {
-    answer.error = std::string(response.status().message());
+    answer.error = TransportError(*target, response.status());
     return answer;
   }
   answer.http_status = response->status;
   if (!answer.ok()) {
     // The start of the body says why, without storing a whole error page.
-    answer.error = absl::StrCat("HTTP ", response->status, ": ",
-                                absl::StripAsciiWhitespace(response->body.substr(0, 200)));
+    answer.error = absl::StrCat("HTTP ", response->status);
+    if (IsPublic(*target)) {
+      absl::StrAppend(&answer.error, ": ",
+                      absl::StripAsciiWhitespace(response->body.substr(0, 200)));
+    }
   }
   return answer;
 }
@@ -109,7 +133,8 @@ WebhookVerification WebhookClient::Verify(const std::string& url, const std::str
                   "&hub.challenge=", challenge);
   absl::StatusOr<HttpResponse> response = http_.Perform(request);
   if (!response.ok()) {
-    return {false, absl::StrCat("verification GET failed: ", response.status().message())};
+    return {false,
+            absl::StrCat("verification GET failed: ", TransportError(*target, response.status()))};
   }
   if (response->status != 200) {
     return {false, absl::StrCat("verification GET answered HTTP ", response->status,

@@ -12,9 +12,9 @@ struct TargetPolicy {
   // Hosts the operator allows over plain http and on private or link-local
   // addresses (--webhook_allowed_hosts), compared case-insensitively.
   std::vector<std::string> allowed_hosts;
-  // Loopback hosts (for a receiver on this machine: development, tests).
+  // Loopback hosts (for a receiver on this machine: the sandbox, tests).
   // Off in production, where loopback services are not the hotel's.
-  bool allow_loopback = true;
+  bool allow_loopback = false;
 };
 
 // A webhook URL checked against the policy, with the addresses its host

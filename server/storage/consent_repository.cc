@@ -2,6 +2,19 @@
 
 namespace wa::storage {
 
+void ApplyConsentEvent(absl::string_view scope, bool opted_in, absl::Time at,
+                       ConsentRecord& state) {
+  // Everything includes marketing, both ways; opting out of (or back in
+  // to) marketing leaves the general consent alone.
+  if (scope == "all") {
+    state.opted_out = !opted_in;
+    state.marketing_opted_out = !opted_in;
+  } else {
+    state.marketing_opted_out = !opted_in;
+  }
+  state.updated_at = at;
+}
+
 absl::StatusOr<ConsentRecord> ConsentRepository::Get(const std::string& property_id,
                                                      const std::string& guest_phone) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
@@ -17,26 +30,47 @@ absl::StatusOr<ConsentRecord> ConsentRepository::Get(const std::string& property
   return row->value_or(ConsentRecord{});
 }
 
-absl::Status ConsentRepository::Record(const std::string& property_id,
-                                       const std::string& guest_phone,
-                                       const ConsentEventRecord& e) {
-  // Opting in to everything also lifts a marketing opt-out; opting out of
-  // marketing leaves the general consent alone.
-  absl::StatusOr<Statement> upsert = db_.Prepare(
-      "INSERT INTO guest_consent (property_id, guest_phone, opted_out, marketing_opted_out, "
-      "updated_at) VALUES (?1, ?2, "
-      "CASE WHEN ?3 = 'all' THEN 1 - ?4 ELSE 0 END, 1 - ?4, ?5) "
-      "ON CONFLICT (property_id, guest_phone) DO UPDATE SET "
-      "opted_out = CASE WHEN ?3 = 'all' THEN 1 - ?4 ELSE guest_consent.opted_out END, "
-      "marketing_opted_out = CASE WHEN ?3 = 'marketing' OR ?4 = 1 THEN 1 - ?4 "
-      "ELSE guest_consent.marketing_opted_out END, updated_at = ?5");
-  if (!upsert.ok()) return upsert.status();
-  upsert->Bind(1, property_id)
+absl::StatusOr<bool> ConsentRepository::Seen(const std::string& property_id,
+                                             const std::string& guest_phone,
+                                             const ConsentEventRecord& e) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "SELECT 1 FROM consent_events WHERE property_id = ? AND guest_phone = ? AND scope = ? "
+      "AND opted_in = ? AND source = ? AND at = ? LIMIT 1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, property_id)
       .Bind(2, guest_phone)
       .Bind(3, e.scope)
       .Bind(4, e.opted_in ? 1 : 0)
-      .BindTime(5, e.at);
-  if (absl::Status s = upsert->Run(); !s.ok()) return s;
+      .Bind(5, e.source)
+      .BindTime(6, e.at);
+  absl::StatusOr<std::optional<int>> row =
+      FirstRow<int>(*stmt, [](const Statement& s) { return s.ColumnInt(0); });
+  if (!row.ok()) return row.status();
+  return row->has_value();
+}
+
+absl::StatusOr<ConsentRecord> ConsentRepository::Replay(const std::string& property_id,
+                                                        const std::string& guest_phone) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "SELECT scope, opted_in, at FROM consent_events WHERE property_id = ? AND guest_phone = ? "
+      "ORDER BY at, id");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, property_id).Bind(2, guest_phone);
+  ConsentRecord state;
+  absl::StatusOr<std::vector<int>> ignored = CollectRows<int>(*stmt, [&state](const Statement& s) {
+    ApplyConsentEvent(s.ColumnText(0), s.ColumnInt(1) != 0, s.ColumnTime(2), state);
+    return 0;
+  });
+  if (!ignored.ok()) return ignored.status();
+  return state;
+}
+
+absl::Status ConsentRepository::Record(const std::string& property_id,
+                                       const std::string& guest_phone,
+                                       const ConsentEventRecord& e) {
+  absl::StatusOr<bool> seen = Seen(property_id, guest_phone, e);
+  if (!seen.ok()) return seen.status();
+  if (*seen) return absl::OkStatus();  // a re-delivery changes nothing
   absl::StatusOr<Statement> event = db_.Prepare(
       "INSERT INTO consent_events (property_id, guest_phone, scope, opted_in, source, reason, at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -48,7 +82,23 @@ absl::Status ConsentRepository::Record(const std::string& property_id,
       .Bind(5, e.source)
       .Bind(6, e.reason)
       .BindTime(7, e.at);
-  return event->Run();
+  if (absl::Status s = event->Run(); !s.ok()) return s;
+  // The state is the events replayed in the order they happened, not the
+  // order they arrived: a late "resume" never undoes a later STOP.
+  absl::StatusOr<ConsentRecord> state = Replay(property_id, guest_phone);
+  if (!state.ok()) return state.status();
+  absl::StatusOr<Statement> upsert = db_.Prepare(
+      "INSERT INTO guest_consent (property_id, guest_phone, opted_out, marketing_opted_out, "
+      "updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+      "ON CONFLICT (property_id, guest_phone) DO UPDATE SET opted_out = ?3, "
+      "marketing_opted_out = ?4, updated_at = ?5");
+  if (!upsert.ok()) return upsert.status();
+  upsert->Bind(1, property_id)
+      .Bind(2, guest_phone)
+      .Bind(3, state->opted_out ? 1 : 0)
+      .Bind(4, state->marketing_opted_out ? 1 : 0)
+      .BindOptionalTime(5, state->updated_at);
+  return upsert->Run();
 }
 
 absl::StatusOr<std::vector<ConsentEventRecord>> ConsentRepository::History(

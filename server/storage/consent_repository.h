@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/storage/database.h"
 
@@ -24,6 +25,9 @@ struct ConsentEventRecord {
   absl::Time at;
 };
 
+// `state` after one event, applied in time order.
+void ApplyConsentEvent(absl::string_view scope, bool opted_in, absl::Time at, ConsentRecord& state);
+
 // A guest's consent per property and every change to it.
 class ConsentRepository {
  public:
@@ -31,7 +35,11 @@ class ConsentRepository {
 
   // A guest with no record has not opted out.
   absl::StatusOr<ConsentRecord> Get(const std::string& property_id, const std::string& guest_phone);
-  // Records the change and its event; call inside a transaction.
+  // Records the event and the consent it leads to; call inside a
+  // transaction. Consent is the guest's events replayed by their time
+  // (`at`), whatever order they arrive in; an event already recorded (the
+  // same scope, choice, source and time: a re-delivered callback) changes
+  // nothing.
   absl::Status Record(const std::string& property_id, const std::string& guest_phone,
                       const ConsentEventRecord& event);
   absl::StatusOr<std::vector<ConsentEventRecord>> History(const std::string& property_id,
@@ -39,6 +47,11 @@ class ConsentRepository {
                                                           int limit);
 
  private:
+  absl::StatusOr<bool> Seen(const std::string& property_id, const std::string& guest_phone,
+                            const ConsentEventRecord& event);
+  absl::StatusOr<ConsentRecord> Replay(const std::string& property_id,
+                                       const std::string& guest_phone);
+
   Database& db_;
 };
 

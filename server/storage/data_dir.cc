@@ -12,7 +12,13 @@ namespace wa::storage {
 absl::StatusOr<std::unique_ptr<Database>> OpenDataDir(const std::string& data_dir,
                                                       const std::string& database_url) {
   std::error_code error;
-  std::filesystem::create_directories(data_dir, error);
+  // It holds webhook signing secrets and token hashes: the server's user's
+  // only (main() also sets the umask, so the files in it are 0600).
+  bool created = std::filesystem::create_directories(data_dir, error);
+  if (!error && created) {
+    std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, error);
+  }
   if (error) {
     return absl::FailedPreconditionError(
         absl::StrCat("data directory ", data_dir, " is unusable: ", error.message()));

@@ -73,8 +73,10 @@ absl::StatusOr<std::unique_ptr<MediaStore::Reader>> MediaStore::Open(
   std::string path = PathFor(sha256);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    return absl::DataLossError(
-        absl::StrCat("stored media file ", path, " cannot be opened: ", std::strerror(errno)));
+    const int error = errno;
+    std::string why =
+        absl::StrCat("stored media file ", path, " cannot be opened: ", std::strerror(error));
+    return error == ENOENT ? absl::NotFoundError(why) : absl::DataLossError(why);
   }
   return std::unique_ptr<Reader>(new Reader(fd));
 }

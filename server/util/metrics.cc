@@ -47,6 +47,11 @@ void Metrics::CountProviderError(int code) {
   ++provider_errors_[code];
 }
 
+void Metrics::CountMediaFileError(absl::string_view reason) {
+  absl::MutexLock lock(&mu_);
+  ++media_file_errors_[std::string(reason)];
+}
+
 void Metrics::ObserveCommit(absl::Duration latency, int transactions) {
   absl::MutexLock lock(&mu_);
   Observe(commit_latency_, latency);
@@ -85,6 +90,11 @@ std::string Metrics::Render(const std::vector<Gauge>& gauges) const {
          "counter");
   for (const auto& [code, count] : provider_errors_) {
     absl::StrAppend(&out, "wa_provider_errors_total{code=\"", code, "\"} ", count, "\n");
+  }
+  Header(out, "wa_media_file_errors_total",
+         "media downloads refused because the stored file was missing or unreadable", "counter");
+  for (const auto& [reason, count] : media_file_errors_) {
+    absl::StrAppend(&out, "wa_media_file_errors_total{reason=\"", reason, "\"} ", count, "\n");
   }
   Header(out, "wa_sqlite_commit_duration_seconds", "SQLite commits (each one fsync)", "histogram");
   RenderHistogram(out, "wa_sqlite_commit_duration_seconds", "", commit_latency_);

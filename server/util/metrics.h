@@ -28,6 +28,8 @@ class Metrics {
   void CountRequest(absl::string_view method, absl::string_view code, absl::Duration latency);
   // A send the provider refused, by Meta's error code (0: transport).
   void CountProviderError(int code);
+  // A media download whose stored file was missing or unreadable.
+  void CountMediaFileError(absl::string_view reason);
   // One SQLite commit (one fsync) holding `transactions` transactions.
   void ObserveCommit(absl::Duration latency, int transactions);
 
@@ -47,6 +49,7 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, int64_t> requests_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Histogram> request_latency_ ABSL_GUARDED_BY(mu_);
   std::map<int, int64_t> provider_errors_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int64_t> media_file_errors_ ABSL_GUARDED_BY(mu_);
   Histogram commit_latency_ ABSL_GUARDED_BY(mu_);
   int64_t committed_transactions_ ABSL_GUARDED_BY(mu_) = 0;
 };

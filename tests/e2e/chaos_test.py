@@ -151,9 +151,11 @@ class Server:
             # Many sends to few guests: Meta's pair rate is not under test here.
             "--pair_interval=1ms", "--pair_burst=100000", "--send_rate_per_second=1000",
             "--api_requests_per_second=0", "--webhook_timeout=2s", "--webhook_probe_max=2s",
+            # The hotel's receiver runs on this machine.
+            "--webhook_allow_loopback=true",
         ]
         self.env = dict(os.environ, WA_CLOUD_ACCESS_TOKEN=ACCESS_TOKEN,
-                        WA_META_APP_SECRET=APP_SECRET)
+                        WA_META_APP_SECRET=APP_SECRET, WA_META_VERIFY_TOKEN="chaos-verify")
         self.proc = None
         self.starts = 0
 

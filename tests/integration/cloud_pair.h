@@ -36,7 +36,8 @@ struct CloudPair {
                   absl::StrCat("--http_listen=127.0.0.1:", http_port)});
     server = std::make_unique<ServerProcess>(
         flags, ServerProcess::Env{{"WA_CLOUD_ACCESS_TOKEN", options.access_token},
-                                  {"WA_META_APP_SECRET", kCloudAppSecret}});
+                                  {"WA_META_APP_SECRET", kCloudAppSecret},
+                                  {"WA_META_VERIFY_TOKEN", "verify-token"}});
     server->Start();
     return true;
   }

@@ -66,7 +66,8 @@ class MediaCloudTest : public ::testing::Test {
                                  "--phone_number_id=" + options.phone_number_id,
                                  absl::StrCat("--http_listen=127.0.0.1:", http_port)},
         ServerProcess::Env{{"WA_CLOUD_ACCESS_TOKEN", options.access_token},
-                           {"WA_META_APP_SECRET", kAppSecret}});
+                           {"WA_META_APP_SECRET", kAppSecret},
+                           {"WA_META_VERIFY_TOKEN", "verify-token"}});
     server_->Start();
     staff_ = server_->CreateToken("staff");
     grpc_ = MakeGrpcSurface(server_->grpc_address());

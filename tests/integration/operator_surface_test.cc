@@ -60,8 +60,20 @@ TEST(OperatorSurface, BadFlagsAndDataDirectories) {
   ExpectOneLineFailure(RunServer("--http_listen=nonsense --data_dir=/tmp/wa-op-x"),
                        "--http_listen");
   // Numbers may come from the registry alone; a flagged one needs its token.
-  ExpectOneLineFailure(RunServer("--provider=cloud --phone_number_id=123 --data_dir=/tmp/wa-op-x"),
+  ExpectOneLineFailure(RunServer("--provider=cloud --phone_number_id=123 --data_dir=/tmp/wa-op-x "
+                                 "--grpc_listen=127.0.0.1:0 --http_listen=127.0.0.1:0",
+                                 "WA_META_APP_SECRET=s WA_META_VERIFY_TOKEN=v"),
                        "WA_CLOUD_ACCESS_TOKEN");
+  // Without Meta's secrets every callback would be refused: no start, and
+  // the line says which is missing.
+  ExpectOneLineFailure(RunServer("--provider=cloud --phone_number_id=1 --data_dir=/tmp/wa-op-x",
+                                 "WA_META_VERIFY_TOKEN=v"),
+                       "WA_META_APP_SECRET");
+  ExpectOneLineFailure(RunServer("--provider=cloud --phone_number_id=1 --data_dir=/tmp/wa-op-x",
+                                 "WA_META_APP_SECRET=s"),
+                       "WA_META_VERIFY_TOKEN");
+  ExpectOneLineFailure(RunServer("--webhook_allow_loopback=maybe --data_dir=/tmp/wa-op-x"),
+                       "--webhook_allow_loopback");
   ExpectOneLineFailure(RunServer("--api_requests_per_second=-1 --data_dir=/tmp/wa-op-x"),
                        "--api_requests_per_second");
   ExpectOneLineFailure(RunServer("--max_batch_messages=0 --data_dir=/tmp/wa-op-x"),

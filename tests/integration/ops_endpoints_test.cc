@@ -24,10 +24,8 @@ TEST(OpsEndpoints, HealthReadinessAndMetrics) {
   ASSERT_TRUE(ready);
   EXPECT_EQ(ready->status, 200);
   nlohmann::json readiness = nlohmann::json::parse(ready->body);
-  EXPECT_EQ(readiness["ready"], true);
-  EXPECT_EQ(readiness["database"], "ok");
-  EXPECT_EQ(readiness["provider"], "sandbox");
-  EXPECT_EQ(readiness["provider_credentials"], "accepted");
+  // Ready or not, and nothing else: it needs no token.
+  EXPECT_EQ(readiness, nlohmann::json::parse(R"({"ready": true, "status": "ready"})"));
 
   // One REST call that succeeds and one that is refused.
   httplib::Headers auth = {{"Authorization", "Bearer " + admin}};

@@ -74,7 +74,9 @@ TEST_F(SharedLimitsTest, TheSenderNumbersPaceHoldsAcrossInstances) {
                                  "--cloud_api_version=v23.0"});
   flags_b.push_back("--cloud_api_version=v22.0");
   StartTwo(flags_a, flags_b,
-           {{"WA_CLOUD_ACCESS_TOKEN", options.access_token}, {"WA_META_APP_SECRET", kAppSecret}});
+           {{"WA_CLOUD_ACCESS_TOKEN", options.access_token},
+            {"WA_META_APP_SECRET", kAppSecret},
+            {"WA_META_VERIFY_TOKEN", "verify-token"}});
   std::string staff = a_->CreateToken("staff");
   auto grpc_a = MakeGrpcSurface(a_->grpc_address());
   auto grpc_b = MakeGrpcSurface(b_->grpc_address());

@@ -78,9 +78,11 @@ class TwoInstancesTest : public ::testing::Test {
         absl::StrCat("--send_rate_per_second=", kSendRate),
         "--pair_interval=1ms",
         "--pair_burst=1000",
-        "--api_requests_per_second=0"};
+        "--api_requests_per_second=0",
+        "--webhook_allow_loopback=true"};  // the hotel's receiver runs here
     ServerProcess::Env env = {{"WA_CLOUD_ACCESS_TOKEN", options.access_token},
-                              {"WA_META_APP_SECRET", kCloudAppSecret}};
+                              {"WA_META_APP_SECRET", kCloudAppSecret},
+                              {"WA_META_VERIFY_TOKEN", "verify-token"}};
     // A works slowly (one provider call and one webhook post at a time), so
     // that when it is killed it holds claimed work it has not started.
     std::vector<std::string> a_flags = flags;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "tests/unit/provider/fake_http_server.h"
@@ -35,6 +36,27 @@ TEST(HttpClientTest, GetReturnsStatusBodyAndHeaders) {
   EXPECT_EQ(response->Header("x-business-use-case-usage"), "{}");
   EXPECT_EQ(response->Header("Content-Type"), "text/plain");
   EXPECT_EQ(response->Header("absent"), "");
+}
+
+// A proxy in the environment would see (and resolve) every host itself:
+// the client goes direct unless given one. Here the environment's proxies
+// are a port nobody listens on, so using them would fail the request.
+TEST(HttpClientTest, IgnoresProxiesInTheEnvironment) {
+  FakeHttpServer fake;
+  fake.server().Get("/direct", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content("direct", "text/plain");
+  });
+  fake.Start();
+  for (const char* name : {"http_proxy", "HTTP_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"}) {
+    setenv(name, "http://127.0.0.1:1", 1);
+  }
+  HttpClient client(FastOptions());
+  absl::StatusOr<HttpResponse> response = client.Get(fake.base_url() + "/direct", {});
+  for (const char* name : {"http_proxy", "HTTP_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"}) {
+    unsetenv(name);
+  }
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->body, "direct");
 }
 
 TEST(HttpClientTest, KeepsOnlyTheStartOfALargeBodyWhenAskedTo) {

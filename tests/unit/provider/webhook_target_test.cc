@@ -30,19 +30,30 @@ TEST(AddressPolicyTest, ClassifiesTheRangesAWebhookMustNotReach) {
   EXPECT_EQ(ClassifyAddress("::ffff:10.0.0.1"), AddressKind::kPrivate);
   EXPECT_EQ(ClassifyAddress("::ffff:169.254.169.254"), AddressKind::kMetadata);
   EXPECT_EQ(ClassifyAddress("not an address"), AddressKind::kReserved);
+  // Transition ranges reach IPv4 addresses through a gateway: refused.
+  for (const char* a :
+       {"64:ff9b::7f00:1", "64:ff9b::a00:1", "64:ff9b:1::1", "2002:7f00:1::1", "2002:5db8:d822::1",
+        "2001:0:4136:e378::1", "::127.0.0.1", "::10.0.0.1", "::93.184.216.34"}) {
+    EXPECT_EQ(ClassifyAddress(a), AddressKind::kReserved) << a;
+  }
+  EXPECT_EQ(ClassifyAddress("fec0::1"), AddressKind::kPrivate);
+  EXPECT_EQ(ClassifyAddress("feff::1"), AddressKind::kPrivate);
+  EXPECT_EQ(ClassifyAddress("2001:4860::8888"), AddressKind::kPublic);
 }
 
 TEST(WebhookTargetTest, LoopbackMayUsePlainHttp) {
-  absl::StatusOr<WebhookTarget> target = ResolveWebhookTarget("http://127.0.0.1:8099/hook", {});
+  const TargetPolicy sandbox{{}, /*allow_loopback=*/true};
+  absl::StatusOr<WebhookTarget> target =
+      ResolveWebhookTarget("http://127.0.0.1:8099/hook", sandbox);
   ASSERT_TRUE(target.ok()) << target.status();
   EXPECT_EQ(target->port, 8099);
   EXPECT_TRUE(target->resolve_entry.empty());  // an IP literal needs no pin
-  target = ResolveWebhookTarget("http://localhost:8099/hook", {});
+  target = ResolveWebhookTarget("http://localhost:8099/hook", sandbox);
   ASSERT_TRUE(target.ok()) << target.status();
   EXPECT_EQ(target->resolve_entry.rfind("localhost:8099:", 0), 0u) << target->resolve_entry;
-  EXPECT_TRUE(ResolveWebhookTarget("http://[::1]:8099/hook", {}).ok());
-  // Production: --webhook_allow_loopback=false.
-  TargetPolicy production{{}, /*allow_loopback=*/false};
+  EXPECT_TRUE(ResolveWebhookTarget("http://[::1]:8099/hook", sandbox).ok());
+  // Production (the default): --webhook_allow_loopback=false.
+  TargetPolicy production;
   EXPECT_EQ(ResolveWebhookTarget("http://127.0.0.1:8099/hook", production).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ResolveWebhookTarget("https://localhost/hook", production).status().code(),

@@ -14,14 +14,25 @@ namespace v1 = ::hotel::whatsapp::v1;
 
 class ConsentTest : public ::testing::Test {
  protected:
-  void GuestWrites(const std::string& text) {
+  void GuestWrites(const std::string& text, absl::Time at = absl::Now(),
+                   const std::string& phone = kGuest) {
     InboundMessage in;
-    in.guest_phone = kGuest;
+    in.guest_phone = phone;
     in.whatsapp_message_id = "wamid." + std::to_string(++count_);
     in.body = text;
-    in.at = absl::Now();
+    in.at = at;
     ASSERT_TRUE(inbound_.Record("p1", in).ok());
   }
+
+  // Meta's user_preferences callback for marketing messages.
+  void MarketingPreference(bool resume, absl::Time at) {
+    ASSERT_TRUE(t_.db()
+                    .Transaction(
+                        [&] { return consent_.ApplyMarketingPreference("p1", kGuest, resume, at); })
+                    .ok());
+  }
+
+  storage::ConsentRecord Consent() { return consent_.Get("p1", kGuest)->consent; }
 
   absl::Status SendText() {
     OutboundRequest r;
@@ -117,6 +128,46 @@ TEST_F(ConsentTest, RefusesBadInputAndChangesNothing) {
 TEST_F(ConsentTest, ConsentIsPerProperty) {
   GuestWrites("STOP");
   EXPECT_FALSE(consent_.Get("p2", kGuest)->consent.opted_out);
+}
+
+// Events apply in the order they happened, whatever order they arrive in:
+// both ways round, a STOP followed by an older START stays stopped.
+TEST_F(ConsentTest, AnOlderEventNeverOverridesANewerOne) {
+  const absl::Time now = absl::Now();
+  GuestWrites("STOP", now);
+  GuestWrites("START", now - absl::Minutes(5));  // arrives late
+  EXPECT_TRUE(Consent().opted_out);
+  EXPECT_EQ(DetailOf(SendText()).code(), "GUEST_OPTED_OUT");
+  EXPECT_EQ(Consent().updated_at, absl::FromUnixMicros(absl::ToUnixMicros(now)));
+
+  // The other way round, for another guest: in order this time.
+  const std::string other = "+447700900124";
+  GuestWrites("START", now - absl::Minutes(5), other);
+  GuestWrites("STOP", now, other);
+  EXPECT_TRUE(consent_.Get("p1", other)->consent.opted_out);
+}
+
+TEST_F(ConsentTest, AnOlderMarketingResumeNeverUndoesALaterStop) {
+  const absl::Time now = absl::Now();
+  MarketingPreference(/*resume=*/false, now);
+  MarketingPreference(/*resume=*/true, now - absl::Hours(1));
+  EXPECT_TRUE(Consent().marketing_opted_out);
+  MarketingPreference(/*resume=*/true, now + absl::Seconds(1));  // a newer resume does
+  EXPECT_FALSE(Consent().marketing_opted_out);
+  // A general STOP older than the marketing resume still stands on its own.
+  GuestWrites("STOP", now - absl::Minutes(30));
+  EXPECT_TRUE(Consent().opted_out);
+  EXPECT_FALSE(Consent().marketing_opted_out);
+}
+
+// Meta re-delivers callbacks: the same preference twice is one event.
+TEST_F(ConsentTest, ARedeliveredPreferenceIsRecordedOnce) {
+  const absl::Time at = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
+  MarketingPreference(/*resume=*/false, at);
+  MarketingPreference(/*resume=*/true, at + absl::Seconds(10));
+  MarketingPreference(/*resume=*/false, at);  // re-delivered, after the resume
+  EXPECT_FALSE(Consent().marketing_opted_out);
+  EXPECT_EQ(consent_.Get("p1", kGuest)->history.size(), 2u);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "server/domain/template_service.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "server/domain/consent_service.h"
@@ -78,8 +79,8 @@ class TemplateServiceTest : public ::testing::Test {
 };
 
 TEST_F(TemplateServiceTest, AFreshPropertyHasTheStarterCatalogApproved) {
-  absl::StatusOr<TemplateList> list = templates_.List("p1", {.language = "en",
-                                                            .category = "guest_services"});
+  absl::StatusOr<TemplateList> list =
+      templates_.List("p1", {.language = "en", .category = "guest_services"});
   ASSERT_TRUE(list.ok()) << list.status();
   std::vector<std::string> names;
   for (const v1::Template& t : list->templates) {
@@ -138,6 +139,52 @@ TEST_F(TemplateServiceTest, SendsOutsideTheWindowWithTheRenderedTextAndMetadata)
   EXPECT_EQ((*conversation)->metadata.at("guest_tier"), "gold_member");
 }
 
+// conversation_metadata meets the rules UpdateConversationMetadata applies,
+// and a send that breaks them queues nothing.
+TEST_F(TemplateServiceTest, ConversationMetadataIsCheckedLikeAnUpdate) {
+  std::map<std::string, std::string> too_many;
+  for (int i = 0; i <= 50; ++i) too_many[absl::StrCat("k", i)] = "v";
+  const std::vector<std::pair<std::map<std::string, std::string>, std::string>> bad = {
+      {{{"bad key!", "x"}}, "conversation_metadata"},
+      {{{"", "x"}}, "conversation_metadata"},
+      {{{std::string(65, 'k'), "x"}}, "conversation_metadata"},
+      {{{"note", std::string(513, 'x')}}, "conversation_metadata.note"},
+      {too_many, "conversation_metadata"}};
+  const int64_t before = MessageCount();
+  for (const auto& [metadata, field] : bad) {
+    TemplateSend send = Welcome();
+    send.conversation_metadata = metadata;
+    absl::StatusOr<storage::MessageRecord> sent = templates_.Send(staff_, send);
+    ASSERT_FALSE(sent.ok()) << field;
+    EXPECT_EQ(DetailOf(sent.status()).code(), "INVALID_ARGUMENT");
+    const v1::ErrorDetail detail = DetailOf(sent.status());
+    const auto& fields = detail.details().fields();
+    EXPECT_TRUE(fields.count("field") && fields.at("field").string_value() == field)
+        << sent.status();
+  }
+  EXPECT_EQ(MessageCount(), before);
+  // 512 characters (not bytes) is fine.
+  TemplateSend send = Welcome();
+  std::string accents;
+  for (int i = 0; i < 512; ++i) accents += "\xC3\xA9";
+  send.conversation_metadata = {{"note", accents}};
+  EXPECT_TRUE(templates_.Send(staff_, send).ok());
+}
+
+// Keys already on the conversation count: a send may not take it past 50.
+TEST_F(TemplateServiceTest, ConversationMetadataCannotGrowPastFiftyKeys) {
+  TemplateSend first = Welcome();
+  first.conversation_metadata.clear();
+  for (int i = 0; i < 49; ++i) first.conversation_metadata[absl::StrCat("k", i)] = "v";
+  absl::StatusOr<storage::MessageRecord> sent = templates_.Send(staff_, first);
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  TemplateSend second = Welcome();
+  second.conversation_id = sent->conversation_id;
+  absl::StatusOr<storage::MessageRecord> refused = templates_.Send(staff_, second);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(DetailOf(refused.status()).code(), "INVALID_ARGUMENT");
+}
+
 TEST_F(TemplateServiceTest, AWrongParameterQueuesNothing) {
   TemplateSend send = Welcome();
   send.parameters.erase("room_number");
@@ -168,9 +215,10 @@ TEST_F(TemplateServiceTest, UnknownNameOrLanguageIsTemplateNotFound) {
 
 TEST_F(TemplateServiceTest, ASubmissionIsPendingUntilReviewedThenSends) {
   absl::StatusOr<v1::Template> pending = templates_.Submit(
-      "p1", Draft("late_checkout_confirmation", v1::TEMPLATE_CATEGORY_UTILITY,
-                  "Hi {{1}}, your late checkout until {{2}} has been confirmed for room {{3}}. "
-                  "Additional charges: {{4}}."),
+      "p1",
+      Draft("late_checkout_confirmation", v1::TEMPLATE_CATEGORY_UTILITY,
+            "Hi {{1}}, your late checkout until {{2}} has been confirmed for room {{3}}. "
+            "Additional charges: {{4}}."),
       {"guest_name", "checkout_time", "room_number", "charges"});
   ASSERT_TRUE(pending.ok()) << pending.status();
   EXPECT_EQ(pending->status(), v1::TEMPLATE_STATUS_PENDING);
@@ -205,9 +253,9 @@ TEST_F(TemplateServiceTest, ASubmissionIsPendingUntilReviewedThenSends) {
 }
 
 TEST_F(TemplateServiceTest, TheSandboxRejectsPromotionalUtilityWithMetasReason) {
-  v1::Template reviewed = SubmitReviewed(Draft(
-      "spa_deal", v1::TEMPLATE_CATEGORY_UTILITY,
-      "Hello {{guest_name}}, enjoy a 20% discount at our spa during your stay with us."));
+  v1::Template reviewed = SubmitReviewed(
+      Draft("spa_deal", v1::TEMPLATE_CATEGORY_UTILITY,
+            "Hello {{guest_name}}, enjoy a 20% discount at our spa during your stay with us."));
   EXPECT_EQ(reviewed.status(), v1::TEMPLATE_STATUS_REJECTED);
   EXPECT_EQ(reviewed.rejection_reason(), "INCORRECT_CATEGORY");
   TemplateSend send = Welcome();

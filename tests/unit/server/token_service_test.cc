@@ -1,5 +1,6 @@
 #include "server/domain/token_service.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "server/domain/errors.h"
@@ -92,6 +93,65 @@ TEST(TokenService, ValidatesItsInput) {
   EXPECT_EQ(tokens.Create("x", v1::ROLE_UNSPECIFIED, "p").status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(tokens.List("")->size(), 0u);
+}
+
+// A flood of wrong tokens costs the database at most the budget: a repeated
+// one is remembered as unknown, distinct guesses past the budget are refused
+// unread, and tokens known to be valid still get in meanwhile.
+TEST(TokenService, UnknownTokensAreRefusedWithoutAReadEachTime) {
+  testing::TestDb t;
+  TokenService tokens(t.db(), absl::Seconds(60), TokenService::UnknownReads{0.001, 5});
+  TokenService elsewhere(t.db());  // the tokens command, another process
+  IssuedToken known = *tokens.Create("ops", v1::ROLE_STAFF, "p1");
+
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(tokens.Authenticate("wat_same_wrong").status().code(),
+              absl::StatusCode::kUnauthenticated);
+  }
+  EXPECT_EQ(tokens.database_reads(), 1);  // then remembered as unknown
+  // Made by the tokens command while the server runs: new to it.
+  IssuedToken cli = *elsewhere.Create("cli", v1::ROLE_STAFF, "p1");
+  ASSERT_TRUE(tokens.Authenticate(cli.secret).ok());  // within the budget
+  EXPECT_EQ(tokens.database_reads(), 2);
+  for (int i = 0; i < 100; ++i) {
+    absl::StatusOr<Caller> refused = tokens.Authenticate(absl::StrCat("wat_guess_", i));
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnauthenticated);
+    EXPECT_EQ(DetailOf(refused.status()).code(), "UNAUTHENTICATED");
+  }
+  EXPECT_EQ(tokens.database_reads(), 5);  // the burst, then nothing
+  EXPECT_TRUE(tokens.Authenticate(known.secret).ok());
+  EXPECT_TRUE(tokens.Authenticate(cli.secret).ok());
+}
+
+// After a restart every token is new to the server: those already in the
+// database are known from the first call, so a flood of guesses that has
+// spent the budget cannot lock them out.
+TEST(TokenService, TokensInTheDatabaseAreKnownFromTheStart) {
+  testing::TestDb t;
+  TokenService before_restart(t.db());
+  IssuedToken existing = *before_restart.Create("desk", v1::ROLE_STAFF, "p1");
+  TokenService tokens(t.db(), absl::Seconds(60), TokenService::UnknownReads{0.001, 0});
+  EXPECT_FALSE(tokens.Authenticate("wat_guess").ok());
+  EXPECT_EQ(tokens.database_reads(), 0);  // no budget at all: refused unread
+  absl::StatusOr<Caller> caller = tokens.Authenticate(existing.secret);
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_EQ(caller->token_id, existing.record.token_id);
+  EXPECT_EQ(tokens.database_reads(), 1);  // known, still read once to be trusted
+}
+
+// Memory of a valid token's validity ends with its period; being known, it
+// is read again whatever the budget of unknown ones.
+TEST(TokenService, AKnownTokenIsReadAgainWhenTheBudgetIsSpent) {
+  testing::TestDb t;
+  TokenService tokens(t.db(), absl::Milliseconds(50), TokenService::UnknownReads{0.001, 1});
+  IssuedToken known = *tokens.Create("ops", v1::ROLE_STAFF, "p1");
+  EXPECT_FALSE(tokens.Authenticate("wat_guess").ok());  // spends the budget
+  absl::SleepFor(absl::Milliseconds(80));
+  int64_t reads = tokens.database_reads();
+  EXPECT_TRUE(tokens.Authenticate(known.secret).ok());
+  EXPECT_EQ(tokens.database_reads(), reads + 1);
+  EXPECT_FALSE(tokens.Authenticate("wat_another_guess").ok());
+  EXPECT_EQ(tokens.database_reads(), reads + 1);
 }
 
 }  // namespace
