@@ -228,15 +228,20 @@ absl::StatusOr<std::string> CloudApiProvider::UploadMedia(const SenderAccount& f
 }
 
 absl::StatusOr<std::string> CloudApiProvider::TemplatesUrl(const SenderAccount& account) const {
+  // Meant for the caller (an operator can fix either), so built as the
+  // contract's error rather than hidden as internal text.
   if (account.waba_id.empty()) {
-    return absl::FailedPreconditionError(
-        "templates with --provider=cloud need the property's WhatsApp Business Account: add a "
-        "number with `wa-server properties add-number ... --waba_id=ID`");
+    return domain::Error(absl::StatusCode::kFailedPrecondition, "FAILED_PRECONDITION",
+                         "templates with --provider=cloud need the property's WhatsApp Business "
+                         "Account: add a number with `wa-server properties add-number ... "
+                         "--waba_id=ID`")
+        .Detail("missing", "waba_id");
   }
   if (account.access_token.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("no access token for WhatsApp Business Account ", account.waba_id, ": ",
-                     account.token_problem));
+    return domain::Error(absl::StatusCode::kFailedPrecondition, "FAILED_PRECONDITION",
+                         absl::StrCat("no access token for WhatsApp Business Account ",
+                                      account.waba_id, " (see the server's log)"))
+        .Detail("missing", "access_token");
   }
   return Url(account.waba_id, "message_templates");
 }

@@ -222,15 +222,15 @@ std::optional<provider::SendResult> SendQueue::ResolveMedia(const provider::Outb
   return result;
 }
 
-void SendQueue::ReportHealth(bool healthy) {
+void SendQueue::ReportHealth(bool healthy, const std::string& why) {
   {
     absl::MutexLock lock(&mu_);
     if (healthy_ == healthy) return;
     healthy_ = healthy;
   }
   if (!healthy) {
-    util::LogError("provider ", provider_.Name(),
-                   " rejects our credentials; messages stay queued until they are fixed");
+    util::LogError("provider ", provider_.Name(), " refuses our credentials (", why,
+                   "); messages stay queued until they are fixed");
   } else {
     util::LogInfo("provider ", provider_.Name(), " accepts our credentials again");
   }
@@ -259,7 +259,7 @@ absl::Status SendQueue::Settle(const storage::MessageRecord& message, provider::
       return status;
     }
     case provider::SendOutcome::kCredentialsRejected:
-      ReportHealth(false);
+      ReportHealth(false, result.error);
       return db_.Transaction([&] {
         return messages_.Defer(message.message_id, now + options_.credentials_retry, result.error);
       });

@@ -97,7 +97,9 @@ class SendQueue {
   provider::SenderAccount SenderOf(const storage::MessageRecord& message);
   absl::Status Settle(const storage::MessageRecord& message, provider::SendResult result);
   absl::Duration Backoff(int attempts) const;
-  void ReportHealth(bool healthy);
+  // `why`: the provider's reason, logged on the change to unhealthy (a
+  // rejected token, or a number whose token cannot be read).
+  void ReportHealth(bool healthy, const std::string& why = "");
   bool WorkReady() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return stopping_ || !claimed_.empty();
   }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "server/provider/meta_callback_parser.h"
+#include "server/provider/meta_callback_routes.h"
 #include "server/provider/meta_signature.h"
 #include "tests/fuzz/fuzz_input.h"
 
@@ -14,6 +15,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<wa::provider::MetaNotification> parsed = wa::provider::ParseMetaNotification(body);
   if (parsed.ok()) {
     WA_FUZZ_CHECK(parsed->skipped == static_cast<int>(parsed->skip_reasons.size()));
+    // The part kept for one number (parked until a property owns it) is
+    // Meta's shape again, and holds that number's messages only.
+    for (const wa::provider::MetaInbound& m : parsed->messages) {
+      absl::StatusOr<wa::provider::MetaNotification> part = wa::provider::ParseMetaNotification(
+          wa::provider::NotificationPart(body, m.phone_number_id));
+      WA_FUZZ_CHECK(part.ok() && !part->messages.empty());
+      for (const wa::provider::MetaInbound& kept : part->messages) {
+        WA_FUZZ_CHECK(kept.phone_number_id == m.phone_number_id);
+      }
+    }
   } else {
     WA_FUZZ_CHECK(parsed.status().code() == absl::StatusCode::kInvalidArgument);
   }
