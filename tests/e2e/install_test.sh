@@ -86,7 +86,11 @@ test_example_configuration() {
   names="$(grep -oE '^ *--[a-z_0-9]+' <<<"$(awk '/server\/main.cc/{on=1; next} /^  Flags from /{on=0} on' <<<"$help")" | tr -d ' -' | sort -u)"
   [[ -n "$names" ]] || fail_check "wa-server --helpfull lists the server's flags" "$help"
   for flag in $names; do
-    case "$flag" in role | name | property) continue ;; esac  # `tokens` command only
+    # The operator commands' own flags (`tokens`, `properties`), not the server's.
+    case "$flag" in
+      role | name | property | display_name | time_zone | display_phone_number | \
+        access_token_env | access_token_file | default) continue ;;
+    esac
     var="WA_$(tr '[:lower:]' '[:upper:]' <<<"$flag")"
     grep -qE "^#?$var=" "$ENV_FILE" || fail_check "the example configuration has $var"
   done
