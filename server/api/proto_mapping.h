@@ -7,8 +7,8 @@
 #include "hotel/whatsapp/v1/admin.pb.h"
 #include "hotel/whatsapp/v1/conversations.pb.h"
 #include "hotel/whatsapp/v1/messages.pb.h"
-#include "server/domain/guest_key.h"
 #include "server/domain/conversation_service.h"
+#include "server/domain/guest_key.h"
 #include "server/storage/records.h"
 
 // Records and domain views to the contract's messages.

@@ -144,7 +144,8 @@ absl::StatusOr<ConversationPage> ConversationService::List(const std::string& pr
   filter.limit = query.page_size == 0 ? kDefaultPageSize : std::min(query.page_size, kMaxPageSize);
   std::optional<GuestAddress> guest;
   if (!query.guest_phone.empty() || !query.guest_user_id.empty()) {
-    absl::StatusOr<GuestAddress> address = ParseGuestAddress(query.guest_phone, query.guest_user_id);
+    absl::StatusOr<GuestAddress> address =
+        ParseGuestAddress(query.guest_phone, query.guest_user_id);
     if (!address.ok()) return address.status();
     guest = *address;
   }

@@ -8,8 +8,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "server/domain/window_policy.h"
 #include "server/domain/guest_directory.h"
+#include "server/domain/window_policy.h"
 #include "server/storage/conversation_repository.h"
 #include "server/storage/database.h"
 #include "server/storage/guest_repository.h"

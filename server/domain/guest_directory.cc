@@ -20,9 +20,8 @@ absl::StatusOr<std::string> GuestDirectory::Observe(const std::string& property_
   std::string phone;
   if (!guest.phone.empty()) {
     // Meta names guests by wa_id (digits without '+').
-    absl::StatusOr<std::string> e164 = absl::StartsWith(guest.phone, "+")
-                                           ? NormalizePhone(guest.phone)
-                                           : FromWaId(guest.phone);
+    absl::StatusOr<std::string> e164 =
+        absl::StartsWith(guest.phone, "+") ? NormalizePhone(guest.phone) : FromWaId(guest.phone);
     if (!e164.ok()) return e164.status();
     phone = *e164;
   }
@@ -35,9 +34,9 @@ absl::StatusOr<std::string> GuestDirectory::Observe(const std::string& property_
     if (absl::Status s = identities_.MoveKey(property_id, key, phone); !s.ok()) return s;
     key = phone;
   }
-  storage::GuestIdentityRecord r{property_id,    guest.user_id,     key,
-                                 phone,          guest.parent_user_id, guest.username,
-                                 guest.profile_name, guest.at};
+  storage::GuestIdentityRecord r{
+      property_id,    guest.user_id,      key,     phone, guest.parent_user_id,
+      guest.username, guest.profile_name, guest.at};
   if (absl::Status s = identities_.Upsert(r); !s.ok()) return s;
   return key;
 }

@@ -2,8 +2,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "server/domain/errors.h"
 #include "server/domain/phone.h"
 
@@ -53,8 +53,7 @@ std::string UserIdOfKey(absl::string_view key) {
   return IsBsuidKey(key) ? std::string(key.substr(kBsuidKeyPrefix.size())) : std::string();
 }
 
-absl::StatusOr<GuestAddress> ParseGuestAddress(absl::string_view phone,
-                                               absl::string_view user_id) {
+absl::StatusOr<GuestAddress> ParseGuestAddress(absl::string_view phone, absl::string_view user_id) {
   if (!phone.empty() && !user_id.empty()) {
     return InvalidArgument("give guest_phone or guest_user_id, not both", "guest_user_id");
   }
@@ -69,7 +68,8 @@ absl::StatusOr<GuestAddress> ParseGuestAddress(absl::string_view phone,
 
 absl::StatusOr<GuestAddress> ParseGuestPathSegment(absl::string_view phone_or_user_id) {
   // A BSUID starts with letters, which no phone number does.
-  if (!phone_or_user_id.empty() && absl::ascii_isalpha(static_cast<unsigned char>(phone_or_user_id[0]))) {
+  if (!phone_or_user_id.empty() &&
+      absl::ascii_isalpha(static_cast<unsigned char>(phone_or_user_id[0]))) {
     return ParseGuestAddress("", phone_or_user_id);
   }
   return ParseGuestAddress(phone_or_user_id, "");

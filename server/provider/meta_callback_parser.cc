@@ -400,9 +400,9 @@ void ParseEntry(const Json& entry, const std::string& where, MetaNotification& o
     } else {
       // Not consumed here, but Meta said it: kept for the operator.
       ++out.ignored_changes;
-      out.unparsed.push_back(MetaUnparsed{field, here, "a field this service does not apply",
-                                          change.dump(-1, ' ', false,
-                                                      Json::error_handler_t::replace)});
+      out.unparsed.push_back(
+          MetaUnparsed{field, here, "a field this service does not apply",
+                       change.dump(-1, ' ', false, Json::error_handler_t::replace)});
     }
   });
 }

@@ -11,9 +11,11 @@ constexpr char kSelect[] =
     "sent_at, delivered_at, read_at, failed_at, failure_code, failure_reason, attempts, "
     "next_attempt_at, phone_number_id, "
     "(SELECT gi.user_id FROM guest_identities gi WHERE gi.property_id = messages.property_id "
-    "AND gi.guest_key = messages.guest_phone ORDER BY gi.updated_at DESC LIMIT 1) AS guest_user_id, "
+    "AND gi.guest_key = messages.guest_phone ORDER BY gi.updated_at DESC LIMIT 1) AS "
+    "guest_user_id, "
     "(SELECT gi.username FROM guest_identities gi WHERE gi.property_id = messages.property_id "
-    "AND gi.guest_key = messages.guest_phone ORDER BY gi.updated_at DESC LIMIT 1) AS guest_username "
+    "AND gi.guest_key = messages.guest_phone ORDER BY gi.updated_at DESC LIMIT 1) AS "
+    "guest_username "
     "FROM messages ";
 
 MessageRecord ReadMessage(const Statement& s) {

@@ -53,8 +53,9 @@ std::string UnparsedBody(const std::string& where, const std::string& reason,
 }
 
 std::string InboundJson(const provider::MetaInbound& m) {
-  nlohmann::json doc = {{"from", m.from},   {"from_user_id", m.user_id}, {"id", m.wamid},
-                        {"type", m.meta_type}, {"body", m.body},       {"payload", m.payload}};
+  nlohmann::json doc = {{"from", m.from}, {"from_user_id", m.user_id},
+                        {"id", m.wamid},  {"type", m.meta_type},
+                        {"body", m.body}, {"payload", m.payload}};
   return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -130,8 +131,8 @@ absl::Status NotificationProcessor::ApplyGuestIds(const provider::MetaNotificati
   return absl::OkStatus();
 }
 
-absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n,
-                                          const Routes& routes, absl::Time received_at) {
+absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n, const Routes& routes,
+                                          absl::Time received_at) {
   auto number_of = [&](const std::string& id) -> const domain::SenderNumber* {
     auto it = routes.numbers.find(id);
     return it == routes.numbers.end() ? nullptr : &it->second;  // null: parked
@@ -150,8 +151,8 @@ absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n,
       return result.status();
     }
     if (!result.ok()) {
-      std::string body = UnparsedBody(m.wamid, std::string(result.status().message()),
-                                      InboundJson(m));
+      std::string body =
+          UnparsedBody(m.wamid, std::string(result.status().message()), InboundJson(m));
       if (auto s = Park("unparsed:messages", body, received_at); !s.ok()) return s;
     }
   }
@@ -165,10 +166,10 @@ absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n,
     const domain::SenderNumber* number = number_of(p.phone_number_id);
     if (number == nullptr) continue;
     if (p.category != "marketing_messages" || (p.value != "stop" && p.value != "resume")) {
-      nlohmann::json item = {{"wa_id", p.wa_id}, {"user_id", p.user_id},
-                             {"category", p.category}, {"value", p.value}};
-      std::string body = UnparsedBody("user_preferences", "a preference this service does not apply",
-                                      item.dump());
+      nlohmann::json item = {
+          {"wa_id", p.wa_id}, {"user_id", p.user_id}, {"category", p.category}, {"value", p.value}};
+      std::string body =
+          UnparsedBody("user_preferences", "a preference this service does not apply", item.dump());
       if (auto s = Park("unparsed:user_preferences", body, received_at); !s.ok()) return s;
       continue;
     }
@@ -177,8 +178,8 @@ absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n,
     absl::StatusOr<std::string> key = directory_.Observe(
         number->property_id, domain::ObservedGuest{p.wa_id, p.user_id, "", "", "", p.timestamp});
     if (!key.ok()) return key.status();
-    if (auto s = consent_.ApplyMarketingPreference(number->property_id, *key,
-                                                   p.value == "resume", p.timestamp);
+    if (auto s = consent_.ApplyMarketingPreference(number->property_id, *key, p.value == "resume",
+                                                   p.timestamp);
         !s.ok()) {
       return s;
     }

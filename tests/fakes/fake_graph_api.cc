@@ -384,8 +384,7 @@ std::string FakeGraphApi::InboundGuestNotification(const InboundGuest& guest,
                                                    absl::string_view wamid) const {
   FakeNumber n = Numbers().front();
   BusinessNumber number{n.waba_id, n.phone_number_id, n.display_phone_number};
-  return MetaDump(
-      wa::fakes::InboundGuestTextNotification(number, guest, text, wamid, absl::Now()));
+  return MetaDump(wa::fakes::InboundGuestTextNotification(number, guest, text, wamid, absl::Now()));
 }
 
 std::string FakeGraphApi::UserIdUpdate(absl::string_view wa_id, absl::string_view previous,

@@ -34,7 +34,7 @@ struct StatusFields {
   std::string wamid;
   std::string recipient_id;       // omitted when empty (a send to a BSUID)
   std::string recipient_user_id;  // omitted when empty
-  std::string status;  // sent, delivered, read, failed
+  std::string status;             // sent, delivered, read, failed
   absl::Time at;
   std::string biz_opaque_callback_data;  // omitted when empty
   int error_code = 0;                    // failed only

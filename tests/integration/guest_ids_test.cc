@@ -114,7 +114,8 @@ TEST_F(GuestIdsTest, GuestWithOnlyAUsernameIsInTheInboxAndAnsweredByRecipient) {
   EXPECT_EQ(body["recipient"], kBsuid);
   EXPECT_FALSE(body.contains("to"));
   // Statuses come back with recipient_user_id and no recipient_id.
-  ASSERT_TRUE(WaitUntil([&] { return Status(sent.message_id()).status() == v1::MESSAGE_STATUS_READ; }));
+  ASSERT_TRUE(
+      WaitUntil([&] { return Status(sent.message_id()).status() == v1::MESSAGE_STATUS_READ; }));
   v1::MessageStatusResponse status = Status(sent.message_id());
   EXPECT_EQ(status.guest_phone(), "");
   EXPECT_EQ(status.guest_user_id(), kBsuid);
@@ -191,8 +192,10 @@ TEST_F(GuestIdsTest, AMalformedBsuidGetsItsOwn400AndChangesNothing) {
     EXPECT_TRUE(absl::StrContains(r->body, "INVALID_GUEST_USER_ID")) << r->body;
     EXPECT_TRUE(absl::StrContains(r->body, "US.13491208655302741918")) << "names the format";
   }
-  Json both = {{"guest_phone", "+447700900123"}, {"guest_user_id", kBsuid}, {"content", {{"text", "Hi"}}}};
-  httplib::Result r = http.Post("/api/v1/whatsapp/messages/send", auth, both.dump(), "application/json");
+  Json both = {
+      {"guest_phone", "+447700900123"}, {"guest_user_id", kBsuid}, {"content", {{"text", "Hi"}}}};
+  httplib::Result r =
+      http.Post("/api/v1/whatsapp/messages/send", auth, both.dump(), "application/json");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
   EXPECT_EQ(Conversations("", kBsuid).conversations_size(), 0);
@@ -203,20 +206,21 @@ TEST_F(GuestIdsTest, WhatCannotBeAttributedOrIsUnknownIsKeptAndListed) {
   fakes::FakeNumber n = fake_->Numbers().front();
   Json metadata = {{"display_phone_number", n.display_phone_number},
                    {"phone_number_id", n.phone_number_id}};
-  Json no_sender = {{"id", "wamid.NOSENDER"}, {"timestamp", "1767254580"}, {"type", "text"},
+  Json no_sender = {{"id", "wamid.NOSENDER"},
+                    {"timestamp", "1767254580"},
+                    {"type", "text"},
                     {"text", {{"body", "who am I?"}}}};
   Json doc = {
       {"object", "whatsapp_business_account"},
       {"entry",
        Json::array({{{"id", n.waba_id},
-                     {"changes",
-                      Json::array({{{"field", "messages"},
-                                    {"value",
-                                     {{"messaging_product", "whatsapp"},
-                                      {"metadata", metadata},
-                                      {"messages", Json::array({no_sender})}}}},
-                                   {{"field", "account_alerts"},
-                                    {"value", {{"entity_type", "WABA"}}}}})}}})}};
+                     {"changes", Json::array({{{"field", "messages"},
+                                               {"value",
+                                                {{"messaging_product", "whatsapp"},
+                                                 {"metadata", metadata},
+                                                 {"messages", Json::array({no_sender})}}}},
+                                              {{"field", "account_alerts"},
+                                               {"value", {{"entity_type", "WABA"}}}}})}}})}};
   ASSERT_EQ(fake_->PostNotification(doc.dump()), 200);
   ASSERT_TRUE(WaitUntil([&] {
     std::string listed = server_->Operator("properties unrouted");
@@ -226,8 +230,8 @@ TEST_F(GuestIdsTest, WhatCannotBeAttributedOrIsUnknownIsKeptAndListed) {
   httplib::Client http("127.0.0.1", http_port_);
   httplib::Result metrics = http.Get("/metrics");
   ASSERT_TRUE(metrics);
-  EXPECT_TRUE(absl::StrContains(metrics->body,
-                                "wa_meta_callbacks_unrouted{route=\"unparsed:messages\"} 1"))
+  EXPECT_TRUE(
+      absl::StrContains(metrics->body, "wa_meta_callbacks_unrouted{route=\"unparsed:messages\"} 1"))
       << metrics->body;
 }
 
