@@ -1,6 +1,7 @@
 #include "server/api/batch_mapping.h"
 
 #include "server/api/proto_mapping.h"
+#include "server/domain/guest_key.h"
 
 namespace wa::api {
 namespace {
@@ -36,7 +37,8 @@ v1::BatchItemStatus ItemStatus(const storage::BatchItemRecord& item) {
 
 void ToItem(const storage::BatchItemRecord& in, v1::BatchItem* out) {
   out->set_index(in.index);
-  out->set_phone(in.phone);
+  out->set_phone(domain::PhoneOfKey(in.phone));
+  out->set_guest_user_id(domain::UserIdOfKey(in.phone));
   out->set_status(ItemStatus(in));
   out->set_message_id(in.message_id);
   if (!in.error_code.empty()) {
@@ -58,7 +60,8 @@ domain::BatchRequest FromBatchRequest(const v1::BatchSendMessagesRequest& in) {
   for (const v1::BatchMessage& m : in.messages()) {
     out.items.push_back(
         {m.phone(), m.content(), m.template_name(), m.language(),
-         std::map<std::string, std::string>(m.parameters().begin(), m.parameters().end())});
+         std::map<std::string, std::string>(m.parameters().begin(), m.parameters().end()),
+         m.guest_user_id()});
   }
   out.messages_per_second = in.rate_limit().messages_per_second();
   out.batch_size = in.rate_limit().batch_size();
@@ -79,6 +82,7 @@ void ToBatchResponse(const domain::BatchAccepted& in, v1::BatchSendMessagesRespo
     v1::BatchItemError* error = out->add_errors();
     error->set_index(e.index);
     error->set_phone(e.phone);
+    error->set_guest_user_id(e.guest_user_id);
     error->set_code(e.code);
     error->set_message(e.message);
   }

@@ -12,6 +12,8 @@ namespace {
 absl::Status Render(const absl::StatusOr<domain::ConsentView>& view, v1::GuestConsent* out) {
   if (!view.ok()) return view.status();
   out->set_guest_phone(view->guest_phone);
+  out->set_guest_user_id(view->guest_user_id);
+  out->set_guest_username(view->guest_username);
   out->set_opted_out(view->consent.opted_out);
   out->set_marketing_opted_out(view->consent.marketing_opted_out);
   if (view->consent.updated_at) SetTimestamp(*view->consent.updated_at, out->mutable_updated_at());

@@ -35,6 +35,7 @@ grpc::ServerUnaryReactor* ConversationsApi::ListConversations(
   return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     domain::ConversationQuery query{request->guest_phone(), request->status(), request->page_size(),
                                     request->page_token()};
+    query.guest_user_id = request->guest_user_id();
     query.assigned_to = request->assigned_to();
     query.department = request->department();
     if (request->has_updated_after()) query.updated_after = FromTimestamp(request->updated_after());
@@ -66,7 +67,9 @@ grpc::ServerUnaryReactor* ConversationsApi::GetWindowStatus(
       SetTimestamp(*window.last_guest_message_at, response->mutable_last_guest_message_at());
     }
     response->set_conversation_id(view->conversation.conversation_id);
-    response->set_guest_phone(view->conversation.guest_phone);
+    response->set_guest_phone(domain::PhoneOfKey(view->conversation.guest_phone));
+    response->set_guest_user_id(GuestUserId(view->conversation));
+    response->set_guest_username(view->conversation.guest_username);
     return absl::OkStatus();
   });
 }

@@ -16,6 +16,7 @@ template <typename Request>
 domain::OutboundRequest Addressing(const Request& request) {
   domain::OutboundRequest out;
   out.guest_phone = request.guest_phone();
+  out.guest_user_id = request.guest_user_id();
   out.conversation_id = request.conversation_id();
   out.staff_member_id = request.staff_member_id();
   out.from_phone_number_id = request.from_phone_number_id();

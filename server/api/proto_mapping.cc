@@ -57,7 +57,9 @@ void ToStatus(const storage::MessageRecord& in, v1::MessageStatusResponse* out) 
   }
   out->set_whatsapp_message_id(in.whatsapp_message_id);
   out->set_conversation_id(in.conversation_id);
-  out->set_guest_phone(in.guest_phone);
+  out->set_guest_phone(domain::PhoneOfKey(in.guest_phone));
+  out->set_guest_user_id(GuestUserId(in));
+  out->set_guest_username(in.guest_username);
   SetTimestamp(in.created_at, out->mutable_created_at());
   out->set_phone_number_id(in.phone_number_id);
 }
@@ -72,7 +74,9 @@ void ToSendResponse(const storage::MessageRecord& in, v1::SendMessageResponse* o
 
 void ToConversation(const storage::ConversationRecord& in, v1::Conversation* out) {
   out->set_conversation_id(in.conversation_id);
-  out->set_guest_phone(in.guest_phone);
+  out->set_guest_phone(domain::PhoneOfKey(in.guest_phone));
+  out->set_guest_user_id(GuestUserId(in));
+  out->set_guest_username(in.guest_username);
   out->set_status(in.status);
   out->mutable_metadata()->insert(in.metadata.begin(), in.metadata.end());
   SetTimestamp(in.created_at, out->mutable_created_at());
@@ -92,7 +96,9 @@ void ToConversation(const domain::ConversationView& in, v1::Conversation* out) {
   for (const storage::MessageRecord& m : in.messages) ToMessage(m, out->add_messages());
   v1::Participant* guest = out->add_participants();
   guest->set_role("guest");
-  guest->set_guest_phone(in.conversation.guest_phone);
+  guest->set_guest_phone(domain::PhoneOfKey(in.conversation.guest_phone));
+  guest->set_guest_user_id(GuestUserId(in.conversation));
+  guest->set_guest_username(in.conversation.guest_username);
   guest->set_display_name(in.guest_profile_name);
   for (const std::string& staff : in.staff_participants) {
     v1::Participant* p = out->add_participants();

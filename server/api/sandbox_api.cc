@@ -70,6 +70,8 @@ grpc::ServerUnaryReactor* SandboxApi::SimulateInbound(grpc::CallbackServerContex
         }
         domain::InboundMessage in;
         in.guest_phone = request->guest_phone();
+        in.guest_user_id = request->guest_user_id();
+        in.guest_username = request->guest_username();
         in.profile_name = request->profile_name();
         in.whatsapp_message_id = domain::NewId("wamid.SANDBOX");
         in.message_type = v1::MESSAGE_TYPE_TEXT;

@@ -24,6 +24,7 @@ grpc::ServerUnaryReactor* TemplatesApi::SendTemplateMessage(
     return RunIdempotent(idempotency_, *context, caller, *request, response, [&](Remember r) {
       domain::TemplateSend send;
       send.guest_phone = request->guest_phone();
+      send.guest_user_id = request->guest_user_id();
       send.template_name = request->template_name();
       send.language = request->language();
       send.parameters = ToStdMap(request->parameters());

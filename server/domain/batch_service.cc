@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/domain/errors.h"
+#include "server/domain/guest_key.h"
 #include "server/domain/ids.h"
 #include "server/domain/phone.h"
 #include "server/domain/utf8.h"
@@ -50,8 +51,8 @@ double BatchService::RateFor(double requested) const {
 
 absl::Status BatchService::CheckItem(const std::string& property_id,
                                      const BatchItemInput& item) const {
-  absl::StatusOr<std::string> phone = NormalizePhone(item.phone);
-  if (!phone.ok()) return phone.status();
+  absl::StatusOr<GuestAddress> address = ParseGuestAddress(item.phone, item.guest_user_id);
+  if (!address.ok()) return address.status();
   const bool has_text = !absl::StripAsciiWhitespace(item.content).empty();
   if (!item.template_name.empty()) {
     if (has_text) return InvalidArgument("give content or template_name, not both", "content");
@@ -125,10 +126,13 @@ absl::StatusOr<BatchAccepted> BatchService::Create(const Caller& caller, BatchRe
       item.state = BatchItemState::kRejected;
       item.error_code = detail.code();
       item.error_message = detail.message();
-      accepted.errors.push_back({i, in.phone, detail.code(), detail.message()});
+      accepted.errors.push_back({i, in.phone, in.guest_user_id, detail.code(), detail.message()});
       ++accepted.rejected;
     } else {
-      item.phone = *NormalizePhone(in.phone);
+      // The address as given (resolved to the guest's key when released):
+      // "+E164", or "bsuid:<BSUID>".
+      GuestAddress address = *ParseGuestAddress(in.phone, in.guest_user_id);
+      item.phone = address.user_id.empty() ? address.phone : BsuidKey(address.user_id);
       ++accepted.accepted;
     }
     items.push_back(std::move(item));
@@ -294,7 +298,8 @@ absl::StatusOr<BatchService::Release> BatchService::ReleaseItem(const BatchRecor
   absl::StatusOr<storage::MessageRecord> sent;
   if (!item.template_name.empty()) {
     TemplateSend send;
-    send.guest_phone = item.phone;
+    send.guest_phone = PhoneOfKey(item.phone);
+    send.guest_user_id = UserIdOfKey(item.phone);
     send.template_name = item.template_name;
     send.language = item.language;
     send.parameters = item.parameters;
@@ -304,7 +309,8 @@ absl::StatusOr<BatchService::Release> BatchService::ReleaseItem(const BatchRecor
     sent = templates_.Send(caller, std::move(send));
   } else {
     OutboundRequest out;
-    out.guest_phone = item.phone;
+    out.guest_phone = PhoneOfKey(item.phone);
+    out.guest_user_id = UserIdOfKey(item.phone);
     out.staff_member_id = batch.staff_member_id;
     out.from_phone_number_id = batch.phone_number_id;
     out.body = item.content;

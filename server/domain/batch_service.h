@@ -24,11 +24,13 @@ struct BatchItemInput {
   std::string template_name;
   std::string language;
   std::map<std::string, std::string> parameters;
+  std::string guest_user_id;  // instead of phone
 };
 
 struct BatchItemError {
   int index = 0;
   std::string phone;
+  std::string guest_user_id;
   std::string code;
   std::string message;
 };

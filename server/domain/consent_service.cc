@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "server/domain/errors.h"
+#include "server/domain/guest_key.h"
 #include "server/domain/phone.h"
 
 namespace wa::domain {
@@ -28,7 +29,8 @@ absl::Status CheckConsent(storage::ConsentRepository& consent, const std::string
   return Error(absl::StatusCode::kFailedPrecondition, "GUEST_OPTED_OUT",
                record->opted_out ? "Guest has opted out of WhatsApp communications"
                                  : "Guest has opted out of marketing messages")
-      .Detail("guest_phone", guest_phone)
+      .Detail("guest_phone", PhoneOfKey(guest_phone))
+      .Detail("guest_user_id", UserIdOfKey(guest_phone))
       .Detail("scope", record->opted_out ? "all" : "marketing")
       .Recovery({"Contact guest via alternative channel",
                  "Wait for the guest to opt back in (they can write START)"});
@@ -51,11 +53,18 @@ absl::StatusOr<bool> ApplyConsentKeyword(storage::ConsentRepository& consent,
 
 absl::StatusOr<ConsentView> ConsentService::Get(const std::string& property_id,
                                                 const std::string& guest_phone) {
-  absl::StatusOr<std::string> phone = NormalizePhone(guest_phone);
-  if (!phone.ok()) return phone.status();
+  // The path names a guest by phone or by BSUID.
+  absl::StatusOr<GuestAddress> address = ParseGuestPathSegment(guest_phone);
+  if (!address.ok()) return address.status();
   return storage::ReadValue(db_, [&]() -> absl::StatusOr<ConsentView> {
+    absl::StatusOr<std::string> phone = directory_.KeyFor(property_id, *address);
+    if (!phone.ok()) return phone.status();
+    absl::StatusOr<GuestView> guest = directory_.Describe(property_id, *phone);
+    if (!guest.ok()) return guest.status();
     ConsentView view;
-    view.guest_phone = *phone;
+    view.guest_phone = guest->phone;
+    view.guest_user_id = guest->user_id;
+    view.guest_username = guest->username;
     absl::StatusOr<storage::ConsentRecord> record = consent_.Get(property_id, *phone);
     if (!record.ok()) return record.status();
     view.consent = *record;
@@ -71,8 +80,8 @@ absl::StatusOr<ConsentView> ConsentService::Set(const std::string& property_id,
                                                 const std::string& guest_phone,
                                                 const std::string& scope, bool opted_in,
                                                 const std::string& reason) {
-  absl::StatusOr<std::string> phone = NormalizePhone(guest_phone);
-  if (!phone.ok()) return phone.status();
+  absl::StatusOr<GuestAddress> address = ParseGuestPathSegment(guest_phone);
+  if (!address.ok()) return address.status();
   std::string normalized_scope = absl::AsciiStrToLower(scope);
   if (normalized_scope != "all" && normalized_scope != "marketing") {
     return InvalidArgument("scope must be \"all\" or \"marketing\"", "scope");
@@ -80,13 +89,15 @@ absl::StatusOr<ConsentView> ConsentService::Set(const std::string& property_id,
   if (absl::StripAsciiWhitespace(reason).empty()) {
     return InvalidArgument("a reason is required to change a guest's consent", "reason");
   }
-  absl::Status status = db_.Transaction([&] {
+  absl::Status status = db_.Transaction([&]() -> absl::Status {
+    absl::StatusOr<std::string> key = directory_.KeyFor(property_id, *address);
+    if (!key.ok()) return key.status();
     return consent_.Record(
-        property_id, *phone,
+        property_id, *key,
         storage::ConsentEventRecord{normalized_scope, opted_in, "admin", reason, absl::Now()});
   });
   if (!status.ok()) return status;
-  return Get(property_id, *phone);
+  return Get(property_id, guest_phone);
 }
 
 absl::Status ConsentService::ApplyMarketingPreference(const std::string& property_id,

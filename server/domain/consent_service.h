@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/domain/guest_directory.h"
 #include "server/storage/consent_repository.h"
 #include "server/storage/database.h"
 
@@ -17,7 +18,9 @@ struct ConsentKeywords {
 };
 
 struct ConsentView {
-  std::string guest_phone;
+  std::string guest_phone;  // "" when only the BSUID is known
+  std::string guest_user_id;
+  std::string guest_username;
   storage::ConsentRecord consent;
   std::vector<storage::ConsentEventRecord> history;
 };
@@ -38,8 +41,9 @@ absl::StatusOr<bool> ApplyConsentKeyword(storage::ConsentRepository& consent,
 // Reading and setting consent (admins), and Meta's marketing preferences.
 class ConsentService {
  public:
-  explicit ConsentService(storage::Database& db) : db_(db), consent_(db) {}
+  explicit ConsentService(storage::Database& db) : db_(db), consent_(db), directory_(db) {}
 
+  // `guest_phone` is a phone or a BSUID (the REST path's one segment).
   absl::StatusOr<ConsentView> Get(const std::string& property_id, const std::string& guest_phone);
   // `scope` is "all" or "marketing".
   absl::StatusOr<ConsentView> Set(const std::string& property_id, const std::string& guest_phone,
@@ -53,6 +57,7 @@ class ConsentService {
  private:
   storage::Database& db_;
   storage::ConsentRepository consent_;
+  GuestDirectory directory_;
 };
 
 }  // namespace wa::domain

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "server/domain/errors.h"
+#include "server/domain/guest_key.h"
 #include "server/domain/ids.h"
 #include "server/domain/phone.h"
 
@@ -141,10 +142,12 @@ absl::StatusOr<ConversationPage> ConversationService::List(const std::string& pr
   filter.updated_after = query.updated_after;
   filter.updated_before = query.updated_before;
   filter.limit = query.page_size == 0 ? kDefaultPageSize : std::min(query.page_size, kMaxPageSize);
-  if (!query.guest_phone.empty()) {
-    absl::StatusOr<std::string> phone = NormalizePhone(query.guest_phone);
-    if (!phone.ok()) return phone.status();
-    filter.guest_phone = *phone;
+  std::optional<GuestAddress> guest;
+  if (!query.guest_phone.empty() || !query.guest_user_id.empty()) {
+    absl::StatusOr<GuestAddress> address =
+        ParseGuestAddress(query.guest_phone, query.guest_user_id);
+    if (!address.ok()) return address.status();
+    guest = *address;
   }
   if (!query.page_token.empty()) {
     if (absl::Status s = DecodePageToken(query.page_token, filter); !s.ok()) return s;
@@ -152,7 +155,14 @@ absl::StatusOr<ConversationPage> ConversationService::List(const std::string& pr
   // One row more than asked tells whether another page exists.
   ++filter.limit;
   absl::StatusOr<std::vector<storage::ConversationRecord>> rows =
-      storage::ReadValue(db_, [&] { return conversations_.List(filter); });
+      storage::ReadValue(db_, [&]() -> absl::StatusOr<std::vector<storage::ConversationRecord>> {
+        if (guest) {
+          absl::StatusOr<std::string> key = directory_.KeyFor(property_id, *guest);
+          if (!key.ok()) return key.status();
+          filter.guest_phone = *key;
+        }
+        return conversations_.List(filter);
+      });
   if (!rows.ok()) return rows.status();
   ConversationPage page;
   page.conversations = *std::move(rows);

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/domain/guest_directory.h"
 #include "server/domain/window_policy.h"
 #include "server/storage/conversation_repository.h"
 #include "server/storage/database.h"
@@ -39,6 +40,8 @@ struct ConversationQuery {
   std::string department;
   std::optional<absl::Time> updated_after;
   std::optional<absl::Time> updated_before;
+  // Instead of guest_phone: the guest's BSUID.
+  std::string guest_user_id;
 };
 
 struct ResolveRequest {
@@ -67,6 +70,7 @@ class ConversationService {
         conversations_(db),
         messages_(db),
         guests_(db),
+        directory_(db),
         on_resolved_(std::move(on_resolved)) {}
 
   absl::StatusOr<ConversationView> Get(const std::string& property_id,
@@ -97,6 +101,7 @@ class ConversationService {
   storage::ConversationRepository conversations_;
   storage::MessageRepository messages_;
   storage::GuestRepository guests_;
+  GuestDirectory directory_;
   OnResolved on_resolved_;
 };
 

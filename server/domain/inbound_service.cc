@@ -19,11 +19,9 @@ absl::StatusOr<InboundResult> InboundService::Record(const std::string& property
 
 absl::StatusOr<InboundResult> InboundService::RecordInTransaction(const std::string& property_id,
                                                                   InboundMessage in) {
-  // Meta identifies guests by wa_id (digits without '+').
-  absl::StatusOr<std::string> phone = absl::StartsWith(in.guest_phone, "+")
-                                          ? NormalizePhone(in.guest_phone)
-                                          : FromWaId(in.guest_phone);
-  if (!phone.ok()) return phone.status();
+  if (in.guest_phone.empty() && in.guest_user_id.empty()) {
+    return InvalidPhoneNumber(in.guest_phone);
+  }
   if (in.whatsapp_message_id.empty()) {
     return InvalidArgument("an inbound message needs its WhatsApp id", "whatsapp_message_id");
   }
@@ -31,6 +29,12 @@ absl::StatusOr<InboundResult> InboundService::RecordInTransaction(const std::str
       messages_.FindByWhatsAppId(in.whatsapp_message_id);
   if (!existing.ok()) return existing.status();
   if (*existing) return InboundResult{**existing, true};
+  // The guest's key: linking a phone and a BSUID that arrive together may
+  // move a history kept under the BSUID alone to the phone.
+  absl::StatusOr<std::string> phone = directory_.Observe(
+      property_id, ObservedGuest{in.guest_phone, in.guest_user_id, in.guest_parent_user_id,
+                                 in.guest_username, in.profile_name, in.at});
+  if (!phone.ok()) return phone.status();
   absl::StatusOr<storage::ConversationRecord> conversation = ConversationForMessage(
       conversations_, property_id, *phone, "", in.new_conversation_id, in.at, in.phone_number_id);
   if (!conversation.ok()) return conversation.status();
@@ -49,6 +53,7 @@ absl::StatusOr<InboundResult> InboundService::RecordInTransaction(const std::str
   m.created_at = in.at;
   m.phone_number_id = in.phone_number_id;
   if (absl::Status s = messages_.Insert(m); !s.ok()) return s;
+  if (absl::Status s = DescribeGuest(directory_, m); !s.ok()) return s;
   if (absl::Status s = guests_.RecordInbound(property_id, *phone, in.at, in.profile_name);
       !s.ok()) {
     return s;

@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "server/domain/consent_service.h"
 #include "server/domain/event_outbox.h"
+#include "server/domain/guest_directory.h"
 #include "server/storage/consent_repository.h"
 #include "server/storage/conversation_repository.h"
 #include "server/storage/database.h"
@@ -17,7 +18,12 @@ namespace wa::domain {
 
 // A guest's message as WhatsApp delivered it (from Meta or the sandbox).
 struct InboundMessage {
-  std::string guest_phone;  // E.164 or wa_id digits
+  // Who wrote: a phone (E.164 or wa_id digits), a BSUID, or both; Meta
+  // withholds the phone of some guests with a username.
+  std::string guest_phone;
+  std::string guest_user_id;
+  std::string guest_parent_user_id;
+  std::string guest_username;
   std::string profile_name;
   std::string whatsapp_message_id;
   std::string reply_to_message_id;  // context.id
@@ -51,6 +57,7 @@ class InboundService {
         messages_(db),
         guests_(db),
         consent_(db),
+        directory_(db),
         outbox_(db, std::move(on_event)) {}
 
   absl::StatusOr<InboundResult> Record(const std::string& property_id, InboundMessage inbound);
@@ -65,6 +72,7 @@ class InboundService {
   storage::MessageRepository messages_;
   storage::GuestRepository guests_;
   storage::ConsentRepository consent_;
+  GuestDirectory directory_;
   EventOutbox outbox_;
 };
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "nlohmann/json.hpp"
+#include "server/domain/guest_key.h"
 #include "server/domain/rfc3339.h"
 
 namespace wa::domain {
@@ -35,16 +36,19 @@ absl::Status Emit(EventOutbox& outbox, const std::string& property_id, const cha
 
 absl::Status EmitConversationResolved(EventOutbox& outbox, const storage::ConversationRecord& c) {
   Json metadata(c.metadata);
-  Json data = {{"conversation_id", c.conversation_id},
-               {"guest_phone", c.guest_phone},
-               {"resolved_at", Rfc3339(c.resolved_at)},
-               {"resolved_by", c.resolved_by},
-               {"resolution_notes", c.resolution_notes},
-               {"satisfaction_rating", c.satisfaction_rating},
-               {"follow_up_required", c.follow_up_required},
-               {"assigned_to", c.assigned_to},
-               {"department", c.department},
-               {"metadata", metadata}};
+  Json data = {
+      {"conversation_id", c.conversation_id},
+      {"guest_phone", PhoneOfKey(c.guest_phone)},
+      {"guest_user_id", c.guest_user_id.empty() ? UserIdOfKey(c.guest_phone) : c.guest_user_id},
+      {"guest_username", c.guest_username},
+      {"resolved_at", Rfc3339(c.resolved_at)},
+      {"resolved_by", c.resolved_by},
+      {"resolution_notes", c.resolution_notes},
+      {"satisfaction_rating", c.satisfaction_rating},
+      {"follow_up_required", c.follow_up_required},
+      {"assigned_to", c.assigned_to},
+      {"department", c.department},
+      {"metadata", metadata}};
   return Emit(outbox, c.property_id, "conversation_resolved", c.conversation_id, data);
 }
 

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "google/protobuf/descriptor.h"
 #include "nlohmann/json.hpp"
+#include "server/domain/guest_key.h"
 #include "server/domain/rfc3339.h"
 
 namespace wa::domain {
@@ -32,12 +33,18 @@ std::string StatusName(v1::MessageStatus status) {
   return Spelling(v1::MessageStatus_descriptor(), status, "MESSAGE_STATUS_");
 }
 
+std::string GuestUserId(const storage::MessageRecord& m) {
+  return m.guest_user_id.empty() ? UserIdOfKey(m.guest_phone) : m.guest_user_id;
+}
+
 Json OptionalTime(const std::optional<absl::Time>& t) { return t ? Json(Rfc3339(*t)) : Json(); }
 
 Json StatusData(const storage::MessageRecord& m, v1::MessageStatus reached, absl::Time at) {
   Json data = {{"message_id", m.message_id},
                {"conversation_id", m.conversation_id},
-               {"guest_phone", m.guest_phone},
+               {"guest_phone", PhoneOfKey(m.guest_phone)},
+               {"guest_user_id", GuestUserId(m)},
+               {"guest_username", m.guest_username},
                {"status", StatusName(reached)},
                {"timestamp", Rfc3339(at)},
                {"whatsapp_message_id", m.whatsapp_message_id},
@@ -70,7 +77,9 @@ bool IsMedia(v1::MessageType type) {
 Json InboundData(const storage::MessageRecord& m) {
   return {{"message_id", m.message_id},
           {"conversation_id", m.conversation_id},
-          {"guest_phone", m.guest_phone},
+          {"guest_phone", PhoneOfKey(m.guest_phone)},
+          {"guest_user_id", GuestUserId(m)},
+          {"guest_username", m.guest_username},
           {"message_type", TypeName(m.message_type)},
           {"message_content", m.body},
           {"whatsapp_message_id", m.whatsapp_message_id},

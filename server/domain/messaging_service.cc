@@ -10,6 +10,7 @@
 #include "server/domain/conversation_metadata.h"
 #include "server/domain/conversation_service.h"
 #include "server/domain/errors.h"
+#include "server/domain/guest_key.h"
 #include "server/domain/ids.h"
 #include "server/domain/outbound_content.h"
 #include "server/domain/phone.h"
@@ -75,7 +76,8 @@ absl::Status MessagingService::CheckWindow(const std::string& property_id,
   if (window.within_window) return absl::OkStatus();
   return Error(absl::StatusCode::kFailedPrecondition, "MESSAGE_WINDOW_EXPIRED",
                "Cannot send free-form message outside 24-hour window")
-      .Detail("guest_phone", guest_phone)
+      .Detail("guest_phone", PhoneOfKey(guest_phone))
+      .Detail("guest_user_id", UserIdOfKey(guest_phone))
       .Detail("last_guest_message", Rfc3339(window.last_guest_message_at))
       .Detail("window_expires", Rfc3339(window.expires_at))
       .Detail("suggested_templates",
@@ -129,8 +131,9 @@ std::string MessagingService::ConversationNumber(const storage::ConversationReco
 absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& caller,
                                                                  OutboundRequest request,
                                                                  bool needs_window) {
-  absl::StatusOr<std::string> phone = NormalizePhone(request.guest_phone);
-  if (!phone.ok()) return phone.status();
+  absl::StatusOr<GuestAddress> address =
+      ParseGuestAddress(request.guest_phone, request.guest_user_id);
+  if (!address.ok()) return address.status();
   if (absl::Status s = CheckStaffMemberId(request.staff_member_id); !s.ok()) return s;
   if (auto s = CheckMetadataEntries(request.conversation_metadata, "conversation_metadata");
       !s.ok()) {
@@ -146,6 +149,9 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
   absl::StatusOr<storage::MessageRecord> stored =
       storage::TransactValue(db_, [&]() -> absl::StatusOr<storage::MessageRecord> {
         if (absl::Status s = CheckBacklog(caller.property_id); !s.ok()) return s;
+        // Window, consent and pacing are the guest's, whichever id names them.
+        absl::StatusOr<std::string> phone = directory_.KeyFor(caller.property_id, *address);
+        if (!phone.ok()) return phone.status();
         // Consent first: an opted-out guest is refused whatever the window.
         if (auto s = CheckConsent(consent_, caller.property_id, *phone, request.marketing);
             !s.ok()) {

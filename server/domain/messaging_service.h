@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "hotel/whatsapp/v1/content.pb.h"
+#include "server/domain/guest_directory.h"
 #include "server/domain/property_service.h"
 #include "server/domain/token_service.h"
 #include "server/storage/consent_repository.h"
@@ -21,7 +22,9 @@ namespace wa::domain {
 
 // What a staff member or hotel system asks to send.
 struct OutboundRequest {
+  // Exactly one names the guest (ParseGuestAddress).
   std::string guest_phone;
+  std::string guest_user_id;
   std::string conversation_id;
   std::string staff_member_id;
   std::string reply_to_message_id;
@@ -75,6 +78,7 @@ class MessagingService {
         guests_(db),
         consent_(db),
         media_(db),
+        directory_(db),
         on_queued_(std::move(on_queued)) {}
 
   absl::StatusOr<storage::MessageRecord> SendText(const Caller& caller, OutboundRequest request);
@@ -126,6 +130,7 @@ class MessagingService {
   storage::GuestRepository guests_;
   storage::ConsentRepository consent_;
   storage::MediaRepository media_;
+  GuestDirectory directory_;
   Notify on_queued_;
   SuggestTemplates suggest_templates_;
   BacklogLimit backlog_limit_;

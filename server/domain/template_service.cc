@@ -268,6 +268,7 @@ absl::StatusOr<storage::MessageRecord> TemplateService::Send(const Caller& calle
   if (!rendered.ok()) return rendered.status();
   OutboundRequest request;
   request.guest_phone = std::move(send.guest_phone);
+  request.guest_user_id = std::move(send.guest_user_id);
   request.conversation_id = std::move(send.conversation_id);
   request.staff_member_id = std::move(send.staff_member_id);
   request.from_phone_number_id = std::move(send.from_phone_number_id);

@@ -34,6 +34,7 @@ struct TemplateList {
 
 struct TemplateSend {
   std::string guest_phone;
+  std::string guest_user_id;  // instead of guest_phone
   std::string template_name;
   std::string language;
   std::map<std::string, std::string> parameters;

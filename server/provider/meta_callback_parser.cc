@@ -31,9 +31,20 @@ std::string Join(const std::string& where, absl::string_view part) {
   return where.empty() ? std::string(part) : absl::StrCat(where, ".", part);
 }
 
-void Skip(MetaNotification& out, const std::string& where, absl::string_view reason) {
+// A skipped item is counted and kept whole, so that the operator sees it
+// and nothing Meta sent is lost.
+void Skip(MetaNotification& out, const std::string& where, absl::string_view reason,
+          const std::string& field, const Json& item) {
   ++out.skipped;
   out.skip_reasons.push_back(absl::StrCat(where, ": ", reason));
+  out.unparsed.push_back(MetaUnparsed{field, where, std::string(reason),
+                                      item.dump(-1, ' ', false, Json::error_handler_t::replace)});
+}
+
+// The field a change names, when it names one, for keeping it apart.
+std::string FieldOf(const Json& change, const std::string& fallback) {
+  const Json* field = change.is_object() ? Member(change, "field") : nullptr;
+  return field != nullptr && field->is_string() ? field->get<std::string>() : fallback;
 }
 
 // Runs `parse` on each element of obj[key]; an element that is malformed is
@@ -45,17 +56,19 @@ void ForEachItem(const Json& obj, const char* key, const std::string& where, Met
   if (items == nullptr) return;
   std::string here = Join(where, key);
   if (!items->is_array()) {
-    Skip(out, here, "not an array");
+    Skip(out, here, "not an array", key, *items);
     return;
   }
   for (size_t i = 0; i < items->size(); ++i) {
     std::string item_where = absl::StrCat(here, "[", i, "]");
+    const Json& item = (*items)[i];
+    std::string field = std::string(key) == "changes" ? FieldOf(item, key) : std::string(key);
     try {
-      parse((*items)[i], item_where);
+      parse(item, item_where);
     } catch (const Malformed& m) {
-      Skip(out, item_where, m.reason);
+      Skip(out, item_where, m.reason, field, item);
     } catch (const Json::exception& e) {
-      Skip(out, item_where, e.what());
+      Skip(out, item_where, e.what(), field, item);
     }
   }
 }
@@ -78,6 +91,8 @@ struct Contact {
   std::string wa_id;
   std::string name;
   std::string user_id;
+  std::string parent_user_id;
+  std::string username;
 };
 
 // contacts[] only annotates messages, so a malformed contact is dropped
@@ -91,8 +106,10 @@ std::vector<Contact> ReadContacts(const Json& value) {
       Contact contact;
       contact.wa_id = OptionalString(c, "wa_id");
       contact.user_id = OptionalString(c, "user_id");
+      contact.parent_user_id = OptionalString(c, "parent_user_id");
       if (const Json* profile = OptionalObject(c, "profile")) {
         contact.name = OptionalString(*profile, "name");
+        contact.username = OptionalString(*profile, "username");
       }
       contacts.push_back(std::move(contact));
     } catch (const Malformed&) {
@@ -213,19 +230,26 @@ MetaInbound ParseInbound(const Json& m, const MetaInbound& base,
                          const std::vector<Contact>& contacts) {
   if (!m.is_object()) throw Malformed{"message is not an object"};
   MetaInbound in = base;
-  in.from = RequiredString(m, "from");
-  if (!IsDigits(in.from)) throw Malformed{"from is not a wa_id"};
+  // A guest with a username may come without a phone: then from_user_id
+  // (the BSUID) is who wrote.
+  in.from = OptionalString(m, "from");
+  in.user_id = OptionalString(m, "from_user_id");
+  if (in.from.empty() && in.user_id.empty()) throw Malformed{"no from or from_user_id"};
+  if (!in.from.empty() && !IsDigits(in.from)) throw Malformed{"from is not a wa_id"};
   in.wamid = RequiredString(m, "id");
   in.timestamp = RequiredTimestamp(m);
   in.meta_type = RequiredString(m, "type");
   if (const Json* context = OptionalObject(m, "context"))
     in.context_wamid = OptionalString(*context, "id");
   for (const Contact& c : contacts) {
-    if (c.wa_id == in.from) {
-      in.profile_name = c.name;
-      in.user_id = c.user_id;
-      break;
-    }
+    bool same = (!in.from.empty() && c.wa_id == in.from) ||
+                (!in.user_id.empty() && c.user_id == in.user_id);
+    if (!same) continue;
+    in.profile_name = c.name;
+    if (in.user_id.empty()) in.user_id = c.user_id;
+    in.parent_user_id = c.parent_user_id;
+    in.username = c.username;
+    break;
   }
   if (const Json* errors = Member(m, "errors"); errors != nullptr && errors->is_array()) {
     for (const Json& e : *errors) in.errors.push_back(ParseError(e, base.phone_number_id));
@@ -254,6 +278,7 @@ MetaStatus ParseStatus(const Json& s, const std::string& phone_number_id) {
   }
   st.timestamp = RequiredTimestamp(s);
   st.recipient_id = OptionalString(s, "recipient_id");
+  st.recipient_user_id = OptionalString(s, "recipient_user_id");
   st.biz_opaque_callback_data = OptionalString(s, "biz_opaque_callback_data");
   if (const Json* errors = Member(s, "errors")) {
     if (!errors->is_array()) throw Malformed{"errors is not an array"};
@@ -301,11 +326,30 @@ void ParsePreferencesChange(const Json& value, const std::string& where, MetaNot
     if (!p.is_object()) throw Malformed{"preference is not an object"};
     MetaPreference pref;
     pref.phone_number_id = pnid;
-    pref.wa_id = RequiredString(p, "wa_id");
+    pref.wa_id = OptionalString(p, "wa_id");
+    pref.user_id = OptionalString(p, "user_id");
+    if (pref.wa_id.empty() && pref.user_id.empty()) throw Malformed{"no wa_id or user_id"};
     pref.category = RequiredString(p, "category");
     pref.value = RequiredString(p, "value");
     pref.timestamp = RequiredTimestamp(p);
     out.preferences.push_back(std::move(pref));
+  });
+}
+
+// {"user_id": {"previous": "...", "current": "..."}} beside the guest's
+// wa_id (when shared) and the time of the change.
+void ParseUserIdUpdates(const Json& value, const std::string& where, MetaNotification& out) {
+  std::string pnid = ReadMetadata(value).phone_number_id;
+  ForEachItem(value, "user_id_update", where, out, [&](const Json& u, const std::string&) {
+    if (!u.is_object()) throw Malformed{"user_id_update is not an object"};
+    const Json& ids = RequiredObject(u, "user_id");
+    MetaUserIdChange change;
+    change.phone_number_id = pnid;
+    change.wa_id = OptionalString(u, "wa_id");
+    change.previous_user_id = RequiredString(ids, "previous");
+    change.current_user_id = RequiredString(ids, "current");
+    change.timestamp = RequiredTimestamp(u);
+    out.user_id_changes.push_back(std::move(change));
   });
 }
 
@@ -351,8 +395,14 @@ void ParseEntry(const Json& entry, const std::string& where, MetaNotification& o
       out.template_statuses.push_back(ParseTemplateStatus(value, waba_id));
     } else if (field == "phone_number_quality_update") {
       out.quality_updates.push_back(ParseQualityUpdate(value, waba_id));
+    } else if (field == "user_id_update") {
+      ParseUserIdUpdates(value, value_where, out);
     } else {
+      // Not consumed here, but Meta said it: kept for the operator.
       ++out.ignored_changes;
+      out.unparsed.push_back(
+          MetaUnparsed{field, here, "a field this service does not apply",
+                       change.dump(-1, ' ', false, Json::error_handler_t::replace)});
     }
   });
 }

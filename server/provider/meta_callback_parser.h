@@ -28,9 +28,13 @@ struct MetaError {
 struct MetaInbound {
   std::string phone_number_id;
   std::string display_phone_number;
-  std::string from;          // the guest's wa_id: digits, no '+'
-  std::string profile_name;  // contacts[].profile.name of the contact with this wa_id
-  std::string user_id;       // contacts[].user_id (BSUID) when Meta sends one
+  // The guest's wa_id: digits, no '+'; empty when Meta withholds the phone
+  // of a guest with a username (then user_id names them).
+  std::string from;
+  std::string profile_name;    // contacts[].profile.name of the contact who wrote
+  std::string user_id;         // from_user_id, else contacts[].user_id (BSUID)
+  std::string parent_user_id;  // contacts[].parent_user_id
+  std::string username;        // contacts[].profile.username
   std::string wamid;
   absl::Time timestamp;
   hotel::whatsapp::v1::MessageType type = hotel::whatsapp::v1::MESSAGE_TYPE_UNSPECIFIED;
@@ -66,7 +70,8 @@ struct MetaStatus {
   hotel::whatsapp::v1::MessageStatus status = hotel::whatsapp::v1::MESSAGE_STATUS_UNSPECIFIED;
   std::string meta_status;  // Meta's own word ("played" stays visible here)
   absl::Time timestamp;
-  std::string recipient_id;
+  std::string recipient_id;       // wa_id; absent for a send to a BSUID
+  std::string recipient_user_id;  // the BSUID; absent on some failures
   std::string biz_opaque_callback_data;
   int64_t error_code = 0;  // from errors[0]; 0 when there is none
   std::string error_title;
@@ -77,7 +82,8 @@ struct MetaStatus {
 // A guest's marketing preference change, from field `user_preferences`.
 struct MetaPreference {
   std::string phone_number_id;
-  std::string wa_id;
+  std::string wa_id;     // empty when only the BSUID is given
+  std::string user_id;   // BSUID
   std::string category;  // "marketing_messages"
   std::string value;     // "stop" or "resume" (other words passed through)
   absl::Time timestamp;
@@ -103,13 +109,36 @@ struct MetaQualityUpdate {
   std::string current_limit;         // TIER_1K, ... (or max_daily_conversations_per_business)
 };
 
+// Meta issued a guest a new BSUID (field `user_id_update`), which it does
+// when the guest changes phone number.
+struct MetaUserIdChange {
+  std::string phone_number_id;
+  std::string wa_id;  // the guest's phone when Meta shares it
+  std::string previous_user_id;
+  std::string current_user_id;
+  absl::Time timestamp;
+};
+
+// Something Meta sent that this parser could not read or does not know: an
+// item without what it needs, or a change of an unknown field. Kept in
+// Meta's words, never acknowledged and forgotten.
+struct MetaUnparsed {
+  std::string field;   // "messages", "statuses", "user_preferences", a change's field, ...
+  std::string where;   // "entry[0].changes[1].value.messages[2]"
+  std::string reason;  // why it was not applied
+  std::string json;    // the item as Meta sent it
+};
+
 struct MetaNotification {
   std::vector<MetaInbound> messages;
   std::vector<MetaStatus> statuses;
   std::vector<MetaPreference> preferences;
   std::vector<MetaTemplateStatus> template_statuses;
   std::vector<MetaQualityUpdate> quality_updates;
+  std::vector<MetaUserIdChange> user_id_changes;
   std::vector<MetaError> errors;  // value.errors[]: problems not tied to one message
+  // Every skipped item and ignored change, kept (see MetaUnparsed).
+  std::vector<MetaUnparsed> unparsed;
   // Items (entries, changes, messages, statuses, ...) dropped as malformed,
   // each with a reason such as "entry[0].changes[1].value.statuses[2]: no id".
   int skipped = 0;

@@ -4,6 +4,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "server/domain/guest_key.h"
 
 namespace wa::provider {
 namespace {
@@ -217,14 +218,18 @@ absl::StatusOr<nlohmann::json> BuildMessagePayload(const OutboundMessage& messag
   }
   if (!body.ok()) return body.status();
 
-  absl::string_view to = message.guest_phone;
-  // Meta accepts "+" but digits are the wa_id form its own answers use.
-  absl::ConsumePrefix(&to, "+");
-  json payload{{"messaging_product", "whatsapp"},
-               {"recipient_type", "individual"},
-               {"to", std::string(to)},
-               {"type", type},
-               {type, *body}};
+  json payload{{"messaging_product", "whatsapp"}, {"recipient_type", "individual"}};
+  if (std::string user_id = domain::UserIdOfKey(message.guest_phone); !user_id.empty()) {
+    // A guest known only by a business-scoped user id (usernames, 2026).
+    payload["recipient"] = user_id;
+  } else {
+    absl::string_view to = message.guest_phone;
+    // Meta accepts "+" but digits are the wa_id form its own answers use.
+    absl::ConsumePrefix(&to, "+");
+    payload["to"] = std::string(to);
+  }
+  payload["type"] = type;
+  payload[type] = *body;
   if (!message.message_id.empty()) payload["biz_opaque_callback_data"] = message.message_id;
   if (!message.reply_to_message_id.empty()) {
     payload["context"] = {{"message_id", message.reply_to_message_id}};

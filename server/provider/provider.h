@@ -20,7 +20,7 @@ using SenderAccount = domain::SenderNumber;
 struct OutboundMessage {
   std::string message_id;  // ours; echoed back by Meta as biz_opaque_callback_data
   std::string property_id;
-  std::string guest_phone;  // E.164
+  std::string guest_phone;  // the guest's key: "+E164", or "bsuid:<BSUID>" (domain/guest_key.h)
   hotel::whatsapp::v1::OutboundContent content;
   std::string reply_to_message_id;  // a wamid: sent as context.message_id
   SenderAccount from;

@@ -8,7 +8,11 @@ namespace {
 constexpr char kColumns[] =
     "SELECT c.conversation_id, c.property_id, c.guest_phone, c.status, c.metadata, c.created_at, "
     "c.updated_at, c.resolved_at, c.resolved_by, c.resolution_notes, c.satisfaction_rating, "
-    "c.follow_up_required, c.assigned_to, c.department, c.phone_number_id, ";
+    "c.follow_up_required, c.assigned_to, c.department, c.phone_number_id, "
+    "(SELECT gi.user_id FROM guest_identities gi WHERE gi.property_id = c.property_id "
+    "AND gi.guest_key = c.guest_phone ORDER BY gi.updated_at DESC LIMIT 1) AS guest_user_id, "
+    "(SELECT gi.username FROM guest_identities gi WHERE gi.property_id = c.property_id "
+    "AND gi.guest_key = c.guest_phone ORDER BY gi.updated_at DESC LIMIT 1) AS guest_username, ";
 // Reads that show a conversation count its messages; the send path, which
 // only needs the conversation, does not pay for the count.
 constexpr char kCounted[] =
@@ -38,7 +42,9 @@ ConversationRecord ReadConversation(const Statement& stmt) {
   c.assigned_to = stmt.ColumnText(12);
   c.department = stmt.ColumnText(13);
   c.phone_number_id = stmt.ColumnText(14);
-  c.message_count = stmt.ColumnInt(15);
+  c.guest_user_id = stmt.ColumnText(15);  // NULL (no identity) reads as ""
+  c.guest_username = stmt.ColumnText(16);
+  c.message_count = stmt.ColumnInt(17);
   return c;
 }
 

@@ -9,7 +9,14 @@ constexpr char kSelect[] =
     "SELECT message_id, property_id, conversation_id, seq, direction, message_type, body, payload, "
     "guest_phone, status, staff_member_id, whatsapp_message_id, reply_to_message_id, created_at, "
     "sent_at, delivered_at, read_at, failed_at, failure_code, failure_reason, attempts, "
-    "next_attempt_at, phone_number_id FROM messages ";
+    "next_attempt_at, phone_number_id, "
+    "(SELECT gi.user_id FROM guest_identities gi WHERE gi.property_id = messages.property_id "
+    "AND gi.guest_key = messages.guest_phone ORDER BY gi.updated_at DESC LIMIT 1) AS "
+    "guest_user_id, "
+    "(SELECT gi.username FROM guest_identities gi WHERE gi.property_id = messages.property_id "
+    "AND gi.guest_key = messages.guest_phone ORDER BY gi.updated_at DESC LIMIT 1) AS "
+    "guest_username "
+    "FROM messages ";
 
 MessageRecord ReadMessage(const Statement& s) {
   MessageRecord m;
@@ -36,6 +43,8 @@ MessageRecord ReadMessage(const Statement& s) {
   m.attempts = static_cast<int>(s.ColumnInt(20));
   m.next_attempt_at = s.ColumnOptionalTime(21);
   m.phone_number_id = s.ColumnText(22);
+  m.guest_user_id = s.ColumnText(23);  // NULL (no identity) reads as ""
+  m.guest_username = s.ColumnText(24);
   return m;
 }
 

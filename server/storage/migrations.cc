@@ -357,6 +357,24 @@ const std::vector<const char*>& Migrations() {
       CREATE INDEX provider_notifications_parked ON provider_notifications (parked_on, id)
         WHERE processed_at IS NULL AND parked_on != '';
       )sql",
+      // 13: guests known by WhatsApp ids rather than a phone (usernames,
+      // 2026). The guest_phone columns stay the guest's key: "+E164", or
+      // "bsuid:<BSUID>" while no phone is known; this table maps Meta's
+      // business-scoped user ids (and shows the username) to that key.
+      R"sql(
+      CREATE TABLE guest_identities (
+        property_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        guest_key TEXT NOT NULL,
+        phone TEXT NOT NULL DEFAULT '',
+        parent_user_id TEXT NOT NULL DEFAULT '',
+        username TEXT NOT NULL DEFAULT '',
+        profile_name TEXT NOT NULL DEFAULT '',
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (property_id, user_id)
+      );
+      CREATE INDEX guest_identities_by_key ON guest_identities (property_id, guest_key, updated_at);
+      )sql",
   };
   return *migrations;
 }

@@ -35,6 +35,10 @@ struct ConversationRecord {
   std::string conversation_id;
   std::string property_id;
   std::string guest_phone;
+  // The guest's WhatsApp ids beside the key (guest_identities), filled when
+  // read; not columns of their own.
+  std::string guest_user_id;
+  std::string guest_username;
   v1::ConversationStatus status = v1::CONVERSATION_STATUS_ACTIVE;
   std::map<std::string, std::string> metadata;
   absl::Time created_at;
@@ -64,6 +68,10 @@ struct MessageRecord {
   // Kind-specific content as JSON (template parameters, media, buttons...).
   std::string payload;
   std::string guest_phone;
+  // The guest's WhatsApp ids beside the key (guest_identities), filled when
+  // read; not columns of their own.
+  std::string guest_user_id;
+  std::string guest_username;
   v1::MessageStatus status = v1::MESSAGE_STATUS_QUEUED;
   std::string staff_member_id;
   std::string whatsapp_message_id;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "nlohmann/json.hpp"
 #include "server/provider/meta_callback_routes.h"
 #include "server/provider/meta_templates.h"
 #include "server/util/log.h"
@@ -21,6 +22,9 @@ constexpr absl::Duration kMediaPatience = absl::Minutes(5);
 domain::InboundMessage ToInbound(const provider::MetaInbound& m) {
   domain::InboundMessage in;
   in.guest_phone = m.from;
+  in.guest_user_id = m.user_id;
+  in.guest_parent_user_id = m.parent_user_id;
+  in.guest_username = m.username;
   in.profile_name = m.profile_name;
   in.whatsapp_message_id = m.wamid;
   in.reply_to_message_id = m.context_wamid;
@@ -39,6 +43,22 @@ domain::StatusUpdate ToStatusUpdate(const provider::MetaStatus& s) {
                               reason,      s.biz_opaque_callback_data};
 }
 
+// What is kept of an item that was not applied, for the operator.
+std::string UnparsedBody(const std::string& where, const std::string& reason,
+                         const std::string& item_json) {
+  nlohmann::json item = nlohmann::json::parse(item_json, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json doc = {{"where", where}, {"reason", reason}};
+  doc["item"] = item.is_discarded() ? nlohmann::json(item_json) : item;
+  return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string InboundJson(const provider::MetaInbound& m) {
+  nlohmann::json doc = {{"from", m.from}, {"from_user_id", m.user_id},
+                        {"id", m.wamid},  {"type", m.meta_type},
+                        {"body", m.body}, {"payload", m.payload}};
+  return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 NotificationProcessor::NotificationProcessor(
@@ -52,6 +72,7 @@ NotificationProcessor::NotificationProcessor(
       consent_(consent),
       templates_(templates),
       media_(media),
+      directory_(db),
       notifications_(db),
       poller_([this] { return Tick(); }) {}
 
@@ -61,6 +82,7 @@ NotificationProcessor::Routes NotificationProcessor::Route(const provider::MetaN
   for (const auto& m : n.messages) numbers.insert(m.phone_number_id);
   for (const auto& s : n.statuses) numbers.insert(s.phone_number_id);
   for (const auto& p : n.preferences) numbers.insert(p.phone_number_id);
+  for (const auto& u : n.user_id_changes) numbers.insert(u.phone_number_id);
   for (const auto& t : n.template_statuses) accounts.insert(t.waba_id);
   auto route = [&] {
     Routes r;
@@ -85,8 +107,32 @@ NotificationProcessor::Routes NotificationProcessor::Route(const provider::MetaN
   return route();
 }
 
-absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n,
-                                          const Routes& routes) {
+absl::Status NotificationProcessor::Park(const std::string& key, const std::string& body,
+                                         absl::Time received_at) {
+  util::LogError("meta callback item kept under ", key, " (wa-server properties unrouted)");
+  return notifications_.InsertParked(body, received_at, key);
+}
+
+absl::Status NotificationProcessor::ApplyGuestIds(const provider::MetaNotification& n,
+                                                  const Routes& routes) {
+  for (const provider::MetaUserIdChange& u : n.user_id_changes) {
+    auto number = routes.numbers.find(u.phone_number_id);
+    if (number == routes.numbers.end()) continue;  // parked with its number
+    const std::string& property = number->second.property_id;
+    if (auto s = directory_.FollowUserIdChange(property, u.previous_user_id, u.current_user_id,
+                                               u.timestamp);
+        !s.ok()) {
+      return s;
+    }
+    if (u.wa_id.empty()) continue;
+    domain::ObservedGuest guest{u.wa_id, u.current_user_id, "", "", "", u.timestamp};
+    if (auto key = directory_.Observe(property, guest); !key.ok()) return key.status();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n, const Routes& routes,
+                                          absl::Time received_at) {
   auto number_of = [&](const std::string& id) -> const domain::SenderNumber* {
     auto it = routes.numbers.find(id);
     return it == routes.numbers.end() ? nullptr : &it->second;  // null: parked
@@ -99,12 +145,16 @@ absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n,
     absl::StatusOr<domain::InboundResult> result =
         inbound_.RecordInTransaction(number->property_id, std::move(in));
     // A message we cannot store (say, a number we cannot read) must not
-    // block the rest of the notification forever.
+    // block the rest of the notification forever, nor be lost: it is kept
+    // for the operator.
     if (!result.ok() && result.status().code() != absl::StatusCode::kInvalidArgument) {
       return result.status();
     }
-    if (!result.ok())
-      util::LogError("meta inbound ", m.wamid, " skipped: ", result.status().ToString());
+    if (!result.ok()) {
+      std::string body =
+          UnparsedBody(m.wamid, std::string(result.status().message()), InboundJson(m));
+      if (auto s = Park("unparsed:messages", body, received_at); !s.ok()) return s;
+    }
   }
   for (const provider::MetaStatus& s : n.statuses) {
     if (number_of(s.phone_number_id) == nullptr) continue;
@@ -114,10 +164,22 @@ absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n,
   }
   for (const provider::MetaPreference& p : n.preferences) {
     const domain::SenderNumber* number = number_of(p.phone_number_id);
-    if (number == nullptr || p.category != "marketing_messages") continue;
-    if (p.value != "stop" && p.value != "resume") continue;
-    if (auto s = consent_.ApplyMarketingPreference(number->property_id, "+" + p.wa_id,
-                                                   p.value == "resume", p.timestamp);
+    if (number == nullptr) continue;
+    if (p.category != "marketing_messages" || (p.value != "stop" && p.value != "resume")) {
+      nlohmann::json item = {
+          {"wa_id", p.wa_id}, {"user_id", p.user_id}, {"category", p.category}, {"value", p.value}};
+      std::string body =
+          UnparsedBody("user_preferences", "a preference this service does not apply", item.dump());
+      if (auto s = Park("unparsed:user_preferences", body, received_at); !s.ok()) return s;
+      continue;
+    }
+    // The guest's key, whichever ids Meta gave (a guest with a username may
+    // come by BSUID alone).
+    absl::StatusOr<std::string> key = directory_.Observe(
+        number->property_id, domain::ObservedGuest{p.wa_id, p.user_id, "", "", "", p.timestamp});
+    if (!key.ok()) return key.status();
+    if (auto s = consent_.ApplyMarketingPreference(number->property_id, *key, p.value == "resume",
+                                                   p.timestamp);
         !s.ok()) {
       return s;
     }
@@ -185,7 +247,14 @@ absl::Status NotificationProcessor::Process(Parsed& p) {
     util::LogError("meta callback for ", key, ", which no property owns: kept until it is added ",
                    "(wa-server properties unrouted)");
   }
-  return Apply(*p.notification, p.routes);
+  // What the parser could not read or does not know is kept too, never
+  // acknowledged and forgotten.
+  for (const provider::MetaUnparsed& u : p.notification->unparsed) {
+    std::string body = UnparsedBody(u.where, u.reason, u.json);
+    if (auto s = Park("unparsed:" + u.field, body, record.received_at); !s.ok()) return s;
+  }
+  if (auto s = ApplyGuestIds(*p.notification, p.routes); !s.ok()) return s;
+  return Apply(*p.notification, p.routes, record.received_at);
 }
 
 absl::Duration NotificationProcessor::Tick() {

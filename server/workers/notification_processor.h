@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "server/domain/consent_service.h"
+#include "server/domain/guest_directory.h"
 #include "server/domain/inbound_service.h"
 #include "server/domain/property_service.h"
 #include "server/domain/status_service.h"
@@ -64,7 +65,12 @@ class NotificationProcessor {
   bool FetchMedia(const storage::NotificationRecord& record,
                   provider::MetaNotification& notification, const Routes& routes);
   absl::Status Process(Parsed& parsed);
-  absl::Status Apply(const provider::MetaNotification& notification, const Routes& routes);
+  absl::Status Apply(const provider::MetaNotification& notification, const Routes& routes,
+                     absl::Time received_at);
+  // Meta's user_id_update: a guest's new BSUID, followed.
+  absl::Status ApplyGuestIds(const provider::MetaNotification& notification, const Routes& routes);
+  // Keeps what cannot be applied under `key`, listed by `properties unrouted`.
+  absl::Status Park(const std::string& key, const std::string& body, absl::Time received_at);
 
   storage::Database& db_;
   domain::PropertyService& properties_;
@@ -73,6 +79,7 @@ class NotificationProcessor {
   domain::ConsentService& consent_;
   domain::TemplateService& templates_;
   GuestMediaFetcher* media_;
+  domain::GuestDirectory directory_;
   storage::NotificationRepository notifications_;
   Poller poller_;
 };

@@ -26,6 +26,9 @@ std::string Digits(absl::string_view to) {
   return std::string(absl::StartsWith(to, "+") ? to.substr(1) : to);
 }
 
+// A business-scoped user id ("US.1349...") rather than a phone.
+bool IsBsuidLike(absl::string_view to) { return absl::StrContains(to, '.'); }
+
 void Answer(httplib::Response& res, int status, const Json& body) {
   res.status = status;
   res.set_content(MetaDump(body), "application/json");
@@ -283,6 +286,9 @@ void FakeGraphApi::HandleMessages(const httplib::Request& req, httplib::Response
   if (rec.body.is_object() && rec.body.contains("to") && rec.body["to"].is_string()) {
     rec.to = rec.body["to"].get<std::string>();
   }
+  if (rec.body.is_object() && rec.body.contains("recipient") && rec.body["recipient"].is_string()) {
+    rec.to = rec.body["recipient"].get<std::string>();
+  }
   auto finish = [&](int status, int code) {
     rec.http_status = status;
     rec.error_code = code;
@@ -301,7 +307,8 @@ void FakeGraphApi::HandleMessages(const httplib::Request& req, httplib::Response
     Answer(res, 400, ErrorEnvelope(100, problem));
     return finish(400, 100);
   }
-  std::string to_digits = Digits(rec.to);
+  // A BSUID (a send by `recipient`) stays as it is: its digits are no wa_id.
+  std::string to_digits = IsBsuidLike(rec.to) ? rec.to : Digits(rec.to);
   Behavior b = NextBehavior(to_digits);
   InterruptibleSleep(b.delay);
   switch (b.kind) {
@@ -318,7 +325,9 @@ void FakeGraphApi::HandleMessages(const httplib::Request& req, httplib::Response
       break;
   }
   rec.wamid = NewId("wamid.", to_digits);
-  Answer(res, 200, SendResponse(rec.to, to_digits, rec.wamid));
+  Json answer = SendResponse(rec.to, to_digits, rec.wamid);
+  if (IsBsuidLike(rec.to)) answer["contacts"][0] = {{"input", rec.to}, {"user_id", rec.to}};
+  Answer(res, 200, answer);
   std::string biz_opaque = rec.body.value("biz_opaque_callback_data", "");
   std::string wamid = rec.wamid;
   finish(200, 0);
@@ -348,8 +357,19 @@ void FakeGraphApi::ScheduleStatus(const std::string& wamid, const std::string& r
                                   const std::string& biz_opaque, int error_code,
                                   const std::string& error_details,
                                   const std::string& phone_number_id) {
-  StatusFields fields{wamid,      Digits(recipient), status,       absl::Now() + after,
-                      biz_opaque, error_code,        error_details};
+  StatusFields fields;
+  fields.wamid = wamid;
+  // A send by BSUID comes back with recipient_user_id and no recipient_id.
+  if (IsBsuidLike(recipient)) {
+    fields.recipient_user_id = recipient;
+  } else {
+    fields.recipient_id = Digits(recipient);
+  }
+  fields.status = status;
+  fields.at = absl::Now() + after;
+  fields.biz_opaque_callback_data = biz_opaque;
+  fields.error_code = error_code;
+  fields.error_details = error_details;
   FakeNumber n = FindNumber(phone_number_id).value_or(Numbers().front());
   BusinessNumber number{n.waba_id, n.phone_number_id, n.display_phone_number};
   webhook_.Schedule(MetaDump(StatusNotification(number, fields)), after);
@@ -357,6 +377,22 @@ void FakeGraphApi::ScheduleStatus(const std::string& wamid, const std::string& r
 
 int FakeGraphApi::PostNotification(const std::string& raw_json) {
   return webhook_.PostNow(raw_json);
+}
+
+std::string FakeGraphApi::InboundGuestNotification(const InboundGuest& guest,
+                                                   absl::string_view text,
+                                                   absl::string_view wamid) const {
+  FakeNumber n = Numbers().front();
+  BusinessNumber number{n.waba_id, n.phone_number_id, n.display_phone_number};
+  return MetaDump(wa::fakes::InboundGuestTextNotification(number, guest, text, wamid, absl::Now()));
+}
+
+std::string FakeGraphApi::UserIdUpdate(absl::string_view wa_id, absl::string_view previous,
+                                       absl::string_view current) const {
+  FakeNumber n = Numbers().front();
+  BusinessNumber number{n.waba_id, n.phone_number_id, n.display_phone_number};
+  return MetaDump(
+      wa::fakes::UserIdUpdateNotification(number, wa_id, previous, current, absl::Now()));
 }
 
 std::string FakeGraphApi::InboundTextNotification(absl::string_view from_wa_id,

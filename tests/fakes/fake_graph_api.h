@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
+#include "tests/fakes/fake_meta_shapes.h"
 #include "tests/fakes/fake_webhook_sender.h"
 
 namespace httplib {
@@ -155,6 +156,13 @@ class FakeGraphApi {
   std::string InboundTextNotification(absl::string_view from_wa_id, absl::string_view profile_name,
                                       absl::string_view text, absl::string_view wamid = "",
                                       const std::string& phone_number_id = "") const;
+  // The 2026 shapes (usernames): an inbound text from a guest named by any
+  // of phone, BSUID, parent BSUID and username; a user_id_update. For the
+  // first number.
+  std::string InboundGuestNotification(const InboundGuest& guest, absl::string_view text,
+                                       absl::string_view wamid) const;
+  std::string UserIdUpdate(absl::string_view wa_id, absl::string_view previous,
+                           absl::string_view current) const;
   // Every number served: the first, then more_numbers.
   std::vector<FakeNumber> Numbers() const;
 

@@ -119,8 +119,9 @@ Json Notification(const BusinessNumber& number, absl::string_view field, Json va
 Json StatusNotification(const BusinessNumber& number, const StatusFields& s) {
   Json status = {{"id", s.wamid},
                  {"status", s.status},
-                 {"timestamp", absl::StrCat(absl::ToUnixSeconds(s.at))},
-                 {"recipient_id", s.recipient_id}};
+                 {"timestamp", absl::StrCat(absl::ToUnixSeconds(s.at))}};
+  if (!s.recipient_id.empty()) status["recipient_id"] = s.recipient_id;
+  if (!s.recipient_user_id.empty()) status["recipient_user_id"] = s.recipient_user_id;
   if (!s.biz_opaque_callback_data.empty()) {
     status["biz_opaque_callback_data"] = s.biz_opaque_callback_data;
   }
@@ -137,7 +138,15 @@ Json StatusNotification(const BusinessNumber& number, const StatusFields& s) {
     status["pricing"] = {
         {"billable", true}, {"pricing_model", "PMP"}, {"category", "utility"}, {"type", "regular"}};
   }
-  return Notification(number, "messages", {{"statuses", Json::array({status})}});
+  Json members = {{"statuses", Json::array({status})}};
+  // 2026: sent/delivered/read name the guest in contacts too; failures
+  // carry no contacts.
+  if (s.status != "failed" && !s.recipient_user_id.empty()) {
+    Json contact = {{"user_id", s.recipient_user_id}};
+    if (!s.recipient_id.empty()) contact["wa_id"] = s.recipient_id;
+    members["contacts"] = Json::array({contact});
+  }
+  return Notification(number, "messages", members);
 }
 
 Json InboundTextNotification(const BusinessNumber& number, absl::string_view from,
@@ -151,6 +160,37 @@ Json InboundTextNotification(const BusinessNumber& number, absl::string_view fro
                   {"text", {{"body", text}}}};
   return Notification(number, "messages",
                       {{"contacts", Json::array({contact})}, {"messages", Json::array({message})}});
+}
+
+Json InboundGuestTextNotification(const BusinessNumber& number, const InboundGuest& guest,
+                                  absl::string_view text, absl::string_view wamid, absl::Time at) {
+  Json profile = {{"name", guest.name}};
+  if (!guest.username.empty()) profile["username"] = guest.username;
+  Json contact = {{"profile", profile}};
+  Json message = {{"id", wamid},
+                  {"timestamp", absl::StrCat(absl::ToUnixSeconds(at))},
+                  {"type", "text"},
+                  {"text", {{"body", text}}}};
+  if (!guest.wa_id.empty()) {
+    contact["wa_id"] = guest.wa_id;
+    message["from"] = guest.wa_id;
+  }
+  if (!guest.user_id.empty()) {
+    contact["user_id"] = guest.user_id;
+    message["from_user_id"] = guest.user_id;
+  }
+  if (!guest.parent_user_id.empty()) contact["parent_user_id"] = guest.parent_user_id;
+  return Notification(number, "messages",
+                      {{"contacts", Json::array({contact})}, {"messages", Json::array({message})}});
+}
+
+Json UserIdUpdateNotification(const BusinessNumber& number, absl::string_view wa_id,
+                              absl::string_view previous, absl::string_view current,
+                              absl::Time at) {
+  Json update = {{"user_id", {{"previous", previous}, {"current", current}}},
+                 {"timestamp", absl::StrCat(absl::ToUnixSeconds(at))}};
+  if (!wa_id.empty()) update["wa_id"] = wa_id;
+  return Notification(number, "user_id_update", {{"user_id_update", Json::array({update})}});
 }
 
 std::string MetaDump(const Json& j) { return j.dump(-1, ' ', /*ensure_ascii=*/true); }

@@ -32,8 +32,9 @@ struct BusinessNumber {
 
 struct StatusFields {
   std::string wamid;
-  std::string recipient_id;
-  std::string status;  // sent, delivered, read, failed
+  std::string recipient_id;       // omitted when empty (a send to a BSUID)
+  std::string recipient_user_id;  // omitted when empty
+  std::string status;             // sent, delivered, read, failed
   absl::Time at;
   std::string biz_opaque_callback_data;  // omitted when empty
   int error_code = 0;                    // failed only
@@ -49,6 +50,27 @@ nlohmann::json StatusNotification(const BusinessNumber& number, const StatusFiel
 nlohmann::json InboundTextNotification(const BusinessNumber& number, absl::string_view from,
                                        absl::string_view profile_name, absl::string_view text,
                                        absl::string_view wamid, absl::Time at);
+
+// Who a 2026 inbound message is from: any of a phone (wa_id), a BSUID, a
+// parent BSUID and a username; empty ones are left out as Meta leaves them.
+struct InboundGuest {
+  std::string wa_id;
+  std::string user_id;
+  std::string parent_user_id;
+  std::string username;
+  std::string name;
+};
+
+// An inbound text with contacts[].user_id / parent_user_id /
+// profile.username, and `from_user_id` (plus `from` when the phone is shared).
+nlohmann::json InboundGuestTextNotification(const BusinessNumber& number, const InboundGuest& guest,
+                                            absl::string_view text, absl::string_view wamid,
+                                            absl::Time at);
+
+// Field `user_id_update`: Meta issued the guest a new BSUID.
+nlohmann::json UserIdUpdateNotification(const BusinessNumber& number, absl::string_view wa_id,
+                                        absl::string_view previous, absl::string_view current,
+                                        absl::Time at);
 
 // Serialises like Meta: compact, non-ASCII escaped as \uXXXX, so the
 // receiver must check the signature on the bytes it got.

@@ -1,6 +1,7 @@
 #include "tests/fakes/graph_message_validator.h"
 
 #include <initializer_list>
+#include <regex>
 #include <set>
 #include <string>
 
@@ -281,6 +282,12 @@ void Interactive(const Json& i, const std::string& where) {
   }
 }
 
+// "US.13491208655302741918", or a parent "US.ENT.118157992128868448".
+bool IsBsuid(const std::string& id) {
+  static const std::regex kBsuid(R"([A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128})");
+  return std::regex_match(id, kBsuid);
+}
+
 void Validate(const Json& body) {
   if (!body.is_object()) throw Invalid{"The request body must be a JSON object"};
   static const std::set<std::string> kKinds = {"text",        "image",    "audio",    "document",
@@ -289,7 +296,7 @@ void Validate(const Json& body) {
   std::string type = Text(body, "type", "", true, 32);
   if (!kKinds.count(type)) Fail("['type']", absl::StrCat("has unknown value ", type));
   OnlyKeys(body, "",
-           {"messaging_product", "recipient_type", "to", "type", "context",
+           {"messaging_product", "recipient_type", "to", "recipient", "type", "context",
             "biz_opaque_callback_data", type.c_str()});
   if (Text(body, "messaging_product", "", true, 16) != "whatsapp") {
     Fail("['messaging_product']", "must be whatsapp");
@@ -298,8 +305,18 @@ void Validate(const Json& body) {
   if (!recipient_type.empty() && recipient_type != "individual" && recipient_type != "group") {
     Fail("['recipient_type']", "must be individual or group");
   }
-  std::string to = Text(body, "to", "", true, 16);
-  if (!IsDigits(to[0] == '+' ? to.substr(1) : to, 6, 15)) Fail("['to']", "is not a phone number");
+  // 2026: a guest known only by a business-scoped user id is addressed by
+  // `recipient` instead of `to`; exactly one of the two.
+  if (body.contains("to") == body.contains("recipient")) {
+    Fail("", "exactly one of to and recipient is required");
+  }
+  if (body.contains("recipient")) {
+    std::string recipient = Text(body, "recipient", "", true, 140);
+    if (!IsBsuid(recipient)) Fail("['recipient']", "is not a business-scoped user id");
+  } else {
+    std::string to = Text(body, "to", "", true, 16);
+    if (!IsDigits(to[0] == '+' ? to.substr(1) : to, 6, 15)) Fail("['to']", "is not a phone number");
+  }
   if (body.contains("context")) {
     const Json& context = Object(body, "context", "");
     OnlyKeys(context, "['context']", {"message_id"});

@@ -64,7 +64,8 @@ TEST(JsonPrintTest, EveryFieldIsPrintedWithDefaultsAndNullForUnsetMessages) {
             R"("participants":[],"metadata":{},"created_at":null,"updated_at":null,)"
             R"("last_guest_message_at":null,"resolved_at":null,"resolved_by":"",)"
             R"("resolution_notes":"","satisfaction_rating":0,"follow_up_required":false,)"
-            R"("message_count":0,"assigned_to":"","department":""})");
+            R"("message_count":0,"assigned_to":"","department":"","guest_user_id":"",)"
+            R"("guest_username":""})");
 }
 
 TEST(JsonPrintTest, NestedMessagesRepeatedAndMaps) {

@@ -376,6 +376,78 @@ TEST(ParseMetaNotification, MalformedItemsAreSkippedAndCounted) {
   EXPECT_EQ(n.skip_reasons[4], "entry[2].changes[2].value.messages[0]: no id");
 }
 
+// 2026: guests with a username may come without a phone.
+TEST(ParseMetaNotification, BsuidOnlyMessageWithUsername) {
+  MetaNotification n = MustParse(R"({"object":"whatsapp_business_account","entry":[{"id":"1",
+    "changes":[{"field":"messages","value":{"messaging_product":"whatsapp",
+    "metadata":{"display_phone_number":"15550100200","phone_number_id":"109876543210987"},
+    "contacts":[{"profile":{"name":"Maria","username":"maria.travels"},
+                 "user_id":"US.13491208655302741918","parent_user_id":"US.ENT.1181579921"}],
+    "messages":[{"from_user_id":"US.13491208655302741918","id":"wamid.B","timestamp":"1767254400",
+                 "type":"text","text":{"body":"Hello"}}]}}]}]})");
+  ASSERT_EQ(n.messages.size(), 1u);
+  EXPECT_EQ(n.messages[0].from, "");
+  EXPECT_EQ(n.messages[0].user_id, "US.13491208655302741918");
+  EXPECT_EQ(n.messages[0].parent_user_id, "US.ENT.1181579921");
+  EXPECT_EQ(n.messages[0].username, "maria.travels");
+  EXPECT_EQ(n.messages[0].profile_name, "Maria");
+  EXPECT_TRUE(n.unparsed.empty());
+}
+
+TEST(ParseMetaNotification, PhoneAndBsuidTogetherAreBothRead) {
+  MetaNotification n = MustParse(R"({"object":"whatsapp_business_account","entry":[{"id":"1",
+    "changes":[{"field":"messages","value":{
+    "metadata":{"phone_number_id":"109876543210987"},
+    "contacts":[{"profile":{"name":"Maria"},"wa_id":"447700900123","user_id":"GB.771"}],
+    "messages":[{"from":"447700900123","id":"wamid.C","timestamp":"1767254400",
+                 "type":"text","text":{"body":"Hi"}}]}}]}]})");
+  ASSERT_EQ(n.messages.size(), 1u);
+  EXPECT_EQ(n.messages[0].from, "447700900123");
+  EXPECT_EQ(n.messages[0].user_id, "GB.771");
+}
+
+TEST(ParseMetaNotification, StatusesOfASendToABsuid) {
+  MetaNotification n = MustParse(R"({"object":"whatsapp_business_account","entry":[{"id":"1",
+    "changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"109876543210987"},
+    "contacts":[{"user_id":"US.134"}],
+    "statuses":[{"id":"wamid.D","status":"delivered","timestamp":"1767254400",
+                 "recipient_user_id":"US.134"},
+                {"id":"wamid.E","status":"failed","timestamp":"1767254400",
+                 "errors":[{"code":131026,"title":"Message undeliverable"}]}]}}]}]})");
+  ASSERT_EQ(n.statuses.size(), 2u);
+  EXPECT_EQ(n.statuses[0].recipient_user_id, "US.134");
+  EXPECT_EQ(n.statuses[0].recipient_id, "");
+  EXPECT_EQ(n.statuses[1].error_code, 131026) << "a failure without recipient or contacts is kept";
+}
+
+TEST(ParseMetaNotification, UserIdUpdateAndPreferencesByBsuid) {
+  MetaNotification n = MustParse(R"({"object":"whatsapp_business_account","entry":[{"id":"1",
+    "changes":[{"field":"user_id_update","value":{"metadata":{"phone_number_id":"109876543210987"},
+      "user_id_update":[{"user_id":{"previous":"US.1","current":"US.2"},"timestamp":"1767254400"}]}},
+     {"field":"user_preferences","value":{"metadata":{"phone_number_id":"109876543210987"},
+      "user_preferences":[{"user_id":"US.2","category":"marketing_messages","value":"stop",
+                           "timestamp":"1767254400"}]}}]}]})");
+  ASSERT_EQ(n.user_id_changes.size(), 1u);
+  EXPECT_EQ(n.user_id_changes[0].previous_user_id, "US.1");
+  EXPECT_EQ(n.user_id_changes[0].current_user_id, "US.2");
+  ASSERT_EQ(n.preferences.size(), 1u);
+  EXPECT_EQ(n.preferences[0].user_id, "US.2");
+  EXPECT_EQ(n.preferences[0].wa_id, "");
+}
+
+TEST(ParseMetaNotification, WhatCannotBeReadIsKeptWithItsField) {
+  MetaNotification n = MustParse(R"({"object":"whatsapp_business_account","entry":[{"id":"1",
+    "changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"109876543210987"},
+      "messages":[{"id":"wamid.X","timestamp":"1767254400","type":"text","text":{"body":"?"}}]}},
+     {"field":"account_alerts","value":{"entity_type":"WABA"}}]}]})");
+  EXPECT_TRUE(n.messages.empty());
+  ASSERT_EQ(n.unparsed.size(), 2u);
+  EXPECT_EQ(n.unparsed[0].field, "messages");
+  EXPECT_EQ(n.unparsed[0].reason, "no from or from_user_id");
+  EXPECT_NE(n.unparsed[0].json.find("wamid.X"), std::string::npos);
+  EXPECT_EQ(n.unparsed[1].field, "account_alerts");
+}
+
 TEST(ParseMetaNotification, RejectsWhatIsNotANotification) {
   for (const char* bad :
        {"", "not json", "{\"object\":", "[]", "42", R"({"object":"page","entry":[]})",
