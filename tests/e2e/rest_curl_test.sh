@@ -73,7 +73,8 @@ test_message_status_tracking() {
   assert_json_field "$body" failed_at null "failed_at is null (unset timestamp)"
   assert_json "$body" 'keys(d) == {"message_id", "status", "sent_at", "delivered_at", "read_at",
       "failure_reason", "whatsapp_message_id", "conversation_id", "guest_phone", "created_at",
-      "failed_at", "failure_code", "phone_number_id"}' "every MessageStatusResponse field is present"
+      "failed_at", "failure_code", "phone_number_id", "guest_user_id", "guest_username"}' \
+    "every MessageStatusResponse field is present"
   assert_json "$body" 'all(is_ts(d[k]) for k in ("created_at", "sent_at", "delivered_at", "read_at"))' \
     "created_at, sent_at, delivered_at, read_at are RFC 3339 UTC"
   assert_json "$body" 'ts(d["created_at"]) <= ts(d["sent_at"]) <= ts(d["delivered_at"]) <= ts(d["read_at"])' \
@@ -99,7 +100,8 @@ test_get_conversation_history() {
   assert_json "$body" 'keys(d) == {"conversation_id", "guest_phone", "status", "messages",
       "participants", "metadata", "created_at", "updated_at", "last_guest_message_at",
       "resolved_at", "resolved_by", "resolution_notes", "satisfaction_rating",
-      "follow_up_required", "message_count", "assigned_to", "department"}' \
+      "follow_up_required", "message_count", "assigned_to", "department", "guest_user_id",
+      "guest_username"}' \
     "every Conversation field is present"
   assert_json "$body" 'isinstance(d["metadata"], dict)' "metadata is an object"
   assert_json "$body" 'd["resolved_at"] is None and d["resolved_by"] == "" and
