@@ -44,6 +44,7 @@ struct Config {
   // Meta's Cloud API (--provider=cloud).
   std::string cloud_api_base_url = "https://graph.facebook.com";
   std::string cloud_api_version = "v23.0";
+  std::string cloud_api_proxy;  // "" : none (never from http_proxy/https_proxy)
   // The `default` property's default number (added to the registry at start).
   std::string phone_number_id;
   std::string waba_id;

@@ -31,6 +31,7 @@ absl::StatusOr<std::unique_ptr<provider::Provider>> MakeProvider(const Config& c
     provider::CloudApiProvider::Options options;
     options.base_url = config.cloud_api_base_url;
     options.api_version = config.cloud_api_version;
+    options.proxy = config.cloud_api_proxy;
     return std::make_unique<provider::CloudApiProvider>(options);
   }
   return absl::InvalidArgumentError(absl::StrCat("--provider: unknown provider '", config.provider,

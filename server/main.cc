@@ -71,6 +71,9 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
 ABSL_FLAG(std::string, cloud_api_base_url, "https://graph.facebook.com",
           "cloud provider: Graph API base URL (tests point it at a local fake)");
 ABSL_FLAG(std::string, cloud_api_version, "v23.0", "cloud provider: Graph API version");
+ABSL_FLAG(std::string, cloud_api_proxy, "",
+          "cloud provider: HTTP proxy to Graph, e.g. http://proxy:3128 (the environment's "
+          "http_proxy/https_proxy are never used)");
 ABSL_FLAG(std::string, phone_number_id, "",
           "Meta phone-number id of the default property: sends from it, routes its callbacks");
 ABSL_FLAG(std::string, waba_id, "", "Meta WhatsApp Business Account id (templates)");
@@ -257,6 +260,7 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.log_requests = absl::GetFlag(FLAGS_log_requests);
   config.cloud_api_base_url = absl::GetFlag(FLAGS_cloud_api_base_url);
   config.cloud_api_version = absl::GetFlag(FLAGS_cloud_api_version);
+  config.cloud_api_proxy = absl::GetFlag(FLAGS_cloud_api_proxy);
   config.phone_number_id = absl::GetFlag(FLAGS_phone_number_id);
   config.waba_id = absl::GetFlag(FLAGS_waba_id);
   // Secrets come from the environment or a file, never from a flag's value.

@@ -88,7 +88,8 @@ absl::Status UploadError(absl::StatusCode code, const std::string& message, int 
 CloudApiProvider::CloudApiProvider(Options options)
     : options_(std::move(options)),
       http_(HttpClient::Options{.connect_timeout = options_.connect_timeout,
-                                .request_timeout = options_.request_timeout}) {}
+                                .request_timeout = options_.request_timeout,
+                                .proxy = options_.proxy}) {}
 
 std::string CloudApiProvider::Url(const std::string& id, const std::string& edge) const {
   absl::string_view base = options_.base_url;

@@ -28,6 +28,8 @@ class CloudApiProvider : public Provider {
     absl::Duration request_timeout = absl::Seconds(10);
     // Media uploads may be up to 100 MB, far beyond a send's budget.
     absl::Duration upload_timeout = absl::Seconds(120);
+    // The HTTP proxy to Graph ("" : none); never taken from the environment.
+    std::string proxy;
   };
 
   explicit CloudApiProvider(Options options);

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "hotel/whatsapp/v1/admin.pb.h"
 #include "hotel/whatsapp/v1/conversations.pb.h"
 #include "hotel/whatsapp/v1/messages.pb.h"
 #include "hotel/whatsapp/v1/properties.pb.h"
@@ -177,6 +178,19 @@ TEST_F(ChainTest, EachPropertySendsAndReceivesOnItsOwnNumber) {
   ASSERT_EQ(SentFrom(kParis).size(), 1u);
   EXPECT_EQ(SentFrom(kDefault)[0].to, "447700900001");
   EXPECT_EQ(SentFrom(kParis)[0].to, "447700900002");
+
+  // The audit log names the number a send went from.
+  v1::ListAuditEventsRequest audit;
+  audit.set_method("SendMessage");
+  v1::ListAuditEventsResponse events;
+  ASSERT_TRUE(WaitUntil([&] {
+    events.Clear();
+    return grpc_->Call({"/hotel.whatsapp.v1.AdminService/ListAuditEvents", "GET", ""},
+                       admin_["paris"], audit, &events)
+               .ok &&
+           events.events_size() == 1;
+  }));
+  EXPECT_EQ(events.events(0).resources().at("phone_number_id"), kParis.phone_number_id);
 
   // Paris's webhook hears Paris's guest and Paris's read, nothing of default's.
   Json received = receiver.WaitFor([](const Json& r) { return r.size() >= 2; });

@@ -152,6 +152,25 @@ TEST_F(CloudApiProviderTest, NoNumberOrNoTokenKeepsTheMessageQueued) {
   EXPECT_TRUE(last_body_.empty());
 }
 
+// Graph is reached through the proxy the options name (a locked-down
+// network), and only through it.
+TEST_F(CloudApiProviderTest, SendsGoThroughTheConfiguredProxy) {
+  std::string target, host;
+  fake_.server().Post(".*", [&](const httplib::Request& request, httplib::Response& response) {
+    target = request.target;
+    host = request.get_header_value("Host");
+    response.set_content(Success("wamid.P"), "application/json");
+  });
+  fake_.Start();
+  CloudApiProvider::Options options = OptionsFor("http://graph.invalid");
+  options.proxy = fake_.base_url();
+  CloudApiProvider provider(options);
+  SendResult result = provider.Send(TextMessage());
+  EXPECT_EQ(result.outcome, SendOutcome::kAccepted) << result.error;
+  EXPECT_EQ(target, std::string("http://graph.invalid") + kMessagesPath);
+  EXPECT_EQ(host, "graph.invalid");
+}
+
 TEST_F(CloudApiProviderTest, BaseUrlWithTrailingSlash) {
   AnswerSends(200, Success("wamid.S"));
   fake_.Start();
