@@ -73,9 +73,9 @@ void ForEachItem(const Json& obj, const char* key, const std::string& where, Met
   }
 }
 
-MetaError ParseError(const Json& e, const std::string& phone_number_id) {
+MetaCallbackError ParseError(const Json& e, const std::string& phone_number_id) {
   if (!e.is_object()) throw Malformed{"error is not an object"};
-  MetaError error;
+  MetaCallbackError error;
   error.phone_number_id = phone_number_id;
   error.code = IntegerValue(Required(e, "code"), "code");
   error.title = OptionalString(e, "title");
@@ -283,7 +283,7 @@ MetaStatus ParseStatus(const Json& s, const std::string& phone_number_id) {
   if (const Json* errors = Member(s, "errors")) {
     if (!errors->is_array()) throw Malformed{"errors is not an array"};
     if (!errors->empty()) {
-      MetaError first = ParseError(errors->front(), phone_number_id);
+      MetaCallbackError first = ParseError(errors->front(), phone_number_id);
       st.error_code = first.code;
       st.error_title = std::move(first.title);
       st.error_details = std::move(first.details);

@@ -16,8 +16,10 @@ namespace wa::provider {
 // statuses, opening the window), so the parser stays a pure function.
 
 // An error object as Meta nests it in statuses[].errors[], messages[].errors[]
-// and value.errors[].
-struct MetaError {
+// and value.errors[]. (Not meta_errors.h's MetaError, the Graph API answer's
+// envelope: one name for two types in one namespace broke the one-definition
+// rule, and ASan caught one's constructor building the other.)
+struct MetaCallbackError {
   std::string phone_number_id;
   int64_t code = 0;
   std::string title;    // `title`, or `message` when there is no title
@@ -57,7 +59,7 @@ struct MetaInbound {
   std::string reply_id;
   std::string reacted_wamid;      // reaction.message_id
   std::string new_wa_id;          // system "user_changed_number": the guest's new wa_id
-  std::vector<MetaError> errors;  // e.g. 131051 on unsupported messages
+  std::vector<MetaCallbackError> errors;  // e.g. 131051 on unsupported messages
 };
 
 // One status of a message we sent, from value.statuses[].
@@ -136,7 +138,7 @@ struct MetaNotification {
   std::vector<MetaTemplateStatus> template_statuses;
   std::vector<MetaQualityUpdate> quality_updates;
   std::vector<MetaUserIdChange> user_id_changes;
-  std::vector<MetaError> errors;  // value.errors[]: problems not tied to one message
+  std::vector<MetaCallbackError> errors;  // value.errors[]: problems not tied to one message
   // Every skipped item and ignored change, kept (see MetaUnparsed).
   std::vector<MetaUnparsed> unparsed;
   // Items (entries, changes, messages, statuses, ...) dropped as malformed,

@@ -199,7 +199,7 @@ absl::Status NotificationProcessor::Apply(const provider::MetaNotification& n, c
       return s;
     }
   }
-  for (const provider::MetaError& e : n.errors) {
+  for (const provider::MetaCallbackError& e : n.errors) {
     const domain::SenderNumber* number = number_of(e.phone_number_id);
     util::LogError("meta reports error ", e.code, " for ", e.phone_number_id, " (property ",
                    number != nullptr ? number->property_id : "unknown", "): ", e.title, " ",
