@@ -12,7 +12,7 @@
 
 namespace wa::gateway {
 
-// How REST spells one enum's values (DESIGN.md, "The contract"): the value
+// How REST spells one enum's values (docs/gateway.md, "The contract"): the value
 // prefix (the enum's name in UPPER_SNAKE_CASE plus "_") is stripped and the
 // rest lower-cased, unless the enum carries (hotel.whatsapp.v1.json_upper_case)
 // in which case it stays upper-case. The zero value is spelled "".

@@ -117,7 +117,7 @@ absl::StatusOr<int> HttpGateway::Start() {
     if (!tls.ok()) return tls;
   }
   // cpp-httplib's defaults cost two orders of magnitude in throughput
-  // (TOOLCHAIN.md): Nagle with delayed ACKs, keep-alive closed after 5
+  // (docs/gateway.md): Nagle with delayed ACKs, keep-alive closed after 5
   // requests, and a small pool holding one thread per connection.
   server->set_tcp_nodelay(true);
   server->set_keep_alive_max_count(100000);

@@ -19,7 +19,7 @@
 
 namespace wa::gateway {
 
-// The JSON/HTTP front of the gRPC services (DESIGN.md, "Shape"): routes come
+// The JSON/HTTP front of the gRPC services (docs/gateway.md, "Shape"): routes come
 // from the services' google.api.http options, requests are transcoded and
 // called over `channel`, answers and errors rendered as the reference shows.
 // Named adapters serve what the annotations cannot express.

@@ -14,7 +14,7 @@
 namespace wa::gateway {
 
 // The one descriptor-driven mapping between REST JSON and protobuf messages
-// (DESIGN.md, "The contract"). It works on any message by reflection; nothing
+// (docs/gateway.md, "The contract"). It works on any message by reflection; nothing
 // here knows a field or a route by name.
 //
 // Output: proto (snake_case) field names; every field printed, defaults

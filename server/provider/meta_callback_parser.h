@@ -57,8 +57,8 @@ struct MetaInbound {
   // The id chosen by the guest: button_reply.id, list_reply.id, or the
   // template quick-reply button.payload.
   std::string reply_id;
-  std::string reacted_wamid;      // reaction.message_id
-  std::string new_wa_id;          // system "user_changed_number": the guest's new wa_id
+  std::string reacted_wamid;              // reaction.message_id
+  std::string new_wa_id;                  // system "user_changed_number": the guest's new wa_id
   std::vector<MetaCallbackError> errors;  // e.g. 131051 on unsupported messages
 };
 

@@ -228,29 +228,6 @@ std::string FakeGraphApi::NewId(absl::string_view prefix, absl::string_view salt
   return absl::StrCat("1", nonce_digits_, absl::Dec(n, absl::kZeroPad9));
 }
 
-std::vector<FakeNumber> FakeGraphApi::Numbers() const {
-  std::vector<FakeNumber> all = {{options_.phone_number_id, options_.display_phone_number,
-                                  options_.waba_id, options_.access_token}};
-  all.insert(all.end(), options_.more_numbers.begin(), options_.more_numbers.end());
-  return all;
-}
-
-std::optional<FakeNumber> FakeGraphApi::FindNumber(const std::string& id, bool account) const {
-  std::vector<FakeNumber> all = Numbers();
-  if (id.empty()) return all.front();
-  for (const FakeNumber& n : all) {
-    if ((account ? n.waba_id : n.phone_number_id) == id) return n;
-  }
-  return std::nullopt;
-}
-
-bool FakeGraphApi::KnownToken(const httplib::Request& req) const {
-  for (const FakeNumber& n : Numbers()) {
-    if (req.get_header_value("Authorization") == "Bearer " + n.access_token) return true;
-  }
-  return false;
-}
-
 int FakeGraphApi::CheckAccess(const httplib::Request& req, httplib::Response& res, bool account) {
   static const std::regex kVersion(R"(v[0-9]+\.[0-9]+)");
   std::string version = req.matches[1], object_id = req.matches[2];

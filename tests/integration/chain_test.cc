@@ -185,8 +185,9 @@ TEST_F(ChainTest, EachPropertySendsAndReceivesOnItsOwnNumber) {
   v1::ListAuditEventsResponse events;
   ASSERT_TRUE(WaitUntil([&] {
     events.Clear();
-    return grpc_->Call({"/hotel.whatsapp.v1.AdminService/ListAuditEvents", "GET", ""},
-                       admin_["paris"], audit, &events)
+    return grpc_
+               ->Call({"/hotel.whatsapp.v1.AdminService/ListAuditEvents", "GET", ""},
+                      admin_["paris"], audit, &events)
                .ok &&
            events.events_size() == 1;
   }));
