@@ -54,6 +54,8 @@
 #include "server/domain/media_policy.h"
 #include "server/domain/media_service.h"
 #include "server/domain/messaging_service.h"
+#include "server/domain/notification_inbox.h"
+#include "server/domain/ops_readings.h"
 #include "server/domain/property_service.h"
 #include "server/domain/shared_rate_limiter.h"
 #include "server/domain/status_service.h"
@@ -91,6 +93,8 @@ struct App::Parts {
   std::unique_ptr<domain::MessagingService> messaging;
   std::unique_ptr<domain::TemplateService> templates;
   std::unique_ptr<domain::EventOutbox> outbox;
+  std::unique_ptr<domain::NotificationInbox> inbox;
+  std::unique_ptr<domain::OpsReadings> ops_readings;
   std::unique_ptr<domain::BatchService> batches;
   std::unique_ptr<domain::IdempotencyService> idempotency;
   std::unique_ptr<storage::MediaStore> media_store;
@@ -144,15 +148,15 @@ void AddDocsPage(gateway::HttpGateway& gateway, std::string docs_dir) {
 
 // /healthz (the process serves), /readyz and /metrics, for operators and
 // their probes; no token, bind the REST port to a private interface.
-void AddOpsDocuments(gateway::HttpGateway& gateway, storage::Database& db,
+void AddOpsDocuments(gateway::HttpGateway& gateway, domain::OpsReadings& readings,
                      const provider::Provider& provider) {
   auto adapt = [](api::OpsDocument d) { return gateway::Document{d.status, std::move(d.body)}; };
   gateway::AddDocumentAdapter(gateway, "/healthz", "text/plain", std::string("ok\n"));
-  gateway::AddDocumentAdapter(gateway, "/readyz", "application/json", [&db, &provider, adapt] {
-    return adapt(api::ReadinessDocument(db, provider));
-  });
+  gateway::AddDocumentAdapter(
+      gateway, "/readyz", "application/json",
+      [&readings, &provider, adapt] { return adapt(api::ReadinessDocument(readings, provider)); });
   gateway::AddDocumentAdapter(gateway, "/metrics", "text/plain; version=0.0.4",
-                              [&db, adapt] { return adapt(api::MetricsDocument(db)); });
+                              [&readings, adapt] { return adapt(api::MetricsDocument(readings)); });
 }
 
 // Every service the server registers, by full name, for the gateway's
@@ -329,8 +333,9 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->services.push_back(std::make_unique<api::ConsentApi>(*p->calls, *p->consent));
   p->services.push_back(std::make_unique<api::MediaApi>(*p->calls, *p->media));
   p->services.push_back(std::make_unique<api::WebhooksApi>(*p->calls, *p->webhooks));
+  p->inbox = std::make_unique<domain::NotificationInbox>(database);
   p->services.push_back(std::make_unique<api::ProviderCallbacksApi>(
-      database, *p->rpc_pool,
+      *p->inbox, *p->rpc_pool,
       api::ProviderCallbacksApi::Secrets{config.meta_verify_token, config.meta_app_secret},
       [raw] { raw->notifications->Wake(); }));
   p->services.push_back(
@@ -392,7 +397,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   gateway::AddDocumentAdapter(*p->gateway, "/api/v1/whatsapp/openapi.json", "application/json",
                               gateway::kOpenApiJson);
   AddDocsPage(*p->gateway, config.docs_dir);
-  AddOpsDocuments(*p->gateway, database, *p->provider);
+  p->ops_readings = std::make_unique<domain::OpsReadings>(database);
+  AddOpsDocuments(*p->gateway, *p->ops_readings, *p->provider);
   absl::StatusOr<int> http_port = p->gateway->Start();
   if (!http_port.ok()) {
     p->server->Shutdown();

@@ -51,7 +51,7 @@ def template_request(guest_phone):
 
 
 def send_json(guest_phone):
-    """The same request as REST JSON, spelled as api-reference.txt spells it."""
+    """The same request as REST JSON, spelled as the reference API spells it."""
     return ('{"guest_phone": "%s", "message_type": "text", "content": {"text": "%s"}, '
             '"staff_member_id": "staff_bench"}' % (guest_phone, SEND_TEXT))
 

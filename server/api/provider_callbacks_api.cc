@@ -1,6 +1,5 @@
 #include "server/api/provider_callbacks_api.h"
 
-#include "absl/time/clock.h"
 #include "server/api/handler.h"
 #include "server/domain/errors.h"
 #include "server/provider/meta_signature.h"
@@ -46,8 +45,7 @@ grpc::ServerUnaryReactor* ProviderCallbacksApi::ReceiveNotification(
   // Stored durably before Meta gets its 200: on the pool, so that callbacks
   // arriving together share one commit.
   return RunOnPool(context, pool_, [this, request, response]() -> absl::Status {
-    absl::StatusOr<int64_t> id = storage::TransactValue(
-        db_, [&] { return notifications_.Insert(request->body(), absl::Now()); });
+    absl::StatusOr<int64_t> id = inbox_.Store(request->body());
     if (!id.ok()) return id.status();
     response->set_notification_id(*id);
     if (on_stored_) on_stored_();

@@ -4,8 +4,7 @@
 #include <string>
 
 #include "hotel/whatsapp/v1/provider_callbacks.grpc.pb.h"
-#include "server/storage/database.h"
-#include "server/storage/notification_repository.h"
+#include "server/domain/notification_inbox.h"
 #include "server/util/thread_pool.h"
 
 namespace wa::api {
@@ -19,11 +18,10 @@ class ProviderCallbacksApi : public hotel::whatsapp::v1::ProviderCallbacksServic
     std::string app_secret;    // WA_META_APP_SECRET
   };
 
-  ProviderCallbacksApi(storage::Database& db, util::ThreadPool& pool, Secrets secrets,
+  ProviderCallbacksApi(domain::NotificationInbox& inbox, util::ThreadPool& pool, Secrets secrets,
                        std::function<void()> on_stored)
-      : db_(db),
+      : inbox_(inbox),
         pool_(pool),
-        notifications_(db),
         secrets_(std::move(secrets)),
         on_stored_(std::move(on_stored)) {}
 
@@ -37,9 +35,8 @@ class ProviderCallbacksApi : public hotel::whatsapp::v1::ProviderCallbacksServic
       hotel::whatsapp::v1::ReceiveNotificationResponse* response) override;
 
  private:
-  storage::Database& db_;
+  domain::NotificationInbox& inbox_;
   util::ThreadPool& pool_;
-  storage::NotificationRepository notifications_;
   Secrets secrets_;
   std::function<void()> on_stored_;
 };

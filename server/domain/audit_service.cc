@@ -5,14 +5,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/domain/errors.h"
+#include "server/domain/paging.h"
+#include "server/util/status_macros.h"
 
 namespace wa::domain {
-namespace {
-
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
-
-}  // namespace
+namespace {}  // namespace
 
 absl::Status AuditService::Record(const storage::AuditRecord& record) {
   return db_.Transaction([&] { return audit_.Insert(record); });
@@ -28,26 +25,20 @@ absl::Status AuditService::RecordAll(const std::vector<storage::AuditRecord>& re
 }
 
 absl::StatusOr<AuditPage> AuditService::List(const AuditQuery& query) {
-  if (query.page_size < 0) return InvalidArgument("page_size must not be negative", "page_size");
+  ASSIGN_OR_RETURN(int limit, PageLimit(query.page_size));
+  ASSIGN_OR_RETURN(int64_t before, ParseSeqToken(query.page_token));
   storage::AuditFilter filter;
   filter.property_id = query.property_id;
   filter.token_id = query.token_id;
   filter.method = query.method;
   filter.since = query.since;
   filter.until = query.until;
-  filter.limit = std::min(query.page_size == 0 ? kDefaultPageSize : query.page_size, kMaxPageSize);
-  if (!query.page_token.empty() &&
-      (!absl::SimpleAtoi(query.page_token, &filter.before_seq) || filter.before_seq <= 0)) {
-    return InvalidArgument("page_token is not a token this service issued", "page_token");
-  }
-  absl::StatusOr<std::vector<storage::AuditRecord>> events =
-      storage::ReadValue(db_, [&] { return audit_.List(filter); });
-  if (!events.ok()) return events.status();
+  filter.before_seq = before;
+  filter.limit = limit + 1;
   AuditPage page;
-  page.events = *std::move(events);
-  if (static_cast<int>(page.events.size()) == filter.limit) {
-    page.next_page_token = absl::StrCat(page.events.back().seq);
-  }
+  ASSIGN_OR_RETURN(page.events, storage::ReadValue(db_, [&] { return audit_.List(filter); }));
+  page.next_page_token =
+      TrimPage(page.events, limit, [](const auto& last) { return absl::StrCat(last.seq); });
   return page;
 }
 

@@ -9,9 +9,11 @@
 #include "server/domain/errors.h"
 #include "server/domain/guest_key.h"
 #include "server/domain/ids.h"
+#include "server/domain/paging.h"
 #include "server/domain/phone.h"
 #include "server/domain/utf8.h"
 #include "server/util/log.h"
+#include "server/util/status_macros.h"
 
 namespace wa::domain {
 namespace {
@@ -24,8 +26,6 @@ using storage::BatchRecord;
 constexpr double kDefaultRate = 10;
 constexpr int kDefaultBatchSize = 100;
 constexpr int kMaxBatchSize = 1000;
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
 // Batches handled per worker round.
 constexpr int kBatchesPerRound = 16;
 // A batch that fell further behind its schedule than this (the process was
@@ -173,12 +173,10 @@ absl::StatusOr<BatchRecord> BatchService::Find(const std::string& property_id,
 absl::StatusOr<BatchView> BatchService::Get(const std::string& property_id,
                                             const std::string& batch_id, int page_size,
                                             const std::string& page_token) {
-  if (page_size < 0) return InvalidArgument("page_size must not be negative", "page_size");
-  page_size = page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
-  int after = -1;
-  if (!page_token.empty() && (!absl::SimpleAtoi(page_token, &after) || after < 0)) {
-    return InvalidArgument("page_token is not a token this service issued", "page_token");
-  }
+  ASSIGN_OR_RETURN(int limit, PageLimit(page_size, kBatchItemsPage));
+  // Item indexes start at 0, so the token "0" is a valid position.
+  ASSIGN_OR_RETURN(int64_t last_index, ParseSeqToken(page_token, /*min_value=*/0));
+  int after = page_token.empty() ? -1 : static_cast<int>(std::min<int64_t>(last_index, INT32_MAX));
   BatchView view;
   absl::Status read = db_.Read([&]() -> absl::Status {
     absl::StatusOr<BatchRecord> batch = Find(property_id, batch_id);
@@ -187,17 +185,14 @@ absl::StatusOr<BatchView> BatchService::Get(const std::string& property_id,
     absl::StatusOr<storage::BatchCounts> counts = batches_.Count(batch_id);
     if (!counts.ok()) return counts.status();
     view.counts = *std::move(counts);
-    absl::StatusOr<std::vector<BatchItemRecord>> items =
-        batches_.Items(batch_id, after, page_size + 1);
+    absl::StatusOr<std::vector<BatchItemRecord>> items = batches_.Items(batch_id, after, limit + 1);
     if (!items.ok()) return items.status();
     view.items = *std::move(items);
     return absl::OkStatus();
   });
   if (!read.ok()) return read;
-  if (static_cast<int>(view.items.size()) > page_size) {
-    view.items.resize(page_size);
-    view.next_page_token = absl::StrCat(view.items.back().index);
-  }
+  view.next_page_token =
+      TrimPage(view.items, limit, [](const auto& last) { return absl::StrCat(last.index); });
   view.estimated_completion = EstimateCompletion(view.batch, view.counts.pending, absl::Now());
   return view;
 }

@@ -9,7 +9,9 @@
 #include "server/domain/errors.h"
 #include "server/domain/guest_key.h"
 #include "server/domain/ids.h"
+#include "server/domain/paging.h"
 #include "server/domain/phone.h"
+#include "server/util/status_macros.h"
 
 namespace wa::domain {
 
@@ -17,8 +19,6 @@ namespace v1 = ::hotel::whatsapp::v1;
 
 namespace {
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
 constexpr int kMaxMessages = 500;
 
 std::string EncodePageToken(const storage::ConversationRecord& last) {
@@ -133,7 +133,6 @@ absl::StatusOr<ConversationView> ConversationService::Get(const std::string& pro
 
 absl::StatusOr<ConversationPage> ConversationService::List(const std::string& property_id,
                                                            const ConversationQuery& query) {
-  if (query.page_size < 0) return InvalidArgument("page_size must not be negative", "page_size");
   storage::ConversationFilter filter;
   filter.property_id = property_id;
   filter.status = query.status;
@@ -141,7 +140,7 @@ absl::StatusOr<ConversationPage> ConversationService::List(const std::string& pr
   filter.department = query.department;
   filter.updated_after = query.updated_after;
   filter.updated_before = query.updated_before;
-  filter.limit = query.page_size == 0 ? kDefaultPageSize : std::min(query.page_size, kMaxPageSize);
+  ASSIGN_OR_RETURN(int limit, PageLimit(query.page_size));
   std::optional<GuestAddress> guest;
   if (!query.guest_phone.empty() || !query.guest_user_id.empty()) {
     absl::StatusOr<GuestAddress> address =
@@ -149,11 +148,8 @@ absl::StatusOr<ConversationPage> ConversationService::List(const std::string& pr
     if (!address.ok()) return address.status();
     guest = *address;
   }
-  if (!query.page_token.empty()) {
-    if (absl::Status s = DecodePageToken(query.page_token, filter); !s.ok()) return s;
-  }
-  // One row more than asked tells whether another page exists.
-  ++filter.limit;
+  if (!query.page_token.empty()) RETURN_IF_ERROR(DecodePageToken(query.page_token, filter));
+  filter.limit = limit + 1;
   absl::StatusOr<std::vector<storage::ConversationRecord>> rows =
       storage::ReadValue(db_, [&]() -> absl::StatusOr<std::vector<storage::ConversationRecord>> {
         if (guest) {
@@ -166,10 +162,7 @@ absl::StatusOr<ConversationPage> ConversationService::List(const std::string& pr
   if (!rows.ok()) return rows.status();
   ConversationPage page;
   page.conversations = *std::move(rows);
-  if (static_cast<int>(page.conversations.size()) == filter.limit) {
-    page.conversations.pop_back();
-    page.next_page_token = EncodePageToken(page.conversations.back());
-  }
+  page.next_page_token = TrimPage(page.conversations, limit, EncodePageToken);
   return page;
 }
 

@@ -5,8 +5,8 @@
 
 namespace wa::domain {
 
-// WhatsApp's limits on reply-button and list messages (whatsapp-facts.md
-// §1.5-1.6). Lengths count characters, not bytes.
+// WhatsApp's limits on reply-button and list messages (Meta's Cloud API
+// reference, interactive messages). Lengths count characters, not bytes.
 struct InteractiveLimits {
   static constexpr size_t kBody = 1024;  // lists allow 4096 per one source; 1024 is safe for both
   static constexpr size_t kHeader = 60;

@@ -9,7 +9,7 @@
 
 namespace wa::domain {
 
-// WhatsApp's media rules (whatsapp-facts.md §1.3 and §2): which MIME types
+// WhatsApp's media rules (Meta's supported media types and sizes): which MIME types
 // each kind accepts and how large a file may be. Sizes are decimal (5 MB =
 // 5,000,000 bytes), the stricter reading, so Meta never refuses what we
 // accepted.

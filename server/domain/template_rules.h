@@ -8,7 +8,7 @@
 
 namespace wa::domain {
 
-// Meta's limits on template definitions (whatsapp-facts.md section 4).
+// Meta's limits on template definitions (Meta's message template guidelines).
 inline constexpr size_t kMaxTemplateNameLength = 512;
 inline constexpr size_t kMaxTemplateBodyLength = 1024;
 inline constexpr size_t kMaxTemplateHeaderLength = 60;

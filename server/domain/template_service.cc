@@ -9,18 +9,18 @@
 #include "absl/time/clock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "server/domain/errors.h"
+#include "server/domain/paging.h"
 #include "server/domain/starter_templates.h"
 #include "server/domain/template_rendering.h"
 #include "server/domain/template_rules.h"
 #include "server/util/log.h"
+#include "server/util/status_macros.h"
 
 namespace wa::domain {
 namespace {
 
 namespace v1 = ::hotel::whatsapp::v1;
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
 constexpr int kReviewBatch = 32;
 
 void Stamp(v1::Template& t, absl::Time at, bool created) {
@@ -161,10 +161,9 @@ absl::StatusOr<v1::Template> TemplateService::Submit(
         .Detail("language", checked->language())
         .Detail("status", StatusWord((*existing)->definition.status()));
   }
-  absl::StatusOr<provider::SenderAccount> account = AccountOf(property_id);
+  absl::StatusOr<SenderNumber> account = AccountOf(property_id);
   if (!account.ok()) return account.status();
-  absl::StatusOr<provider::TemplateSubmission> submitted =
-      provider_.SubmitTemplate(*account, *checked);
+  absl::StatusOr<TemplateSubmission> submitted = reviewer_.SubmitTemplate(*account, *checked);
   if (!submitted.ok()) return submitted.status();
   absl::Time now = absl::Now();
   storage::TemplateRecord record{property_id, *std::move(checked)};
@@ -197,21 +196,14 @@ absl::StatusOr<TemplateList> TemplateService::List(const std::string& property_i
     filter.category = category;
   }
   filter.status = query.status;
-  if (query.page_size < 0) return InvalidArgument("page_size must not be negative", "page_size");
-  filter.limit = query.page_size == 0 ? kDefaultPageSize : std::min(query.page_size, kMaxPageSize);
-  if (!query.page_token.empty()) {
-    if (auto s = DecodePageToken(query.page_token, filter); !s.ok()) return s;
-  }
-  ++filter.limit;  // one more row tells whether another page exists
-  absl::StatusOr<std::vector<storage::TemplateRecord>> rows =
-      storage::ReadValue(db_, [&] { return templates_.List(filter); });
-  if (!rows.ok()) return rows.status();
+  ASSIGN_OR_RETURN(int limit, PageLimit(query.page_size));
+  if (!query.page_token.empty()) RETURN_IF_ERROR(DecodePageToken(query.page_token, filter));
+  filter.limit = limit + 1;
+  ASSIGN_OR_RETURN(std::vector<storage::TemplateRecord> rows,
+                   storage::ReadValue(db_, [&] { return templates_.List(filter); }));
   TemplateList list;
-  for (storage::TemplateRecord& r : *rows) list.templates.push_back(std::move(r.definition));
-  if (static_cast<int>(list.templates.size()) == filter.limit) {
-    list.templates.pop_back();
-    list.next_page_token = EncodePageToken(list.templates.back());
-  }
+  for (storage::TemplateRecord& r : rows) list.templates.push_back(std::move(r.definition));
+  list.next_page_token = TrimPage(list.templates, limit, EncodePageToken);
   return list;
 }
 
@@ -288,13 +280,13 @@ absl::Status TemplateService::Check(const std::string& property_id, const Templa
   return RenderTemplate(found->definition, send.parameters, send.header_media_link).status();
 }
 
-absl::StatusOr<provider::SenderAccount> TemplateService::AccountOf(const std::string& property_id) {
+absl::StatusOr<SenderNumber> TemplateService::AccountOf(const std::string& property_id) {
   std::optional<SenderNumber> number =
       properties_ != nullptr ? properties_->DefaultNumber(property_id) : std::nullopt;
   if (number) return *number;
   // The sandbox reviews without an account; the Cloud API needs the
   // property's business account, which its default number names.
-  if (properties_ == nullptr || !messaging_.RequiresNumber()) return provider::SenderAccount{};
+  if (properties_ == nullptr || !messaging_.RequiresNumber()) return SenderNumber{};
   return Error(absl::StatusCode::kFailedPrecondition, "FAILED_PRECONDITION",
                absl::StrCat("property ", property_id,
                             " has no WhatsApp number, so no business account for its templates: "
@@ -364,9 +356,9 @@ absl::StatusOr<std::optional<absl::Time>> TemplateService::ApplyDueReviews(absl:
 
 absl::StatusOr<std::pair<std::vector<v1::Template>, int>> TemplateService::Sync(
     const std::string& property_id) {
-  absl::StatusOr<provider::SenderAccount> account = AccountOf(property_id);
+  absl::StatusOr<SenderNumber> account = AccountOf(property_id);
   if (!account.ok()) return account.status();
-  absl::StatusOr<std::vector<v1::Template>> remote = provider_.FetchTemplates(*account);
+  absl::StatusOr<std::vector<v1::Template>> remote = reviewer_.FetchTemplates(*account);
   if (!remote.ok()) return remote.status();
   int changed = 0;
   absl::Status status = db_.Transaction([&]() -> absl::Status {
@@ -395,7 +387,8 @@ absl::StatusOr<std::pair<std::vector<v1::Template>, int>> TemplateService::Sync(
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  absl::StatusOr<TemplateList> all = List(property_id, TemplateQuery{.page_size = kMaxPageSize});
+  absl::StatusOr<TemplateList> all =
+      List(property_id, TemplateQuery{.page_size = kListPage.max_size});
   if (!all.ok()) return all.status();
   return std::make_pair(std::move(all->templates), changed);
 }

@@ -12,8 +12,8 @@
 #include "absl/time/time.h"
 #include "hotel/whatsapp/v1/templates.pb.h"
 #include "server/domain/messaging_service.h"
+#include "server/domain/template_reviewer.h"
 #include "server/domain/token_service.h"
-#include "server/provider/provider.h"
 #include "server/storage/database.h"
 #include "server/storage/template_repository.h"
 
@@ -68,9 +68,9 @@ class TemplateService {
     bool starter_catalog = false;
   };
 
-  TemplateService(storage::Database& db, MessagingService& messaging, provider::Provider& provider,
+  TemplateService(storage::Database& db, MessagingService& messaging, TemplateReviewer& reviewer,
                   Options options)
-      : db_(db), messaging_(messaging), provider_(provider), options_(options), templates_(db) {}
+      : db_(db), messaging_(messaging), reviewer_(reviewer), options_(options), templates_(db) {}
 
   // Checks the draft as Meta would, stores it PENDING and hands it to the
   // provider for review.
@@ -111,7 +111,7 @@ class TemplateService {
   void set_properties(PropertyService* properties) { properties_ = properties; }
 
  private:
-  absl::StatusOr<provider::SenderAccount> AccountOf(const std::string& property_id);
+  absl::StatusOr<SenderNumber> AccountOf(const std::string& property_id);
   absl::Status EnsureCatalog(const std::string& property_id);
   absl::Status SeedInTransaction(const std::string& property_id);
   absl::Status Changed(const std::string& property_id, const hotel::whatsapp::v1::Template& after,
@@ -122,7 +122,7 @@ class TemplateService {
 
   storage::Database& db_;
   MessagingService& messaging_;
-  provider::Provider& provider_;
+  TemplateReviewer& reviewer_;
   const Options options_;
   storage::TemplateRepository templates_;
   absl::Mutex mu_;

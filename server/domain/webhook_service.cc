@@ -10,7 +10,9 @@
 #include "nlohmann/json.hpp"
 #include "server/domain/errors.h"
 #include "server/domain/ids.h"
+#include "server/domain/paging.h"
 #include "server/domain/rfc3339.h"
+#include "server/util/status_macros.h"
 
 namespace wa::domain {
 
@@ -23,8 +25,6 @@ constexpr int kMaxRetriesLimit = 20;
 constexpr int kDefaultRetryDelayMs = 5000;
 constexpr int kMinRetryDelayMs = 100;
 constexpr int kMaxRetryDelayMs = 3600 * 1000;
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
 
 std::string NewSigningSecret() { return absl::StrCat("whsec_", NewSecret().substr(4)); }
 
@@ -151,7 +151,6 @@ absl::StatusOr<RotateResult> WebhookService::RotateSecret(const std::string& pro
 }
 
 absl::StatusOr<DeliveryPage> WebhookService::ListDeliveries(const DeliveryQuery& query) {
-  if (query.page_size < 0) return InvalidArgument("page_size must not be negative", "page_size");
   if (!query.event.empty() && !IsWebhookEvent(query.event) && query.event != kTestEvent) {
     return UnknownEvent(query.event);
   }
@@ -161,19 +160,14 @@ absl::StatusOr<DeliveryPage> WebhookService::ListDeliveries(const DeliveryQuery&
   filter.event = query.event;
   filter.since = query.since;
   filter.until = query.until;
-  filter.limit = std::min(query.page_size == 0 ? kDefaultPageSize : query.page_size, kMaxPageSize);
-  if (!query.page_token.empty() &&
-      (!absl::SimpleAtoi(query.page_token, &filter.before_seq) || filter.before_seq <= 0)) {
-    return InvalidArgument("page_token is not a token this service issued", "page_token");
-  }
-  absl::StatusOr<std::vector<storage::WebhookEventRecord>> events =
-      storage::ReadValue(db_, [&] { return webhooks_.ListEvents(filter); });
-  if (!events.ok()) return events.status();
+  ASSIGN_OR_RETURN(int limit, PageLimit(query.page_size));
+  ASSIGN_OR_RETURN(filter.before_seq, ParseSeqToken(query.page_token));
+  filter.limit = limit + 1;
   DeliveryPage page;
-  page.deliveries = *std::move(events);
-  if (static_cast<int>(page.deliveries.size()) == filter.limit) {
-    page.next_page_token = absl::StrCat(page.deliveries.back().seq);
-  }
+  ASSIGN_OR_RETURN(page.deliveries,
+                   storage::ReadValue(db_, [&] { return webhooks_.ListEvents(filter); }));
+  page.next_page_token =
+      TrimPage(page.deliveries, limit, [](const auto& last) { return absl::StrCat(last.seq); });
   return page;
 }
 

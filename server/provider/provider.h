@@ -9,6 +9,7 @@
 #include "hotel/whatsapp/v1/content.pb.h"
 #include "hotel/whatsapp/v1/templates.pb.h"
 #include "server/domain/sender_number.h"
+#include "server/domain/template_reviewer.h"
 #include "server/storage/records.h"
 
 namespace wa::provider {
@@ -50,19 +51,7 @@ struct SendResult {
   std::vector<storage::ScheduledStatus> follow_ups;
 };
 
-// A template handed to the provider for review.
-struct TemplateSubmission {
-  std::string provider_template_id;
-  // What the provider answered at once (PENDING, normally).
-  hotel::whatsapp::v1::TemplateStatus status = hotel::whatsapp::v1::TEMPLATE_STATUS_PENDING;
-  // A verdict the provider will report later by itself (the sandbox's
-  // review), stored with the template so that a restart does not lose it;
-  // UNSPECIFIED when the verdict comes by callback (Meta).
-  hotel::whatsapp::v1::TemplateStatus later_status =
-      hotel::whatsapp::v1::TEMPLATE_STATUS_UNSPECIFIED;
-  std::string later_reason;
-  absl::Duration later_after = absl::ZeroDuration();
-};
+using TemplateSubmission = domain::TemplateSubmission;
 
 // Media a guest sent, as the provider describes it.
 struct FetchedMedia {
@@ -73,10 +62,10 @@ struct FetchedMedia {
 // Receives a download piece by piece; false aborts it.
 using MediaSink = std::function<bool(absl::string_view)>;
 
-// Where messages leave the service: the sandbox or Meta's Cloud API.
-class Provider {
+// Where messages leave the service: the sandbox or Meta's Cloud API. It
+// also reviews templates (domain::TemplateReviewer).
+class Provider : public domain::TemplateReviewer {
  public:
-  virtual ~Provider() = default;
   virtual std::string Name() const = 0;
   // Blocking; called by send-queue workers only, possibly from several
   // threads at once.
@@ -91,13 +80,6 @@ class Provider {
   virtual absl::StatusOr<FetchedMedia> DownloadMedia(const SenderAccount& to,
                                                      const std::string& provider_media_id,
                                                      const MediaSink& sink) = 0;
-  // Sends a template for review.
-  virtual absl::StatusOr<TemplateSubmission> SubmitTemplate(
-      const SenderAccount& account, const hotel::whatsapp::v1::Template& definition) = 0;
-  // The provider's whole catalog (name, language, category, status,
-  // components), for a re-sync; FAILED_PRECONDITION if it keeps none.
-  virtual absl::StatusOr<std::vector<hotel::whatsapp::v1::Template>> FetchTemplates(
-      const SenderAccount& account) = 0;
   // False while the provider refuses our credentials (for /readyz).
   virtual bool CredentialsAccepted() const { return true; }
   // Whether an admin may simulate a guest's inbound message.

@@ -9,7 +9,7 @@
 namespace wa::fakes {
 
 // The JSON the fake Graph API emits, in Meta's documented shapes
-// (whatsapp-facts.md §1.7, §3.4-3.6), kept apart from the serving logic.
+// (errors, statuses, templates), kept apart from the serving logic.
 
 // Meta's title for an error code ("Re-engagement message" for 131047...).
 std::string MetaErrorTitle(int code);

@@ -7,7 +7,7 @@
 namespace wa::fakes {
 
 // Checks a POST /{phone_number_id}/messages body against the shapes and
-// limits Meta documents (whatsapp-facts.md §1): messaging_product, `to`,
+// limits Meta documents (the send endpoint's reference): messaging_product, `to`,
 // `type` with its matching object and nothing else, lengths in characters.
 // Returns "" when valid, else the error_data.details of Meta's code 100.
 // Stricter than Meta about unknown members, so a typo in our payload
@@ -15,7 +15,7 @@ namespace wa::fakes {
 std::string ValidateSendRequest(const nlohmann::json& body);
 
 // Whether Meta accepts this MIME type (parameters ignored) for media
-// upload (whatsapp-facts.md §2).
+// upload (Meta's supported media types).
 bool IsSupportedUploadType(const std::string& mime);
 
 }  // namespace wa::fakes

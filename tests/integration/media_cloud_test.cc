@@ -29,8 +29,8 @@ namespace v1 = ::hotel::whatsapp::v1;
 constexpr char kAppSecret[] = "media-test-app-secret";
 constexpr char kGuest[] = "447700900123";
 
-// whatsapp-facts.md §10 W2 (inbound image with caption) and W3 (a reply
-// button click), with fresh timestamps.
+// Meta's documented webhook examples for an inbound image with caption and a reply
+// button click, with fresh timestamps.
 std::string InboundImage(const std::string& wamid) {
   return absl::StrReplaceAll(
       R"({"object":"whatsapp_business_account","entry":[{"id":"210987654321098","changes":[{"field":"messages","value":{

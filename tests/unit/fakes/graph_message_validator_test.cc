@@ -7,7 +7,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-// whatsapp-facts.md §10 S1-S3: what Meta documents must pass.
+// Meta's documented send examples must pass.
 TEST(ValidateSendRequest, AcceptsMetaExamples) {
   const char* examples[] = {
       R"({"messaging_product":"whatsapp","recipient_type":"individual","to":"447700900123","type":"template",

@@ -10,7 +10,7 @@ namespace {
 
 namespace v1 = hotel::whatsapp::v1;
 
-// whatsapp-facts.md §10: our own values in Meta's field structure.
+// Meta's documented webhook examples: our own values in Meta's field structure.
 constexpr char kW1[] =
     R"({"object":"whatsapp_business_account","entry":[{"id":"210987654321098","changes":[{"field":"messages","value":{
  "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550100200","phone_number_id":"109876543210987"},
@@ -300,7 +300,7 @@ TEST(ParseMetaNotification, UserPreferencesStopAndResume) {
 }
 
 TEST(ParseMetaNotification, TemplateStatusUpdate) {
-  // whatsapp-facts.md §3.7; the id arrives as a JSON number.
+  // Meta's documented template status update; the id arrives as a JSON number.
   MetaNotification n = MustParse(
       R"({"object":"whatsapp_business_account","entry":[{"id":"210987654321098","time":1767225600,"changes":[
  {"field":"message_template_status_update","value":{"event":"REJECTED","message_template_id":1689556908129832,

@@ -7,7 +7,7 @@
 namespace wa::provider {
 namespace {
 
-// Shaped like whatsapp-facts.md §1.7.
+// Shaped like Meta's documented error envelope.
 std::string Envelope(int code, const std::string& message, const std::string& details = "") {
   std::string data =
       details.empty() ? ""

@@ -64,7 +64,7 @@ TEST(MetaPayloadsTest, NoCallbackDataWithoutMessageId) {
 }
 
 TEST(MetaPayloadsTest, ImageByIdWithCaptionAndReply) {
-  // whatsapp-facts.md S3.
+  // Meta's documented image-by-id example.
   OutboundMessage message = Message();
   v1::MediaContent* media = message.content.mutable_media();
   media->set_media_type(v1::MEDIA_TYPE_IMAGE);
@@ -125,7 +125,7 @@ TEST(MetaPayloadsTest, MediaIdWinsOverLink) {
 }
 
 TEST(MetaPayloadsTest, NamedTemplateWithImageHeaderAndButtons) {
-  // whatsapp-facts.md S1, without the currency/date_time parameters our
+  // Meta's documented template example, without the currency/date_time parameters our
   // content model does not carry.
   OutboundMessage message = Message();
   v1::TemplateContent* tmpl = message.content.mutable_template_();
@@ -241,7 +241,7 @@ TEST(MetaPayloadsTest, InteractiveButtonsWithoutOptionalParts) {
 }
 
 TEST(MetaPayloadsTest, InteractiveList) {
-  // whatsapp-facts.md S2, plus a row without description and an untitled
+  // Meta's documented list example, plus a row without description and an untitled
   // single-section case covered by the second message.
   OutboundMessage message = Message();
   v1::InteractiveMessage* interactive = message.content.mutable_interactive();
