@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "server/domain/phone.h"
+#include "server/util/status_macros.h"
 
 namespace wa::domain {
 
@@ -71,6 +72,15 @@ absl::Status GuestDirectory::FollowUserIdChange(const std::string& property_id,
     r.profile_name = (*old)->profile_name;
   }
   return identities_.Upsert(r);
+}
+
+absl::Status GuestDirectory::FollowPhoneChange(const std::string& property_id,
+                                               const GuestAddress& before,
+                                               const std::string& new_wa_id) {
+  ASSIGN_OR_RETURN(std::string next, FromWaId(new_wa_id));
+  ASSIGN_OR_RETURN(std::string key, KeyFor(property_id, before));
+  if (key == next) return absl::OkStatus();
+  return identities_.MoveKey(property_id, key, next);
 }
 
 absl::StatusOr<GuestView> GuestDirectory::Describe(const std::string& property_id,

@@ -47,6 +47,12 @@ class GuestDirectory {
   // their history, now reached by the new id.
   absl::Status FollowUserIdChange(const std::string& property_id, const std::string& previous,
                                   const std::string& current, absl::Time at);
+  // The guest changed phone number (Meta's "user_changed_number" system
+  // message): their history, window and consent move to the new number,
+  // which is their key from now on. `before` names the guest as the system
+  // message did (the old phone, a BSUID or both).
+  absl::Status FollowPhoneChange(const std::string& property_id, const GuestAddress& before,
+                                 const std::string& new_wa_id);
   absl::StatusOr<GuestView> Describe(const std::string& property_id, const std::string& key);
 
  private:

@@ -221,7 +221,11 @@ void ReadContent(const Json& m, MetaInbound& in) {
     in.type = v1::MESSAGE_TYPE_UNSUPPORTED;
     if (const Json* system = OptionalObject(m, "system")) {
       in.body = OptionalString(*system, "body");
+      // Meta has spelled the new number both ways over the API's versions.
       in.new_wa_id = OptionalString(*system, "wa_id");
+      if (in.new_wa_id.empty()) in.new_wa_id = OptionalString(*system, "new_wa_id");
+      if (!in.new_wa_id.empty() && !IsDigits(in.new_wa_id)) throw Malformed{"wa_id is not a wa_id"};
+      in.new_user_id = OptionalString(*system, "user_id");
     }
   }
 }
@@ -295,6 +299,21 @@ MetaStatus ParseStatus(const Json& s, const std::string& phone_number_id) {
   return st;
 }
 
+// Meta names the recipient of a status by wa_id, by BSUID or both, and may
+// add a contacts[] entry that carries the other id: read it, so that a send
+// by phone teaches us the guest's BSUID.
+void AddRecipientContact(const std::vector<Contact>& contacts, MetaStatus& st) {
+  for (const Contact& c : contacts) {
+    bool same = (!st.recipient_id.empty() && c.wa_id == st.recipient_id) ||
+                (!st.recipient_user_id.empty() && c.user_id == st.recipient_user_id);
+    if (!same) continue;
+    if (st.recipient_id.empty()) st.recipient_id = c.wa_id;
+    if (st.recipient_user_id.empty()) st.recipient_user_id = c.user_id;
+    st.recipient_username = c.username;
+    return;
+  }
+}
+
 // Reads metadata shared by a change's items; a change without it cannot be
 // routed to a property, so the whole change is malformed.
 MetaInbound ReadMetadata(const Json& value) {
@@ -314,6 +333,7 @@ void ParseMessagesChange(const Json& value, const std::string& where, MetaNotifi
   });
   ForEachItem(value, "statuses", where, out, [&](const Json& s, const std::string&) {
     out.statuses.push_back(ParseStatus(s, pnid));
+    AddRecipientContact(contacts, out.statuses.back());
   });
   ForEachItem(value, "errors", where, out, [&](const Json& e, const std::string&) {
     out.errors.push_back(ParseError(e, pnid));

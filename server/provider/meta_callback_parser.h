@@ -57,8 +57,12 @@ struct MetaInbound {
   // The id chosen by the guest: button_reply.id, list_reply.id, or the
   // template quick-reply button.payload.
   std::string reply_id;
-  std::string reacted_wamid;              // reaction.message_id
-  std::string new_wa_id;                  // system "user_changed_number": the guest's new wa_id
+  std::string reacted_wamid;  // reaction.message_id
+  // A system message (Meta's "system" type): the guest changed phone
+  // number ("user_changed_number": the new wa_id) or was given a new BSUID
+  // ("user_changed_user_id": the new id, when Meta names it).
+  std::string new_wa_id;
+  std::string new_user_id;
   std::vector<MetaCallbackError> errors;  // e.g. 131051 on unsupported messages
 };
 
@@ -74,6 +78,9 @@ struct MetaStatus {
   absl::Time timestamp;
   std::string recipient_id;       // wa_id; absent for a send to a BSUID
   std::string recipient_user_id;  // the BSUID; absent on some failures
+  // From the change's contacts[] entry for the recipient, when Meta sends
+  // one: a status for a send by phone may reveal the guest's BSUID.
+  std::string recipient_username;
   std::string biz_opaque_callback_data;
   int64_t error_code = 0;  // from errors[0]; 0 when there is none
   std::string error_title;

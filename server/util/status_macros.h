@@ -12,6 +12,7 @@
 //   ASSIGN_OR_RETURN(storage::MessageRecord m, messages_.Get(id));
 //
 // Both work in functions returning absl::Status or any absl::StatusOr<T>.
+// ASSIGN_OR_RETURN is several statements: give it braces under an `if`.
 
 #define WA_STATUS_CONCAT_INNER(a, b) a##b
 #define WA_STATUS_CONCAT(a, b) WA_STATUS_CONCAT_INNER(a, b)

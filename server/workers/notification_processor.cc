@@ -5,9 +5,11 @@
 
 #include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
+#include "server/domain/phone.h"
 #include "server/provider/meta_callback_routes.h"
 #include "server/provider/meta_templates.h"
 #include "server/util/log.h"
+#include "server/util/status_macros.h"
 
 namespace wa::workers {
 
@@ -127,6 +129,40 @@ absl::Status NotificationProcessor::ApplyGuestIds(const provider::MetaNotificati
     if (u.wa_id.empty()) continue;
     domain::ObservedGuest guest{u.wa_id, u.current_user_id, "", "", "", u.timestamp};
     if (auto key = directory_.Observe(property, guest); !key.ok()) return key.status();
+  }
+  // A status of a send by phone may name the guest's BSUID too (and the
+  // other way round): one guest, one history.
+  for (const provider::MetaStatus& s : n.statuses) {
+    if (s.recipient_id.empty() || s.recipient_user_id.empty()) continue;
+    auto number = routes.numbers.find(s.phone_number_id);
+    if (number == routes.numbers.end()) continue;
+    domain::ObservedGuest guest{s.recipient_id, s.recipient_user_id, "", s.recipient_username, "",
+                                s.timestamp};
+    ASSIGN_OR_RETURN(std::string key, directory_.Observe(number->second.property_id, guest));
+    (void)key;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NotificationProcessor::ApplyIdentityChanges(const provider::MetaNotification& n,
+                                                         const Routes& routes) {
+  for (const provider::MetaInbound& m : n.messages) {
+    if (m.new_wa_id.empty() && m.new_user_id.empty()) continue;
+    auto number = routes.numbers.find(m.phone_number_id);
+    if (number == routes.numbers.end()) continue;  // parked with its number
+    const std::string& property = number->second.property_id;
+    if (!m.new_user_id.empty() && !m.user_id.empty()) {
+      RETURN_IF_ERROR(
+          directory_.FollowUserIdChange(property, m.user_id, m.new_user_id, m.timestamp));
+    }
+    if (!m.new_wa_id.empty()) {
+      domain::GuestAddress before;
+      if (!m.from.empty()) {
+        ASSIGN_OR_RETURN(before.phone, domain::FromWaId(m.from));
+      }
+      before.user_id = m.new_user_id.empty() ? m.user_id : m.new_user_id;
+      RETURN_IF_ERROR(directory_.FollowPhoneChange(property, before, m.new_wa_id));
+    }
   }
   return absl::OkStatus();
 }
@@ -253,8 +289,11 @@ absl::Status NotificationProcessor::Process(Parsed& p) {
     std::string body = UnparsedBody(u.where, u.reason, u.json);
     if (auto s = Park("unparsed:" + u.field, body, record.received_at); !s.ok()) return s;
   }
-  if (auto s = ApplyGuestIds(*p.notification, p.routes); !s.ok()) return s;
-  return Apply(*p.notification, p.routes, record.received_at);
+  RETURN_IF_ERROR(ApplyGuestIds(*p.notification, p.routes));
+  RETURN_IF_ERROR(Apply(*p.notification, p.routes, record.received_at));
+  // After the system messages themselves are stored, so that they move
+  // with the rest of the guest's history.
+  return ApplyIdentityChanges(*p.notification, p.routes);
 }
 
 absl::Duration NotificationProcessor::Tick() {

@@ -67,8 +67,12 @@ class NotificationProcessor {
   absl::Status Process(Parsed& parsed);
   absl::Status Apply(const provider::MetaNotification& notification, const Routes& routes,
                      absl::Time received_at);
-  // Meta's user_id_update: a guest's new BSUID, followed.
+  // Meta's user_id_update (a guest's new BSUID, followed) and statuses that
+  // name both of a guest's ids (linked).
   absl::Status ApplyGuestIds(const provider::MetaNotification& notification, const Routes& routes);
+  // System messages: a guest's new phone number or BSUID, followed.
+  absl::Status ApplyIdentityChanges(const provider::MetaNotification& notification,
+                                    const Routes& routes);
   // Keeps what cannot be applied under `key`, listed by `properties unrouted`.
   absl::Status Park(const std::string& key, const std::string& body, absl::Time received_at);
 

@@ -6,12 +6,14 @@
 #include "gtest/gtest.h"
 #include "hotel/whatsapp/v1/conversations.pb.h"
 #include "hotel/whatsapp/v1/messages.pb.h"
+#include "hotel/whatsapp/v1/webhooks.pb.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "tests/fakes/fake_graph_api.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/surface.h"
 #include "tests/integration/wait.h"
+#include "tests/integration/webhook_receiver.h"
 
 namespace wa::testing {
 namespace {
@@ -36,6 +38,7 @@ class GuestIdsTest : public ::testing::Test {
     server_ = std::make_unique<ServerProcess>(
         std::vector<std::string>{"--provider=cloud", "--cloud_api_base_url=" + fake_->base_url(),
                                  "--phone_number_id=" + options.phone_number_id,
+                                 "--webhook_allow_loopback=true",
                                  absl::StrCat("--http_listen=127.0.0.1:", http_port_)},
         ServerProcess::Env{{"WA_CLOUD_ACCESS_TOKEN", "fake-graph-access-token"},
                            {"WA_META_APP_SECRET", kAppSecret},
@@ -88,6 +91,23 @@ class GuestIdsTest : public ::testing::Test {
     return response;
   }
 
+  // A signed `messages` change for the fake's first number, with `members`
+  // beside its metadata.
+  std::string MessagesChange(const Json& members) {
+    fakes::FakeNumber n = fake_->Numbers().front();
+    Json value = {{"messaging_product", "whatsapp"},
+                  {"metadata",
+                   {{"display_phone_number", n.display_phone_number},
+                    {"phone_number_id", n.phone_number_id}}}};
+    value.update(members);
+    Json doc = {
+        {"object", "whatsapp_business_account"},
+        {"entry",
+         Json::array({{{"id", n.waba_id},
+                       {"changes", Json::array({{{"field", "messages"}, {"value", value}}})}}})}};
+    return doc.dump();
+  }
+
   int http_port_ = 0;
   int inbound_ = 0;
   std::unique_ptr<fakes::FakeGraphApi> fake_;
@@ -97,6 +117,20 @@ class GuestIdsTest : public ::testing::Test {
 };
 
 TEST_F(GuestIdsTest, GuestWithOnlyAUsernameIsInTheInboxAndAnsweredByRecipient) {
+  WebhookReceiver receiver;
+  receiver.Start();
+  v1::ConfigureWebhookRequest configure;
+  configure.set_webhook_url(receiver.url());
+  configure.add_events("inbound_message");
+  configure.add_events("message_read");
+  configure.set_verify_token("verify");
+  v1::ConfigureWebhookResponse configured;
+  Outcome hooked =
+      grpc_->Call({"/hotel.whatsapp.v1.WebhooksService/ConfigureWebhook", "POST", "", true},
+                  server_->CreateToken("admin"), configure, &configured);
+  ASSERT_TRUE(hooked.ok) << hooked.error.DebugString();
+  receiver.Control({{"secrets", {configured.signing_secret()}}});
+
   Writes({"", kBsuid, "US.ENT.11815799212886844830", "maria.travels", "Maria"}, "Hello");
   ASSERT_TRUE(HasMessages("", kBsuid, 1));
   const v1::Conversation c = Conversations("", kBsuid).conversations(0);
@@ -119,6 +153,16 @@ TEST_F(GuestIdsTest, GuestWithOnlyAUsernameIsInTheInboxAndAnsweredByRecipient) {
   v1::MessageStatusResponse status = Status(sent.message_id());
   EXPECT_EQ(status.guest_phone(), "");
   EXPECT_EQ(status.guest_user_id(), kBsuid);
+
+  // The hotel's webhook names her the same way: no invented phone.
+  Json received = receiver.WaitFor([](const Json& r) { return r.size() >= 2; });
+  ASSERT_GE(received.size(), 2u) << received.dump();
+  for (const Json& r : received) {
+    const Json& data = r["body"]["data"];
+    EXPECT_EQ(data["guest_phone"], "") << r.dump();
+    EXPECT_EQ(data["guest_user_id"], kBsuid) << r.dump();
+    EXPECT_EQ(data["guest_username"], "maria.travels") << r.dump();
+  }
 }
 
 TEST_F(GuestIdsTest, FailedStatusWithoutContactsForASendByBsuid) {
@@ -178,6 +222,52 @@ TEST_F(GuestIdsTest, ANewBsuidAfterAPhoneChangeKeepsTheHistory) {
   std::vector<fakes::RecordedMessage> accepted = fake_->AcceptedRequests();
   ASSERT_EQ(accepted.size(), 1u);
   EXPECT_EQ(accepted[0].body["recipient"], next);
+}
+
+TEST_F(GuestIdsTest, AGuestWhoChangesNumberKeepsTheirHistory) {
+  const std::string next = "447700900999";
+  ASSERT_EQ(fake_->PostNotification(fake_->InboundTextNotification(kWaId, "Maria", "Hello")), 200);
+  ASSERT_TRUE(HasMessages(absl::StrCat("+", kWaId), "", 1));
+  // Meta's system message: it has no contacts[] and names the new number.
+  Json system = {{"from", kWaId},
+                 {"id", "wamid.SYSTEM1"},
+                 {"timestamp", "1767254580"},
+                 {"type", "system"},
+                 {"system",
+                  {{"body", absl::StrCat("User Maria changed from ", kWaId, " to ", next)},
+                   {"wa_id", next},
+                   {"type", "user_changed_number"}}}};
+  ASSERT_EQ(fake_->PostNotification(MessagesChange({{"messages", Json::array({system})}})), 200);
+  ASSERT_TRUE(HasMessages(absl::StrCat("+", next), "", 2));
+  ASSERT_EQ(fake_->PostNotification(fake_->InboundTextNotification(next, "Maria", "It's me")), 200);
+  ASSERT_TRUE(HasMessages(absl::StrCat("+", next), "", 3));
+  EXPECT_EQ(Conversations(absl::StrCat("+", kWaId), "").conversations_size(), 0)
+      << "the old number is no longer this guest's";
+  v1::SendMessageResponse sent;
+  ASSERT_TRUE(Send(absl::StrCat("+", next), "", &sent).ok) << "the window moved with her";
+}
+
+TEST_F(GuestIdsTest, AStatusThatNamesBothIdsLinksTheGuest) {
+  ASSERT_EQ(fake_->PostNotification(fake_->InboundTextNotification(kWaId, "Maria", "Hello")), 200);
+  ASSERT_TRUE(HasMessages(absl::StrCat("+", kWaId), "", 1));
+  v1::SendMessageResponse sent;
+  ASSERT_TRUE(Send(absl::StrCat("+", kWaId), "", &sent).ok);
+  ASSERT_TRUE(WaitUntil([&] { return !Status(sent.message_id()).whatsapp_message_id().empty(); }));
+  Json read = {{"id", Status(sent.message_id()).whatsapp_message_id()},
+               {"status", "read"},
+               {"timestamp", "1767254700"},
+               {"recipient_id", kWaId}};
+  Json contact = {{"wa_id", kWaId},
+                  {"user_id", kBsuid},
+                  {"profile", {{"name", "Maria"}, {"username", "maria.travels"}}}};
+  ASSERT_EQ(fake_->PostNotification(MessagesChange(
+                {{"contacts", Json::array({contact})}, {"statuses", Json::array({read})}})),
+            200);
+  ASSERT_TRUE(WaitUntil([&] { return Conversations("", kBsuid).conversations_size() == 1; }));
+  v1::Conversation c = Conversations("", kBsuid).conversations(0);
+  EXPECT_EQ(c.guest_phone(), absl::StrCat("+", kWaId));
+  EXPECT_EQ(c.guest_username(), "maria.travels");
+  EXPECT_EQ(Status(sent.message_id()).guest_user_id(), kBsuid);
 }
 
 TEST_F(GuestIdsTest, AMalformedBsuidGetsItsOwn400AndChangesNothing) {
