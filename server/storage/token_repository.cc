@@ -1,5 +1,7 @@
 #include "server/storage/token_repository.h"
 
+#include "server/storage/statements.h"
+
 namespace wa::storage {
 namespace {
 
@@ -18,58 +20,40 @@ TokenRecord ReadToken(const Statement& stmt) {
   return token;
 }
 
-absl::StatusOr<std::optional<TokenRecord>> FindOne(Database& db, absl::string_view sql,
-                                                   const std::string& key) {
-  absl::StatusOr<Statement> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, key);
-  return FirstRow<TokenRecord>(*stmt, ReadToken);
-}
-
 }  // namespace
 
 absl::Status TokenRepository::Insert(const TokenRecord& token) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "INSERT INTO tokens (token_id, name, role, property_id, hash, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, token.token_id)
-      .Bind(2, token.name)
-      .Bind(3, static_cast<int>(token.role))
-      .Bind(4, token.property_id)
-      .Bind(5, token.hash)
-      .BindTime(6, token.created_at);
-  return stmt->Run();
+  return ExecOne(db_,
+                 "INSERT INTO tokens (token_id, name, role, property_id, hash, created_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?)",
+                 token.token_id, token.name, token.role, token.property_id, token.hash,
+                 token.created_at);
 }
 
 absl::StatusOr<std::optional<TokenRecord>> TokenRepository::FindByHash(const std::string& hash) {
   static const std::string sql = std::string(kColumns) + "WHERE hash = ?";
-  return FindOne(db_, sql, hash);
+  return QueryOne<TokenRecord>(db_, sql, ReadToken, hash);
 }
 
 absl::StatusOr<std::optional<TokenRecord>> TokenRepository::Get(const std::string& token_id) {
   static const std::string sql = std::string(kColumns) + "WHERE token_id = ?";
-  return FindOne(db_, sql, token_id);
+  return QueryOne<TokenRecord>(db_, sql, ReadToken, token_id);
 }
 
 absl::StatusOr<std::vector<TokenRecord>> TokenRepository::List(const std::string& property_id) {
   static const std::string sql =
       std::string(kColumns) + "WHERE ?1 = '' OR property_id = ?1 ORDER BY created_at, token_id";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id);
-  return CollectRows<TokenRecord>(*stmt, ReadToken);
+  return QueryAll<TokenRecord>(db_, sql, ReadToken, property_id);
 }
 
 absl::StatusOr<bool> TokenRepository::Revoke(const std::string& token_id,
                                              const std::string& property_id, absl::Time at) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE tokens SET revoked_at = ?1 WHERE token_id = ?2 AND revoked_at IS NULL "
-      "AND (?3 = '' OR property_id = ?3)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, at).Bind(2, token_id).Bind(3, property_id);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
-  return db_.Changes() > 0;
+  ASSIGN_OR_RETURN(int64_t changed,
+                   ExecCount(db_,
+                             "UPDATE tokens SET revoked_at = ?1 WHERE token_id = ?2 AND "
+                             "revoked_at IS NULL AND (?3 = '' OR property_id = ?3)",
+                             at, token_id, property_id));
+  return changed > 0;
 }
 
 }  // namespace wa::storage

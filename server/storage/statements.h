@@ -1,0 +1,87 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "server/storage/database.h"
+#include "server/util/status_macros.h"
+
+// One-call statements for the repositories: prepare, bind the arguments in
+// order (parameter 1 first), run, and read. Inside Database::Transaction()
+// or Read(), like Database::Prepare.
+//
+//   RETURN_IF_ERROR(ExecOne(db_, "DELETE FROM tokens WHERE token_id = ?", id));
+//   ASSIGN_OR_RETURN(int64_t changed, ExecCount(db_, "UPDATE ...", at, id));
+//   return QueryOne<TokenRecord>(db_, sql, ReadToken, hash);
+//   return QueryAll<TokenRecord>(db_, sql, ReadToken, property_id);
+//
+// Arguments bind by type: text (std::string, string_view, const char*),
+// integers, bools and enums as integers, double, absl::Time (microseconds;
+// InfinitePast as NULL) and std::optional<absl::Time> (nullopt as NULL).
+namespace wa::storage {
+
+namespace statements_internal {
+
+template <typename T>
+void BindArg(Statement& stmt, int index, const T& value) {
+  using V = std::decay_t<T>;
+  if constexpr (std::is_same_v<V, absl::Time>) {
+    stmt.BindTime(index, value);
+  } else if constexpr (std::is_same_v<V, std::optional<absl::Time>>) {
+    stmt.BindOptionalTime(index, value);
+  } else if constexpr (std::is_same_v<V, double>) {
+    stmt.Bind(index, value);
+  } else if constexpr (std::is_enum_v<V> || std::is_integral_v<V>) {
+    stmt.Bind(index, static_cast<int64_t>(value));
+  } else {
+    stmt.Bind(index, absl::string_view(value));
+  }
+}
+
+template <typename... Args>
+absl::StatusOr<Statement> Bound(Database& db, absl::string_view sql, const Args&... args) {
+  ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
+  int index = 0;
+  (BindArg(stmt, ++index, args), ...);
+  return stmt;
+}
+
+}  // namespace statements_internal
+
+// Runs a statement that returns no rows.
+template <typename... Args>
+absl::Status ExecOne(Database& db, absl::string_view sql, const Args&... args) {
+  ASSIGN_OR_RETURN(Statement stmt, statements_internal::Bound(db, sql, args...));
+  return stmt.Run();
+}
+
+// Runs an INSERT, UPDATE or DELETE; returns how many rows it changed.
+template <typename... Args>
+absl::StatusOr<int64_t> ExecCount(Database& db, absl::string_view sql, const Args&... args) {
+  RETURN_IF_ERROR(ExecOne(db, sql, args...));
+  return db.Changes();
+}
+
+// The first row, read by `read(const Statement&) -> T`, or nullopt.
+template <typename T, typename Reader, typename... Args>
+absl::StatusOr<std::optional<T>> QueryOne(Database& db, absl::string_view sql, Reader read,
+                                          const Args&... args) {
+  ASSIGN_OR_RETURN(Statement stmt, statements_internal::Bound(db, sql, args...));
+  return FirstRow<T>(stmt, read);
+}
+
+// Every row, read by `read(const Statement&) -> T`.
+template <typename T, typename Reader, typename... Args>
+absl::StatusOr<std::vector<T>> QueryAll(Database& db, absl::string_view sql, Reader read,
+                                        const Args&... args) {
+  ASSIGN_OR_RETURN(Statement stmt, statements_internal::Bound(db, sql, args...));
+  return CollectRows<T>(stmt, read);
+}
+
+}  // namespace wa::storage
