@@ -18,11 +18,6 @@ namespace {
 
 using HandlerResponse = httplib::Server::HandlerResponse;
 
-absl::string_view PathOf(const httplib::Request& req) {
-  absl::string_view target = req.target;
-  return target.substr(0, target.find('?'));
-}
-
 bool IsChunked(const httplib::Request& req) {
   return absl::EqualsIgnoreCase(req.get_header_value("Transfer-Encoding"), "chunked");
 }

@@ -26,11 +26,6 @@ namespace {
 // blocks from the heap.
 constexpr size_t kArenaInitialBlock = 4096;
 
-absl::string_view PathOf(const httplib::Request& req) {
-  absl::string_view target = req.target;
-  return target.substr(0, target.find('?'));
-}
-
 void AppendUnique(std::vector<std::string>* list, const std::string& item) {
   if (std::find(list->begin(), list->end(), item) == list->end()) list->push_back(item);
 }
@@ -75,6 +70,11 @@ std::string RequestIdFor(const httplib::Request& req) {
 }
 
 }  // namespace
+
+absl::string_view PathOf(const httplib::Request& req) {
+  absl::string_view target = req.target;
+  return target.substr(0, target.find('?'));
+}
 
 HttpGateway::HttpGateway(std::shared_ptr<grpc::Channel> channel, Options options)
     : invoker_(std::move(channel), options.rpc), options_(std::move(options)) {}

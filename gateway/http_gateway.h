@@ -19,6 +19,9 @@
 
 namespace wa::gateway {
 
+// A request's path: its target without the query string.
+absl::string_view PathOf(const httplib::Request& req);
+
 // The JSON/HTTP front of the gRPC services (docs/gateway.md, "Shape"): routes come
 // from the services' google.api.http options, requests are transcoded and
 // called over `channel`, answers and errors rendered as the reference shows.

@@ -11,11 +11,6 @@
 namespace wa::gateway {
 namespace {
 
-absl::string_view PathOf(const httplib::Request& req) {
-  absl::string_view target = req.target;
-  return target.substr(0, target.find('?'));
-}
-
 std::string RegexEscape(absl::string_view literal) {
   std::string out;
   for (char c : literal) {
