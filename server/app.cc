@@ -68,6 +68,7 @@
 #include "server/storage/mime_sniffer.h"
 #include "server/util/log.h"
 #include "server/util/port_probe.h"
+#include "server/util/status_macros.h"
 #include "server/workers/audit_writer.h"
 #include "server/workers/batch_runner.h"
 #include "server/workers/notification_processor.h"
@@ -95,6 +96,7 @@ struct App::Parts {
   std::unique_ptr<domain::EventOutbox> outbox;
   std::unique_ptr<domain::NotificationInbox> inbox;
   std::unique_ptr<domain::OpsReadings> ops_readings;
+  domain::RateLimiterFactory limiters;
   std::unique_ptr<domain::BatchService> batches;
   std::unique_ptr<domain::IdempotencyService> idempotency;
   std::unique_ptr<storage::MediaStore> media_store;
@@ -178,13 +180,17 @@ App::~App() { Shutdown(); }
 int App::grpc_port() const { return parts_->grpc_port; }
 int App::http_port() const { return parts_->http_port; }
 
-absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
-  auto p = std::make_unique<Parts>();
-  absl::StatusOr<std::pair<std::string, int>> http =
-      SplitHostPort(config.http_listen, "http_listen");
+namespace {
+
+using Parts = App::Parts;
+using HostPort = std::pair<std::string, int>;
+
+// The addresses to listen on, checked before anything is opened: a port in
+// use fails the start with one line, not half a server.
+absl::StatusOr<std::pair<HostPort, HostPort>> CheckListeners(const Config& config) {
+  absl::StatusOr<HostPort> http = SplitHostPort(config.http_listen, "http_listen");
   if (!http.ok()) return http.status();
-  absl::StatusOr<std::pair<std::string, int>> grpc_addr =
-      SplitHostPort(config.grpc_listen, "grpc_listen");
+  absl::StatusOr<HostPort> grpc_addr = SplitHostPort(config.grpc_listen, "grpc_listen");
   if (!grpc_addr.ok()) return grpc_addr.status();
   for (const auto& [flag, address] :
        {std::pair{"--grpc_listen: ", *grpc_addr}, std::pair{"--http_listen: ", *http}}) {
@@ -192,54 +198,43 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
       return absl::UnavailableError(absl::StrCat(flag, s.message()));
     }
   }
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = GrpcCredentials(config);
-  if (!credentials.ok()) return credentials.status();
+  return std::pair{*http, *grpc_addr};
+}
+
+// Storage and the provider: the database, the media files, Meta or the
+// sandbox.
+absl::Status BuildStorage(const Config& config, Parts& p) {
   absl::StatusOr<std::unique_ptr<provider::Provider>> provider = MakeProvider(config);
   if (!provider.ok()) return provider.status();
-  p->provider = *std::move(provider);
+  p.provider = *std::move(provider);
   absl::StatusOr<std::unique_ptr<storage::Database>> db =
       storage::OpenDataDir(config.data_dir, config.database_url);
   if (!db.ok()) return db.status();
-  p->db = *std::move(db);
-
-  storage::Database& database = *p->db;
-  p->media_store = std::make_unique<storage::MediaStore>(
+  p.db = *std::move(db);
+  p.media_store = std::make_unique<storage::MediaStore>(
       config.media_dir.empty() ? config.data_dir + "/media" : config.media_dir);
-  if (absl::Status s = p->media_store->Init(); !s.ok()) return s;
-  p->mime_sniffer = std::make_unique<storage::MimeSniffer>();
-  p->media = std::make_unique<domain::MediaService>(database, *p->media_store, *p->mime_sniffer);
-  p->tokens = std::make_unique<domain::TokenService>(database);
-  p->properties = std::make_unique<domain::PropertyService>(database);
+  RETURN_IF_ERROR(p.media_store->Init());
+  p.mime_sniffer = std::make_unique<storage::MimeSniffer>();
+  return absl::OkStatus();
+}
+
+// The property registry, with the number configured by flags.
+absl::Status BuildProperties(const Config& config, Parts& p) {
+  p.properties = std::make_unique<domain::PropertyService>(*p.db);
   if (std::optional<domain::NumberRequest> number = ConfiguredNumber(config)) {
-    if (absl::Status s = p->properties->EnsureConfiguredNumber(*number); !s.ok()) {
+    if (absl::Status s = p.properties->EnsureConfiguredNumber(*number); !s.ok()) {
       return absl::FailedPreconditionError(absl::StrCat("--phone_number_id: ", s.message()));
     }
   }
-  if (absl::Status s = p->properties->Refresh(); !s.ok()) return s;
-  // First, so that every change that writes a webhook event can wake it.
-  p->webhook_client = std::make_unique<provider::WebhookClient>(
-      provider::TargetPolicy{config.webhook_allowed_hosts, config.webhook_allow_loopback},
-      config.webhook_timeout);
-  p->webhook_delivery = std::make_unique<workers::WebhookDelivery>(database, *p->webhook_client,
-                                                                   WebhookDeliveryOptions(config));
-  workers::WebhookDelivery* delivery = p->webhook_delivery.get();
-  auto wake_webhooks = [delivery] { delivery->Wake(); };
-  p->statuses = std::make_unique<domain::StatusService>(database, wake_webhooks);
-  // The outbox for the events of conversations, templates and batches
-  // (messages emit theirs in the status and inbound services).
-  p->outbox = std::make_unique<domain::EventOutbox>(database, wake_webhooks);
-  domain::EventOutbox* outbox = p->outbox.get();
-  p->conversations = std::make_unique<domain::ConversationService>(
-      database, [outbox](const storage::ConversationRecord& resolved) {
-        return domain::EmitConversationResolved(*outbox, resolved);
-      });
-  p->analytics = std::make_unique<domain::AnalyticsService>(database);
-  p->consent = std::make_unique<domain::ConsentService>(database);
-  p->inbound = std::make_unique<domain::InboundService>(
-      database, domain::ConsentKeywords{config.opt_out_keywords, config.opt_in_keywords},
-      wake_webhooks);
-  p->status_timer = std::make_unique<workers::StatusTimer>(database, *p->statuses);
-  Parts* raw = p.get();
+  return p.properties->Refresh();
+}
+
+// The send queue and what it calls back: the status timer for the
+// provider's own follow-ups, the health service, and the media service for
+// our uploads' copies at the provider.
+void BuildSendQueue(const Config& config, Parts& p, const std::function<void()>& wake_webhooks,
+                    domain::RateLimiterFactory limiters) {
+  Parts* raw = &p;
   workers::SendQueue::Hooks hooks;
   hooks.on_follow_ups = [raw] { raw->status_timer->Wake(); };
   hooks.on_provider_health = [raw](bool healthy) {
@@ -261,86 +256,145 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
           return raw->provider->UploadMedia(from, path, mime);
         });
   };
-  // Several instances may share a PostgreSQL database: their rate limits
-  // (the sender's pace, the guest pair rate, each token's budget) then live
-  // in it, so that together they allow what one would. SQLite serves one
-  // instance, and limits in its memory are free.
-  domain::RateLimiterFactory limiters = database.engine() == storage::DatabaseUrl::Engine::kPostgres
-                                            ? domain::SharedRateLimiters(database)
-                                            : domain::LocalRateLimiters();
-  p->send_queue = std::make_unique<workers::SendQueue>(database, *p->provider, *p->properties,
-                                                       SendQueueOptions(config), hooks, limiters);
-  p->messaging =
+  p.send_queue = std::make_unique<workers::SendQueue>(*p.db, *p.provider, *p.properties,
+                                                      SendQueueOptions(config), hooks, limiters);
+}
+
+// Sending: messages, templates and batches, and the events they emit.
+void BuildMessaging(const Config& config, Parts& p) {
+  Parts* raw = &p;
+  storage::Database& database = *p.db;
+  domain::EventOutbox* outbox = p.outbox.get();
+  p.messaging =
       std::make_unique<domain::MessagingService>(database, [raw] { raw->send_queue->Wake(); });
-  p->templates = std::make_unique<domain::TemplateService>(
-      database, *p->messaging, *p->provider,
+  p.templates = std::make_unique<domain::TemplateService>(
+      database, *p.messaging, *p.provider,
       domain::TemplateService::Options{.starter_catalog = config.provider == "sandbox"});
-  p->messaging->set_suggest_templates([raw](const std::string& property_id) {
+  p.messaging->set_suggest_templates([raw](const std::string& property_id) {
     return raw->templates->SuggestInTransaction(property_id);
   });
-  p->messaging->set_backlog_limit({config.max_queue_backlog, config.send_rate_per_second});
+  p.messaging->set_backlog_limit({config.max_queue_backlog, config.send_rate_per_second});
   // Under the Cloud API every send goes from one of the property's numbers.
-  p->messaging->set_senders(p->properties.get(), config.provider == "cloud");
-  p->templates->set_properties(p->properties.get());
-  p->batches = std::make_unique<domain::BatchService>(
-      database, *p->messaging, *p->templates,
+  p.messaging->set_senders(p.properties.get(), config.provider == "cloud");
+  p.templates->set_properties(p.properties.get());
+  p.batches = std::make_unique<domain::BatchService>(
+      database, *p.messaging, *p.templates,
       domain::BatchService::Options{.max_messages_per_second = config.send_rate_per_second,
                                     .max_items = config.max_batch_messages,
                                     .release_hold = config.batch_hold},
       [raw] { raw->batch_runner->Wake(); });
   // The one place a finished batch is announced, in its own transaction.
-  p->batches->set_on_completed_in_transaction([outbox](const storage::BatchRecord& batch) {
+  p.batches->set_on_completed_in_transaction([outbox](const storage::BatchRecord& batch) {
     return domain::EmitBatchCompleted(*outbox, batch);
   });
-  p->templates->set_on_status_changed([outbox](const std::string& property_id,
-                                               const v1::Template& after,
-                                               v1::TemplateStatus previous) {
+  p.templates->set_on_status_changed([outbox](const std::string& property_id,
+                                              const v1::Template& after,
+                                              v1::TemplateStatus previous) {
     return domain::EmitTemplateStatusChanged(*outbox, property_id, after, previous);
   });
-  p->batch_runner = std::make_unique<workers::BatchRunner>(*p->batches);
-  p->idempotency = std::make_unique<domain::IdempotencyService>(database);
-  p->template_reviews = std::make_unique<workers::TemplateReviewTimer>(*p->templates);
-  p->guest_media = std::make_unique<workers::GuestMediaFetcher>(*p->media, *p->provider);
-  p->notifications = std::make_unique<workers::NotificationProcessor>(
-      database, *p->properties, *p->inbound, *p->statuses, *p->consent, *p->templates,
-      p->guest_media.get());
+}
+
+// The hotels' webhooks: the configuration service and its URL checks.
+void BuildWebhooks(const Config& config, Parts& p, const std::function<void()>& wake_webhooks) {
+  Parts* raw = &p;
   domain::EndpointChecks checks;
   checks.check_url = [raw](const std::string& url) { return raw->webhook_client->CheckUrl(url); };
   checks.verify = [raw](const std::string& url, const std::string& token) {
     return raw->webhook_client->Verify(url, token).error;
   };
-  p->webhooks = std::make_unique<domain::WebhookService>(
-      database, std::move(checks), domain::WebhookSettings{config.webhook_secret_grace},
+  p.webhooks = std::make_unique<domain::WebhookService>(
+      *p.db, std::move(checks), domain::WebhookSettings{config.webhook_secret_grace},
       wake_webhooks);
-  p->audit = std::make_unique<domain::AuditService>(database);
-  p->registry = std::make_unique<api::CallRegistry>();
-  p->audit_writer = std::make_unique<workers::AuditWriter>(*p->audit);
-  p->audit_writer->Start();
-  p->auth = std::make_unique<api::Authenticator>(
-      *p->tokens, api::RequestBudget{config.api_requests_per_second, config.api_burst},
-      p->registry.get(), limiters);
+}
 
-  p->rpc_pool = std::make_unique<util::ThreadPool>(config.rpc_threads);
-  p->calls = std::make_unique<api::CallRunner>(*p->auth, *p->rpc_pool);
-  p->services.push_back(
-      std::make_unique<api::MessagesApi>(*p->calls, *p->messaging, *p->batches, *p->idempotency));
-  p->services.push_back(
-      std::make_unique<api::ConversationsApi>(*p->calls, *p->conversations, *p->analytics));
-  p->services.push_back(std::make_unique<api::AdminApi>(*p->calls, *p->tokens, *p->audit));
-  p->services.push_back(std::make_unique<api::PropertiesApi>(*p->calls, *p->properties));
-  p->services.push_back(
-      std::make_unique<api::SandboxApi>(*p->calls, *p->inbound, *p->media, *p->provider));
-  p->services.push_back(std::make_unique<api::ConsentApi>(*p->calls, *p->consent));
-  p->services.push_back(std::make_unique<api::MediaApi>(*p->calls, *p->media));
-  p->services.push_back(std::make_unique<api::WebhooksApi>(*p->calls, *p->webhooks));
-  p->inbox = std::make_unique<domain::NotificationInbox>(database);
-  p->services.push_back(std::make_unique<api::ProviderCallbacksApi>(
-      *p->inbox, *p->rpc_pool,
+// The domain and the workers, which wake one another: every change that
+// writes a webhook event wakes the delivery, a send wakes the send queue, a
+// batch its runner.
+absl::Status BuildServices(const Config& config, Parts& p) {
+  storage::Database& database = *p.db;
+  p.media = std::make_unique<domain::MediaService>(database, *p.media_store, *p.mime_sniffer);
+  p.tokens = std::make_unique<domain::TokenService>(database);
+  RETURN_IF_ERROR(BuildProperties(config, p));
+  // First, so that every change that writes a webhook event can wake it.
+  p.webhook_client = std::make_unique<provider::WebhookClient>(
+      provider::TargetPolicy{config.webhook_allowed_hosts, config.webhook_allow_loopback},
+      config.webhook_timeout);
+  p.webhook_delivery = std::make_unique<workers::WebhookDelivery>(database, *p.webhook_client,
+                                                                  WebhookDeliveryOptions(config));
+  workers::WebhookDelivery* delivery = p.webhook_delivery.get();
+  auto wake_webhooks = [delivery] { delivery->Wake(); };
+  p.statuses = std::make_unique<domain::StatusService>(database, wake_webhooks);
+  // The outbox for the events of conversations, templates and batches
+  // (messages emit theirs in the status and inbound services).
+  p.outbox = std::make_unique<domain::EventOutbox>(database, wake_webhooks);
+  domain::EventOutbox* outbox = p.outbox.get();
+  p.conversations = std::make_unique<domain::ConversationService>(
+      database, [outbox](const storage::ConversationRecord& resolved) {
+        return domain::EmitConversationResolved(*outbox, resolved);
+      });
+  p.analytics = std::make_unique<domain::AnalyticsService>(database);
+  p.consent = std::make_unique<domain::ConsentService>(database);
+  p.inbound = std::make_unique<domain::InboundService>(
+      database, domain::ConsentKeywords{config.opt_out_keywords, config.opt_in_keywords},
+      wake_webhooks);
+  p.status_timer = std::make_unique<workers::StatusTimer>(database, *p.statuses);
+  // Several instances may share a PostgreSQL database: their rate limits
+  // (the sender's pace, the guest pair rate, each token's budget) then live
+  // in it, so that together they allow what one would. SQLite serves one
+  // instance, and limits in its memory are free.
+  p.limiters = database.engine() == storage::DatabaseUrl::Engine::kPostgres
+                   ? domain::SharedRateLimiters(database)
+                   : domain::LocalRateLimiters();
+  BuildSendQueue(config, p, wake_webhooks, p.limiters);
+  BuildMessaging(config, p);
+  p.batch_runner = std::make_unique<workers::BatchRunner>(*p.batches);
+  p.idempotency = std::make_unique<domain::IdempotencyService>(database);
+  p.template_reviews = std::make_unique<workers::TemplateReviewTimer>(*p.templates);
+  p.guest_media = std::make_unique<workers::GuestMediaFetcher>(*p.media, *p.provider);
+  p.notifications = std::make_unique<workers::NotificationProcessor>(
+      database, *p.properties, *p.inbound, *p.statuses, *p.consent, *p.templates,
+      p.guest_media.get());
+  BuildWebhooks(config, p, wake_webhooks);
+  p.audit = std::make_unique<domain::AuditService>(database);
+  p.audit_writer = std::make_unique<workers::AuditWriter>(*p.audit);
+  // Before the server: every call may leave an audit record.
+  p.audit_writer->Start();
+  p.inbox = std::make_unique<domain::NotificationInbox>(database);
+  p.ops_readings = std::make_unique<domain::OpsReadings>(database);
+  return absl::OkStatus();
+}
+
+// One gRPC service class per proto service, behind authentication and the
+// RPC pool.
+void BuildApi(const Config& config, Parts& p) {
+  Parts* raw = &p;
+  p.registry = std::make_unique<api::CallRegistry>();
+  p.auth = std::make_unique<api::Authenticator>(
+      *p.tokens, api::RequestBudget{config.api_requests_per_second, config.api_burst},
+      p.registry.get(), p.limiters);
+  p.rpc_pool = std::make_unique<util::ThreadPool>(config.rpc_threads);
+  p.calls = std::make_unique<api::CallRunner>(*p.auth, *p.rpc_pool);
+  p.services.push_back(
+      std::make_unique<api::MessagesApi>(*p.calls, *p.messaging, *p.batches, *p.idempotency));
+  p.services.push_back(
+      std::make_unique<api::ConversationsApi>(*p.calls, *p.conversations, *p.analytics));
+  p.services.push_back(std::make_unique<api::AdminApi>(*p.calls, *p.tokens, *p.audit));
+  p.services.push_back(std::make_unique<api::PropertiesApi>(*p.calls, *p.properties));
+  p.services.push_back(
+      std::make_unique<api::SandboxApi>(*p.calls, *p.inbound, *p.media, *p.provider));
+  p.services.push_back(std::make_unique<api::ConsentApi>(*p.calls, *p.consent));
+  p.services.push_back(std::make_unique<api::MediaApi>(*p.calls, *p.media));
+  p.services.push_back(std::make_unique<api::WebhooksApi>(*p.calls, *p.webhooks));
+  p.services.push_back(std::make_unique<api::ProviderCallbacksApi>(
+      *p.inbox, *p.rpc_pool,
       api::ProviderCallbacksApi::Secrets{config.meta_verify_token, config.meta_app_secret},
       [raw] { raw->notifications->Wake(); }));
-  p->services.push_back(
-      std::make_unique<api::TemplatesApi>(*p->calls, *p->templates, *p->idempotency));
+  p.services.push_back(std::make_unique<api::TemplatesApi>(*p.calls, *p.templates, *p.idempotency));
+}
 
+// The gRPC server: limits, interceptors, reflection and health.
+absl::Status StartGrpc(const Config& config,
+                       const std::shared_ptr<grpc::ServerCredentials>& credentials, Parts& p) {
   // Keeps health.proto linked in so reflection can describe the health service.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::EnableDefaultHealthCheckService(true);
@@ -358,62 +412,88 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   interceptors.push_back(std::make_unique<api::UnparsableRequestInterceptorFactory>());
   interceptors.push_back(std::make_unique<api::RequestIdInterceptorFactory>(config.log_requests));
   interceptors.push_back(std::make_unique<api::MetricsInterceptorFactory>());
-  interceptors.push_back(std::make_unique<api::AuditInterceptorFactory>(
-      *p->audit_writer, *p->registry, ServiceNames()));
+  interceptors.push_back(
+      std::make_unique<api::AuditInterceptorFactory>(*p.audit_writer, *p.registry, ServiceNames()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  builder.AddListeningPort(config.grpc_listen, *credentials, &p->grpc_port);
-  for (auto& service : p->services) builder.RegisterService(service.get());
-  p->server = builder.BuildAndStart();
-  if (p->server == nullptr || p->grpc_port == 0) {
+  builder.AddListeningPort(config.grpc_listen, credentials, &p.grpc_port);
+  for (auto& service : p.services) builder.RegisterService(service.get());
+  p.server = builder.BuildAndStart();
+  if (p.server == nullptr || p.grpc_port == 0) {
     return absl::UnavailableError(
         absl::StrCat("--grpc_listen: cannot listen on ", config.grpc_listen, " (port in use?)"));
   }
+  return absl::OkStatus();
+}
 
-  gateway::HttpGateway::Options gateway_options;
-  gateway_options.host = http->first;
-  gateway_options.port = http->second;
-  gateway_options.max_body_bytes = config.max_body_bytes;
+gateway::HttpGateway::Options GatewayOptions(const Config& config, const HostPort& http) {
+  gateway::HttpGateway::Options options;
+  options.host = http.first;
+  options.port = http.second;
+  options.max_body_bytes = config.max_body_bytes;
   // A form around the largest media file (a 100 MB document).
-  gateway_options.max_streaming_body_bytes = domain::MaxMediaBytes() + (1 << 20);
-  gateway_options.threads = config.http_threads;
-  gateway_options.limits.request_timeout = config.http_request_timeout;
-  gateway_options.limits.max_header_bytes = config.http_max_header_bytes;
-  gateway_options.limits.max_connections = config.http_max_connections;
-  gateway_options.limits.max_body_memory = config.http_max_body_memory;
-  gateway_options.services = ServiceNames();
-  gateway_options.tls_cert_file = config.tls_cert_file;
-  gateway_options.tls_key_file = config.tls_key_file;
-  gateway_options.tls_client_ca_file = config.tls_client_ca_file;
+  options.max_streaming_body_bytes = domain::MaxMediaBytes() + (1 << 20);
+  options.threads = config.http_threads;
+  options.limits.request_timeout = config.http_request_timeout;
+  options.limits.max_header_bytes = config.http_max_header_bytes;
+  options.limits.max_connections = config.http_max_connections;
+  options.limits.max_body_memory = config.http_max_body_memory;
+  options.services = ServiceNames();
+  options.tls_cert_file = config.tls_cert_file;
+  options.tls_key_file = config.tls_key_file;
+  options.tls_client_ca_file = config.tls_client_ca_file;
+  return options;
+}
+
+// The REST gateway in front of the gRPC server, with its adapters and the
+// operator documents.
+absl::Status StartGateway(const Config& config, const HostPort& http, Parts& p) {
   // The gateway calls the services over the server's in-process channel,
   // which never touches a socket: it needs no TLS and no client certificate,
   // and the listening port's TLS does not apply to it.
-  p->gateway = std::make_unique<gateway::HttpGateway>(
-      p->server->InProcessChannel(grpc::ChannelArguments()), gateway_options);
-  gateway::AddMetaWebhookAdapter(*p->gateway);
-  gateway::AddMediaUploadAdapter(*p->gateway);
-  gateway::AddMediaDownloadAdapter(*p->gateway);
-  gateway::AddDocumentAdapter(*p->gateway, "/api/v1/whatsapp/openapi.yaml", "application/yaml",
+  p.gateway = std::make_unique<gateway::HttpGateway>(
+      p.server->InProcessChannel(grpc::ChannelArguments()), GatewayOptions(config, http));
+  gateway::AddMetaWebhookAdapter(*p.gateway);
+  gateway::AddMediaUploadAdapter(*p.gateway);
+  gateway::AddMediaDownloadAdapter(*p.gateway);
+  gateway::AddDocumentAdapter(*p.gateway, "/api/v1/whatsapp/openapi.yaml", "application/yaml",
                               gateway::kOpenApiYaml);
-  gateway::AddDocumentAdapter(*p->gateway, "/api/v1/whatsapp/openapi.json", "application/json",
+  gateway::AddDocumentAdapter(*p.gateway, "/api/v1/whatsapp/openapi.json", "application/json",
                               gateway::kOpenApiJson);
-  AddDocsPage(*p->gateway, config.docs_dir);
-  p->ops_readings = std::make_unique<domain::OpsReadings>(database);
-  AddOpsDocuments(*p->gateway, *p->ops_readings, *p->provider);
-  absl::StatusOr<int> http_port = p->gateway->Start();
+  AddDocsPage(*p.gateway, config.docs_dir);
+  AddOpsDocuments(*p.gateway, *p.ops_readings, *p.provider);
+  absl::StatusOr<int> http_port = p.gateway->Start();
   if (!http_port.ok()) {
-    p->server->Shutdown();
+    p.server->Shutdown();
     return absl::UnavailableError(absl::StrCat("--http_listen: ", http_port.status().message()));
   }
-  p->http_port = *http_port;
+  p.http_port = *http_port;
+  return absl::OkStatus();
+}
+
+void StartWorkers(Parts& p) {
+  p.status_timer->Start();
+  p.template_reviews->Start();
+  p.notifications->Start();
+  p.send_queue->Start();
+  p.webhook_delivery->Start();
+  p.batch_runner->Start();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
+  auto p = std::make_unique<Parts>();
+  ASSIGN_OR_RETURN(auto listeners, CheckListeners(config));
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, GrpcCredentials(config));
+  RETURN_IF_ERROR(BuildStorage(config, *p));
+  RETURN_IF_ERROR(BuildServices(config, *p));
+  BuildApi(config, *p);
+  RETURN_IF_ERROR(StartGrpc(config, credentials, *p));
+  RETURN_IF_ERROR(StartGateway(config, listeners.first, *p));
   p->server->GetHealthCheckService()->SetServingStatus(v1::MessagesService::service_full_name(),
                                                        true);
   p->shutdown_grace = config.shutdown_grace;
-  p->status_timer->Start();
-  p->template_reviews->Start();
-  p->notifications->Start();
-  p->send_queue->Start();
-  p->webhook_delivery->Start();
-  p->batch_runner->Start();
+  StartWorkers(*p);
   return std::unique_ptr<App>(new App(std::move(p)));
 }
 

@@ -20,8 +20,10 @@ class App {
   // Stops taking requests, finishes those in flight, stops the workers.
   void Shutdown();
 
- private:
+  // Every part the app owns, built layer by layer in app.cc.
   struct Parts;
+
+ private:
   explicit App(std::unique_ptr<Parts> parts);
   std::unique_ptr<Parts> parts_;
 };
