@@ -20,7 +20,9 @@ set(PROJECT_PROTOS
     hotel/whatsapp/v1/sandbox.proto
     hotel/whatsapp/v1/content.proto
     hotel/whatsapp/v1/consent.proto
-    hotel/whatsapp/v1/provider_callbacks.proto)
+    hotel/whatsapp/v1/provider_callbacks.proto
+    hotel/whatsapp/v1/sse.proto
+    hotel/whatsapp/v1/events.proto)
 set(THIRD_PARTY_PROTOS
     "${GOOGLEAPIS_DIR}|google/api/annotations.proto|0"
     "${GOOGLEAPIS_DIR}|google/api/http.proto|0"

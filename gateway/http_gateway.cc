@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "common/request_id.h"
 #include "gateway/error_renderer.h"
+#include "gateway/event_stream_relay.h"
 #include "gateway/http_response.h"
 #include "gateway/json_transcoder.h"
 #include "gateway/limited_server.h"
@@ -250,6 +251,11 @@ void HttpGateway::Handle(const httplib::Request& req, httplib::Response& res) co
 
 void HttpGateway::HandleRoute(const Route& route, const PathBindings& bindings,
                               const httplib::Request& req, httplib::Response& res) const {
+  if (route.streaming && route.method->server_streaming() && !route.method->client_streaming() &&
+      route.http_method == "GET") {
+    ServeEventStream(invoker_, route, bindings, req, res);
+    return;
+  }
   if (route.streaming) {
     WriteGatewayError(
         res, 501, "UNIMPLEMENTED",

@@ -20,6 +20,7 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "hotel/whatsapp/v1/consent.grpc.pb.h"
+#include "hotel/whatsapp/v1/events.grpc.pb.h"
 #include "hotel/whatsapp/v1/media.grpc.pb.h"
 #include "hotel/whatsapp/v1/properties.grpc.pb.h"
 #include "hotel/whatsapp/v1/templates.grpc.pb.h"
@@ -29,6 +30,8 @@
 #include "server/api/call_registry.h"
 #include "server/api/consent_api.h"
 #include "server/api/conversations_api.h"
+#include "server/api/event_stream_reactor.h"
+#include "server/api/events_api.h"
 #include "server/api/media_api.h"
 #include "server/api/messages_api.h"
 #include "server/api/metrics_interceptor.h"
@@ -46,6 +49,7 @@
 #include "server/domain/batch_service.h"
 #include "server/domain/consent_service.h"
 #include "server/domain/conversation_service.h"
+#include "server/domain/event_hub.h"
 #include "server/domain/event_outbox.h"
 #include "server/domain/idempotency_service.h"
 #include "server/domain/inbound_service.h"
@@ -94,6 +98,7 @@ struct App::Parts {
   std::unique_ptr<domain::MessagingService> messaging;
   std::unique_ptr<domain::TemplateService> templates;
   std::unique_ptr<domain::EventOutbox> outbox;
+  std::unique_ptr<domain::EventHub> events;
   std::unique_ptr<domain::NotificationInbox> inbox;
   std::unique_ptr<domain::OpsReadings> ops_readings;
   domain::RateLimiterFactory limiters;
@@ -168,7 +173,7 @@ std::vector<std::string> ServiceNames() {
           v1::ConversationsService::service_full_name(), v1::TemplatesService::service_full_name(),
           v1::MediaService::service_full_name(),         v1::WebhooksService::service_full_name(),
           v1::AdminService::service_full_name(),         v1::SandboxService::service_full_name(),
-          v1::PropertiesService::service_full_name()};
+          v1::PropertiesService::service_full_name(),    v1::EventsService::service_full_name()};
 }
 
 }  // namespace
@@ -322,7 +327,16 @@ absl::Status BuildServices(const Config& config, Parts& p) {
   p.webhook_delivery = std::make_unique<workers::WebhookDelivery>(database, *p.webhook_client,
                                                                   WebhookDeliveryOptions(config));
   workers::WebhookDelivery* delivery = p.webhook_delivery.get();
-  auto wake_webhooks = [delivery] { delivery->Wake(); };
+  domain::EventHub::Options hub_options = EventHubOptions(config);
+  hub_options.encode = api::EncodeEvent;
+  p.events = std::make_unique<domain::EventHub>(database, std::move(hub_options));
+  domain::EventHub* hub = p.events.get();
+  // After each commit that recorded events: the webhook delivery and the
+  // live streams (EventOutbox).
+  auto wake_webhooks = [delivery, hub] {
+    delivery->Wake();
+    hub->Wake();
+  };
   p.statuses = std::make_unique<domain::StatusService>(database, wake_webhooks);
   // The outbox for the events of conversations, templates and batches
   // (messages emit theirs in the status and inbound services).
@@ -385,6 +399,7 @@ void BuildApi(const Config& config, Parts& p) {
   p.services.push_back(std::make_unique<api::ConsentApi>(*p.calls, *p.consent));
   p.services.push_back(std::make_unique<api::MediaApi>(*p.calls, *p.media));
   p.services.push_back(std::make_unique<api::WebhooksApi>(*p.calls, *p.webhooks));
+  p.services.push_back(std::make_unique<api::EventsApi>(*p.calls, *p.events));
   p.services.push_back(std::make_unique<api::ProviderCallbacksApi>(
       *p.inbox, *p.rpc_pool,
       api::ProviderCallbacksApi::Secrets{config.meta_verify_token, config.meta_app_secret},
@@ -494,12 +509,20 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
                                                        true);
   p->shutdown_grace = config.shutdown_grace;
   StartWorkers(*p);
+  if (absl::Status s = p->events->Start(); !s.ok()) {
+    p->gateway->Stop();
+    p->server->Shutdown();
+    return s;
+  }
   return std::unique_ptr<App>(new App(std::move(p)));
 }
 
 void App::Shutdown() {
   if (parts_ == nullptr || parts_->stopped) return;
   parts_->stopped = true;
+  // First: the streams end (UNAVAILABLE, resume elsewhere) instead of
+  // holding the gateway's threads and the server's shutdown.
+  parts_->events->Stop();
   parts_->gateway->Stop();
   parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + parts_->shutdown_grace));
   // After the server: calls in flight wait for their audit records.

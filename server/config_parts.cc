@@ -76,6 +76,15 @@ workers::WebhookDelivery::Options WebhookDeliveryOptions(const Config& config) {
   return options;
 }
 
+domain::EventHub::Options EventHubOptions(const Config& config) {
+  domain::EventHub::Options options;
+  options.max_streams = config.max_event_streams;
+  options.max_buffered = static_cast<size_t>(config.event_stream_buffer);
+  options.keep_alive = config.event_keep_alive;
+  options.retention = config.event_retention;
+  return options;
+}
+
 absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& address,
                                                           const char* flag) {
   std::vector<std::string> parts = absl::StrSplit(address, absl::MaxSplits(':', 1));

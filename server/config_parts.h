@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/security/server_credentials.h"
 #include "server/config.h"
+#include "server/domain/event_hub.h"
 #include "server/domain/property_service.h"
 #include "server/provider/provider.h"
 #include "server/workers/send_queue.h"
@@ -24,6 +25,7 @@ absl::StatusOr<std::unique_ptr<provider::Provider>> MakeProvider(const Config& c
 std::optional<domain::NumberRequest> ConfiguredNumber(const Config& config);
 workers::SendQueue::Options SendQueueOptions(const Config& config);
 workers::WebhookDelivery::Options WebhookDeliveryOptions(const Config& config);
+domain::EventHub::Options EventHubOptions(const Config& config);
 // `address` as host and port; `flag` names it in the error.
 absl::StatusOr<std::pair<std::string, int>> SplitHostPort(const std::string& address,
                                                           const char* flag);

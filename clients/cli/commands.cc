@@ -49,6 +49,11 @@ const std::vector<Command>& Commands() {
       Make("cancel-batch", "MessagesService/CancelBatch", "batch_id", "cancel a batch"),
       Make("property", "PropertiesService/GetProperty", "",
            "the token's property and its WhatsApp numbers"),
+      Make("watch", "EventsService/StreamEvents", "",
+           "follow the property's events live, resuming after drops: [--events=KIND,KIND "
+           "--conversation=ID --after_cursor=N] (--json: one JSON object a line)"),
+      Make("events", "EventsService/ListEvents", "",
+           "a page of the property's events: [--after_cursor=N --page_size=100 --events=...]"),
       Make("tokens", "AdminService/ListTokens", "", "list tokens (admin)"),
       Make("audit", "AdminService/ListAuditEvents", "",
            "the audit log (admin): [--token_id --method --since --until --page_size]"),

@@ -22,6 +22,7 @@
 #include "clients/cli/commands.h"
 #include "clients/cli/media_file.h"
 #include "clients/cli/request_flags.h"
+#include "clients/cli/watch.h"
 #include "gateway/grpc_invoker.h"
 #include "gateway/json_transcoder.h"
 #include "google/rpc/status.pb.h"
@@ -29,6 +30,7 @@
 #include "hotel/whatsapp/v1/admin.pb.h"
 #include "hotel/whatsapp/v1/consent.pb.h"
 #include "hotel/whatsapp/v1/conversations.pb.h"
+#include "hotel/whatsapp/v1/events.pb.h"
 #include "hotel/whatsapp/v1/media.pb.h"
 #include "hotel/whatsapp/v1/messages.pb.h"
 #include "hotel/whatsapp/v1/properties.pb.h"
@@ -67,7 +69,7 @@ void LinkContract() {
         v1::ListTemplatesRequest::descriptor(), v1::Media::descriptor(),
         v1::ConfigureWebhookRequest::descriptor(), v1::ListTokensRequest::descriptor(),
         v1::SimulateInboundRequest::descriptor(), v1::GetGuestConsentRequest::descriptor(),
-        v1::GetPropertyRequest::descriptor()}) {
+        v1::GetPropertyRequest::descriptor(), v1::StreamEventsRequest::descriptor()}) {
     (void)d;
   }
 }
@@ -231,6 +233,8 @@ int Run(int argc, char** argv) {
       csv = std::string(word);
     } else if (word == "--no-follow") {
       follow = false;
+    } else if (name == "watch" && absl::ConsumePrefix(&word, "--conversation=")) {
+      words.push_back(absl::StrCat("--conversation_id=", word));
     } else if (!GlobalOption(word, g)) {
       words.push_back(argv[i]);
     }
@@ -276,6 +280,11 @@ int Run(int argc, char** argv) {
       return kUsage;
     }
     request->GetReflection()->SetString(request, id, media.media_id());
+  }
+  if (method->server_streaming() && method->input_type() == v1::StreamEventsRequest::descriptor()) {
+    grpc::Status watched =
+        Watch(channel, g.token, *static_cast<v1::StreamEventsRequest*>(request), g.json);
+    return watched.ok() ? 0 : Fail(watched);
   }
   google::protobuf::Message* response = invoker.NewMessage(method->output_type(), &arena);
   gateway::CallMetadata metadata;

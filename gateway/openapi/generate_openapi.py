@@ -250,14 +250,38 @@ class Generator:
                 service = self.pool.FindServiceByName(PACKAGE + "." + sp.name)
                 for mp in sp.method:
                     rule = self.http_rule(mp)
-                    if rule is None or mp.client_streaming or mp.server_streaming:
+                    if rule is None or mp.client_streaming:
                         continue
                     verb, template, body = rule
+                    if mp.server_streaming and verb != "get":
+                        continue
                     method = service.methods_by_name[mp.name]
                     path, op = self.operation(service, method, verb, template, body)
+                    if mp.server_streaming:
+                        self.event_stream(method, op)
                     paths.setdefault(path, {})[verb] = op
         self.adapter_paths(paths)
         return self.document(paths)
+
+    def event_stream(self, method, op):
+        """A server-streaming GET: the gateway serves it as Server-Sent Events."""
+        name = self.message_schema(method.output_type)
+        op["summary"] = method.name + " (Server-Sent Events)"
+        op["description"] = (
+            "A text/event-stream, one event per streamed " + method.output_type.name +
+            ": `id:` is its cursor, `event:` its kind, `data:` the " +
+            method.output_type.name + " as JSON (schema " + name + "). A keep-alive is a "
+            "comment line with an `id:` only. Reconnect with the `Last-Event-ID` header (or "
+            "`after_cursor`) to resume exactly after the last id seen. Errors before the "
+            "stream starts are ordinary JSON error answers; one that ends a started stream "
+            "is an `event: error` whose data is the error body.")
+        op["parameters"].append({"name": "Last-Event-ID", "in": "header", "required": False,
+                                 "schema": {"type": "string"},
+                                 "description": "Resume after this cursor (wins over "
+                                                "after_cursor)."})
+        op["responses"]["200"] = {"description": "The event stream", "content": {
+            "text/event-stream": {"schema": {"type": "string"},
+                                  "x-event-schema": {"$ref": "#/components/schemas/" + name}}}}
 
     def adapter_paths(self, paths):
         """Routes the gateway's adapters serve, which rules cannot express."""

@@ -28,6 +28,11 @@ bool IsWebhookEvent(absl::string_view name) {
 absl::StatusOr<std::optional<std::string>> EventOutbox::EmitInTransaction(
     const std::string& property_id, const std::string& event, const std::string& ordering_key,
     const std::string& data_json, absl::Time occurred_at) {
+  // One id for both records, so a client of both can tell they are one event.
+  const std::string event_id = NewId("evt_");
+  if (absl::Status s = Record(property_id, event_id, event, data_json, absl::Now()); !s.ok()) {
+    return s;
+  }
   absl::StatusOr<std::optional<storage::WebhookConfigRecord>> config =
       webhooks_.GetConfig(property_id);
   if (!config.ok()) return config.status();
@@ -36,7 +41,8 @@ absl::StatusOr<std::optional<std::string>> EventOutbox::EmitInTransaction(
   if (std::find(events.begin(), events.end(), event) == events.end()) {
     return std::optional<std::string>();
   }
-  absl::StatusOr<std::string> id = Store(property_id, event, ordering_key, data_json, occurred_at);
+  absl::StatusOr<std::string> id =
+      Store(property_id, event_id, event, ordering_key, data_json, occurred_at);
   if (!id.ok()) return id.status();
   return std::optional<std::string>(*id);
 }
@@ -52,21 +58,44 @@ absl::StatusOr<std::string> EventOutbox::EmitUnfilteredInTransaction(const std::
                  "no webhook is configured for this property")
         .Recovery({"Configure one with POST /api/v1/whatsapp/webhooks/configure"});
   }
-  return Store(property_id, event, "", data_json, absl::InfinitePast());
+  absl::StatusOr<std::string> id =
+      Store(property_id, NewId("evt_"), event, "", data_json, absl::InfinitePast());
+  if (id.ok() && on_emit_) db_.AfterCommit(on_emit_);
+  return id;
 }
 
-absl::StatusOr<std::string> EventOutbox::Store(const std::string& property_id,
-                                               const std::string& event,
-                                               const std::string& ordering_key,
-                                               const std::string& data_json,
-                                               absl::Time occurred_at) {
+absl::Status EventOutbox::Record(const std::string& property_id, const std::string& event_id,
+                                 const std::string& event, const std::string& data_json,
+                                 absl::Time now) {
+  nlohmann::json data = nlohmann::json::parse(data_json, nullptr, /*allow_exceptions=*/false);
+  if (!data.is_object()) return absl::InternalError("event data must be a JSON object: " + event);
+  storage::StreamEventRecord record;
+  record.property_id = property_id;
+  record.event_id = event_id;
+  record.event = event;
+  // Streams filter by conversation; every event of one names it in its data.
+  if (auto it = data.find("conversation_id"); it != data.end() && it->is_string()) {
+    record.conversation_id = it->get<std::string>();
+  }
+  record.created_at = now;
+  record.data = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (absl::StatusOr<int64_t> cursor = streams_.Append(record); !cursor.ok()) {
+    return cursor.status();
+  }
+  if (on_emit_) db_.AfterCommit(on_emit_);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> EventOutbox::Store(
+    const std::string& property_id, const std::string& event_id, const std::string& event,
+    const std::string& ordering_key, const std::string& data_json, absl::Time occurred_at) {
   nlohmann::json data = nlohmann::json::parse(data_json, nullptr, /*allow_exceptions=*/false);
   if (!data.is_object()) {
     return absl::InternalError("webhook event data must be a JSON object: " + event);
   }
   absl::Time now = absl::Now();
   storage::WebhookEventRecord record;
-  record.event_id = NewId("evt_");
+  record.event_id = event_id;
   record.property_id = property_id;
   record.event = event;
   record.ordering_key = ordering_key;
@@ -82,7 +111,6 @@ absl::StatusOr<std::string> EventOutbox::Store(const std::string& property_id,
   record.status = v1::DELIVERY_STATUS_PENDING;
   record.next_attempt_at = now;
   if (absl::Status s = webhooks_.InsertEvent(record); !s.ok()) return s;
-  if (on_emit_) on_emit_();
   return record.event_id;
 }
 

@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/storage/database.h"
+#include "server/storage/event_stream_repository.h"
 #include "server/storage/webhook_repository.h"
 
 namespace wa::domain {
@@ -19,24 +20,26 @@ bool IsWebhookEvent(absl::string_view name);
 // Sent by SendTestWebhook; delivered whatever the subscription.
 inline constexpr char kTestEvent[] = "webhook_test";
 
-// The outbox of events to the hotel's webhook. Every event is written in
-// the transaction of the change it reports, so there is no change without
-// its event and no event without its change; the delivery worker takes it
-// from there. Other features emit their events through here:
+// The outbox of events: to the hotel's webhook, and to the live streams
+// (EventsService). Every event is written in the transaction of the change
+// it reports, so there is no change without its event and no event without
+// its change; the delivery worker and the stream hub take it from there.
+// Other features emit their events through here:
 //
 //   outbox.EmitInTransaction(property_id, "conversation_resolved",
 //                            conversation_id, data_json);
 class EventOutbox {
  public:
-  // `on_emit` is called for each stored event, to wake the delivery worker.
-  // It runs before the commit, which is safe: the worker claims events in a
-  // transaction of its own, and the database runs that one after this
-  // transaction's commit.
+  // `on_emit` is called once the transaction that stored an event has
+  // committed (Database::AfterCommit), to wake the delivery worker and the
+  // stream subscribers: a subscriber woken before the commit could read
+  // past a cursor not yet visible.
   explicit EventOutbox(storage::Database& db, std::function<void()> on_emit = {})
-      : webhooks_(db), on_emit_(std::move(on_emit)) {}
+      : db_(db), webhooks_(db), streams_(db), on_emit_(std::move(on_emit)) {}
 
-  // Inside the caller's transaction: stores the event if the property's
-  // webhook subscribes to it (else does nothing and returns nullopt).
+  // Inside the caller's transaction: records the event in the property's
+  // stream (always), and for the webhook if the property's webhook
+  // subscribes to it (else returns nullopt).
   // `ordering_key` (a conversation id, or "") orders delivery: events with
   // the same key reach the endpoint in the order they were emitted.
   // `data_json` is a JSON object, the envelope's `data`. Returns the
@@ -52,11 +55,16 @@ class EventOutbox {
                                                           const std::string& data_json);
 
  private:
-  absl::StatusOr<std::string> Store(const std::string& property_id, const std::string& event,
-                                    const std::string& ordering_key, const std::string& data_json,
-                                    absl::Time occurred_at);
+  absl::StatusOr<std::string> Store(const std::string& property_id, const std::string& event_id,
+                                    const std::string& event, const std::string& ordering_key,
+                                    const std::string& data_json, absl::Time occurred_at);
 
+  absl::Status Record(const std::string& property_id, const std::string& event_id,
+                      const std::string& event, const std::string& data_json, absl::Time now);
+
+  storage::Database& db_;
   storage::WebhookRepository webhooks_;
+  storage::EventStreamRepository streams_;
   std::function<void()> on_emit_;
 };
 

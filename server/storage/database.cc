@@ -87,21 +87,48 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseUrl& url,
           ? OpenPostgres(url.postgres_uri, read_connections)
           : OpenSqlite(url.sqlite_path, read_connections);
   if (!backend.ok()) return backend.status();
-  return std::unique_ptr<Database>(new Database(*std::move(backend), url.engine));
+  return std::unique_ptr<Database>(new Database(*std::move(backend), url));
 }
 
 Database::~Database() = default;
 
+namespace {
+
+// The AfterCommit() actions of the transaction running on this thread
+// (SQLite runs the work on its writer thread, PostgreSQL on the caller's).
+thread_local std::vector<std::function<void()>>* after_commit = nullptr;
+
+}  // namespace
+
 absl::Status Database::Transaction(const std::function<absl::Status()>& work) {
+  std::vector<std::function<void()>> actions;
+  const std::function<absl::Status()> tracked = [&]() -> absl::Status {
+    actions.clear();  // a retry starts from scratch
+    std::vector<std::function<void()>>* saved = std::exchange(after_commit, &actions);
+    absl::Status status = work();
+    after_commit = saved;
+    return status;
+  };
   // Only PostgreSQL reports conflicts (SQLite has one writer); a few tries,
   // each after a short random pause so that the two sides do not meet again.
-  absl::Status status = backend_->Transaction(work);
+  absl::Status status = backend_->Transaction(tracked);
   for (int retry = 1; retry < kTransactionTries && IsConflict(status); ++retry) {
     thread_local std::mt19937 rng(std::random_device{}());
     absl::SleepFor(absl::Milliseconds(std::uniform_int_distribution<int>(1, 5 << retry)(rng)));
-    status = backend_->Transaction(work);
+    status = backend_->Transaction(tracked);
+  }
+  if (status.ok()) {
+    for (const std::function<void()>& action : actions) action();
   }
   return status;
+}
+
+void Database::AfterCommit(std::function<void()> action) {
+  if (after_commit == nullptr) {
+    action();
+    return;
+  }
+  after_commit->push_back(std::move(action));
 }
 
 absl::Status Database::Savepoint(const std::function<absl::Status()>& work) {

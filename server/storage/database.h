@@ -71,6 +71,12 @@ class Database {
   // serialization failure, PostgreSQL only) is undone and `work` runs again,
   // up to kTransactionTries times in all: `work` must start from scratch.
   absl::Status Transaction(const std::function<absl::Status()>& work);
+  // Inside Transaction(): runs `action` on the thread that called
+  // Transaction() once the transaction has committed durably, and never if
+  // it is undone (an action added inside a Savepoint() that failed still
+  // runs: use it for wake-ups, which may be spurious). Outside a
+  // transaction it runs at once.
+  void AfterCommit(std::function<void()> action);
   // Inside Transaction(): runs `work` under a savepoint of its own, so that
   // its changes are undone alone if it fails; the transaction goes on.
   absl::Status Savepoint(const std::function<absl::Status()>& work);
@@ -88,6 +94,7 @@ class Database {
   // Which engine this is: several instances may share a PostgreSQL
   // database, so state that must hold across them lives in it.
   DatabaseUrl::Engine engine() const { return engine_; }
+  const DatabaseUrl& url() const { return url_; }
 
   // Only valid inside Transaction() or Read(), on that call's connection.
   absl::StatusOr<Statement> Prepare(absl::string_view sql);
@@ -108,11 +115,12 @@ class Database {
   int64_t transactions() const;
 
  private:
-  Database(std::unique_ptr<Backend> backend, DatabaseUrl::Engine engine)
-      : backend_(std::move(backend)), engine_(engine) {}
+  Database(std::unique_ptr<Backend> backend, DatabaseUrl url)
+      : backend_(std::move(backend)), engine_(url.engine), url_(std::move(url)) {}
 
   std::unique_ptr<Backend> backend_;
   DatabaseUrl::Engine engine_;
+  DatabaseUrl url_;
 };
 
 // Runs `work` (returning absl::StatusOr<T>) under Database::Read.

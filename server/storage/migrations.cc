@@ -375,6 +375,27 @@ const std::vector<const char*>& Migrations() {
       );
       CREATE INDEX guest_identities_by_key ON guest_identities (property_id, guest_key, updated_at);
       )sql",
+      // 14: every event, for the live streams (EventsService): numbered per
+      // property by a counter row that each emitting transaction updates, so
+      // that cursors grow in commit order across instances (README, "Live
+      // events"). The counter is never pruned; the events are.
+      R"sql(
+      CREATE TABLE event_cursors (
+        property_id TEXT PRIMARY KEY,
+        last_cursor INTEGER NOT NULL
+      );
+      CREATE TABLE stream_events (
+        property_id TEXT NOT NULL,
+        event_cursor INTEGER NOT NULL,
+        event_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        conversation_id TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (property_id, event_cursor)
+      );
+      CREATE INDEX stream_events_by_age ON stream_events (created_at);
+      )sql",
   };
   return *migrations;
 }

@@ -73,6 +73,21 @@ void Metrics::RenderHistogram(std::string& out, absl::string_view name, absl::st
                   h.count, "\n");
 }
 
+void Metrics::SetOpenEventStreams(int64_t open) {
+  absl::MutexLock lock(&mu_);
+  open_event_streams_ = open;
+}
+
+void Metrics::CountEventsStreamed(int64_t events) {
+  absl::MutexLock lock(&mu_);
+  events_streamed_ += events;
+}
+
+void Metrics::CountEventStreamTooSlow() {
+  absl::MutexLock lock(&mu_);
+  ++event_streams_too_slow_;
+}
+
 std::string Metrics::Render(const std::vector<Gauge>& gauges) const {
   std::string out;
   absl::MutexLock lock(&mu_);
@@ -101,6 +116,14 @@ std::string Metrics::Render(const std::vector<Gauge>& gauges) const {
   Header(out, "wa_sqlite_transactions_total",
          "transactions committed (over the commits' count: transactions per fsync)", "counter");
   absl::StrAppend(&out, "wa_sqlite_transactions_total ", committed_transactions_, "\n");
+  Header(out, "wa_event_streams_open", "live event streams open (gRPC and SSE)", "gauge");
+  absl::StrAppend(&out, "wa_event_streams_open ", open_event_streams_, "\n");
+  Header(out, "wa_events_streamed_total", "events written to live event streams", "counter");
+  absl::StrAppend(&out, "wa_events_streamed_total ", events_streamed_, "\n");
+  Header(out, "wa_event_streams_too_slow_total",
+         "event streams ended because their client read too slowly (SUBSCRIBER_TOO_SLOW)",
+         "counter");
+  absl::StrAppend(&out, "wa_event_streams_too_slow_total ", event_streams_too_slow_, "\n");
   for (const Gauge& g : gauges) {
     Header(out, g.name, g.help, "gauge");
     for (const auto& [labels, value] : g.samples) {

@@ -33,6 +33,12 @@ class Metrics {
   // One SQLite commit (one fsync) holding `transactions` transactions.
   void ObserveCommit(absl::Duration latency, int transactions);
 
+  // The live event streams (EventsService): open now, events written,
+  // and streams ended because their client read too slowly.
+  void SetOpenEventStreams(int64_t open);
+  void CountEventsStreamed(int64_t events);
+  void CountEventStreamTooSlow();
+
   std::string Render(const std::vector<Gauge>& gauges) const;
 
  private:
@@ -52,6 +58,9 @@ class Metrics {
   std::map<std::string, int64_t> media_file_errors_ ABSL_GUARDED_BY(mu_);
   Histogram commit_latency_ ABSL_GUARDED_BY(mu_);
   int64_t committed_transactions_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t open_event_streams_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t events_streamed_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t event_streams_too_slow_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace wa::util

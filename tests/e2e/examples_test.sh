@@ -71,6 +71,56 @@ PYEOF
   assert_eq ok "$result" "every log line is JSON and the request's line has its id"
 }
 
+# The event subscribers: the Python gRPC one and the Node SSE one follow the
+# property from a cursor, drop their connection every two events and resume,
+# and must each print the six guest messages once, in order; curl -N reads
+# the same SSE stream raw, resuming with Last-Event-ID.
+test_event_subscribers() {
+  local staff start i
+  staff="$(create_token "$DATA_DIR" staff events-staff)"
+  http_call GET "$API/events?page_size=1" "$staff"
+  assert_status 200 "ListEvents answers"
+  start="$(json_get "$HTTP_BODY" latest_cursor)"
+  local common=(WA_TOKEN="$staff" WA_EVENTS=inbound_message WA_AFTER_CURSOR="$start"
+    WA_MAX_EVENTS=6 WA_DROP_EVERY=2)
+  env "${common[@]}" WA_ADDR="$WA_GRPC_ADDR" timeout 60 "$PY"     "$EXAMPLES/python/event_subscriber.py" >"$E2E_TMP/py_events" 2>"$E2E_TMP/py_events.err" &
+  local py_pid=$!
+  env "${common[@]}" WA_REST_URL="http://$WA_HTTP_ADDR" timeout 60 node     "$EXAMPLES/node/event_subscriber.mjs" >"$E2E_TMP/node_events" 2>"$E2E_TMP/node_events.err" &
+  local node_pid=$!
+  curl -sS -N --max-time 8 -H "Authorization: Bearer $staff" -H "Last-Event-ID: $start" \
+    "http://$WA_HTTP_ADDR$API/events/stream?events=inbound_message" >"$E2E_TMP/curl_events" &
+  local curl_pid=$!
+  sleep 1
+  for i in 1 2 3 4 5 6; do
+    simulate_inbound "$ADMIN" +15550009010 "event e2e $i" >/dev/null
+  done
+  local rc
+  for pid in $py_pid $node_pid; do
+    rc=0
+    wait "$pid" || rc=$?
+    assert_eq 0 "$rc" "subscriber $pid exits after six events"
+  done
+  wait "$curl_pid" || true
+  local check='
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+texts = [l["data"]["message_content"] for l in lines]
+cursors = [int(l["cursor"]) for l in lines]
+ok = texts == ["event e2e %d" % i for i in range(1, 7)] and cursors == sorted(set(cursors))
+print("ok" if ok else "got %r %r" % (texts, cursors))'
+  assert_eq ok "$("$PY" -c "$check" "$E2E_TMP/py_events")" \
+    "Python gRPC subscriber: six events once, in order, across 3 reconnects"
+  assert_eq ok "$("$PY" -c "$check" "$E2E_TMP/node_events")" \
+    "Node SSE subscriber: six events once, in order, across 3 reconnects"
+  local raw
+  raw="$(cat "$E2E_TMP/curl_events")"
+  assert_eq 6 "$(grep -c '^event: inbound_message$' <<<"$raw")" "curl -N: six SSE events"
+  assert_contains "$raw" ": keep-alive" "curl -N: the opening keep-alive"
+  assert_eq "$((start + 1))" "$(awk '/^id: /{id=$2} /^event: /{print id; exit}' <<<"$raw")" \
+    "curl -N: Last-Event-ID resumes right after it"
+}
+
+run_case "event subscribers (gRPC, SSE, curl -N)" test_event_subscribers
 run_case "Node (REST, fetch)" test_node
 run_case "Python (gRPC, grpcio)" test_python
 run_case "shell (curl)" test_curl

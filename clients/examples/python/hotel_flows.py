@@ -19,21 +19,14 @@ protobuf-compiler-grpc, python3-grpcio, python3-protobuf). A project of your
 own would generate them once at build time instead.
 """
 
-import glob
 import os
-import subprocess
 import sys
-import tempfile
 import time
 
 import grpc
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-PROTO_DIR = os.environ.get("WA_PROTO_DIR", os.path.join(HERE, "..", "..", "..", "proto"))
-# google/api/annotations.proto and google/rpc/status.proto (Debian:
-# golang-github-grpc-ecosystem-grpc-gateway-dev).
-GOOGLEAPIS = ("/usr/share/gocode/src/github.com/grpc-ecosystem/grpc-gateway/"
-              "third_party/googleapis")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from proto_stubs import generate_stubs  # noqa: E402
 
 ADDR = os.environ.get("WA_ADDR", "127.0.0.1:50051")
 TOKEN = os.environ.get("WA_TOKEN", "")
@@ -41,22 +34,6 @@ GUEST_PHONE = os.environ.get("WA_GUEST_PHONE", "+1234567890")
 WEBHOOK_URL = os.environ.get("WA_WEBHOOK_URL", "https://your-hotel.com/webhooks/whatsapp")
 # A fresh conversation per run, so the example can be run again.
 CONVERSATION_ID = "conv_python_%x" % int(time.time() * 1000)
-
-
-def generate_stubs():
-    """Compiles the .proto files into a temporary directory on sys.path."""
-    out = tempfile.mkdtemp(prefix="wa-example-stubs-")
-    protos = sorted(os.path.relpath(p, PROTO_DIR)
-                    for p in glob.glob(os.path.join(PROTO_DIR, "hotel/whatsapp/v1/*.proto")))
-    if not protos:
-        sys.exit("no .proto files under %s (set WA_PROTO_DIR)" % PROTO_DIR)
-    subprocess.run(["protoc", "-I" + PROTO_DIR, "-I" + GOOGLEAPIS, "-I/usr/include",
-                    "--python_out=" + out, "--grpc_out=" + out,
-                    "--plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin",
-                    *protos, "google/api/annotations.proto", "google/api/http.proto"],
-                   check=True)
-    sys.path.insert(0, out)
-
 
 if not TOKEN:
     sys.exit("set WA_TOKEN (an admin token: wa-server tokens create --role=admin)")

@@ -86,18 +86,74 @@ TEST_F(EventOutboxTest, StoresOnlyWhatThePropertySubscribedTo) {
   EXPECT_TRUE(envelope["occurred_at"].get<std::string>().back() == 'Z');
 }
 
-TEST_F(EventOutboxTest, WakesTheDeliveryForEachStoredEvent) {
+TEST_F(EventOutboxTest, WakesAfterTheCommitForEveryEvent) {
   int wakes = 0;
   EventOutbox outbox(t_.db(), [&] { ++wakes; });
   Subscribe({"inbound_message"});
   auto emit = [&](const std::string& event) {
-    return t_.db().Transaction(
-        [&] { return outbox.EmitInTransaction("p1", event, "", "{}").status(); });
+    return t_.db().Transaction([&]() -> absl::Status {
+      absl::Status s = outbox.EmitInTransaction("p1", event, "", "{}").status();
+      EXPECT_EQ(wakes, 0) << "woken before the commit";
+      return s;
+    });
   };
-  ASSERT_TRUE(emit("message_read").ok());  // not subscribed: nothing stored, no wake
-  EXPECT_EQ(wakes, 0);
+  // Not subscribed: no webhook event, but the streams are woken.
+  ASSERT_TRUE(emit("message_read").ok());
+  EXPECT_EQ(wakes, 1);
+  wakes = 0;
   ASSERT_TRUE(emit("inbound_message").ok());
   EXPECT_EQ(wakes, 1);
+  wakes = 0;
+  absl::Status undone = t_.db().Transaction([&]() -> absl::Status {
+    EXPECT_TRUE(outbox.EmitInTransaction("p1", "inbound_message", "", "{}").ok());
+    return absl::AbortedError("the change failed");
+  });
+  EXPECT_FALSE(undone.ok());
+  EXPECT_EQ(wakes, 0);
+}
+
+TEST_F(EventOutboxTest, EveryEventIsRecordedForTheStreamsInCommitOrder) {
+  storage::EventStreamRepository streams(t_.db());
+  Subscribe({"inbound_message"});
+  auto emit = [&](const std::string& property, const std::string& event) {
+    return storage::TransactValue(t_.db(), [&] {
+      return outbox_.EmitInTransaction(property, event, "conv_1",
+                                       R"({"conversation_id": "conv_1", "k": 2})");
+    });
+  };
+  ASSERT_TRUE(emit("p1", "message_read").ok());  // cursor 1, no webhook
+  auto webhook = emit("p1", "inbound_message");  // cursor 2, and a webhook event
+  ASSERT_TRUE(emit("p2", "message_read").ok());  // p2's own cursor 1
+  absl::Status undone = t_.db().Transaction([&]() -> absl::Status {
+    EXPECT_TRUE(outbox_.EmitInTransaction("p1", "message_sent", "", "{}").ok());
+    return absl::AbortedError("the change failed");
+  });
+  EXPECT_FALSE(undone.ok());
+  ASSERT_TRUE(emit("p1", "message_failed").ok());  // cursor 3: the undone one gave it back
+  auto rows = storage::ReadValue(t_.db(), [&] { return streams.ReadAfter("p1", 0, 10); });
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].cursor, 1);
+  EXPECT_EQ((*rows)[0].event, "message_read");
+  EXPECT_EQ((*rows)[1].cursor, 2);
+  EXPECT_EQ((*rows)[1].event_id, **webhook);  // one id for both records
+  EXPECT_EQ((*rows)[2].cursor, 3);
+  EXPECT_EQ((*rows)[2].event, "message_failed");
+  EXPECT_EQ((*rows)[0].conversation_id, "conv_1");
+  EXPECT_EQ(nlohmann::json::parse((*rows)[0].data)["k"], 2);
+  auto bounds = storage::ReadValue(t_.db(), [&] { return streams.Bounds("p2"); });
+  ASSERT_TRUE(bounds.ok());
+  EXPECT_EQ(bounds->latest, 1);
+  EXPECT_EQ(bounds->oldest, 1);
+
+  // Pruning deletes old events but never hands a cursor out again.
+  auto pruned = storage::TransactValue(
+      t_.db(), [&] { return streams.PruneBefore(absl::Now() + absl::Seconds(1), 2); });
+  ASSERT_TRUE(pruned.ok());
+  EXPECT_EQ(*pruned, 2);
+  ASSERT_TRUE(emit("p2", "message_read").ok());
+  bounds = storage::ReadValue(t_.db(), [&] { return streams.Bounds("p2"); });
+  EXPECT_EQ(bounds->latest, 2);
 }
 
 TEST_F(EventOutboxTest, AnEventRolledBackWithItsChangeIsGone) {
