@@ -55,6 +55,8 @@
 #include "server/domain/media_service.h"
 #include "server/domain/messaging_service.h"
 #include "server/domain/property_service.h"
+#include "server/domain/schedule_service.h"
+#include "server/domain/scheduled_release.h"
 #include "server/domain/shared_rate_limiter.h"
 #include "server/domain/status_service.h"
 #include "server/domain/template_service.h"
@@ -69,6 +71,7 @@
 #include "server/workers/audit_writer.h"
 #include "server/workers/batch_runner.h"
 #include "server/workers/notification_processor.h"
+#include "server/workers/schedule_releaser.h"
 #include "server/workers/send_queue.h"
 #include "server/workers/status_timer.h"
 #include "server/workers/template_review_timer.h"
@@ -100,6 +103,9 @@ struct App::Parts {
   std::unique_ptr<workers::TemplateReviewTimer> template_reviews;
   std::unique_ptr<workers::SendQueue> send_queue;
   std::unique_ptr<workers::BatchRunner> batch_runner;
+  std::unique_ptr<domain::ScheduledRelease> release;
+  std::unique_ptr<workers::ScheduleReleaser> releaser;
+  std::unique_ptr<domain::ScheduleService> schedules;
   std::unique_ptr<workers::GuestMediaFetcher> guest_media;
   std::unique_ptr<workers::NotificationProcessor> notifications;
   std::unique_ptr<provider::WebhookClient> webhook_client;
@@ -229,6 +235,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
       database, [outbox](const storage::ConversationRecord& resolved) {
         return domain::EmitConversationResolved(*outbox, resolved);
       });
+  p->conversations->set_on_event(wake_webhooks);
   p->analytics = std::make_unique<domain::AnalyticsService>(database);
   p->consent = std::make_unique<domain::ConsentService>(database);
   p->inbound = std::make_unique<domain::InboundService>(
@@ -275,6 +282,14 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
     return raw->templates->SuggestInTransaction(property_id);
   });
   p->messaging->set_backlog_limit({config.max_queue_backlog, config.send_rate_per_second});
+  // Scheduled sends: released to the send queue when due (README,
+  // "Scheduled sends").
+  p->release = std::make_unique<domain::ScheduledRelease>(database, wake_webhooks);
+  p->releaser = std::make_unique<workers::ScheduleReleaser>(
+      *p->release, workers::ScheduleReleaser::Options{}, [raw] { raw->send_queue->Wake(); });
+  p->messaging->set_on_scheduled([raw] { raw->releaser->Wake(); }, wake_webhooks);
+  p->schedules = std::make_unique<domain::ScheduleService>(
+      database, [raw] { raw->releaser->Wake(); }, wake_webhooks);
   // Under the Cloud API every send goes from one of the property's numbers.
   p->messaging->set_senders(p->properties.get(), config.provider == "cloud");
   p->templates->set_properties(p->properties.get());
@@ -318,8 +333,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
 
   p->rpc_pool = std::make_unique<util::ThreadPool>(config.rpc_threads);
   p->calls = std::make_unique<api::CallRunner>(*p->auth, *p->rpc_pool);
-  p->services.push_back(
-      std::make_unique<api::MessagesApi>(*p->calls, *p->messaging, *p->batches, *p->idempotency));
+  p->services.push_back(std::make_unique<api::MessagesApi>(*p->calls, *p->messaging, *p->batches,
+                                                           *p->idempotency, *p->schedules));
   p->services.push_back(
       std::make_unique<api::ConversationsApi>(*p->calls, *p->conversations, *p->analytics));
   p->services.push_back(std::make_unique<api::AdminApi>(*p->calls, *p->tokens, *p->audit));
@@ -406,6 +421,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->template_reviews->Start();
   p->notifications->Start();
   p->send_queue->Start();
+  p->releaser->Start();
   p->webhook_delivery->Start();
   p->batch_runner->Start();
   return std::unique_ptr<App>(new App(std::move(p)));
@@ -419,6 +435,7 @@ void App::Shutdown() {
   // After the server: calls in flight wait for their audit records.
   parts_->audit_writer->Stop();
   parts_->batch_runner->Stop();
+  parts_->releaser->Stop();
   parts_->send_queue->Stop();
   parts_->notifications->Stop();
   parts_->status_timer->Stop();

@@ -231,6 +231,10 @@ int Run(int argc, char** argv) {
       csv = std::string(word);
     } else if (word == "--no-follow") {
       follow = false;
+    } else if (absl::ConsumePrefix(&word, "--at=")) {
+      words.push_back(absl::StrCat("--send_at=", word));  // a send's or a reschedule's time
+    } else if (absl::ConsumePrefix(&word, "--valid-until=")) {
+      words.push_back(absl::StrCat("--valid_until=", word));
     } else if (!GlobalOption(word, g)) {
       words.push_back(argv[i]);
     }
