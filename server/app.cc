@@ -61,6 +61,8 @@
 #include "server/domain/notification_inbox.h"
 #include "server/domain/ops_readings.h"
 #include "server/domain/property_service.h"
+#include "server/domain/schedule_service.h"
+#include "server/domain/scheduled_release.h"
 #include "server/domain/shared_rate_limiter.h"
 #include "server/domain/status_service.h"
 #include "server/domain/template_service.h"
@@ -76,6 +78,7 @@
 #include "server/workers/audit_writer.h"
 #include "server/workers/batch_runner.h"
 #include "server/workers/notification_processor.h"
+#include "server/workers/schedule_releaser.h"
 #include "server/workers/send_queue.h"
 #include "server/workers/status_timer.h"
 #include "server/workers/template_review_timer.h"
@@ -99,6 +102,12 @@ struct App::Parts {
   std::unique_ptr<domain::TemplateService> templates;
   std::unique_ptr<domain::EventOutbox> outbox;
   std::unique_ptr<domain::EventHub> events;
+  std::unique_ptr<domain::ScheduledRelease> release;
+  std::unique_ptr<workers::ScheduleReleaser> releaser;
+  std::unique_ptr<domain::ScheduleService> schedules;
+  // Wakes what follows a commit that recorded events: the webhook delivery
+  // and the live streams.
+  std::function<void()> wake_events;
   std::unique_ptr<domain::NotificationInbox> inbox;
   std::unique_ptr<domain::OpsReadings> ops_readings;
   domain::RateLimiterFactory limiters;
@@ -279,6 +288,14 @@ void BuildMessaging(const Config& config, Parts& p) {
     return raw->templates->SuggestInTransaction(property_id);
   });
   p.messaging->set_backlog_limit({config.max_queue_backlog, config.send_rate_per_second});
+  // Scheduled sends: released to the send queue when due (README,
+  // "Scheduled sends").
+  p.release = std::make_unique<domain::ScheduledRelease>(database, p.wake_events);
+  p.releaser = std::make_unique<workers::ScheduleReleaser>(
+      *p.release, workers::ScheduleReleaser::Options{}, [raw] { raw->send_queue->Wake(); });
+  p.messaging->set_on_scheduled([raw] { raw->releaser->Wake(); }, p.wake_events);
+  p.schedules = std::make_unique<domain::ScheduleService>(
+      database, [raw] { raw->releaser->Wake(); }, p.wake_events);
   // Under the Cloud API every send goes from one of the property's numbers.
   p.messaging->set_senders(p.properties.get(), config.provider == "cloud");
   p.templates->set_properties(p.properties.get());
@@ -333,10 +350,11 @@ absl::Status BuildServices(const Config& config, Parts& p) {
   domain::EventHub* hub = p.events.get();
   // After each commit that recorded events: the webhook delivery and the
   // live streams (EventOutbox).
-  auto wake_webhooks = [delivery, hub] {
+  p.wake_events = [delivery, hub] {
     delivery->Wake();
     hub->Wake();
   };
+  const std::function<void()>& wake_webhooks = p.wake_events;
   p.statuses = std::make_unique<domain::StatusService>(database, wake_webhooks);
   // The outbox for the events of conversations, templates and batches
   // (messages emit theirs in the status and inbound services).
@@ -346,6 +364,7 @@ absl::Status BuildServices(const Config& config, Parts& p) {
       database, [outbox](const storage::ConversationRecord& resolved) {
         return domain::EmitConversationResolved(*outbox, resolved);
       });
+  p.conversations->set_on_event(wake_webhooks);
   p.analytics = std::make_unique<domain::AnalyticsService>(database);
   p.consent = std::make_unique<domain::ConsentService>(database);
   p.inbound = std::make_unique<domain::InboundService>(
@@ -388,8 +407,8 @@ void BuildApi(const Config& config, Parts& p) {
       p.registry.get(), p.limiters);
   p.rpc_pool = std::make_unique<util::ThreadPool>(config.rpc_threads);
   p.calls = std::make_unique<api::CallRunner>(*p.auth, *p.rpc_pool);
-  p.services.push_back(
-      std::make_unique<api::MessagesApi>(*p.calls, *p.messaging, *p.batches, *p.idempotency));
+  p.services.push_back(std::make_unique<api::MessagesApi>(*p.calls, *p.messaging, *p.batches,
+                                                          *p.idempotency, *p.schedules));
   p.services.push_back(
       std::make_unique<api::ConversationsApi>(*p.calls, *p.conversations, *p.analytics));
   p.services.push_back(std::make_unique<api::AdminApi>(*p.calls, *p.tokens, *p.audit));
@@ -486,6 +505,7 @@ absl::Status StartGateway(const Config& config, const HostPort& http, Parts& p) 
 }
 
 void StartWorkers(Parts& p) {
+  p.releaser->Start();
   p.status_timer->Start();
   p.template_reviews->Start();
   p.notifications->Start();
@@ -528,6 +548,7 @@ void App::Shutdown() {
   // After the server: calls in flight wait for their audit records.
   parts_->audit_writer->Stop();
   parts_->batch_runner->Stop();
+  parts_->releaser->Stop();
   parts_->send_queue->Stop();
   parts_->notifications->Stop();
   parts_->status_timer->Stop();

@@ -15,7 +15,8 @@ Command Make(std::string name, const std::string& method, std::string positional
 const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
       Make("send", "MessagesService/SendMessage", "",
-           "send a text: --guest_phone=+1234567890 --content.text='Hello'"),
+           "send a text: --guest_phone=+1234567890 --content.text='Hello' "
+           "[--at=RFC3339 --valid-until=RFC3339] (--at/--valid-until on every send)"),
       Make("send-template", "TemplatesService/SendTemplateMessage", "",
            "send a template: --guest_phone --template_name --language --parameters.NAME=VALUE"),
       Make("send-media", "MessagesService/SendMediaMessage", "",
@@ -26,6 +27,13 @@ const std::vector<Command>& Commands() {
       Make("upload", "MediaService/UploadMedia", "",
            "upload a file: --file=PATH --media_type=image"),
       Make("status", "MessagesService/GetMessageStatus", "message_id", "a message's status"),
+      Make("messages", "MessagesService/ListMessages", "",
+           "list sent and scheduled messages: [--status=scheduled --guest_phone "
+           "--conversation_id --scheduled_before=RFC3339]"),
+      Make("cancel", "MessagesService/CancelMessage", "message_id",
+           "cancel a scheduled (or still queued) message: [--reason]"),
+      Make("reschedule", "MessagesService/RescheduleMessage", "message_id",
+           "move a scheduled message: --at=RFC3339"),
       Make("conversations", "ConversationsService/ListConversations", "",
            "list conversations: [--guest_phone --status --assigned_to --department]"),
       Make("conversation", "ConversationsService/GetConversation", "conversation_id",
@@ -48,12 +56,15 @@ const std::vector<Command>& Commands() {
       Make("batch-status", "MessagesService/GetBatch", "batch_id", "a batch's progress and funnel"),
       Make("cancel-batch", "MessagesService/CancelBatch", "batch_id", "cancel a batch"),
       Make("property", "PropertiesService/GetProperty", "",
-           "the token's property and its WhatsApp numbers"),
+           "the token's property, its WhatsApp numbers and quiet hours"),
       Make("watch", "EventsService/StreamEvents", "",
            "follow the property's events live, resuming after drops: [--events=KIND,KIND "
            "--conversation=ID --after_cursor=N] (--json: one JSON object a line)"),
       Make("events", "EventsService/ListEvents", "",
            "a page of the property's events: [--after_cursor=N --page_size=100 --events=...]"),
+      Make("set-quiet-hours", "PropertiesService/UpdateProperty", "",
+           "set the property's quiet hours (admin): --quiet_hours.start=21:00 "
+           "--quiet_hours.end=08:00, or --data='{\"quiet_hours\": {}}' to turn them off"),
       Make("tokens", "AdminService/ListTokens", "", "list tokens (admin)"),
       Make("audit", "AdminService/ListAuditEvents", "",
            "the audit log (admin): [--token_id --method --since --until --page_size]"),

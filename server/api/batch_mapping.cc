@@ -1,5 +1,6 @@
 #include "server/api/batch_mapping.h"
 
+#include "absl/time/clock.h"
 #include "server/api/proto_mapping.h"
 #include "server/domain/guest_key.h"
 
@@ -9,10 +10,10 @@ namespace {
 namespace v1 = ::hotel::whatsapp::v1;
 using storage::BatchItemState;
 
-v1::BatchItemStatus ItemStatus(const storage::BatchItemRecord& item) {
+v1::BatchItemStatus ItemStatus(const storage::BatchItemRecord& item, bool batch_waiting) {
   switch (item.state) {
     case BatchItemState::kPending:
-      return v1::BATCH_ITEM_STATUS_PENDING;
+      return batch_waiting ? v1::BATCH_ITEM_STATUS_SCHEDULED : v1::BATCH_ITEM_STATUS_PENDING;
     case BatchItemState::kRejected:
     case BatchItemState::kFailed:
       return v1::BATCH_ITEM_STATUS_FAILED;
@@ -30,22 +31,32 @@ v1::BatchItemStatus ItemStatus(const storage::BatchItemRecord& item) {
       return v1::BATCH_ITEM_STATUS_READ;
     case v1::MESSAGE_STATUS_FAILED:
       return v1::BATCH_ITEM_STATUS_FAILED;
+    case v1::MESSAGE_STATUS_SCHEDULED:
+      return v1::BATCH_ITEM_STATUS_SCHEDULED;
+    case v1::MESSAGE_STATUS_CANCELLED:
+      return v1::BATCH_ITEM_STATUS_CANCELLED;
+    case v1::MESSAGE_STATUS_EXPIRED:
+      return v1::BATCH_ITEM_STATUS_EXPIRED;
     default:
       return v1::BATCH_ITEM_STATUS_QUEUED;
   }
 }
 
-void ToItem(const storage::BatchItemRecord& in, v1::BatchItem* out) {
+// `batch_waiting`: the batch's send_at has not come yet.
+void ToItem(const storage::BatchItemRecord& in, bool batch_waiting, v1::BatchItem* out) {
   out->set_index(in.index);
   out->set_phone(domain::PhoneOfKey(in.phone));
   out->set_guest_user_id(domain::UserIdOfKey(in.phone));
-  out->set_status(ItemStatus(in));
+  out->set_status(ItemStatus(in, batch_waiting));
   out->set_message_id(in.message_id);
   if (!in.error_code.empty()) {
     out->set_error_code(in.error_code);
     out->set_error_message(in.error_message);
   } else if (in.message_status == v1::MESSAGE_STATUS_FAILED) {
     out->set_error_code("DELIVERY_FAILED");
+    out->set_error_message(in.failure_reason);
+  } else if (in.message_status == v1::MESSAGE_STATUS_EXPIRED) {
+    out->set_error_code("EXPIRED");
     out->set_error_message(in.failure_reason);
   }
   if (in.released_at) SetTimestamp(*in.released_at, out->mutable_queued_at());
@@ -59,10 +70,15 @@ domain::BatchRequest FromBatchRequest(const v1::BatchSendMessagesRequest& in) {
   out.items.reserve(in.messages_size());
   for (const v1::BatchMessage& m : in.messages()) {
     out.items.push_back(
-        {m.phone(), m.content(), m.template_name(), m.language(),
+        {m.phone(),
+         m.content(),
+         m.template_name(),
+         m.language(),
          std::map<std::string, std::string>(m.parameters().begin(), m.parameters().end()),
-         m.guest_user_id()});
+         m.guest_user_id(),
+         {m.send_at(), "", "", m.valid_until(), m.respect_quiet_hours()}});
   }
+  out.timing = {in.send_at(), "", "", in.valid_until(), in.respect_quiet_hours()};
   out.messages_per_second = in.rate_limit().messages_per_second();
   out.batch_size = in.rate_limit().batch_size();
   out.retry_failed = in.delivery_options().retry_failed();
@@ -111,7 +127,9 @@ void ToBatch(const domain::BatchView& in, v1::Batch* out) {
   SetTimestamp(in.estimated_completion, out->mutable_estimated_completion());
   if (b.completed_at) SetTimestamp(*b.completed_at, out->mutable_completed_at());
   if (b.cancelled_at) SetTimestamp(*b.cancelled_at, out->mutable_cancelled_at());
-  for (const storage::BatchItemRecord& item : in.items) ToItem(item, out->add_items());
+  const bool waiting = b.scheduled_for && *b.scheduled_for > absl::Now() && !b.cancelled_at;
+  if (b.scheduled_for) SetTimestamp(*b.scheduled_for, out->mutable_scheduled_for());
+  for (const storage::BatchItemRecord& item : in.items) ToItem(item, waiting, out->add_items());
   out->set_next_page_token(in.next_page_token);
 }
 

@@ -4,6 +4,7 @@
 #include "server/api/handler.h"
 #include "server/api/idempotency.h"
 #include "server/api/proto_mapping.h"
+#include "server/api/timing_mapping.h"
 
 namespace wa::api {
 
@@ -31,6 +32,9 @@ grpc::ServerUnaryReactor* MessagesApi::SendMessage(grpc::CallbackServerContext* 
   return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     return RunIdempotent(idempotency_, *context, caller, *request, response, [&](Remember r) {
       domain::OutboundRequest out = Addressing(*request);
+      absl::StatusOr<domain::TimingRequest> timing = TimingOf(*request);
+      if (!timing.ok()) return timing.status();
+      out.timing = *std::move(timing);
       out.reply_to_message_id = request->reply_to_message_id();
       out.message_type = request->message_type();
       out.body = request->content().text();
@@ -49,6 +53,9 @@ grpc::ServerUnaryReactor* MessagesApi::SendMediaMessage(grpc::CallbackServerCont
   return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     return RunIdempotent(idempotency_, *context, caller, *request, response, [&](Remember r) {
       domain::OutboundRequest out = Addressing(*request);
+      absl::StatusOr<domain::TimingRequest> timing = TimingOf(*request);
+      if (!timing.ok()) return timing.status();
+      out.timing = *std::move(timing);
       out.in_transaction = RememberSend(std::move(r), response);
       domain::MediaSend media{request->media_id(), request->media_type(), request->caption(),
                               request->filename()};
@@ -66,6 +73,9 @@ grpc::ServerUnaryReactor* MessagesApi::SendInteractiveMessage(
   return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
     return RunIdempotent(idempotency_, *context, caller, *request, response, [&](Remember r) {
       domain::OutboundRequest out = Addressing(*request);
+      absl::StatusOr<domain::TimingRequest> timing = TimingOf(*request);
+      if (!timing.ok()) return timing.status();
+      out.timing = *std::move(timing);
       out.in_transaction = RememberSend(std::move(r), response);
       absl::StatusOr<storage::MessageRecord> sent = messaging_.SendInteractive(
           caller, std::move(out), request->interactive_type(), request->content());
@@ -126,6 +136,46 @@ grpc::ServerUnaryReactor* MessagesApi::CancelBatch(grpc::CallbackServerContext* 
         batches_.Cancel(caller.property_id, request->batch_id());
     if (batch.ok()) ToBatch(*batch, response);
     return batch.status();
+  });
+}
+
+grpc::ServerUnaryReactor* MessagesApi::CancelMessage(grpc::CallbackServerContext* context,
+                                                     const v1::CancelMessageRequest* request,
+                                                     v1::MessageStatusResponse* response) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
+    absl::StatusOr<storage::MessageRecord> message =
+        schedules_.Cancel(caller.property_id, request->message_id(), request->reason());
+    if (message.ok()) ToStatus(*message, response);
+    return message.status();
+  });
+}
+
+grpc::ServerUnaryReactor* MessagesApi::RescheduleMessage(
+    grpc::CallbackServerContext* context, const v1::RescheduleMessageRequest* request,
+    v1::MessageStatusResponse* response) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
+    absl::StatusOr<domain::TimingRequest> timing =
+        ToTiming(request->has_send_at() ? &request->send_at() : nullptr, "", false);
+    if (!timing.ok()) return timing.status();
+    absl::StatusOr<storage::MessageRecord> message =
+        schedules_.Reschedule(caller.property_id, request->message_id(), *timing);
+    if (message.ok()) ToStatus(*message, response);
+    return message.status();
+  });
+}
+
+grpc::ServerUnaryReactor* MessagesApi::ListMessages(grpc::CallbackServerContext* context,
+                                                    const v1::ListMessagesRequest* request,
+                                                    v1::ListMessagesResponse* response) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
+    domain::MessageQuery query{request->status(),      request->conversation_id(),
+                               request->guest_phone(), request->scheduled_before(),
+                               request->page_size(),   request->page_token()};
+    absl::StatusOr<domain::MessagePage> page = schedules_.List(caller.property_id, query);
+    if (!page.ok()) return page.status();
+    for (const storage::MessageRecord& m : page->messages) ToStatus(m, response->add_messages());
+    response->set_next_page_token(page->next_page_token);
+    return absl::OkStatus();
   });
 }
 

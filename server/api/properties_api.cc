@@ -16,23 +16,46 @@ void ToPhoneNumber(const storage::PhoneNumberRecord& in, v1::PhoneNumber* out) {
   out->set_messaging_limit_tier(in.messaging_limit_tier);
 }
 
+// Read from the database, not the senders' snapshot: an operator's change
+// shows at once, and this is not a hot path.
+absl::Status ToProperty(domain::PropertyService& properties, const std::string& property_id,
+                        v1::Property* response) {
+  absl::StatusOr<domain::PropertyView> view = properties.View(property_id);
+  if (!view.ok()) return view.status();
+  response->set_property_id(view->property.property_id);
+  response->set_display_name(view->property.display_name);
+  response->set_time_zone(view->property.time_zone);
+  for (const storage::PhoneNumberRecord& n : view->numbers) {
+    ToPhoneNumber(n, response->add_phone_numbers());
+  }
+  if (!view->property.quiet_hours_start.empty()) {
+    response->mutable_quiet_hours()->set_start(view->property.quiet_hours_start);
+    response->mutable_quiet_hours()->set_end(view->property.quiet_hours_end);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* PropertiesApi::GetProperty(grpc::CallbackServerContext* context,
                                                      const v1::GetPropertyRequest* /*request*/,
                                                      v1::Property* response) {
   return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
-    // Read from the database, not the senders' snapshot: an operator's
-    // change shows at once, and this is not a hot path.
-    absl::StatusOr<domain::PropertyView> view = properties_.View(caller.property_id);
-    if (!view.ok()) return view.status();
-    response->set_property_id(view->property.property_id);
-    response->set_display_name(view->property.display_name);
-    response->set_time_zone(view->property.time_zone);
-    for (const storage::PhoneNumberRecord& n : view->numbers) {
-      ToPhoneNumber(n, response->add_phone_numbers());
+    return ToProperty(properties_, caller.property_id, response);
+  });
+}
+
+grpc::ServerUnaryReactor* PropertiesApi::UpdateProperty(grpc::CallbackServerContext* context,
+                                                        const v1::UpdatePropertyRequest* request,
+                                                        v1::Property* response) {
+  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) {
+    if (request->has_quiet_hours()) {
+      const v1::QuietHours& quiet = request->quiet_hours();
+      absl::Status set =
+          properties_.SetQuietHours(caller.property_id, quiet.start(), quiet.end()).status();
+      if (!set.ok()) return set;
     }
-    return absl::OkStatus();
+    return ToProperty(properties_, caller.property_id, response);
   });
 }
 

@@ -8,6 +8,7 @@ namespace wa::api {
 
 // The caller's own property and its WhatsApp numbers, for admin and staff
 // tokens alike: the token names the property, so no other can be asked for.
+// Its admins set its quiet hours.
 class PropertiesApi : public hotel::whatsapp::v1::PropertiesService::CallbackService {
  public:
   PropertiesApi(const CallRunner& calls, domain::PropertyService& properties)
@@ -16,6 +17,10 @@ class PropertiesApi : public hotel::whatsapp::v1::PropertiesService::CallbackSer
   grpc::ServerUnaryReactor* GetProperty(grpc::CallbackServerContext* context,
                                         const hotel::whatsapp::v1::GetPropertyRequest* request,
                                         hotel::whatsapp::v1::Property* response) override;
+  grpc::ServerUnaryReactor* UpdateProperty(
+      grpc::CallbackServerContext* context,
+      const hotel::whatsapp::v1::UpdatePropertyRequest* request,
+      hotel::whatsapp::v1::Property* response) override;
 
  private:
   const CallRunner& calls_;

@@ -55,6 +55,11 @@ void ToStatus(const storage::MessageRecord& in, v1::MessageStatusResponse* out) 
     out->set_failure_reason(in.failure_reason);
     out->set_failure_code(in.failure_code);
   }
+  if (in.status == v1::MESSAGE_STATUS_CANCELLED || in.status == v1::MESSAGE_STATUS_EXPIRED) {
+    out->set_end_reason(in.failure_reason);
+  }
+  if (in.scheduled_for) SetTimestamp(*in.scheduled_for, out->mutable_scheduled_for());
+  if (in.valid_until) SetTimestamp(*in.valid_until, out->mutable_valid_until());
   out->set_whatsapp_message_id(in.whatsapp_message_id);
   out->set_conversation_id(in.conversation_id);
   out->set_guest_phone(domain::PhoneOfKey(in.guest_phone));
@@ -70,6 +75,7 @@ void ToSendResponse(const storage::MessageRecord& in, v1::SendMessageResponse* o
   out->set_conversation_id(in.conversation_id);
   SetTimestamp(in.created_at, out->mutable_created_at());
   out->set_phone_number_id(in.phone_number_id);
+  if (in.scheduled_for) SetTimestamp(*in.scheduled_for, out->mutable_scheduled_for());
 }
 
 void ToConversation(const storage::ConversationRecord& in, v1::Conversation* out) {

@@ -3,6 +3,7 @@
 #include "server/api/handler.h"
 #include "server/api/idempotency.h"
 #include "server/api/proto_mapping.h"
+#include "server/api/timing_mapping.h"
 
 namespace wa::api {
 
@@ -33,6 +34,9 @@ grpc::ServerUnaryReactor* TemplatesApi::SendTemplateMessage(
       send.staff_member_id = request->staff_member_id();
       send.header_media_link = request->header_media_link();
       send.from_phone_number_id = request->from_phone_number_id();
+      absl::StatusOr<domain::TimingRequest> timing = TimingOf(*request);
+      if (!timing.ok()) return timing.status();
+      send.timing = *std::move(timing);
       send.in_transaction = RememberSend(std::move(r), response);
       absl::StatusOr<storage::MessageRecord> sent = templates_.Send(caller, std::move(send));
       if (sent.ok()) ToSendResponse(*sent, response);

@@ -26,6 +26,9 @@ void Fill(const storage::DeliveryCounts& in, v1::DeliveryRates* out) {
   out->set_failed(static_cast<int32_t>(in.failed));
   out->set_delivery_rate(Ratio(in.delivered, in.total));
   out->set_read_rate(Ratio(in.read, in.delivered));
+  out->set_scheduled(static_cast<int32_t>(in.scheduled));
+  out->set_cancelled(static_cast<int32_t>(in.cancelled));
+  out->set_expired(static_cast<int32_t>(in.expired));
   for (const auto& [reason, count] : in.failure_reasons) {
     (*out->mutable_failure_reasons())[reason] = static_cast<int32_t>(count);
   }

@@ -11,6 +11,7 @@
 #include "server/domain/ids.h"
 #include "server/domain/paging.h"
 #include "server/domain/phone.h"
+#include "server/domain/rfc3339.h"
 #include "server/domain/utf8.h"
 #include "server/util/log.h"
 #include "server/util/status_macros.h"
@@ -54,6 +55,10 @@ absl::Status BatchService::CheckItem(const std::string& property_id,
   absl::StatusOr<GuestAddress> address = ParseGuestAddress(item.phone, item.guest_user_id);
   if (!address.ok()) return address.status();
   const bool has_text = !absl::StripAsciiWhitespace(item.content).empty();
+  if (!item.timing.relative_to.empty()) {
+    return InvalidArgument("a batch item's send_at is an RFC 3339 time", "send_at");
+  }
+  if (absl::Status s = ParseTiming(item.timing, absl::Now()).status(); !s.ok()) return s;
   if (!item.template_name.empty()) {
     if (has_text) return InvalidArgument("give content or template_name, not both", "content");
     TemplateSend send;
@@ -67,6 +72,28 @@ absl::Status BatchService::CheckItem(const std::string& property_id,
     return InvalidArgument("content is longer than WhatsApp's 4096 characters", "content");
   }
   return absl::OkStatus();
+}
+
+absl::Status BatchService::ReadTimings(const BatchRequest& request, absl::Time now,
+                                       BatchRecord& batch) const {
+  absl::StatusOr<Timing> timing = ParseTiming(request.timing, now);
+  if (!timing.ok()) return timing.status();
+  if (!timing->relative_key.empty()) {
+    return InvalidArgument("a batch's send_at is an RFC 3339 time", "send_at");
+  }
+  batch.scheduled_for = timing->send_at;
+  batch.valid_until = timing->valid_until;
+  batch.quiet_hours = timing->respect_quiet_hours;
+  return absl::OkStatus();
+}
+
+TimingRequest BatchService::ItemTiming(const BatchRecord& batch, const BatchItemRecord& item) {
+  TimingRequest timing;
+  if (item.send_at) timing.send_at = Rfc3339(*item.send_at);
+  std::optional<absl::Time> until = item.valid_until ? item.valid_until : batch.valid_until;
+  if (until) timing.valid_until = Rfc3339(*until);
+  timing.respect_quiet_hours = item.quiet_hours || batch.quiet_hours;
+  return timing;
 }
 
 absl::StatusOr<BatchAccepted> BatchService::Create(const Caller& caller, BatchRequest request) {
@@ -105,6 +132,7 @@ absl::StatusOr<BatchAccepted> BatchService::Create(const Caller& caller, BatchRe
   batch.track_delivery = request.track_delivery;
   batch.total = count;
   batch.created_at = now;
+  if (absl::Status s = ReadTimings(request, now, batch); !s.ok()) return s;
 
   BatchAccepted accepted;
   accepted.batch_id = batch.batch_id;
@@ -121,6 +149,11 @@ absl::StatusOr<BatchAccepted> BatchService::Create(const Caller& caller, BatchRe
     item.template_name = in.template_name;
     item.language = in.language;
     item.parameters = in.parameters;
+    if (absl::StatusOr<Timing> t = ParseTiming(in.timing, now); t.ok()) {
+      item.send_at = t->send_at;
+      item.valid_until = t->valid_until;
+      item.quiet_hours = t->respect_quiet_hours;
+    }
     if (absl::Status s = CheckItem(caller.property_id, in); !s.ok()) {
       v1::ErrorDetail detail = DetailOf(s);
       item.state = BatchItemState::kRejected;
@@ -137,8 +170,10 @@ absl::StatusOr<BatchAccepted> BatchService::Create(const Caller& caller, BatchRe
     }
     items.push_back(std::move(item));
   }
-  // The first item goes at once, the others one interval apart.
-  if (accepted.accepted > 0) batch.next_release_at = now;
+  // The first item goes at once (or at the batch's send_at), the others one
+  // interval apart.
+  if (accepted.accepted > 0)
+    batch.next_release_at = std::max(now, batch.scheduled_for.value_or(now));
   accepted.estimated_completion = EstimateCompletion(batch, accepted.accepted, now);
 
   absl::Status stored = db_.Transaction([&]() -> absl::Status {
@@ -290,6 +325,16 @@ absl::StatusOr<BatchService::Release> BatchService::ReleaseItem(const BatchRecor
     return batches_.SetNextRelease(batch.batch_id, next_after);
   };
   Caller caller{"", v1::ROLE_STAFF, batch.property_id};
+  std::optional<absl::Time> until = item.valid_until ? item.valid_until : batch.valid_until;
+  if (until && *until <= absl::Now()) {
+    // Its turn came after its valid_until (a slow batch): never sent.
+    absl::Status expired = db_.Transaction([&]() -> absl::Status {
+      return batches_.MarkFailed(batch.batch_id, item.index, "EXPIRED", ExpiredReason(*until))
+          .status();
+    });
+    if (!expired.ok()) return expired;
+    return Release{Release::kSkipped, absl::ZeroDuration()};
+  }
   absl::StatusOr<storage::MessageRecord> sent;
   if (!item.template_name.empty()) {
     TemplateSend send;
@@ -300,6 +345,7 @@ absl::StatusOr<BatchService::Release> BatchService::ReleaseItem(const BatchRecor
     send.parameters = item.parameters;
     send.staff_member_id = batch.staff_member_id;
     send.from_phone_number_id = batch.phone_number_id;
+    send.timing = ItemTiming(batch, item);
     send.in_transaction = release;
     sent = templates_.Send(caller, std::move(send));
   } else {
@@ -309,6 +355,7 @@ absl::StatusOr<BatchService::Release> BatchService::ReleaseItem(const BatchRecor
     out.staff_member_id = batch.staff_member_id;
     out.from_phone_number_id = batch.phone_number_id;
     out.body = item.content;
+    out.timing = ItemTiming(batch, item);
     out.in_transaction = release;
     sent = messaging_.SendText(caller, std::move(out));
   }

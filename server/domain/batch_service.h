@@ -25,6 +25,8 @@ struct BatchItemInput {
   std::string language;
   std::map<std::string, std::string> parameters;
   std::string guest_user_id;  // instead of phone
+  // The item's own send_at (RFC 3339 only) and valid_until, and quiet hours.
+  TimingRequest timing;
 };
 
 struct BatchItemError {
@@ -52,6 +54,9 @@ struct BatchRequest {
   bool track_delivery = false;
   std::string staff_member_id;
   std::string from_phone_number_id;  // every item's, as OutboundRequest's
+  // The batch's send_at (RFC 3339: its first release), valid_until (every
+  // item's unless it has its own) and respect_quiet_hours (every item's).
+  TimingRequest timing;
   // Runs inside the transaction that stores the batch (an idempotency key).
   std::function<absl::Status(const BatchAccepted&)> in_transaction;
 };
@@ -109,6 +114,12 @@ class BatchService {
  private:
   double RateFor(double requested) const;
   absl::Status CheckItem(const std::string& property_id, const BatchItemInput& item) const;
+  // Checks the batch's timing and its items' into `batch` and `items`.
+  absl::Status ReadTimings(const BatchRequest& request, absl::Time now,
+                           storage::BatchRecord& batch) const;
+  // The timing an item's message is sent with.
+  static TimingRequest ItemTiming(const storage::BatchRecord& batch,
+                                  const storage::BatchItemRecord& item);
   absl::StatusOr<storage::BatchRecord> Find(const std::string& property_id,
                                             const std::string& batch_id);
   absl::Status ReleaseBatch(const storage::BatchRecord& batch, absl::Time now);

@@ -73,6 +73,10 @@ class ConversationService {
         directory_(db),
         on_resolved_(std::move(on_resolved)) {}
 
+  // Wakes the webhook delivery after a metadata change moved or cancelled
+  // scheduled messages (their events).
+  void set_on_event(std::function<void()> on_event) { on_event_ = std::move(on_event); }
+
   absl::StatusOr<ConversationView> Get(const std::string& property_id,
                                        const std::string& conversation_id, int message_limit);
   absl::StatusOr<ConversationPage> List(const std::string& property_id,
@@ -103,6 +107,7 @@ class ConversationService {
   storage::GuestRepository guests_;
   GuestDirectory directory_;
   OnResolved on_resolved_;
+  std::function<void()> on_event_;
 };
 
 // Inside a transaction: the conversation a new message of this guest

@@ -8,6 +8,7 @@
 #include "server/domain/conversation_service.h"
 #include "server/domain/errors.h"
 #include "server/domain/rfc3339.h"
+#include "server/domain/schedule_follow.h"
 #include "server/domain/utf8.h"
 
 namespace wa::domain {
@@ -100,7 +101,8 @@ absl::StatusOr<ConversationView> ConversationService::UpdateMetadata(
     absl::StatusOr<storage::ConversationRecord> c = Load(property_id, conversation_id);
     if (!c.ok()) return c.status();
     if (auto s = CheckMetadataAfter(c->metadata, set, remove, "metadata"); !s.ok()) return s;
-    return conversations_.PatchMetadata(conversation_id, set, remove);
+    // Scheduled messages relative to a metadata time move with it.
+    return PatchMetadataInTransaction(db_, conversation_id, set, remove, absl::Now(), on_event_);
   });
   if (!status.ok()) return status;
   return Get(property_id, conversation_id, 0);

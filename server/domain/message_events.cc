@@ -139,6 +139,31 @@ absl::Status EmitStatusEvents(EventOutbox& outbox, const storage::MessageRecord&
   return absl::OkStatus();
 }
 
+absl::Status EmitScheduleEvents(EventOutbox& outbox, const storage::MessageRecord& m,
+                                absl::Time at) {
+  Json data = StatusData(m, m.status, at);
+  data["scheduled_for"] = OptionalTime(m.scheduled_for);
+  data["valid_until"] = OptionalTime(m.valid_until);
+  if (m.status != v1::MESSAGE_STATUS_SCHEDULED) {
+    data["failed_at"] = OptionalTime(m.failed_at);
+    data["failure_code"] = m.failure_code;
+    data["failure_reason"] = m.failure_reason;
+  }
+  switch (m.status) {
+    case v1::MESSAGE_STATUS_SCHEDULED:
+      return Emit(outbox, m, "message_scheduled", data, at);
+    case v1::MESSAGE_STATUS_CANCELLED:
+      return Emit(outbox, m, "message_cancelled", data, at);
+    case v1::MESSAGE_STATUS_EXPIRED:
+      if (absl::Status s = Emit(outbox, m, "message_failed", data, at); !s.ok()) return s;
+      return Emit(outbox, m, "message_expired", data, at);
+    case v1::MESSAGE_STATUS_FAILED:
+      return Emit(outbox, m, "message_failed", data, at);
+    default:
+      return absl::OkStatus();
+  }
+}
+
 absl::Status EmitInboundEvents(EventOutbox& outbox, const storage::MessageRecord& message) {
   if (absl::Status s =
           Emit(outbox, message, "inbound_message", InboundData(message), message.created_at);

@@ -16,6 +16,14 @@ namespace wa::domain {
 absl::Status EmitStatusEvents(EventOutbox& outbox, const storage::MessageRecord& before,
                               const storage::MessageRecord& after);
 
+// A message that has not reached the provider changed (README, "Scheduled
+// sends"), by its status now: scheduled (or moved) -> message_scheduled;
+// cancelled -> message_cancelled; expired -> message_failed (its
+// failure_reason starts with EXPIRED) and message_expired; failed when
+// released -> message_failed.
+absl::Status EmitScheduleEvents(EventOutbox& outbox, const storage::MessageRecord& message,
+                                absl::Time at);
+
 // A guest's message was stored: inbound_message, plus media_received when
 // it carries media (image, document, audio, video, sticker).
 absl::Status EmitInboundEvents(EventOutbox& outbox, const storage::MessageRecord& message);

@@ -12,9 +12,12 @@
 #include "server/domain/errors.h"
 #include "server/domain/guest_key.h"
 #include "server/domain/ids.h"
+#include "server/domain/message_events.h"
 #include "server/domain/outbound_content.h"
 #include "server/domain/phone.h"
+#include "server/domain/property_clock.h"
 #include "server/domain/rfc3339.h"
+#include "server/domain/schedule_follow.h"
 #include "server/domain/utf8.h"
 #include "server/domain/window_policy.h"
 
@@ -128,6 +131,29 @@ std::string MessagingService::ConversationNumber(const storage::ConversationReco
   return n && n->property_id == c.property_id ? c.phone_number_id : "";
 }
 
+absl::StatusOr<absl::Time> MessagingService::PlanInTransaction(
+    const std::string& property_id, const std::string& guest_key, const OutboundRequest& request,
+    const Timing& timing, const storage::ConversationRecord& conversation, bool needs_window,
+    absl::Time now) {
+  // A relative send_at reads the metadata as this send leaves it.
+  std::map<std::string, std::string> metadata = conversation.metadata;
+  for (const auto& [key, value] : request.conversation_metadata) metadata[key] = value;
+  const bool quiet = timing.respect_quiet_hours || request.marketing;
+  PropertyClock clock;
+  if (quiet) {
+    absl::StatusOr<PropertyClock> read = ReadPropertyClock(properties_repo_, property_id);
+    if (!read.ok()) return read.status();
+    clock = *std::move(read);
+  }
+  absl::StatusOr<absl::Time> release = PlanRelease(timing, metadata, quiet, clock, now);
+  if (!release.ok()) return release.status();
+  // A free-form message must find the window open when it goes.
+  if (needs_window && *release > now) {
+    if (absl::Status s = CheckWindow(property_id, guest_key, *release); !s.ok()) return s;
+  }
+  return release;
+}
+
 absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& caller,
                                                                  OutboundRequest request,
                                                                  bool needs_window) {
@@ -140,6 +166,8 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
     return s;
   }
   absl::Time now = absl::Now();
+  absl::StatusOr<Timing> timing = ParseTiming(request.timing, now);
+  if (!timing.ok()) return timing.status();
   // Everything that needs no database is done before the transaction: the
   // writer runs transactions one after another.
   std::string message_id = NewId("msg_");
@@ -157,20 +185,27 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
             !s.ok()) {
           return s;
         }
+        // The window at the earliest release, before anything else (the
+        // contract's order of refusals); at the planned time below.
         if (needs_window) {
-          if (absl::Status s = CheckWindow(caller.property_id, *phone, now); !s.ok()) return s;
+          absl::Time earliest = timing->send_at ? std::max(*timing->send_at, now) : now;
+          if (absl::Status s = CheckWindow(caller.property_id, *phone, earliest); !s.ok()) return s;
         }
         absl::StatusOr<storage::ConversationRecord> conversation = ConversationForMessage(
             conversations_, caller.property_id, *phone, request.conversation_id, "", now, *sender);
         if (!conversation.ok()) return conversation.status();
+        absl::StatusOr<absl::Time> release = PlanInTransaction(
+            caller.property_id, *phone, request, *timing, *conversation, needs_window, now);
+        if (!release.ok()) return release.status();
         if (!request.conversation_metadata.empty()) {
           if (auto s = CheckMetadataAfter(conversation->metadata, request.conversation_metadata, {},
                                           "conversation_metadata");
               !s.ok()) {
             return s;
           }
-          if (auto s = conversations_.PatchMetadata(conversation->conversation_id,
-                                                    request.conversation_metadata);
+          if (auto s =
+                  PatchMetadataInTransaction(db_, conversation->conversation_id,
+                                             request.conversation_metadata, {}, now, on_event_);
               !s.ok()) {
             return s;
           }
@@ -186,22 +221,41 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
         m.body = request.body;
         m.payload = payload;
         m.guest_phone = *phone;
-        m.status = v1::MESSAGE_STATUS_QUEUED;
         m.staff_member_id = request.staff_member_id;
         m.reply_to_message_id = request.reply_to_message_id;
         m.created_at = now;
-        m.next_attempt_at = now;
+        const bool later = *release > now;
+        m.status = later ? v1::MESSAGE_STATUS_SCHEDULED : v1::MESSAGE_STATUS_QUEUED;
+        if (later) {
+          m.scheduled_for = *release;
+        } else {
+          m.next_attempt_at = now;
+        }
+        m.valid_until = timing->valid_until;
+        m.quiet_hours = timing->respect_quiet_hours || request.marketing;
+        m.marketing = request.marketing;
+        m.relative_to = timing->relative_key;
+        m.relative_offset = timing->offset;
         // A conversation keeps the number it was opened on unless the
         // request names one.
         std::string own = ConversationNumber(*conversation);
         m.phone_number_id = request.from_phone_number_id.empty() && !own.empty() ? own : *sender;
         if (absl::Status s = messages_.Insert(m); !s.ok()) return s;
+        if (later) {
+          EventOutbox outbox(db_, on_event_);
+          if (absl::Status s = EmitScheduleEvents(outbox, m, now); !s.ok()) return s;
+        }
         if (request.in_transaction) {
           if (absl::Status s = request.in_transaction(m); !s.ok()) return s;
         }
         return m;
       });
-  if (stored.ok() && on_queued_) on_queued_();
+  if (!stored.ok()) return stored;
+  if (stored->status == v1::MESSAGE_STATUS_SCHEDULED) {
+    if (on_scheduled_) on_scheduled_();
+  } else if (on_queued_) {
+    on_queued_();
+  }
   return stored;
 }
 

@@ -10,6 +10,7 @@
 #include "hotel/whatsapp/v1/content.pb.h"
 #include "server/domain/guest_directory.h"
 #include "server/domain/property_service.h"
+#include "server/domain/send_timing.h"
 #include "server/domain/token_service.h"
 #include "server/storage/consent_repository.h"
 #include "server/storage/conversation_repository.h"
@@ -17,6 +18,7 @@
 #include "server/storage/guest_repository.h"
 #include "server/storage/media_repository.h"
 #include "server/storage/message_repository.h"
+#include "server/storage/property_repository.h"
 
 namespace wa::domain {
 
@@ -39,6 +41,8 @@ struct OutboundRequest {
   bool marketing = false;
   // Set on the conversation (booking_reference, guest_tier, ...).
   std::map<std::string, std::string> conversation_metadata;
+  // send_at, valid_until, respect_quiet_hours (send_timing.h).
+  TimingRequest timing;
   // Runs inside the transaction that stores the message, after it is
   // stored: what must commit with the send or not at all (an idempotency
   // key, a batch item). An error undoes the send.
@@ -63,7 +67,8 @@ struct MediaSend {
 
 // Accepts outbound messages: validates them against WhatsApp's rules,
 // stores them durably as `queued` and wakes the send queue, which hands
-// them to the provider.
+// them to the provider; or, when they are to go later (send_at, quiet
+// hours), as `scheduled` for ScheduledRelease.
 class MessagingService {
  public:
   using Notify = std::function<void()>;
@@ -79,6 +84,7 @@ class MessagingService {
         consent_(db),
         media_(db),
         directory_(db),
+        properties_repo_(db),
         on_queued_(std::move(on_queued)) {}
 
   absl::StatusOr<storage::MessageRecord> SendText(const Caller& caller, OutboundRequest request);
@@ -94,6 +100,12 @@ class MessagingService {
   absl::StatusOr<storage::MessageRecord> SendTemplate(const Caller& caller,
                                                       OutboundRequest request);
   void set_suggest_templates(SuggestTemplates suggest) { suggest_templates_ = std::move(suggest); }
+  // Called after a message is stored as scheduled (wakes the release
+  // worker); `on_event` wakes the webhook delivery (EventOutbox).
+  void set_on_scheduled(Notify on_scheduled, Notify on_event) {
+    on_scheduled_ = std::move(on_scheduled);
+    on_event_ = std::move(on_event);
+  }
   void set_backlog_limit(BacklogLimit limit) { backlog_limit_ = limit; }
   // Where a send's number comes from. `require_number` (the Cloud API):
   // a property without one is refused before anything is queued.
@@ -116,6 +128,13 @@ class MessagingService {
                                                  bool needs_window);
   absl::Status CheckWindow(const std::string& property_id, const std::string& guest_phone,
                            absl::Time now);
+  // Inside the send's transaction: when the message is to be released
+  // (now for a plain send), checked against the window at that time.
+  absl::StatusOr<absl::Time> PlanInTransaction(const std::string& property_id,
+                                               const std::string& guest_key,
+                                               const OutboundRequest& request, const Timing& timing,
+                                               const storage::ConversationRecord& conversation,
+                                               bool needs_window, absl::Time now);
   absl::Status CheckBacklog(const std::string& property_id);
   // The number asked for (checked) or else the property's default; empty
   // when there is none and none is required.
@@ -131,7 +150,10 @@ class MessagingService {
   storage::ConsentRepository consent_;
   storage::MediaRepository media_;
   GuestDirectory directory_;
+  storage::PropertyRepository properties_repo_;
   Notify on_queued_;
+  Notify on_scheduled_;
+  Notify on_event_;
   SuggestTemplates suggest_templates_;
   BacklogLimit backlog_limit_;
   PropertyService* properties_ = nullptr;

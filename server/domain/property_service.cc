@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "server/domain/errors.h"
 #include "server/domain/phone.h"
+#include "server/domain/quiet_hours.h"
 
 namespace wa::domain {
 namespace {
@@ -189,6 +190,21 @@ absl::StatusOr<storage::PropertyRecord> PropertyService::SetProperty(
     storage::PropertyRecord p = found->value_or(NewProperty(property_id));
     if (display_name) p.display_name = *display_name;
     if (time_zone) p.time_zone = *time_zone;
+    p.updated_at = absl::Now();
+    if (absl::Status s = properties_.Upsert(p); !s.ok()) return s;
+    return p;
+  });
+}
+
+absl::StatusOr<storage::PropertyRecord> PropertyService::SetQuietHours(
+    const std::string& property_id, const std::string& start, const std::string& end) {
+  if (absl::Status s = ParseQuietHours(start, end).status(); !s.ok()) return s;
+  return storage::TransactValue(db_, [&]() -> absl::StatusOr<storage::PropertyRecord> {
+    absl::StatusOr<std::optional<storage::PropertyRecord>> found = properties_.Get(property_id);
+    if (!found.ok()) return found.status();
+    storage::PropertyRecord p = found->value_or(NewProperty(property_id));
+    p.quiet_hours_start = start;
+    p.quiet_hours_end = end;
     p.updated_at = absl::Now();
     if (absl::Status s = properties_.Upsert(p); !s.ok()) return s;
     return p;

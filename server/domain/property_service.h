@@ -69,6 +69,12 @@ class PropertyService {
   absl::Status NoteQualityInTransaction(const std::string& display_digits,
                                         const std::string& quality_event, const std::string& limit);
 
+  // --- The property's own admins (PATCH /api/v1/whatsapp/property).
+  // Sets the quiet hours ("HH:MM" local times; both empty: off).
+  absl::StatusOr<storage::PropertyRecord> SetQuietHours(const std::string& property_id,
+                                                        const std::string& start,
+                                                        const std::string& end);
+
   // --- Reads for the API.
   absl::StatusOr<PropertyView> View(const std::string& property_id);
 

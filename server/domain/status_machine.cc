@@ -27,8 +27,16 @@ void FillIfEmpty(std::optional<absl::Time>& field, absl::Time at) {
 
 }  // namespace
 
+bool IsFinal(v1::MessageStatus status) {
+  return status == v1::MESSAGE_STATUS_FAILED || status == v1::MESSAGE_STATUS_CANCELLED ||
+         status == v1::MESSAGE_STATUS_EXPIRED;
+}
+
 bool ApplyStatus(storage::MessageRecord& m, const StatusUpdate& update) {
-  if (m.direction != v1::DIRECTION_OUTBOUND || m.status == v1::MESSAGE_STATUS_FAILED) return false;
+  if (m.direction != v1::DIRECTION_OUTBOUND || IsFinal(m.status) ||
+      m.status == v1::MESSAGE_STATUS_SCHEDULED) {
+    return false;
+  }
   if (update.status == v1::MESSAGE_STATUS_FAILED) {
     if (m.status == v1::MESSAGE_STATUS_READ) return false;
     m.status = v1::MESSAGE_STATUS_FAILED;

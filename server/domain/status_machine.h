@@ -19,11 +19,15 @@ struct StatusUpdate {
   std::string message_id;
 };
 
-// Moves a message forward: queued < sent < delivered < read, with failed
-// terminal. Statuses arrive repeated and out of order, so a status that is
-// not ahead of the current one changes nothing. Reaching a later status
-// fills the earlier timestamps it implies (Meta skips `delivered` when it
-// coincides with `read`). Returns whether the message changed.
+// Failed, cancelled and expired: nothing moves a message on from them.
+bool IsFinal(hotel::whatsapp::v1::MessageStatus status);
+
+// Moves a message forward: queued < sent < delivered < read, with failed,
+// cancelled and expired terminal; a scheduled message is not the
+// provider's yet (ScheduledRelease moves it to queued). Statuses arrive repeated and out of order,
+// so a status that is not ahead of the current one changes nothing. Reaching a later status fills
+// the earlier timestamps it implies (Meta skips `delivered` when it coincides with `read`). Returns
+// whether the message changed.
 bool ApplyStatus(storage::MessageRecord& message, const StatusUpdate& update);
 
 }  // namespace wa::domain

@@ -33,6 +33,22 @@ absl::Status StatusService::FailInTransaction(const storage::MessageRecord& mess
   return Store(message, failed);
 }
 
+absl::StatusOr<std::optional<storage::MessageRecord>> StatusService::EndInTransaction(
+    const storage::MessageRecord& message, storage::MessageRepository::EndFrom from,
+    hotel::whatsapp::v1::MessageStatus status, absl::Time at, const std::string& reason) {
+  absl::StatusOr<bool> ended = messages_.End(message.message_id, from, status, at, 0, reason);
+  if (!ended.ok()) return ended.status();
+  if (!*ended) return std::optional<storage::MessageRecord>();
+  storage::MessageRecord after = message;
+  after.status = status;
+  after.failed_at = at;
+  after.failure_code = 0;
+  after.failure_reason = reason;
+  after.next_attempt_at.reset();
+  if (absl::Status s = EmitScheduleEvents(outbox_, after, at); !s.ok()) return s;
+  return std::optional<storage::MessageRecord>(std::move(after));
+}
+
 absl::Status StatusService::Store(const storage::MessageRecord& before,
                                   const storage::MessageRecord& after) {
   if (absl::Status s = messages_.UpdateStatus(after); !s.ok()) return s;

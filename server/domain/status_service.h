@@ -28,6 +28,14 @@ class StatusService {
   // inside the caller's transaction, marks it failed.
   absl::Status FailInTransaction(const storage::MessageRecord& message, absl::Time at,
                                  int failure_code, const std::string& reason);
+  // Inside the caller's transaction: ends a message that never reached the
+  // provider (cancelled, expired, or failed when released; see
+  // MessageRepository::End) and emits its events. Returns the message as
+  // ended, or nullopt when it was no longer in `from` (another instance, a
+  // cancel or a release got there first).
+  absl::StatusOr<std::optional<storage::MessageRecord>> EndInTransaction(
+      const storage::MessageRecord& message, storage::MessageRepository::EndFrom from,
+      hotel::whatsapp::v1::MessageStatus status, absl::Time at, const std::string& reason);
 
  private:
   // Stores `after` and emits the events of the change from `before`.

@@ -268,6 +268,7 @@ absl::StatusOr<storage::MessageRecord> TemplateService::Send(const Caller& calle
   *request.content.mutable_template_() = std::move(rendered->content);
   request.marketing = t.category() == v1::TEMPLATE_CATEGORY_MARKETING;
   request.conversation_metadata = std::move(send.conversation_metadata);
+  request.timing = std::move(send.timing);
   request.in_transaction = std::move(send.in_transaction);
   return messaging_.SendTemplate(caller, std::move(request));
 }

@@ -43,6 +43,7 @@ struct TemplateSend {
   std::string staff_member_id;
   std::string header_media_link;
   std::string from_phone_number_id;  // as OutboundRequest's
+  TimingRequest timing;              // as OutboundRequest's
   // As OutboundRequest::in_transaction: commits with the send or undoes it.
   std::function<absl::Status(const storage::MessageRecord&)> in_transaction;
 };

@@ -75,7 +75,10 @@ absl::StatusOr<std::map<std::string, DeliveryCounts>> AnalyticsRepository::Deliv
       " THEN 1 END), ",
       "COUNT(CASE WHEN m.delivered_at IS NOT NULL OR m.read_at IS NOT NULL THEN 1 END), ",
       "COUNT(CASE WHEN m.read_at IS NOT NULL THEN 1 END), ",
-      "COUNT(CASE WHEN m.status = ", v1::MESSAGE_STATUS_FAILED, " THEN 1 END) ",
+      "COUNT(CASE WHEN m.status = ", v1::MESSAGE_STATUS_FAILED, " THEN 1 END), ",
+      "COUNT(CASE WHEN m.scheduled_for IS NOT NULL THEN 1 END), ",
+      "COUNT(CASE WHEN m.status = ", v1::MESSAGE_STATUS_CANCELLED, " THEN 1 END), ",
+      "COUNT(CASE WHEN m.status = ", v1::MESSAGE_STATUS_EXPIRED, " THEN 1 END) ",
       "FROM messages m JOIN conversations c ON c.conversation_id = m.conversation_id "
       "WHERE ",
       MessageScope(scope), " AND m.direction = ", v1::DIRECTION_OUTBOUND, TemplateOnly(grouping),
@@ -89,7 +92,8 @@ absl::StatusOr<std::map<std::string, DeliveryCounts>> AnalyticsRepository::Deliv
     if (!*row) break;
     out[stmt->ColumnText(0)] =
         DeliveryCounts{stmt->ColumnInt(1), stmt->ColumnInt(2), stmt->ColumnInt(3),
-                       stmt->ColumnInt(4), stmt->ColumnInt(5), {}};
+                       stmt->ColumnInt(4), stmt->ColumnInt(5), {},
+                       stmt->ColumnInt(6), stmt->ColumnInt(7), stmt->ColumnInt(8)};
   }
   if (auto s = AddFailureReasons(db_, scope, grouping, out); !s.ok()) return s;
   return out;

@@ -29,6 +29,9 @@ struct DeliveryCounts {
   int64_t read = 0;
   int64_t failed = 0;
   std::map<std::string, int64_t> failure_reasons;
+  int64_t scheduled = 0;  // scheduled sends, whatever became of them
+  int64_t cancelled = 0;
+  int64_t expired = 0;
 };
 
 // Response times in seconds. A side's turn is a run of its consecutive

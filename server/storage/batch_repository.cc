@@ -10,7 +10,7 @@ namespace v1 = ::hotel::whatsapp::v1;
 constexpr char kSelectBatch[] =
     "SELECT batch_id, property_id, staff_member_id, messages_per_second, batch_size, "
     "retry_failed, track_delivery, total, status, created_at, next_release_at, completed_at, "
-    "cancelled_at, phone_number_id FROM batches ";
+    "cancelled_at, phone_number_id, scheduled_for, valid_until, quiet_hours FROM batches ";
 
 BatchRecord ReadBatch(const Statement& s) {
   BatchRecord b;
@@ -28,6 +28,9 @@ BatchRecord ReadBatch(const Statement& s) {
   b.completed_at = s.ColumnOptionalTime(11);
   b.cancelled_at = s.ColumnOptionalTime(12);
   b.phone_number_id = s.ColumnText(13);
+  b.scheduled_for = s.ColumnOptionalTime(14);
+  b.valid_until = s.ColumnOptionalTime(15);
+  b.quiet_hours = s.ColumnInt(16) != 0;
   return b;
 }
 
@@ -35,7 +38,7 @@ BatchRecord ReadBatch(const Statement& s) {
 constexpr char kSelectItem[] =
     "SELECT i.batch_id, i.item_index, i.phone, i.content, i.template_name, i.language, "
     "i.parameters, i.state, i.message_id, i.error_code, i.error_message, i.released_at, "
-    "m.status, m.sent_at, m.failure_reason "
+    "m.status, m.sent_at, m.failure_reason, i.send_at, i.valid_until, i.quiet_hours "
     "FROM batch_items i LEFT JOIN messages m ON m.message_id = i.message_id ";
 
 std::map<std::string, std::string> DecodeParameters(const std::string& text) {
@@ -65,6 +68,9 @@ BatchItemRecord ReadItem(const Statement& s) {
   i.message_status = static_cast<v1::MessageStatus>(s.ColumnInt(12));
   i.sent_at = s.ColumnOptionalTime(13);
   i.failure_reason = s.ColumnText(14);
+  i.send_at = s.ColumnOptionalTime(15);
+  i.valid_until = s.ColumnOptionalTime(16);
+  i.quiet_hours = s.ColumnInt(17) != 0;
   return i;
 }
 
@@ -76,8 +82,8 @@ absl::Status BatchRepository::Insert(const BatchRecord& b) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "INSERT INTO batches (batch_id, property_id, staff_member_id, messages_per_second, "
       "batch_size, retry_failed, track_delivery, total, status, created_at, next_release_at, "
-      "completed_at, cancelled_at, phone_number_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?)");
+      "completed_at, cancelled_at, phone_number_id, scheduled_for, valid_until, quiet_hours) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, b.batch_id)
       .Bind(2, b.property_id)
@@ -92,15 +98,18 @@ absl::Status BatchRepository::Insert(const BatchRecord& b) {
       .BindOptionalTime(11, b.next_release_at)
       .BindOptionalTime(12, b.completed_at)
       .BindOptionalTime(13, b.cancelled_at)
-      .Bind(14, b.phone_number_id);
+      .Bind(14, b.phone_number_id)
+      .BindOptionalTime(15, b.scheduled_for)
+      .BindOptionalTime(16, b.valid_until)
+      .Bind(17, b.quiet_hours ? 1 : 0);
   return stmt->Run();
 }
 
 absl::Status BatchRepository::InsertItem(const BatchItemRecord& i) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "INSERT INTO batch_items (batch_id, item_index, phone, content, template_name, language, "
-      "parameters, state, message_id, error_code, error_message, released_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?)");
+      "parameters, state, message_id, error_code, error_message, released_at, send_at, "
+      "valid_until, quiet_hours) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?)");
   if (!stmt.ok()) return stmt.status();
   nlohmann::json parameters = nlohmann::json::object();
   for (const auto& [name, value] : i.parameters) parameters[name] = value;
@@ -115,7 +124,10 @@ absl::Status BatchRepository::InsertItem(const BatchItemRecord& i) {
       .Bind(9, i.message_id)
       .Bind(10, i.error_code)
       .Bind(11, i.error_message)
-      .BindOptionalTime(12, i.released_at);
+      .BindOptionalTime(12, i.released_at)
+      .BindOptionalTime(13, i.send_at)
+      .BindOptionalTime(14, i.valid_until)
+      .Bind(15, i.quiet_hours ? 1 : 0);
   return stmt->Run();
 }
 
@@ -238,8 +250,8 @@ absl::StatusOr<std::vector<BatchRecord>> BatchRepository::Drained(int limit) {
       "  AND i.state = ?) "
       "AND NOT EXISTS (SELECT 1 FROM batch_items i JOIN messages m "
       "  ON m.message_id = i.message_id WHERE i.batch_id = batches.batch_id "
-      "  AND m.next_attempt_at IS NOT NULL) "
-      "LIMIT ?";
+      "  AND (m.next_attempt_at IS NOT NULL OR m.status = " +
+      std::to_string(v1::MESSAGE_STATUS_SCHEDULED) + ")) LIMIT ?";
   absl::StatusOr<Statement> stmt = db_.Prepare(sql);
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, static_cast<int>(v1::BATCH_STATUS_IN_PROGRESS))
@@ -265,12 +277,13 @@ absl::StatusOr<BatchCounts> BatchRepository::Count(const std::string& batch_id) 
   // ?7 queued, ?8 sent, ?9 delivered, ?10 read, ?11 failed (message statuses).
   absl::StatusOr<Statement> totals = db_.Prepare(
       "SELECT COUNT(CASE WHEN i.state = ?2 THEN 1 END), "
-      "COUNT(CASE WHEN i.state = ?2 OR (i.state = ?3 AND m.status = ?7) THEN 1 END), "
+      "COUNT(CASE WHEN i.state = ?2 OR (i.state = ?3 AND m.status IN (?7, ?12)) THEN 1 END), "
       "COUNT(CASE WHEN i.state = ?3 AND m.status IN (?8, ?9, ?10) THEN 1 END), "
       "COUNT(CASE WHEN i.state = ?3 AND m.status IN (?9, ?10) THEN 1 END), "
       "COUNT(CASE WHEN i.state = ?3 AND m.status = ?10 THEN 1 END), "
-      "COUNT(CASE WHEN i.state IN (?4, ?5) OR (i.state = ?3 AND m.status = ?11) THEN 1 END), "
-      "COUNT(CASE WHEN i.state = ?6 THEN 1 END) "
+      "COUNT(CASE WHEN i.state IN (?4, ?5) OR (i.state = ?3 AND m.status IN (?11, ?13)) "
+      "THEN 1 END), "
+      "COUNT(CASE WHEN i.state = ?6 OR (i.state = ?3 AND m.status = ?14) THEN 1 END) "
       "FROM batch_items i LEFT JOIN messages m ON m.message_id = i.message_id "
       "WHERE i.batch_id = ?1");
   if (!totals.ok()) return totals.status();
@@ -284,7 +297,10 @@ absl::StatusOr<BatchCounts> BatchRepository::Count(const std::string& batch_id) 
       .Bind(8, static_cast<int>(v1::MESSAGE_STATUS_SENT))
       .Bind(9, static_cast<int>(v1::MESSAGE_STATUS_DELIVERED))
       .Bind(10, static_cast<int>(v1::MESSAGE_STATUS_READ))
-      .Bind(11, static_cast<int>(v1::MESSAGE_STATUS_FAILED));
+      .Bind(11, static_cast<int>(v1::MESSAGE_STATUS_FAILED))
+      .Bind(12, static_cast<int>(v1::MESSAGE_STATUS_SCHEDULED))
+      .Bind(13, static_cast<int>(v1::MESSAGE_STATUS_EXPIRED))
+      .Bind(14, static_cast<int>(v1::MESSAGE_STATUS_CANCELLED));
   BatchCounts counts;
   absl::StatusOr<bool> row = totals->Step();
   if (!row.ok()) return row.status();
@@ -301,16 +317,18 @@ absl::StatusOr<BatchCounts> BatchRepository::Count(const std::string& batch_id) 
 
   // Refused items by their error code, provider failures by their reason.
   absl::StatusOr<Statement> reasons = db_.Prepare(
-      "SELECT CASE WHEN i.state = ?2 THEN m.failure_reason ELSE i.error_code END AS reason, "
+      "SELECT CASE WHEN i.state = ?2 AND m.status = ?6 THEN 'EXPIRED' "
+      "WHEN i.state = ?2 THEN m.failure_reason ELSE i.error_code END AS reason, "
       "COUNT(*) AS n FROM batch_items i LEFT JOIN messages m ON m.message_id = i.message_id "
-      "WHERE i.batch_id = ?1 AND (i.state IN (?3, ?4) OR (i.state = ?2 AND m.status = ?5)) "
+      "WHERE i.batch_id = ?1 AND (i.state IN (?3, ?4) OR (i.state = ?2 AND m.status IN (?5, ?6))) "
       "GROUP BY reason ORDER BY n DESC, reason");
   if (!reasons.ok()) return reasons.status();
   reasons->Bind(1, batch_id)
       .Bind(2, State(BatchItemState::kReleased))
       .Bind(3, State(BatchItemState::kRejected))
       .Bind(4, State(BatchItemState::kFailed))
-      .Bind(5, static_cast<int>(v1::MESSAGE_STATUS_FAILED));
+      .Bind(5, static_cast<int>(v1::MESSAGE_STATUS_FAILED))
+      .Bind(6, static_cast<int>(v1::MESSAGE_STATUS_EXPIRED));
   absl::StatusOr<std::vector<std::pair<std::string, int>>> failures =
       CollectRows<std::pair<std::string, int>>(*reasons, [](const Statement& s) {
         return std::make_pair(s.ColumnText(0), static_cast<int>(s.ColumnInt(1)));

@@ -30,6 +30,11 @@ struct BatchRecord {
   std::optional<absl::Time> completed_at;
   std::optional<absl::Time> cancelled_at;
   std::string phone_number_id;  // the number asked for; empty: each item's own
+  // The batch's send_at (its first release), valid_until and quiet hours,
+  // which its items' messages take unless they have their own.
+  std::optional<absl::Time> scheduled_for;
+  std::optional<absl::Time> valid_until;
+  bool quiet_hours = false;
 };
 
 // Where an item is in its batch's own life; once released, its message's
@@ -50,6 +55,10 @@ struct BatchItemRecord {
   std::string template_name;
   std::string language;
   std::map<std::string, std::string> parameters;
+  // The item's own send_at and valid_until, and whether it respects quiet hours.
+  std::optional<absl::Time> send_at;
+  std::optional<absl::Time> valid_until;
+  bool quiet_hours = false;
   BatchItemState state = BatchItemState::kPending;
   std::string message_id;
   std::string error_code;

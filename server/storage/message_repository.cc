@@ -9,7 +9,8 @@ constexpr char kSelect[] =
     "SELECT message_id, property_id, conversation_id, seq, direction, message_type, body, payload, "
     "guest_phone, status, staff_member_id, whatsapp_message_id, reply_to_message_id, created_at, "
     "sent_at, delivered_at, read_at, failed_at, failure_code, failure_reason, attempts, "
-    "next_attempt_at, phone_number_id, "
+    "next_attempt_at, phone_number_id, scheduled_for, valid_until, quiet_hours, marketing, "
+    "relative_to, relative_offset, claimed, "
     "(SELECT gi.user_id FROM guest_identities gi WHERE gi.property_id = messages.property_id "
     "AND gi.guest_key = messages.guest_phone ORDER BY gi.updated_at DESC LIMIT 1) AS "
     "guest_user_id, "
@@ -43,8 +44,15 @@ MessageRecord ReadMessage(const Statement& s) {
   m.attempts = static_cast<int>(s.ColumnInt(20));
   m.next_attempt_at = s.ColumnOptionalTime(21);
   m.phone_number_id = s.ColumnText(22);
-  m.guest_user_id = s.ColumnText(23);  // NULL (no identity) reads as ""
-  m.guest_username = s.ColumnText(24);
+  m.scheduled_for = s.ColumnOptionalTime(23);
+  m.valid_until = s.ColumnOptionalTime(24);
+  m.quiet_hours = s.ColumnInt(25) != 0;
+  m.marketing = s.ColumnInt(26) != 0;
+  m.relative_to = s.ColumnText(27);
+  m.relative_offset = absl::Seconds(s.ColumnInt(28));
+  m.claimed = s.ColumnInt(29) != 0;
+  m.guest_user_id = s.ColumnText(30);  // NULL (no identity) reads as ""
+  m.guest_username = s.ColumnText(31);
   return m;
 }
 
@@ -89,10 +97,18 @@ absl::Status MessageRepository::Insert(MessageRecord& m) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "INSERT INTO messages (message_id, property_id, conversation_id, seq, direction, "
       "message_type, body, payload, guest_phone, status, staff_member_id, whatsapp_message_id, "
-      "reply_to_message_id, created_at, next_attempt_at, phone_number_id) VALUES (?1, ?2, ?3, "
-      "?15, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, ''), ?12, ?13, ?14, ?16)");
+      "reply_to_message_id, created_at, next_attempt_at, phone_number_id, scheduled_for, "
+      "valid_until, quiet_hours, marketing, relative_to, relative_offset) VALUES (?1, ?2, ?3, "
+      "?15, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, ''), ?12, ?13, ?14, ?16, ?17, ?18, ?19, "
+      "?20, ?21, ?22)");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(15, m.seq).Bind(16, m.phone_number_id);
+  stmt->BindOptionalTime(17, m.scheduled_for)
+      .BindOptionalTime(18, m.valid_until)
+      .Bind(19, m.quiet_hours ? 1 : 0)
+      .Bind(20, m.marketing ? 1 : 0)
+      .Bind(21, m.relative_to)
+      .Bind(22, absl::ToInt64Seconds(m.relative_offset));
   stmt->Bind(1, m.message_id)
       .Bind(2, m.property_id)
       .Bind(3, m.conversation_id)
@@ -182,7 +198,7 @@ absl::StatusOr<bool> MessageRepository::Claim(const std::string& message_id, abs
   // runs (PostgreSQL waits for a concurrent claim to commit, then finds
   // the row no longer due): of two instances, one wins.
   absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE messages SET next_attempt_at = ?1, attempts = attempts + 1 "
+      "UPDATE messages SET next_attempt_at = ?1, attempts = attempts + 1, claimed = 1 "
       "WHERE message_id = ?2 AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?3");
   if (!stmt.ok()) return stmt.status();
   stmt->BindTime(1, hold_until).Bind(2, message_id).BindTime(3, now);
@@ -204,7 +220,7 @@ absl::StatusOr<bool> MessageRepository::DeferDue(const std::string& message_id, 
 absl::Status MessageRepository::Defer(const std::string& message_id, absl::Time at,
                                       const std::string& reason) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE messages SET next_attempt_at = ?, failure_reason = ? "
+      "UPDATE messages SET next_attempt_at = ?, failure_reason = ?, claimed = 0 "
       "WHERE message_id = ? AND next_attempt_at IS NOT NULL");
   if (!stmt.ok()) return stmt.status();
   stmt->BindTime(1, at).Bind(2, reason).Bind(3, message_id);
@@ -240,6 +256,124 @@ absl::Status MessageRepository::UpdateStatus(const MessageRecord& m) {
       .Bind(9, m.whatsapp_message_id)
       .Bind(10, m.message_id);
   return stmt->Run();
+}
+
+absl::StatusOr<std::vector<MessageRecord>> MessageRepository::DueScheduled(absl::Time now,
+                                                                           int limit) {
+  static const std::string sql =
+      absl::StrCat(kSelect, "WHERE status = ", v1::MESSAGE_STATUS_SCHEDULED,
+                   " AND scheduled_for <= ? ORDER BY scheduled_for LIMIT ?");
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindTime(1, now).Bind(2, limit);
+  return CollectRows<MessageRecord>(*stmt, ReadMessage);
+}
+
+absl::StatusOr<std::optional<absl::Time>> MessageRepository::NextScheduledAt() {
+  static const std::string sql = absl::StrCat(
+      "SELECT MIN(scheduled_for) FROM messages WHERE status = ", v1::MESSAGE_STATUS_SCHEDULED);
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<std::optional<std::optional<absl::Time>>> row =
+      FirstRow<std::optional<absl::Time>>(
+          *stmt, [](const Statement& s) { return s.ColumnOptionalTime(0); });
+  if (!row.ok()) return row.status();
+  return row->value_or(std::nullopt);
+}
+
+absl::StatusOr<bool> MessageRepository::Release(const std::string& message_id, absl::Time now) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE messages SET status = ?1, next_attempt_at = ?2 "
+      "WHERE message_id = ?3 AND status = ?4 AND scheduled_for <= ?2");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, static_cast<int>(v1::MESSAGE_STATUS_QUEUED))
+      .BindTime(2, now)
+      .Bind(3, message_id)
+      .Bind(4, static_cast<int>(v1::MESSAGE_STATUS_SCHEDULED));
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return db_.Changes() > 0;
+}
+
+absl::StatusOr<bool> MessageRepository::Reschedule(const std::string& message_id, absl::Time at,
+                                                   const std::string& relative_to,
+                                                   absl::Duration offset) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "UPDATE messages SET scheduled_for = ?1, relative_to = ?2, relative_offset = ?3 "
+      "WHERE message_id = ?4 AND status = ?5");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindTime(1, at)
+      .Bind(2, relative_to)
+      .Bind(3, absl::ToInt64Seconds(offset))
+      .Bind(4, message_id)
+      .Bind(5, static_cast<int>(v1::MESSAGE_STATUS_SCHEDULED));
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return db_.Changes() > 0;
+}
+
+absl::StatusOr<bool> MessageRepository::End(const std::string& message_id, EndFrom from,
+                                            v1::MessageStatus status, absl::Time at, int code,
+                                            const std::string& reason) {
+  const int scheduled = v1::MESSAGE_STATUS_SCHEDULED;
+  const int queued = v1::MESSAGE_STATUS_QUEUED;
+  std::string condition;
+  switch (from) {
+    case EndFrom::kScheduled:
+      condition = absl::StrCat("status = ", scheduled);
+      break;
+    case EndFrom::kQueued:
+      condition = absl::StrCat("status = ", queued, " AND next_attempt_at IS NOT NULL");
+      break;
+    case EndFrom::kQueuedDue:
+      condition = absl::StrCat("status = ", queued, " AND next_attempt_at <= ?2");
+      break;
+    case EndFrom::kCancellable:
+      condition = absl::StrCat("(status = ", scheduled, " OR (status = ", queued,
+                               " AND next_attempt_at IS NOT NULL AND claimed = 0))");
+      break;
+  }
+  absl::StatusOr<Statement> stmt = db_.Prepare(absl::StrCat(
+      "UPDATE messages SET status = ?1, failed_at = ?2, failure_code = ?3, failure_reason = ?4, "
+      "next_attempt_at = NULL WHERE message_id = ?5 AND ",
+      condition));
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, static_cast<int>(status))
+      .BindTime(2, at)
+      .Bind(3, code)
+      .Bind(4, reason)
+      .Bind(5, message_id);
+  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  return db_.Changes() > 0;
+}
+
+absl::StatusOr<std::vector<MessageRecord>> MessageRepository::ScheduledRelative(
+    const std::string& conversation_id) {
+  static const std::string sql =
+      absl::StrCat(kSelect, "WHERE conversation_id = ? AND status = ", v1::MESSAGE_STATUS_SCHEDULED,
+                   " AND relative_to != ''");
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, conversation_id);
+  return CollectRows<MessageRecord>(*stmt, ReadMessage);
+}
+
+absl::StatusOr<std::vector<MessageRecord>> MessageRepository::List(const Filter& f, int limit) {
+  static const std::string sql =
+      absl::StrCat(kSelect, "WHERE property_id = ?1 AND direction = ", v1::DIRECTION_OUTBOUND,
+                   " AND (?2 = 0 OR status = ?2) AND (?3 = '' OR conversation_id = ?3) "
+                   "AND (?4 = '' OR guest_phone = ?4) AND (?5 IS NULL OR scheduled_for < ?5) "
+                   "AND (?6 IS NULL OR created_at < ?6 OR (created_at = ?6 AND message_id < ?7)) "
+                   "ORDER BY created_at DESC, message_id DESC LIMIT ?8");
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, f.property_id)
+      .Bind(2, static_cast<int>(f.status))
+      .Bind(3, f.conversation_id)
+      .Bind(4, f.guest_key)
+      .BindOptionalTime(5, f.scheduled_before)
+      .BindOptionalTime(6, f.before_created_at)
+      .Bind(7, f.before_message_id)
+      .Bind(8, limit);
+  return CollectRows<MessageRecord>(*stmt, ReadMessage);
 }
 
 }  // namespace wa::storage

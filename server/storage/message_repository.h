@@ -50,6 +50,48 @@ class MessageRepository {
   // Writes the status, its time columns and the wamid, and the queue state.
   absl::Status UpdateStatus(const MessageRecord& message);
 
+  // --- Scheduled sends: status scheduled, scheduled_for set, no
+  // next_attempt_at until released. Every change below is one conditional
+  // update, so of two instances (or a cancel and a release) one wins.
+  absl::StatusOr<std::vector<MessageRecord>> DueScheduled(absl::Time now, int limit);
+  // The earliest scheduled_for of a message still scheduled.
+  absl::StatusOr<std::optional<absl::Time>> NextScheduledAt();
+  // Scheduled -> queued (due for the send queue at `now`) if still
+  // scheduled and due; false when someone else got there first.
+  absl::StatusOr<bool> Release(const std::string& message_id, absl::Time now);
+  // Moves a scheduled message to `at`, with the relative spec it follows
+  // ("" for an absolute time); false when it is no longer scheduled.
+  absl::StatusOr<bool> Reschedule(const std::string& message_id, absl::Time at,
+                                  const std::string& relative_to, absl::Duration offset);
+  // Which messages End may end.
+  enum class EndFrom {
+    kScheduled,    // still scheduled (a release's checks failed, or it expired)
+    kQueued,       // queued, claimed or not (expired by the instance holding it)
+    kQueuedDue,    // queued and due at `at`: no instance holds it
+    kCancellable,  // scheduled, or queued and not in a call to the provider
+  };
+  // Ends a message that never reached the provider (cancelled, expired, or
+  // failed when released): status, failed_at, failure code and reason, out
+  // of the queue. False when it is not (or no longer) in `from`.
+  absl::StatusOr<bool> End(const std::string& message_id, EndFrom from,
+                           hotel::whatsapp::v1::MessageStatus status, absl::Time at, int code,
+                           const std::string& reason);
+  // The conversation's scheduled messages that follow a metadata time.
+  absl::StatusOr<std::vector<MessageRecord>> ScheduledRelative(const std::string& conversation_id);
+
+  struct Filter {
+    std::string property_id;
+    hotel::whatsapp::v1::MessageStatus status = hotel::whatsapp::v1::MESSAGE_STATUS_UNSPECIFIED;
+    std::string conversation_id;
+    std::string guest_key;  // "" for any
+    std::optional<absl::Time> scheduled_before;
+    // The page's cursor: strictly older than (created_at, message_id).
+    std::optional<absl::Time> before_created_at;
+    std::string before_message_id;
+  };
+  // The property's outbound messages, newest first.
+  absl::StatusOr<std::vector<MessageRecord>> List(const Filter& filter, int limit);
+
  private:
   // The conversation's next sequence number (inside the transaction); its
   // update time moves forward to `at`.

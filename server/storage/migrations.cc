@@ -395,6 +395,30 @@ const std::vector<const char*>& Migrations() {
         PRIMARY KEY (property_id, event_cursor)
       );
       CREATE INDEX stream_events_by_age ON stream_events (created_at);
+      // 15: messages at the right time (scheduled sends, quiet hours,
+      // expiry). A scheduled message waits with status scheduled (7) and no
+      // next_attempt_at; `claimed` marks a queued message in a call to the
+      // provider (it can no longer be cancelled); relative_to/relative_offset
+      // follow a conversation metadata time. Quiet hours are "HH:MM" local
+      // times of the property, '' when off.
+      R"sql(
+      ALTER TABLE messages ADD COLUMN scheduled_for INTEGER;
+      ALTER TABLE messages ADD COLUMN valid_until INTEGER;
+      ALTER TABLE messages ADD COLUMN quiet_hours INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE messages ADD COLUMN marketing INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE messages ADD COLUMN relative_to TEXT NOT NULL DEFAULT '';
+      ALTER TABLE messages ADD COLUMN relative_offset INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE messages ADD COLUMN claimed INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX messages_scheduled ON messages (scheduled_for) WHERE status = 7;
+      CREATE INDEX messages_by_property ON messages (property_id, created_at);
+      ALTER TABLE properties ADD COLUMN quiet_hours_start TEXT NOT NULL DEFAULT '21:00';
+      ALTER TABLE properties ADD COLUMN quiet_hours_end TEXT NOT NULL DEFAULT '08:00';
+      ALTER TABLE batches ADD COLUMN scheduled_for INTEGER;
+      ALTER TABLE batches ADD COLUMN valid_until INTEGER;
+      ALTER TABLE batches ADD COLUMN quiet_hours INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE batch_items ADD COLUMN send_at INTEGER;
+      ALTER TABLE batch_items ADD COLUMN valid_until INTEGER;
+      ALTER TABLE batch_items ADD COLUMN quiet_hours INTEGER NOT NULL DEFAULT 0;
       )sql",
   };
   return *migrations;

@@ -9,7 +9,8 @@ constexpr char kNumberColumns[] =
     "FROM phone_numbers ";
 
 PropertyRecord ReadProperty(const Statement& s) {
-  return PropertyRecord{s.ColumnText(0), s.ColumnText(1), s.ColumnText(2), s.ColumnTime(3)};
+  return PropertyRecord{s.ColumnText(0), s.ColumnText(1), s.ColumnText(2),
+                        s.ColumnTime(3), s.ColumnText(4), s.ColumnText(5)};
 }
 
 PhoneNumberRecord ReadNumber(const Statement& s) {
@@ -32,7 +33,8 @@ PhoneNumberRecord ReadNumber(const Statement& s) {
 absl::StatusOr<std::optional<PropertyRecord>> PropertyRepository::Get(
     const std::string& property_id) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
-      "SELECT property_id, display_name, time_zone, updated_at FROM properties "
+      "SELECT property_id, display_name, time_zone, updated_at, quiet_hours_start, "
+      "quiet_hours_end FROM properties "
       "WHERE property_id = ?");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, property_id);
@@ -41,7 +43,8 @@ absl::StatusOr<std::optional<PropertyRecord>> PropertyRepository::Get(
 
 absl::StatusOr<std::vector<PropertyRecord>> PropertyRepository::List() {
   absl::StatusOr<Statement> stmt = db_.Prepare(
-      "SELECT property_id, display_name, time_zone, updated_at FROM properties "
+      "SELECT property_id, display_name, time_zone, updated_at, quiet_hours_start, "
+      "quiet_hours_end FROM properties "
       "ORDER BY property_id");
   if (!stmt.ok()) return stmt.status();
   return CollectRows<PropertyRecord>(*stmt, ReadProperty);
@@ -49,14 +52,17 @@ absl::StatusOr<std::vector<PropertyRecord>> PropertyRepository::List() {
 
 absl::Status PropertyRepository::Upsert(const PropertyRecord& p) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
-      "INSERT INTO properties (property_id, display_name, time_zone, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (property_id) DO UPDATE SET "
-      "display_name = ?2, time_zone = ?3, updated_at = ?4");
+      "INSERT INTO properties (property_id, display_name, time_zone, updated_at, "
+      "quiet_hours_start, quiet_hours_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+      "ON CONFLICT (property_id) DO UPDATE SET display_name = ?2, time_zone = ?3, "
+      "updated_at = ?4, quiet_hours_start = ?5, quiet_hours_end = ?6");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, p.property_id)
       .Bind(2, p.display_name)
       .Bind(3, p.time_zone)
-      .BindTime(4, p.updated_at);
+      .BindTime(4, p.updated_at)
+      .Bind(5, p.quiet_hours_start)
+      .Bind(6, p.quiet_hours_end);
   return stmt->Run();
 }
 

@@ -15,6 +15,9 @@ struct PropertyRecord {
   std::string display_name;
   std::string time_zone = "UTC";  // IANA name
   absl::Time updated_at;
+  // Quiet hours, local "HH:MM" times; both empty when off.
+  std::string quiet_hours_start = "21:00";
+  std::string quiet_hours_end = "08:00";
 };
 
 // A WhatsApp number a property sends and receives on. Where its Meta access

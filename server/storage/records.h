@@ -89,6 +89,21 @@ struct MessageRecord {
   // The property's number it went out from (outbound) or came in on
   // (inbound); empty in the sandbox without numbers.
   std::string phone_number_id;
+  // When a scheduled message is to be released (kept once it is).
+  std::optional<absl::Time> scheduled_for;
+  // Not handed to the provider by then: expired, never sent.
+  std::optional<absl::Time> valid_until;
+  // Waits out the property's quiet hours when released.
+  bool quiet_hours = false;
+  // A MARKETING template (consent for marketing is checked again at release).
+  bool marketing = false;
+  // A send_at relative to a conversation metadata time ("checkin_at"), and
+  // its offset; empty when send_at was absolute.
+  std::string relative_to;
+  absl::Duration relative_offset;
+  // In a call to the provider (or was, when the process died): a queued
+  // message that can no longer be cancelled.
+  bool claimed = false;
 };
 
 // A provider status that the sandbox delivers later, as Meta would.

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/domain/outbound_content.h"
+#include "server/domain/send_timing.h"
 #include "server/domain/status_machine.h"
 #include "server/util/log.h"
 #include "server/util/metrics.h"
@@ -79,11 +80,16 @@ absl::Duration SendQueue::Tick() {
         if (!renewed.ok()) return renewed.status();
         continue;
       }
+      if (m.valid_until && *m.valid_until <= now) {
+        if (absl::Status s = Expire(m, now, /*held=*/false); !s.ok()) return s;
+        continue;
+      }
       absl::StatusOr<absl::Duration> wait = Pace(m, now, refused);
       if (!wait.ok()) return wait.status();
       if (*wait > absl::ZeroDuration()) {
-        absl::StatusOr<bool> deferred =
-            messages_.DeferDue(m.message_id, now, now + *wait, m.failure_reason);
+        // Back by its valid_until at the latest, to expire on time.
+        absl::Time at = m.valid_until ? std::min(now + *wait, *m.valid_until) : now + *wait;
+        absl::StatusOr<bool> deferred = messages_.DeferDue(m.message_id, now, at, m.failure_reason);
         if (!deferred.ok()) return deferred.status();
         continue;
       }
@@ -172,7 +178,22 @@ provider::SenderAccount SendQueue::SenderOf(const storage::MessageRecord& messag
   return properties_.DefaultNumber(message.property_id).value_or(provider::SenderAccount{});
 }
 
+absl::Status SendQueue::Expire(const storage::MessageRecord& message, absl::Time now, bool held) {
+  // Unless this process holds it, only while still due: another instance
+  // may have claimed it since it was read.
+  using EndFrom = storage::MessageRepository::EndFrom;
+  return statuses_
+      .EndInTransaction(message, held ? EndFrom::kQueued : EndFrom::kQueuedDue,
+                        v1::MESSAGE_STATUS_EXPIRED, now,
+                        domain::ExpiredReason(*message.valid_until))
+      .status();
+}
+
 absl::Status SendQueue::Deliver(const storage::MessageRecord& message) {
+  // It may have waited for a worker past its valid_until.
+  if (absl::Time now = absl::Now(); message.valid_until && *message.valid_until <= now) {
+    return db_.Transaction([&] { return Expire(message, now, /*held=*/true); });
+  }
   provider::OutboundMessage out{message.message_id,          message.property_id,
                                 message.guest_phone,         {},
                                 message.reply_to_message_id, SenderOf(message)};

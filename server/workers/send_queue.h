@@ -89,6 +89,10 @@ class SendQueue {
   bool InFlight(const std::string& message_id) const;
   void WorkerLoop();
   absl::Status Deliver(const storage::MessageRecord& message);
+  // Inside a transaction: the message's valid_until passed before it went
+  // out; it is expired instead (its events go to the hotel). `held`: this
+  // process claimed it.
+  absl::Status Expire(const storage::MessageRecord& message, absl::Time now, bool held);
   // Fills in the provider's media id of a media message (see Hooks).
   std::optional<provider::SendResult> ResolveMedia(const provider::OutboundMessage& out,
                                                    hotel::whatsapp::v1::OutboundContent& content);

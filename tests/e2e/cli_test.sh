@@ -46,6 +46,28 @@ test_sends_and_status() {
   assert_json_field "$CLI_OUT" status queued "send-template with --parameters.NAME=VALUE"
 }
 
+# Scheduled sends (README, "Scheduled sends"): --at, list, cancel.
+test_scheduled_sends() {
+  local at until
+  at="$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)"
+  until="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)"
+  cli --json send --guest_phone="$GUEST" --content.text="See you tomorrow" --at="$at" \
+    --valid-until="$until"
+  assert_eq 0 "$CLI_RC" "send --at exits 0"
+  assert_json_field "$CLI_OUT" status scheduled "send --at prints the scheduled message"
+  local id
+  id="$(json_get "$CLI_OUT" message_id)"
+  cli --json messages --status=scheduled --guest_phone="$GUEST"
+  assert_json "$CLI_OUT" "[m['message_id'] for m in d['messages']] == ['$id']" \
+    "messages --status=scheduled lists it"
+  cli --json cancel "$id" --reason="stay cancelled"
+  assert_json_field "$CLI_OUT" status cancelled "cancel takes the id as a word"
+  cli cancel "$id"
+  assert_eq 9 "$CLI_RC" "cancelling it again exits 9 (FAILED_PRECONDITION)"
+  cli send --guest_phone="$GUEST" --content.text=x --at=tomorrow
+  assert_eq 3 "$CLI_RC" "a malformed --at exits 3 (INVALID_ARGUMENT)"
+}
+
 test_errors_are_exit_codes() {
   cli template no_such_template
   assert_eq 5 "$CLI_RC" "an unknown template exits 5 (NOT_FOUND)"
@@ -104,6 +126,7 @@ test_property() {
 
 run_case "help" test_help
 run_case "sends and status" test_sends_and_status
+run_case "scheduled sends" test_scheduled_sends
 run_case "errors are exit codes" test_errors_are_exit_codes
 run_case "upload and send-media" test_upload_and_send_media
 run_case "batch from CSV" test_batch_from_csv

@@ -42,9 +42,11 @@ test_basic_text_messaging() {
     "message_id is a non-empty string"
   assert_json_field "$HTTP_BODY" status queued
   assert_json_field "$HTTP_BODY" conversation_id "$CONV"
-  # The reference's four fields, and the number it goes from (README, "A chain").
+  # The reference's four fields, the number it goes from (README, "A chain")
+  # and when it is scheduled for (null: at once; README, "Scheduled sends").
   assert_json "$HTTP_BODY" 'keys(d) == {"message_id", "status", "conversation_id", "created_at",
-      "phone_number_id"}' "answer has exactly the reference's fields and phone_number_id"
+      "phone_number_id", "scheduled_for"}' "answer has exactly the reference's fields, phone_number_id and scheduled_for"
+  assert_json_field "$HTTP_BODY" scheduled_for null "sent at once: no scheduled_for"
   assert_json_field "$HTTP_BODY" phone_number_id "" "the sandbox sends from no number"
   assert_json "$HTTP_BODY" 'abs((ts(d["created_at"]) - now()).total_seconds()) < 60' \
     "created_at is an RFC 3339 UTC time of about now"
@@ -73,7 +75,8 @@ test_message_status_tracking() {
   assert_json_field "$body" failed_at null "failed_at is null (unset timestamp)"
   assert_json "$body" 'keys(d) == {"message_id", "status", "sent_at", "delivered_at", "read_at",
       "failure_reason", "whatsapp_message_id", "conversation_id", "guest_phone", "created_at",
-      "failed_at", "failure_code", "phone_number_id", "guest_user_id", "guest_username"}' \
+      "failed_at", "failure_code", "phone_number_id", "guest_user_id", "guest_username",
+      "scheduled_for", "valid_until", "end_reason"}' \
     "every MessageStatusResponse field is present"
   assert_json "$body" 'all(is_ts(d[k]) for k in ("created_at", "sent_at", "delivered_at", "read_at"))' \
     "created_at, sent_at, delivered_at, read_at are RFC 3339 UTC"

@@ -20,6 +20,7 @@ const std::set<std::string>& AdminOnly() {
       "hotel.whatsapp.v1.AdminService.RevokeToken",
       "hotel.whatsapp.v1.ConsentService.GetGuestConsent",
       "hotel.whatsapp.v1.ConsentService.SetGuestConsent",
+      "hotel.whatsapp.v1.PropertiesService.UpdateProperty",
       "hotel.whatsapp.v1.SandboxService.SimulateInbound",
       "hotel.whatsapp.v1.TemplatesService.SubmitTemplate",
       "hotel.whatsapp.v1.TemplatesService.SyncTemplates",

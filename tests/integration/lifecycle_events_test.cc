@@ -2,6 +2,7 @@
 // conversation_resolved, template_status_changed (submission, then the
 // sandbox's review) and batch_completed, each delivered signed to a real
 // receiver with the data a hotel system needs.
+#include "absl/strings/match.h"
 #include "hotel/whatsapp/v1/conversations.pb.h"
 #include "hotel/whatsapp/v1/messages.pb.h"
 #include "hotel/whatsapp/v1/templates.pb.h"
@@ -86,6 +87,66 @@ TEST_P(LifecycleEventsTest, AFinishedBatchIsAnnounced) {
   EXPECT_EQ(data["batch_id"], accepted.batch_id());
   EXPECT_EQ(data["total"], 2);
   EXPECT_EQ(data["status"], "completed");
+}
+
+// Scheduled sends (README, "Scheduled sends"): message_scheduled and
+// message_cancelled; and a message stuck behind its guest's pair rate (a
+// backlog: ten messages is the burst, the next waits six seconds) expires
+// at its valid_until instead of going late: message_failed with EXPIRED,
+// and message_expired.
+TEST_P(LifecycleEventsTest, ScheduledCancelledAndExpiredMessagesAreAnnounced) {
+  Configure(
+      Config({"message_scheduled", "message_cancelled", "message_expired", "message_failed"}));
+  const std::string guest = GetParam() == "grpc" ? "+15558100004" : "+15558100005";
+  GuestWrites(guest, "Hi");
+  auto send = [&](absl::Time send_at, absl::Time valid_until) {
+    v1::SendMessageRequest request;
+    request.set_guest_phone(guest);
+    request.mutable_content()->set_text("Breakfast is served until 10");
+    auto rfc = [](absl::Time t) {
+      return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
+    };
+    if (send_at != absl::InfinitePast()) request.mutable_send_at()->set_string_value(rfc(send_at));
+    if (valid_until != absl::InfiniteFuture()) request.set_valid_until(rfc(valid_until));
+    v1::SendMessageResponse response;
+    Outcome outcome = surface_->Call({"/hotel.whatsapp.v1.MessagesService/SendMessage", "POST",
+                                      "/api/v1/whatsapp/messages/send", true},
+                                     admin_, request, &response);
+    EXPECT_TRUE(outcome.ok) << outcome.error.DebugString() << outcome.raw_body;
+    return response.message_id();
+  };
+  std::string later = send(absl::Now() + absl::Hours(1), absl::InfiniteFuture());
+  v1::CancelMessageRequest cancel;
+  cancel.set_message_id(later);
+  v1::MessageStatusResponse cancelled;
+  ASSERT_TRUE(surface_
+                  ->Call({"/hotel.whatsapp.v1.MessagesService/CancelMessage", "POST",
+                          "/api/v1/whatsapp/messages/" + later + "/cancel", true},
+                         admin_, cancel, &cancelled)
+                  .ok);
+  nlohmann::json scheduled = WaitForEvents(receiver_, "message_scheduled", 1);
+  EXPECT_EQ(scheduled[0]["body"]["data"]["message_id"], later);
+  EXPECT_EQ(scheduled[0]["body"]["data"]["status"], "scheduled");
+  EXPECT_TRUE(scheduled[0]["body"]["data"]["scheduled_for"].is_string());
+  nlohmann::json gone = WaitForEvents(receiver_, "message_cancelled", 1);
+  EXPECT_EQ(gone[0]["body"]["data"]["message_id"], later);
+
+  for (int i = 0; i < 10; ++i) send(absl::InfinitePast(), absl::InfiniteFuture());
+  absl::Time until = absl::Now() + absl::Seconds(2);
+  std::string stuck = send(absl::InfinitePast(), until);
+  nlohmann::json expired = WaitForEvents(receiver_, "message_expired", 1);
+  const nlohmann::json& data = expired[0]["body"]["data"];
+  EXPECT_EQ(data["message_id"], stuck);
+  EXPECT_EQ(data["status"], "expired");
+  EXPECT_TRUE(absl::StartsWith(data["failure_reason"].get<std::string>(), "EXPIRED"));
+  nlohmann::json failed = WaitForEvents(receiver_, "message_failed", 1);
+  EXPECT_EQ(failed[0]["body"]["data"]["message_id"], stuck);
+  // Expired at its valid_until, give or take the queue's round, not after the pair wait.
+  absl::Time at;
+  std::string error;
+  ASSERT_TRUE(
+      absl::ParseTime(absl::RFC3339_full, data["failed_at"].get<std::string>(), &at, &error));
+  EXPECT_LT(at - until, absl::Seconds(1));
 }
 
 INSTANTIATE_TEST_SUITE_P(BothSurfaces, LifecycleEventsTest, ::testing::Values("grpc", "rest"),

@@ -261,5 +261,38 @@ TEST_F(TwoInstancesTest, EachMessageIsSentOnceAndNoEventIsLostWhenOneInstanceDie
   RecordProperty("events_redelivered", redelivered);
 }
 
+// Scheduled sends through both instances, released by whichever worker
+// gets there first, with one instance killed around the release time
+// (README, "Scheduled sends"): each reaches Meta exactly once, none early.
+TEST_F(TwoInstancesTest, EachScheduledMessageIsReleasedOnceAcrossInstances) {
+  ASSERT_NO_FATAL_FAILURE(GuestsWrite());
+  absl::Time send_at = absl::Now() + absl::Seconds(2);
+  for (int i = 0; i < 30; ++i) {
+    std::string text = absl::StrCat("scheduled ", i);
+    v1::SendMessageRequest request;
+    request.set_guest_phone("+" + kGuests[i % kGuests.size()]);
+    request.mutable_content()->set_text(text);
+    request.mutable_send_at()->set_string_value(
+        absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", send_at, absl::UTCTimeZone()));
+    v1::SendMessageResponse response;
+    Outcome outcome = (i % 2 == 0 ? *via_a_ : *via_b_).Call(SendRpc(), staff_, request, &response);
+    ASSERT_TRUE(outcome.ok) << outcome.error.DebugString() << outcome.raw_body;
+    ASSERT_EQ(response.status(), v1::MESSAGE_STATUS_SCHEDULED);
+    sent_[text] = response.message_id();
+  }
+  absl::SleepFor(send_at - absl::Now() + absl::Milliseconds(150));
+  a_->Kill();  // mid-release: its claims come back after their hold
+  ASSERT_TRUE(WaitUntil([&] { return AllSent(); }, absl::Seconds(30)))
+      << "a scheduled message was never sent";
+  absl::SleepFor(kReconcileGrace);  // a second send would show up by now
+  std::map<std::string, int> by_text = AcceptedByText();
+  for (const auto& [text, id] : sent_) {
+    EXPECT_EQ(by_text[text], 1) << text << " (" << id << ") sent " << by_text[text] << " times";
+  }
+  for (const fakes::RecordedMessage& m : fake_->AcceptedRequests()) {
+    EXPECT_GE(m.received_at, send_at) << "released before its send_at";
+  }
+}
+
 }  // namespace
 }  // namespace wa::testing
