@@ -20,6 +20,7 @@ set(PROJECT_PROTOS
     hotel/whatsapp/v1/sandbox.proto
     hotel/whatsapp/v1/content.proto
     hotel/whatsapp/v1/consent.proto
+    hotel/whatsapp/v1/guest_data.proto
     hotel/whatsapp/v1/provider_callbacks.proto)
 set(THIRD_PARTY_PROTOS
     "${GOOGLEAPIS_DIR}|google/api/annotations.proto|0"

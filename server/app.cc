@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gateway/adapters/document_adapter.h"
+#include "gateway/adapters/guest_export_adapter.h"
 #include "gateway/adapters/media_adapters.h"
 #include "gateway/adapters/meta_webhook_adapter.h"
 #include "gateway/http_gateway.h"
@@ -20,6 +21,7 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "hotel/whatsapp/v1/consent.grpc.pb.h"
+#include "hotel/whatsapp/v1/guest_data.grpc.pb.h"
 #include "hotel/whatsapp/v1/media.grpc.pb.h"
 #include "hotel/whatsapp/v1/properties.grpc.pb.h"
 #include "hotel/whatsapp/v1/templates.grpc.pb.h"
@@ -29,6 +31,7 @@
 #include "server/api/call_registry.h"
 #include "server/api/consent_api.h"
 #include "server/api/conversations_api.h"
+#include "server/api/guest_data_api.h"
 #include "server/api/media_api.h"
 #include "server/api/messages_api.h"
 #include "server/api/metrics_interceptor.h"
@@ -47,6 +50,8 @@
 #include "server/domain/consent_service.h"
 #include "server/domain/conversation_service.h"
 #include "server/domain/event_outbox.h"
+#include "server/domain/guest_erasure_service.h"
+#include "server/domain/guest_hash.h"
 #include "server/domain/idempotency_service.h"
 #include "server/domain/inbound_service.h"
 #include "server/domain/lifecycle_events.h"
@@ -55,6 +60,7 @@
 #include "server/domain/media_service.h"
 #include "server/domain/messaging_service.h"
 #include "server/domain/property_service.h"
+#include "server/domain/retention_service.h"
 #include "server/domain/shared_rate_limiter.h"
 #include "server/domain/status_service.h"
 #include "server/domain/template_service.h"
@@ -62,6 +68,7 @@
 #include "server/domain/webhook_service.h"
 #include "server/provider/webhook_client.h"
 #include "server/storage/data_dir.h"
+#include "server/storage/erasure_keys.h"
 #include "server/storage/media_store.h"
 #include "server/storage/mime_sniffer.h"
 #include "server/util/log.h"
@@ -69,6 +76,7 @@
 #include "server/workers/audit_writer.h"
 #include "server/workers/batch_runner.h"
 #include "server/workers/notification_processor.h"
+#include "server/workers/retention_pruner.h"
 #include "server/workers/send_queue.h"
 #include "server/workers/status_timer.h"
 #include "server/workers/template_review_timer.h"
@@ -96,6 +104,11 @@ struct App::Parts {
   std::unique_ptr<storage::MediaStore> media_store;
   std::unique_ptr<storage::MimeSniffer> mime_sniffer;
   std::unique_ptr<domain::MediaService> media;
+  std::unique_ptr<storage::ErasureKeys> erasure_keys;
+  std::unique_ptr<domain::GuestHasher> hasher;
+  std::unique_ptr<domain::GuestErasureService> erasure;
+  std::unique_ptr<domain::RetentionService> retention;
+  std::unique_ptr<workers::RetentionPruner> pruner;
   std::unique_ptr<workers::StatusTimer> status_timer;
   std::unique_ptr<workers::TemplateReviewTimer> template_reviews;
   std::unique_ptr<workers::SendQueue> send_queue;
@@ -162,7 +175,7 @@ std::vector<std::string> ServiceNames() {
           v1::ConversationsService::service_full_name(), v1::TemplatesService::service_full_name(),
           v1::MediaService::service_full_name(),         v1::WebhooksService::service_full_name(),
           v1::AdminService::service_full_name(),         v1::SandboxService::service_full_name(),
-          v1::PropertiesService::service_full_name()};
+          v1::PropertiesService::service_full_name(),    v1::GuestDataService::service_full_name()};
 }
 
 }  // namespace
@@ -230,7 +243,18 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
         return domain::EmitConversationResolved(*outbox, resolved);
       });
   p->analytics = std::make_unique<domain::AnalyticsService>(database);
+  p->erasure_keys = std::make_unique<storage::ErasureKeys>(
+      config.erasure_key_dir.empty() ? config.data_dir + "/keys" : config.erasure_key_dir);
+  p->hasher = std::make_unique<domain::GuestHasher>(*p->erasure_keys);
+  p->erasure = std::make_unique<domain::GuestErasureService>(database, *p->media_store, *p->hasher,
+                                                             *p->outbox);
+  p->retention = std::make_unique<domain::RetentionService>(database);
+  p->pruner = std::make_unique<workers::RetentionPruner>(
+      database, *p->media_store,
+      workers::RetentionOptions{.interval = config.retention_interval,
+                                .day = config.retention_day});
   p->consent = std::make_unique<domain::ConsentService>(database);
+  p->consent->set_guest_hasher(p->hasher.get());
   p->inbound = std::make_unique<domain::InboundService>(
       database, domain::ConsentKeywords{config.opt_out_keywords, config.opt_in_keywords},
       wake_webhooks);
@@ -274,6 +298,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->messaging->set_suggest_templates([raw](const std::string& property_id) {
     return raw->templates->SuggestInTransaction(property_id);
   });
+  p->messaging->set_guest_hasher(p->hasher.get());
   p->messaging->set_backlog_limit({config.max_queue_backlog, config.send_rate_per_second});
   // Under the Cloud API every send goes from one of the property's numbers.
   p->messaging->set_senders(p->properties.get(), config.provider == "cloud");
@@ -323,7 +348,10 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->services.push_back(
       std::make_unique<api::ConversationsApi>(*p->calls, *p->conversations, *p->analytics));
   p->services.push_back(std::make_unique<api::AdminApi>(*p->calls, *p->tokens, *p->audit));
-  p->services.push_back(std::make_unique<api::PropertiesApi>(*p->calls, *p->properties));
+  p->services.push_back(
+      std::make_unique<api::PropertiesApi>(*p->calls, *p->properties, *p->retention));
+  p->services.push_back(
+      std::make_unique<api::GuestDataApi>(*p->calls, *p->erasure, database, *p->hasher));
   p->services.push_back(
       std::make_unique<api::SandboxApi>(*p->calls, *p->inbound, *p->media, *p->provider));
   p->services.push_back(std::make_unique<api::ConsentApi>(*p->calls, *p->consent));
@@ -387,6 +415,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   gateway::AddMetaWebhookAdapter(*p->gateway);
   gateway::AddMediaUploadAdapter(*p->gateway);
   gateway::AddMediaDownloadAdapter(*p->gateway);
+  gateway::AddGuestExportAdapter(*p->gateway);
   gateway::AddDocumentAdapter(*p->gateway, "/api/v1/whatsapp/openapi.yaml", "application/yaml",
                               gateway::kOpenApiYaml);
   gateway::AddDocumentAdapter(*p->gateway, "/api/v1/whatsapp/openapi.json", "application/json",
@@ -408,6 +437,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   p->send_queue->Start();
   p->webhook_delivery->Start();
   p->batch_runner->Start();
+  p->pruner->Start();
   return std::unique_ptr<App>(new App(std::move(p)));
 }
 
@@ -424,6 +454,7 @@ void App::Shutdown() {
   parts_->status_timer->Stop();
   parts_->template_reviews->Stop();
   parts_->webhook_delivery->Stop();
+  parts_->pruner->Stop();
 }
 
 }  // namespace wa

@@ -16,6 +16,14 @@ void ToPhoneNumber(const storage::PhoneNumberRecord& in, v1::PhoneNumber* out) {
   out->set_messaging_limit_tier(in.messaging_limit_tier);
 }
 
+void ToRetention(const storage::RetentionPolicy& in, v1::Retention* out) {
+  out->set_message_content_days(in.message_content_days);
+  out->set_media_days(in.media_days);
+  out->set_event_days(in.event_days);
+  out->set_raw_callback_days(in.raw_callback_days);
+  out->set_audit_days(in.audit_days);
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* PropertiesApi::GetProperty(grpc::CallbackServerContext* context,
@@ -32,6 +40,23 @@ grpc::ServerUnaryReactor* PropertiesApi::GetProperty(grpc::CallbackServerContext
     for (const storage::PhoneNumberRecord& n : view->numbers) {
       ToPhoneNumber(n, response->add_phone_numbers());
     }
+    absl::StatusOr<storage::RetentionPolicy> retention = retention_.Get(caller.property_id);
+    if (!retention.ok()) return retention.status();
+    ToRetention(*retention, response->mutable_retention());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* PropertiesApi::UpdateRetention(grpc::CallbackServerContext* context,
+                                                         const v1::UpdateRetentionRequest* request,
+                                                         v1::Retention* response) {
+  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) {
+    domain::RetentionUpdate update{request->message_content_days(), request->media_days(),
+                                   request->event_days(), request->raw_callback_days(),
+                                   request->audit_days()};
+    absl::StatusOr<storage::RetentionPolicy> policy = retention_.Update(caller.property_id, update);
+    if (!policy.ok()) return policy.status();
+    ToRetention(*policy, response);
     return absl::OkStatus();
   });
 }
