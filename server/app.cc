@@ -19,7 +19,9 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "gateway/adapters/guest_export_adapter.h"
 #include "hotel/whatsapp/v1/consent.grpc.pb.h"
+#include "hotel/whatsapp/v1/guest_data.grpc.pb.h"
 #include "hotel/whatsapp/v1/events.grpc.pb.h"
 #include "hotel/whatsapp/v1/media.grpc.pb.h"
 #include "hotel/whatsapp/v1/properties.grpc.pb.h"
@@ -32,6 +34,7 @@
 #include "server/api/conversations_api.h"
 #include "server/api/event_stream_reactor.h"
 #include "server/api/events_api.h"
+#include "server/api/guest_data_api.h"
 #include "server/api/media_api.h"
 #include "server/api/messages_api.h"
 #include "server/api/metrics_interceptor.h"
@@ -51,6 +54,8 @@
 #include "server/domain/conversation_service.h"
 #include "server/domain/event_hub.h"
 #include "server/domain/event_outbox.h"
+#include "server/domain/guest_erasure_service.h"
+#include "server/domain/guest_hash.h"
 #include "server/domain/idempotency_service.h"
 #include "server/domain/inbound_service.h"
 #include "server/domain/lifecycle_events.h"
@@ -61,6 +66,7 @@
 #include "server/domain/notification_inbox.h"
 #include "server/domain/ops_readings.h"
 #include "server/domain/property_service.h"
+#include "server/domain/retention_service.h"
 #include "server/domain/schedule_service.h"
 #include "server/domain/scheduled_release.h"
 #include "server/domain/shared_rate_limiter.h"
@@ -70,6 +76,7 @@
 #include "server/domain/webhook_service.h"
 #include "server/provider/webhook_client.h"
 #include "server/storage/data_dir.h"
+#include "server/storage/erasure_keys.h"
 #include "server/storage/media_store.h"
 #include "server/storage/mime_sniffer.h"
 #include "server/util/log.h"
@@ -78,6 +85,7 @@
 #include "server/workers/audit_writer.h"
 #include "server/workers/batch_runner.h"
 #include "server/workers/notification_processor.h"
+#include "server/workers/retention_pruner.h"
 #include "server/workers/schedule_releaser.h"
 #include "server/workers/send_queue.h"
 #include "server/workers/status_timer.h"
@@ -108,6 +116,11 @@ struct App::Parts {
   // Wakes what follows a commit that recorded events: the webhook delivery
   // and the live streams.
   std::function<void()> wake_events;
+  std::unique_ptr<storage::ErasureKeys> erasure_keys;
+  std::unique_ptr<domain::GuestHasher> hasher;
+  std::unique_ptr<domain::GuestErasureService> erasure;
+  std::unique_ptr<domain::RetentionService> retention;
+  std::unique_ptr<workers::RetentionPruner> pruner;
   std::unique_ptr<domain::NotificationInbox> inbox;
   std::unique_ptr<domain::OpsReadings> ops_readings;
   domain::RateLimiterFactory limiters;
@@ -182,7 +195,8 @@ std::vector<std::string> ServiceNames() {
           v1::ConversationsService::service_full_name(), v1::TemplatesService::service_full_name(),
           v1::MediaService::service_full_name(),         v1::WebhooksService::service_full_name(),
           v1::AdminService::service_full_name(),         v1::SandboxService::service_full_name(),
-          v1::PropertiesService::service_full_name(),    v1::EventsService::service_full_name()};
+          v1::PropertiesService::service_full_name(),    v1::EventsService::service_full_name(),
+          v1::GuestDataService::service_full_name()};
 }
 
 }  // namespace
@@ -329,6 +343,24 @@ void BuildWebhooks(const Config& config, Parts& p, const std::function<void()>& 
       wake_webhooks);
 }
 
+// Guest data over its life: erasure under a keyed hash whose key lives
+// outside the database, and retention by property.
+void BuildGuestData(const Config& config, Parts& p) {
+  storage::Database& database = *p.db;
+  p.erasure_keys = std::make_unique<storage::ErasureKeys>(
+      config.erasure_key_dir.empty() ? config.data_dir + "/keys" : config.erasure_key_dir);
+  p.hasher = std::make_unique<domain::GuestHasher>(*p.erasure_keys);
+  p.erasure = std::make_unique<domain::GuestErasureService>(database, *p.media_store, *p.hasher,
+                                                            *p.outbox);
+  p.retention = std::make_unique<domain::RetentionService>(database);
+  p.pruner = std::make_unique<workers::RetentionPruner>(
+      database, *p.media_store,
+      workers::RetentionOptions{.interval = config.retention_interval,
+                                .day = config.retention_day});
+  p.consent->set_guest_hasher(p.hasher.get());
+  p.messaging->set_guest_hasher(p.hasher.get());
+}
+
 // The domain and the workers, which wake one another: every change that
 // writes a webhook event wakes the delivery, a send wakes the send queue, a
 // batch its runner.
@@ -380,6 +412,7 @@ absl::Status BuildServices(const Config& config, Parts& p) {
                    : domain::LocalRateLimiters();
   BuildSendQueue(config, p, wake_webhooks, p.limiters);
   BuildMessaging(config, p);
+  BuildGuestData(config, p);
   p.batch_runner = std::make_unique<workers::BatchRunner>(*p.batches);
   p.idempotency = std::make_unique<domain::IdempotencyService>(database);
   p.template_reviews = std::make_unique<workers::TemplateReviewTimer>(*p.templates);
@@ -412,7 +445,10 @@ void BuildApi(const Config& config, Parts& p) {
   p.services.push_back(
       std::make_unique<api::ConversationsApi>(*p.calls, *p.conversations, *p.analytics));
   p.services.push_back(std::make_unique<api::AdminApi>(*p.calls, *p.tokens, *p.audit));
-  p.services.push_back(std::make_unique<api::PropertiesApi>(*p.calls, *p.properties));
+  p.services.push_back(
+      std::make_unique<api::PropertiesApi>(*p.calls, *p.properties, *p.retention));
+  p.services.push_back(
+      std::make_unique<api::GuestDataApi>(*p.calls, *p.erasure, *p.db, *p.hasher));
   p.services.push_back(
       std::make_unique<api::SandboxApi>(*p.calls, *p.inbound, *p.media, *p.provider));
   p.services.push_back(std::make_unique<api::ConsentApi>(*p.calls, *p.consent));
@@ -489,6 +525,7 @@ absl::Status StartGateway(const Config& config, const HostPort& http, Parts& p) 
   gateway::AddMetaWebhookAdapter(*p.gateway);
   gateway::AddMediaUploadAdapter(*p.gateway);
   gateway::AddMediaDownloadAdapter(*p.gateway);
+  gateway::AddGuestExportAdapter(*p.gateway);
   gateway::AddDocumentAdapter(*p.gateway, "/api/v1/whatsapp/openapi.yaml", "application/yaml",
                               gateway::kOpenApiYaml);
   gateway::AddDocumentAdapter(*p.gateway, "/api/v1/whatsapp/openapi.json", "application/json",
@@ -505,6 +542,7 @@ absl::Status StartGateway(const Config& config, const HostPort& http, Parts& p) 
 }
 
 void StartWorkers(Parts& p) {
+  p.pruner->Start();
   p.releaser->Start();
   p.status_timer->Start();
   p.template_reviews->Start();
@@ -549,6 +587,7 @@ void App::Shutdown() {
   parts_->audit_writer->Stop();
   parts_->batch_runner->Stop();
   parts_->releaser->Stop();
+  parts_->pruner->Stop();
   parts_->send_queue->Stop();
   parts_->notifications->Stop();
   parts_->status_timer->Stop();

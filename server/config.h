@@ -14,6 +14,12 @@ struct Config {
   std::string data_dir = "./data";
   // Media files; empty: <data_dir>/media.
   std::string media_dir;
+  // The erasure hash's keys, one file per property; empty: <data_dir>/keys.
+  std::string erasure_key_dir;
+  // Time between the retention worker's passes.
+  absl::Duration retention_interval = absl::Minutes(10);
+  // The length of a retention day (tests shorten it).
+  absl::Duration retention_day = absl::Hours(24);
   // sqlite://<path> or postgresql://...; empty: SQLite in data_dir (wa.db).
   std::string database_url;
   std::string provider = "sandbox";

@@ -24,6 +24,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "server/app.h"
+#include "server/data_commands.h"
 #include "server/env_flags.h"
 #include "server/properties_command.h"
 #include "server/storage/database_url.h"
@@ -38,6 +39,15 @@ ABSL_FLAG(std::string, data_dir, "./data",
 ABSL_FLAG(std::string, media_dir, "",
           "directory for media files (default: <data_dir>/media); several instances on one "
           "PostgreSQL share one, on a shared file system");
+ABSL_FLAG(std::string, erasure_key_dir, "",
+          "directory of the per-property keys of an erased guest's hash (default: "
+          "<data_dir>/keys); several instances on one PostgreSQL share one, like --media_dir");
+ABSL_FLAG(absl::Duration, retention_interval, absl::Minutes(10),
+          "time between the retention worker's passes over every property");
+ABSL_FLAG(absl::Duration, retention_day, absl::Hours(24),
+          "the length of a day of retention (tests shorten it; leave it in production)");
+ABSL_FLAG(std::string, to, "", "backup: the archive to write");
+ABSL_FLAG(std::string, from, "", "restore: the archive to restore from");
 ABSL_FLAG(std::string, database_url, "",
           "sqlite:///path/to/wa.db or postgresql://user@host:port/database "
           "(default: sqlite://<data_dir>/wa.db)");
@@ -242,6 +252,13 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.data_dir = absl::GetFlag(FLAGS_data_dir);
   config.media_dir = absl::GetFlag(FLAGS_media_dir);
   config.database_url = absl::GetFlag(FLAGS_database_url);
+  config.erasure_key_dir = absl::GetFlag(FLAGS_erasure_key_dir);
+  config.retention_interval = absl::GetFlag(FLAGS_retention_interval);
+  config.retention_day = absl::GetFlag(FLAGS_retention_day);
+  if (config.retention_interval <= absl::ZeroDuration() ||
+      config.retention_day <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--retention_interval, --retention_day must be positive");
+  }
   if (!config.database_url.empty()) {
     absl::StatusOr<wa::storage::DatabaseUrl> url =
         wa::storage::ParseDatabaseUrl(config.database_url);
@@ -398,6 +415,9 @@ int main(int argc, char** argv) {
       "  wa-server properties remove-number PROPERTY --phone_number_id=ID\n"
       "  wa-server properties list\n"
       "  wa-server properties unrouted\n"
+      "  wa-server backup --to=FILE        (SQLite; online)\n"
+      "  wa-server restore --from=FILE --data_dir=NEW\n"
+      "  wa-server check\n"
       "Every flag can also be set as WA_<FLAG> in the environment.");
   if (absl::Status s = wa::ApplyEnvironmentToFlags(); !s.ok()) return Fail(s.ToString());
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
@@ -413,6 +433,16 @@ int main(int argc, char** argv) {
   if (command[0] == "properties") {
     return wa::RunPropertiesCommand(std::vector<std::string>(command.begin() + 1, command.end()),
                                     PropertiesOptionsFromFlags());
+  }
+  if (command[0] == "backup" || command[0] == "restore" || command[0] == "check") {
+    if (command.size() != 1) return Fail(command[0] + " takes no argument (see --help)");
+    wa::DataCommandOptions options{
+        absl::GetFlag(FLAGS_data_dir),  absl::GetFlag(FLAGS_database_url),
+        absl::GetFlag(FLAGS_media_dir), absl::GetFlag(FLAGS_erasure_key_dir),
+        absl::GetFlag(FLAGS_to),        absl::GetFlag(FLAGS_from)};
+    if (command[0] == "backup") return wa::RunBackupCommand(options);
+    if (command[0] == "restore") return wa::RunRestoreCommand(options);
+    return wa::RunCheckCommand(options);
   }
   return Fail("unknown command '" + command[0] + "' (see --help)");
 }

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/adapters/media_adapters.h"
+#include "gateway/adapters/stream_relay.h"
 #include "gateway/http_response.h"
 #include "hotel/whatsapp/v1/media.grpc.pb.h"
 
@@ -16,53 +17,9 @@ namespace {
 
 constexpr char kPath[] = "/api/v1/whatsapp/media/{media_id}/content";
 constexpr char kGetMedia[] = "/hotel.whatsapp.v1.MediaService/GetMedia";
-constexpr auto kDeadline = std::chrono::minutes(30);
+constexpr auto kDeadline = std::chrono::seconds(30 * 60);
 
-// One DownloadMedia call feeding httplib's content provider, one chunk per
-// call, so the file is never held in memory. Lives as long as httplib
-// keeps the provider.
-class DownloadRelay {
- public:
-  DownloadRelay(v1::MediaService::Stub& stub, const httplib::Request& req,
-                const httplib::Response& res, const std::string& media_id) {
-    AddForwardedMetadata(req, res, &context_);
-    context_.set_deadline(std::chrono::system_clock::now() + kDeadline);
-    v1::DownloadMediaRequest request;
-    request.set_media_id(media_id);
-    reader_ = stub.DownloadMedia(&context_, request);
-  }
-  ~DownloadRelay() {
-    if (finished_) return;
-    context_.TryCancel();  // a client that went away stops the stream
-    (void)reader_->Finish();
-  }
-
-  // Waits for the first chunk, which the server sends only once the file
-  // is open: before the status line goes out, so a file that cannot be
-  // served gets a whole error answer. The call's status when it failed.
-  grpc::Status Start() {
-    if (reader_->Read(&chunk_)) {
-      pending_ = true;
-      return grpc::Status::OK;
-    }
-    finished_ = true;
-    grpc::Status status = reader_->Finish();
-    return status.ok() ? grpc::Status(grpc::StatusCode::INTERNAL, "empty download") : status;
-  }
-
-  bool Next(httplib::DataSink& sink) {
-    if (!pending_ && !reader_->Read(&chunk_)) return false;  // ended before the promised length
-    pending_ = false;
-    return chunk_.data().empty() || sink.write(chunk_.data().data(), chunk_.data().size());
-  }
-
- private:
-  grpc::ClientContext context_;
-  std::unique_ptr<grpc::ClientReader<v1::MediaChunk>> reader_;
-  v1::MediaChunk chunk_;
-  bool pending_ = false;   // chunk_ holds a chunk not yet written
-  bool finished_ = false;  // Finish() was called
-};
+using DownloadRelay = StreamRelay<v1::MediaChunk>;
 
 std::string Disposition(const v1::Media& media) {
   const std::string& mime = media.mime_type();
@@ -96,7 +53,12 @@ void AddMediaDownloadAdapter(HttpGateway& gateway) {
           WriteRpcError(res, status);
           return;
         }
-        auto relay = std::make_shared<DownloadRelay>(*stub, req, res, media_id);
+        auto relay = std::make_shared<DownloadRelay>(
+            req, res, kDeadline, [&stub, &media_id](grpc::ClientContext* context) {
+              v1::DownloadMediaRequest request;
+              request.set_media_id(media_id);
+              return stub->DownloadMedia(context, request);
+            });
         if (grpc::Status started = relay->Start(); !started.ok()) {
           WriteRpcError(res, started);
           return;

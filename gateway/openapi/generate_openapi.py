@@ -317,6 +317,23 @@ class Generator:
                 "401": {"$ref": "#/components/responses/Error401"},
                 "404": {"$ref": "#/components/responses/Error404"},
             }}}
+        guest = [{"name": "guest_phone", "in": "path", "required": True,
+                  "schema": {"type": "string"}},
+                 {"name": "guest_user_id", "in": "query", "required": False,
+                  "schema": {"type": "string"}}]
+        paths["/api/v1/whatsapp/guests/{guest_phone}/export"] = {"get": {
+            "operationId": "GuestDataService_ExportGuest",
+            "tags": ["GuestDataService"],
+            "summary": "Everything held on the guest, one JSON document (streamed; "
+                       "docs/guest-export.schema.json)",
+            "parameters": guest,
+            "responses": {
+                "200": {"description": "The export", "content": {
+                    "application/json": {"schema": {"type": "object"}}}},
+                "400": {"$ref": "#/components/responses/Error400"},
+                "401": {"$ref": "#/components/responses/Error401"},
+                "403": {"$ref": "#/components/responses/Error403"},
+            }}}
 
     def tags(self, paths):
         """One tag per service, described by the service's comment in its .proto."""

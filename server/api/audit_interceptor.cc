@@ -23,19 +23,22 @@ constexpr size_t kMaxErrorMessage = 500;
 class AuditInterceptor : public exp::Interceptor {
  public:
   AuditInterceptor(workers::AuditWriter& writer, CallRegistry& calls,
-                   const grpc::ServerContextBase* call, std::string path, bool marked, bool unary)
+                   const grpc::ServerContextBase* call, std::string path, bool marked, bool unary,
+                   bool one_request)
       : writer_(writer),
         calls_(calls),
         call_(call),
         path_(std::move(path)),
         marked_(marked),
-        unary_(unary) {}
+        unary_(unary),
+        one_request_(one_request) {}
   ~AuditInterceptor() override { calls_.Take(call_); }
 
   void Intercept(exp::InterceptorBatchMethods* methods) override {
-    // The messages stay alive until the call ends; only unary calls are
-    // audited, whose one answer goes out with the status.
-    if (unary_ &&
+    // The messages stay alive until the call ends; calls with one request
+    // are audited (unary ones with their one answer, which goes out with the
+    // status; server streams, e.g. a guest's export, without).
+    if (one_request_ &&
         methods->QueryInterceptionHookPoint(exp::InterceptionHookPoints::POST_RECV_MESSAGE)) {
       request_ = static_cast<const google::protobuf::Message*>(methods->GetRecvMessage());
     }
@@ -45,7 +48,7 @@ class AuditInterceptor : public exp::Interceptor {
     }
     if (methods->QueryInterceptionHookPoint(exp::InterceptionHookPoints::PRE_SEND_STATUS)) {
       std::optional<CallRegistry::Entry> entry = calls_.Take(call_);
-      if (entry && unary_ && (marked_ || entry->required == v1::ROLE_ADMIN)) {
+      if (entry && one_request_ && (marked_ || entry->required == v1::ROLE_ADMIN)) {
         // The status goes out once the record is committed.
         writer_.Submit(Record(*entry, methods->GetSendStatus()), [methods] { methods->Proceed(); });
         return;
@@ -77,6 +80,7 @@ class AuditInterceptor : public exp::Interceptor {
   std::string path_;
   bool marked_;
   bool unary_;
+  bool one_request_;
   const google::protobuf::Message* request_ = nullptr;
   const google::protobuf::Message* response_ = nullptr;
 };
@@ -101,8 +105,11 @@ AuditInterceptorFactory::AuditInterceptorFactory(workers::AuditWriter& writer, C
 exp::Interceptor* AuditInterceptorFactory::CreateServerInterceptor(exp::ServerRpcInfo* info) {
   std::string path = info->method();
   bool marked = marked_.contains(path);
+  const exp::ServerRpcInfo::Type type = info->type();
   return new AuditInterceptor(writer_, calls_, info->server_context(), std::move(path), marked,
-                              info->type() == exp::ServerRpcInfo::Type::UNARY);
+                              type == exp::ServerRpcInfo::Type::UNARY,
+                              type == exp::ServerRpcInfo::Type::UNARY ||
+                                  type == exp::ServerRpcInfo::Type::SERVER_STREAMING);
 }
 
 }  // namespace wa::api

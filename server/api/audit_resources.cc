@@ -1,6 +1,7 @@
 #include "server/api/audit_resources.h"
 
 #include "absl/strings/match.h"
+#include "hotel/whatsapp/v1/audit.pb.h"
 
 namespace wa::api {
 namespace {
@@ -11,10 +12,11 @@ using google::protobuf::FieldDescriptor;
 constexpr size_t kMaxValue = 200;
 
 bool Identifying(const FieldDescriptor& field) {
+  if (field.options().GetExtension(hotel::whatsapp::v1::not_audited)) return false;
   if (field.is_repeated() || field.cpp_type() != FieldDescriptor::CPPTYPE_STRING) return false;
   const std::string& name = field.name();
   return absl::EndsWith(name, "_id") || absl::EndsWith(name, "_name") || name == "name" ||
-         name == "guest_phone" || name == "language";
+         name == "guest_phone" || name == "guest_hash" || name == "language";
 }
 
 void Collect(const google::protobuf::Message& message, int depth,

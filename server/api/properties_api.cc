@@ -16,10 +16,18 @@ void ToPhoneNumber(const storage::PhoneNumberRecord& in, v1::PhoneNumber* out) {
   out->set_messaging_limit_tier(in.messaging_limit_tier);
 }
 
+void ToRetention(const storage::RetentionPolicy& in, v1::Retention* out) {
+  out->set_message_content_days(in.message_content_days);
+  out->set_media_days(in.media_days);
+  out->set_event_days(in.event_days);
+  out->set_raw_callback_days(in.raw_callback_days);
+  out->set_audit_days(in.audit_days);
+}
+
 // Read from the database, not the senders' snapshot: an operator's change
 // shows at once, and this is not a hot path.
-absl::Status ToProperty(domain::PropertyService& properties, const std::string& property_id,
-                        v1::Property* response) {
+absl::Status ToProperty(domain::PropertyService& properties, domain::RetentionService& retention,
+                        const std::string& property_id, v1::Property* response) {
   absl::StatusOr<domain::PropertyView> view = properties.View(property_id);
   if (!view.ok()) return view.status();
   response->set_property_id(view->property.property_id);
@@ -32,6 +40,9 @@ absl::Status ToProperty(domain::PropertyService& properties, const std::string& 
     response->mutable_quiet_hours()->set_start(view->property.quiet_hours_start);
     response->mutable_quiet_hours()->set_end(view->property.quiet_hours_end);
   }
+  absl::StatusOr<storage::RetentionPolicy> kept = retention.Get(property_id);
+  if (!kept.ok()) return kept.status();
+  ToRetention(*kept, response->mutable_retention());
   return absl::OkStatus();
 }
 
@@ -41,7 +52,7 @@ grpc::ServerUnaryReactor* PropertiesApi::GetProperty(grpc::CallbackServerContext
                                                      const v1::GetPropertyRequest* /*request*/,
                                                      v1::Property* response) {
   return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
-    return ToProperty(properties_, caller.property_id, response);
+    return ToProperty(properties_, retention_, caller.property_id, response);
   });
 }
 
@@ -55,7 +66,21 @@ grpc::ServerUnaryReactor* PropertiesApi::UpdateProperty(grpc::CallbackServerCont
           properties_.SetQuietHours(caller.property_id, quiet.start(), quiet.end()).status();
       if (!set.ok()) return set;
     }
-    return ToProperty(properties_, caller.property_id, response);
+    return ToProperty(properties_, retention_, caller.property_id, response);
+  });
+}
+
+grpc::ServerUnaryReactor* PropertiesApi::UpdateRetention(grpc::CallbackServerContext* context,
+                                                         const v1::UpdateRetentionRequest* request,
+                                                         v1::Retention* response) {
+  return Handle(context, calls_, v1::ROLE_ADMIN, [=, this](const domain::Caller& caller) {
+    domain::RetentionUpdate update{request->message_content_days(), request->media_days(),
+                                   request->event_days(), request->raw_callback_days(),
+                                   request->audit_days()};
+    absl::StatusOr<storage::RetentionPolicy> policy = retention_.Update(caller.property_id, update);
+    if (!policy.ok()) return policy.status();
+    ToRetention(*policy, response);
+    return absl::OkStatus();
   });
 }
 

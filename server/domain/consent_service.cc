@@ -21,9 +21,25 @@ bool IsKeyword(const std::vector<std::string>& words, absl::string_view text) {
 
 }  // namespace
 
-absl::Status CheckConsent(storage::ConsentRepository& consent, const std::string& property_id,
-                          const std::string& guest_phone, bool marketing) {
+absl::StatusOr<storage::ConsentRecord> EffectiveConsent(storage::ConsentRepository& consent,
+                                                        const std::string& property_id,
+                                                        const std::string& guest_phone,
+                                                        const GuestHasher* hasher) {
   absl::StatusOr<storage::ConsentRecord> record = consent.Get(property_id, guest_phone);
+  if (!record.ok() || record->updated_at || hasher == nullptr) return record;
+  absl::StatusOr<std::string> hash = hasher->Hash(property_id, guest_phone);
+  if (!hash.ok()) return hash.status();
+  absl::StatusOr<std::optional<storage::ConsentRecord>> kept =
+      consent.ErasedConsent(property_id, *hash);
+  if (!kept.ok()) return kept.status();
+  return kept->value_or(*record);
+}
+
+absl::Status CheckConsent(storage::ConsentRepository& consent, const std::string& property_id,
+                          const std::string& guest_phone, bool marketing,
+                          const GuestHasher* hasher) {
+  absl::StatusOr<storage::ConsentRecord> record =
+      EffectiveConsent(consent, property_id, guest_phone, hasher);
   if (!record.ok()) return record.status();
   if (!record->opted_out && !(marketing && record->marketing_opted_out)) return absl::OkStatus();
   return Error(absl::StatusCode::kFailedPrecondition, "GUEST_OPTED_OUT",
@@ -65,7 +81,8 @@ absl::StatusOr<ConsentView> ConsentService::Get(const std::string& property_id,
     view.guest_phone = guest->phone;
     view.guest_user_id = guest->user_id;
     view.guest_username = guest->username;
-    absl::StatusOr<storage::ConsentRecord> record = consent_.Get(property_id, *phone);
+    absl::StatusOr<storage::ConsentRecord> record =
+        EffectiveConsent(consent_, property_id, *phone, hasher_);
     if (!record.ok()) return record.status();
     view.consent = *record;
     absl::StatusOr<std::vector<storage::ConsentEventRecord>> history =

@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/domain/guest_directory.h"
+#include "server/domain/guest_hash.h"
 #include "server/storage/consent_repository.h"
 #include "server/storage/database.h"
 
@@ -26,9 +27,17 @@ struct ConsentView {
 };
 
 // Inside a transaction: refuses with GUEST_OPTED_OUT (403) a send to a
-// guest who opted out (of marketing, for a marketing template).
+// guest who opted out (of marketing, for a marketing template). A guest
+// with no consent of their own who was erased keeps the consent erasure
+// kept for them, found by their hash (`hasher`; none: not looked for).
 absl::Status CheckConsent(storage::ConsentRepository& consent, const std::string& property_id,
-                          const std::string& guest_phone, bool marketing);
+                          const std::string& guest_phone, bool marketing,
+                          const GuestHasher* hasher = nullptr);
+// The guest's consent: their own, else the one kept when they were erased.
+absl::StatusOr<storage::ConsentRecord> EffectiveConsent(storage::ConsentRepository& consent,
+                                                        const std::string& property_id,
+                                                        const std::string& guest_phone,
+                                                        const GuestHasher* hasher);
 
 // Inside a transaction: records an opt-out or opt-in if an inbound text is
 // one of the keywords. Returns whether it was.
@@ -42,6 +51,8 @@ absl::StatusOr<bool> ApplyConsentKeyword(storage::ConsentRepository& consent,
 class ConsentService {
  public:
   explicit ConsentService(storage::Database& db) : db_(db), consent_(db), directory_(db) {}
+  // Erased guests' kept consent shows (and holds) once this is set.
+  void set_guest_hasher(const GuestHasher* hasher) { hasher_ = hasher; }
 
   // `guest_phone` is a phone or a BSUID (the REST path's one segment).
   absl::StatusOr<ConsentView> Get(const std::string& property_id, const std::string& guest_phone);
@@ -58,6 +69,7 @@ class ConsentService {
   storage::Database& db_;
   storage::ConsentRepository consent_;
   GuestDirectory directory_;
+  const GuestHasher* hasher_ = nullptr;
 };
 
 }  // namespace wa::domain

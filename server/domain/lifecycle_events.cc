@@ -34,6 +34,16 @@ absl::Status Emit(EventOutbox& outbox, const std::string& property_id, const cha
 
 }  // namespace
 
+absl::Status EmitGuestErased(EventOutbox& outbox, const std::string& property_id,
+                             const std::string& guest_hash, absl::Time erased_at, int64_t messages,
+                             int64_t conversations) {
+  Json data = {{"guest_hash", guest_hash},
+               {"erased_at", Rfc3339(erased_at)},
+               {"messages", messages},
+               {"conversations", conversations}};
+  return Emit(outbox, property_id, "guest_erased", "", data);
+}
+
 absl::Status EmitConversationResolved(EventOutbox& outbox, const storage::ConversationRecord& c) {
   Json metadata(c.metadata);
   Json data = {

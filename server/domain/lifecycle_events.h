@@ -26,6 +26,11 @@ absl::Status EmitTemplateStatusChanged(EventOutbox& outbox, const std::string& p
                                        hotel::whatsapp::v1::TemplateStatus previous);
 
 // batch_completed: the batch has no item left to release.
+// A guest erased on request: only the keyed hash that now stands for them,
+// never a phone, BSUID or name.
+absl::Status EmitGuestErased(EventOutbox& outbox, const std::string& property_id,
+                             const std::string& guest_hash, absl::Time erased_at, int64_t messages,
+                             int64_t conversations);
 absl::Status EmitBatchCompleted(EventOutbox& outbox, const storage::BatchRecord& batch);
 
 }  // namespace wa::domain

@@ -1,6 +1,7 @@
 #include "server/domain/message_payload.h"
 
 #include "nlohmann/json.hpp"
+#include "server/domain/outbound_content.h"
 
 namespace wa::domain {
 namespace {
@@ -39,6 +40,15 @@ PayloadView ReadPayload(const storage::MessageRecord& message) {
     view.reply_id = id;
   }
   return view;
+}
+
+std::string MediaIdOf(const storage::MessageRecord& message) {
+  if (message.direction == hotel::whatsapp::v1::DIRECTION_INBOUND) {
+    return ReadPayload(message).media_id;
+  }
+  if (message.payload.empty()) return "";
+  absl::StatusOr<hotel::whatsapp::v1::OutboundContent> content = DecodeContent(message.payload);
+  return content.ok() ? content->media().stored_media_id() : "";
 }
 
 }  // namespace wa::domain

@@ -19,4 +19,8 @@ struct PayloadView {
 
 PayloadView ReadPayload(const storage::MessageRecord& message);
 
+// The stored media a message names, whichever way it went: the guest's
+// file (inbound) or the upload of ours it sent; "" for none.
+std::string MediaIdOf(const storage::MessageRecord& message);
+
 }  // namespace wa::domain

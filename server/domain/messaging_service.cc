@@ -181,7 +181,7 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
         absl::StatusOr<std::string> phone = directory_.KeyFor(caller.property_id, *address);
         if (!phone.ok()) return phone.status();
         // Consent first: an opted-out guest is refused whatever the window.
-        if (auto s = CheckConsent(consent_, caller.property_id, *phone, request.marketing);
+        if (auto s = CheckConsent(consent_, caller.property_id, *phone, request.marketing, hasher_);
             !s.ok()) {
           return s;
         }

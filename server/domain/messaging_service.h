@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "hotel/whatsapp/v1/content.pb.h"
 #include "server/domain/guest_directory.h"
+#include "server/domain/guest_hash.h"
 #include "server/domain/property_service.h"
 #include "server/domain/send_timing.h"
 #include "server/domain/token_service.h"
@@ -109,6 +110,8 @@ class MessagingService {
   void set_backlog_limit(BacklogLimit limit) { backlog_limit_ = limit; }
   // Where a send's number comes from. `require_number` (the Cloud API):
   // a property without one is refused before anything is queued.
+  // Erased guests' kept opt-outs are honoured once this is set.
+  void set_guest_hasher(const GuestHasher* hasher) { hasher_ = hasher; }
   void set_senders(PropertyService* properties, bool require_number) {
     properties_ = properties;
     require_number_ = require_number;
@@ -148,6 +151,7 @@ class MessagingService {
   storage::MessageRepository messages_;
   storage::GuestRepository guests_;
   storage::ConsentRepository consent_;
+  const GuestHasher* hasher_ = nullptr;
   storage::MediaRepository media_;
   GuestDirectory directory_;
   storage::PropertyRepository properties_repo_;

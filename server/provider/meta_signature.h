@@ -3,12 +3,13 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "server/util/hmac.h"
 
 namespace wa::provider {
 
 // Lowercase hex of HMAC-SHA256(key, data): the form Meta uses in
 // X-Hub-Signature-256 and the fake Graph API uses to sign its callbacks.
-std::string HmacSha256Hex(absl::string_view key, absl::string_view data);
+using util::HmacSha256Hex;
 
 // Checks Meta's `X-Hub-Signature-256: sha256=<hex>` header against the raw
 // request body bytes (Meta signs the bytes it sent, with non-ASCII escaped,

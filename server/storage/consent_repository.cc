@@ -30,6 +30,18 @@ absl::StatusOr<ConsentRecord> ConsentRepository::Get(const std::string& property
   return row->value_or(ConsentRecord{});
 }
 
+absl::StatusOr<std::optional<ConsentRecord>> ConsentRepository::ErasedConsent(
+    const std::string& property_id, const std::string& guest_hash) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
+      "SELECT opted_out, marketing_opted_out, erased_at FROM guest_erasures "
+      "WHERE property_id = ? AND guest_hash = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, property_id).Bind(2, guest_hash);
+  return FirstRow<ConsentRecord>(*stmt, [](const Statement& s) {
+    return ConsentRecord{s.ColumnInt(0) != 0, s.ColumnInt(1) != 0, s.ColumnOptionalTime(2)};
+  });
+}
+
 absl::StatusOr<bool> ConsentRepository::Seen(const std::string& property_id,
                                              const std::string& guest_phone,
                                              const ConsentEventRecord& e) {

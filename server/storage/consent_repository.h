@@ -42,6 +42,10 @@ class ConsentRepository {
   // nothing.
   absl::Status Record(const std::string& property_id, const std::string& guest_phone,
                       const ConsentEventRecord& event);
+  // The consent kept for an erased guest under one of their hashes
+  // (guest_erasures), if they were erased.
+  absl::StatusOr<std::optional<ConsentRecord>> ErasedConsent(const std::string& property_id,
+                                                             const std::string& guest_hash);
   absl::StatusOr<std::vector<ConsentEventRecord>> History(const std::string& property_id,
                                                           const std::string& guest_phone,
                                                           int limit);

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -55,6 +56,47 @@ absl::Status MediaStore::Init() {
     fs::remove(entry.path(), error);
   }
   return absl::OkStatus();
+}
+
+namespace {
+
+// The lock file removals share and a backup holds alone (flock: released
+// when its holder exits, however it exits).
+absl::StatusOr<int> LockStore(const std::string& root, int operation) {
+  std::string path = (fs::path(root) / ".removal.lock").string();
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Errno("cannot open", path);
+  while (::flock(fd, operation) != 0) {
+    if (errno == EINTR) continue;
+    absl::Status status = Errno("cannot lock", path);
+    ::close(fd);
+    return status;
+  }
+  return fd;
+}
+
+}  // namespace
+
+MediaStore::BackupHold::~BackupHold() { ::close(fd_); }
+
+absl::StatusOr<std::unique_ptr<MediaStore::BackupHold>> MediaStore::HoldForBackup() const {
+  absl::StatusOr<int> fd = LockStore(root_, LOCK_EX);
+  if (!fd.ok()) return fd.status();
+  return std::unique_ptr<BackupHold>(new BackupHold(*fd));
+}
+
+absl::Status MediaStore::Remove(const std::string& sha256) const {
+  absl::StatusOr<int> fd = LockStore(root_, LOCK_SH);
+  if (!fd.ok()) return fd.status();
+  std::string path = PathFor(sha256);
+  absl::Status status;
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    status = Errno("cannot remove", path);
+  } else {
+    status = SyncDirectory(fs::path(path).parent_path().string());
+  }
+  ::close(*fd);
+  return status;
 }
 
 std::string MediaStore::PathFor(const std::string& sha256) const {

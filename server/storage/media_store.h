@@ -71,6 +71,26 @@ class MediaStore {
   absl::StatusOr<std::unique_ptr<Writer>> NewWriter() const;
   absl::StatusOr<std::unique_ptr<Reader>> Open(const std::string& sha256) const;
   std::string PathFor(const std::string& sha256) const;
+  // Removes a stored file whose bytes nothing uses any more, durably. Waits
+  // while a backup holds the store (below), so a backup never misses a
+  // file its database copy names.
+  absl::Status Remove(const std::string& sha256) const;
+
+  // Held by `wa-server backup` from its database snapshot until every file
+  // the snapshot names is copied: removals (erasure, retention) wait, in
+  // any process, meanwhile. Uploads go on (files the snapshot cannot name).
+  class BackupHold {
+   public:
+    ~BackupHold();
+    BackupHold(const BackupHold&) = delete;
+    BackupHold& operator=(const BackupHold&) = delete;
+
+   private:
+    friend class MediaStore;
+    explicit BackupHold(int fd) : fd_(fd) {}
+    int fd_;
+  };
+  absl::StatusOr<std::unique_ptr<BackupHold>> HoldForBackup() const;
   const std::string& root() const { return root_; }
 
  private:

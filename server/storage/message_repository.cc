@@ -148,6 +148,16 @@ absl::StatusOr<std::vector<MessageRecord>> MessageRepository::ListByConversation
   return CollectRows<MessageRecord>(*stmt, ReadMessage);
 }
 
+absl::StatusOr<std::vector<MessageRecord>> MessageRepository::ListAfter(
+    const std::string& conversation_id, int64_t after_seq, int limit) {
+  static const std::string sql =
+      std::string(kSelect) + "WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?";
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, conversation_id).Bind(2, after_seq).Bind(3, limit);
+  return CollectRows<MessageRecord>(*stmt, ReadMessage);
+}
+
 absl::StatusOr<std::vector<std::string>> MessageRepository::StaffParticipants(
     const std::string& conversation_id) {
   absl::StatusOr<Statement> stmt = db_.Prepare(

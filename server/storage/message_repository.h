@@ -22,6 +22,10 @@ class MessageRepository {
   // The newest `limit` messages of a conversation, oldest first.
   absl::StatusOr<std::vector<MessageRecord>> ListByConversation(const std::string& conversation_id,
                                                                 int limit);
+  // Up to `limit` messages of a conversation numbered after `after_seq`, in
+  // order: a conversation read page by page (a guest's export).
+  absl::StatusOr<std::vector<MessageRecord>> ListAfter(const std::string& conversation_id,
+                                                       int64_t after_seq, int limit);
   // Distinct staff members who sent in the conversation, in order of first message.
   absl::StatusOr<std::vector<std::string>> StaffParticipants(const std::string& conversation_id);
 

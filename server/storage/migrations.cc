@@ -419,6 +419,36 @@ const std::vector<const char*>& Migrations() {
       ALTER TABLE batch_items ADD COLUMN send_at INTEGER;
       ALTER TABLE batch_items ADD COLUMN valid_until INTEGER;
       ALTER TABLE batch_items ADD COLUMN quiet_hours INTEGER NOT NULL DEFAULT 0;
+      // 16: guest data over its life (README, "Guest data"): how long each
+      // property keeps each kind of data; which messages still hold their
+      // content (the pruning worker walks this index, oldest first); the
+      // guests erased on request, by keyed hash; the times other tables
+      // are pruned by.
+      R"sql(
+      CREATE TABLE retention_policies (
+        property_id TEXT PRIMARY KEY,
+        message_content_days INTEGER NOT NULL,
+        media_days INTEGER NOT NULL,
+        event_days INTEGER NOT NULL,
+        raw_callback_days INTEGER NOT NULL,
+        audit_days INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      ALTER TABLE messages ADD COLUMN content_removed_at INTEGER;
+      CREATE INDEX messages_with_content ON messages (property_id, created_at)
+        WHERE content_removed_at IS NULL;
+      CREATE TABLE guest_erasures (
+        property_id TEXT NOT NULL,
+        guest_hash TEXT NOT NULL,
+        erased_at INTEGER NOT NULL,
+        opted_out INTEGER NOT NULL DEFAULT 0,
+        marketing_opted_out INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (property_id, guest_hash)
+      );
+      CREATE INDEX media_by_age ON media (property_id, created_at);
+      CREATE INDEX webhook_events_by_age ON webhook_events (property_id, occurred_at);
+      CREATE INDEX audit_events_by_age ON audit_events (property_id, occurred_at);
+      CREATE INDEX provider_notifications_by_age ON provider_notifications (received_at);
       )sql",
   };
   return *migrations;

@@ -151,7 +151,13 @@ absl::StatusOr<sqlite3*> OpenConnection(const std::string& path, bool read_only)
   sqlite3_busy_timeout(db, 5000);
   std::vector<const char*> pragmas = {"PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"};
   if (!read_only) {
-    pragmas.insert(pragmas.begin(), {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"});
+    // auto_vacuum takes on a new database only (before its first table):
+    // a database made before this keeps its mode until VACUUM (README,
+    // "Guest data": `wa-server restore` converts). secure_delete zeroes what
+    // is deleted or overwritten, so an erased guest's words are not left in
+    // free space of the file.
+    pragmas.insert(pragmas.begin(), {"PRAGMA auto_vacuum=INCREMENTAL", "PRAGMA journal_mode=WAL",
+                                     "PRAGMA synchronous=FULL", "PRAGMA secure_delete=ON"});
   }
   for (const char* pragma : pragmas) {
     if (absl::Status s = ExecOn(db, pragma); !s.ok()) {

@@ -52,6 +52,11 @@ void Metrics::CountMediaFileError(absl::string_view reason) {
   ++media_file_errors_[std::string(reason)];
 }
 
+void Metrics::CountRetentionRemoved(absl::string_view what, int64_t count) {
+  absl::MutexLock lock(&mu_);
+  retention_removed_[std::string(what)] += count;
+}
+
 void Metrics::ObserveCommit(absl::Duration latency, int transactions) {
   absl::MutexLock lock(&mu_);
   Observe(commit_latency_, latency);
@@ -110,6 +115,13 @@ std::string Metrics::Render(const std::vector<Gauge>& gauges) const {
          "media downloads refused because the stored file was missing or unreadable", "counter");
   for (const auto& [reason, count] : media_file_errors_) {
     absl::StrAppend(&out, "wa_media_file_errors_total{reason=\"", reason, "\"} ", count, "\n");
+  }
+  Header(out, "wa_retention_removed_total",
+         "what the retention worker removed past each property's retention (rows; message "
+         "contents; media files)",
+         "counter");
+  for (const auto& [what, count] : retention_removed_) {
+    absl::StrAppend(&out, "wa_retention_removed_total{what=\"", what, "\"} ", count, "\n");
   }
   Header(out, "wa_sqlite_commit_duration_seconds", "SQLite commits (each one fsync)", "histogram");
   RenderHistogram(out, "wa_sqlite_commit_duration_seconds", "", commit_latency_);

@@ -30,6 +30,8 @@ class Metrics {
   void CountProviderError(int code);
   // A media download whose stored file was missing or unreadable.
   void CountMediaFileError(absl::string_view reason);
+  // Rows (or files) the retention worker removed, by what they were.
+  void CountRetentionRemoved(absl::string_view what, int64_t count);
   // One SQLite commit (one fsync) holding `transactions` transactions.
   void ObserveCommit(absl::Duration latency, int transactions);
 
@@ -56,6 +58,7 @@ class Metrics {
   std::map<std::string, Histogram> request_latency_ ABSL_GUARDED_BY(mu_);
   std::map<int, int64_t> provider_errors_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, int64_t> media_file_errors_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int64_t> retention_removed_ ABSL_GUARDED_BY(mu_);
   Histogram commit_latency_ ABSL_GUARDED_BY(mu_);
   int64_t committed_transactions_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t open_event_streams_ ABSL_GUARDED_BY(mu_) = 0;

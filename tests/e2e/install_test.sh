@@ -89,7 +89,7 @@ test_example_configuration() {
     # The operator commands' own flags (`tokens`, `properties`), not the server's.
     case "$flag" in
       role | name | property | display_name | time_zone | display_phone_number | \
-        access_token_env | access_token_file | default) continue ;;
+        access_token_env | access_token_file | default | to | from) continue ;;
     esac
     var="WA_$(tr '[:lower:]' '[:upper:]' <<<"$flag")"
     grep -qE "^#?$var=" "$ENV_FILE" || fail_check "the example configuration has $var"

@@ -5,7 +5,7 @@
 // Needs WA_HTTP_ADDR, WA_STAFF_TOKEN and WA_ADMIN_TOKEN (tests/e2e/run).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,40 @@ await call('post', `${api}/messages/send`, `${api}/messages/send`,
            { body: { guest_phone: 'not a phone', content: { text: 'x' } }, status: 400 });
 await call('get', `${api}/templates/welcome_checkin`, `${api}/templates/{name}`,
            { headers: {}, status: 401 });
+// A guest's data (README, "Guest data"): the retention calls match the
+// description; the export (a streamed document) matches its own schema,
+// docs/guest-export.schema.json, with Ajv checking formats too.
+await call('get', `${api}/property`, `${api}/property`);
+await call('patch', `${api}/property/retention`, `${api}/property/retention`,
+           { headers: admin, body: { media_days: 60 } });
+await call('patch', `${api}/property/retention`, `${api}/property/retention`,
+           { headers: admin, body: { media_days: -1 }, status: 400 });
+const exportSchema = JSON.parse(
+  readFileSync(join(here, '../../docs/guest-export.schema.json'), 'utf8'));
+const strict = new Ajv({ strict: true, allErrors: true });
+strict.addFormat('date-time', (t) => !Number.isNaN(Date.parse(t)) && /Z$/.test(t));
+const validExport = strict.compile(exportSchema);
+const exportAnswer = await fetch(`${base}${api}/guests/%2B15550009001/export`, { headers: admin });
+assert.equal(exportAnswer.status, 200);
+const exported = await exportAnswer.json();
+assert.ok(validExport(exported), JSON.stringify(validExport.errors));
+assert.ok(exported.conversations[0].messages.some((m) => m.text === 'Welcome!'));
+ok('GET /guests/{guest_phone}/export matches docs/guest-export.schema.json');
+const other = '+15550009002';
+await call('post', `${api}/sandbox/inbound`, `${api}/sandbox/inbound`,
+           { headers: admin, body: { guest_phone: other, text: 'Erase me' } });
+const erased = await call('post', `${api}/guests/${encodeURIComponent(other)}/erase`,
+                          `${api}/guests/{guest_phone}/erase`,
+                          { headers: admin, body: { reason: 'e2e: GDPR art. 17' } });
+assert.match(erased.guest_hash, /^erased:[0-9a-f]{64}$/);
+await call('post', `${api}/guests/${encodeURIComponent(other)}/erase`,
+           `${api}/guests/{guest_phone}/erase`, { headers: admin, body: {}, status: 400 });
+const afterErase = await (await fetch(
+  `${base}${api}/guests/${encodeURIComponent(other)}/export`, { headers: admin })).json();
+assert.ok(validExport(afterErase), JSON.stringify(validExport.errors));
+assert.deepEqual(afterErase.conversations, []);
+ok('an erased guest exports as nothing');
+
 // The documentation page, rendered by Redoc from this server's own copy.
 const docs = await fetch(`${base}/docs`);
 const page = await docs.text();

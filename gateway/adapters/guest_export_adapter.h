@@ -1,0 +1,13 @@
+#pragma once
+
+#include "gateway/http_gateway.h"
+
+namespace wa::gateway {
+
+// GET /api/v1/whatsapp/guests/{guest_phone}/export[?guest_user_id=]: the
+// ExportGuest RPC's document streamed as application/json (chunked), its
+// pieces relayed as they come; a refusal before the first piece is the
+// contract's error answer.
+void AddGuestExportAdapter(HttpGateway& gateway);
+
+}  // namespace wa::gateway

@@ -1,0 +1,70 @@
+#include "server/storage/erasure_keys.h"
+
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+
+namespace wa::storage {
+namespace {
+
+constexpr size_t kKeyBytes = 32;
+
+absl::Status WriteNew(const std::string& path, const std::string& hex) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return absl::OkStatus();  // another process won
+    return absl::InternalError(absl::StrCat("cannot create ", path, ": ", strerror(errno)));
+  }
+  std::string line = hex + "\n";
+  bool ok =
+      write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && fsync(fd) == 0;
+  close(fd);
+  if (!ok) {
+    unlink(path.c_str());
+    return absl::InternalError(absl::StrCat("cannot write ", path));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ErasureKeys::KeyFor(const std::string& property_id) {
+  absl::MutexLock lock(&mu_);
+  if (auto it = keys_.find(property_id); it != keys_.end()) return it->second;
+  absl::StatusOr<std::string> key = LoadOrCreate(property_id);
+  if (key.ok()) keys_[property_id] = *key;
+  return key;
+}
+
+absl::StatusOr<std::string> ErasureKeys::LoadOrCreate(const std::string& property_id) {
+  std::error_code error;
+  std::filesystem::create_directories(dir_, error);
+  if (error)
+    return absl::InternalError(absl::StrCat("cannot create ", dir_, ": ", error.message()));
+  // Property ids are the operator's words: hex keeps any of them a file name.
+  const std::string path = absl::StrCat(dir_, "/", absl::BytesToHexString(property_id), ".key");
+  unsigned char bytes[kKeyBytes];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) return absl::InternalError("no random bytes");
+  std::string fresh = absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
+  if (absl::Status s = WriteNew(path, fresh); !s.ok()) return s;
+  std::ifstream in(path);
+  std::string hex((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r')) hex.pop_back();
+  std::string key = absl::HexStringToBytes(hex);
+  if (key.size() != kKeyBytes) {
+    return absl::DataLossError(absl::StrCat(path, ": not a ", kKeyBytes, "-byte key in hex"));
+  }
+  return key;
+}
+
+}  // namespace wa::storage
