@@ -243,6 +243,9 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
       database, [outbox](const storage::ConversationRecord& resolved) {
         return domain::EmitConversationResolved(*outbox, resolved);
       });
+  p->conversations->set_on_assigned([outbox](const storage::ConversationRecord& assigned) {
+    return domain::EmitConversationAssigned(*outbox, assigned);
+  });
   p->analytics = std::make_unique<domain::AnalyticsService>(database);
   p->consent = std::make_unique<domain::ConsentService>(database);
   p->inbound = std::make_unique<domain::InboundService>(

@@ -227,9 +227,9 @@ TEST_F(EventOutboxTest, AStatusJumpReportsEveryStatusPassedInOrder) {
 }
 
 TEST(WebhookEventNamesTest, KnowsTheContractsEvents) {
-  for (const char* e :
-       {"message_sent", "message_delivered", "message_read", "message_failed", "inbound_message",
-        "media_received", "conversation_resolved", "template_status_changed", "batch_completed"}) {
+  for (const char* e : {"message_sent", "message_delivered", "message_read", "message_failed",
+                        "inbound_message", "media_received", "conversation_resolved",
+                        "template_status_changed", "batch_completed", "conversation_assigned"}) {
     EXPECT_TRUE(IsWebhookEvent(e)) << e;
   }
   EXPECT_FALSE(IsWebhookEvent("message_exploded"));
