@@ -397,6 +397,9 @@ absl::Status BuildServices(const Config& config, Parts& p) {
         return domain::EmitConversationResolved(*outbox, resolved);
       });
   p.conversations->set_on_event(wake_webhooks);
+  p.conversations->set_on_assigned([outbox](const storage::ConversationRecord& assigned) {
+    return domain::EmitConversationAssigned(*outbox, assigned);
+  });
   p.analytics = std::make_unique<domain::AnalyticsService>(database);
   p.consent = std::make_unique<domain::ConsentService>(database);
   p.inbound = std::make_unique<domain::InboundService>(

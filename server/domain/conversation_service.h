@@ -87,6 +87,8 @@ class ConversationService {
   // The guest's next message opens a new conversation.
   absl::StatusOr<ConversationView> Resolve(const std::string& property_id,
                                            const std::string& token_id, ResolveRequest request);
+  // Runs inside the assigning transaction (conversation_assigned).
+  void set_on_assigned(OnResolved on_assigned) { on_assigned_ = std::move(on_assigned); }
   // Empty leaves a field as it is; "-" clears it.
   absl::StatusOr<ConversationView> Assign(const std::string& property_id,
                                           const std::string& conversation_id,
@@ -108,6 +110,7 @@ class ConversationService {
   GuestDirectory directory_;
   OnResolved on_resolved_;
   std::function<void()> on_event_;
+  OnResolved on_assigned_;
 };
 
 // Inside a transaction: the conversation a new message of this guest

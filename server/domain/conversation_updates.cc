@@ -83,8 +83,12 @@ absl::StatusOr<ConversationView> ConversationService::Assign(const std::string& 
   absl::Status status = db_.Transaction([&]() -> absl::Status {
     absl::StatusOr<storage::ConversationRecord> c = Load(property_id, conversation_id);
     if (!c.ok()) return c.status();
-    return conversations_.Assign(conversation_id, resolve(assigned_to, c->assigned_to),
-                                 resolve(department, c->department), absl::Now());
+    absl::Status s = conversations_.Assign(conversation_id, resolve(assigned_to, c->assigned_to),
+                                           resolve(department, c->department), absl::Now());
+    if (!s.ok() || !on_assigned_) return s;
+    absl::StatusOr<storage::ConversationRecord> assigned = Load(property_id, conversation_id);
+    if (!assigned.ok()) return assigned.status();
+    return on_assigned_(*assigned);
   });
   if (!status.ok()) return status;
   return Get(property_id, conversation_id, 0);

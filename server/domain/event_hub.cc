@@ -24,7 +24,11 @@ void Dedupe(std::vector<std::shared_ptr<Subscription>>& subscriptions) {
 }  // namespace
 
 EventHub::EventHub(storage::Database& db, Options options)
-    : db_(db), events_(db), options_(options), fetchers_(3) {}
+    : db_(db), events_(db), options_(options), fetchers_(3) {
+  // A catch-up page must fit in the buffer, or resuming would overflow it.
+  options_.page_size =
+      std::max(1, std::min(options_.page_size, static_cast<int>(options_.max_buffered)));
+}
 
 EventHub::~EventHub() { Stop(); }
 

@@ -104,7 +104,7 @@ class EventHub {
 
   storage::Database& db_;
   storage::EventStreamRepository events_;
-  const Options options_;
+  Options options_;
   util::ThreadPool fetchers_;
 
   mutable absl::Mutex mu_;

@@ -17,7 +17,7 @@ const std::vector<std::string>& WebhookEventNames() {
       "message_sent",    "message_delivered", "message_read",          "message_failed",
       "inbound_message", "media_received",    "conversation_resolved", "template_status_changed",
       "batch_completed", "message_scheduled", "message_cancelled", "message_expired",
-      "guest_erased"};
+      "guest_erased",    "conversation_assigned"};
   return *names;
 }
 

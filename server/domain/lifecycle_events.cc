@@ -62,6 +62,18 @@ absl::Status EmitConversationResolved(EventOutbox& outbox, const storage::Conver
   return Emit(outbox, c.property_id, "conversation_resolved", c.conversation_id, data);
 }
 
+absl::Status EmitConversationAssigned(EventOutbox& outbox, const storage::ConversationRecord& c) {
+  Json data = {
+      {"conversation_id", c.conversation_id},
+      {"guest_phone", PhoneOfKey(c.guest_phone)},
+      {"guest_user_id", c.guest_user_id.empty() ? UserIdOfKey(c.guest_phone) : c.guest_user_id},
+      {"guest_username", c.guest_username},
+      {"assigned_to", c.assigned_to},
+      {"department", c.department},
+      {"assigned_at", Rfc3339(c.updated_at)}};
+  return Emit(outbox, c.property_id, "conversation_assigned", c.conversation_id, data);
+}
+
 absl::Status EmitTemplateStatusChanged(EventOutbox& outbox, const std::string& property_id,
                                        const v1::Template& t, v1::TemplateStatus previous) {
   Json data = {{"template_name", t.name()},

@@ -19,6 +19,10 @@ namespace wa::domain {
 absl::Status EmitConversationResolved(EventOutbox& outbox,
                                       const storage::ConversationRecord& conversation);
 
+// conversation_assigned: its assignee or department changed.
+absl::Status EmitConversationAssigned(EventOutbox& outbox,
+                                      const storage::ConversationRecord& conversation);
+
 // template_status_changed: from `previous` (UNSPECIFIED for a new
 // submission) to the template's status.
 absl::Status EmitTemplateStatusChanged(EventOutbox& outbox, const std::string& property_id,

@@ -124,7 +124,27 @@ test_property() {
     "the staff token's property, in UTC, without numbers"
 }
 
+# watch follows the property from a cursor and prints one JSON object a
+# line with --json; the kinds filter keeps only the guest's messages.
+test_watch() {
+  cli events --page_size=1
+  assert_eq 0 "$CLI_RC" "wa-cli events exits 0"
+  local start
+  start="$(json_get "$CLI_OUT" latest_cursor)"
+  timeout 3 "$CLI" --json watch --events=inbound_message --after_cursor="$start" \
+    >"$E2E_TMP/watch" 2>"$E2E_TMP/watch.err" &
+  local watch_pid=$!
+  sleep 0.5
+  simulate_inbound "$WA_ADMIN_TOKEN" +15550007002 "watch me" >/dev/null
+  wait "$watch_pid" || true
+  local line
+  line="$(head -1 "$E2E_TMP/watch")"
+  assert_json "$line" 'd["event"] == "inbound_message" and d["data"]["message_content"] == "watch me"
+    and int(d["cursor"]) > '"$start" "wa-cli watch --json prints the guest's message"
+}
+
 run_case "help" test_help
+run_case "watch" test_watch
 run_case "sends and status" test_sends_and_status
 run_case "scheduled sends" test_scheduled_sends
 run_case "errors are exit codes" test_errors_are_exit_codes

@@ -88,7 +88,8 @@ test_event_subscribers() {
   env "${common[@]}" WA_REST_URL="http://$WA_HTTP_ADDR" timeout 60 node     "$EXAMPLES/node/event_subscriber.mjs" >"$E2E_TMP/node_events" 2>"$E2E_TMP/node_events.err" &
   local node_pid=$!
   curl -sS -N --max-time 8 -H "Authorization: Bearer $staff" -H "Last-Event-ID: $start" \
-    "http://$WA_HTTP_ADDR$API/events/stream?events=inbound_message" >"$E2E_TMP/curl_events" &
+    "http://$WA_HTTP_ADDR$API/events/stream?events=inbound_message" >"$E2E_TMP/curl_events" \
+    2>"$E2E_TMP/curl_events.err" &
   local curl_pid=$!
   sleep 1
   for i in 1 2 3 4 5 6; do

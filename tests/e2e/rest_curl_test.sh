@@ -481,7 +481,23 @@ run_case "INVALID_PHONE_NUMBER" test_invalid_phone
 run_case "unknown conversation: NOT_FOUND" test_not_found
 run_case "another property's conversation: NOT_FOUND" test_other_property_is_invisible
 run_case "unknown path 404, wrong method 405" test_routing_errors
+# The property's events, a page at a time: the answer's exact keys, and an
+# event's envelope.
+test_list_events() {
+  http_call GET "$API/events?page_size=2" "$WA_STAFF_TOKEN"
+  assert_status 200 "GET /events"
+  assert_json "$HTTP_BODY" 'keys(d) == {"events", "next_cursor", "latest_cursor", "oldest_cursor"}' \
+    "ListEvents answers exactly its fields"
+  assert_json "$HTTP_BODY" 'len(d["events"]) == 2 and all(keys(e) == {"cursor", "event", "event_id",
+    "created_at", "data", "conversation_id"} for e in d["events"])
+    and int(d["events"][1]["cursor"]) == int(d["events"][0]["cursor"]) + 1' \
+    "each event has the envelope and consecutive cursors"
+  http_call GET "$API/events?after_cursor=-1" "$WA_STAFF_TOKEN"
+  assert_status 400 "a negative cursor is refused"
+}
+
 run_case "malformed JSON: 400" test_malformed_json
+run_case "ListEvents" test_list_events
 run_case "Batch send messages with rate limiting" test_batch_send
 run_case "Idempotency-Key header" test_idempotency_key_header
 finish

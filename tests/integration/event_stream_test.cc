@@ -40,6 +40,7 @@ class EventStreamTest : public ::testing::Test {
  protected:
   void StartServer(std::vector<std::string> flags = {}) {
     flags.push_back("--api_requests_per_second=0");
+    flags.push_back("--log_requests=false");
     server_ = std::make_unique<ServerProcess>(flags);
     server_->Start();
     admin_ = server_->CreateToken("admin");
@@ -127,7 +128,9 @@ class EventStreamTest : public ::testing::Test {
 // in cursor order, identical to the stored list.
 TEST_F(EventStreamTest, ChurningSubscribersGetEveryEventOnceInOrder) {
   StartServer({"--event_keep_alive=1s"});
-  constexpr int kEvents = 10000;
+  // On PostgreSQL one property's event-emitting transactions commit one at
+  // a time (README, "Live events"): a fifth of the events keeps the run short.
+  const int kEvents = TestsRunOnPostgres() ? 2000 : 10000;
   constexpr int kSubscribers = 50;
   std::atomic<int64_t> final_cursor{-1};
   std::vector<std::vector<Received>> seen(kSubscribers);
@@ -165,10 +168,11 @@ TEST_F(EventStreamTest, ChurningSubscribersGetEveryEventOnceInOrder) {
     });
   }
   absl::Time start = absl::Now();
-  Produce(channel_, admin_, kEvents);
+  Produce(channel_, admin_, kEvents, 32);  // many at once: they share commits
   v1::ListEventsResponse tail;
   ASSERT_TRUE(List(admin_, 0, 1, &tail).ok());
   final_cursor = tail.latest_cursor();
+  std::cerr << "produced in " << absl::FormatDuration(absl::Now() - start) << "\n";
   for (std::thread& t : subscribers) t.join();
   std::vector<Received> stored = ListAll(admin_, 0);
   ASSERT_EQ(stored.size(), static_cast<size_t>(kEvents));
@@ -294,10 +298,10 @@ TEST_F(EventStreamTest, SubscribersThatStopReadingCannotGrowTheServer) {
     ASSERT_TRUE(readers.back()->Read(&first));  // the opening keep-alive
   }
   const int64_t before = RssKb(server_->pid());
-  Produce(channel_, admin_, 3000, 8, big);  // 12 MB of events per subscriber
+  Produce(channel_, admin_, 2000, 16, big);  // 8 MB of events per subscriber
   const int64_t after = RssKb(server_->pid());
   std::cerr << "server RSS " << before << " kB -> " << after << " kB\n";
-  // Unbounded buffers would hold 5 x 12 MB.
+  // Unbounded buffers would hold 5 x 8 MB.
   EXPECT_LT(after - before, 25 * 1024);
   httplib::Client http("127.0.0.1", server_->http_port());
   ASSERT_TRUE(WaitUntil([&] {
@@ -309,7 +313,7 @@ TEST_F(EventStreamTest, SubscribersThatStopReadingCannotGrowTheServer) {
     int read = 0;
     while (readers[i]->Read(&event)) ++read;
     grpc::Status status = readers[i]->Finish();
-    EXPECT_LT(read, 3000);
+    EXPECT_LT(read, 2000);
     EXPECT_TRUE(status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ||
                 status.error_code() == grpc::StatusCode::CANCELLED)
         << status.error_code() << " " << status.error_message();

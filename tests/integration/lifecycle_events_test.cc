@@ -1,5 +1,5 @@
 // The hotel's events for a conversation's, a template's and a batch's life:
-// conversation_resolved, template_status_changed (submission, then the
+// conversation_resolved, conversation_assigned, template_status_changed (submission, then the
 // sandbox's review) and batch_completed, each delivered signed to a real
 // receiver with the data a hotel system needs.
 #include "absl/strings/match.h"
@@ -42,6 +42,26 @@ TEST_P(LifecycleEventsTest, AResolvedConversationIsAnnounced) {
   EXPECT_EQ(data["satisfaction_rating"], 5);
   EXPECT_EQ(data["resolution_notes"], "Lamp replaced");
   EXPECT_EQ(events[0]["verified_with"], nlohmann::json({0}));
+}
+
+TEST_P(LifecycleEventsTest, AnAssignmentIsAnnounced) {
+  Configure(Config({"conversation_assigned"}));
+  GuestWrites("+15558100002", "Can someone call me?", "conv_life_2");
+  v1::AssignConversationRequest assign;
+  assign.set_conversation_id("conv_life_2");
+  assign.set_assigned_to("staff_789");
+  assign.set_department("front_desk");
+  v1::Conversation assigned;
+  Outcome outcome =
+      surface_->Call({"/hotel.whatsapp.v1.ConversationsService/AssignConversation", "POST",
+                      "/api/v1/whatsapp/conversations/conv_life_2/assign", true},
+                     admin_, assign, &assigned);
+  ASSERT_TRUE(outcome.ok) << outcome.error.DebugString();
+  nlohmann::json events = WaitForEvents(receiver_, "conversation_assigned", 1);
+  const nlohmann::json& data = events[0]["body"]["data"];
+  EXPECT_EQ(data["conversation_id"], "conv_life_2");
+  EXPECT_EQ(data["assigned_to"], "staff_789");
+  EXPECT_EQ(data["department"], "front_desk");
 }
 
 TEST_P(LifecycleEventsTest, ATemplatesReviewIsAnnounced) {

@@ -89,10 +89,7 @@ async function follow() {
                                      conversation_id: e.conversation_id, data: e.data }));
         seen += 1;
         sinceConnect += 1;
-        if (maxEvents && seen >= maxEvents) {
-          controller.abort();
-          return;
-        }
+        if (maxEvents && seen >= maxEvents) process.exit(0);  // the open request would hold the loop
         if (dropEvery && sinceConnect >= dropEvery) {
           console.error(`dropping the connection after cursor ${lastId}`);
           controller.abort();

@@ -230,7 +230,8 @@ TEST(WebhookEventNamesTest, KnowsTheContractsEvents) {
   for (const char* e :
        {"message_sent", "message_delivered", "message_read", "message_failed", "inbound_message",
         "media_received", "conversation_resolved", "template_status_changed", "batch_completed",
-        "message_scheduled", "message_cancelled", "message_expired"}) {
+        "message_scheduled", "message_cancelled", "message_expired", "guest_erased",
+        "conversation_assigned"}) {
     EXPECT_TRUE(IsWebhookEvent(e)) << e;
   }
   EXPECT_FALSE(IsWebhookEvent("message_exploded"));
