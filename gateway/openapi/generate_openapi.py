@@ -143,6 +143,9 @@ class Generator:
                 return {"type": "string", "format": "date-time", "nullable": True}
             if name == "google.protobuf.Struct":
                 return {"type": "object", "additionalProperties": True, "nullable": True}
+            if name == "google.protobuf.Value":
+                # Any JSON value: a send's send_at is a time or an object.
+                return {"description": "an RFC 3339 time, or {relative_to, offset}"}
             self.message_schema(field.message_type)
             # An unset message field is printed as null: a message used as a
             # field's type is nullable (see document()).

@@ -246,6 +246,54 @@ TEST_P(BatchTest, ABadBatchIsRefusedWhole) {
             grpc::UNAUTHENTICATED);
 }
 
+// A batch with send_at starts then (README, "Scheduled sends"): until then
+// its items show as scheduled; an item's own send_at schedules its message.
+TEST_P(BatchTest, AScheduledBatchStartsAtItsSendAt) {
+  std::string a = NewGuest(), b = NewGuest();
+  GuestWrites(a);
+  GuestWrites(b);
+  auto rfc = [](absl::Time t) {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
+  };
+  absl::Time start = absl::Now() + absl::Seconds(1);
+  v1::BatchSendMessagesRequest request;
+  *request.add_messages() = Text(a, "The pool opens at 7");
+  *request.add_messages() = Text(b, "The pool opens at 7");
+  request.set_send_at(rfc(start));
+  request.mutable_rate_limit()->set_messages_per_second(10);
+  v1::BatchSendMessagesResponse accepted = Send(request);
+  ASSERT_EQ(accepted.accepted(), 2);
+  v1::Batch waiting = Wait(accepted.batch_id(), [](const v1::Batch&) { return true; });
+  ASSERT_EQ(waiting.items_size(), 2);
+  EXPECT_EQ(waiting.items(0).status(), v1::BATCH_ITEM_STATUS_SCHEDULED);
+  EXPECT_EQ(absl::ToUnixMillis(absl::FromUnixSeconds(waiting.scheduled_for().seconds()) +
+                               absl::Nanoseconds(waiting.scheduled_for().nanos())),
+            absl::ToUnixMillis(start));
+  v1::Batch done = Wait(accepted.batch_id(), Completed);
+  EXPECT_EQ(done.status(), v1::BATCH_STATUS_COMPLETED);
+  EXPECT_EQ(done.sent(), 2);
+  for (const v1::BatchItem& item : done.items()) {
+    EXPECT_GE(Seconds(item.queued_at()), absl::ToUnixMicros(start) / 1e6 - 0.001);
+  }
+
+  // Bad timing on the batch is refused whole; on an item, the item alone.
+  request.set_send_at("next week");
+  Outcome outcome = surface_->Call(BatchSendRpc(), *staff_, request, &accepted);
+  EXPECT_EQ(outcome.error.code(), "INVALID_ARGUMENT");
+  request.set_send_at("");
+  request.mutable_messages(0)->set_send_at("soon");
+  request.mutable_messages(1)->set_send_at(rfc(absl::Now() + absl::Hours(1)));
+  accepted = Send(request);
+  EXPECT_EQ(accepted.accepted(), 1);
+  ASSERT_EQ(accepted.errors_size(), 1);
+  EXPECT_EQ(accepted.errors(0).index(), 0);
+  v1::Batch own = Wait(accepted.batch_id(), [](const v1::Batch& b) {
+    return b.items_size() == 2 && b.items(1).status() == v1::BATCH_ITEM_STATUS_SCHEDULED;
+  });
+  EXPECT_EQ(own.items(1).status(), v1::BATCH_ITEM_STATUS_SCHEDULED);
+  EXPECT_EQ(own.status(), v1::BATCH_STATUS_IN_PROGRESS) << "a scheduled message keeps it open";
+}
+
 INSTANTIATE_TEST_SUITE_P(Surfaces, BatchTest, ::testing::Values("grpc", "rest"),
                          [](const auto& info) { return info.param; });
 

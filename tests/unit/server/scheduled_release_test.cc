@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "server/domain/analytics_service.h"
 #include "server/domain/conversation_service.h"
 #include "server/domain/errors.h"
 #include "server/domain/inbound_service.h"
@@ -132,6 +133,15 @@ TEST_F(ScheduledReleaseTest, ExpiresInsteadOfGoingLate) {
   EXPECT_EQ(expired.status, v1::MESSAGE_STATUS_EXPIRED);
   EXPECT_TRUE(absl::StartsWith(expired.failure_reason, "EXPIRED: ")) << expired.failure_reason;
   EXPECT_FALSE(expired.next_attempt_at.has_value());
+  // The funnel counts it: scheduled, then expired.
+  auto cancelled = messaging_.SendText(staff_, Text("+15550005", now_ + absl::Minutes(10)));
+  ASSERT_TRUE(cancelled.ok());
+  ASSERT_TRUE(schedules_.Cancel("p1", cancelled->message_id, "").ok());
+  auto funnel = AnalyticsService(t_.db()).ForConversation("p1", sent->conversation_id);
+  ASSERT_TRUE(funnel.ok()) << funnel.status();
+  EXPECT_EQ(funnel->delivery_rates().scheduled(), 2);
+  EXPECT_EQ(funnel->delivery_rates().expired(), 1);
+  EXPECT_EQ(funnel->delivery_rates().cancelled(), 1);
 }
 
 TEST_F(ScheduledReleaseTest, QuietHoursHoldAMessageUntilTheyEnd) {
