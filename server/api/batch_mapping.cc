@@ -61,7 +61,7 @@ domain::BatchRequest FromBatchRequest(const v1::BatchSendMessagesRequest& in) {
     out.items.push_back(
         {m.phone(), m.content(), m.template_name(), m.language(),
          std::map<std::string, std::string>(m.parameters().begin(), m.parameters().end()),
-         m.guest_user_id()});
+         m.guest_user_id(), m.guest_phone(), m.message_type()});
   }
   out.messages_per_second = in.rate_limit().messages_per_second();
   out.batch_size = in.rate_limit().batch_size();

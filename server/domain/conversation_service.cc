@@ -117,18 +117,25 @@ absl::StatusOr<ConversationView> ConversationService::Get(const std::string& pro
         messages_.ListByConversation(conversation_id, limit);
     if (!messages.ok()) return messages.status();
     view.messages = *std::move(messages);
-    absl::StatusOr<std::vector<std::string>> staff = messages_.StaffParticipants(conversation_id);
-    if (!staff.ok()) return staff.status();
-    view.staff_participants = *std::move(staff);
-    absl::StatusOr<std::optional<storage::GuestRecord>> guest =
-        guests_.Get(property_id, view.conversation.guest_phone);
-    if (!guest.ok()) return guest.status();
-    if (*guest) {
-      view.guest_profile_name = (*guest)->profile_name;
-      view.last_guest_message_at = (*guest)->last_inbound_at;
-    }
+    if (absl::Status s = AddParticipants(property_id, &view); !s.ok()) return s;
     return view;
   });
+}
+
+absl::Status ConversationService::AddParticipants(const std::string& property_id,
+                                                  ConversationView* view) {
+  absl::StatusOr<std::vector<std::string>> staff =
+      messages_.StaffParticipants(view->conversation.conversation_id);
+  if (!staff.ok()) return staff.status();
+  view->staff_participants = *std::move(staff);
+  absl::StatusOr<std::optional<storage::GuestRecord>> guest =
+      guests_.Get(property_id, view->conversation.guest_phone);
+  if (!guest.ok()) return guest.status();
+  if (*guest) {
+    view->guest_profile_name = (*guest)->profile_name;
+    view->last_guest_message_at = (*guest)->last_inbound_at;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ConversationPage> ConversationService::List(const std::string& property_id,
@@ -154,22 +161,28 @@ absl::StatusOr<ConversationPage> ConversationService::List(const std::string& pr
   }
   // One row more than asked tells whether another page exists.
   ++filter.limit;
-  absl::StatusOr<std::vector<storage::ConversationRecord>> rows =
-      storage::ReadValue(db_, [&]() -> absl::StatusOr<std::vector<storage::ConversationRecord>> {
+  absl::StatusOr<ConversationPage> page =
+      storage::ReadValue(db_, [&]() -> absl::StatusOr<ConversationPage> {
         if (guest) {
           absl::StatusOr<std::string> key = directory_.KeyFor(property_id, *guest);
           if (!key.ok()) return key.status();
           filter.guest_phone = *key;
         }
-        return conversations_.List(filter);
+        absl::StatusOr<std::vector<storage::ConversationRecord>> rows = conversations_.List(filter);
+        if (!rows.ok()) return rows.status();
+        ConversationPage out;
+        if (static_cast<int>(rows->size()) == filter.limit) {
+          rows->pop_back();
+          out.next_page_token = EncodePageToken(rows->back());
+        }
+        // Each row as GetConversation shows it, in the same read.
+        for (storage::ConversationRecord& row : *rows) {
+          ConversationView& view = out.conversations.emplace_back();
+          view.conversation = std::move(row);
+          if (absl::Status s = AddParticipants(property_id, &view); !s.ok()) return s;
+        }
+        return out;
       });
-  if (!rows.ok()) return rows.status();
-  ConversationPage page;
-  page.conversations = *std::move(rows);
-  if (static_cast<int>(page.conversations.size()) == filter.limit) {
-    page.conversations.pop_back();
-    page.next_page_token = EncodePageToken(page.conversations.back());
-  }
   return page;
 }
 

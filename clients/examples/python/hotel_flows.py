@@ -5,35 +5,24 @@ A guest writes (sandbox), staff answer with text, templates, media and
 interactive messages, follow the statuses, read and resolve the
 conversation, and configure the hotel's webhook.
 
-    WA_ADDR=127.0.0.1:50051 WA_TOKEN=wat_... /usr/bin/python3 hotel_flows.py
+    PYTHONPATH=build/clients/python WA_ADDR=127.0.0.1:50051 WA_TOKEN=wat_... \
+        /usr/bin/python3 hotel_flows.py
 
 WA_TOKEN must be an admin token (the sandbox's inbound message and the
 webhook configuration are admin operations; the rest works with staff).
 Optional: WA_GUEST_PHONE (default +1234567890), WA_WEBHOOK_URL (default the
-reference's https://your-hotel.com/webhooks/whatsapp), WA_PROTO_DIR (the
-service's .proto files; default: the repository's proto/).
+reference's https://your-hotel.com/webhooks/whatsapp).
 
-Stubs are generated when the script starts, from the service's .proto files,
-with protoc and grpc_python_plugin (Debian: protobuf-compiler,
-protobuf-compiler-grpc, python3-grpcio, python3-protobuf). A project of your
-own would generate them once at build time instead.
+The stubs are the build's Python client library (build/clients/python: the
+service's and googleapis' modules, and hotel_whatsapp_errors for the
+contract's errors); Debian's python3-grpcio and python3-protobuf run them.
 """
 
-import glob
 import os
-import subprocess
 import sys
-import tempfile
 import time
 
 import grpc
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-PROTO_DIR = os.environ.get("WA_PROTO_DIR", os.path.join(HERE, "..", "..", "..", "proto"))
-# google/api/annotations.proto and google/rpc/status.proto (Debian:
-# golang-github-grpc-ecosystem-grpc-gateway-dev).
-GOOGLEAPIS = ("/usr/share/gocode/src/github.com/grpc-ecosystem/grpc-gateway/"
-              "third_party/googleapis")
 
 ADDR = os.environ.get("WA_ADDR", "127.0.0.1:50051")
 TOKEN = os.environ.get("WA_TOKEN", "")
@@ -43,26 +32,11 @@ WEBHOOK_URL = os.environ.get("WA_WEBHOOK_URL", "https://your-hotel.com/webhooks/
 CONVERSATION_ID = "conv_python_%x" % int(time.time() * 1000)
 
 
-def generate_stubs():
-    """Compiles the .proto files into a temporary directory on sys.path."""
-    out = tempfile.mkdtemp(prefix="wa-example-stubs-")
-    protos = sorted(os.path.relpath(p, PROTO_DIR)
-                    for p in glob.glob(os.path.join(PROTO_DIR, "hotel/whatsapp/v1/*.proto")))
-    if not protos:
-        sys.exit("no .proto files under %s (set WA_PROTO_DIR)" % PROTO_DIR)
-    subprocess.run(["protoc", "-I" + PROTO_DIR, "-I" + GOOGLEAPIS, "-I/usr/include",
-                    "--python_out=" + out, "--grpc_out=" + out,
-                    "--plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin",
-                    *protos, "google/api/annotations.proto", "google/api/http.proto"],
-                   check=True)
-    sys.path.insert(0, out)
-
-
 if not TOKEN:
     sys.exit("set WA_TOKEN (an admin token: wa-server tokens create --role=admin)")
-generate_stubs()
 
 # pylint: disable=wrong-import-position
+from hotel_whatsapp_errors import error_detail  # noqa: E402
 from hotel.whatsapp.v1 import common_pb2 as common  # noqa: E402
 from hotel.whatsapp.v1 import conversations_pb2 as conversations  # noqa: E402
 from hotel.whatsapp.v1 import conversations_pb2_grpc  # noqa: E402
@@ -247,7 +221,11 @@ def main():
         resolve_conversation()
         configure_webhook()
     except grpc.RpcError as error:
-        sys.exit("RPC failed: %s %s" % (error.code().name, error.details()))
+        detail = error_detail(error)  # the contract's code and what to do
+        if detail is None:
+            sys.exit("RPC failed: %s %s" % (error.code().name, error.details()))
+        sys.exit("RPC failed: %s %s\n  - %s" % (detail.code, detail.message,
+                                                "\n  - ".join(detail.recovery_options)))
     print("all flows done")
 
 
