@@ -352,7 +352,8 @@ TEST(BuildRequestTest, NestedAndRepeatedQueryParams) {
   QueryParams q = {{"events", "message.sent"},
                    {"events", "message.read"},
                    {"retry_config.max_retries", "3"},
-                   {"retryConfig.retryDelay", "500"}};
+                   {"retryConfig.retryDelay", "500"},
+                   {"webhook_url", "https://hotel.example/hook"}};  // required
   ASSERT_TRUE(BuildRequestMessage("", "", q, {}, &req).ok());
   EXPECT_THAT(req.events(), ElementsAre("message.sent", "message.read"));
   EXPECT_EQ(req.retry_config().max_retries(), 3);
@@ -415,9 +416,9 @@ TEST(BuildRequestTest, BodyIntoOneField) {
   ASSERT_TRUE(BuildRequestMessage("content", R"({"text":"hi"})",
                                   {{"guest_phone", "+1"}, {"content.text", "ignored"}}, {}, &req)
                   .ok());
-  req.Clear();
   EXPECT_EQ(req.content().text(), "hi");
   EXPECT_EQ(req.guest_phone(), "+1");
+  req.Clear();
   EXPECT_EQ(ErrorOf(BuildRequestMessage("content", R"({"text":1})", {}, {}, &req)),
             "content.text: expected string");
 }
