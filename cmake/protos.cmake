@@ -59,7 +59,7 @@ foreach(entry ${ALL_PROTOS})
 endforeach()
 
 add_library(wa_proto STATIC ${PROTO_SRCS})
-target_include_directories(wa_proto PUBLIC ${PROTO_GEN_DIR})
+target_include_directories(wa_proto PUBLIC $<BUILD_INTERFACE:${PROTO_GEN_DIR}>)
 target_link_libraries(wa_proto PUBLIC gRPC::grpc++ protobuf::libprotobuf)
 # Generated code is not ours to lint.
 set_target_properties(wa_proto PROPERTIES CXX_CLANG_TIDY "")

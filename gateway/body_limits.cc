@@ -32,6 +32,14 @@ bool CarriesBody(const httplib::Request& req, uint64_t declared_length) {
   return m != "DELETE";  // read until the client closes
 }
 
+// A POST, PUT or PATCH with neither a length nor chunks: RFC 9112 6.3 says
+// its body is empty.
+bool HasNoBody(const httplib::Request& req) {
+  const std::string& m = req.method;
+  return (m == "POST" || m == "PUT" || m == "PATCH") && !req.has_header("Content-Length") &&
+         !req.has_header("Transfer-Encoding");
+}
+
 // Chunk framing on the wire beyond the body itself: a client sending a
 // body near its cap in small chunks is still served.
 size_t WireCap(size_t body_cap) { return body_cap + body_cap / 4 + 16 * 1024; }
@@ -82,6 +90,12 @@ HandlerResponse HttpGateway::PreRoute(const httplib::Request& req, httplib::Resp
   if (req.has_header("Content-Length") &&
       !absl::SimpleAtoi(req.get_header_value("Content-Length"), &declared)) {
     return Refuse(res, 400, "INVALID_ARGUMENT", "malformed Content-Length");
+  }
+  if (HasNoBody(req) && !IsStreamingTarget(req)) {
+    // httplib would wait for the client to close and answer 400; HTTP says
+    // such a request has an empty body, which is the JSON object {}.
+    Handle(req, res);
+    return HandlerResponse::Handled;
   }
   if (!CarriesBody(req, declared)) return HandlerResponse::Unhandled;
   // httplib would inflate gzip or deflate into memory with no bound on the

@@ -4,10 +4,12 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "gateway/field_errors.h"
 #include "gateway/json_transcoder.h"
 #include "gateway/json_writer.h"
 #include "google/rpc/status.pb.h"
 #include "hotel/whatsapp/v1/common.pb.h"
+#include "nlohmann/json.hpp"
 
 namespace wa::gateway {
 namespace {
@@ -179,6 +181,18 @@ bool IsServerFault(grpc::StatusCode code) {
   }
 }
 
+RenderedError RenderDetail(const hotel::whatsapp::v1::ErrorDetail& detail, grpc::StatusCode status,
+                           const std::string& status_message) {
+  const std::string code =
+      detail.code().empty() ? std::string(GrpcCodeName(status)) : detail.code();
+  const std::string& message = detail.message().empty() ? status_message : detail.message();
+  const std::string details = detail.has_details() ? MessageToJson(detail.details()) : "{}";
+  const std::vector<std::string> recovery(detail.recovery_options().begin(),
+                                          detail.recovery_options().end());
+  return {HttpStatusFromErrorCode(code, status), ErrorBody(code, message, details, recovery),
+          RetryAfterSeconds(detail)};
+}
+
 }  // namespace
 
 RenderedError RenderRpcError(const grpc::Status& status) {
@@ -195,14 +209,7 @@ RenderedError RenderRpcError(const grpc::Status& status) {
                                     : status.error_message();
     return {HttpStatusFromGrpcCode(status.error_code()), ErrorBody(code, message, "{}", {})};
   }
-  const std::string code =
-      detail.code().empty() ? std::string(GrpcCodeName(status.error_code())) : detail.code();
-  const std::string& message = detail.message().empty() ? status.error_message() : detail.message();
-  const std::string details = detail.has_details() ? MessageToJson(detail.details()) : "{}";
-  const std::vector<std::string> recovery(detail.recovery_options().begin(),
-                                          detail.recovery_options().end());
-  return {HttpStatusFromErrorCode(code, status.error_code()),
-          ErrorBody(code, message, details, recovery), RetryAfterSeconds(detail)};
+  return RenderDetail(detail, status.error_code(), status.error_message());
 }
 
 RenderedError RenderGatewayError(int http_status, absl::string_view code,
@@ -212,7 +219,18 @@ RenderedError RenderGatewayError(int http_status, absl::string_view code,
 
 RenderedError RenderStatusError(const absl::Status& status) {
   const auto code = static_cast<grpc::StatusCode>(status.code());
+  if (std::optional<hotel::whatsapp::v1::ErrorDetail> detail = ErrorDetailOf(status)) {
+    return RenderDetail(*detail, code, std::string(status.message()));
+  }
   return RenderGatewayError(HttpStatusFromGrpcCode(code), GrpcCodeName(code), status.message());
+}
+
+void AddRecoveryOption(RenderedError* error, absl::string_view option) {
+  nlohmann::ordered_json body =
+      nlohmann::ordered_json::parse(error->body, nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object() || !body.contains("error")) return;
+  body["error"]["recovery_options"].push_back(std::string(option));
+  error->body = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 }  // namespace wa::gateway

@@ -35,6 +35,9 @@ RenderedError RenderGatewayError(int http_status, absl::string_view code,
 // table's HTTP status and the code's name.
 RenderedError RenderStatusError(const absl::Status& status);
 
+// Appends a recovery option to a rendered error body.
+void AddRecoveryOption(RenderedError* error, absl::string_view option);
+
 // grpc-gateway's table: INVALID_ARGUMENT -> 400, NOT_FOUND -> 404, ...
 int HttpStatusFromGrpcCode(grpc::StatusCode code);
 

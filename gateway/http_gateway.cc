@@ -10,8 +10,11 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "common/request_id.h"
 #include "gateway/error_renderer.h"
 #include "gateway/event_stream_relay.h"
@@ -68,6 +71,30 @@ httplib::Server::HandlerResponse RenderHttplibError(size_t max_body_bytes,
 std::string RequestIdFor(const httplib::Request& req) {
   std::string given = req.get_header_value(kRequestIdHeader);
   return IsValidRequestId(given) ? given : NewRequestId();
+}
+
+// A body with no Content-Type, or an empty one, is read as JSON; a body
+// declared as anything else (curl -d's form encoding) is refused by name.
+bool IsJsonBody(const httplib::Request& req) {
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return true;
+  if (!req.has_header("Content-Type")) return true;
+  std::string type = absl::AsciiStrToLower(req.get_header_value("Content-Type"));
+  type = std::string(absl::StripAsciiWhitespace(type.substr(0, type.find(';'))));
+  return type == "application/json" || absl::EndsWith(type, "+json");
+}
+
+// A `+` in a query string is a space once decoded, so "?guest_phone=+1..."
+// reaches the service as " 1...": an error then says how to write it.
+RenderedError WithQueryHints(const httplib::Request& req, RenderedError error) {
+  for (const auto& [key, value] : req.params) {
+    if (!absl::StartsWith(value, " ")) continue;
+    AddRecoveryOption(&error,
+                      absl::StrCat("Write `+` as `%2B` in a query string: a bare `+` means "
+                                   "a space (?",
+                                   key, "=%2B", absl::StripLeadingAsciiWhitespace(value), ")"));
+    break;
+  }
+  return error;
 }
 
 }  // namespace
@@ -270,15 +297,22 @@ void HttpGateway::HandleRoute(const Route& route, const PathBindings& bindings,
   google::protobuf::Message* request = invoker_.NewMessage(route.method->input_type(), &arena);
   google::protobuf::Message* response = invoker_.NewMessage(route.method->output_type(), &arena);
 
+  if (!route.body.empty() && !IsJsonBody(req)) {
+    WriteGatewayError(res, 415, "UNSUPPORTED_MEDIA_TYPE",
+                      absl::StrCat("the body of ", req.method, " ", PathOf(req),
+                                   " is JSON: send it with Content-Type: application/json (got ",
+                                   req.get_header_value("Content-Type"), ")"));
+    return;
+  }
   if (absl::Status s = BuildRequestMessage(route.body, req.body, req.params, bindings, request);
       !s.ok()) {
-    WriteError(res, RenderStatusError(s));
+    WriteError(res, WithQueryHints(req, RenderStatusError(s)));
     return;
   }
   grpc::Status status =
       invoker_.Call(route.grpc_path, *request, response, ForwardedMetadata(req, res));
   if (!status.ok()) {
-    WriteRpcError(res, status);
+    WriteError(res, WithQueryHints(req, RenderRpcError(status)));
     return;
   }
   std::string body;

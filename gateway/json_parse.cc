@@ -4,11 +4,14 @@
 #include <cmath>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "gateway/field_errors.h"
 #include "gateway/field_path.h"
 #include "gateway/field_store.h"
 #include "gateway/json_transcoder.h"
+#include "hotel/whatsapp/v1/common.pb.h"
 #include "nlohmann/json.hpp"
 
 namespace wa::gateway {
@@ -81,6 +84,16 @@ absl::string_view ExpectedKind(const FieldDescriptor* f) {
   return "value";
 }
 
+absl::Status UnknownField(const PathFrame* path, const Descriptor* d, absl::string_view name) {
+  const std::string parent = RenderPath(path);
+  auto full = [&parent](absl::string_view leaf) {
+    return parent.empty() ? std::string(leaf) : absl::StrCat(parent, ".", leaf);
+  };
+  std::vector<std::string> known;
+  for (int i = 0; i < d->field_count(); ++i) known.push_back(full(d->field(i)->name()));
+  return UnknownFieldError(full(name), "request body", known);
+}
+
 class Reader {
  public:
   absl::Status MergeObject(const json& j, Message* m, const PathFrame* path) {
@@ -88,7 +101,9 @@ class Reader {
     const Descriptor* d = m->GetDescriptor();
     for (auto it = j.begin(); it != j.end(); ++it) {
       const FieldDescriptor* f = FindFieldByAnyName(d, it.key());
-      if (f == nullptr) continue;  // lenient: legacy clients send extras
+      // A misspelt field silently dropped would send something else than
+      // the client meant: refuse it, with the name it most likely meant.
+      if (f == nullptr) return UnknownField(path, d, it.key());
       PathFrame frame{path, f->name()};
       if (absl::Status s = MergeField(it.value(), m, f, &frame); !s.ok()) return s;
     }
@@ -186,6 +201,7 @@ class Reader {
         }
         break;
       case FieldDescriptor::CPPTYPE_STRING:
+        if (v.is_object()) return StoreObjectMember(v, m, f, path);
         if (!v.is_string()) return Expected(path, ExpectedKind(f));
         if (f->type() == FieldDescriptor::TYPE_BYTES) {
           s = StoreFromText(m, f, v.get_ref<const std::string&>());
@@ -197,6 +213,26 @@ class Reader {
         return StoreMessage(v, m, f, path);
     }
     return s.ok() ? s : AtPath(path, s);
+  }
+
+  // A string field marked (json_object_member) = "text" also takes
+  // {"text": "..."}: one request shape reads like another's.
+  absl::Status StoreObjectMember(const json& v, Message* m, const FieldDescriptor* f,
+                                 const PathFrame* path) {
+    const std::string& member = f->options().GetExtension(hotel::whatsapp::v1::json_object_member);
+    if (member.empty()) return Expected(path, ExpectedKind(f));
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (it.key() != member) {
+        return UnknownFieldError(absl::StrCat(RenderPath(path), ".", it.key()), "request body",
+                                 {absl::StrCat(RenderPath(path), ".", member)});
+      }
+    }
+    auto it = v.find(member);
+    if (it == v.end() || it->is_null()) return absl::OkStatus();
+    PathFrame frame{path, member};
+    if (!it->is_string()) return Expected(&frame, "string");
+    StoreString(m, f, it->get<std::string>());
+    return absl::OkStatus();
   }
 
   // Struct and Value nest as deep as the JSON does, and each level recurses

@@ -8,8 +8,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "gateway/field_errors.h"
 #include "gateway/field_path.h"
 #include "gateway/field_store.h"
+#include "gateway/required_fields.h"
 #include "nlohmann/json.hpp"
 
 namespace wa::gateway {
@@ -57,16 +59,25 @@ bool BoundByPath(const std::string& canonical, const PathBindings& bindings) {
   return false;
 }
 
+// The query string may name any field the path and the body do not hold.
+absl::Status UnknownQueryParameter(absl::string_view key, absl::string_view body_rule,
+                                   const PathBindings& bindings, const Message& message) {
+  std::vector<std::string> known;
+  const google::protobuf::Descriptor* d = message.GetDescriptor();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const std::string& name = d->field(i)->name();
+    if (name != body_rule && !BoundByPath(name, bindings)) known.push_back(name);
+  }
+  return UnknownFieldError(key, "query string", known);
+}
+
 absl::Status ApplyQuery(absl::string_view body_rule, const QueryParams& query,
                         const PathBindings& bindings, Message* message) {
   for (auto it = query.begin(); it != query.end();) {
     const std::string& key = it->first;
     auto group_end = query.upper_bound(key);
     absl::StatusOr<FieldChain> chain = ResolveFieldPath(message->GetDescriptor(), key);
-    if (!chain.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown query parameter \"", key, "\" (", chain.status().message(), ")"));
-    }
+    if (!chain.ok()) return UnknownQueryParameter(key, body_rule, bindings, *message);
     const std::string canonical = CanonicalPath(*chain);
     // The path's value wins, and the body field belongs to the body alone.
     const bool skip = BoundByPath(canonical, bindings) ||
@@ -106,7 +117,7 @@ absl::Status BuildRequestMessage(absl::string_view body_rule, absl::string_view 
   for (const auto& [path, value] : bindings) {
     if (absl::Status s = SetFieldFromText(path, value, message); !s.ok()) return s;
   }
-  return absl::OkStatus();
+  return CheckRequiredFields(*message);
 }
 
 }  // namespace wa::gateway

@@ -25,7 +25,8 @@ namespace wa::gateway {
 // Duration as strings, Struct/Value/ListValue as plain JSON, wrappers as
 // their primitive).
 //
-// Input: proto or JSON (lowerCamel) field names; unknown fields ignored;
+// Input: proto or JSON (lowerCamel) field names; an unknown field is refused
+// with the nearest known name (field_errors.h);
 // null leaves a field at its default; ints also from numeric strings; enums
 // in any case, by full name or by number. Every error is INVALID_ARGUMENT
 // and starts with the field path ("content.text: expected string").
@@ -64,7 +65,8 @@ using QueryParams = std::multimap<std::string, std::string>;
 //      dotted path; repeating a parameter fills a repeated field; a parameter
 //      naming no field is an error; fields bound by the path or inside the
 //      body field are skipped;
-//   3. path bindings, last, so that they win over anything the body set.
+//   3. path bindings, last, so that they win over anything the body set;
+//   4. the fields marked (hotel.whatsapp.v1.required_field) must be given.
 absl::Status BuildRequestMessage(absl::string_view body_rule, absl::string_view body,
                                  const QueryParams& query, const PathBindings& bindings,
                                  google::protobuf::Message* message);

@@ -23,6 +23,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "nlohmann/json.hpp"
 #include "server/app.h"
 #include "server/data_commands.h"
 #include "server/env_flags.h"
@@ -376,9 +379,17 @@ int Serve() {
   if (!config.ok()) return Fail(std::string(config.status().message()));
   absl::StatusOr<std::unique_ptr<wa::App>> app = wa::App::Start(*config);
   if (!app.ok()) return Fail(std::string(app.status().message()));
-  // Scripts and tests read the bound ports from this line.
   std::signal(SIGPIPE, SIG_IGN);  // a peer closing a socket is not a reason to die
-  std::printf("wa-server listening grpc=%d http=%d\n", (*app)->grpc_port(), (*app)->http_port());
+  // Scripts and tests read the bound ports from this record, the one line on
+  // stdout: stdout carries JSON only, so `| jq` works.
+  nlohmann::ordered_json ready = {
+      {"time", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone())},
+      {"level", "INFO"},
+      {"msg", absl::StrCat("wa-server listening grpc=", (*app)->grpc_port(),
+                           " http=", (*app)->http_port())},
+      {"grpc_port", (*app)->grpc_port()},
+      {"http_port", (*app)->http_port()}};
+  std::printf("%s\n", ready.dump().c_str());
   std::fflush(stdout);
   wa::util::LogInfo("wa-server started: gRPC port ", (*app)->grpc_port(), ", REST port ",
                     (*app)->http_port(), ", provider ", absl::GetFlag(FLAGS_provider));

@@ -1,13 +1,11 @@
 #include "clients/cli/batch_csv.h"
 
 #include <fstream>
-#include <iostream>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "hotel/whatsapp/v1/messages.grpc.pb.h"
+#include "hotel/whatsapp/v1/messages.pb.h"
 
 namespace wa::cli {
 namespace {
@@ -34,15 +32,6 @@ std::vector<std::string> SplitCsvLine(const std::string& line) {
   return fields;
 }
 
-void DrawProgress(const v1::Batch& b) {
-  int done = b.sent() + b.failed() + b.cancelled();
-  int width = 30;
-  int filled = b.total() == 0 ? width : width * done / b.total();
-  std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << done
-            << "/" << b.total() << "  sent " << b.sent() << "  delivered " << b.delivered()
-            << "  read " << b.read() << "  failed " << b.failed() << std::flush;
-}
-
 }  // namespace
 
 absl::StatusOr<v1::BatchSendMessagesRequest> ReadBatchCsv(const std::string& path) {
@@ -63,26 +52,6 @@ absl::StatusOr<v1::BatchSendMessagesRequest> ReadBatchCsv(const std::string& pat
     m->set_content(fields[1]);
   }
   return request;
-}
-
-grpc::Status FollowBatch(const std::shared_ptr<grpc::Channel>& channel, const std::string& token,
-                         const std::string& batch_id, v1::Batch* batch) {
-  v1::MessagesService::Stub stub(channel);
-  while (true) {
-    grpc::ClientContext context;
-    if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
-    v1::GetBatchRequest request;
-    request.set_batch_id(batch_id);
-    request.set_page_size(1);  // the funnel, not the items
-    grpc::Status status = stub.GetBatch(&context, request, batch);
-    if (!status.ok()) return status;
-    DrawProgress(*batch);
-    if (batch->status() != v1::BATCH_STATUS_IN_PROGRESS) {
-      std::cerr << "\n";
-      return status;
-    }
-    absl::SleepFor(absl::Milliseconds(500));
-  }
 }
 
 }  // namespace wa::cli

@@ -56,7 +56,7 @@ const std::vector<Command>& Commands() {
       Make("batch-status", "MessagesService/GetBatch", "batch_id", "a batch's progress and funnel"),
       Make("cancel-batch", "MessagesService/CancelBatch", "batch_id", "cancel a batch"),
       Make("property", "PropertiesService/GetProperty", "",
-           "the token's property, its WhatsApp numbers and quiet hours"),
+           "the token's property, its WhatsApp numbers, quiet hours and retention"),
       Make("watch", "EventsService/StreamEvents", "",
            "follow the property's events live, resuming after drops: [--events=KIND,KIND "
            "--conversation=ID --after_cursor=N] (--json: one JSON object a line)"),
@@ -65,6 +65,10 @@ const std::vector<Command>& Commands() {
       Make("set-quiet-hours", "PropertiesService/UpdateProperty", "",
            "set the property's quiet hours (admin): --quiet_hours.start=21:00 "
            "--quiet_hours.end=08:00, or --data='{\"quiet_hours\": {}}' to turn them off"),
+      Make("window", "ConversationsService/GetWindowStatus", "conversation_id",
+           "whether free-form messages reach the guest now (the 24-hour window)"),
+      Make("inbound", "SandboxService/SimulateInbound", "",
+           "sandbox only (admin): a guest's message as if from WhatsApp: --guest_phone --text"),
       Make("tokens", "AdminService/ListTokens", "", "list tokens (admin)"),
       Make("audit", "AdminService/ListAuditEvents", "",
            "the audit log (admin): [--token_id --method --since --until --page_size]"),

@@ -15,16 +15,21 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "clients/cli/batch_csv.h"
+#include "clients/cli/batch_follow.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/media_file.h"
 #include "clients/cli/request_flags.h"
 #include "clients/cli/watch.h"
+#include "common/nearest_name.h"
+#include "gateway/error_renderer.h"
 #include "gateway/grpc_invoker.h"
 #include "gateway/json_transcoder.h"
+#include "gateway/required_fields.h"
 #include "google/rpc/status.pb.h"
 #include "grpcpp/create_channel.h"
 #include "hotel/whatsapp/v1/admin.pb.h"
@@ -118,18 +123,65 @@ const google::protobuf::MethodDescriptor* FindMethod(const std::string& path) {
   return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(dotted);
 }
 
-int Fail(const grpc::Status& status) {
+// Prints the contract's error (code, message, details, what to do) and
+// returns the gRPC code as the exit status.
+int Fail(const grpc::Status& status, const Globals& g) {
   v1::ErrorDetail detail;
   google::rpc::Status rich;
-  if (rich.ParseFromString(status.error_details()) && rich.details_size() > 0) {
-    rich.details(0).UnpackTo(&detail);
+  if (rich.ParseFromString(status.error_details())) {
+    for (const auto& any : rich.details()) {
+      if (any.UnpackTo(&detail)) break;
+    }
   }
-  std::string code = detail.code().empty() ? "ERROR" : detail.code();
+  std::string code = detail.code().empty() ? std::string(gateway::GrpcCodeName(status.error_code()))
+                                           : detail.code();
   std::cerr << "error: " << code << ": " << status.error_message() << "\n";
   if (detail.has_details() && detail.details().fields_size() > 0) {
     std::cerr << "details: " << gateway::MessageToJson(detail.details()) << "\n";
   }
+  for (const std::string& option : detail.recovery_options()) {
+    std::cerr << "  - " << option << "\n";
+  }
+  // No server answered: say where the CLI looked and how to point it elsewhere.
+  if (detail.code().empty() && status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    std::cerr << "  - Is wa-server running at " << g.addr
+              << "? Point wa-cli at it with --addr=HOST:PORT or WA_ADDR\n";
+  }
   return status.error_code();
+}
+
+// A usage error: what is wrong, then how the command is used; exit 2.
+int UsageError(const std::string& problem, const std::string& command_help) {
+  std::cerr << "wa-cli: " << problem << "\n";
+  if (command_help.empty()) {
+    Usage(std::cerr);
+  } else {
+    std::cerr << "\n" << command_help;
+  }
+  return kUsage;
+}
+
+std::string CommandHelp(const std::string& name, const std::string& positional,
+                        const std::string& help, const std::string& method_path,
+                        const google::protobuf::MethodDescriptor* method) {
+  std::string out = absl::StrCat("usage: wa-cli ", name, positional.empty() ? "" : " ",
+                                 absl::AsciiStrToUpper(positional), " [--field=VALUE...]\n");
+  if (!help.empty()) absl::StrAppend(&out, "  ", help, "\n");
+  absl::StrAppend(&out, "calls ", method_path, " with ", method->input_type()->name(), ":\n",
+                  DescribeFields(method->client_streaming() ? v1::MediaMetadata::descriptor()
+                                                            : method->input_type()));
+  return out;
+}
+
+// "hotel.whatsapp.v1.MessagesService.SendMessage", "MessagesService/SendMessage"
+// or "/hotel.whatsapp.v1.MessagesService/SendMessage" -> the method.
+const google::protobuf::MethodDescriptor* ResolveCallPath(const std::string& path) {
+  if (const auto* m = FindMethod(path)) return m;
+  return FindMethod(absl::StrCat("hotel.whatsapp.v1.", absl::StripPrefix(path, "/")));
+}
+
+std::string GrpcPath(const google::protobuf::MethodDescriptor* method) {
+  return absl::StrCat("/", method->service()->full_name(), "/", method->name());
 }
 
 void Print(const google::protobuf::Message& response, const Globals& g) {
@@ -147,7 +199,22 @@ int Upload(const Globals& g, const std::shared_ptr<grpc::Channel>& channel, cons
   v1::MediaType type = static_cast<v1::MediaType>(
       kind != nullptr ? kind_from.GetReflection()->GetEnumValue(kind_from, kind) : 0);
   grpc::Status status = UploadFile(channel, g.token, file, type, media);
-  return status.ok() ? 0 : Fail(status);
+  return status.ok() ? 0 : Fail(status, g);
+}
+
+std::vector<std::string> GlobalOptionNames() {
+  return {"--addr",    "--token",     "--json",     "--tls",
+          "--ca_file", "--cert_file", "--key_file", "--help"};
+}
+
+// "unknown command 'sned'; did you mean 'send'?"
+std::string UnknownWord(const std::string& kind, const std::string& word,
+                        const std::vector<std::string>& known) {
+  std::string given = word.substr(0, word.find('='));
+  std::string out = absl::StrCat("unknown ", kind, " '", given, "'");
+  const std::string guess = NearestName(given, known);
+  if (!guess.empty()) absl::StrAppend(&out, "; did you mean '", guess, "'?");
+  return out;
 }
 
 // Options that may come anywhere: --addr, --token, --json. Returns false
@@ -186,8 +253,7 @@ int Run(int argc, char** argv) {
       Usage(std::cout);
       return 0;
     } else {
-      std::cerr << "unknown option " << arg << "\n";
-      return kUsage;
+      return UsageError(UnknownWord("option", std::string(arg), GlobalOptionNames()), "");
     }
   }
   if (i >= argc || std::string(argv[i]) == "help") {
@@ -196,35 +262,37 @@ int Run(int argc, char** argv) {
   }
   std::string name = argv[i++];
   std::string method_path, positional, help;
+  const google::protobuf::MethodDescriptor* method = nullptr;
   if (name == "call") {
     if (i >= argc) {
-      std::cerr << "call needs a method: /hotel.whatsapp.v1.SERVICE/METHOD\n";
-      return kUsage;
+      return UsageError("call needs a method: /hotel.whatsapp.v1.SERVICE/METHOD", "");
     }
-    method_path = argv[i++];
+    method = ResolveCallPath(argv[i]);
+    if (method == nullptr) {
+      return UsageError(
+          absl::StrCat("no method ", argv[i], " (write /hotel.whatsapp.v1.SERVICE/METHOD)"), "");
+    }
+    method_path = GrpcPath(method);
+    ++i;
   } else if (const Command* command = FindCommand(name)) {
     method_path = command->method;
     positional = command->positional;
     help = command->help;
+    method = FindMethod(method_path);
   } else {
-    std::cerr << "unknown command '" << name << "' (wa-cli help)\n";
-    return kUsage;
+    std::vector<std::string> names = {"call", "help"};
+    for (const Command& c : Commands()) names.push_back(c.name);
+    return UsageError(UnknownWord("command", name, names), "");
   }
-  const google::protobuf::MethodDescriptor* method = FindMethod(method_path);
-  if (method == nullptr) {
-    std::cerr << "no method " << method_path << "\n";
-    return kUsage;
-  }
+  if (method == nullptr) return UsageError(absl::StrCat("no method ", method_path), "");
+  const std::string command_help = CommandHelp(name, positional, help, method_path, method);
   std::vector<std::string> words;
   std::string file, csv;
   bool follow = true;
   for (; i < argc; ++i) {
     absl::string_view word = argv[i];
     if (word == "--help") {
-      std::cout << "wa-cli " << name << (positional.empty() ? "" : " " + positional) << ": " << help
-                << "\ncalls " << method_path << " with " << method->input_type()->name() << ":\n"
-                << DescribeFields(method->client_streaming() ? v1::MediaMetadata::descriptor()
-                                                             : method->input_type());
+      std::cout << command_help;
       return 0;
     }
     if (absl::ConsumePrefix(&word, "--file=")) {
@@ -259,16 +327,22 @@ int Run(int argc, char** argv) {
     }
     request->CopyFrom(*rows);
   } else if (name == "batch") {
-    std::cerr << "batch needs --csv=FILE\n";
-    return kUsage;
+    return UsageError("batch needs --csv=FILE", command_help);
   }
   if (absl::Status s = FillRequest(words, positional, request); !s.ok()) {
-    std::cerr << "error: INVALID_ARGUMENT: " << s.message() << "\n";
-    return kUsage;
+    return UsageError(std::string(s.message()), command_help);
   }
-  if (upload_only && file.empty()) {
-    std::cerr << "upload needs --file=PATH\n";
-    return kUsage;
+  if (upload_only && file.empty()) return UsageError("upload needs --file=PATH", command_help);
+  if (!positional.empty()) {
+    const auto* field = request->GetDescriptor()->FindFieldByName(positional);
+    if (field != nullptr && request->GetReflection()->GetString(*request, field).empty()) {
+      return UsageError(absl::StrCat(name, " needs its ", positional), command_help);
+    }
+  }
+  // A send-media --file fills media_id after the upload.
+  if (absl::Status s = gateway::CheckRequiredFields(*request);
+      !s.ok() && !(file.size() > 0 && absl::StrContains(s.message(), "media_id"))) {
+    return UsageError(std::string(s.message()), command_help);
   }
   if (!file.empty()) {
     v1::Media media;
@@ -294,14 +368,13 @@ int Run(int argc, char** argv) {
   gateway::CallMetadata metadata;
   if (!g.token.empty()) metadata.emplace_back("authorization", "Bearer " + g.token);
   grpc::Status status = invoker.Call(method_path, *request, response, metadata);
-  if (!status.ok()) return Fail(status);
+  if (!status.ok()) return Fail(status, g);
   Print(*response, g);
   if (name == "batch" && follow) {
     v1::Batch batch;
     status = FollowBatch(channel, g.token,
                          static_cast<v1::BatchSendMessagesResponse*>(response)->batch_id(), &batch);
-    if (!status.ok()) return Fail(status);
-    batch.clear_items();
+    if (!status.ok()) return Fail(status, g);
     Print(batch, g);
   }
   return 0;

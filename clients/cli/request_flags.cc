@@ -1,13 +1,18 @@
 #include "clients/cli/request_flags.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/nearest_name.h"
+#include "gateway/enum_spelling.h"
 #include "gateway/json_transcoder.h"
+#include "hotel/whatsapp/v1/common.pb.h"
 #include "nlohmann/json.hpp"
 
 namespace wa::cli {
@@ -50,17 +55,36 @@ absl::StatusOr<json> Scalar(const FieldDescriptor* field, const std::string& tex
   }
 }
 
+// Every flag a request takes, nested messages a level deep: "--content.text".
+std::vector<std::string> FlagNames(const Descriptor* type) {
+  std::vector<std::string> names;
+  for (int i = 0; i < type->field_count(); ++i) {
+    const FieldDescriptor* f = type->field(i);
+    names.push_back(f->name());
+    if (f->message_type() == nullptr || f->is_map() || f->is_repeated()) continue;
+    for (int j = 0; j < f->message_type()->field_count(); ++j) {
+      names.push_back(absl::StrCat(f->name(), ".", f->message_type()->field(j)->name()));
+    }
+  }
+  return names;
+}
+
+absl::Status UnknownFlag(const std::string& path, const Descriptor* root) {
+  std::string message = absl::StrCat("unknown flag --", path);
+  const std::string guess = NearestName(path, FlagNames(root));
+  if (!guess.empty()) absl::StrAppend(&message, "; did you mean --", guess, "?");
+  return absl::InvalidArgumentError(message);
+}
+
 // Sets `path` (dot-separated) to `text` in `object`, walking `type`.
 absl::Status SetPath(json& object, const Descriptor* type, const std::string& path,
                      const std::string& text) {
+  const Descriptor* root = type;
   std::vector<std::string> parts = absl::StrSplit(path, '.');
   json* at = &object;
   for (size_t i = 0; i < parts.size(); ++i) {
     const FieldDescriptor* field = type->FindFieldByName(parts[i]);
-    if (field == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--", path, ": ", type->name(), " has no field ", parts[i]));
-    }
+    if (field == nullptr) return UnknownFlag(path, root);
     bool last = i + 1 == parts.size();
     if (field->is_map()) {
       if (i + 2 != parts.size()) {
@@ -126,22 +150,45 @@ absl::Status FillRequest(const std::vector<std::string>& words, const std::strin
   return gateway::MergeJsonObject(fields, request);
 }
 
+namespace {
+
+// "string", "MessageType: text", "repeated InteractiveButton", ... with
+// the values an enum field accepts and whether the field is required.
+std::string Kind(const FieldDescriptor* f) {
+  std::string kind = f->is_map()         ? "map (--name.KEY=VALUE)"
+                     : f->message_type() ? f->message_type()->name()
+                     : f->enum_type()    ? f->enum_type()->name()
+                                         : f->type_name();
+  if (f->is_repeated() && !f->is_map()) kind = absl::StrCat("repeated ", kind);
+  if (f->enum_type() != nullptr) {
+    const auto& only = f->options().GetRepeatedExtension(hotel::whatsapp::v1::accepts);
+    std::vector<std::string> values;
+    for (int i = 0; i < f->enum_type()->value_count(); ++i) {
+      const auto* v = f->enum_type()->value(i);
+      if (v->number() == 0) continue;
+      if (!only.empty() && std::find(only.begin(), only.end(), v->name()) == only.end()) continue;
+      values.push_back(*gateway::EnumSpelling::For(f->enum_type()).Name(v->number()));
+    }
+    absl::StrAppend(&kind, ": ", absl::StrJoin(values, " | "));
+  }
+  if (f->options().GetExtension(hotel::whatsapp::v1::required_field)) {
+    absl::StrAppend(&kind, "  (required)");
+  }
+  return kind;
+}
+
+}  // namespace
+
 std::string DescribeFields(const google::protobuf::Descriptor* type) {
   std::string out;
   for (int i = 0; i < type->field_count(); ++i) {
     const FieldDescriptor* f = type->field(i);
-    std::string kind = f->is_map()         ? "map (--name.KEY=VALUE)"
-                       : f->message_type() ? f->message_type()->name()
-                       : f->enum_type()    ? f->enum_type()->name()
-                                           : f->type_name();
-    if (f->is_repeated() && !f->is_map()) kind = absl::StrCat("repeated ", kind);
-    absl::StrAppend(&out, "  --", f->name(), "  ", kind, "\n");
+    absl::StrAppend(&out, "  --", f->name(), "  ", Kind(f), "\n");
     if (f->message_type() != nullptr && !f->is_map() && !f->is_repeated() &&
         f->message_type()->file()->package() == type->file()->package()) {
       for (int j = 0; j < f->message_type()->field_count(); ++j) {
         const FieldDescriptor* g = f->message_type()->field(j);
-        absl::StrAppend(&out, "  --", f->name(), ".", g->name(), "  ",
-                        g->message_type() ? g->message_type()->name() : g->type_name(), "\n");
+        absl::StrAppend(&out, "  --", f->name(), ".", g->name(), "  ", Kind(g), "\n");
       }
     }
   }

@@ -11,8 +11,17 @@ strings; timestamps as RFC 3339 strings or null; every response field
 present. The adapters' routes (multipart upload, binary download, Meta's
 webhook) are described here too, as are the error body and bearer auth.
 
-Usage: generate_openapi.py CONTRACT_BINPB OUT_YAML OUT_CC (the latter holds
-the YAML and the same document as JSON, for the server to serve).
+What the protos say is what the document says: comments become summaries
+and descriptions; (hotel.whatsapp.v1.required_field) makes a request field
+required (answers print every field, so all of theirs are); request objects
+refuse unknown fields, as the gateway does; (accepts) narrows an enum;
+(hotel.whatsapp.v1.errors) lists an RPC's errors beside the common ones.
+The reference's request bodies (docs/reference-examples.json) are the
+operations' examples.
+
+Usage: generate_openapi.py CONTRACT_BINPB EXAMPLES_JSON OUT_YAML OUT_CC (the
+latter holds the YAML and the same document as JSON, for the server to
+serve).
 """
 
 import json
@@ -26,17 +35,30 @@ from google.protobuf.descriptor import FieldDescriptor as F
 PACKAGE = "hotel.whatsapp.v1"
 JSON_UPPER_CASE = 51001  # (hotel.whatsapp.v1.json_upper_case) on EnumOptions
 HTTP_RULE = 72295728     # (google.api.http) on MethodOptions
-ERROR_CODES = {
-    "400": "Invalid input (INVALID_ARGUMENT, INVALID_PHONE_NUMBER, FAILED_PRECONDITION)",
-    "401": "Missing, unknown or revoked token (UNAUTHENTICATED)",
-    "403": "Not allowed (PERMISSION_DENIED, MESSAGE_WINDOW_EXPIRED, GUEST_OPTED_OUT)",
-    "404": "Not found (NOT_FOUND, TEMPLATE_NOT_FOUND, MEDIA_NOT_FOUND)",
-    "409": "Conflict (ALREADY_EXISTS)",
-    "429": "Too many requests (RATE_LIMIT_EXCEEDED)",
-    "500": "Server error (INTERNAL, WEBHOOK_DELIVERY_FAILED)",
-    "501": "Not implemented (UNIMPLEMENTED)",
-    "503": "Unavailable (UNAVAILABLE)",
+METHOD_ERRORS = 51271    # (hotel.whatsapp.v1.errors) on MethodOptions
+REQUIRED_FIELD = 51272   # (hotel.whatsapp.v1.required_field) on FieldOptions
+ACCEPTS = 51273          # (hotel.whatsapp.v1.accepts) on FieldOptions
+OBJECT_MEMBER = 51274    # (hotel.whatsapp.v1.json_object_member) on FieldOptions
+
+# The HTTP status of every error code an RPC may declare (the reference's
+# table, then gRPC's codes as grpc-gateway maps them). A declared code
+# missing here fails the build: add it with its status.
+ERROR_STATUS = {
+    "INVALID_PHONE_NUMBER": 400, "INVALID_GUEST_USER_ID": 400, "INVALID_ARGUMENT": 400,
+    "FAILED_PRECONDITION": 400, "UNAUTHENTICATED": 401, "PERMISSION_DENIED": 403,
+    "MESSAGE_WINDOW_EXPIRED": 403, "GUEST_OPTED_OUT": 403, "NOT_FOUND": 404,
+    "TEMPLATE_NOT_FOUND": 404, "MEDIA_NOT_FOUND": 404, "ALREADY_EXISTS": 409, "ABORTED": 409,
+    "PAYLOAD_TOO_LARGE": 413, "UNSUPPORTED_MEDIA_TYPE": 415, "MEDIA_UPLOAD_FAILED": 422,
+    "RATE_LIMIT_EXCEEDED": 429, "RESOURCE_EXHAUSTED": 429, "INTERNAL": 500,
+    "WEBHOOK_DELIVERY_FAILED": 500, "UNIMPLEMENTED": 501, "UNAVAILABLE": 503,
 }
+# What every RPC can answer, declared or not: a refused field or body, a
+# missing token, the server's own trouble.
+COMMON_ERRORS = ["INVALID_ARGUMENT", "UNAUTHENTICATED", "INTERNAL", "UNAVAILABLE"]
+BODY_ERRORS = ["PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"]
+# The reference's order; services not named here follow, by name.
+TAG_ORDER = ["MessagesService", "TemplatesService", "MediaService", "ConversationsService",
+             "WebhooksService"]
 
 
 def load(path):
@@ -63,7 +85,14 @@ def read_varint(data, i):
 def option_field(options, number):
     """The raw value of field `number` in serialized options (an extension
     this interpreter has no Python module for), or None."""
-    data, i, found = options.SerializeToString(), 0, None
+    values = option_values(options, number)
+    return values[-1] if values else None
+
+
+def option_values(options, number):
+    """Every raw value of field `number` in serialized options (a repeated
+    extension's values, in order)."""
+    data, i, found = options.SerializeToString(), 0, []
     while i < len(data):
         tag, i = read_varint(data, i)
         kind = tag & 7
@@ -79,7 +108,7 @@ def option_field(options, number):
         else:
             raise ValueError("unexpected wire type %d in options" % kind)
         if tag >> 3 == number:
-            found = value
+            found.append(value)
     return found
 
 
@@ -92,50 +121,134 @@ def snake_upper(name):
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).upper()
 
 
+def clean_comment(text):
+    """A proto comment as prose: lines joined into paragraphs."""
+    paragraphs = [" ".join(p.split()) for p in text.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def first_sentence(text):
+    match = re.match(r"(.+?[.:;])(\s|$)", text)
+    sentence = match.group(1) if match else text
+    return sentence.rstrip(".:;")
+
+
+def words(name):
+    """SendMessage -> "Send message"."""
+    spaced = re.sub(r"(?<=[a-z0-9])([A-Z])", r" \1", name)
+    return spaced[:1] + spaced[1:].lower()
+
+
 class Generator:
-    def __init__(self, fds, pool):
+    def __init__(self, fds, pool, examples):
         self.fds = fds
         self.pool = pool
+        self.examples = examples
         self.schemas = {}
         self.field_types = set()
         self.enum_protos = {}
+        self.field_protos = {}
+        self.comments = {}
+        self.output_messages = set()
         for fd in fds.file:
+            self._index_comments(fd)
             prefix = fd.package
             for e in fd.enum_type:
                 self.enum_protos[prefix + "." + e.name] = e
             for m in fd.message_type:
                 self._index_nested(prefix + "." + m.name, m)
 
+    def _index_comments(self, fd):
+        """Leading (else trailing) comments by element path, keyed by the
+        element's full name: services, methods, messages, fields, enums and
+        enum values."""
+        by_path = {}
+        for loc in fd.source_code_info.location:
+            text = loc.leading_comments or loc.trailing_comments
+            if text.strip():
+                by_path[tuple(loc.path)] = clean_comment(text)
+        pkg = fd.package + "."
+
+        def message(m, name, path):
+            self.comments[name] = by_path.get(path, "")
+            for k, f in enumerate(m.field):
+                self.comments[name + "." + f.name] = by_path.get(path + (2, k), "")
+            for k, e in enumerate(m.enum_type):
+                enum(e, name + "." + e.name, path + (4, k))
+            for k, n in enumerate(m.nested_type):
+                message(n, name + "." + n.name, path + (3, k))
+
+        def enum(e, name, path):
+            self.comments[name] = by_path.get(path, "")
+            for k, v in enumerate(e.value):
+                self.comments[name + "." + v.name] = by_path.get(path + (2, k), "")
+
+        for k, m in enumerate(fd.message_type):
+            message(m, pkg + m.name, (4, k))
+        for k, e in enumerate(fd.enum_type):
+            enum(e, pkg + e.name, (5, k))
+        for k, sv in enumerate(fd.service):
+            self.comments[pkg + sv.name] = by_path.get((6, k), "")
+            for j, mp in enumerate(sv.method):
+                self.comments[pkg + sv.name + "." + mp.name] = by_path.get((6, k, 2, j), "")
+
     def _index_nested(self, name, m):
+        for f in m.field:
+            self.field_protos[name + "." + f.name] = f
         for e in m.enum_type:
             self.enum_protos[name + "." + e.name] = e
         for n in m.nested_type:
             self._index_nested(name + "." + n.name, n)
 
+    def field_options(self, field):
+        return self.field_protos[field.full_name].options
+
     # -- schemas ---------------------------------------------------------
 
-    def enum_values(self, enum):
+    def enum_values(self, field, request):
+        """The spellings the gateway prints (answers: "" for unset too) or
+        accepts (requests: every named value, or those (accepts) lists)."""
+        enum = field.enum_type
         proto = self.enum_protos[enum.full_name]
         prefix = snake_upper(enum.name) + "_"
         upper = enum_upper(proto)
-        values = [""]
+        accepted = [v.decode() for v in option_values(self.field_options(field), ACCEPTS)]
+        values, described = ([] if request else [""]), []
         for v in enum.values:
-            if v.number == 0:
+            if v.number == 0 or (request and accepted and v.name not in accepted):
                 continue
             name = v.name[len(prefix):] if v.name.startswith(prefix) else v.name
-            values.append(name if upper else name.lower())
-        return values
+            spelled = name if upper else name.lower()
+            values.append(spelled)
+            comment = self.comments.get(enum.full_name + "." + v.name, "")
+            if comment:
+                described.append("- `%s`: %s" % (spelled, comment))
+        return values, described
 
-    def field_schema(self, field):
+    def describe(self, schema, text):
+        if not text:
+            return schema
+        if "$ref" in schema:
+            # OpenAPI 3.0 ignores siblings of $ref: wrap it.
+            return {"allOf": [schema], "description": text}
+        schema["description"] = text
+        return schema
+
+    def field_schema(self, field, request):
         if field.message_type is not None and field.message_type.GetOptions().map_entry:
             value = field.message_type.fields_by_name["value"]
-            return {"type": "object", "additionalProperties": self.single(value)}
-        one = self.single(field)
-        if field.label == F.LABEL_REPEATED:
-            return {"type": "array", "items": one}
-        return one
+            schema = {"type": "object", "additionalProperties": self.single(value, request)}
+        else:
+            one = self.single(field, request)
+            schema = {"type": "array", "items": one} if field.label == F.LABEL_REPEATED else one
+        text = self.comments.get(field.full_name, "")
+        if field.type == F.TYPE_ENUM and field.label != F.LABEL_REPEATED:
+            _, described = self.enum_values(field, request)
+            if described:
+                text = (text + "\n\n" if text else "") + "\n".join(described)
+        return self.describe(schema, text)
 
-    def single(self, field):
+    def single(self, field, request):
         t = field.type
         if t == F.TYPE_MESSAGE:
             name = field.message_type.full_name
@@ -146,13 +259,14 @@ class Generator:
             if name == "google.protobuf.Value":
                 # Any JSON value: a send's send_at is a time or an object.
                 return {"description": "an RFC 3339 time, or {relative_to, offset}"}
-            self.message_schema(field.message_type)
+            ref = self.message_schema(field.message_type, request)
             # An unset message field is printed as null: a message used as a
             # field's type is nullable (see document()).
-            self.field_types.add(self.ref(field.message_type))
-            return {"$ref": "#/components/schemas/" + self.ref(field.message_type)}
+            self.field_types.add(ref)
+            return {"$ref": "#/components/schemas/" + ref}
         if t == F.TYPE_ENUM:
-            return {"type": "string", "enum": self.enum_values(field.enum_type)}
+            values, _ = self.enum_values(field, request)
+            return {"type": "string", "enum": values}
         if t in (F.TYPE_INT64, F.TYPE_UINT64, F.TYPE_SINT64, F.TYPE_FIXED64, F.TYPE_SFIXED64):
             return {"type": "string", "format": "int64"}
         if t in (F.TYPE_INT32, F.TYPE_SINT32, F.TYPE_SFIXED32):
@@ -165,27 +279,53 @@ class Generator:
             return {"type": "boolean"}
         if t == F.TYPE_BYTES:
             return {"type": "string", "format": "byte"}
+        member = option_field(self.field_options(field), OBJECT_MEMBER)
+        if request and member:
+            return {"oneOf": [{"type": "string"}, {
+                "type": "object", "additionalProperties": False,
+                "properties": {member.decode(): {"type": "string"}}}]}
         return {"type": "string"}
 
-    def ref(self, message):
-        return message.full_name.replace(PACKAGE + ".", "").replace(".", "_")
+    def ref(self, message, request=False):
+        name = message.full_name.replace(PACKAGE + ".", "").replace(".", "_")
+        # A type used in answers as well as requests gets one schema for each:
+        # the request's demands only its required fields.
+        if request and message.full_name in self.output_messages:
+            name += "Input"
+        return name
 
-    def message_schema(self, message, skip=()):
-        name = self.ref(message)
+    def collect_outputs(self, message):
+        if message.full_name in self.output_messages:
+            return
+        self.output_messages.add(message.full_name)
+        for f in message.fields:
+            if f.message_type is not None and f.message_type.full_name.startswith(PACKAGE):
+                self.collect_outputs(f.message_type)
+            elif f.message_type is not None and f.message_type.GetOptions().map_entry:
+                value = f.message_type.fields_by_name["value"]
+                if value.message_type is not None:
+                    self.collect_outputs(value.message_type)
+
+    def message_schema(self, message, request=False, skip=()):
+        name = self.ref(message, request)
         if not skip and name in self.schemas:
             return name
         if not skip:
             self.schemas[name] = {}  # placeholder against recursion
-        props = {}
+        props, required = {}, []
         for field in message.fields:
             if field.name in skip:
                 continue
-            props[field.name] = self.field_schema(field)
-        # Exactly the proto's fields, no others.
+            props[field.name] = self.field_schema(field, request)
+            if not request or option_field(self.field_options(field), REQUIRED_FIELD) == 1:
+                required.append(field.name)
+        # Exactly the proto's fields: the gateway refuses any other.
         schema = {"type": "object", "properties": props, "additionalProperties": False}
+        # Answers print every field: all are present.
+        if required:
+            schema["required"] = required
+        schema = self.describe(schema, self.comments.get(message.full_name, ""))
         if not skip:
-            # Every field is printed in answers: all are present.
-            schema["required"] = list(props)
             self.schemas[name] = schema
             return name
         return schema
@@ -204,48 +344,100 @@ class Generator:
             return None
         return kind, getattr(rule, kind), rule.body
 
-    def operation(self, service, method, verb, template, body):
+    def summary(self, service, name):
+        comment = self.comments.get(service.full_name + "." + name, "")
+        op = {"summary": first_sentence(comment) if comment else words(name)}
+        if comment:
+            op["description"] = comment
+        return op
+
+    def operation(self, service, method, verb, template, body, method_proto):
         path_params = re.findall(r"\{([a-z_.]+)(?:=[^}]*)?\}", template)
         path = re.sub(r"\{([a-z_.]+)(?:=[^}]*)?\}", r"{\1}", template)
         request = method.input_type
-        params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
-                  for p in path_params]
-        op = {
-            "operationId": service.name + "_" + method.name,
-            "tags": [service.name],
-            "summary": method.name,
-            "parameters": params,
-            "responses": self.responses(method.output_type),
-        }
+        params = []
+        for p in path_params:
+            param = {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+            field = request.fields_by_name.get(p)
+            if field is not None and self.comments.get(field.full_name):
+                param["description"] = self.comments[field.full_name]
+            params.append(param)
+        op_id = service.name + "_" + method.name
+        op = {"operationId": op_id, "tags": [service.name]}
+        op.update(self.summary(service, method.name))
+        op["parameters"] = params
         if body == "*":
             # Fields bound by the path are not in the body.
-            schema = (self.message_schema(request, skip=set(path_params)) if path_params
-                      else {"$ref": "#/components/schemas/" + self.message_schema(request)})
-            op["requestBody"] = {"required": True,
-                                 "content": {"application/json": {"schema": schema}}}
+            schema = (self.message_schema(request, True, skip=set(path_params)) if path_params
+                      else {"$ref": "#/components/schemas/" + self.message_schema(request, True)})
+            content = {"schema": schema}
+            examples = {e["name"]: {"summary": e["summary"], "value": e["body"]}
+                        for e in self.examples.get("examples", []) if e["operation"] == op_id}
+            if examples:
+                content["examples"] = examples
+            op["requestBody"] = {"required": False, "content": {"application/json": content}}
         elif verb in ("get", "delete"):
             for field in request.fields:
                 if field.name in path_params or field.message_type is not None and \
                         field.message_type.full_name != "google.protobuf.Timestamp":
                     continue
-                schema = self.single(field)
+                schema = self.single(field, True)
                 if field.label == F.LABEL_REPEATED:
                     schema = {"type": "array", "items": schema}
                 schema.pop("nullable", None)
-                params.append({"name": field.name, "in": "query", "required": False,
-                               "schema": schema})
+                param = {"name": field.name, "in": "query",
+                         "required": option_field(self.field_options(field), REQUIRED_FIELD) == 1,
+                         "schema": schema}
+                if self.comments.get(field.full_name):
+                    param["description"] = self.comments[field.full_name]
+                params.append(param)
+        codes = self.declared_errors(method_proto) + COMMON_ERRORS
+        if body:
+            codes += BODY_ERRORS
+        op["responses"] = self.responses(method.output_type, codes)
         return path, op
 
-    def responses(self, output):
+    def declared_errors(self, method_proto):
+        codes = [v.decode() for v in option_values(method_proto.options, METHOD_ERRORS)]
+        for code in codes:
+            if code not in ERROR_STATUS:
+                raise SystemExit("%s declares error %s, which generate_openapi.py's ERROR_STATUS "
+                                 "does not know: add it with its HTTP status" % (method_proto.name, code))
+        return codes
+
+    def responses(self, output, codes):
         name = self.message_schema(output)
         out = {"200": {"description": "OK", "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/" + name}}}}}
-        for code, text in ERROR_CODES.items():
-            out[code] = {"$ref": "#/components/responses/Error" + code}
+        out.update(self.error_responses(codes))
+        return out
+
+    def error_responses(self, codes):
+        by_status = {}
+        for code in codes:
+            by_status.setdefault(ERROR_STATUS[code], [])
+            if code not in by_status[ERROR_STATUS[code]]:
+                by_status[ERROR_STATUS[code]].append(code)
+        out = {}
+        for status in sorted(by_status):
+            listed = by_status[status]
+            out[str(status)] = {
+                "description": ", ".join(listed),
+                "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "example": {"error": {"code": listed[0], "message": "...", "details": {},
+                                          "recovery_options": []}}}}}
         return out
 
     def build(self):
-        paths = {}
+        for fd in self.fds.file:
+            if fd.package != PACKAGE:
+                continue
+            for sp in fd.service:
+                for mp in sp.method:
+                    self.collect_outputs(self.pool.FindMessageTypeByName(
+                        mp.output_type.lstrip(".")))
+        operations = []  # (tag rank, declaration order, path, verb, op)
         for fd in self.fds.file:
             if fd.package != PACKAGE:
                 continue
@@ -259,11 +451,17 @@ class Generator:
                     if mp.server_streaming and verb != "get":
                         continue
                     method = service.methods_by_name[mp.name]
-                    path, op = self.operation(service, method, verb, template, body)
+                    path, op = self.operation(service, method, verb, template, body, mp)
                     if mp.server_streaming:
                         self.event_stream(method, op)
-                    paths.setdefault(path, {})[verb] = op
-        self.adapter_paths(paths)
+                    operations.append((path, verb, op))
+        for path, verb, op in self.adapter_operations():
+            operations.append((path, verb, op))
+        order = {op["operationId"]: i for i, (_, _, op) in enumerate(operations)}
+        operations.sort(key=lambda o: (self.tag_rank(o[2]["tags"][0]), order[o[2]["operationId"]]))
+        paths = {}
+        for path, verb, op in operations:
+            paths.setdefault(path, {})[verb] = op
         return self.document(paths)
 
     def event_stream(self, method, op):
@@ -286,13 +484,18 @@ class Generator:
             "text/event-stream": {"schema": {"type": "string"},
                                   "x-event-schema": {"$ref": "#/components/schemas/" + name}}}}
 
-    def adapter_paths(self, paths):
+    def tag_rank(self, tag):
+        return (TAG_ORDER.index(tag), "") if tag in TAG_ORDER else (len(TAG_ORDER), tag)
+
+    def adapter_operations(self):
         """Routes the gateway's adapters serve, which rules cannot express."""
         media = self.message_schema(self.pool.FindMessageTypeByName(PACKAGE + ".Media"))
         upload = {
             "operationId": "MediaService_UploadMedia",
             "tags": ["MediaService"],
-            "summary": "UploadMedia (multipart form, streamed)",
+            "summary": "Upload a media file (multipart form, streamed)",
+            "description": "Upload the file first, then send it by its media_id "
+                           "(POST /api/v1/whatsapp/messages/send-media).",
             "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                 "type": "object", "required": ["media", "media_type"],
                 "properties": {
@@ -303,11 +506,9 @@ class Generator:
             "responses": {"200": {"description": "The stored media", "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/" + media}}}}},
         }
-        upload["responses"].update(
-            {c: {"$ref": "#/components/responses/Error" + c} for c in ("400", "401", "413")})
-        upload["responses"]["422"] = {"$ref": "#/components/responses/Error422"}
-        paths["/api/v1/whatsapp/media/upload"] = {"post": upload}
-        paths["/api/v1/whatsapp/media/{media_id}/content"] = {"get": {
+        upload["responses"].update(self.error_responses(
+            ["MEDIA_UPLOAD_FAILED"] + COMMON_ERRORS + ["PAYLOAD_TOO_LARGE"]))
+        download = {
             "operationId": "MediaService_DownloadMedia",
             "tags": ["MediaService"],
             "summary": "The media's bytes (its media_url)",
@@ -317,55 +518,50 @@ class Generator:
                 "200": {"description": "The file with its content type", "content": {
                     "application/octet-stream": {"schema": {"type": "string",
                                                             "format": "binary"}}}},
-                "401": {"$ref": "#/components/responses/Error401"},
-                "404": {"$ref": "#/components/responses/Error404"},
-            }}}
-        guest = [{"name": "guest_phone", "in": "path", "required": True,
-                  "schema": {"type": "string"}},
-                 {"name": "guest_user_id", "in": "query", "required": False,
-                  "schema": {"type": "string"}}]
-        paths["/api/v1/whatsapp/guests/{guest_phone}/export"] = {"get": {
+            }}
+        download["responses"].update(self.error_responses(["MEDIA_NOT_FOUND", "UNAUTHENTICATED"]))
+        export = {
             "operationId": "GuestDataService_ExportGuest",
             "tags": ["GuestDataService"],
             "summary": "Everything held on the guest, one JSON document (streamed; "
                        "docs/guest-export.schema.json)",
-            "parameters": guest,
-            "responses": {
-                "200": {"description": "The export", "content": {
-                    "application/json": {"schema": {"type": "object"}}}},
-                "400": {"$ref": "#/components/responses/Error400"},
-                "401": {"$ref": "#/components/responses/Error401"},
-                "403": {"$ref": "#/components/responses/Error403"},
-            }}}
+            "parameters": [{"name": "guest_phone", "in": "path", "required": True,
+                            "schema": {"type": "string"}},
+                           {"name": "guest_user_id", "in": "query", "required": False,
+                            "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The export", "content": {
+                "application/json": {"schema": {"type": "object"}}}}}}
+        export["responses"].update(self.error_responses(
+            ["INVALID_PHONE_NUMBER", "INVALID_GUEST_USER_ID", "PERMISSION_DENIED"] + COMMON_ERRORS))
+        return [("/api/v1/whatsapp/media/upload", "post", upload),
+                ("/api/v1/whatsapp/media/{media_id}/content", "get", download),
+                ("/api/v1/whatsapp/guests/{guest_phone}/export", "get", export)]
 
     def tags(self, paths):
-        """One tag per service, described by the service's comment in its .proto."""
+        """One tag per service, in the reference's order, described by the
+        service's comment in its .proto."""
         used = {op["tags"][0] for p in paths.values() for op in p.values()}
-        comments = {}
-        for fd in self.fds.file:
-            for index, service in enumerate(fd.service):
-                for loc in fd.source_code_info.location:
-                    if list(loc.path) == [6, index] and loc.leading_comments.strip():
-                        comments[service.name] = " ".join(loc.leading_comments.split())
-        return [{"name": t, "description": comments.get(t, t)} for t in sorted(used)]
+        return [{"name": t, "description": self.comments.get(PACKAGE + "." + t) or t}
+                for t in sorted(used, key=self.tag_rank)]
 
     def document(self, paths):
         error_body = {"type": "object", "required": ["error"], "properties": {"error": {
             "type": "object", "required": ["code", "message", "details", "recovery_options"],
             "properties": {
-                "code": {"type": "string", "example": "MESSAGE_WINDOW_EXPIRED"},
+                "code": {"type": "string", "example": "MESSAGE_WINDOW_EXPIRED",
+                         "description": "One of the contract's codes; the operation's "
+                                        "responses list the ones it can answer."},
                 "message": {"type": "string"},
-                "details": {"type": "object", "additionalProperties": True},
-                "recovery_options": {"type": "array", "items": {"type": "string"}},
+                "details": {"type": "object", "additionalProperties": True,
+                            "description": "Structured facts: the field at fault "
+                                           "(`field`), a guess (`did_you_mean`), ..."},
+                "recovery_options": {"type": "array", "items": {"type": "string"},
+                                     "description": "What to do about it."},
             }}}}
         self.schemas["Error"] = error_body
         for name in self.field_types:
-            self.schemas[name]["nullable"] = True
-        codes = dict(ERROR_CODES)
-        codes["413"] = "Request body too large"
-        codes["422"] = "Media refused (MEDIA_UPLOAD_FAILED)"
-        responses = {"Error" + c: {"description": t, "content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/Error"}}}} for c, t in codes.items()}
+            target = self.schemas[name]
+            target["nullable"] = True
         return {
             "openapi": "3.0.3",
             "info": {
@@ -373,25 +569,29 @@ class Generator:
                 "version": "v1",
                 "description": ("The REST gateway of wa-server, generated from the protos "
                                 "(proto/hotel/whatsapp/v1) and their google.api.http rules. "
-                                "The same operations are gRPC services."),
+                                "The same operations are gRPC services. Request bodies are "
+                                "JSON (Content-Type: application/json); an unknown field is "
+                                "refused with the nearest known name."),
             },
-            "servers": [{"url": "http://127.0.0.1:8080"}],
+            # Relative: the document describes the server that serves it.
+            "servers": [{"url": "/"}],
             "security": [{"bearer": []}],
             "tags": self.tags(paths),
-            "paths": dict(sorted(paths.items())),
+            "paths": paths,
             "components": {
                 "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                                "description": "wa-server tokens create"}},
                 "schemas": dict(sorted(self.schemas.items())),
-                "responses": responses,
             },
         }
 
 
 def main():
-    contract, out_yaml, out_cc = sys.argv[1:4]
+    contract, examples_path, out_yaml, out_cc = sys.argv[1:5]
     fds, pool = load(contract)
-    spec = Generator(fds, pool).build()
+    with open(examples_path) as f:
+        examples = json.load(f)
+    spec = Generator(fds, pool, examples).build()
     text = yaml.safe_dump(spec, sort_keys=False, width=100, allow_unicode=True)
     with open(out_yaml, "w") as f:
         f.write(text)

@@ -76,7 +76,9 @@ domain::BatchRequest FromBatchRequest(const v1::BatchSendMessagesRequest& in) {
          m.language(),
          std::map<std::string, std::string>(m.parameters().begin(), m.parameters().end()),
          m.guest_user_id(),
-         {m.send_at(), "", "", m.valid_until(), m.respect_quiet_hours()}});
+         {m.send_at(), "", "", m.valid_until(), m.respect_quiet_hours()},
+         m.guest_phone(),
+         m.message_type()});
   }
   out.timing = {in.send_at(), "", "", in.valid_until(), in.respect_quiet_hours()};
   out.messages_per_second = in.rate_limit().messages_per_second();

@@ -44,7 +44,7 @@ grpc::ServerUnaryReactor* ConversationsApi::ListConversations(
     }
     absl::StatusOr<domain::ConversationPage> page = conversations_.List(caller.property_id, query);
     if (!page.ok()) return page.status();
-    for (const storage::ConversationRecord& c : page->conversations) {
+    for (const domain::ConversationView& c : page->conversations) {
       ToConversation(c, response->add_conversations());
     }
     response->set_next_page_token(page->next_page_token);

@@ -43,6 +43,29 @@ bool IsContractError(const absl::Status& status) {
   return status.GetPayload(kErrorDetailUrl).has_value();
 }
 
+// The reference's items say `phone`, /send's say `guest_phone`.
+const std::string& ItemPhone(const BatchItemInput& item) {
+  return item.phone.empty() ? item.guest_phone : item.phone;
+}
+
+absl::Status NothingValid(const std::vector<BatchItemError>& errors) {
+  google::protobuf::Value list;
+  for (const BatchItemError& e : errors) {
+    auto& fields =
+        *list.mutable_list_value()->add_values()->mutable_struct_value()->mutable_fields();
+    fields["index"].set_number_value(e.index);
+    fields["phone"].set_string_value(e.phone);
+    fields["guest_user_id"].set_string_value(e.guest_user_id);
+    fields["code"].set_string_value(e.code);
+    fields["message"].set_string_value(e.message);
+  }
+  return Error(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT",
+               "no message of the batch is valid; nothing was sent")
+      .Detail("field", "messages")
+      .Detail("errors", std::move(list))
+      .Recovery({"Fix the messages listed in details.errors and send the batch again"});
+}
+
 }  // namespace
 
 double BatchService::RateFor(double requested) const {
@@ -52,7 +75,15 @@ double BatchService::RateFor(double requested) const {
 
 absl::Status BatchService::CheckItem(const std::string& property_id,
                                      const BatchItemInput& item) const {
-  absl::StatusOr<GuestAddress> address = ParseGuestAddress(item.phone, item.guest_user_id);
+  if (!item.phone.empty() && !item.guest_phone.empty()) {
+    return InvalidArgument("give phone or guest_phone, not both", "guest_phone");
+  }
+  if (item.message_type != v1::MESSAGE_TYPE_UNSPECIFIED &&
+      item.message_type != v1::MESSAGE_TYPE_TEXT &&
+      item.message_type != v1::MESSAGE_TYPE_TEMPLATE) {
+    return InvalidArgument("message_type must be text or template in a batch", "message_type");
+  }
+  absl::StatusOr<GuestAddress> address = ParseGuestAddress(ItemPhone(item), item.guest_user_id);
   if (!address.ok()) return address.status();
   const bool has_text = !absl::StripAsciiWhitespace(item.content).empty();
   if (!item.timing.relative_to.empty()) {
@@ -144,7 +175,7 @@ absl::StatusOr<BatchAccepted> BatchService::Create(const Caller& caller, BatchRe
     BatchItemRecord item;
     item.batch_id = batch.batch_id;
     item.index = i;
-    item.phone = in.phone;
+    item.phone = ItemPhone(in);
     item.content = in.content;
     item.template_name = in.template_name;
     item.language = in.language;
@@ -159,21 +190,23 @@ absl::StatusOr<BatchAccepted> BatchService::Create(const Caller& caller, BatchRe
       item.state = BatchItemState::kRejected;
       item.error_code = detail.code();
       item.error_message = detail.message();
-      accepted.errors.push_back({i, in.phone, in.guest_user_id, detail.code(), detail.message()});
+      accepted.errors.push_back(
+          {i, ItemPhone(in), in.guest_user_id, detail.code(), detail.message()});
       ++accepted.rejected;
     } else {
       // The address as given (resolved to the guest's key when released):
       // "+E164", or "bsuid:<BSUID>".
-      GuestAddress address = *ParseGuestAddress(in.phone, in.guest_user_id);
+      GuestAddress address = *ParseGuestAddress(ItemPhone(in), in.guest_user_id);
       item.phone = address.user_id.empty() ? address.phone : BsuidKey(address.user_id);
       ++accepted.accepted;
     }
     items.push_back(std::move(item));
   }
+  // A batch that would send nothing is the caller's mistake, not a batch.
+  if (accepted.accepted == 0) return NothingValid(accepted.errors);
   // The first item goes at once (or at the batch's send_at), the others one
   // interval apart.
-  if (accepted.accepted > 0)
-    batch.next_release_at = std::max(now, batch.scheduled_for.value_or(now));
+  batch.next_release_at = std::max(now, batch.scheduled_for.value_or(now));
   accepted.estimated_completion = EstimateCompletion(batch, accepted.accepted, now);
 
   absl::Status stored = db_.Transaction([&]() -> absl::Status {

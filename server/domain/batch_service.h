@@ -27,6 +27,10 @@ struct BatchItemInput {
   std::string guest_user_id;  // instead of phone
   // The item's own send_at (RFC 3339 only) and valid_until, and quiet hours.
   TimingRequest timing;
+  // The /send shape of an item: guest_phone instead of phone, and a
+  // message_type of text or template (unspecified: by what is given).
+  std::string guest_phone;
+  hotel::whatsapp::v1::MessageType message_type = hotel::whatsapp::v1::MESSAGE_TYPE_UNSPECIFIED;
 };
 
 struct BatchItemError {

@@ -117,18 +117,25 @@ absl::StatusOr<ConversationView> ConversationService::Get(const std::string& pro
         messages_.ListByConversation(conversation_id, limit);
     if (!messages.ok()) return messages.status();
     view.messages = *std::move(messages);
-    absl::StatusOr<std::vector<std::string>> staff = messages_.StaffParticipants(conversation_id);
-    if (!staff.ok()) return staff.status();
-    view.staff_participants = *std::move(staff);
-    absl::StatusOr<std::optional<storage::GuestRecord>> guest =
-        guests_.Get(property_id, view.conversation.guest_phone);
-    if (!guest.ok()) return guest.status();
-    if (*guest) {
-      view.guest_profile_name = (*guest)->profile_name;
-      view.last_guest_message_at = (*guest)->last_inbound_at;
-    }
+    if (absl::Status s = AddParticipants(property_id, &view); !s.ok()) return s;
     return view;
   });
+}
+
+absl::Status ConversationService::AddParticipants(const std::string& property_id,
+                                                  ConversationView* view) {
+  absl::StatusOr<std::vector<std::string>> staff =
+      messages_.StaffParticipants(view->conversation.conversation_id);
+  if (!staff.ok()) return staff.status();
+  view->staff_participants = *std::move(staff);
+  absl::StatusOr<std::optional<storage::GuestRecord>> guest =
+      guests_.Get(property_id, view->conversation.guest_phone);
+  if (!guest.ok()) return guest.status();
+  if (*guest) {
+    view->guest_profile_name = (*guest)->profile_name;
+    view->last_guest_message_at = (*guest)->last_inbound_at;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ConversationPage> ConversationService::List(const std::string& property_id,
@@ -150,20 +157,21 @@ absl::StatusOr<ConversationPage> ConversationService::List(const std::string& pr
   }
   if (!query.page_token.empty()) RETURN_IF_ERROR(DecodePageToken(query.page_token, filter));
   filter.limit = limit + 1;
-  absl::StatusOr<std::vector<storage::ConversationRecord>> rows =
-      storage::ReadValue(db_, [&]() -> absl::StatusOr<std::vector<storage::ConversationRecord>> {
-        if (guest) {
-          absl::StatusOr<std::string> key = directory_.KeyFor(property_id, *guest);
-          if (!key.ok()) return key.status();
-          filter.guest_phone = *key;
-        }
-        return conversations_.List(filter);
-      });
-  if (!rows.ok()) return rows.status();
-  ConversationPage page;
-  page.conversations = *std::move(rows);
-  page.next_page_token = TrimPage(page.conversations, limit, EncodePageToken);
-  return page;
+  return storage::ReadValue(db_, [&]() -> absl::StatusOr<ConversationPage> {
+    if (guest) {
+      ASSIGN_OR_RETURN(filter.guest_phone, directory_.KeyFor(property_id, *guest));
+    }
+    ASSIGN_OR_RETURN(std::vector<storage::ConversationRecord> rows, conversations_.List(filter));
+    ConversationPage out;
+    out.next_page_token = TrimPage(rows, limit, EncodePageToken);
+    // Each row as GetConversation shows it, in the same read.
+    for (storage::ConversationRecord& row : rows) {
+      ConversationView& view = out.conversations.emplace_back();
+      view.conversation = std::move(row);
+      RETURN_IF_ERROR(AddParticipants(property_id, &view));
+    }
+    return out;
+  });
 }
 
 absl::StatusOr<WindowView> ConversationService::Window(const std::string& property_id,

@@ -25,8 +25,10 @@ struct ConversationView {
   std::optional<absl::Time> last_guest_message_at;
 };
 
+// Conversations as GetConversation shows them (participants and the
+// guest's last message time), without their messages.
 struct ConversationPage {
-  std::vector<storage::ConversationRecord> conversations;
+  std::vector<ConversationView> conversations;
   std::string next_page_token;
 };
 
@@ -102,6 +104,9 @@ class ConversationService {
  private:
   absl::StatusOr<storage::ConversationRecord> Load(const std::string& property_id,
                                                    const std::string& conversation_id);
+  // The staff who wrote in the conversation and the guest's profile and
+  // last message time; inside a read of the caller's.
+  absl::Status AddParticipants(const std::string& property_id, ConversationView* view);
 
   storage::Database& db_;
   storage::ConversationRepository conversations_;

@@ -29,6 +29,16 @@ Error& Error::Detail(const std::string& key, std::vector<std::string> values) {
   return *this;
 }
 
+Error& Error::Detail(const std::string& key, google::protobuf::Value value) {
+  (*detail_.mutable_details()->mutable_fields())[key] = std::move(value);
+  return *this;
+}
+
+Error& Error::Recovery(const std::vector<std::string>& options) {
+  for (const std::string& option : options) detail_.add_recovery_options(option);
+  return *this;
+}
+
 Error& Error::Recovery(std::initializer_list<absl::string_view> options) {
   for (absl::string_view option : options) detail_.add_recovery_options(std::string(option));
   return *this;

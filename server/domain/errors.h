@@ -27,7 +27,9 @@ class Error {
   Error& Detail(const std::string& key, const std::string& value);
   Error& Detail(const std::string& key, double value);
   Error& Detail(const std::string& key, std::vector<std::string> values);
+  Error& Detail(const std::string& key, google::protobuf::Value value);
   Error& Recovery(std::initializer_list<absl::string_view> options);
+  Error& Recovery(const std::vector<std::string>& options);
 
   absl::Status Build() const;
   operator absl::Status() const { return Build(); }  // NOLINT: reads as a status

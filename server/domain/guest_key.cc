@@ -57,6 +57,13 @@ absl::StatusOr<GuestAddress> ParseGuestAddress(absl::string_view phone, absl::st
   if (!phone.empty() && !user_id.empty()) {
     return InvalidArgument("give guest_phone or guest_user_id, not both", "guest_user_id");
   }
+  if (phone.empty() && user_id.empty()) {
+    return Error(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT",
+                 "guest_phone is required (or guest_user_id, for a guest known by BSUID)")
+        .Detail("field", "guest_phone")
+        .Recovery({"Send guest_phone in E.164 form, e.g. \"+1234567890\"",
+                   "Or send guest_user_id, the guest's BSUID"});
+  }
   if (!user_id.empty()) {
     if (!IsValidBsuid(user_id)) return InvalidGuestUserId(std::string(user_id));
     return GuestAddress{"", std::string(user_id)};

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/nearest_name.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "server/domain/errors.h"
 #include "server/domain/paging.h"
@@ -22,6 +23,8 @@ namespace {
 namespace v1 = ::hotel::whatsapp::v1;
 
 constexpr int kReviewBatch = 32;
+// Approved templates looked through for a refused send's suggestions.
+constexpr int kMaxSuggestionScan = 1000;
 
 void Stamp(v1::Template& t, absl::Time at, bool created) {
   int64_t seconds = absl::ToUnixSeconds(at);
@@ -33,8 +36,30 @@ std::string StatusWord(v1::TemplateStatus status) {
   return v1::TemplateStatus_Name(status).substr(sizeof("TEMPLATE_STATUS_") - 1);
 }
 
+// What the property has approved that is closest to a request that found
+// nothing: the name in other languages, and names a typo away.
+struct Closest {
+  std::vector<std::string> languages;
+  std::vector<std::string> names;
+};
+
+Closest ClosestApproved(const std::vector<storage::TemplateRecord>& approved,
+                        const std::string& name) {
+  Closest out;
+  std::vector<std::string> names;
+  for (const storage::TemplateRecord& r : approved) {
+    if (r.definition.name() == name) {
+      out.languages.push_back(r.definition.language());
+    } else if (std::find(names.begin(), names.end(), r.definition.name()) == names.end()) {
+      names.push_back(r.definition.name());
+    }
+  }
+  out.names = NearestNames(name, names, 3);
+  return out;
+}
+
 absl::Status TemplateNotFound(const std::string& name, const std::string& language,
-                              const v1::Template* found) {
+                              const v1::Template* found, const Closest& closest) {
   std::string message = found == nullptr
                             ? absl::StrCat("template ", name, " (", language, ") not found")
                             : absl::StrCat("template ", name, " (", language, ") is ",
@@ -47,6 +72,17 @@ absl::Status TemplateNotFound(const std::string& name, const std::string& langua
       error.Detail("rejection_reason", found->rejection_reason());
     }
   }
+  error.Detail("approved_languages", closest.languages);
+  error.Detail("suggested_templates", closest.names);
+  std::vector<std::string> recovery;
+  for (const std::string& l : closest.languages) {
+    recovery.push_back(absl::StrCat("Use language \"", l, "\": ", name, " is approved in it"));
+  }
+  for (const std::string& n : closest.names) {
+    recovery.push_back(absl::StrCat("Did you mean template \"", n, "\"?"));
+  }
+  recovery.push_back("List the approved templates: GET /api/v1/whatsapp/templates?status=APPROVED");
+  error.Recovery(recovery);
   return error;
 }
 
@@ -241,11 +277,17 @@ absl::StatusOr<storage::TemplateRecord> TemplateService::FindForSend(const std::
   absl::StatusOr<std::optional<storage::TemplateRecord>> found =
       storage::ReadValue(db_, [&] { return templates_.Get(property_id, name, language); });
   if (!found.ok()) return found.status();
-  if (!*found) return TemplateNotFound(name, language, nullptr);
-  if ((*found)->definition.status() != v1::TEMPLATE_STATUS_APPROVED) {
-    return TemplateNotFound(name, language, &(*found)->definition);
-  }
-  return **found;
+  if (*found && (*found)->definition.status() == v1::TEMPLATE_STATUS_APPROVED) return **found;
+  // Only a refused send pays for the list of what would have worked.
+  storage::TemplateFilter approved;
+  approved.property_id = property_id;
+  approved.status = v1::TEMPLATE_STATUS_APPROVED;
+  approved.limit = kMaxSuggestionScan;
+  absl::StatusOr<std::vector<storage::TemplateRecord>> listed =
+      storage::ReadValue(db_, [&] { return templates_.List(approved); });
+  if (!listed.ok()) return listed.status();
+  return TemplateNotFound(name, language, *found ? &(*found)->definition : nullptr,
+                          ClosestApproved(*listed, name));
 }
 
 absl::StatusOr<storage::MessageRecord> TemplateService::Send(const Caller& caller,

@@ -99,9 +99,28 @@ test_errors_exit_non_zero() {
   assert_contains "$BUF_ERR" unauthenticated "the error names unauthenticated"
 }
 
+# buf names the contract's ErrorDetail; its value (base64: buf 1.47 decodes
+# no status detail) is the code and recovery options, as the README shows.
+test_error_detail() {
+  rpc MessagesService/SendMessage "$WA_STAFF_TOKEN" \
+    '{"guest_phone": "+15550003999", "content": {"text": "no window"}}'
+  assert_ne 0 "$BUF_RC" "SendMessage outside the window exits non-zero"
+  assert_contains "$BUF_ERR" hotel.whatsapp.v1.ErrorDetail "the detail names its type"
+  local decoded
+  decoded="$(PYTHONPATH="$WA_PYTHON_CLIENT" "$PY" -c '
+import base64, json, sys
+from hotel.whatsapp.v1.common_pb2 import ErrorDetail
+value = json.loads(sys.stdin.read())["details"][0]["value"]
+d = ErrorDetail.FromString(base64.b64decode(value + "=" * (-len(value) % 4)))
+print(d.code, "|", "; ".join(d.recovery_options))' <<<"$BUF_ERR" 2>&1)"
+  assert_contains "$decoded" MESSAGE_WINDOW_EXPIRED "the detail holds the contract's code"
+  assert_contains "$decoded" "Use approved template message" "and its recovery options"
+}
+
 run_case "list services through reflection" test_list_services
 run_case "grpc.health.v1.Health/Check" test_health_check
 run_case "SendMessage" test_send_message
 run_case "GetWindowStatus" test_window_status
 run_case "RPC errors exit non-zero" test_errors_exit_non_zero
+run_case "ErrorDetail in buf's error" test_error_detail
 finish

@@ -122,7 +122,7 @@ def wait_for_line(path, prefix, proc, timeout=15):
         try:
             with open(path) as f:
                 for line in f:
-                    if line.startswith(prefix):
+                    if prefix in line:
                         return line.strip()
         except FileNotFoundError:
             pass

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # wa-cli against the live server over gRPC: sends, status, templates,
-# uploads, a batch from CSV with its progress, and errors as exit codes.
+# uploads, a batch from CSV with its progress, errors as exit codes with
+# their recovery options, and usage errors that say what to do.
 # Needs WA_GRPC_ADDR, WA_ADMIN_TOKEN and WA_STAFF_TOKEN (set by run).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -28,6 +29,49 @@ test_help() {
   assert_contains "$CLI_OUT" "--satisfaction_rating" "a command's help lists its request's fields"
   cli no-such-command
   assert_eq 2 "$CLI_RC" "an unknown command is a usage error (2)"
+  cli send --help
+  assert_contains "$CLI_OUT" "--content  TextContent  (required)" "--help marks required fields"
+  assert_contains "$CLI_OUT" "--message_type  MessageType: text" "--help lists an enum's accepted values"
+}
+
+# Usage errors say what to do: the nearest command or flag, the usage, exit 2.
+test_usage_errors() {
+  cli sned --guest_phone="$GUEST"
+  assert_eq 2 "$CLI_RC" "a misspelt command exits 2"
+  assert_contains "$CLI_ERR" "did you mean 'send'?" "a misspelt command gets the nearest one"
+  cli send --guest_phone="$GUEST" --text=Hello
+  assert_eq 2 "$CLI_RC" "an unknown flag exits 2"
+  assert_contains "$CLI_ERR" "did you mean --content.text?" "an unknown flag gets the nearest one"
+  assert_contains "$CLI_ERR" "usage: wa-cli send" "and the command's usage"
+  cli status
+  assert_eq 2 "$CLI_RC" "status without an id is a usage error, not NOT_FOUND"
+  assert_contains "$CLI_ERR" "status needs its message_id" "the missing id is named"
+  cli send --guest_phone="$GUEST"
+  assert_eq 2 "$CLI_RC" "a missing required field is a usage error"
+  assert_contains "$CLI_ERR" '`content` is required' "the missing field is named"
+  cli call hotel.whatsapp.v1.NoService/Nothing
+  assert_eq 2 "$CLI_RC" "call to an unknown method exits 2"
+  assert_contains "$CLI_ERR" "no method" "call names the unknown method"
+}
+
+test_connection_errors_name_the_address() {
+  WA_ADDR=127.0.0.1:1 cli conversations
+  assert_eq 14 "$CLI_RC" "an unreachable server exits 14 (UNAVAILABLE)"
+  assert_contains "$CLI_ERR" "--addr" "the error names --addr"
+  assert_contains "$CLI_ERR" "WA_ADDR" "the error names WA_ADDR"
+}
+
+test_inbound_and_window() {
+  cli --json --token="$WA_ADMIN_TOKEN" inbound --guest_phone=+15550007002 --text="Hi from inbound"
+  assert_eq 0 "$CLI_RC" "inbound (sandbox, admin) exits 0"
+  local conv
+  conv="$(json_get "$CLI_OUT" conversation_id)"
+  cli --json window "$conv"
+  assert_eq 0 "$CLI_RC" "window exits 0"
+  assert_json_field "$CLI_OUT" within_window true "the guest's message opened the window"
+  cli send --guest_phone=+15550007003 --content.text=x
+  assert_eq 9 "$CLI_RC" "outside the window exits 9 (FAILED_PRECONDITION)"
+  assert_contains "$CLI_ERR" "  - Use approved template message" "errors print their recovery options"
 }
 
 test_sends_and_status() {
@@ -100,7 +144,11 @@ test_batch_from_csv() {
     "the invalid row is refused alone"
   assert_json "$last" 'd["status"] == "completed" and d["total"] == 2' \
     "the batch is followed to its end"
+  assert_json "$last" 'd["sent"] == 1 and d["failed"] == 1 and d["queued"] == 0 and len(d["items"]) == 2' \
+    "it ends with the real funnel and its items"
   assert_contains "$CLI_ERR" "2/2" "a progress bar on stderr"
+  assert_contains "$CLI_ERR" "failed INVALID_PHONE_NUMBER" "each item's status as it goes"
+  assert_contains "$CLI_ERR" "#0 $GUEST " "the valid item is shown as it goes"
 }
 
 # The sends above are in the audit log, which an admin reads with `audit`.
@@ -145,6 +193,9 @@ test_watch() {
 
 run_case "help" test_help
 run_case "watch" test_watch
+run_case "usage errors" test_usage_errors
+run_case "connection errors" test_connection_errors_name_the_address
+run_case "inbound and window" test_inbound_and_window
 run_case "sends and status" test_sends_and_status
 run_case "scheduled sends" test_scheduled_sends
 run_case "errors are exit codes" test_errors_are_exit_codes

@@ -46,7 +46,23 @@ run_example() {
 }
 
 test_node() { run_example node +15550009001 node "$EXAMPLES/node/hotel_flows.mjs"; }
-test_python() { run_example python +15550009002 "$PY" "$EXAMPLES/python/hotel_flows.py"; }
+test_python() {
+  run_example python +15550009002 env PYTHONPATH="$WA_PYTHON_CLIENT" "$PY" \
+    "$EXAMPLES/python/hotel_flows.py"
+}
+# The Node example's request bodies against the TypeScript types the build
+# generated from the OpenAPI document (tsc from clients/typescript).
+test_node_types() {
+  local tsc="$REPO_ROOT/clients/typescript/node_modules/.bin/tsc"
+  local types="$WA_PYTHON_CLIENT/../typescript/hotel-whatsapp.d.ts" out rc=0
+  [[ -x "$tsc" && -f "$types" ]] || { fail_check "tsc and the generated types exist" "$tsc $types"; return; }
+  local config="$EXAMPLES/node/tsconfig.e2e.json"
+  printf '{"extends": "./tsconfig.json", "compilerOptions": {"paths": {"hotel-whatsapp": ["%s"]}}}\n' \
+    "$(realpath "$types")" >"$config"
+  out="$("$tsc" -p "$config" 2>&1)" || rc=$?
+  rm -f "$config"
+  assert_eq 0 "$rc" "tsc finds the Node example's bodies typed right: ${out:0:600}"
+}
 test_curl() { run_example curl +15550009003 "$EXAMPLES/shell/curl_flows.sh"; }
 test_buf_curl() { run_example buf_curl +15550009004 "$EXAMPLES/shell/buf_curl_flows.sh"; }
 
@@ -123,6 +139,7 @@ print("ok" if ok else "got %r %r" % (texts, cursors))'
 
 run_case "event subscribers (gRPC, SSE, curl -N)" test_event_subscribers
 run_case "Node (REST, fetch)" test_node
+run_case "Node types (TypeScript from the OpenAPI document)" test_node_types
 run_case "Python (gRPC, grpcio)" test_python
 run_case "shell (curl)" test_curl
 run_case "shell (buf curl)" test_buf_curl

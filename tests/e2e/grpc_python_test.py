@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""gRPC surface through Python grpcio stubs generated at test time.
+"""gRPC surface through the build's Python client library (build/clients/python).
 
 The same flow as the REST test (inbound, send, status until read,
 conversation, listing, window) plus the error contract: every error carries
@@ -12,7 +12,6 @@ WA_ADMIN_TOKEN, WA_STAFF_TOKEN and WA_OTHER_TOKEN (tests/e2e/run sets them).
 
 import atexit
 import hashlib
-import glob
 import os
 import shutil
 import subprocess
@@ -25,12 +24,6 @@ from datetime import datetime, timedelta, timezone
 import grpc
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PROTO_ROOT = os.path.join(REPO_ROOT, "proto")
-GOOGLEAPIS = ("/usr/share/gocode/src/github.com/grpc-ecosystem/grpc-gateway/"
-              "third_party/googleapis")
-GOOGLE_PROTOS = ["google/api/annotations.proto", "google/api/http.proto",
-                 "google/rpc/status.proto"]
-
 GUEST = "+15550001001"
 CONV = "conv_grpc_001"
 LATE_GUEST = "+15550001002"
@@ -49,27 +42,20 @@ def env(name):
     return value
 
 
-def generate_stubs():
-    """Compiles our protos and the google imports into a temp dir on sys.path."""
-    out = tempfile.mkdtemp(prefix="wa-e2e-pystubs-")
-    atexit.register(shutil.rmtree, out, ignore_errors=True)
-    ours = sorted(os.path.relpath(p, PROTO_ROOT)
-                  for p in glob.glob(os.path.join(PROTO_ROOT, "hotel/whatsapp/v1/*.proto")))
-    if not ours:
-        sys.exit("no protos under %s" % PROTO_ROOT)
-    cmd = ["protoc", "-I" + PROTO_ROOT, "-I" + GOOGLEAPIS, "-I/usr/include",
-           "--python_out=" + out, "--grpc_out=" + out,
-           "--plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin"] + ours + GOOGLE_PROTOS
-    result = subprocess.run(cmd, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit("protoc failed:\n" + result.stderr)
-    sys.path.insert(0, out)
+def use_client_library():
+    """The build's Python client library (build/clients/python): no
+    generation step of our own, as a service of the hotel's would use it."""
+    path = os.environ.get("WA_PYTHON_CLIENT", os.path.join(REPO_ROOT, "build/clients/python"))
+    if not os.path.isdir(os.path.join(path, "hotel")):
+        sys.exit("no Python client library at %s (scripts/build makes it)" % path)
+    sys.path.insert(0, path)
 
 
 class Stubs:
-    """Generated modules, imported once generate_stubs() has run."""
+    """The library's modules, imported once use_client_library() has run."""
 
     def __init__(self):
+        import hotel_whatsapp_errors
         from google.rpc import status_pb2
         from hotel.whatsapp.v1 import (admin_pb2, admin_pb2_grpc, common_pb2,
                                        conversations_pb2, conversations_pb2_grpc, media_pb2,
@@ -77,6 +63,7 @@ class Stubs:
                                        sandbox_pb2, sandbox_pb2_grpc, templates_pb2,
                                        templates_pb2_grpc)
         self.status_pb2 = status_pb2
+        self.errors = hotel_whatsapp_errors
         self.common = common_pb2
         self.messages = messages_pb2
         self.conversations = conversations_pb2
@@ -173,8 +160,45 @@ class ServerTestCase(unittest.TestCase):
                         "details[0] is %s" % status.details[0].type_url)
         self.assertTrue(status.details[0].Unpack(detail))
         self.assertEqual(detail.code, error_code)
+        # The library's helper finds the same detail.
+        self.assertEqual(S.errors.error_detail(err), detail)
         self.assertTrue(detail.message, "ErrorDetail.message is empty")
         return detail
+
+
+def reflection_stubs():
+    """gRPC's reflection client (grpc-proto's .proto), compiled here under a
+    folder of its own: one named grpc would shadow the grpc package."""
+    out = tempfile.mkdtemp(prefix="wa-e2e-reflection-")
+    atexit.register(shutil.rmtree, out, ignore_errors=True)
+    os.makedirs(os.path.join(out, "wa_reflection"))
+    shutil.copy("/usr/share/grpc-proto/grpc/reflection/v1alpha/reflection.proto",
+                os.path.join(out, "wa_reflection"))
+    subprocess.run(["protoc", "-I" + out, "--python_out=" + out, "--grpc_out=" + out,
+                    "--plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin",
+                    "wa_reflection/reflection.proto"], check=True)
+    sys.path.insert(0, out)
+    from wa_reflection import reflection_pb2, reflection_pb2_grpc
+    return reflection_pb2, reflection_pb2_grpc
+
+
+class ReflectionTest(unittest.TestCase):
+    """The contract's ErrorDetail is reachable through server reflection, so
+    tools that browse the server (grpcurl) can decode errors."""
+
+    def test_error_detail_is_reachable(self):
+        from google.protobuf import descriptor_pb2
+        reflection_pb2, reflection_pb2_grpc = reflection_stubs()
+        stub = reflection_pb2_grpc.ServerReflectionStub(S.channel)
+        request = reflection_pb2.ServerReflectionRequest(
+            file_containing_symbol="hotel.whatsapp.v1.ErrorDetail")
+        answer = next(stub.ServerReflectionInfo(iter([request]), timeout=10))
+        self.assertTrue(answer.HasField("file_descriptor_response"), str(answer))
+        files = [descriptor_pb2.FileDescriptorProto.FromString(raw)
+                 for raw in answer.file_descriptor_response.file_descriptor_proto]
+        self.assertTrue(any(m.name == "ErrorDetail" for f in files for m in f.message_type
+                            if f.package == "hotel.whatsapp.v1"),
+                        [f.name for f in files])
 
 
 class FlowTest(ServerTestCase):
@@ -419,7 +443,7 @@ def parse_rfc3339(text):
 
 def main():
     global S
-    generate_stubs()
+    use_client_library()
     S = Stubs()
     unittest.main(verbosity=2)
 

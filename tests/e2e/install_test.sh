@@ -2,7 +2,8 @@
 # `cmake --install` of the build: the tree it lays out (binaries, systemd
 # unit and user, example configuration, docs assets), the unit checked by
 # systemd-analyze when the machine has it, the example configuration against
-# the server's real flags, and the installed server serving /docs.
+# the server's real flags, the installed server serving /docs, and a C++
+# program built against the installed client package.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 make_tmp
@@ -118,7 +119,51 @@ test_installed_server_runs() {
   ((rc == 0)) && pass_check "installed server checks" || fail_check "installed server checks"
 }
 
+# Another project builds a C++ program against the installed package:
+# find_package(HotelWhatsApp), target HotelWhatsApp::client.
+test_cpp_client_package() {
+  local app="$E2E_TMP/cpp-client" out
+  mkdir -p "$app"
+  cat >"$app/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.22)
+project(front_desk CXX)
+set(CMAKE_CXX_STANDARD 20)
+find_package(HotelWhatsApp REQUIRED)
+add_executable(front_desk main.cc)
+target_link_libraries(front_desk PRIVATE HotelWhatsApp::client)
+CMAKE
+  cat >"$app/main.cc" <<'CC'
+#include <grpcpp/grpcpp.h>
+#include <iostream>
+#include "hotel/whatsapp/v1/messages.grpc.pb.h"
+int main(int argc, char** argv) {
+  auto channel = grpc::CreateChannel(argv[1], grpc::InsecureChannelCredentials());
+  auto stub = hotel::whatsapp::v1::MessagesService::NewStub(channel);
+  grpc::ClientContext context;
+  hotel::whatsapp::v1::GetMessageStatusRequest request;
+  request.set_message_id("msg_none");
+  hotel::whatsapp::v1::MessageStatusResponse response;
+  grpc::Status status = stub->GetMessageStatus(&context, request, &response);
+  std::cout << status.error_code() << "\n";
+  return argc > 1 ? 0 : 1;
+}
+CC
+  out="$(cmake -S "$app" -B "$app/build" -G Ninja -DCMAKE_PREFIX_PATH="$PREFIX" 2>&1 &&
+         cmake --build "$app/build" 2>&1)" || fail_check "a program builds against HotelWhatsApp::client" "$out"
+  [[ -x "$app/build/front_desk" ]] && pass_check "a program builds against HotelWhatsApp::client"
+  local dir="$E2E_TMP/cpp-client-data" answer before=$FAILURES rc=0
+  mkdir -p "$dir"
+  (start_server "$dir"
+   answer="$("$app/build/front_desk" "127.0.0.1:$GRPC_PORT")"
+   assert_eq 16 "$answer" "the program calls the server (UNAUTHENTICATED without a token)"
+   stop_server
+   exit $((FAILURES > before))) || rc=$?
+  ((rc == 0)) && pass_check "the installed client reaches a server" ||
+    fail_check "the installed client reaches a server"
+}
+
 run_case "install tree" test_install_tree
+run_case "C++ client package" test_cpp_client_package
 run_case "systemd unit" test_unit
 run_case "example configuration" test_example_configuration
 run_case "installed server" test_installed_server_runs

@@ -6,6 +6,9 @@
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$E2E_DIR/../.." && pwd)"
 WA_SERVER_BIN="${WA_SERVER_BIN:-$REPO_ROOT/build/bin/wa-server}"
+# The Python client library the build makes (README, "Calling from your code").
+WA_PYTHON_CLIENT="${WA_PYTHON_CLIENT:-$(dirname "$WA_SERVER_BIN")/../clients/python}"
+export WA_PYTHON_CLIENT
 # Debian's interpreter: the pyenv python3 on PATH cannot import grpc.
 PY="${WA_PYTHON:-/usr/bin/python3}"
 BUF="$E2E_DIR/node_modules/.bin/buf"
@@ -314,7 +317,7 @@ start_server() {
   SERVER_PID=$!
   local deadline=$((SECONDS + SERVER_READY_TIMEOUT)) line=""
   while ((SECONDS < deadline)); do
-    line="$(grep -m1 '^wa-server listening ' "$SERVER_LOG" 2>/dev/null || true)"
+    line="$(grep -m1 '"msg":"wa-server listening ' "$SERVER_LOG" 2>/dev/null || true)"
     [[ -n "$line" ]] && break
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
       wait "$SERVER_PID" 2>/dev/null || true

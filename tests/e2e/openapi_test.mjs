@@ -36,6 +36,43 @@ const spec = await (await fetch(`${base}/api/v1/whatsapp/openapi.json`)).json();
 const ajv = new Ajv({ strict: false, validateFormats: false });
 ajv.addSchema({ $id: 'spec.json', components: spec.components });
 
+// What the document says, checked against what the server does.
+assert.deepEqual(spec.servers, [{ url: '/' }], 'servers is relative');
+assert.deepEqual(spec.tags.slice(0, 5).map((t) => t.name),
+                 ['MessagesService', 'TemplatesService', 'MediaService', 'ConversationsService',
+                  'WebhooksService']);
+const firstOperation = Object.values(Object.values(spec.paths)[0])[0];
+assert.equal(firstOperation.operationId, 'MessagesService_SendMessage', '/docs opens on sending');
+assert.ok(firstOperation.description.includes('24-hour window'), 'proto comments describe it');
+const sendRequest = spec.components.schemas.SendMessageRequest;
+assert.deepEqual(sendRequest.required, ['content'], 'only proto-required fields are required');
+assert.equal(sendRequest.additionalProperties, false, 'unknown fields are refused, as documented');
+assert.deepEqual(sendRequest.properties.message_type.enum, ['text'], '/send takes only text');
+const audit = spec.paths['/api/v1/whatsapp/admin/audit'].get.responses;
+assert.ok(!JSON.stringify(audit).includes('MESSAGE_WINDOW_EXPIRED'), 'errors are per operation');
+assert.ok(JSON.stringify(spec.paths['/api/v1/whatsapp/messages/send'].post.responses['403'])
+  .includes('MESSAGE_WINDOW_EXPIRED'));
+ok('servers, tags, order, descriptions, required fields, enums and errors tell the truth');
+
+// The reference's requests are the document's examples, and each matches
+// the request schema (a generated client sends them unchanged).
+const local = (schema) => JSON.parse(JSON.stringify(schema).replaceAll('"#/components',
+                                                                       '"spec.json#/components'));
+let examples = 0;
+for (const [path, operations] of Object.entries(spec.paths)) {
+  for (const [method, operation] of Object.entries(operations)) {
+    const content = operation.requestBody?.content?.['application/json'];
+    for (const [name, example] of Object.entries(content?.examples ?? {})) {
+      const validate = ajv.compile(local(content.schema));
+      assert.ok(validate(example.value), `${method} ${path} example ${name}: ` +
+                JSON.stringify(validate.errors));
+      examples += 1;
+    }
+  }
+}
+assert.ok(examples >= 11, `${examples} reference examples in the document`);
+ok(`${examples} reference examples validate against their request schemas`);
+
 // The schema the description gives for `method path` answering `status`.
 function responseSchema(method, path, status) {
   const operation = spec.paths[path]?.[method];

@@ -5,7 +5,8 @@
 // would refuse to send is left out. Each must get the contract's error
 // with its code and status, and change nothing: afterwards the guest's
 // conversation and the fake Graph API hold only what the rows that are
-// meant to succeed (unknown fields are ignored) put there. Slow-drip
+// meant to succeed put there (over gRPC, unknown fields are ignored as
+// protobuf does; REST refuses them, helpful_errors_test.cc). Slow-drip
 // requests, oversized headers and the connection limit have tests of
 // their own below.
 #include <poll.h>
@@ -74,8 +75,10 @@ std::string Request(const std::string& method, const std::string& target, const 
                                   "Connection: close\r\n", extra_headers);
   if (!token.empty()) absl::StrAppend(&head, "Authorization: Bearer ", token, "\r\n");
   if (method != "GET") {
-    absl::StrAppend(&head, "Content-Type: application/json\r\nContent-Length: ", body.size(),
-                    "\r\n");
+    if (!absl::StrContains(extra_headers, "Content-Type:")) {
+      absl::StrAppend(&head, "Content-Type: application/json\r\n");
+    }
+    absl::StrAppend(&head, "Content-Length: ", body.size(), "\r\n");
   }
   return absl::StrCat(head, "\r\n", body);
 }
@@ -244,8 +247,11 @@ std::vector<RestRow> RestRows() {
        "INVALID_ARGUMENT"},
       {"invalid UTF-8 in a path variable", "GET", "/api/v1/whatsapp/messages/msg_%C3%28/status", "",
        400, "INVALID_ARGUMENT"},
-      {"unknown field (ignored: legacy clients send extras)", "POST", send,
-       ValidSend(R"(, "colour": "blue", "priority": {"level": 9})"), 200, ""},
+      {"unknown field (refused, with the nearest known name)", "POST", send,
+       ValidSend(R"(, "colour": "blue", "priority": {"level": 9})"), 400, "INVALID_ARGUMENT"},
+      {"unknown query parameter", "GET", convs + "?colour=blue", "", 400, "INVALID_ARGUMENT"},
+      {"form-encoded body", "POST", send, "guest_phone=%2B15550800001", 415,
+       "UNSUPPORTED_MEDIA_TYPE", "Content-Type: application/x-www-form-urlencoded\r\n"},
       {"unknown enum value", "POST", send,
        R"({"guest_phone": "+15550800001", "message_type": "carrier_pigeon", "content": {"text": "x"}})",
        400, "INVALID_ARGUMENT"},
@@ -288,7 +294,7 @@ std::vector<GrpcRow> GrpcRows() {
        "INVALID_ARGUMENT"},
       {"wrong type: a string field sent as a number", kSend,
        VarintField(1, 15550800001ULL) + VarintField(2, 1) + BytesField(3, BytesField(1, "x")),
-       grpc::INVALID_ARGUMENT, "INVALID_PHONE_NUMBER"},
+       grpc::INVALID_ARGUMENT, "INVALID_ARGUMENT"},  // guest_phone is missing: named
       {"unknown field (ignored)", kSend, SendBytes(guest, 1, "catalogue") + VarintField(99, 7),
        grpc::OK, ""},
       {"unknown enum value", kSend, SendBytes(guest, 99, "x"), grpc::INVALID_ARGUMENT,

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -101,8 +102,11 @@ void ServerProcess::Start() {
   close(out[1]);
   FILE* stream = fdopen(out[0], "r");
   char line[256] = {0};
-  bool ready = fgets(line, sizeof(line), stream) != nullptr &&
-               sscanf(line, "wa-server listening grpc=%d http=%d", &grpc_port_, &http_port_) == 2;
+  // The ready record is JSON: {..., "msg":"wa-server listening grpc=N http=M", ...}.
+  const char* msg =
+      fgets(line, sizeof(line), stream) != nullptr ? strstr(line, "wa-server listening ") : nullptr;
+  bool ready = msg != nullptr &&
+               sscanf(msg, "wa-server listening grpc=%d http=%d", &grpc_port_, &http_port_) == 2;
   fclose(stream);
   if (!ready) throw std::runtime_error(absl::StrCat("wa-server did not start: ", line));
 }

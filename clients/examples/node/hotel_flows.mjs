@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // The API reference's flows over REST with Node's own fetch, FormData and
 // Blob (Node 18+, no packages): a guest writes (sandbox), staff answer with
 // text, templates, media and interactive messages, follow the statuses,
@@ -10,6 +11,13 @@
 // webhook configuration are admin operations; the rest works with staff).
 // Optional: WA_GUEST_PHONE (default +1234567890), WA_WEBHOOK_URL (default the
 // reference's https://your-hotel.com/webhooks/whatsapp).
+//
+// Request bodies are typed with the build's TypeScript types
+// (build/clients/typescript/hotel-whatsapp.d.ts, generated from the OpenAPI
+// document): `tsc -p clients/examples/node` checks them; node runs the file
+// as it is.
+
+/** @typedef {import('hotel-whatsapp').components['schemas']} Schemas */
 const baseUrl = process.env.WA_REST_URL ?? 'http://127.0.0.1:8080';
 const token = process.env.WA_TOKEN;
 if (!token) {
@@ -64,13 +72,16 @@ async function guestWrites() {
 
 // "Basic Text Messaging"
 async function sendText() {
-  const { message_id, status } = await api('POST', '/api/v1/whatsapp/messages/send', {
+  /** @type {Schemas['SendMessageRequest']} */
+  const request = {
     guest_phone: guestPhone,
     message_type: 'text',
     content: { text: 'Welcome to Grand Plaza Hotel! How can we assist you today?' },
     conversation_id: conversationId,
     staff_member_id: 'staff_456',
-  });
+  };
+  /** @type {Schemas['SendMessageResponse']} */
+  const { message_id, status } = await api('POST', '/api/v1/whatsapp/messages/send', request);
   console.log('text sent:', message_id, status);
   return message_id;
 }

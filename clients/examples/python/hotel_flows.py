@@ -5,18 +5,17 @@ A guest writes (sandbox), staff answer with text, templates, media and
 interactive messages, follow the statuses, read and resolve the
 conversation, and configure the hotel's webhook.
 
-    WA_ADDR=127.0.0.1:50051 WA_TOKEN=wat_... /usr/bin/python3 hotel_flows.py
+    PYTHONPATH=build/clients/python WA_ADDR=127.0.0.1:50051 WA_TOKEN=wat_... \
+        /usr/bin/python3 hotel_flows.py
 
 WA_TOKEN must be an admin token (the sandbox's inbound message and the
 webhook configuration are admin operations; the rest works with staff).
 Optional: WA_GUEST_PHONE (default +1234567890), WA_WEBHOOK_URL (default the
-reference's https://your-hotel.com/webhooks/whatsapp), WA_PROTO_DIR (the
-service's .proto files; default: the repository's proto/).
+reference's https://your-hotel.com/webhooks/whatsapp).
 
-Stubs are generated when the script starts, from the service's .proto files,
-with protoc and grpc_python_plugin (Debian: protobuf-compiler,
-protobuf-compiler-grpc, python3-grpcio, python3-protobuf). A project of your
-own would generate them once at build time instead.
+The stubs are the build's Python client library (build/clients/python: the
+service's and googleapis' modules, and hotel_whatsapp_errors for the
+contract's errors); Debian's python3-grpcio and python3-protobuf run them.
 """
 
 import os
@@ -37,9 +36,9 @@ CONVERSATION_ID = "conv_python_%x" % int(time.time() * 1000)
 
 if not TOKEN:
     sys.exit("set WA_TOKEN (an admin token: wa-server tokens create --role=admin)")
-generate_stubs()
 
 # pylint: disable=wrong-import-position
+from hotel_whatsapp_errors import error_detail  # noqa: E402
 from hotel.whatsapp.v1 import common_pb2 as common  # noqa: E402
 from hotel.whatsapp.v1 import conversations_pb2 as conversations  # noqa: E402
 from hotel.whatsapp.v1 import conversations_pb2_grpc  # noqa: E402
@@ -224,7 +223,11 @@ def main():
         resolve_conversation()
         configure_webhook()
     except grpc.RpcError as error:
-        sys.exit("RPC failed: %s %s" % (error.code().name, error.details()))
+        detail = error_detail(error)  # the contract's code and what to do
+        if detail is None:
+            sys.exit("RPC failed: %s %s" % (error.code().name, error.details()))
+        sys.exit("RPC failed: %s %s\n  - %s" % (detail.code, detail.message,
+                                                "\n  - ".join(detail.recovery_options)))
     print("all flows done")
 
 

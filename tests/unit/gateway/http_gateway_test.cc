@@ -267,7 +267,7 @@ TEST_F(HttpGatewayTest, BodyAndPathVariable) {
   StartGateway();
   auto res = client_->Post(std::string(kConversations) + "/conv_9/resolve", kAuth,
                            R"({"conversation_id":"ignored","resolution_notes":"done",
-                               "satisfaction_rating":5,"follow_up_required":true,"extra":1})",
+                               "satisfaction_rating":5,"follow_up_required":true})",
                            "application/json");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;

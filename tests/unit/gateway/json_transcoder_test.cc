@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "gateway/field_errors.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "hotel/whatsapp/v1/common.pb.h"
 #include "hotel/whatsapp/v1/conversations.pb.h"
@@ -223,14 +224,58 @@ TEST(JsonParseTest, NumberOutOfRangeIsInvalidArgument) {
               HasSubstr("number is out of range"));
 }
 
-TEST(JsonParseTest, UnknownFieldsAreIgnoredAndNullMeansDefault) {
+TEST(JsonParseTest, NullMeansDefault) {
   v1::SendMessageRequest req;
-  ASSERT_TRUE(MergeJsonText(R"({"guest_phone":"+1","legacy_flag":{"x":[1]},"content":null,
-      "staff_member_id":null})",
-                            &req)
-                  .ok());
+  ASSERT_TRUE(
+      MergeJsonText(R"({"guest_phone":"+1","content":null,"staff_member_id":null})", &req).ok());
   EXPECT_EQ(req.guest_phone(), "+1");
   EXPECT_FALSE(req.has_content());
+}
+
+TEST(JsonParseTest, UnknownFieldsAreRefusedWithTheNearestName) {
+  v1::SendMessageRequest req;
+  absl::Status s = MergeJsonText(R"({"guest_phnoe":"+1"})", &req);
+  EXPECT_EQ(s.message(),
+            "unknown field `guest_phnoe` in the request body; did you mean `guest_phone`?");
+  EXPECT_EQ(ErrorOf(MergeJsonText(R"({"content":{"txt":"hi"}})", &req)),
+            "unknown field `content.txt` in the request body; did you mean `content.text`?");
+  EXPECT_EQ(ErrorOf(MergeJsonText(R"({"legacy_flag":1})", &req)),
+            "unknown field `legacy_flag` in the request body");
+  // The ErrorDetail rides along for the renderer: field, guess, what to do.
+  std::optional<v1::ErrorDetail> detail = ErrorDetailOf(s);
+  ASSERT_TRUE(detail.has_value());
+  EXPECT_EQ(detail->details().fields().at("did_you_mean").string_value(), "guest_phone");
+  EXPECT_THAT(detail->recovery_options(0), HasSubstr("Rename `guest_phnoe` to `guest_phone`"));
+}
+
+TEST(JsonParseTest, AStringMarkedJsonObjectMemberTakesTheObjectForm) {
+  v1::BatchMessage item;
+  ASSERT_TRUE(MergeJsonText(R"({"content":{"text":"hi"}})", &item).ok());
+  EXPECT_EQ(item.content(), "hi");
+  ASSERT_TRUE(MergeJsonText(R"({"content":"plain"})", &item).ok());
+  EXPECT_EQ(item.content(), "plain");
+  EXPECT_THAT(ErrorOf(MergeJsonText(R"({"content":{"body":"hi"}})", &item)),
+              HasSubstr("unknown field `content.body`"));
+  // A string field without the mark takes no object.
+  v1::SendMessageRequest req;
+  EXPECT_EQ(ErrorOf(MergeJsonText(R"({"guest_phone":{"text":"+1"}})", &req)),
+            "guest_phone: expected string");
+}
+
+TEST(BuildRequestTest, RequiredFieldsAreNamedWhenMissing) {
+  v1::SendMessageRequest req;
+  EXPECT_EQ(ErrorOf(BuildRequestMessage("*", R"({"guest_phone":"+1"})", {}, {}, &req)),
+            "`content` is required");
+  req.Clear();
+  EXPECT_EQ(ErrorOf(BuildRequestMessage("*", R"({"content":{}})", {}, {}, &req)),
+            "`content.text` is required");
+  v1::SendInteractiveMessageRequest interactive;
+  EXPECT_EQ(ErrorOf(BuildRequestMessage("*", R"({"interactive_type":"buttons",
+      "content":{"text":"t","buttons":[{"id":"a","title":"A"},{"id":"b"}]}})",
+                                        {}, {}, &interactive)),
+            "`content.buttons[1].title` is required");
+  req.Clear();
+  EXPECT_TRUE(BuildRequestMessage("*", R"({"content":{"text":"hi"}})", {}, {}, &req).ok());
 }
 
 TEST(JsonParseTest, AcceptsLowerCamelNames) {
@@ -307,7 +352,8 @@ TEST(BuildRequestTest, NestedAndRepeatedQueryParams) {
   QueryParams q = {{"events", "message.sent"},
                    {"events", "message.read"},
                    {"retry_config.max_retries", "3"},
-                   {"retryConfig.retryDelay", "500"}};
+                   {"retryConfig.retryDelay", "500"},
+                   {"webhook_url", "https://hotel.example/hook"}};  // required
   ASSERT_TRUE(BuildRequestMessage("", "", q, {}, &req).ok());
   EXPECT_THAT(req.events(), ElementsAre("message.sent", "message.read"));
   EXPECT_EQ(req.retry_config().max_retries(), 3);
@@ -317,7 +363,9 @@ TEST(BuildRequestTest, NestedAndRepeatedQueryParams) {
 TEST(BuildRequestTest, BadQueryParamsNameThemselves) {
   v1::ListConversationsRequest req;
   EXPECT_THAT(ErrorOf(BuildRequestMessage("", "", {{"colour", "red"}}, {}, &req)),
-              HasSubstr("unknown query parameter \"colour\""));
+              HasSubstr("unknown field `colour` in the query string"));
+  EXPECT_THAT(ErrorOf(BuildRequestMessage("", "", {{"guest_phnoe", "+1"}}, {}, &req)),
+              HasSubstr("did you mean `guest_phone`?"));
   EXPECT_THAT(ErrorOf(BuildRequestMessage("", "", {{"page_size", "ten"}}, {}, &req)),
               HasSubstr("page_size: expected an integer"));
   EXPECT_THAT(ErrorOf(BuildRequestMessage("", "", {{"status", "open"}}, {}, &req)),
@@ -370,6 +418,7 @@ TEST(BuildRequestTest, BodyIntoOneField) {
                   .ok());
   EXPECT_EQ(req.content().text(), "hi");
   EXPECT_EQ(req.guest_phone(), "+1");
+  req.Clear();
   EXPECT_EQ(ErrorOf(BuildRequestMessage("content", R"({"text":1})", {}, {}, &req)),
             "content.text: expected string");
 }

@@ -123,14 +123,40 @@ TEST_F(BatchServiceTest, InvalidItemsAreRefusedAloneAndTheRestAccepted) {
   EXPECT_EQ(Messages(), 0) << "nothing is sent before the worker releases it";
 }
 
-TEST_F(BatchServiceTest, AWholeBatchOfNothingValidIsStillABatch) {
+TEST_F(BatchServiceTest, ABatchOfNothingValidIsRefusedWithItsErrors) {
   BatchRequest r;
   r.items.push_back({"nope", "x"});
+  r.items.push_back({"+447700900123", ""});
+  absl::StatusOr<BatchAccepted> accepted = batches_->Create(staff_, r);
+  ASSERT_EQ(accepted.status().code(), absl::StatusCode::kInvalidArgument);
+  v1::ErrorDetail detail = DetailOf(accepted.status());
+  const auto& errors = detail.details().fields().at("errors").list_value().values();
+  ASSERT_EQ(errors.size(), 2);
+  EXPECT_EQ(errors[0].struct_value().fields().at("code").string_value(), "INVALID_PHONE_NUMBER");
+  EXPECT_EQ(errors[1].struct_value().fields().at("index").number_value(), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batches"), 0) << "nothing is stored";
+}
+
+TEST_F(BatchServiceTest, ItemsTakeSendsShapeToo) {
+  BatchRequest r;
+  BatchItemInput send_shape;
+  send_shape.guest_phone = "+447700900123";
+  send_shape.content = "hi";
+  send_shape.message_type = v1::MESSAGE_TYPE_TEXT;
+  r.items.push_back(send_shape);
+  BatchItemInput both = send_shape;
+  both.phone = "+447700900124";
+  r.items.push_back(both);
+  BatchItemInput media = send_shape;
+  media.message_type = v1::MESSAGE_TYPE_IMAGE;
+  r.items.push_back(media);
   absl::StatusOr<BatchAccepted> accepted = batches_->Create(staff_, r);
   ASSERT_TRUE(accepted.ok()) << accepted.status();
-  EXPECT_EQ(accepted->accepted, 0);
-  ASSERT_TRUE(batches_->Run(absl::Now()).ok());
-  EXPECT_EQ(View(accepted->batch_id).batch.status, v1::BATCH_STATUS_COMPLETED);
+  EXPECT_EQ(accepted->accepted, 1);
+  ASSERT_EQ(accepted->errors.size(), 2u);
+  EXPECT_EQ(accepted->errors[0].message, "give phone or guest_phone, not both");
+  EXPECT_EQ(accepted->errors[1].message, "message_type must be text or template in a batch");
+  EXPECT_EQ(View(accepted->batch_id).items[0].phone, "+447700900123");
 }
 
 TEST_F(BatchServiceTest, BadBatchesAreRefusedWhole) {

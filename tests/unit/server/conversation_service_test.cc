@@ -90,8 +90,10 @@ TEST_F(ConversationServiceTest, ListsByGuestWithPageTokens) {
   by_guest.status = v1::CONVERSATION_STATUS_ACTIVE;
   absl::StatusOr<ConversationPage> one = conversations_.List("p1", by_guest);
   ASSERT_EQ(one->conversations.size(), 1u);
-  EXPECT_EQ(one->conversations[0].guest_phone, "+1555000101");
-  EXPECT_EQ(one->conversations[0].message_count, 1);
+  EXPECT_EQ(one->conversations[0].conversation.guest_phone, "+1555000101");
+  EXPECT_EQ(one->conversations[0].conversation.message_count, 1);
+  // Listed as GetConversation shows them: the guest's last message time.
+  ASSERT_TRUE(one->conversations[0].last_guest_message_at.has_value());
 
   ConversationQuery bad;
   bad.page_token = "garbage!";

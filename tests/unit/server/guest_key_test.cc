@@ -28,7 +28,11 @@ TEST(GuestKey, KeysShowNoInventedPhone) {
 TEST(GuestKey, ExactlyOneAddressesTheGuest) {
   EXPECT_EQ(ParseGuestAddress("+44 7700 900123", "")->phone, "+447700900123");
   EXPECT_EQ(ParseGuestAddress("", "US.1")->user_id, "US.1");
-  EXPECT_EQ(DetailOf(ParseGuestAddress("", "").status()).code(), "INVALID_PHONE_NUMBER");
+  // Neither: the missing field is named, not an invalid phone number "".
+  EXPECT_EQ(DetailOf(ParseGuestAddress("", "").status()).code(), "INVALID_ARGUMENT");
+  EXPECT_EQ(
+      DetailOf(ParseGuestAddress("", "").status()).details().fields().at("field").string_value(),
+      "guest_phone");
   EXPECT_EQ(DetailOf(ParseGuestAddress("12", "").status()).code(), "INVALID_PHONE_NUMBER");
   EXPECT_EQ(DetailOf(ParseGuestAddress("", "1349").status()).code(), "INVALID_GUEST_USER_ID");
   EXPECT_EQ(ParseGuestAddress("+447700900123", "US.1").status().code(),
