@@ -43,6 +43,7 @@ struct GuestErasureService::Guest {
   std::vector<std::string> needles;  // text that names them (phone, BSUIDs, usernames)
   std::vector<std::string> hashes;   // of `keys`, in order
   storage::ConsentRecord consent;    // what erasure keeps honouring
+  std::string reason;                // the request's
 };
 
 absl::StatusOr<GuestErasureService::Guest> GuestErasureService::Identify(
@@ -54,6 +55,7 @@ absl::StatusOr<GuestErasureService::Guest> GuestErasureService::Identify(
   if (!address.ok()) return address.status();
   Guest g;
   g.property_id = property_id;
+  g.reason = r.reason;
   GuestDirectory directory(db_);
   storage::ConsentRepository consent(db_);
   absl::Status read = db_.Read([&]() -> absl::Status {
@@ -200,8 +202,8 @@ absl::Status GuestErasureService::Finish(const Guest& guest, ErasureResult& resu
     if (!conversations.ok()) return conversations.status();
     bool first = false;
     for (const std::string& hash : guest.hashes) {
-      absl::StatusOr<bool> recorded =
-          erasures_.RecordErasure(guest.property_id, hash, guest.consent, result.erased_at);
+      absl::StatusOr<bool> recorded = erasures_.RecordErasure(
+          guest.property_id, hash, guest.consent, guest.reason, result.erased_at);
       if (!recorded.ok()) return recorded.status();
       first = first || (*recorded && hash == guest.hash);
     }

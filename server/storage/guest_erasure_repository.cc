@@ -186,10 +186,12 @@ absl::StatusOr<int64_t> GuestErasureRepository::Rekey(const std::string& propert
 absl::StatusOr<bool> GuestErasureRepository::RecordErasure(const std::string& property_id,
                                                            const std::string& hash,
                                                            const ConsentRecord& consent,
+                                                           const std::string& reason,
                                                            absl::Time at) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "INSERT INTO guest_erasures (property_id, guest_hash, erased_at, opted_out, "
-      "marketing_opted_out) VALUES (?, ?, ?, ?, ?) ON CONFLICT (property_id, guest_hash) "
+      "marketing_opted_out, reason) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (property_id, "
+      "guest_hash) "
       "DO UPDATE SET opted_out = excluded.opted_out, "
       "marketing_opted_out = excluded.marketing_opted_out");
   if (!stmt.ok()) return stmt.status();
@@ -200,7 +202,8 @@ absl::StatusOr<bool> GuestErasureRepository::RecordErasure(const std::string& pr
       .Bind(2, hash)
       .BindTime(3, at)
       .Bind(4, consent.opted_out ? 1 : 0)
-      .Bind(5, consent.marketing_opted_out ? 1 : 0);
+      .Bind(5, consent.marketing_opted_out ? 1 : 0)
+      .Bind(6, reason);
   if (absl::Status s = stmt->Run(); !s.ok()) return s;
   return !before->has_value();
 }

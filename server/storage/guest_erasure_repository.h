@@ -56,9 +56,11 @@ class GuestErasureRepository {
   absl::StatusOr<int64_t> Rekey(const std::string& property_id, const std::string& key,
                                 const std::string& phone, const std::string& hash);
   // Remembers the erasure of one of the guest's names (its hash) with the
-  // consent to keep honouring; false if it was already recorded.
+  // consent to keep honouring and the request's reason (the first one);
+  // false if it was already recorded.
   absl::StatusOr<bool> RecordErasure(const std::string& property_id, const std::string& hash,
-                                     const ConsentRecord& consent, absl::Time at);
+                                     const ConsentRecord& consent, const std::string& reason,
+                                     absl::Time at);
   // Rows of Meta's raw callbacks, and of the property's webhook events (with
   // their attempts), whose text holds any of `quoted` (JSON strings, quotes
   // included): deleted.

@@ -24,6 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
+using ::hotel::whatsapp::v1::Media;
 
 constexpr char kApi[] = "/api/v1/whatsapp";
 constexpr char kGuest[] = "+14155550123";
