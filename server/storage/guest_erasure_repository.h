@@ -70,12 +70,17 @@ class GuestErasureRepository {
   // Remembered answers of sends (idempotency keys) that hold any of `needles`.
   absl::StatusOr<int64_t> DeleteIdempotentAnswers(const std::string& property_id,
                                                   const std::vector<std::string>& needles);
-  // The audit records of `seq` in (after, after + span]: each needle in
-  // their resources replaced by `hash`. Returns the highest seq there is,
-  // so the caller knows when to stop (one transaction per span).
+  // The audit records of `seq` in (after, after + span] whose resources
+  // hold one of `needles`: each needle, and each of `also` (names that
+  // alone do not tell the guest apart), replaced by `hash`. Returns the
+  // highest seq there is, so the caller knows when to stop (one
+  // transaction per span).
   absl::StatusOr<int64_t> RewriteAudit(const std::string& property_id,
                                        const std::vector<std::string>& needles,
+                                       const std::vector<std::string>& also,
                                        const std::string& hash, int64_t after, int64_t span);
+  // The name WhatsApp showed for the guest (the guests row), or "".
+  absl::StatusOr<std::string> ProfileName(const std::string& property_id, const std::string& key);
 
  private:
   absl::StatusOr<int64_t> Run(const std::string& sql, const std::vector<std::string>& params);

@@ -43,6 +43,9 @@ struct Answer {
 class GuestDataTest : public ::testing::Test {
  protected:
   void StartServer(std::vector<std::string> flags = {}) {
+    // Many messages to one guest at once: no pacing (Meta's pair rate).
+    flags.push_back("--pair_burst=1000");
+    flags.push_back("--pair_interval=1ms");
     server_ = std::make_unique<ServerProcess>(std::move(flags));
     server_->Start();
     admin_ = server_->CreateToken("admin");
@@ -78,7 +81,8 @@ class GuestDataTest : public ::testing::Test {
 
   void Inbound(const std::string& phone, const std::string& text,
                const std::string& media_id = "") {
-    Json body = {{"guest_phone", phone}, {"text", text}, {"profile_name", "Ada Quixote"}};
+    const char* name = phone == kGuest ? "Ada Quixote" : "Other Person";
+    Json body = {{"guest_phone", phone}, {"text", text}, {"profile_name", name}};
     if (!media_id.empty()) {
       body["media_type"] = "image";
       body["media_id"] = media_id;
@@ -99,6 +103,7 @@ class GuestDataTest : public ::testing::Test {
                         {"verify_token", "t"}});
     EXPECT_EQ(hook.status, 200) << hook.raw;
     Inbound(kGuest, kInboundText);
+    Inbound(kOther, "hi");
     Send(kGuest, kSecretText);
     Send(kOther, "another guest's text stays");
     Media upload;
@@ -132,9 +137,10 @@ class GuestDataTest : public ::testing::Test {
     EXPECT_TRUE(WaitUntil(
         [&] {
           const Json rates = Call("GET", "/analytics", admin_).body["overall"]["delivery_rates"];
-          return rates.value("total", 0) >= 7 && rates.value("read", 0) == rates.value("total", 0);
+          return rates.value("total", 0) >= 6 && rates.value("read", 0) == rates.value("total", 0);
         },
-        absl::Seconds(20)));
+        absl::Seconds(20)))
+        << Call("GET", "/analytics", admin_).raw;
     WaitUntil([&] { return receiver.Received().size() >= 8; }, absl::Seconds(10));
     receiver.Stop();
     return upload.sha256();
@@ -175,7 +181,7 @@ TEST_F(GuestDataTest, ErasureLeavesNoTraceKeepsCountsAndTheOptOut) {
   Answer out = Call("POST", absl::StrCat("/guests/", kGuest, "/consent"), admin_,
                     {{"scope", "all"}, {"opted_in", false}, {"reason", "asked at the desk"}});
   ASSERT_EQ(out.status, 200) << out.raw;
-  const Json before = Call("GET", "/analytics", admin_).body["overall"];
+  const Json before = Call("GET", "/analytics", admin_).body;
 
   // A bad request changes nothing.
   EXPECT_EQ(
@@ -197,8 +203,9 @@ TEST_F(GuestDataTest, ErasureLeavesNoTraceKeepsCountsAndTheOptOut) {
   EXPECT_FALSE(erased.body.value("already_erased", false));
 
   // Counts, statuses and times stay.
-  EXPECT_EQ(Call("GET", "/analytics", admin_).body["overall"]["delivery_rates"],
-            before["delivery_rates"]);
+  const Json after = Call("GET", "/analytics", admin_).body;
+  EXPECT_EQ(after["overall"]["delivery_rates"], before["overall"]["delivery_rates"]);
+  EXPECT_EQ(after["by_template"], before["by_template"]);
   // Still opted out, though the guest is now a hash.
   Answer refused = Call(
       "POST", "/messages/send", staff_,
@@ -227,6 +234,9 @@ TEST_F(GuestDataTest, ErasureLeavesNoTraceKeepsCountsAndTheOptOut) {
                                       kCaption,    "Quixote",    "4711-zebra", "batch hello zebra",
                                       "yes_zebra", sha256};
   EXPECT_EQ(FilesHolding(server_->data_dir(), needles), std::vector<std::string>());
+  if (HasFailure())
+    fs::copy_file(server_->data_dir() / "wa.db", "/tmp/gdata-fail.db",
+                  fs::copy_options::overwrite_existing);
   // The other guest's data is still there.
   EXPECT_FALSE(FilesHolding(server_->data_dir(), {"another guest's text stays"}).empty());
 }
@@ -248,6 +258,7 @@ TEST_F(GuestDataTest, ExportHoldsTheGuestsWholeHistory) {
                        {"media_type", "image"},
                        {"caption", kCaption}});
   ASSERT_EQ(media.status, 200) << media.raw;
+  Inbound(kOther, "hi");
   Send(kOther, "not in the export");
   ASSERT_EQ(Call("POST", absl::StrCat("/guests/", kGuest, "/consent"), admin_,
                  {{"scope", "marketing"}, {"opted_in", false}, {"reason", "no offers"}})
@@ -387,6 +398,7 @@ TEST_F(GuestDataTest, BackupUnderLoadRestoresEveryAcknowledgedMessage) {
       UploadViaRest(server_->http_port(), staff_, {PngBytes(4, 4, 5), "image", "b.png"}, &upload)
           .ok);
   Inbound(kGuest, "hello");
+  Inbound(kOther, "hello");
   std::vector<std::string> acknowledged;
   for (int i = 0; i < 40; ++i) acknowledged.push_back(Send(kGuest, absl::StrCat("before ", i)));
   std::atomic<bool> stop{false};
