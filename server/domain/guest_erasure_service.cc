@@ -41,8 +41,10 @@ struct GuestErasureService::Guest {
   std::string hash;                  // of `key`: what stands for them from now on
   std::vector<std::string> keys;     // the key and every other key they had
   std::vector<std::string> needles;  // text that names them (phone, BSUIDs, usernames)
+  std::vector<std::string> names;    // profile names: theirs, but not only theirs
   std::vector<std::string> hashes;   // of `keys`, in order
   storage::ConsentRecord consent;    // what erasure keeps honouring
+  std::string reason;                // the request's
 };
 
 absl::StatusOr<GuestErasureService::Guest> GuestErasureService::Identify(
@@ -54,6 +56,7 @@ absl::StatusOr<GuestErasureService::Guest> GuestErasureService::Identify(
   if (!address.ok()) return address.status();
   Guest g;
   g.property_id = property_id;
+  g.reason = r.reason;
   GuestDirectory directory(db_);
   storage::ConsentRepository consent(db_);
   absl::Status read = db_.Read([&]() -> absl::Status {
@@ -72,7 +75,11 @@ absl::StatusOr<GuestErasureService::Guest> GuestErasureService::Identify(
       for (const std::string* s : {&id.user_id, &id.parent_user_id, &id.username}) {
         if (!s->empty()) g.needles.push_back(*s);
       }
+      if (!id.profile_name.empty()) g.names.push_back(id.profile_name);
     }
+    absl::StatusOr<std::string> profile = erasures_.ProfileName(property_id, g.key);
+    if (!profile.ok()) return profile.status();
+    if (!profile->empty()) g.names.push_back(*profile);
     absl::StatusOr<storage::ConsentRecord> current = consent.Get(property_id, g.key);
     if (!current.ok()) return current.status();
     g.consent = *current;
@@ -180,7 +187,8 @@ absl::Status GuestErasureService::ForgetElsewhere(const Guest& guest, ErasureRes
   names.insert(names.end(), guest.keys.begin(), guest.keys.end());
   for (int64_t after = 0, top = 1; after < top; after += kAuditSpan) {
     absl::StatusOr<int64_t> highest = storage::TransactValue(db_, [&] {
-      return erasures_.RewriteAudit(guest.property_id, names, guest.hash, after, kAuditSpan);
+      return erasures_.RewriteAudit(guest.property_id, names, guest.names, guest.hash, after,
+                                    kAuditSpan);
     });
     if (!highest.ok()) return highest.status();
     top = *highest;
@@ -200,8 +208,8 @@ absl::Status GuestErasureService::Finish(const Guest& guest, ErasureResult& resu
     if (!conversations.ok()) return conversations.status();
     bool first = false;
     for (const std::string& hash : guest.hashes) {
-      absl::StatusOr<bool> recorded =
-          erasures_.RecordErasure(guest.property_id, hash, guest.consent, result.erased_at);
+      absl::StatusOr<bool> recorded = erasures_.RecordErasure(
+          guest.property_id, hash, guest.consent, guest.reason, result.erased_at);
       if (!recorded.ok()) return recorded.status();
       first = first || (*recorded && hash == guest.hash);
     }

@@ -186,10 +186,12 @@ absl::StatusOr<int64_t> GuestErasureRepository::Rekey(const std::string& propert
 absl::StatusOr<bool> GuestErasureRepository::RecordErasure(const std::string& property_id,
                                                            const std::string& hash,
                                                            const ConsentRecord& consent,
+                                                           const std::string& reason,
                                                            absl::Time at) {
   absl::StatusOr<Statement> stmt = db_.Prepare(
       "INSERT INTO guest_erasures (property_id, guest_hash, erased_at, opted_out, "
-      "marketing_opted_out) VALUES (?, ?, ?, ?, ?) ON CONFLICT (property_id, guest_hash) "
+      "marketing_opted_out, reason) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (property_id, "
+      "guest_hash) "
       "DO UPDATE SET opted_out = excluded.opted_out, "
       "marketing_opted_out = excluded.marketing_opted_out");
   if (!stmt.ok()) return stmt.status();
@@ -200,7 +202,8 @@ absl::StatusOr<bool> GuestErasureRepository::RecordErasure(const std::string& pr
       .Bind(2, hash)
       .BindTime(3, at)
       .Bind(4, consent.opted_out ? 1 : 0)
-      .Bind(5, consent.marketing_opted_out ? 1 : 0);
+      .Bind(5, consent.marketing_opted_out ? 1 : 0)
+      .Bind(6, reason);
   if (absl::Status s = stmt->Run(); !s.ok()) return s;
   return !before->has_value();
 }
@@ -260,16 +263,30 @@ absl::StatusOr<int64_t> GuestErasureRepository::DeleteIdempotentAnswers(
   return deleted;
 }
 
+absl::StatusOr<std::string> GuestErasureRepository::ProfileName(const std::string& property_id,
+                                                                const std::string& key) {
+  absl::StatusOr<Statement> stmt =
+      db_.Prepare("SELECT profile_name FROM guests WHERE property_id = ? AND guest_phone = ?");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, property_id).Bind(2, key);
+  absl::StatusOr<std::optional<std::string>> name =
+      FirstRow<std::string>(*stmt, [](const Statement& s) { return s.ColumnText(0); });
+  if (!name.ok()) return name.status();
+  return name->value_or("");
+}
+
 absl::StatusOr<int64_t> GuestErasureRepository::RewriteAudit(
     const std::string& property_id, const std::vector<std::string>& needles,
-    const std::string& hash, int64_t after, int64_t span) {
+    const std::vector<std::string>& also, const std::string& hash, int64_t after, int64_t span) {
   if (!needles.empty()) {
     std::string expr = "resources";
     std::vector<std::string> params;
-    for (const std::string& n : needles) {
-      expr = absl::StrCat("REPLACE(", expr, ", ?, ?)");
-      params.push_back(n);
-      params.push_back(hash);
+    for (const std::vector<std::string>* list : {&needles, &also}) {
+      for (const std::string& n : *list) {
+        expr = absl::StrCat("REPLACE(", expr, ", ?, ?)");
+        params.push_back(n);
+        params.push_back(hash);
+      }
     }
     params.push_back(property_id);
     for (std::string& p : Patterns(needles)) params.push_back(std::move(p));

@@ -56,9 +56,11 @@ class GuestErasureRepository {
   absl::StatusOr<int64_t> Rekey(const std::string& property_id, const std::string& key,
                                 const std::string& phone, const std::string& hash);
   // Remembers the erasure of one of the guest's names (its hash) with the
-  // consent to keep honouring; false if it was already recorded.
+  // consent to keep honouring and the request's reason (the first one);
+  // false if it was already recorded.
   absl::StatusOr<bool> RecordErasure(const std::string& property_id, const std::string& hash,
-                                     const ConsentRecord& consent, absl::Time at);
+                                     const ConsentRecord& consent, const std::string& reason,
+                                     absl::Time at);
   // Rows of Meta's raw callbacks, and of the property's webhook events (with
   // their attempts), whose text holds any of `quoted` (JSON strings, quotes
   // included): deleted.
@@ -68,12 +70,17 @@ class GuestErasureRepository {
   // Remembered answers of sends (idempotency keys) that hold any of `needles`.
   absl::StatusOr<int64_t> DeleteIdempotentAnswers(const std::string& property_id,
                                                   const std::vector<std::string>& needles);
-  // The audit records of `seq` in (after, after + span]: each needle in
-  // their resources replaced by `hash`. Returns the highest seq there is,
-  // so the caller knows when to stop (one transaction per span).
+  // The audit records of `seq` in (after, after + span] whose resources
+  // hold one of `needles`: each needle, and each of `also` (names that
+  // alone do not tell the guest apart), replaced by `hash`. Returns the
+  // highest seq there is, so the caller knows when to stop (one
+  // transaction per span).
   absl::StatusOr<int64_t> RewriteAudit(const std::string& property_id,
                                        const std::vector<std::string>& needles,
+                                       const std::vector<std::string>& also,
                                        const std::string& hash, int64_t after, int64_t span);
+  // The name WhatsApp showed for the guest (the guests row), or "".
+  absl::StatusOr<std::string> ProfileName(const std::string& property_id, const std::string& key);
 
  private:
   absl::StatusOr<int64_t> Run(const std::string& sql, const std::vector<std::string>& params);

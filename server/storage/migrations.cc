@@ -443,6 +443,7 @@ const std::vector<const char*>& Migrations() {
         erased_at INTEGER NOT NULL,
         opted_out INTEGER NOT NULL DEFAULT 0,
         marketing_opted_out INTEGER NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL DEFAULT '',
         PRIMARY KEY (property_id, guest_hash)
       );
       CREATE INDEX media_by_age ON media (property_id, created_at);

@@ -11,7 +11,7 @@ namespace wa::workers {
 
 namespace {
 
-constexpr int kVacuumPages = 1000;  // 4 MB of 4 KB pages per transaction
+constexpr int kVacuumPages = 256;  // 1 MB of 4 KB pages per transaction
 
 }  // namespace
 
@@ -61,14 +61,18 @@ bool RetentionPruner::Drain(const std::string& what,
                             const std::function<absl::StatusOr<int64_t>()>& batch,
                             absl::Time deadline) {
   while (absl::Now() < deadline) {
+    const absl::Time start = absl::Now();
     absl::StatusOr<int64_t> removed = storage::TransactValue(db_, batch);
+    const absl::Duration took = absl::Now() - start;
     if (!removed.ok()) {
       util::LogError("retention: pruning ", what, " failed: ", removed.status().ToString());
       return true;  // the next pass tries again; the others go on
     }
     if (*removed > 0) util::Metrics::Global().CountRetentionRemoved(what, *removed);
     if (*removed < options_.batch) return true;
-    absl::SleepFor(options_.pause);
+    // The writer is the sends' first: the worker takes at most a tenth of
+    // its time, however slow a batch turns out (a loaded disk, a big row).
+    absl::SleepFor(std::max(options_.pause, took * options_.rest_per_work));
   }
   return false;
 }
@@ -125,6 +129,7 @@ void RetentionPruner::GiveSpaceBack(absl::Time deadline) {
   // Pages freed by the deletes go back to the file system a slice at a
   // time (auto_vacuum=INCREMENTAL; a database made before it: nothing).
   while (absl::Now() < deadline) {
+    const absl::Time start = absl::Now();
     absl::StatusOr<int64_t> freed = storage::TransactValue(db_, [&]() -> absl::StatusOr<int64_t> {
       absl::StatusOr<storage::Statement> count = db_.Prepare("PRAGMA freelist_count");
       if (!count.ok()) return count.status();
@@ -136,7 +141,7 @@ void RetentionPruner::GiveSpaceBack(absl::Time deadline) {
       return std::min<int64_t>(**pages, kVacuumPages);
     });
     if (!freed.ok() || *freed < kVacuumPages) return;
-    absl::SleepFor(options_.pause);
+    absl::SleepFor(std::max(options_.pause, (absl::Now() - start) * options_.rest_per_work));
   }
 }
 

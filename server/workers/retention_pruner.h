@@ -17,9 +17,11 @@ struct RetentionOptions {
   // Time between passes over every property.
   absl::Duration interval = absl::Minutes(10);
   // Rows per transaction: each is one short transaction among the sends'.
-  int batch = 500;
-  // Rest between two transactions, so the writer is never the pruner's.
+  int batch = 100;
+  // Rest between two transactions, so the writer is never the pruner's:
+  // at least `pause`, and `rest_per_work` times what the last one took.
   absl::Duration pause = absl::Milliseconds(10);
+  double rest_per_work = 9;
   // How long a retention "day" is (tests shorten it).
   absl::Duration day = absl::Hours(24);
   // Work per tick before the worker yields (and Stop() can take effect).
