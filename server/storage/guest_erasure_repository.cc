@@ -231,6 +231,12 @@ absl::StatusOr<int64_t> GuestErasureRepository::DeleteWebhookEvents(
                        where, ")"),
           params);
   if (!attempts.ok()) return attempts.status();
+  // The live streams' copies (issue 21) hold the same data.
+  const std::string stream_where =
+      absl::StrCat(" WHERE property_id = ? AND ", AnyLike("data", quoted.size()));
+  absl::StatusOr<int64_t> streamed =
+      Run(absl::StrCat("DELETE FROM stream_events", stream_where), params);
+  if (!streamed.ok()) return streamed.status();
   return Run(absl::StrCat("DELETE FROM webhook_events", where), params);
 }
 
