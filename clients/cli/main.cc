@@ -362,7 +362,7 @@ int Run(int argc, char** argv) {
   if (method->server_streaming() && method->input_type() == v1::StreamEventsRequest::descriptor()) {
     grpc::Status watched =
         Watch(channel, g.token, *static_cast<v1::StreamEventsRequest*>(request), g.json);
-    return watched.ok() ? 0 : Fail(watched);
+    return watched.ok() ? 0 : Fail(watched, g);
   }
   google::protobuf::Message* response = invoker.NewMessage(method->output_type(), &arena);
   gateway::CallMetadata metadata;

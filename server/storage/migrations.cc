@@ -395,6 +395,7 @@ const std::vector<const char*>& Migrations() {
         PRIMARY KEY (property_id, event_cursor)
       );
       CREATE INDEX stream_events_by_age ON stream_events (created_at);
+      )sql",
       // 15: messages at the right time (scheduled sends, quiet hours,
       // expiry). A scheduled message waits with status scheduled (7) and no
       // next_attempt_at; `claimed` marks a queued message in a call to the
@@ -419,6 +420,7 @@ const std::vector<const char*>& Migrations() {
       ALTER TABLE batch_items ADD COLUMN send_at INTEGER;
       ALTER TABLE batch_items ADD COLUMN valid_until INTEGER;
       ALTER TABLE batch_items ADD COLUMN quiet_hours INTEGER NOT NULL DEFAULT 0;
+      )sql",
       // 16: guest data over its life (README, "Guest data"): how long each
       // property keeps each kind of data; which messages still hold their
       // content (the pruning worker walks this index, oldest first); the
