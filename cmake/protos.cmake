@@ -34,6 +34,14 @@ foreach(p ${PROJECT_PROTOS})
 endforeach()
 list(APPEND ALL_PROTOS ${THIRD_PARTY_PROTOS})
 
+# Every project proto, for the generated code's dependencies: a file's
+# generated descriptor embeds the options it uses from its imports (their
+# field numbers), so a change to any project proto regenerates them all.
+set(PROJECT_PROTO_FILES)
+foreach(p ${PROJECT_PROTOS})
+  list(APPEND PROJECT_PROTO_FILES ${CMAKE_SOURCE_DIR}/proto/${p})
+endforeach()
+
 set(PROTO_SRCS)
 set(PROTO_DESCRIPTOR_INPUTS)
 foreach(entry ${ALL_PROTOS})
@@ -53,7 +61,7 @@ foreach(entry ${ALL_PROTOS})
     COMMAND protobuf::protoc
       -I${CMAKE_SOURCE_DIR}/proto -I${GOOGLEAPIS_DIR} -I${GRPC_PROTO_DIR} -I/usr/include
       --cpp_out=${PROTO_GEN_DIR} ${grpc_args} ${root}/${rel}
-    DEPENDS ${root}/${rel} protobuf::protoc
+    DEPENDS ${root}/${rel} ${PROJECT_PROTO_FILES} protobuf::protoc
     COMMENT "protoc ${rel}")
   list(APPEND PROTO_SRCS ${outs})
 endforeach()
