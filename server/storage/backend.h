@@ -1,9 +1,10 @@
 #pragma once
 
 // The seam between Database (what the repositories use) and a database
-// engine. Two engines implement it: SQLite (sqlite_backend.cc, the only
-// file calling sqlite3_*) and PostgreSQL (postgres_backend.cc, the only
-// file calling libpq). The repositories' SQL is one text for both, with
+// engine. Two engines implement it: SQLite (sqlite_backend.cc) and
+// PostgreSQL (postgres_backend.cc); besides them only sqlite_tools.cc
+// (backup, integrity check) and notification_listener.cc (LISTEN) call an
+// engine's API. The repositories' SQL is one text for both, with
 // SQLite's `?` placeholders; each backend turns it into its own dialect.
 
 #include <cstdint>
