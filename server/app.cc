@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gateway/adapters/document_adapter.h"
+#include "gateway/adapters/guest_export_adapter.h"
 #include "gateway/adapters/media_adapters.h"
 #include "gateway/adapters/meta_webhook_adapter.h"
 #include "gateway/http_gateway.h"
@@ -19,10 +20,9 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "gateway/adapters/guest_export_adapter.h"
 #include "hotel/whatsapp/v1/consent.grpc.pb.h"
-#include "hotel/whatsapp/v1/guest_data.grpc.pb.h"
 #include "hotel/whatsapp/v1/events.grpc.pb.h"
+#include "hotel/whatsapp/v1/guest_data.grpc.pb.h"
 #include "hotel/whatsapp/v1/media.grpc.pb.h"
 #include "hotel/whatsapp/v1/properties.grpc.pb.h"
 #include "hotel/whatsapp/v1/templates.grpc.pb.h"
@@ -350,8 +350,8 @@ void BuildGuestData(const Config& config, Parts& p) {
   p.erasure_keys = std::make_unique<storage::ErasureKeys>(
       config.erasure_key_dir.empty() ? config.data_dir + "/keys" : config.erasure_key_dir);
   p.hasher = std::make_unique<domain::GuestHasher>(*p.erasure_keys);
-  p.erasure = std::make_unique<domain::GuestErasureService>(database, *p.media_store, *p.hasher,
-                                                            *p.outbox);
+  p.erasure =
+      std::make_unique<domain::GuestErasureService>(database, *p.media_store, *p.hasher, *p.outbox);
   p.retention = std::make_unique<domain::RetentionService>(database);
   p.pruner = std::make_unique<workers::RetentionPruner>(
       database, *p.media_store,
@@ -448,10 +448,8 @@ void BuildApi(const Config& config, Parts& p) {
   p.services.push_back(
       std::make_unique<api::ConversationsApi>(*p.calls, *p.conversations, *p.analytics));
   p.services.push_back(std::make_unique<api::AdminApi>(*p.calls, *p.tokens, *p.audit));
-  p.services.push_back(
-      std::make_unique<api::PropertiesApi>(*p.calls, *p.properties, *p.retention));
-  p.services.push_back(
-      std::make_unique<api::GuestDataApi>(*p.calls, *p.erasure, *p.db, *p.hasher));
+  p.services.push_back(std::make_unique<api::PropertiesApi>(*p.calls, *p.properties, *p.retention));
+  p.services.push_back(std::make_unique<api::GuestDataApi>(*p.calls, *p.erasure, *p.db, *p.hasher));
   p.services.push_back(
       std::make_unique<api::SandboxApi>(*p.calls, *p.inbound, *p.media, *p.provider));
   p.services.push_back(std::make_unique<api::ConsentApi>(*p.calls, *p.consent));

@@ -7,11 +7,11 @@
 namespace wa::storage {
 namespace {
 
+// The schema's history, one entry per version (version = position + 1).
 // Append only: a released migration never changes.
-const std::vector<const char*>& Migrations() {
-  static const auto* migrations = new std::vector<const char*>{
-      // 1: tokens, conversations, guests, messages, scheduled provider statuses.
-      R"sql(
+constexpr const char* kMigrations[] = {
+    // 1: tokens, conversations, guests, messages, scheduled provider statuses.
+    R"sql(
       CREATE TABLE tokens (
         token_id TEXT PRIMARY KEY,
         name TEXT NOT NULL,
@@ -84,9 +84,9 @@ const std::vector<const char*>& Migrations() {
       );
       CREATE INDEX scheduled_statuses_by_due ON scheduled_statuses (due_at);
       )sql",
-      // 2: guest consent with its history; Meta's raw callbacks, stored
-      // before they are processed.
-      R"sql(
+    // 2: guest consent with its history; Meta's raw callbacks, stored
+    // before they are processed.
+    R"sql(
       CREATE TABLE guest_consent (
         property_id TEXT NOT NULL,
         guest_phone TEXT NOT NULL,
@@ -116,9 +116,9 @@ const std::vector<const char*>& Migrations() {
       CREATE INDEX provider_notifications_pending ON provider_notifications (id)
         WHERE processed_at IS NULL;
       )sql",
-      // 3: uploaded media (the bytes live in <data_dir>/media by SHA-256),
-      // with the provider's copy of each (Meta keeps uploads 30 days).
-      R"sql(
+    // 3: uploaded media (the bytes live in <data_dir>/media by SHA-256),
+    // with the provider's copy of each (Meta keeps uploads 30 days).
+    R"sql(
       CREATE TABLE media (
         media_id TEXT PRIMARY KEY,
         property_id TEXT NOT NULL,
@@ -134,16 +134,16 @@ const std::vector<const char*>& Migrations() {
       );
       CREATE UNIQUE INDEX media_by_content ON media (property_id, sha256, media_type);
       )sql",
-      // 4: a guest's conversations newest first straight from an index (the
-      // list call's filter and order), not by sorting the property's.
-      R"sql(
+    // 4: a guest's conversations newest first straight from an index (the
+    // list call's filter and order), not by sorting the property's.
+    R"sql(
       CREATE INDEX conversations_by_guest_update
         ON conversations (property_id, guest_phone, updated_at, conversation_id);
       )sql",
-      // 5: message templates per property, keyed by name + language. The
-      // definition is the Template message; the columns beside it are what
-      // lists filter on. A sandbox review due later is kept with it.
-      R"sql(
+    // 5: message templates per property, keyed by name + language. The
+    // definition is the Template message; the columns beside it are what
+    // lists filter on. A sandbox review due later is kept with it.
+    R"sql(
       CREATE TABLE templates (
         property_id TEXT NOT NULL,
         name TEXT NOT NULL,
@@ -167,19 +167,19 @@ const std::vector<const char*>& Migrations() {
         seeded_at INTEGER NOT NULL
       );
       )sql",
-      // 6: conversations assigned to staff and departments; a property's
-      // messages and resolutions by time, for analytics over a range.
-      R"sql(
+    // 6: conversations assigned to staff and departments; a property's
+    // messages and resolutions by time, for analytics over a range.
+    R"sql(
       ALTER TABLE conversations ADD COLUMN assigned_to TEXT NOT NULL DEFAULT '';
       ALTER TABLE conversations ADD COLUMN department TEXT NOT NULL DEFAULT '';
       CREATE INDEX messages_by_property_time ON messages (property_id, created_at);
       CREATE INDEX conversations_by_resolution ON conversations (property_id, resolved_at)
         WHERE resolved_at IS NOT NULL;
       )sql",
-      // 7: the hotel's webhook: its configuration (one per property, with
-      // the endpoint's outage state), the event outbox (written in the
-      // transaction of the change it reports) and every delivery attempt.
-      R"sql(
+    // 7: the hotel's webhook: its configuration (one per property, with
+    // the endpoint's outage state), the event outbox (written in the
+    // transaction of the change it reports) and every delivery attempt.
+    R"sql(
       CREATE TABLE webhook_configs (
         property_id TEXT PRIMARY KEY,
         webhook_url TEXT NOT NULL,
@@ -232,11 +232,11 @@ const std::vector<const char*>& Migrations() {
       );
       CREATE INDEX webhook_attempts_by_event ON webhook_attempts (event_id, id);
       )sql",
-      // 8: batch sends (a batch and its items, released at the batch's rate
-      // by a worker, so a batch survives a restart); idempotency keys, each
-      // written in the same transaction as the send it remembers; the
-      // send queue's backlog per property, counted from an index.
-      R"sql(
+    // 8: batch sends (a batch and its items, released at the batch's rate
+    // by a worker, so a batch survives a restart); idempotency keys, each
+    // written in the same transaction as the send it remembers; the
+    // send queue's backlog per property, counted from an index.
+    R"sql(
       CREATE TABLE batches (
         batch_id TEXT PRIMARY KEY,
         property_id TEXT NOT NULL,
@@ -284,8 +284,8 @@ const std::vector<const char*>& Migrations() {
       CREATE INDEX messages_backlog ON messages (property_id, next_attempt_at)
         WHERE next_attempt_at IS NOT NULL;
       )sql",
-      // 9: the audit log (admin actions and sends: who, what, when, outcome).
-      R"sql(
+    // 9: the audit log (admin actions and sends: who, what, when, outcome).
+    R"sql(
       CREATE TABLE audit_events (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         property_id TEXT NOT NULL,
@@ -300,33 +300,33 @@ const std::vector<const char*>& Migrations() {
       );
       CREATE INDEX audit_events_by_property ON audit_events (property_id, seq);
       )sql",
-      // 10: rate limits shared by the instances on one database: a key's
-      // theoretical arrival time, microseconds (rate_limit_repository.h).
-      R"sql(
+    // 10: rate limits shared by the instances on one database: a key's
+    // theoretical arrival time, microseconds (rate_limit_repository.h).
+    R"sql(
       CREATE TABLE rate_limits (
         limit_key TEXT PRIMARY KEY,
         tat INTEGER NOT NULL
       );
       CREATE INDEX rate_limits_by_tat ON rate_limits (tat);
       )sql",
-      // 11: several writers (PostgreSQL, several instances): a message's number
-      // comes from a counter on its conversation, bumped under the row's
-      // lock, instead of MAX(seq) + 1; the index, now unique, turns a
-      // number given twice into an error rather than two equal numbers.
-      R"sql(
+    // 11: several writers (PostgreSQL, several instances): a message's number
+    // comes from a counter on its conversation, bumped under the row's
+    // lock, instead of MAX(seq) + 1; the index, now unique, turns a
+    // number given twice into an error rather than two equal numbers.
+    R"sql(
       ALTER TABLE conversations ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0;
       UPDATE conversations SET last_seq = (SELECT COALESCE(MAX(m.seq), 0) FROM messages m
         WHERE m.conversation_id = conversations.conversation_id);
       DROP INDEX messages_by_conversation;
       CREATE UNIQUE INDEX messages_by_conversation ON messages (conversation_id, seq);
       )sql",
-      // 12: a chain's properties (time zone, display name) and the WhatsApp
-      // numbers each owns, with where a number's access token comes from
-      // (never the token itself); the number a conversation was opened on,
-      // the one each message went out from and the one a batch's items go
-      // from; Meta's callbacks for a number or
-      // business account nobody owns, parked under it until it is added.
-      R"sql(
+    // 12: a chain's properties (time zone, display name) and the WhatsApp
+    // numbers each owns, with where a number's access token comes from
+    // (never the token itself); the number a conversation was opened on,
+    // the one each message went out from and the one a batch's items go
+    // from; Meta's callbacks for a number or
+    // business account nobody owns, parked under it until it is added.
+    R"sql(
       CREATE TABLE properties (
         property_id TEXT PRIMARY KEY,
         display_name TEXT NOT NULL DEFAULT '',
@@ -357,11 +357,11 @@ const std::vector<const char*>& Migrations() {
       CREATE INDEX provider_notifications_parked ON provider_notifications (parked_on, id)
         WHERE processed_at IS NULL AND parked_on != '';
       )sql",
-      // 13: guests known by WhatsApp ids rather than a phone (usernames,
-      // 2026). The guest_phone columns stay the guest's key: "+E164", or
-      // "bsuid:<BSUID>" while no phone is known; this table maps Meta's
-      // business-scoped user ids (and shows the username) to that key.
-      R"sql(
+    // 13: guests known by WhatsApp ids rather than a phone (usernames,
+    // 2026). The guest_phone columns stay the guest's key: "+E164", or
+    // "bsuid:<BSUID>" while no phone is known; this table maps Meta's
+    // business-scoped user ids (and shows the username) to that key.
+    R"sql(
       CREATE TABLE guest_identities (
         property_id TEXT NOT NULL,
         user_id TEXT NOT NULL,
@@ -375,11 +375,11 @@ const std::vector<const char*>& Migrations() {
       );
       CREATE INDEX guest_identities_by_key ON guest_identities (property_id, guest_key, updated_at);
       )sql",
-      // 14: every event, for the live streams (EventsService): numbered per
-      // property by a counter row that each emitting transaction updates, so
-      // that cursors grow in commit order across instances (README, "Live
-      // events"). The counter is never pruned; the events are.
-      R"sql(
+    // 14: every event, for the live streams (EventsService): numbered per
+    // property by a counter row that each emitting transaction updates, so
+    // that cursors grow in commit order across instances (README, "Live
+    // events"). The counter is never pruned; the events are.
+    R"sql(
       CREATE TABLE event_cursors (
         property_id TEXT PRIMARY KEY,
         last_cursor INTEGER NOT NULL
@@ -396,13 +396,13 @@ const std::vector<const char*>& Migrations() {
       );
       CREATE INDEX stream_events_by_age ON stream_events (created_at);
       )sql",
-      // 15: messages at the right time (scheduled sends, quiet hours,
-      // expiry). A scheduled message waits with status scheduled (7) and no
-      // next_attempt_at; `claimed` marks a queued message in a call to the
-      // provider (it can no longer be cancelled); relative_to/relative_offset
-      // follow a conversation metadata time. Quiet hours are "HH:MM" local
-      // times of the property, '' when off.
-      R"sql(
+    // 15: messages at the right time (scheduled sends, quiet hours,
+    // expiry). A scheduled message waits with status scheduled (7) and no
+    // next_attempt_at; `claimed` marks a queued message in a call to the
+    // provider (it can no longer be cancelled); relative_to/relative_offset
+    // follow a conversation metadata time. Quiet hours are "HH:MM" local
+    // times of the property, '' when off.
+    R"sql(
       ALTER TABLE messages ADD COLUMN scheduled_for INTEGER;
       ALTER TABLE messages ADD COLUMN valid_until INTEGER;
       ALTER TABLE messages ADD COLUMN quiet_hours INTEGER NOT NULL DEFAULT 0;
@@ -421,12 +421,12 @@ const std::vector<const char*>& Migrations() {
       ALTER TABLE batch_items ADD COLUMN valid_until INTEGER;
       ALTER TABLE batch_items ADD COLUMN quiet_hours INTEGER NOT NULL DEFAULT 0;
       )sql",
-      // 16: guest data over its life (README, "Guest data"): how long each
-      // property keeps each kind of data; which messages still hold their
-      // content (the pruning worker walks this index, oldest first); the
-      // guests erased on request, by keyed hash; the times other tables
-      // are pruned by.
-      R"sql(
+    // 16: guest data over its life (README, "Guest data"): how long each
+    // property keeps each kind of data; which messages still hold their
+    // content (the pruning worker walks this index, oldest first); the
+    // guests erased on request, by keyed hash; the times other tables
+    // are pruned by.
+    R"sql(
       CREATE TABLE retention_policies (
         property_id TEXT PRIMARY KEY,
         message_content_days INTEGER NOT NULL,
@@ -453,7 +453,11 @@ const std::vector<const char*>& Migrations() {
       CREATE INDEX audit_events_by_age ON audit_events (property_id, occurred_at);
       CREATE INDEX provider_notifications_by_age ON provider_notifications (received_at);
       )sql",
-  };
+};
+
+const std::vector<const char*>& Migrations() {
+  static const auto* migrations =
+      new std::vector<const char*>(std::begin(kMigrations), std::end(kMigrations));
   return *migrations;
 }
 
