@@ -62,8 +62,8 @@ class GuestErasureRepository {
                                      const ConsentRecord& consent, const std::string& reason,
                                      absl::Time at);
   // Rows of Meta's raw callbacks, and of the property's webhook events (with
-  // their attempts and the live streams' copies), whose text holds any of `quoted` (JSON strings, quotes
-  // included): deleted.
+  // their attempts and the live streams' copies), whose text holds any of `quoted` (JSON strings,
+  // quotes included): deleted.
   absl::StatusOr<int64_t> DeleteRawCallbacks(const std::vector<std::string>& quoted);
   absl::StatusOr<int64_t> DeleteWebhookEvents(const std::string& property_id,
                                               const std::vector<std::string>& quoted);
