@@ -150,7 +150,7 @@ void BuildGuestData(const Config& config, Parts& p) {
   storage::Database& database = *p.db;
   p.erasure_keys = std::make_unique<storage::ErasureKeys>(
       config.erasure_key_dir.empty() ? config.data_dir + "/keys" : config.erasure_key_dir);
-  p.hasher = std::make_unique<domain::GuestHasher>(*p.erasure_keys);
+  p.hasher = std::make_unique<domain::GuestHasher>(*p.erasure_keys, database);
   p.erasure =
       std::make_unique<domain::GuestErasureService>(database, *p.media_store, *p.hasher, *p.outbox);
   p.retention = std::make_unique<domain::RetentionService>(database);

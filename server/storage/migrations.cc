@@ -453,6 +453,16 @@ constexpr const char* kMigrations[] = {
       CREATE INDEX audit_events_by_age ON audit_events (property_id, occurred_at);
       CREATE INDEX provider_notifications_by_age ON provider_notifications (received_at);
       )sql",
+    // 17: the fingerprint of each property's erasure key, so that an
+    // instance whose key differs from the one erasures were made with
+    // (instances on one PostgreSQL database must share --erasure_key_dir)
+    // finds out instead of hashing guests its own way.
+    R"sql(
+      CREATE TABLE erasure_key_fingerprints (
+        property_id TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL
+      );
+      )sql",
 };
 
 const std::vector<const char*>& Migrations() {

@@ -56,7 +56,12 @@ class GuestDataTest : public ::testing::Test {
 
   Answer Call(const std::string& method, const std::string& path, const std::string& token,
               const Json& body = nullptr) {
-    httplib::Client client("127.0.0.1", server_->http_port());
+    return CallOn(*server_, method, path, token, body);
+  }
+
+  Answer CallOn(const ServerProcess& server, const std::string& method, const std::string& path,
+                const std::string& token, const Json& body = nullptr) {
+    httplib::Client client("127.0.0.1", server.http_port());
     client.set_read_timeout(60, 0);
     httplib::Headers headers = {{"Authorization", "Bearer " + token}};
     std::string target = absl::StrCat(kApi, path);
@@ -242,6 +247,46 @@ TEST_F(GuestDataTest, ErasureLeavesNoTraceKeepsCountsAndTheOptOut) {
   EXPECT_EQ(FilesHolding(server_->data_dir(), needles), std::vector<std::string>());
   // The other guest's data is still there.
   EXPECT_FALSE(FilesHolding(server_->data_dir(), {"another guest's text stays"}).empty());
+}
+
+// Instances on one PostgreSQL database honour each other's erasures: one
+// that shares the erasure keys finds the erased guest's opt-out; one whose
+// key differs refuses to guess, sends nothing and says what to fix.
+TEST_F(GuestDataTest, ErasureHoldsOnEveryInstanceOfTheDatabase) {
+  if (!TestsRunOnPostgres()) GTEST_SKIP() << "several instances share a PostgreSQL database only";
+  StartServer();
+  Inbound(kGuest, kInboundText);
+  ASSERT_EQ(Call("POST", absl::StrCat("/guests/", kGuest, "/consent"), admin_,
+                 {{"scope", "all"}, {"opted_in", false}, {"reason", "asked at the desk"}})
+                .status,
+            200);
+  ASSERT_EQ(Call("POST", absl::StrCat("/guests/", kGuest, "/erase"), admin_,
+                 {{"reason", "GDPR art. 17 request 77"}})
+                .status,
+            200);
+  const Json text = {
+      {"guest_phone", kGuest}, {"message_type", "text"}, {"content", {{"text", "hello again"}}}};
+
+  ServerProcess sharing({"--api_requests_per_second=0"});
+  sharing.ShareDatabaseOf(*server_);
+  sharing.Start();
+  Answer refused = CallOn(sharing, "POST", "/messages/send", staff_, text);
+  EXPECT_EQ(refused.status, 403) << refused.raw;
+  EXPECT_TRUE(absl::StrContains(refused.raw, "GUEST_OPTED_OUT")) << refused.raw;
+
+  const fs::path own_keys = server_->data_dir() / "someone-elses-keys";
+  ServerProcess apart({"--erasure_key_dir=" + own_keys.string()});
+  apart.ShareDatabaseOf(*server_);
+  apart.Start();
+  Answer mismatch = CallOn(apart, "POST", "/messages/send", staff_, text);
+  EXPECT_NE(mismatch.status, 200) << mismatch.raw;
+  EXPECT_EQ(mismatch.body["error"]["code"], "ERASURE_KEY_MISMATCH") << mismatch.raw;
+  EXPECT_TRUE(absl::StrContains(mismatch.raw, "--erasure_key_dir")) << mismatch.raw;
+  // Nothing went out from either.
+  Answer analytics = Call("GET", "/analytics", admin_);
+  ASSERT_EQ(analytics.status, 200) << analytics.raw;
+  const Json& rates = analytics.body["overall"]["delivery_rates"];
+  EXPECT_EQ(rates.is_object() ? rates.value("total", 0) : 0, 0) << analytics.raw;
 }
 
 // The export holds every message in order, each with its statuses, the

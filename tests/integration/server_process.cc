@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "tests/common/postgres_server.h"
@@ -59,6 +61,15 @@ void ServerProcess::ShareDatabaseOf(const ServerProcess& other) {
   owns_database_ = false;
   database_url_ = other.database_url_.empty() ? "sqlite://" + (other.data_dir_ / "wa.db").string()
                                               : other.database_url_;
+  const auto own_keys = [](const std::string& flag) {
+    return absl::StartsWith(flag, "--erasure_key_dir=");
+  };
+  if (std::none_of(extra_flags_.begin(), extra_flags_.end(), own_keys)) {
+    auto theirs = std::find_if(other.extra_flags_.begin(), other.extra_flags_.end(), own_keys);
+    extra_flags_.push_back(theirs != other.extra_flags_.end()
+                               ? *theirs
+                               : "--erasure_key_dir=" + (other.data_dir_ / "keys").string());
+  }
 }
 
 ServerProcess::~ServerProcess() {

@@ -40,7 +40,9 @@ class ServerProcess {
 
   // Runs on `other`'s database from the next Start() on, as a second
   // instance behind a load balancer would (PostgreSQL: the one database
-  // `other` made, which `other` drops; SQLite: its file).
+  // `other` made, which `other` drops; SQLite: its file), with `other`'s
+  // erasure keys, as instances on one database must, unless this one was
+  // given an --erasure_key_dir of its own.
   void ShareDatabaseOf(const ServerProcess& other);
 
   // `wa-server <args>` (an operator command) on this data directory and
