@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/nearest_name.h"
+#include "common/required_fields.h"
 
 namespace wa::gateway {
 namespace {
@@ -57,12 +58,12 @@ absl::Status UnknownFieldError(absl::string_view field, absl::string_view where,
 }
 
 absl::Status MissingFieldError(absl::string_view field) {
-  const std::string message = absl::StrCat("`", field, "` is required");
+  const std::string message = MissingFieldMessage(std::string(field));
   hotel::whatsapp::v1::ErrorDetail detail;
   detail.set_code("INVALID_ARGUMENT");
   detail.set_message(message);
   SetString(&detail, "field", field);
-  detail.add_recovery_options(absl::StrCat("Send `", field, "`"));
+  detail.add_recovery_options(MissingFieldRecovery(std::string(field)));
   return WithErrorDetail(absl::InvalidArgumentError(message), detail);
 }
 

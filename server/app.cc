@@ -202,6 +202,8 @@ absl::Status BuildServices(const Config& config, Parts& p) {
     return domain::EmitConversationAssigned(*outbox, assigned);
   });
   p.analytics = std::make_unique<domain::AnalyticsService>(database);
+  p.read_receipts =
+      std::make_unique<domain::ReadReceipts>(*p.conversations, *p.properties, *p.provider);
   p.consent = std::make_unique<domain::ConsentService>(database);
   p.inbound = std::make_unique<domain::InboundService>(
       database, domain::ConsentKeywords{config.opt_out_keywords, config.opt_in_keywords},
@@ -246,8 +248,8 @@ void BuildApi(const Config& config, Parts& p) {
   p.calls = std::make_unique<api::CallRunner>(*p.auth, *p.rpc_pool);
   p.services.push_back(std::make_unique<api::MessagesApi>(*p.calls, *p.messaging, *p.batches,
                                                           *p.idempotency, *p.schedules));
-  p.services.push_back(
-      std::make_unique<api::ConversationsApi>(*p.calls, *p.conversations, *p.analytics));
+  p.services.push_back(std::make_unique<api::ConversationsApi>(*p.calls, *p.conversations,
+                                                               *p.analytics, *p.read_receipts));
   p.services.push_back(std::make_unique<api::AdminApi>(*p.calls, *p.tokens, *p.audit));
   p.services.push_back(std::make_unique<api::PropertiesApi>(*p.calls, *p.properties, *p.retention));
   p.services.push_back(std::make_unique<api::GuestDataApi>(*p.calls, *p.erasure, *p.db, *p.hasher));

@@ -45,6 +45,7 @@
 #include "server/api/properties_api.h"
 #include "server/api/provider_callbacks_api.h"
 #include "server/api/request_id_interceptor.h"
+#include "server/api/required_fields_interceptor.h"
 #include "server/api/sandbox_api.h"
 #include "server/api/templates_api.h"
 #include "server/api/unparsable_request_interceptor.h"
@@ -70,6 +71,7 @@
 #include "server/domain/notification_inbox.h"
 #include "server/domain/ops_readings.h"
 #include "server/domain/property_service.h"
+#include "server/domain/read_receipts.h"
 #include "server/domain/retention_service.h"
 #include "server/domain/schedule_service.h"
 #include "server/domain/scheduled_release.h"
@@ -108,6 +110,7 @@ struct App::Parts {
   std::unique_ptr<domain::StatusService> statuses;
   std::unique_ptr<domain::ConversationService> conversations;
   std::unique_ptr<domain::AnalyticsService> analytics;
+  std::unique_ptr<domain::ReadReceipts> read_receipts;
   std::unique_ptr<domain::ConsentService> consent;
   std::unique_ptr<domain::InboundService> inbound;
   std::unique_ptr<domain::MessagingService> messaging;

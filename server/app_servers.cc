@@ -87,6 +87,7 @@ absl::Status StartGrpc(const Config& config,
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   // First, so that the metrics count the answer the client gets.
   interceptors.push_back(std::make_unique<api::UnparsableRequestInterceptorFactory>());
+  interceptors.push_back(std::make_unique<api::RequiredFieldsInterceptorFactory>());
   interceptors.push_back(std::make_unique<api::RequestIdInterceptorFactory>(config.log_requests));
   interceptors.push_back(std::make_unique<api::MetricsInterceptorFactory>());
   interceptors.push_back(

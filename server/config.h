@@ -92,7 +92,6 @@ struct Config {
   absl::Duration webhook_max_outage = absl::Hours(72);
 
   // The live event streams (EventsService).
-  absl::Duration event_retention = absl::Hours(24 * 7);
   int max_event_streams = 1000;
   int event_stream_buffer = 1000;  // events waiting per subscriber
   absl::Duration event_keep_alive = absl::Seconds(15);

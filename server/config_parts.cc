@@ -81,7 +81,6 @@ domain::EventHub::Options EventHubOptions(const Config& config) {
   options.max_streams = config.max_event_streams;
   options.max_buffered = static_cast<size_t>(config.event_stream_buffer);
   options.keep_alive = config.event_keep_alive;
-  options.retention = config.event_retention;
   return options;
 }
 

@@ -131,9 +131,6 @@ ABSL_FLAG(absl::Duration, webhook_probe_max, absl::Seconds(60),
           "longest wait between probes of a webhook endpoint that is down");
 ABSL_FLAG(absl::Duration, webhook_max_outage, absl::Hours(72),
           "how long events wait for a down webhook endpoint before they are dead-lettered");
-ABSL_FLAG(absl::Duration, event_retention, absl::Hours(24 * 7),
-          "how long events are kept for the live streams and ListEvents (older cursors get "
-          "OUT_OF_RANGE)");
 ABSL_FLAG(int, max_event_streams, 1000,
           "most live event streams (gRPC and SSE) open at once; more are refused with "
           "RESOURCE_EXHAUSTED TOO_MANY_STREAMS");
@@ -329,13 +326,11 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.webhook_secret_grace = absl::GetFlag(FLAGS_webhook_secret_grace);
   config.webhook_probe_max = absl::GetFlag(FLAGS_webhook_probe_max);
   config.webhook_max_outage = absl::GetFlag(FLAGS_webhook_max_outage);
-  config.event_retention = absl::GetFlag(FLAGS_event_retention);
   config.max_event_streams = absl::GetFlag(FLAGS_max_event_streams);
   config.event_stream_buffer = absl::GetFlag(FLAGS_event_stream_buffer);
   config.event_keep_alive = absl::GetFlag(FLAGS_event_keep_alive);
-  if (config.event_retention <= absl::ZeroDuration() ||
-      config.event_keep_alive <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("--event_retention and --event_keep_alive must be positive");
+  if (config.event_keep_alive <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--event_keep_alive must be positive");
   }
   if (config.max_event_streams < 1 || config.event_stream_buffer < 1) {
     return absl::InvalidArgumentError(

@@ -67,6 +67,9 @@ const std::vector<Command>& Commands() {
            "--quiet_hours.end=08:00, or --data='{\"quiet_hours\": {}}' to turn them off"),
       Make("window", "ConversationsService/GetWindowStatus", "conversation_id",
            "whether free-form messages reach the guest now (the 24-hour window)"),
+      Make(
+          "read", "ConversationsService/MarkConversationRead", "conversation_id",
+          "mark the guest's latest message read on WhatsApp: [--typing=true] also shows typing..."),
       Make("inbound", "SandboxService/SimulateInbound", "",
            "sandbox only (admin): a guest's message as if from WhatsApp: --guest_phone --text"),
       Make("tokens", "AdminService/ListTokens", "", "list tokens (admin)"),

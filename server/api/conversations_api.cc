@@ -74,6 +74,22 @@ grpc::ServerUnaryReactor* ConversationsApi::GetWindowStatus(
   });
 }
 
+grpc::ServerUnaryReactor* ConversationsApi::MarkConversationRead(
+    grpc::CallbackServerContext* context, const v1::MarkConversationReadRequest* request,
+    v1::MarkConversationReadResponse* response) {
+  return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
+    absl::StatusOr<domain::ReadReceipt> receipt =
+        read_receipts_.MarkRead(caller.property_id, request->conversation_id(), request->typing());
+    if (!receipt.ok()) return receipt.status();
+    response->set_conversation_id(receipt->conversation_id);
+    response->set_message_id(receipt->message_id);
+    response->set_whatsapp_message_id(receipt->whatsapp_message_id);
+    response->set_phone_number_id(receipt->phone_number_id);
+    response->set_typing(receipt->typing);
+    return absl::OkStatus();
+  });
+}
+
 grpc::ServerUnaryReactor* ConversationsApi::ResolveConversation(
     grpc::CallbackServerContext* context, const v1::ResolveConversationRequest* request,
     v1::Conversation* response) {

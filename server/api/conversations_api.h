@@ -4,14 +4,18 @@
 #include "server/api/handler.h"
 #include "server/domain/analytics_service.h"
 #include "server/domain/conversation_service.h"
+#include "server/domain/read_receipts.h"
 
 namespace wa::api {
 
 class ConversationsApi : public hotel::whatsapp::v1::ConversationsService::CallbackService {
  public:
   ConversationsApi(const CallRunner& calls, domain::ConversationService& conversations,
-                   domain::AnalyticsService& analytics)
-      : calls_(calls), conversations_(conversations), analytics_(analytics) {}
+                   domain::AnalyticsService& analytics, domain::ReadReceipts& read_receipts)
+      : calls_(calls),
+        conversations_(conversations),
+        analytics_(analytics),
+        read_receipts_(read_receipts) {}
 
   grpc::ServerUnaryReactor* GetConversation(
       grpc::CallbackServerContext* context,
@@ -46,10 +50,16 @@ class ConversationsApi : public hotel::whatsapp::v1::ConversationsService::Callb
       const hotel::whatsapp::v1::GetPropertyAnalyticsRequest* request,
       hotel::whatsapp::v1::PropertyAnalytics* response) override;
 
+  grpc::ServerUnaryReactor* MarkConversationRead(
+      grpc::CallbackServerContext* context,
+      const hotel::whatsapp::v1::MarkConversationReadRequest* request,
+      hotel::whatsapp::v1::MarkConversationReadResponse* response) override;
+
  private:
   const CallRunner& calls_;
   domain::ConversationService& conversations_;
   domain::AnalyticsService& analytics_;
+  domain::ReadReceipts& read_receipts_;
 };
 
 }  // namespace wa::api

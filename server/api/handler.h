@@ -6,6 +6,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "server/api/auth.h"
 #include "server/api/request_id_interceptor.h"
+#include "server/api/required_fields_interceptor.h"
 #include "server/api/status_mapping.h"
 #include "server/util/log.h"
 #include "server/util/thread_pool.h"
@@ -46,15 +47,19 @@ grpc::ServerUnaryReactor* RunOnPool(grpc::CallbackServerContext* context, util::
   return reactor;
 }
 
-// Runs one unary RPC on the pool: authorize the caller for `role`, run
-// `body(caller)` (returning absl::Status), and finish with the mapped
-// status. Every service method goes through here, so auth and error mapping
-// are done exactly once, the same way, for both surfaces.
+// Runs one unary RPC on the pool: refuse a request without its required
+// fields (required_fields_interceptor.h), authorize the caller for `role`,
+// run `body(caller)` (returning absl::Status), and finish with the mapped
+// status. Every service method goes through here, so these checks and
+// error mapping are done exactly once, the same way, for both surfaces.
 template <typename Body>
 grpc::ServerUnaryReactor* Handle(grpc::CallbackServerContext* context, const CallRunner& calls,
                                  hotel::whatsapp::v1::Role role, Body body) {
   return RunOnPool(context, calls.pool(),
                    [context, &auth = calls.auth(), role, body = std::move(body)] {
+                     if (absl::Status refused = TakeRequestRefusal(*context); !refused.ok()) {
+                       return refused;
+                     }
                      absl::StatusOr<domain::Caller> caller = auth.Authorize(*context, role);
                      return caller.ok() ? body(*caller) : caller.status();
                    });

@@ -1,6 +1,8 @@
 #include "server/api/status_mapping.h"
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "google/rpc/status.pb.h"
 #include "server/domain/errors.h"
 #include "server/util/log.h"
@@ -57,6 +59,22 @@ std::string StableMessage(absl::StatusCode code) {
   }
 }
 
+// The ErrorDetail again as a google.protobuf.Struct of the same JSON
+// (proto field names): a generic tool that knows only the well-known types
+// shows it in plain JSON. `buf curl` prints error details through its own
+// compiled-in types, never through the server's reflection, so it shows
+// our ErrorDetail as base64 but this twin decoded (README, "Errors").
+google::protobuf::Struct AsStruct(const hotel::whatsapp::v1::ErrorDetail& detail) {
+  google::protobuf::util::JsonPrintOptions print;
+  print.preserve_proto_field_names = true;
+  std::string json;
+  google::protobuf::Struct out;
+  if (google::protobuf::util::MessageToJsonString(detail, &json, print).ok()) {
+    (void)google::protobuf::util::JsonStringToMessage(json, &out);  // our own JSON: it parses
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::Status ClientFacing(const absl::Status& status, absl::string_view request_id) {
@@ -84,7 +102,9 @@ grpc::Status ToGrpcStatus(const absl::Status& raw, absl::string_view request_id)
   google::rpc::Status rpc_status;
   rpc_status.set_code(static_cast<int>(status.code()));
   rpc_status.set_message(std::string(status.message()));
-  rpc_status.add_details()->PackFrom(domain::DetailOf(status));
+  const hotel::whatsapp::v1::ErrorDetail detail = domain::DetailOf(status);
+  rpc_status.add_details()->PackFrom(detail);
+  rpc_status.add_details()->PackFrom(AsStruct(detail));
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()),
                       rpc_status.SerializeAsString());
 }

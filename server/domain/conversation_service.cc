@@ -174,6 +174,26 @@ absl::StatusOr<ConversationPage> ConversationService::List(const std::string& pr
   });
 }
 
+absl::StatusOr<storage::MessageRecord> ConversationService::LatestGuestMessage(
+    const std::string& property_id, const std::string& conversation_id) {
+  return storage::ReadValue(db_, [&]() -> absl::StatusOr<storage::MessageRecord> {
+    absl::StatusOr<storage::ConversationRecord> conversation = Load(property_id, conversation_id);
+    if (!conversation.ok()) return conversation.status();
+    absl::StatusOr<std::optional<storage::MessageRecord>> latest =
+        messages_.LatestInbound(conversation_id);
+    if (!latest.ok()) return latest.status();
+    if (!*latest || (*latest)->whatsapp_message_id.empty()) {
+      return Error(absl::StatusCode::kFailedPrecondition, "FAILED_PRECONDITION",
+                   absl::StrCat("conversation ", conversation_id,
+                                " has no message from the guest to mark read"))
+          .Detail("conversation_id", conversation_id)
+          .Recovery({"Mark a conversation read once the guest has written in it",
+                     "Check the conversation with GET /api/v1/whatsapp/conversations/{id}"});
+    }
+    return **latest;
+  });
+}
+
 absl::StatusOr<WindowView> ConversationService::Window(const std::string& property_id,
                                                        const std::string& conversation_id,
                                                        absl::Time now) {

@@ -101,6 +101,12 @@ class ConversationService {
                                                   const std::map<std::string, std::string>& set,
                                                   const std::vector<std::string>& remove);
 
+  // The guest's newest message in the conversation: NOT_FOUND for a
+  // conversation not of the property, FAILED_PRECONDITION when the guest
+  // has not written in it (a conversation opened by a template).
+  absl::StatusOr<storage::MessageRecord> LatestGuestMessage(const std::string& property_id,
+                                                            const std::string& conversation_id);
+
  private:
   absl::StatusOr<storage::ConversationRecord> Load(const std::string& property_id,
                                                    const std::string& conversation_id);

@@ -14,7 +14,6 @@ namespace {
 
 // Rows read per fan-out query; the fan-out reads again while pages are full.
 constexpr int kFanOutPage = 512;
-constexpr int kPruneBatch = 500;
 
 void Dedupe(std::vector<std::shared_ptr<Subscription>>& subscriptions) {
   std::sort(subscriptions.begin(), subscriptions.end());
@@ -246,10 +245,7 @@ void EventHub::Tick(absl::Time now) {
 }
 
 void EventHub::Loop() {
-  const absl::Duration prune_every =
-      std::clamp(options_.retention / 4, absl::Seconds(1), absl::Minutes(1));
   absl::Time next_tick = absl::Now() + absl::Seconds(1);
-  absl::Time next_prune = absl::Now() + std::min(prune_every, absl::Seconds(5));
   while (true) {
     {
       absl::MutexLock lock(&wake_mu_);
@@ -266,16 +262,7 @@ void EventHub::Loop() {
       Tick(now);
       next_tick = now + absl::Seconds(1);
     }
-    if (now >= next_prune) {
-      Prune(now);
-      next_prune = now + prune_every;
-    }
   }
-}
-
-void EventHub::Prune(absl::Time now) {
-  absl::StatusOr<int64_t> pruned = PruneStreamEvents(db_, now - options_.retention);
-  if (!pruned.ok()) util::LogError("event pruning failed: ", pruned.status().message());
 }
 
 absl::StatusOr<EventPage> EventHub::List(const std::string& property_id, const EventFilter& filter,
@@ -302,18 +289,6 @@ absl::StatusOr<EventPage> EventHub::List(const std::string& property_id, const E
 int EventHub::open_streams() const {
   absl::MutexLock lock(&mu_);
   return static_cast<int>(all_.size());
-}
-
-absl::StatusOr<int64_t> PruneStreamEvents(storage::Database& db, absl::Time cutoff) {
-  storage::EventStreamRepository events(db);
-  int64_t total = 0;
-  while (true) {
-    absl::StatusOr<int64_t> deleted =
-        storage::TransactValue(db, [&] { return events.PruneBefore(cutoff, kPruneBatch); });
-    if (!deleted.ok()) return deleted.status();
-    total += *deleted;
-    if (*deleted < kPruneBatch) return total;
-  }
 }
 
 }  // namespace wa::domain

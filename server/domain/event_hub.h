@@ -41,7 +41,6 @@ class EventHub {
     int max_streams = 1000;
     size_t max_buffered = 1000;  // events waiting per subscriber
     absl::Duration keep_alive = absl::Seconds(15);
-    absl::Duration retention = absl::Hours(24 * 7);
     // How long an ended stream may wait on a write its client does not
     // read before it is cancelled.
     absl::Duration stall = absl::Seconds(10);
@@ -100,7 +99,6 @@ class EventHub {
   // returns the subscribers to wake (woken by the caller, outside mu_).
   std::vector<std::shared_ptr<Subscription>> FanOut();
   void Tick(absl::Time now);
-  void Prune(absl::Time now);
 
   storage::Database& db_;
   storage::EventStreamRepository events_;
@@ -119,9 +117,5 @@ class EventHub {
   std::unique_ptr<storage::NotificationListener> listener_;
   std::thread thread_;
 };
-
-// Deletes events created before `cutoff`, a few hundred per transaction so
-// that writers are never held long; returns how many went.
-absl::StatusOr<int64_t> PruneStreamEvents(storage::Database& db, absl::Time cutoff);
 
 }  // namespace wa::domain

@@ -228,6 +228,46 @@ absl::StatusOr<std::string> CloudApiProvider::UploadMedia(const SenderAccount& f
                      0);
 }
 
+absl::Status CloudApiProvider::MarkRead(const SenderAccount& number, const std::string& wamid,
+                                        bool typing) {
+  auto refused = [](absl::StatusCode code, const std::string& message, int meta_code) {
+    domain::Error error(
+        code, code == absl::StatusCode::kUnavailable ? "UNAVAILABLE" : "FAILED_PRECONDITION",
+        absl::StrCat("marking the message read on WhatsApp failed: ", message));
+    if (meta_code != 0) error.Detail("provider_error_code", static_cast<double>(meta_code));
+    return error.Build();
+  };
+  if (std::optional<std::string> missing = MissingAccount(number)) {
+    return refused(absl::StatusCode::kFailedPrecondition, *missing, 0);
+  }
+  absl::StatusOr<HttpResponse> response =
+      http_.PostJson(Url(number.phone_number_id, "messages"), AuthHeaders(number),
+                     BuildReadPayload(wamid, typing).dump());
+  if (!response.ok()) {
+    return refused(absl::StatusCode::kUnavailable, std::string(response.status().message()), 0);
+  }
+  if (std::optional<MetaError> error = ParseMetaError(response->body)) {
+    ErrorClass error_class =
+        ClassifyMetaError(error->has_code ? error->code : kNoMetaCode, response->status);
+    if (error_class.outcome == SendOutcome::kCredentialsRejected) {
+      NoteCredentials(true, error->Describe());
+    }
+    return refused(error_class.outcome == SendOutcome::kRetry
+                       ? absl::StatusCode::kUnavailable
+                       : absl::StatusCode::kFailedPrecondition,
+                   error->Describe(), error->has_code ? error->code : 0);
+  }
+  nlohmann::json body = nlohmann::json::parse(response->body, nullptr, false);
+  if (response->status >= 200 && response->status < 300 && body.is_object() &&
+      body.value("success", false)) {
+    NoteCredentials(false, "");
+    return absl::OkStatus();
+  }
+  return refused(
+      absl::StatusCode::kUnavailable,
+      absl::StrCat("unexpected answer: HTTP ", response->status, ": ", Snippet(response->body)), 0);
+}
+
 absl::StatusOr<std::string> CloudApiProvider::TemplatesUrl(const SenderAccount& account) const {
   // Meant for the caller (an operator can fix either), so built as the
   // contract's error rather than hidden as internal text.

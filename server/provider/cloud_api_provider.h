@@ -50,6 +50,11 @@ class CloudApiProvider : public Provider {
   absl::StatusOr<std::vector<hotel::whatsapp::v1::Template>> FetchTemplates(
       const SenderAccount& account) override;
 
+  // POST /{phone_number_id}/messages with status "read" (and Meta's
+  // typing_indicator); Meta answers {"success": true}.
+  absl::Status MarkRead(const SenderAccount& number, const std::string& wamid,
+                        bool typing) override;
+
   // True from Meta's last rejection of our token (codes 0 and 190) until the
   // next accepted send or upload; for the health report.
   bool credentials_rejected() const { return credentials_rejected_.load(); }

@@ -237,4 +237,11 @@ absl::StatusOr<nlohmann::json> BuildMessagePayload(const OutboundMessage& messag
   return payload;
 }
 
+nlohmann::json BuildReadPayload(const std::string& wamid, bool typing) {
+  nlohmann::json body = {
+      {"messaging_product", "whatsapp"}, {"status", "read"}, {"message_id", wamid}};
+  if (typing) body["typing_indicator"] = {{"type", "text"}};
+  return body;
+}
+
 }  // namespace wa::provider

@@ -23,6 +23,12 @@ namespace wa::provider {
 // errors.
 absl::StatusOr<nlohmann::json> BuildMessagePayload(const OutboundMessage& message);
 
+// The body of POST /{phone_number_id}/messages that marks a guest's message
+// read, with Meta's typing indicator when `typing`:
+// {"messaging_product":"whatsapp","status":"read","message_id":"<wamid>",
+//  "typing_indicator":{"type":"text"}}.
+nlohmann::json BuildReadPayload(const std::string& wamid, bool typing);
+
 // The "type" value Meta expects for the content ("text", "template", "image",
 // ..., "interactive"), or "" when the content has no kind.
 std::string MetaMessageType(const hotel::whatsapp::v1::OutboundContent& content);

@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "hotel/whatsapp/v1/content.pb.h"
 #include "hotel/whatsapp/v1/templates.pb.h"
+#include "server/domain/read_receipts.h"
 #include "server/domain/sender_number.h"
 #include "server/domain/template_reviewer.h"
 #include "server/storage/records.h"
@@ -63,8 +64,9 @@ struct FetchedMedia {
 using MediaSink = std::function<bool(absl::string_view)>;
 
 // Where messages leave the service: the sandbox or Meta's Cloud API. It
-// also reviews templates (domain::TemplateReviewer).
-class Provider : public domain::TemplateReviewer {
+// also reviews templates (domain::TemplateReviewer) and marks guests'
+// messages read (domain::ReadMarker).
+class Provider : public domain::TemplateReviewer, public domain::ReadMarker {
  public:
   virtual std::string Name() const = 0;
   // Blocking; called by send-queue workers only, possibly from several

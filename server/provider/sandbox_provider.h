@@ -51,6 +51,11 @@ class SandboxProvider : public Provider {
       const SenderAccount& account, const hotel::whatsapp::v1::Template& definition) override;
   absl::StatusOr<std::vector<hotel::whatsapp::v1::Template>> FetchTemplates(
       const SenderAccount& account) override;
+  // No guest's phone to show ticks on: accepted and forgotten.
+  absl::Status MarkRead(const SenderAccount& /*number*/, const std::string& /*wamid*/,
+                        bool /*typing*/) override {
+    return absl::OkStatus();
+  }
   bool SimulatesInbound() const override { return true; }
 
  private:

@@ -71,14 +71,4 @@ absl::StatusOr<StreamBounds> EventStreamRepository::Bounds(const std::string& pr
   return row->value_or(StreamBounds{});
 }
 
-absl::StatusOr<int64_t> EventStreamRepository::PruneBefore(absl::Time before, int limit) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "DELETE FROM stream_events WHERE (property_id, event_cursor) IN "
-      "(SELECT property_id, event_cursor FROM stream_events WHERE created_at < ? LIMIT ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, before).Bind(2, limit);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
-  return db_.Changes();
-}
-
 }  // namespace wa::storage

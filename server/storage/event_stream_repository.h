@@ -49,10 +49,6 @@ class EventStreamRepository {
                                                            int64_t after, int limit);
   absl::StatusOr<StreamBounds> Bounds(const std::string& property_id);
 
-  // Deletes up to `limit` events (of every property) created before
-  // `before`; returns how many. The cursor counters are kept.
-  absl::StatusOr<int64_t> PruneBefore(absl::Time before, int limit);
-
  private:
   Database& db_;
 };

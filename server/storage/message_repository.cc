@@ -148,6 +148,14 @@ absl::StatusOr<std::vector<MessageRecord>> MessageRepository::ListByConversation
   return CollectRows<MessageRecord>(*stmt, ReadMessage);
 }
 
+absl::StatusOr<std::optional<MessageRecord>> MessageRepository::LatestInbound(
+    const std::string& conversation_id) {
+  static const std::string sql =
+      absl::StrCat(kSelect, "WHERE conversation_id = ? AND direction = ", v1::DIRECTION_INBOUND,
+                   " ORDER BY seq DESC LIMIT 1");
+  return FindOne(db_, sql, conversation_id);
+}
+
 absl::StatusOr<std::vector<MessageRecord>> MessageRepository::ListAfter(
     const std::string& conversation_id, int64_t after_seq, int limit) {
   static const std::string sql =

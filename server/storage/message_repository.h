@@ -26,6 +26,8 @@ class MessageRepository {
   // order: a conversation read page by page (a guest's export).
   absl::StatusOr<std::vector<MessageRecord>> ListAfter(const std::string& conversation_id,
                                                        int64_t after_seq, int limit);
+  // The guest's newest message in the conversation, if the guest wrote.
+  absl::StatusOr<std::optional<MessageRecord>> LatestInbound(const std::string& conversation_id);
   // Distinct staff members who sent in the conversation, in order of first message.
   absl::StatusOr<std::vector<std::string>> StaffParticipants(const std::string& conversation_id);
 

@@ -463,6 +463,17 @@ constexpr const char* kMigrations[] = {
         fingerprint TEXT NOT NULL
       );
       )sql",
+    // 18: which conversations still hold metadata or notes: the retention
+    // worker clears them past message_content_days in each of its
+    // transactions, and without this index each one scanned every old
+    // conversation (20,000 in the 1M-message benchmark) while holding the
+    // writer, which is what raised the sends' p99 under pruning
+    // (BENCHMARKS.md, "Guest data"). The query's condition is written
+    // exactly as this one, so that both engines use the index.
+    R"sql(
+      CREATE INDEX conversations_with_content ON conversations (property_id, updated_at)
+        WHERE metadata != '{}' OR resolution_notes != '';
+      )sql",
 };
 
 const std::vector<const char*>& Migrations() {

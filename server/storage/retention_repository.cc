@@ -1,6 +1,9 @@
 #include "server/storage/retention_repository.h"
 
+#include <limits>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "hotel/whatsapp/v1/common.pb.h"
 
 namespace wa::storage {
@@ -86,14 +89,29 @@ absl::StatusOr<int64_t> RetentionRepository::PruneBatch(const PruneRule& rule,
                                                         const std::string& property_id,
                                                         absl::Time cutoff, int limit) {
   const bool per_property = !rule.property_column.empty();
+  const std::string keys = absl::StrCat("(", absl::StrJoin(rule.key_columns, ", "), ")");
+  // Where a sequence must stay unbroken: nothing from its first row still
+  // within retention on (the property's own sequence, on per-property tables).
+  std::string sequence_bound;
+  if (!rule.sequence_column.empty()) {
+    sequence_bound =
+        absl::StrCat(" AND ", rule.sequence_column, " < COALESCE((SELECT MIN(k.",
+                     rule.sequence_column, ") FROM ", rule.table, " k WHERE ",
+                     per_property ? absl::StrCat("k.", rule.property_column, " = ?1 AND ") : "",
+                     "k.", rule.time_column, " >= ?2), ", std::numeric_limits<int64_t>::max(), ")");
+  }
+  const std::string order =
+      rule.sequence_column.empty()
+          ? absl::StrCat(rule.time_column, ", ", absl::StrJoin(rule.key_columns, ", "))
+          : rule.sequence_column;
   // The rows to go, oldest first: one SQL text whatever the batch holds.
-  std::string chosen =
-      absl::StrCat("SELECT ", rule.key_column, " FROM ", rule.table, " WHERE ",
-                   per_property ? absl::StrCat(rule.property_column, " = ?1 AND ")
-                                : "CAST(?1 AS TEXT) = '' AND ",
-                   rule.time_column, " < ?2",
-                   rule.condition.empty() ? "" : absl::StrCat(" AND ", rule.condition),
-                   " ORDER BY ", rule.time_column, ", ", rule.key_column, " LIMIT ?3");
+  std::string chosen = absl::StrCat(
+      "SELECT ", absl::StrJoin(rule.key_columns, ", "), " FROM ", rule.table, " WHERE ",
+      per_property ? absl::StrCat(rule.property_column, " = ?1 AND ")
+                   : "CAST(?1 AS TEXT) = '' AND ",
+      rule.time_column, " < ?2",
+      rule.condition.empty() ? "" : absl::StrCat(" AND ", rule.condition), sequence_bound,
+      " ORDER BY ", order, " LIMIT ?3");
   auto run = [&](const std::string& sql) -> absl::StatusOr<int64_t> {
     absl::StatusOr<Statement> stmt = db_.Prepare(sql);
     if (!stmt.ok()) return stmt.status();
@@ -104,11 +122,10 @@ absl::StatusOr<int64_t> RetentionRepository::PruneBatch(const PruneRule& rule,
   for (const std::vector<std::string>& dep : rule.dependents) {
     absl::StatusOr<int64_t> n =
         run(absl::StrCat("DELETE FROM ", dep[0], " WHERE ", dep[1], " IN (SELECT ", dep[2],
-                         " FROM ", rule.table, " WHERE ", rule.key_column, " IN (", chosen, "))"));
+                         " FROM ", rule.table, " WHERE ", keys, " IN (", chosen, "))"));
     if (!n.ok()) return n.status();
   }
-  return run(
-      absl::StrCat("DELETE FROM ", rule.table, " WHERE ", rule.key_column, " IN (", chosen, ")"));
+  return run(absl::StrCat("DELETE FROM ", rule.table, " WHERE ", keys, " IN (", chosen, ")"));
 }
 
 absl::StatusOr<int64_t> RetentionRepository::PruneContentBatch(const std::string& property_id,
@@ -123,6 +140,8 @@ absl::StatusOr<int64_t> RetentionRepository::PruneContentBatch(const std::string
   messages->BindTime(1, now).Bind(2, property_id).BindTime(3, cutoff).Bind(4, limit);
   if (absl::Status s = messages->Run(); !s.ok()) return s;
   int64_t removed = db_.Changes();
+  // Walks the index conversations_with_content (migrations.cc): its condition must
+  // stay written exactly as the index's.
   absl::StatusOr<Statement> conversations = db_.Prepare(
       "UPDATE conversations SET metadata = '{}', resolution_notes = '' WHERE conversation_id IN "
       "(SELECT conversation_id FROM conversations WHERE property_id = ?1 AND updated_at < ?2 "

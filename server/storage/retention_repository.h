@@ -32,11 +32,13 @@ int DaysFor(const RetentionPolicy& policy, RetentionKind kind);
 
 // A table whose old rows are deleted in batches: any feature with such a
 // table registers one (the webhook events, the raw callbacks, the audit
-// log here; a stream of events elsewhere).
+// log, the live event streams).
 struct PruneRule {
   std::string name;  // the /metrics label
   std::string table;
-  std::string key_column;       // unique per row
+  // The columns that together name one row: {"seq"}, or a composite key
+  // such as {"property_id", "event_cursor"}.
+  std::vector<std::string> key_columns;
   std::string time_column;      // microseconds since the epoch
   std::string property_column;  // "": a table of all properties
   std::string condition;        // more SQL for the WHERE clause, or ""
@@ -44,6 +46,12 @@ struct PruneRule {
   // Rows of other tables that go with a pruned row:
   // {table, column, the pruned table's column it matches}.
   std::vector<std::vector<std::string>> dependents;
+  // When set, rows go only from the start of this sequence (per property):
+  // in its order, and never one after a row still within retention. What
+  // is kept stays one unbroken range, so "everything after the oldest kept
+  // is kept" holds (a stream's cursors: OUT_OF_RANGE is decided by it)
+  // even when times and the sequence disagree (clocks of two instances).
+  std::string sequence_column;
 };
 
 // A media record old enough to go, with its file's address.

@@ -18,7 +18,7 @@ constexpr int kVacuumPages = 256;  // 1 MB of 4 KB pages per transaction
 std::vector<storage::PruneRule> RetentionPruner::DefaultRules() {
   storage::PruneRule events{.name = "webhook_events",
                             .table = "webhook_events",
-                            .key_column = "seq",
+                            .key_columns = {"seq"},
                             .time_column = "occurred_at",
                             .property_column = "property_id",
                             .condition = "status != 1",  // never one still to deliver
@@ -26,7 +26,7 @@ std::vector<storage::PruneRule> RetentionPruner::DefaultRules() {
                             .dependents = {{"webhook_attempts", "event_id", "event_id"}}};
   storage::PruneRule callbacks{.name = "raw_callbacks",
                                .table = "provider_notifications",
-                               .key_column = "id",
+                               .key_columns = {"id"},
                                .time_column = "received_at",
                                .property_column = "",
                                .condition = "(processed_at IS NOT NULL OR parked_on != '')",
@@ -34,13 +34,25 @@ std::vector<storage::PruneRule> RetentionPruner::DefaultRules() {
                                .dependents = {}};
   storage::PruneRule audit{.name = "audit_events",
                            .table = "audit_events",
-                           .key_column = "seq",
+                           .key_columns = {"seq"},
                            .time_column = "occurred_at",
                            .property_column = "property_id",
                            .condition = "",
                            .kind = storage::RetentionKind::kAudit,
                            .dependents = {}};
-  return {events, callbacks, audit};
+  // The live streams keep the same days as the webhook events; a cursor
+  // before the oldest kept answers OUT_OF_RANGE, so the stream is cut
+  // only from its start.
+  storage::PruneRule stream{.name = "stream_events",
+                            .table = "stream_events",
+                            .key_columns = {"property_id", "event_cursor"},
+                            .time_column = "created_at",
+                            .property_column = "property_id",
+                            .condition = "",
+                            .kind = storage::RetentionKind::kEvents,
+                            .dependents = {},
+                            .sequence_column = "event_cursor"};
+  return {events, callbacks, audit, stream};
 }
 
 RetentionPruner::RetentionPruner(storage::Database& db, const storage::MediaStore& media,

@@ -99,13 +99,27 @@ test_errors_exit_non_zero() {
   assert_contains "$BUF_ERR" unauthenticated "the error names unauthenticated"
 }
 
-# buf names the contract's ErrorDetail; its value (base64: buf 1.47 decodes
-# no status detail) is the code and recovery options, as the README shows.
+# What an operator sees in `buf curl`'s error: the contract's ErrorDetail
+# (base64: buf prints details only through the types compiled into it,
+# never through the server's reflection) and its twin, a
+# google.protobuf.Struct of the same JSON, which buf decodes under "debug":
+# MESSAGE_WINDOW_EXPIRED and its recovery options in plain JSON.
 test_error_detail() {
   rpc MessagesService/SendMessage "$WA_STAFF_TOKEN" \
     '{"guest_phone": "+15550003999", "content": {"text": "no window"}}'
   assert_ne 0 "$BUF_RC" "SendMessage outside the window exits non-zero"
-  assert_contains "$BUF_ERR" hotel.whatsapp.v1.ErrorDetail "the detail names its type"
+  assert_json "$BUF_ERR" 'd["details"][0]["type"] == "hotel.whatsapp.v1.ErrorDetail"' \
+    "the first detail is the contract's ErrorDetail"
+  assert_json "$BUF_ERR" \
+    '[x["debug"]["code"] for x in d["details"] if x["type"] == "google.protobuf.Struct"] == ["MESSAGE_WINDOW_EXPIRED"]' \
+    "buf shows the contract's code in plain JSON"
+  assert_json "$BUF_ERR" \
+    '"Use approved template message" in [x for x in d["details"] if x["type"] == "google.protobuf.Struct"][0]["debug"]["recovery_options"]' \
+    "and its recovery options"
+  assert_json "$BUF_ERR" \
+    '[x for x in d["details"] if x["type"] == "google.protobuf.Struct"][0]["debug"]["details"]["suggested_templates"] != []' \
+    "and its details (the suggested templates)"
+  # The ErrorDetail itself decodes with the generated Python stubs too.
   local decoded
   decoded="$(PYTHONPATH="$WA_PYTHON_CLIENT" "$PY" -c '
 import base64, json, sys
@@ -113,8 +127,18 @@ from hotel.whatsapp.v1.common_pb2 import ErrorDetail
 value = json.loads(sys.stdin.read())["details"][0]["value"]
 d = ErrorDetail.FromString(base64.b64decode(value + "=" * (-len(value) % 4)))
 print(d.code, "|", "; ".join(d.recovery_options))' <<<"$BUF_ERR" 2>&1)"
-  assert_contains "$decoded" MESSAGE_WINDOW_EXPIRED "the detail holds the contract's code"
-  assert_contains "$decoded" "Use approved template message" "and its recovery options"
+  assert_contains "$decoded" MESSAGE_WINDOW_EXPIRED "the ErrorDetail holds the contract's code"
+}
+
+# A request without a required field is refused on gRPC as on REST, naming
+# the field, before anything runs.
+test_required_field() {
+  rpc ConversationsService/MarkConversationRead "$WA_STAFF_TOKEN" '{"typing": true}'
+  assert_ne 0 "$BUF_RC" "MarkConversationRead without conversation_id exits non-zero"
+  assert_contains "$BUF_ERR" invalid_argument "the error is invalid_argument"
+  assert_json "$BUF_ERR" \
+    '[x["debug"]["details"]["field"] for x in d["details"] if x["type"] == "google.protobuf.Struct"] == ["conversation_id"]' \
+    "the error names conversation_id"
 }
 
 run_case "list services through reflection" test_list_services
@@ -123,4 +147,5 @@ run_case "SendMessage" test_send_message
 run_case "GetWindowStatus" test_window_status
 run_case "RPC errors exit non-zero" test_errors_exit_non_zero
 run_case "ErrorDetail in buf's error" test_error_detail
+run_case "a missing required field on gRPC" test_required_field
 finish

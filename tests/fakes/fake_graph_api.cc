@@ -185,6 +185,7 @@ void FakeGraphApi::Reset() {
     guest_media_.clear();
     guest_media_downloads_ = 0;
     uploads_.clear();
+    reads_.clear();
   }
   webhook_.ClearDeliveries();
 }
@@ -271,6 +272,9 @@ void FakeGraphApi::HandleMessages(const httplib::Request& req, httplib::Response
     rec.error_code = code;
     Record(std::move(rec));
   };
+  if (rec.body.is_object() && rec.body.contains("status")) {
+    return HandleMarkRead(req, res, std::move(rec));
+  }
   if (int code = CheckAccess(req, res); code != 0) return finish(res.status, code);
   std::string problem;
   if (!absl::StartsWith(req.get_header_value("Content-Type"), "application/json")) {
@@ -309,6 +313,23 @@ void FakeGraphApi::HandleMessages(const httplib::Request& req, httplib::Response
   std::string wamid = rec.wamid;
   finish(200, 0);
   FollowUp(b, wamid, to_digits, biz_opaque, req.matches[2]);
+}
+
+void FakeGraphApi::HandleMarkRead(const httplib::Request& req, httplib::Response& res,
+                                  RecordedMessage rec) {
+  int code = CheckAccess(req, res);
+  if (code == 0) {
+    if (std::string problem = ValidateReadRequest(rec.body); !problem.empty()) {
+      code = 100;
+      Answer(res, 400, ErrorEnvelope(code, problem));
+    } else {
+      Answer(res, 200, {{"success", true}});
+    }
+  }
+  rec.http_status = res.status;
+  rec.error_code = code;
+  std::lock_guard lock(mu_);
+  reads_.push_back(std::move(rec));
 }
 
 void FakeGraphApi::FollowUp(const Behavior& b, const std::string& wamid,
@@ -468,6 +489,11 @@ bool FakeGraphApi::WaitForRequests(size_t n, absl::Duration timeout) const {
   std::unique_lock lock(mu_);
   return changed_.wait_for(lock, absl::ToChronoMilliseconds(std::min(timeout, absl::Hours(24))),
                            [&] { return requests_.size() >= n; });
+}
+
+std::vector<RecordedMessage> FakeGraphApi::ReadReceipts() const {
+  std::lock_guard lock(mu_);
+  return reads_;
 }
 
 std::vector<RecordedUpload> FakeGraphApi::Uploads() const {

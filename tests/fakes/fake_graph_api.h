@@ -191,6 +191,9 @@ class FakeGraphApi {
   // Until `n` message requests arrived, whatever the answer.
   bool WaitForRequests(size_t n, absl::Duration timeout) const;
   std::vector<RecordedUpload> Uploads() const;
+  // Every mark-read request (POST /{phone_number_id}/messages with
+  // "status":"read"), whatever the answer; not among Requests().
+  std::vector<RecordedMessage> ReadReceipts() const;
   std::vector<WebhookDelivery> WebhookDeliveries() const { return webhook_.Deliveries(); }
   // Until the webhook answered `n` callbacks with a 2xx status.
   bool WaitForWebhookDeliveries(size_t n, absl::Duration timeout) const {
@@ -199,6 +202,8 @@ class FakeGraphApi {
 
  private:
   void HandleMessages(const httplib::Request& req, httplib::Response& res);
+  // A messages request with "status" (mark read, typing indicator).
+  void HandleMarkRead(const httplib::Request& req, httplib::Response& res, RecordedMessage rec);
   void HandleMedia(const httplib::Request& req, httplib::Response& res);
   void HandleCreateTemplate(const httplib::Request& req, httplib::Response& res);
   void HandleListTemplates(const httplib::Request& req, httplib::Response& res);
@@ -244,6 +249,7 @@ class FakeGraphApi {
   std::deque<Behavior> uploads_script_;
   std::vector<RecordedMessage> requests_;
   std::vector<RecordedUpload> uploads_;
+  std::vector<RecordedMessage> reads_;
   std::vector<FakeTemplate> templates_;
   struct GuestMedia {
     std::string bytes;

@@ -365,6 +365,32 @@ std::string ValidateSendRequest(const Json& body) {
   }
 }
 
+std::string ValidateReadRequest(const Json& body) {
+  try {
+    if (!body.is_object()) throw Invalid{"The request body must be a JSON object"};
+    OnlyKeys(body, "", {"messaging_product", "status", "message_id", "typing_indicator"});
+    if (Text(body, "messaging_product", "", true, 16) != "whatsapp") {
+      Fail("['messaging_product']", "must be whatsapp");
+    }
+    if (Text(body, "status", "", true, 16) != "read") Fail("['status']", "must be read");
+    if (!absl::StartsWith(Text(body, "message_id", "", true, 256), "wamid.")) {
+      Fail("['message_id']", "must be a WhatsApp message id (wamid.)");
+    }
+    if (body.contains("typing_indicator")) {
+      const Json& typing = Object(body, "typing_indicator", "");
+      OnlyKeys(typing, "['typing_indicator']", {"type"});
+      if (Text(typing, "type", "['typing_indicator']", true, 16) != "text") {
+        Fail("['typing_indicator']['type']", "must be text");
+      }
+    }
+    return "";
+  } catch (const Invalid& e) {
+    return e.details;
+  } catch (const Json::exception& e) {
+    return e.what();
+  }
+}
+
 bool IsSupportedUploadType(const std::string& mime) {
   static const std::set<std::string> kTypes = {
       "audio/aac",

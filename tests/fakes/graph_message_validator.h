@@ -14,6 +14,12 @@ namespace wa::fakes {
 // builder fails a test instead of being ignored by a real send.
 std::string ValidateSendRequest(const nlohmann::json& body);
 
+// Checks a mark-read body (Meta's "Mark messages as read" and "Typing
+// indicators"): {"messaging_product":"whatsapp","status":"read",
+// "message_id":"wamid...", optional "typing_indicator":{"type":"text"}},
+// nothing else. Returns "" when valid, else Meta's code-100 details.
+std::string ValidateReadRequest(const nlohmann::json& body);
+
 // Whether Meta accepts this MIME type (parameters ignored) for media
 // upload (Meta's supported media types).
 bool IsSupportedUploadType(const std::string& mime);

@@ -432,5 +432,82 @@ TEST_F(ChainTest, EachNumberKeepsItsOwnPace) {
             6.0);
 }
 
+// Read receipts (README, "Read receipts and typing"): the guest's latest
+// message is marked read in Meta's shape, from the number the guest wrote
+// to, with Meta's typing indicator when asked; on both surfaces. Another
+// property's staff cannot mark it, and nothing reaches Meta then.
+TEST_F(ChainTest, ReadReceiptsGoFromTheNumberTheGuestWroteTo) {
+  StartChain();
+  server_->Operator(AddNumberArgs("paris", kParisSpa, "PARIS_TOKEN"));
+  ASSERT_EQ(fake_->PostNotification(fake_->InboundTextNotification(
+                "447700900031", "Guest", "Hi", "wamid.PARIS1", kParis.phone_number_id)),
+            200);
+  ASSERT_TRUE(WaitUntil([&] { return Conversations("paris", "447700900031") == 1; }));
+  // The spa's number was added a moment ago by another process: Meta's
+  // callback for it is kept until the server knows the number.
+  ASSERT_EQ(
+      fake_->PostNotification(fake_->InboundTextNotification(
+          "447700900031", "Guest", "Is the spa open?", "wamid.SPA1", kParisSpa.phone_number_id)),
+      200);
+  v1::ListConversationsRequest list;
+  list.set_guest_phone("+447700900031");
+  v1::ListConversationsResponse listed;
+  ASSERT_TRUE(grpc_
+                  ->Call({"/hotel.whatsapp.v1.ConversationsService/ListConversations", "GET", ""},
+                         staff_["paris"], list, &listed)
+                  .ok);
+  ASSERT_EQ(listed.conversations_size(), 1);
+  const std::string conversation = listed.conversations(0).conversation_id();
+  v1::GetConversationRequest get;
+  get.set_conversation_id(conversation);
+  v1::Conversation got;
+  ASSERT_TRUE(WaitUntil([&] {
+    got.Clear();
+    grpc_->Call({"/hotel.whatsapp.v1.ConversationsService/GetConversation", "GET", ""},
+                staff_["paris"], get, &got);
+    return got.messages_size() == 2;
+  }));
+  EXPECT_EQ(got.messages(1).whatsapp_message_id(), "wamid.SPA1");
+  auto mark = [&](Surface* surface, const std::string& property, bool typing,
+                  v1::MarkConversationReadResponse* response) {
+    v1::MarkConversationReadRequest request;
+    request.set_conversation_id(conversation);
+    request.set_typing(typing);
+    return surface->Call(
+        {"/hotel.whatsapp.v1.ConversationsService/MarkConversationRead", "POST",
+         absl::StrCat("/api/v1/whatsapp/conversations/", conversation, "/read"), true},
+        staff_[property], request, response);
+  };
+
+  v1::MarkConversationReadResponse read;
+  Outcome outcome = mark(rest_.get(), "paris", true, &read);
+  ASSERT_TRUE(outcome.ok) << outcome.raw_body;
+  EXPECT_EQ(read.whatsapp_message_id(), "wamid.SPA1");
+  EXPECT_EQ(read.phone_number_id(), kParisSpa.phone_number_id);
+  EXPECT_TRUE(read.typing());
+  EXPECT_FALSE(read.message_id().empty());
+  std::vector<fakes::RecordedMessage> receipts = fake_->ReadReceipts();
+  ASSERT_EQ(receipts.size(), 1u);
+  EXPECT_EQ(receipts[0].path, absl::StrCat("/v23.0/", kParisSpa.phone_number_id, "/messages"));
+  EXPECT_EQ(receipts[0].http_status, 200);
+  EXPECT_EQ(receipts[0].body, Json::parse(R"({"messaging_product": "whatsapp", "status": "read",
+      "message_id": "wamid.SPA1", "typing_indicator": {"type": "text"}})"));
+
+  outcome = mark(grpc_.get(), "paris", false, &read);
+  ASSERT_TRUE(outcome.ok) << outcome.error.DebugString();
+  receipts = fake_->ReadReceipts();
+  ASSERT_EQ(receipts.size(), 2u);
+  EXPECT_EQ(receipts[1].body, Json::parse(R"({"messaging_product": "whatsapp", "status": "read",
+      "message_id": "wamid.SPA1"})"));
+
+  // Tenancy: the default property's staff do not see Paris's conversation.
+  for (Surface* surface : {grpc_.get(), rest_.get()}) {
+    outcome = mark(surface, "default", true, &read);
+    EXPECT_FALSE(outcome.ok);
+    EXPECT_EQ(outcome.error.code(), "NOT_FOUND") << outcome.raw_body;
+  }
+  EXPECT_EQ(fake_->ReadReceipts().size(), 2u);
+}
+
 }  // namespace
 }  // namespace wa::testing

@@ -168,6 +168,54 @@ TEST_P(ConversationsTest, AnotherPropertyCannotResolveOrRead) {
             grpc::NOT_FOUND);
 }
 
+// Marking read (README, "Read receipts and typing") takes the guest's
+// latest message; a conversation the guest never wrote in gets a clear
+// FAILED_PRECONDITION, an unknown one NOT_FOUND, another property's
+// conversation NOT_FOUND too. (Meta's wire shape: ChainTest.)
+TEST_P(ConversationsTest, MarkingReadTakesTheGuestsLatestMessage) {
+  auto mark = [&](const std::string& conv, const std::string& token,
+                  v1::MarkConversationReadResponse* out) {
+    v1::MarkConversationReadRequest request;
+    request.set_conversation_id(conv);
+    request.set_typing(true);
+    return surface_->Call({"/hotel.whatsapp.v1.ConversationsService/MarkConversationRead", "POST",
+                           absl::StrCat(kApi, "/conversations/", conv, "/read"), true},
+                          token, request, out);
+  };
+  std::string guest = NewGuest();
+  std::string conv = GuestWrites(guest).conversation_id();
+  v1::SimulateInboundResponse latest = GuestWrites(guest, conv);
+  v1::SendMessageResponse sent;
+  ASSERT_TRUE(Send(guest, conv, &sent).ok);  // the newest message is ours: not the one marked
+  v1::MarkConversationReadResponse read;
+  Outcome outcome = mark(conv, *staff_, &read);
+  ASSERT_TRUE(outcome.ok) << outcome.error.DebugString() << outcome.raw_body;
+  EXPECT_EQ(read.conversation_id(), conv);
+  EXPECT_EQ(read.message_id(), latest.message().message_id());
+  EXPECT_EQ(read.whatsapp_message_id(), latest.message().whatsapp_message_id());
+  EXPECT_TRUE(absl::StartsWith(read.whatsapp_message_id(), "wamid.")) << read.DebugString();
+  EXPECT_TRUE(read.typing());
+
+  // A conversation opened by a template: the guest has not written.
+  std::string quiet = NewGuest();
+  v1::SendTemplateMessageRequest welcome;
+  welcome.set_guest_phone(quiet);
+  welcome.set_template_name("service_followup");
+  welcome.set_language("en");
+  (*welcome.mutable_parameters())["guest_name"] = "John Smith";
+  (*welcome.mutable_parameters())["service_type"] = "Spa Massage";
+  ASSERT_TRUE(surface_->Call(SendTemplateRpc(), *staff_, welcome, &sent).ok);
+  outcome = mark(sent.conversation_id(), *staff_, &read);
+  EXPECT_FALSE(outcome.ok);
+  EXPECT_EQ(outcome.error.code(), "FAILED_PRECONDITION") << outcome.raw_body;
+  EXPECT_TRUE(absl::StrContains(outcome.error.message(), "no message from the guest"))
+      << outcome.error.message();
+  EXPECT_GT(outcome.error.recovery_options_size(), 0);
+
+  EXPECT_EQ(mark("conv_none", *staff_, &read).error.code(), "NOT_FOUND");
+  EXPECT_EQ(mark(conv, *other_admin_, &read).error.code(), "NOT_FOUND");  // another property's
+}
+
 INSTANTIATE_TEST_SUITE_P(BothSurfaces, ConversationsTest, ::testing::Values("grpc", "rest"),
                          [](const auto& info) { return info.param; });
 

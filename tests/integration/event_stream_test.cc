@@ -241,13 +241,31 @@ TEST_F(EventStreamTest, StreamsSeeOnlyTheirOwnProperty) {
   EXPECT_EQ(page.latest_cursor(), 3);
 }
 
+// Events are kept for the property's event_days (PATCH /property/retention),
+// removed by the retention worker from the start of the stream; another
+// property keeps its own for its own days. A retention "day" is a second here.
 TEST_F(EventStreamTest, CursorOlderThanRetentionIsOutOfRange) {
-  StartServer({"--event_retention=1s"});
+  StartServer({"--retention_day=1s", "--retention_interval=200ms"});
+  const std::string paris_admin = server_->CreateToken("admin", "paris");
+  auto event_days = [&](const std::string& token, int days) {
+    httplib::Client http("127.0.0.1", server_->http_port());
+    httplib::Result r =
+        http.Patch("/api/v1/whatsapp/property/retention", {{"Authorization", "Bearer " + token}},
+                   absl::StrCat(R"({"event_days": )", days, "}"), "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+  };
+  event_days(admin_, 1);
+  event_days(paris_admin, 3650);
   Produce(channel_, admin_, 3, 1);
+  Produce(channel_, paris_admin, 2, 1);
   v1::ListEventsResponse page;
-  // Pruned within a few seconds (retention 1 s, pruning every second).
+  // Pruned within a few seconds (retention 1 s, a pass every 200 ms).
   ASSERT_TRUE(WaitUntil(
       [&] { return List(admin_, 0, 10, &page).error_code() == grpc::StatusCode::OUT_OF_RANGE; }));
+  // Paris keeps its events: its retention is its own.
+  ASSERT_TRUE(List(paris_admin, 0, 10, &page).ok());
+  EXPECT_EQ(page.events_size(), 2);
   auto stub = v1::EventsService::NewStub(channel_);
   grpc::ClientContext context;
   Authorize(&context, admin_);

@@ -6,6 +6,8 @@
 #include "server/domain/inbound_service.h"
 #include "server/domain/status_service.h"
 #include "server/storage/message_repository.h"
+#include "server/storage/retention_repository.h"
+#include "server/workers/retention_pruner.h"
 #include "tests/unit/server/test_db.h"
 
 namespace wa::domain {
@@ -145,15 +147,57 @@ TEST_F(EventOutboxTest, EveryEventIsRecordedForTheStreamsInCommitOrder) {
   ASSERT_TRUE(bounds.ok());
   EXPECT_EQ(bounds->latest, 1);
   EXPECT_EQ(bounds->oldest, 1);
+}
 
-  // Pruning deletes old events but never hands a cursor out again.
-  auto pruned = storage::TransactValue(
-      t_.db(), [&] { return streams.PruneBefore(absl::Now() + absl::Seconds(1), 2); });
-  ASSERT_TRUE(pruned.ok());
-  EXPECT_EQ(*pruned, 2);
-  ASSERT_TRUE(emit("p2", "message_read").ok());
-  bounds = storage::ReadValue(t_.db(), [&] { return streams.Bounds("p2"); });
-  EXPECT_EQ(bounds->latest, 2);
+// The retention worker's rule for the streams: per property (its
+// event_days), oldest cursor first, and only from the stream's start, so
+// "everything after the oldest kept is kept" holds even when an instance's
+// clock put an older time on a later cursor; no cursor is handed out again.
+TEST_F(EventOutboxTest, StreamEventsArePrunedPerPropertyFromTheStreamsStart) {
+  storage::EventStreamRepository streams(t_.db());
+  storage::RetentionRepository retention(t_.db());
+  const absl::Time now = absl::Now();
+  const absl::Time old = now - absl::Hours(10);
+  auto append = [&](const std::string& property, absl::Time at) {
+    storage::StreamEventRecord r{.property_id = property,
+                                 .cursor = 0,
+                                 .event_id = "evt_x",
+                                 .event = "inbound_message",
+                                 .conversation_id = "",
+                                 .created_at = at,
+                                 .data = "{}"};
+    ASSERT_TRUE(storage::TransactValue(t_.db(), [&] { return streams.Append(r); }).ok());
+  };
+  for (absl::Time at : {old, old, now, old, now}) append("p1", at);  // cursors 1-5
+  append("p2", old);
+  storage::PruneRule rule;
+  for (const storage::PruneRule& r : workers::RetentionPruner::DefaultRules()) {
+    if (r.table == "stream_events") rule = r;
+  }
+  ASSERT_EQ(rule.name, "stream_events");
+  auto prune = [&](const std::string& property, int limit) {
+    absl::StatusOr<int64_t> n = storage::TransactValue(
+        t_.db(), [&] { return retention.PruneBatch(rule, property, now - absl::Hours(1), limit); });
+    EXPECT_TRUE(n.ok()) << n.status();
+    return n.value_or(-1);
+  };
+  auto bounds = [&](const std::string& property) {
+    return *storage::ReadValue(t_.db(), [&] { return streams.Bounds(property); });
+  };
+  EXPECT_EQ(prune("p1", 1), 1);  // a batch: cursor 1
+  EXPECT_EQ(bounds("p1").oldest, 2);
+  EXPECT_EQ(prune("p1", 100), 1);  // cursor 2; not 4, which follows the kept 3
+  EXPECT_EQ(bounds("p1").oldest, 3);
+  EXPECT_EQ(prune("p1", 100), 0);
+  auto rows = storage::ReadValue(t_.db(), [&] { return streams.ReadAfter("p1", 2, 10); });
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->size(), 3u);        // 3, 4 and 5: unbroken
+  EXPECT_EQ(bounds("p2").oldest, 1);  // another property's: untouched
+  EXPECT_EQ(prune("p2", 100), 1);
+  EXPECT_EQ(bounds("p2").oldest, 0);
+  EXPECT_EQ(bounds("p2").latest, 1);
+  append("p2", now);
+  EXPECT_EQ(bounds("p2").latest, 2);  // the counter is kept
 }
 
 TEST_F(EventOutboxTest, AnEventRolledBackWithItsChangeIsGone) {

@@ -1,6 +1,7 @@
 #include "server/api/status_mapping.h"
 
 #include "absl/strings/match.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 #include "server/domain/errors.h"
@@ -60,6 +61,28 @@ TEST(ToGrpcStatus, KeepsTheContractsMessages) {
     EXPECT_EQ(ToGrpcStatus(raw, "req-3").error_message(), raw.message());
   }
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus(), "req-4").ok());
+}
+
+// The second detail is the ErrorDetail again as a google.protobuf.Struct of
+// its JSON, for tools that decode only well-known types (buf curl).
+TEST(ToGrpcStatus, CarriesTheErrorDetailAlsoAsAStruct) {
+  grpc::Status status = ToGrpcStatus(
+      domain::Error(absl::StatusCode::kFailedPrecondition, "MESSAGE_WINDOW_EXPIRED", "closed")
+          .Detail("guest_phone", "+15550001111")
+          .Recovery({"Use approved template message"}),
+      "req-1");
+  google::rpc::Status rich;
+  ASSERT_TRUE(rich.ParseFromString(status.error_details()));
+  ASSERT_EQ(rich.details_size(), 2);
+  google::protobuf::Struct twin;
+  ASSERT_TRUE(rich.details(1).UnpackTo(&twin));
+  const auto& fields = twin.fields();
+  EXPECT_EQ(fields.at("code").string_value(), "MESSAGE_WINDOW_EXPIRED");
+  EXPECT_EQ(fields.at("message").string_value(), "closed");
+  EXPECT_EQ(fields.at("details").struct_value().fields().at("guest_phone").string_value(),
+            "+15550001111");
+  EXPECT_EQ(fields.at("recovery_options").list_value().values(0).string_value(),
+            "Use approved template message");
 }
 
 }  // namespace
