@@ -36,8 +36,9 @@ absl::Status BuildStorage(const Config& config, Parts& p) {
   absl::StatusOr<std::unique_ptr<provider::Provider>> provider = MakeProvider(config);
   if (!provider.ok()) return provider.status();
   p.provider = *std::move(provider);
-  absl::StatusOr<std::unique_ptr<storage::Database>> db =
-      storage::OpenDataDir(config.data_dir, config.database_url);
+  absl::StatusOr<std::unique_ptr<storage::Database>> db = storage::OpenDataDir(
+      config.data_dir, config.database_url,
+      {.readers = config.db_read_connections, .writers = config.db_write_connections});
   if (!db.ok()) return db.status();
   p.db = *std::move(db);
   p.media_store = std::make_unique<storage::MediaStore>(

@@ -22,6 +22,10 @@ struct Config {
   absl::Duration retention_day = absl::Hours(24);
   // sqlite://<path> or postgresql://...; empty: SQLite in data_dir (wa.db).
   std::string database_url;
+  // Database connections: reads (both engines), and PostgreSQL's
+  // transactions (SQLite has one writer).
+  int db_read_connections = 4;
+  int db_write_connections = 8;
   std::string provider = "sandbox";
   absl::Duration sandbox_status_delay = absl::Seconds(1);
   absl::Duration sandbox_template_review_delay = absl::Seconds(2);

@@ -54,6 +54,11 @@ ABSL_FLAG(std::string, from, "", "restore: the archive to restore from");
 ABSL_FLAG(std::string, database_url, "",
           "sqlite:///path/to/wa.db or postgresql://user@host:port/database "
           "(default: sqlite://<data_dir>/wa.db)");
+ABSL_FLAG(int, db_read_connections, 4,
+          "database connections for reads (SQLite and PostgreSQL; on PostgreSQL as many again "
+          "for statements outside transactions)");
+ABSL_FLAG(int, db_write_connections, 8,
+          "PostgreSQL connections for transactions, which run at once (SQLite has one writer)");
 ABSL_FLAG(std::string, provider, "sandbox", "WhatsApp provider: sandbox");
 ABSL_FLAG(absl::Duration, sandbox_template_review_delay, absl::Seconds(2),
           "sandbox provider: time from a template's submission to its review verdict");
@@ -258,6 +263,13 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   if (config.retention_interval <= absl::ZeroDuration() ||
       config.retention_day <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--retention_interval, --retention_day must be positive");
+  }
+  config.db_read_connections = absl::GetFlag(FLAGS_db_read_connections);
+  config.db_write_connections = absl::GetFlag(FLAGS_db_write_connections);
+  if (config.db_read_connections < 1 || config.db_read_connections > 1000 ||
+      config.db_write_connections < 1 || config.db_write_connections > 1000) {
+    return absl::InvalidArgumentError(
+        "--db_read_connections, --db_write_connections must be 1 to 1000");
   }
   if (!config.database_url.empty()) {
     absl::StatusOr<wa::storage::DatabaseUrl> url =

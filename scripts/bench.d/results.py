@@ -240,7 +240,7 @@ def targets(records, notes):
         ("1M messages: resident memory <= 150 MB", num("large_rss_after_mb"), 150, "<="),
         ("callbacks applied / gRPC sends >= 3", ratio(num("callbacks_applied_per_s"),
                                                      rps("grpc_send")), 3.0, ">="),
-    ]
+    ] + scale_out_targets(records, notes)
     lines = []
     for label, value, bound, op in checks:
         if value is None:
@@ -249,6 +249,56 @@ def targets(records, notes):
         met = value >= bound if op == ">=" else value <= bound
         lines.append("%-52s %8.2f  %s" % (label, value, "met" if met else "NOT MET"))
     return lines
+
+
+def scale_out_lines(records, notes):
+    """Issue 25: two wa-server instances on one PostgreSQL against one, the
+    CPU a stored message costs each process, and SQLite's slow commits."""
+    lines = []
+    one, two = records.get("pg_grpc_send"), records.get("pg_two_send")
+    if two:
+        lines.append("%-44s %10s %9s %9s  %s" % (
+            "2 gRPC SendMessage, two instances together", fmt_rate(two), fmt_ms(two, "p50_ms"),
+            fmt_ms(two, "p99_ms"), "(stored %s; one instance: %s/s, ratio %s)" % (
+                two.get("stored", "?"), fmt_rate(one),
+                "%.2f" % (two["rps"] / one["rps"]) if one and one["rps"] else "-")))
+    for key, label in (("pg_grpc_send_cpu", "one instance"), ("pg_two_send_cpu", "two instances")):
+        if key in notes:
+            server, postgres, server_cores, postgres_cores = notes[key].split()
+            lines.append("  CPU per stored send, %s: wa-server %s ms, PostgreSQL %s ms "
+                         "(cores busy: %s and %s)" % (label, server, postgres, server_cores,
+                                                     postgres_cores))
+    if "grpc_send_cpu" in notes:
+        server = notes["grpc_send_cpu"].split()
+        lines.append("  CPU per stored send on SQLite: wa-server %s ms (cores busy: %s)"
+                     % (server[0], server[2]))
+    return lines
+
+
+def scale_out_targets(records, notes):
+    """Issue 25's targets: (label, value, bound, op)."""
+    def rps(key):
+        r = records.get(key)
+        return r["rps"] if r else None
+
+    def ratio(a, b):
+        return a / b if a is not None and b else None
+
+    slow = None
+    if "slow_commits_grpc_send_half" in notes:
+        commits, over = (int(x) for x in notes["slow_commits_grpc_send_half"].split())
+        slow = 100.0 * over / commits if commits else None
+    return [
+        ("gRPC send / empty call >= 0.40", ratio(rps("grpc_send"), rps("grpc_health")), 0.40,
+         ">="),
+        ("SQLite commits > 5 ms at half peak (gRPC) <= 1%", slow, 1.0, "<="),
+        ("PG gRPC sends / SQLite's >= 0.5", ratio(rps("pg_grpc_send"), rps("grpc_send")), 0.5,
+         ">="),
+        ("PG gRPC status reads / SQLite's >= 0.5",
+         ratio(rps("pg_grpc_status"), rps("grpc_status")), 0.5, ">="),
+        ("PG two instances / one instance >= 0.9",
+         ratio(rps("pg_two_send"), rps("pg_grpc_send")), 0.9, ">="),
+    ]
 
 
 def cmd_report(args):
@@ -305,6 +355,8 @@ def cmd_report(args):
             ratio("pg_" + key, key)))
     out("%-44s %10s" % ("5c  Meta status callbacks applied",
                         notes.get("pg_callbacks_applied_per_s", "-")))
+    for line in scale_out_lines(records, notes):
+        out(line)
     out("")
 
     out("Ratios of peak throughput (same run):")
@@ -320,7 +372,7 @@ def cmd_report(args):
         "(bytes per reply); stored = successful replies (+ in flight at the end):")
     for key in [p + k for p in ("", "pg_") for k in (
             "grpc_send", "grpc_send_half", "rest_send", "rest_send_half", "grpc_template",
-            "grpc_template_half", "rest_callbacks")]:
+            "grpc_template_half", "rest_callbacks", "two_send")]:
         r = records.get(key)
         if r and "stored" in r:
             out("  %-16s stored %7d  successful replies %7d  %s" % (

@@ -53,6 +53,15 @@ class Connection {
   virtual int64_t Changes() const = 0;
 };
 
+// How many connections an engine opens: `readers` for reads (SQLite and
+// PostgreSQL) and for PostgreSQL's statements outside transactions;
+// `writers` for PostgreSQL's transactions, which run at once, each on its
+// own connection (SQLite has one writer that groups them).
+struct PoolSizes {
+  int readers = 4;
+  int writers = 8;
+};
+
 // How an engine runs transactions and reads. Each call makes a connection
 // current on the calling thread (UseConnection) for the duration of `work`.
 class Backend {

@@ -10,7 +10,8 @@
 namespace wa::storage {
 
 absl::StatusOr<std::unique_ptr<Database>> OpenDataDir(const std::string& data_dir,
-                                                      const std::string& database_url) {
+                                                      const std::string& database_url,
+                                                      const PoolSizes& pools) {
   std::error_code error;
   // It holds webhook signing secrets and token hashes: the server's user's
   // only (main() also sets the umask, so the files in it are 0600).
@@ -28,7 +29,7 @@ absl::StatusOr<std::unique_ptr<Database>> OpenDataDir(const std::string& data_di
   if (!url.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("--database_url: ", url.status().message()));
   }
-  absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(*url);
+  absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(*url, pools);
   if (!db.ok()) return db.status();
   if (absl::Status s = Migrate(**db); !s.ok()) return s;
   return db;

@@ -81,11 +81,10 @@ absl::Time Statement::ColumnTime(int col) const {
 }
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseUrl& url,
-                                                         int read_connections) {
+                                                         const PoolSizes& pools) {
   absl::StatusOr<std::unique_ptr<Backend>> backend =
-      url.engine == DatabaseUrl::Engine::kPostgres
-          ? OpenPostgres(url.postgres_uri, read_connections)
-          : OpenSqlite(url.sqlite_path, read_connections);
+      url.engine == DatabaseUrl::Engine::kPostgres ? OpenPostgres(url.postgres_uri, pools)
+                                                   : OpenSqlite(url.sqlite_path, pools.readers);
   if (!backend.ok()) return backend.status();
   return std::unique_ptr<Database>(new Database(*std::move(backend), url));
 }

@@ -62,7 +62,7 @@ class Database {
   static constexpr int kTransactionTries = 4;
 
   static absl::StatusOr<std::unique_ptr<Database>> Open(const DatabaseUrl& url,
-                                                        int read_connections = 4);
+                                                        const PoolSizes& pools = {});
   ~Database();
 
   // Runs `work` in a transaction; its changes are committed (durably) if

@@ -152,6 +152,18 @@ class PgStatement : public BackendStatement {
   int row_ = -1;
 };
 
+// A statement's parameters as libpq takes them.
+struct PgParams {
+  const std::vector<Oid>& types;
+  const std::vector<const char*>& values;
+  const std::vector<int>& lengths;
+  const std::vector<int>& formats;
+};
+
+// Server-side prepared statements kept per connection, at most this many
+// (beyond it, statements run unnamed, parsed each time as before).
+constexpr size_t kMaxPrepared = 256;
+
 class PgConnection : public Connection {
  public:
   explicit PgConnection(PGconn* conn) : conn_(conn) {}
@@ -170,10 +182,8 @@ class PgConnection : public Connection {
   }
 
   absl::Status Exec(absl::string_view sql) override {
-    PGresult* result = PQexec(conn_, std::string(sql).c_str());
-    absl::Status status = Check(result, sql);
-    PQclear(result);
-    return status;
+    if (absl::Status s = Settle(); !s.ok()) return s;
+    return ExecNow(sql);
   }
 
   int64_t Changes() const override { return changes_; }
@@ -194,21 +204,186 @@ class PgConnection : public Connection {
     return absl::OkStatus();
   }
 
-  PGconn* conn() const { return conn_; }
+  // Runs one statement of the repositories into `*result` (the caller
+  // clears it). Its text is prepared once per connection and parameter
+  // types (the server fixes the types at PREPARE), then only executed:
+  // one round trip, no parse and no plan. The first time, the PREPARE and
+  // a deferred BEGIN travel with it in one pipeline: still one round trip.
+  absl::Status Run(const std::string& sql, const PgParams& params, PGresult** result);
 
-  // After the server went away: a new session. Statements hold no server
-  // state (each runs with its text), so the cache stays valid.
+  // Makes the next statement start a transaction: BEGIN is sent with it,
+  // not on its own (a transaction whose work runs no statement costs none).
+  void DeferBegin(std::string begin) {
+    deferred_begin_ = std::move(begin);
+    began_ = false;
+  }
+  // Whether the deferred BEGIN went out; forgets it if it did not.
+  bool Began() {
+    if (deferred_begin_.empty()) return began_;
+    deferred_begin_.clear();
+    return false;
+  }
+  // Sends COMMIT without waiting for its answer, for read-only
+  // transactions: whoever uses the connection next collects it first.
+  void CommitUnawaited();
+
+  // After the server went away: a new session, without the old one's
+  // prepared statements.
   void ReconnectIfBroken() {
-    if (PQstatus(conn_) != CONNECTION_OK) PQreset(conn_);
+    if (PQstatus(conn_) == CONNECTION_OK) return;
+    PQreset(conn_);
+    prepared_.clear();
+    deferred_begin_.clear();
+    unawaited_ = false;
   }
 
   bool InFailedTransaction() const { return PQtransactionStatus(conn_) == PQTRANS_INERROR; }
 
  private:
+  absl::Status ExecNow(absl::string_view sql) {
+    PGresult* result = PQexec(conn_, std::string(sql).c_str());
+    absl::Status status = Check(result, sql);
+    PQclear(result);
+    return status;
+  }
+  // Before any other command: the answer to an unawaited COMMIT, and a
+  // deferred BEGIN on its own (Exec's commands are not pipelined).
+  absl::Status Settle();
+  absl::Status RunPipeline(const std::string& sql, const std::string* name, bool prepare,
+                           const PgParams& params, PGresult** result);
+  // The first failure among a pipeline's results, each cleared.
+  absl::Status TakeResult(absl::string_view what, absl::Status* first);
+
   PGconn* conn_;
   absl::flat_hash_map<std::string, std::unique_ptr<PgStatement>> cache_;
+  // Prepared statement names by SQL text and parameter types.
+  absl::flat_hash_map<std::string, std::string> prepared_;
+  std::string deferred_begin_;
+  bool began_ = false;
+  bool unawaited_ = false;
   int64_t changes_ = 0;
 };
+
+// A prepared statement whose result columns changed under it (a migration).
+bool IsStalePlan(const PGresult* result) {
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  return state != nullptr && absl::string_view(state) == "0A000";
+}
+
+// The key of a prepared statement: its text and its parameters' types.
+std::string PreparedKey(const std::string& sql, const std::vector<Oid>& types) {
+  std::string key = sql;
+  for (Oid type : types) absl::StrAppend(&key, ",", type);
+  return key;
+}
+
+absl::Status PgConnection::Settle() {
+  if (unawaited_) {
+    unawaited_ = false;
+    // A read-only COMMIT: its failure changes nothing that was read.
+    while (PGresult* result = PQgetResult(conn_)) PQclear(result);
+  }
+  if (!deferred_begin_.empty()) {
+    std::string begin = std::exchange(deferred_begin_, "");
+    began_ = true;
+    return ExecNow(begin);
+  }
+  return absl::OkStatus();
+}
+
+void PgConnection::CommitUnawaited() {
+  if (PQsendQuery(conn_, "COMMIT") == 1) {
+    unawaited_ = true;
+  } else {
+    ExecNow("ROLLBACK").IgnoreError();
+  }
+}
+
+absl::Status PgConnection::Run(const std::string& sql, const PgParams& params, PGresult** result) {
+  if (unawaited_) {
+    unawaited_ = false;
+    while (PGresult* pending = PQgetResult(conn_)) PQclear(pending);
+  }
+  std::string key = PreparedKey(sql, params.types);
+  auto it = prepared_.find(key);
+  const std::string* name = it == prepared_.end() ? nullptr : &it->second;
+  bool prepare = name == nullptr && prepared_.size() < kMaxPrepared;
+  std::string new_name;
+  if (prepare) {
+    new_name = absl::StrCat("wa", prepared_.size() + 1);
+    name = &new_name;
+  }
+  int n = static_cast<int>(params.values.size());
+  if (!prepare && deferred_begin_.empty()) {
+    *result = name != nullptr
+                  ? PQexecPrepared(conn_, name->c_str(), n, params.values.data(),
+                                   params.lengths.data(), params.formats.data(), 0)
+                  : PQexecParams(conn_, sql.c_str(), n, params.types.data(), params.values.data(),
+                                 params.lengths.data(), params.formats.data(), 0);
+    absl::Status status = Check(*result, sql);
+    if (!status.ok() && name != nullptr && IsStalePlan(*result)) {
+      // Another instance changed the schema under the prepared statement:
+      // prepare it again when the caller retries.
+      prepared_.erase(key);
+      return ConflictError(status.message());
+    }
+    return status;
+  }
+  absl::Status status = RunPipeline(sql, name, prepare, params, result);
+  if (prepare && status.ok()) prepared_.emplace(std::move(key), std::move(new_name));
+  return status;
+}
+
+absl::Status PgConnection::TakeResult(absl::string_view what, absl::Status* first) {
+  PGresult* result = PQgetResult(conn_);
+  absl::Status status = result == nullptr ? PgError(conn_, nullptr, what) : Check(result, what);
+  PQclear(result);
+  while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+  if (first->ok()) *first = status;
+  return status;
+}
+
+absl::Status PgConnection::RunPipeline(const std::string& sql, const std::string* name,
+                                       bool prepare, const PgParams& params, PGresult** result) {
+  int n = static_cast<int>(params.values.size());
+  std::string begin = std::exchange(deferred_begin_, "");
+  if (!begin.empty()) began_ = true;
+  bool sent = PQenterPipelineMode(conn_) == 1;
+  if (sent && !begin.empty()) {
+    sent = PQsendQueryParams(conn_, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+  }
+  if (sent && prepare) {
+    sent = PQsendPrepare(conn_, name->c_str(), sql.c_str(), n, params.types.data());
+  }
+  if (sent) {
+    sent = name != nullptr
+               ? PQsendQueryPrepared(conn_, name->c_str(), n, params.values.data(),
+                                     params.lengths.data(), params.formats.data(), 0)
+               : PQsendQueryParams(conn_, sql.c_str(), n, params.types.data(), params.values.data(),
+                                   params.lengths.data(), params.formats.data(), 0);
+  }
+  if (!sent || PQpipelineSync(conn_) != 1) {
+    absl::Status error = PgError(conn_, nullptr, sql);
+    PQexitPipelineMode(conn_);
+    return error;
+  }
+  absl::Status first;
+  if (!begin.empty()) TakeResult(begin, &first).IgnoreError();
+  if (prepare) TakeResult(sql, &first).IgnoreError();
+  // The statement's own result is the caller's to read and clear.
+  *result = PQgetResult(conn_);
+  absl::Status status = *result == nullptr ? PgError(conn_, nullptr, sql) : Check(*result, sql);
+  while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+  if (first.ok()) first = status;
+  // The sync point closes the pipeline.
+  while (PGresult* sync = PQgetResult(conn_)) {
+    bool done = PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+    PQclear(sync);
+    if (done) break;
+  }
+  PQexitPipelineMode(conn_);
+  return first;
+}
 
 absl::Status PgStatement::Execute() {
   int n = static_cast<int>(values_.size());
@@ -218,9 +393,7 @@ absl::Status PgStatement::Execute() {
     values[i] = null_[i] ? nullptr : values_[i].data();
     lengths[i] = static_cast<int>(values_[i].size());
   }
-  result_ = PQexecParams(connection_->conn(), statement_.sql.c_str(), n, types_.data(),
-                         values.data(), lengths.data(), formats_.data(), /*resultFormat=*/0);
-  return connection_->Check(result_, statement_.sql);
+  return connection_->Run(statement_.sql, {types_, values, lengths, formats_}, &result_);
 }
 
 absl::StatusOr<bool> PgStatement::Step() {
@@ -307,7 +480,7 @@ thread_local PgConnection* writing = nullptr;
 
 class PostgresBackend : public Backend {
  public:
-  absl::Status Open(const std::string& uri, int connections);
+  absl::Status Open(const std::string& uri, const PoolSizes& pools);
 
   absl::Status Transaction(const std::function<absl::Status()>& work) override;
   absl::Status Savepoint(const std::function<absl::Status()>& work) override;
@@ -342,12 +515,12 @@ class PostgresBackend : public Backend {
   int64_t transactions_ ABSL_GUARDED_BY(counters_mu_) = 0;
 };
 
-absl::Status PostgresBackend::Open(const std::string& uri, int connections) {
+absl::Status PostgresBackend::Open(const std::string& uri, const PoolSizes& pools) {
   // Writers do not group their commits as SQLite's one writer does: more
   // of them keep the RPC threads from queueing behind each commit.
-  if (absl::Status s = writers_.Open(uri, std::max(2, 2 * connections)); !s.ok()) return s;
-  if (absl::Status s = readers_.Open(uri, std::max(1, connections)); !s.ok()) return s;
-  if (absl::Status s = autocommit_.Open(uri, std::max(2, connections)); !s.ok()) return s;
+  if (absl::Status s = writers_.Open(uri, std::max(2, pools.writers)); !s.ok()) return s;
+  if (absl::Status s = readers_.Open(uri, std::max(1, pools.readers)); !s.ok()) return s;
+  if (absl::Status s = autocommit_.Open(uri, std::max(2, pools.readers)); !s.ok()) return s;
   return Prelude();
 }
 
@@ -375,14 +548,17 @@ absl::Status PostgresBackend::Transaction(const std::function<absl::Status()>& w
   {
     UseConnection use(connection);
     writing = connection;
-    status = connection->Exec("BEGIN");
-    if (status.ok()) status = work();
+    // BEGIN goes with the first statement, in one round trip.
+    connection->DeferBegin("BEGIN");
+    status = work();
     // A statement that failed inside `work` aborted the transaction even
     // if `work` went on: COMMIT would silently roll back.
     if (status.ok() && connection->InFailedTransaction()) {
       status = absl::InternalError("postgres: a statement failed inside the transaction");
     }
-    if (status.ok()) {
+    if (!connection->Began()) {
+      // No statement ran: nothing to commit.
+    } else if (status.ok()) {
       absl::Time commit_start = absl::Now();
       status = connection->Exec("COMMIT");
       util::Metrics::Global().ObserveCommit(absl::Now() - commit_start, 1);
@@ -415,9 +591,17 @@ absl::Status PostgresBackend::Read(const std::function<absl::Status()>& work) {
   {
     UseConnection use(connection);
     // One snapshot for the whole read, even across several statements.
-    status = connection->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    if (status.ok()) status = work();
-    connection->Exec(status.ok() ? "COMMIT" : "ROLLBACK").IgnoreError();
+    // BEGIN goes with the first statement, and nobody waits for the
+    // COMMIT: a read of one statement is one round trip.
+    connection->DeferBegin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    status = work();
+    if (!connection->Began()) {
+      // No statement ran.
+    } else if (status.ok()) {
+      connection->CommitUnawaited();
+    } else {
+      connection->Exec("ROLLBACK").IgnoreError();
+    }
   }
   readers_.Release(connection);
   return status;
@@ -461,9 +645,10 @@ absl::Status PostgresBackend::LockSchema() {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Backend>> OpenPostgres(const std::string& uri, int connections) {
+absl::StatusOr<std::unique_ptr<Backend>> OpenPostgres(const std::string& uri,
+                                                      const PoolSizes& pools) {
   auto backend = std::make_unique<PostgresBackend>();
-  if (absl::Status s = backend->Open(uri, connections); !s.ok()) return s;
+  if (absl::Status s = backend->Open(uri, pools); !s.ok()) return s;
   return backend;
 }
 

@@ -25,6 +25,7 @@
 #include "server/storage/template_repository.h"
 #include "server/storage/token_repository.h"
 #include "server/storage/webhook_repository.h"
+#include "server/util/status_macros.h"
 #include "tests/common/postgres_server.h"
 #include "tests/unit/server/storage_backends_fixture.h"
 
@@ -430,6 +431,73 @@ TEST_P(StorageBackendsTest, ConcurrentTransactionsAllLandOrFailAlone) {
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(wrong.load(), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM guests").value_or(-1), kThreads * kPerThread * 4 / 5);
+}
+
+// PostgreSQL prepares each statement once per connection and parameter
+// types (the server fixes the types when it prepares): the same text with
+// other types must get a statement of its own, also past the executions
+// after which the server plans generically.
+TEST_P(StorageBackendsTest, OneTextRunsAgainWithOtherParameterTypes) {
+  for (int i = 0; i < 12; ++i) {
+    absl::StatusOr<int64_t> is_null = Read([&]() -> absl::StatusOr<int64_t> {
+      ASSIGN_OR_RETURN(Statement stmt, db().Prepare("SELECT CAST(? AS TEXT) IS NULL"));
+      if (i % 3 == 0) stmt.BindNull(1);
+      if (i % 3 == 1) stmt.Bind(1, static_cast<int64_t>(i));
+      if (i % 3 == 2) stmt.Bind(1, absl::string_view("text"));
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) return absl::InternalError("no row");
+      return stmt.ColumnInt(0);
+    });
+    ASSERT_TRUE(is_null.ok()) << i << ": " << is_null.status();
+    EXPECT_EQ(*is_null, i % 3 == 0 ? 1 : 0) << i;
+  }
+}
+
+// BEGIN goes out with a transaction's first statement and a read's COMMIT
+// is not waited for: work without statements, failures on the first
+// statement and many reads in a row on the same connections must all
+// leave the connections ready for the next user.
+TEST_P(StorageBackendsTest, ConnectionsStayUsableAroundDeferredBeginAndCommit) {
+  EXPECT_TRUE(Tx([] { return absl::OkStatus(); }).ok());
+  EXPECT_EQ(Tx([] { return absl::FailedPreconditionError("before any statement"); }).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(db().Read([] { return absl::OkStatus(); }).ok());
+  EXPECT_FALSE(Count("SELECT COUNT(*) FROM no_such_table").ok());
+  EXPECT_FALSE(Tx([&]() -> absl::Status {
+                 ASSIGN_OR_RETURN(Statement stmt, db().Prepare("DELETE FROM no_such_table"));
+                 return stmt.Step().status();
+               }).ok());
+  GuestRepository guests(db());
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(Tx([&] {
+                  return guests.RecordInbound("p1", "+1" + std::to_string(5550000 + i), kT0, "");
+                }).ok());
+    // Read back at once: the read must see the commit just made.
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM guests").value_or(-1), i + 1);
+  }
+}
+
+TEST_P(StorageBackendsTest, SmallPoolsServeManyThreads) {
+  db_.reset();
+  absl::StatusOr<std::unique_ptr<Database>> small =
+      OpenDataDir(dir_.string(), url_, {.readers = 1, .writers = 1});
+  ASSERT_TRUE(small.ok()) << small.status();
+  db_ = *std::move(small);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      GuestRepository guests(db());
+      for (int j = 0; j < 10; ++j) {
+        EXPECT_TRUE(Tx([&] {
+                      return guests.RecordInbound("p1", "+1" + std::to_string(7000000 + i * 10 + j),
+                                                  kT0, "");
+                    }).ok());
+        EXPECT_TRUE(Count("SELECT COUNT(*) FROM guests").ok());
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM guests").value_or(-1), 40);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StorageBackendsTest,
