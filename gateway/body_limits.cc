@@ -62,24 +62,27 @@ HandlerResponse Refuse(httplib::Response& res, int status, absl::string_view cod
 }  // namespace
 
 size_t HttpGateway::BodyCapFor(const httplib::Request& req) const {
-  if (IsStreamingTarget(req)) {
+  return BodyCapOf(AdapterFor(req));
+}
+
+size_t HttpGateway::BodyCapOf(const RouteLookup& lookup) const {
+  return BodyCapOf(AdapterOf(lookup));
+}
+
+size_t HttpGateway::BodyCapOf(const Adapter* adapter) const {
+  if (adapter == nullptr) return options_.max_body_bytes;
+  if (adapter->streaming != nullptr) {
     return std::max(options_.max_body_bytes, options_.max_streaming_body_bytes);
   }
-  const RequestPath path(PathOf(req));
-  for (const Adapter& a : adapters_) {
-    if (a.max_body_bytes > 0 && a.method == req.method && a.path.Match(path, nullptr)) {
-      return a.max_body_bytes;
-    }
-  }
-  return options_.max_body_bytes;
+  return adapter->max_body_bytes > 0 ? adapter->max_body_bytes : options_.max_body_bytes;
 }
 
 size_t HttpGateway::LargestBodyCap() const {
   size_t largest = options_.max_body_bytes;
-  if (!streaming_adapters_.empty()) {
-    largest = std::max(largest, options_.max_streaming_body_bytes);
+  for (const Adapter& a : adapters_) {
+    largest = std::max(
+        largest, a.streaming != nullptr ? options_.max_streaming_body_bytes : a.max_body_bytes);
   }
-  for (const Adapter& a : adapters_) largest = std::max(largest, a.max_body_bytes);
   return largest;
 }
 
@@ -105,7 +108,10 @@ HandlerResponse HttpGateway::PreRoute(const httplib::Request& req, httplib::Resp
     return Refuse(res, 415, "UNSUPPORTED_MEDIA_TYPE",
                   "Content-Encoding is not accepted; send the body uncompressed");
   }
-  const size_t cap = BodyCapFor(req);
+  // One lookup for the route's cap and whether it streams.
+  const Adapter* adapter = AdapterFor(req);
+  const bool streaming = adapter != nullptr && adapter->streaming != nullptr;
+  const size_t cap = BodyCapOf(adapter);
   if (declared > cap) {
     return Refuse(res, 413, "PAYLOAD_TOO_LARGE",
                   absl::StrCat("request body exceeds ", cap, " bytes"));
@@ -113,7 +119,7 @@ HandlerResponse HttpGateway::PreRoute(const httplib::Request& req, httplib::Resp
   // What the body will hold: its length, or its cap when it has none.
   // Streamed bodies go to disk as they arrive and are not held.
   const bool sized = req.has_header("Content-Length") && !IsChunked(req);
-  const size_t reserve = IsStreamingTarget(req) ? 0 : sized ? declared : cap;
+  const size_t reserve = streaming ? 0 : sized ? declared : cap;
   if (!LimitedServer::AdmitBody(WireCap(cap), reserve)) {
     res.set_header("Retry-After", "1");
     return Refuse(res, 503, "UNAVAILABLE", "too many requests in progress; retry shortly");

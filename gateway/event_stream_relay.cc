@@ -152,7 +152,8 @@ class StreamCall {
 void ServeEventStream(const GrpcInvoker& invoker, const Route& route, const PathBindings& bindings,
                       const httplib::Request& req, httplib::Response& res) {
   std::unique_ptr<Message> request(invoker.NewMessage(route.method->input_type(), nullptr));
-  if (absl::Status s = BuildRequestMessage("", req.body, req.params, bindings, request.get());
+  if (absl::Status s =
+          BuildRequestMessage(route.request, req.body, req.params, bindings, request.get());
       !s.ok()) {
     WriteError(res, RenderStatusError(s));
     return;

@@ -14,6 +14,7 @@
 #include "gateway/enum_spelling.h"
 #include "gateway/json_writer.h"
 #include "gateway/time_format.h"
+#include "gateway/wrapper_types.h"
 
 namespace wa::gateway {
 namespace {
@@ -211,6 +212,9 @@ absl::Status StoreFromText(Message* m, const FieldDescriptor* f, absl::string_vi
       break;
   }
   const Descriptor* d = f->message_type();
+  if (const FieldDescriptor* wrapped = WrappedField(d)) {
+    return StoreFromText(MutableOrAddMessage(m, f), wrapped, text);
+  }
   switch (d->well_known_type()) {
     case Descriptor::WELLKNOWNTYPE_TIMESTAMP:
       return StoreTime(m, f, text, /*duration=*/false);
@@ -218,18 +222,6 @@ absl::Status StoreFromText(Message* m, const FieldDescriptor* f, absl::string_vi
       return StoreTime(m, f, text, /*duration=*/true);
     case Descriptor::WELLKNOWNTYPE_FIELDMASK:
       return StoreFieldMask(m, f, text);
-    case Descriptor::WELLKNOWNTYPE_DOUBLEVALUE:
-    case Descriptor::WELLKNOWNTYPE_FLOATVALUE:
-    case Descriptor::WELLKNOWNTYPE_INT64VALUE:
-    case Descriptor::WELLKNOWNTYPE_UINT64VALUE:
-    case Descriptor::WELLKNOWNTYPE_INT32VALUE:
-    case Descriptor::WELLKNOWNTYPE_UINT32VALUE:
-    case Descriptor::WELLKNOWNTYPE_STRINGVALUE:
-    case Descriptor::WELLKNOWNTYPE_BYTESVALUE:
-    case Descriptor::WELLKNOWNTYPE_BOOLVALUE: {
-      Message* wrapper = MutableOrAddMessage(m, f);
-      return StoreFromText(wrapper, d->field(0), text);
-    }
     default:
       return absl::InvalidArgumentError(
           absl::StrCat("a ", d->full_name(), " cannot be given as text"));

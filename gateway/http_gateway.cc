@@ -30,10 +30,6 @@ namespace {
 // blocks from the heap.
 constexpr size_t kArenaInitialBlock = 4096;
 
-void AppendUnique(std::vector<std::string>* list, const std::string& item) {
-  if (std::find(list->begin(), list->end(), item) == list->end()) list->push_back(item);
-}
-
 // Errors httplib answers by itself (oversized body, unparsable request) get
 // the same body as the gateway's own.
 httplib::Server::HandlerResponse RenderHttplibError(size_t max_body_bytes,
@@ -120,12 +116,30 @@ void HttpGateway::AddAdapter(std::string method, std::string path_pattern, Adapt
 
 void HttpGateway::AddBoundAdapter(std::string method, std::string path_pattern,
                                   BoundAdapterHandler handler, size_t max_body_bytes) {
-  absl::StatusOr<PathTemplate> path = PathTemplate::Parse(path_pattern);
-  if (!path.ok()) {
-    bad_adapters_.push_back(std::string(path.status().message()));
-    return;
-  }
-  adapters_.push_back({std::move(method), *std::move(path), std::move(handler), max_body_bytes});
+  AddAdapterEntry({.http_method = std::move(method), .path = std::move(path_pattern)},
+                  std::move(handler), nullptr, max_body_bytes);
+}
+
+void HttpGateway::AddRpcAdapter(std::string rpc, BoundAdapterHandler handler,
+                                size_t max_body_bytes) {
+  AddAdapterEntry({.rpc = std::move(rpc)}, std::move(handler), nullptr, max_body_bytes);
+}
+
+void HttpGateway::AddAdapterEntry(AdapterBinding binding, BoundAdapterHandler handler,
+                                  StreamingAdapterHandler streaming, size_t max_body_bytes) {
+  binding.id = static_cast<int>(adapters_.size());
+  adapters_.push_back(
+      {std::move(binding), std::move(handler), std::move(streaming), max_body_bytes});
+}
+
+const HttpGateway::Adapter* HttpGateway::AdapterFor(const httplib::Request& req) const {
+  return AdapterOf(routes_->Lookup(req.method, RequestPath(PathOf(req))));
+}
+
+const HttpGateway::Adapter* HttpGateway::AdapterOf(const RouteLookup& lookup) const {
+  if (lookup.result != RouteLookup::Result::kFound) return nullptr;
+  if (lookup.route->adapter == Route::kTranscoded) return nullptr;
+  return &adapters_[lookup.route->adapter];
 }
 
 absl::StatusOr<int> HttpGateway::Start() {
@@ -134,9 +148,12 @@ absl::StatusOr<int> HttpGateway::Start() {
     return absl::InvalidArgumentError(
         absl::StrCat("bad adapter path: ", absl::StrJoin(bad_adapters_, "; ")));
   }
-  absl::StatusOr<RouteTable> table = RouteTable::Build(options_.services);
+  std::vector<AdapterBinding> bindings;
+  for (const Adapter& a : adapters_) bindings.push_back(a.binding);
+  absl::StatusOr<RouteTable> table = RouteTable::Build(options_.services, bindings);
   if (!table.ok()) return table.status();
   routes_ = *std::move(table);
+  if (absl::Status s = CheckStreamingAdapters(); !s.ok()) return s;
 
   auto server = std::make_unique<LimitedServer>(options_.limits);
   if (!options_.tls_cert_file.empty()) {
@@ -229,41 +246,26 @@ void HttpGateway::Stop() {
   server_.reset();
 }
 
-std::vector<std::string> HttpGateway::AdapterMethodsFor(const RequestPath& path) const {
-  std::vector<std::string> methods;
-  for (const Adapter& a : adapters_) {
-    if (a.path.Match(path, nullptr)) AppendUnique(&methods, a.method);
-  }
-  return methods;
-}
-
 void HttpGateway::Handle(const httplib::Request& req, httplib::Response& res) const {
+  // The raw target, not httplib's decoded `path`, so that an encoded "/"
+  // inside a segment stays inside it.
+  const RequestPath path(PathOf(req));
+  RouteLookup lookup = routes_->Lookup(req.method, path);
   // The wire cap (PreRoute) lets chunk framing through: the body itself is
   // held to its route's cap here.
-  if (size_t cap = BodyCapFor(req); req.body.size() > cap) {
+  if (size_t cap = BodyCapOf(lookup); req.body.size() > cap) {
     WriteGatewayError(res, 413, "PAYLOAD_TOO_LARGE",
                       absl::StrCat("request body exceeds ", cap, " bytes"));
     return;
   }
-  // The raw target, not httplib's decoded `path`, so that an encoded "/"
-  // inside a segment stays inside it.
-  const RequestPath path(PathOf(req));
-  const absl::string_view method = req.method == "HEAD" ? absl::string_view("GET") : req.method;
-  for (const Adapter& a : adapters_) {
-    if (a.method != method) continue;
-    PathBindings bindings;
-    if (a.path.Match(path, &bindings)) {
-      a.handler(req, res, bindings);
-      return;
-    }
-  }
-
-  RouteLookup lookup = routes_->Lookup(method, path);
   if (lookup.result == RouteLookup::Result::kFound) {
-    HandleRoute(*lookup.route, lookup.bindings, req, res);
+    if (lookup.route->adapter != Route::kTranscoded) {
+      adapters_[lookup.route->adapter].handler(req, res, lookup.bindings);
+    } else {
+      HandleRoute(*lookup.route, lookup.bindings, req, res);
+    }
     return;
   }
-  for (const std::string& m : AdapterMethodsFor(path)) AppendUnique(&lookup.allowed_methods, m);
   if (lookup.allowed_methods.empty()) {
     WriteGatewayError(res, 404, "NOT_FOUND",
                       absl::StrCat("no route for ", req.method, " ", PathOf(req)));
@@ -304,7 +306,7 @@ void HttpGateway::HandleRoute(const Route& route, const PathBindings& bindings,
                                    req.get_header_value("Content-Type"), ")"));
     return;
   }
-  if (absl::Status s = BuildRequestMessage(route.body, req.body, req.params, bindings, request);
+  if (absl::Status s = BuildRequestMessage(route.request, req.body, req.params, bindings, request);
       !s.ok()) {
     WriteError(res, WithQueryHints(req, RenderStatusError(s)));
     return;
@@ -317,7 +319,7 @@ void HttpGateway::HandleRoute(const Route& route, const PathBindings& bindings,
   }
   std::string body;
   body.reserve(512);
-  AppendResponseJson(*response, route.response_body, &body);
+  AppendResponseJson(*response, route.response_field, &body);
   WriteJson(res, 200, std::move(body));
 }
 

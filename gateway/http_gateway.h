@@ -79,20 +79,28 @@ class HttpGateway {
   // Stops accepting, lets in-flight requests finish, joins the threads.
   void Stop();
 
-  // Registers a named adapter, checked before the route table. `path_pattern`
-  // uses the google.api.http template syntax ("/api/v1/x/{id}/content").
-  // Call before Start().
+  // Registers a named adapter for what is no RPC (documents such as
+  // /healthz). `path_pattern` uses the google.api.http template syntax
+  // ("/api/v1/x/{id}/content"). Call before Start(). Adapters share the
+  // route table's matcher; of equally specific templates theirs wins.
   // `max_body_bytes` (0: Options::max_body_bytes) bounds its request bodies.
   void AddAdapter(std::string method, std::string path_pattern, AdapterHandler handler,
                   size_t max_body_bytes = 0);
   // The same, handing the adapter the template's bound variables.
   void AddBoundAdapter(std::string method, std::string path_pattern, BoundAdapterHandler handler,
                        size_t max_body_bytes = 0);
+  // A named adapter serving the routes of `rpc`'s google.api.http option
+  // (full method name, "hotel.whatsapp.v1.MediaService.DownloadMedia"),
+  // for what the generic transcoder cannot express. Start() fails when the
+  // RPC has no such option.
+  void AddRpcAdapter(std::string rpc, BoundAdapterHandler handler, size_t max_body_bytes = 0);
   // A named adapter that reads the request body itself, as it arrives, up to
   // Options::max_streaming_body_bytes (multipart media uploads), instead of
   // the gateway buffering it. `method` is POST, PUT, PATCH or DELETE.
   void AddStreamingAdapter(std::string method, std::string path_pattern,
                            StreamingAdapterHandler handler);
+  // The same for the routes of `rpc`'s google.api.http option.
+  void AddStreamingRpcAdapter(std::string rpc, StreamingAdapterHandler handler);
 
   // For adapters: calls a unary RPC with the HTTP request's forwarded headers
   // and writes the JSON answer (200) or the error body into `res`.
@@ -105,19 +113,19 @@ class HttpGateway {
   const std::optional<RouteTable>& routes() const { return routes_; }
 
  private:
+  // A named adapter; its index in adapters_ is its AdapterBinding::id.
   struct Adapter {
-    std::string method;
-    PathTemplate path;
+    AdapterBinding binding;
     BoundAdapterHandler handler;
-    size_t max_body_bytes = 0;  // 0: Options::max_body_bytes
+    StreamingAdapterHandler streaming;  // set for streaming adapters
+    size_t max_body_bytes = 0;          // 0: Options::max_body_bytes
   };
 
-  struct StreamingAdapter {
-    std::string method;
-    PathTemplate path;
-    StreamingAdapterHandler handler;
-  };
-
+  void AddAdapterEntry(AdapterBinding binding, BoundAdapterHandler handler,
+                       StreamingAdapterHandler streaming, size_t max_body_bytes);
+  // The adapter serving `req`'s route (or the looked-up route), if one does.
+  const Adapter* AdapterFor(const httplib::Request& req) const;
+  const Adapter* AdapterOf(const RouteLookup& lookup) const;
   void Handle(const httplib::Request& req, httplib::Response& res) const;
   // Registers the streaming adapters with httplib.
   void InstallStreamingAdapters(httplib::Server& server);
@@ -131,17 +139,18 @@ class HttpGateway {
   // cap for streaming adapters, else Options::max_body_bytes (unknown paths
   // included).
   size_t BodyCapFor(const httplib::Request& req) const;
+  size_t BodyCapOf(const RouteLookup& lookup) const;
+  size_t BodyCapOf(const Adapter* adapter) const;
   // The largest of every route's cap: httplib's own limit.
   size_t LargestBodyCap() const;
   void HandleRoute(const Route& route, const PathBindings& bindings, const httplib::Request& req,
                    httplib::Response& res) const;
-  // Methods of adapters whose template matches `path`, for 405 answers.
-  std::vector<std::string> AdapterMethodsFor(const RequestPath& path) const;
+  // Streaming adapters must take a body: fails for one bound to a GET.
+  absl::Status CheckStreamingAdapters() const;
 
   GrpcInvoker invoker_;
   Options options_;
   std::vector<Adapter> adapters_;
-  std::vector<StreamingAdapter> streaming_adapters_;
   std::vector<std::string> bad_adapters_;  // parse errors, reported by Start()
   std::optional<RouteTable> routes_;
   std::unique_ptr<httplib::Server> server_;

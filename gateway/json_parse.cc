@@ -11,6 +11,7 @@
 #include "gateway/field_path.h"
 #include "gateway/field_store.h"
 #include "gateway/json_transcoder.h"
+#include "gateway/wrapper_types.h"
 #include "hotel/whatsapp/v1/common.pb.h"
 #include "nlohmann/json.hpp"
 
@@ -252,6 +253,9 @@ class Reader {
   absl::Status StoreMessageValue(const json& v, Message* m, const FieldDescriptor* f,
                                  const PathFrame* path) {
     const Descriptor* d = f->message_type();
+    if (const FieldDescriptor* wrapped = WrappedField(d)) {
+      return StoreOne(v, MutableOrAddMessage(m, f), wrapped, path);
+    }
     switch (d->well_known_type()) {
       case Descriptor::WELLKNOWNTYPE_TIMESTAMP:
       case Descriptor::WELLKNOWNTYPE_DURATION:
@@ -260,16 +264,6 @@ class Reader {
         absl::Status s = StoreFromText(m, f, v.get_ref<const std::string&>());
         return s.ok() ? s : AtPath(path, s);
       }
-      case Descriptor::WELLKNOWNTYPE_DOUBLEVALUE:
-      case Descriptor::WELLKNOWNTYPE_FLOATVALUE:
-      case Descriptor::WELLKNOWNTYPE_INT64VALUE:
-      case Descriptor::WELLKNOWNTYPE_UINT64VALUE:
-      case Descriptor::WELLKNOWNTYPE_INT32VALUE:
-      case Descriptor::WELLKNOWNTYPE_UINT32VALUE:
-      case Descriptor::WELLKNOWNTYPE_STRINGVALUE:
-      case Descriptor::WELLKNOWNTYPE_BYTESVALUE:
-      case Descriptor::WELLKNOWNTYPE_BOOLVALUE:
-        return StoreOne(v, MutableOrAddMessage(m, f), d->field(0), path);
       case Descriptor::WELLKNOWNTYPE_STRUCT:
         if (!v.is_object()) return Expected(path, "object");
         return MergeMap(v, MutableOrAddMessage(m, f), d->field(0), path);

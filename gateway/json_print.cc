@@ -12,6 +12,7 @@
 #include "gateway/json_transcoder.h"
 #include "gateway/json_writer.h"
 #include "gateway/time_format.h"
+#include "gateway/wrapper_types.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 
@@ -28,6 +29,9 @@ class Printer {
   explicit Printer(std::string* out) : out_(out) {}
 
   void PrintMessage(const Message& m) {
+    if (const FieldDescriptor* wrapped = WrappedField(m.GetDescriptor())) {
+      return PrintSingular(m, wrapped);
+    }
     switch (m.GetDescriptor()->well_known_type()) {
       case Descriptor::WELLKNOWNTYPE_TIMESTAMP:
         return PrintTime(m, /*duration=*/false);
@@ -41,16 +45,6 @@ class Printer {
         return PrintValue(m);
       case Descriptor::WELLKNOWNTYPE_FIELDMASK:
         return PrintFieldMask(m);
-      case Descriptor::WELLKNOWNTYPE_DOUBLEVALUE:
-      case Descriptor::WELLKNOWNTYPE_FLOATVALUE:
-      case Descriptor::WELLKNOWNTYPE_INT64VALUE:
-      case Descriptor::WELLKNOWNTYPE_UINT64VALUE:
-      case Descriptor::WELLKNOWNTYPE_INT32VALUE:
-      case Descriptor::WELLKNOWNTYPE_UINT32VALUE:
-      case Descriptor::WELLKNOWNTYPE_STRINGVALUE:
-      case Descriptor::WELLKNOWNTYPE_BYTESVALUE:
-      case Descriptor::WELLKNOWNTYPE_BOOLVALUE:
-        return PrintSingular(m, m.GetDescriptor()->field(0));
       default:
         return PrintObject(m);
     }
@@ -293,8 +287,13 @@ void AppendResponseJson(const Message& response, absl::string_view response_body
   if (response_body.empty()) return AppendMessageJson(response, out);
   const FieldDescriptor* f = response.GetDescriptor()->FindFieldByName(std::string(response_body));
   // The route table checked the name at start-up; this only guards misuse.
-  if (f == nullptr) return AppendMessageJson(response, out);
-  Printer(out).PrintField(response, f);
+  AppendResponseJson(response, f, out);
+}
+
+void AppendResponseJson(const Message& response, const FieldDescriptor* response_field,
+                        std::string* out) {
+  if (response_field == nullptr) return AppendMessageJson(response, out);
+  Printer(out).PrintField(response, response_field);
 }
 
 }  // namespace wa::gateway

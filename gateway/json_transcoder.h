@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -57,6 +58,24 @@ absl::Status SetFieldFromText(absl::string_view dotted_path, absl::string_view v
 // httplib::Params has this type; the gateway passes it straight through.
 using QueryParams = std::multimap<std::string, std::string>;
 
+using FieldChain = std::vector<const google::protobuf::FieldDescriptor*>;
+
+// Where a route puts a request's fields, resolved against its request type
+// once (when the route table is built), so that a request only looks up.
+struct RequestBinding {
+  std::string body_rule;  // "", "*" or a top-level field name
+  const google::protobuf::FieldDescriptor* body_field = nullptr;  // body_rule's field
+  // Per path variable, in template order (as PathTemplate::Match binds them).
+  std::vector<FieldChain> path_fields;
+  std::vector<std::string> path_names;  // their canonical dotted names
+};
+
+// Resolves `body_rule` and `path`'s variables against `type`; the error
+// names what does not resolve.
+absl::StatusOr<RequestBinding> ResolveRequestBinding(const google::protobuf::Descriptor* type,
+                                                     absl::string_view body_rule,
+                                                     const PathTemplate& path);
+
 // Builds an RPC's request from the parts of an HTTP request, following the
 // google.api.http rules for `body_rule` ("" none, "*" whole message, or a
 // top-level field name):
@@ -67,6 +86,12 @@ using QueryParams = std::multimap<std::string, std::string>;
 //      body field are skipped;
 //   3. path bindings, last, so that they win over anything the body set;
 //   4. the fields marked (hotel.whatsapp.v1.required_field) must be given.
+// `bindings` are `binding`'s path values, in the same order.
+absl::Status BuildRequestMessage(const RequestBinding& binding, absl::string_view body,
+                                 const QueryParams& query, const PathBindings& bindings,
+                                 google::protobuf::Message* message);
+// The same, resolving `body_rule` and the bindings' field paths first (for
+// callers without a route).
 absl::Status BuildRequestMessage(absl::string_view body_rule, absl::string_view body,
                                  const QueryParams& query, const PathBindings& bindings,
                                  google::protobuf::Message* message);
@@ -75,6 +100,9 @@ absl::Status BuildRequestMessage(absl::string_view body_rule, absl::string_view 
 // `response_body` (the google.api.http option) when it is not empty.
 void AppendResponseJson(const google::protobuf::Message& response, absl::string_view response_body,
                         std::string* out);
+// The same with the field resolved already (null: the whole message).
+void AppendResponseJson(const google::protobuf::Message& response,
+                        const google::protobuf::FieldDescriptor* response_field, std::string* out);
 
 }  // namespace wa::gateway
 

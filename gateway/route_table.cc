@@ -37,18 +37,59 @@ absl::StatusOr<std::pair<std::string, std::string>> PatternOf(const google::api:
   return absl::InvalidArgumentError("http rule has no pattern");
 }
 
-absl::Status CheckTopLevelField(const google::protobuf::Descriptor* type, const std::string& name,
-                                absl::string_view role) {
-  if (type->FindFieldByName(name) == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(role, " \"", name, "\" is not a field of ", type->full_name()));
+// A path variable sets one value: a singular scalar (or a Timestamp).
+absl::Status CheckPathVariables(const PathTemplate& path, const RequestBinding& binding) {
+  for (size_t i = 0; i < binding.path_fields.size(); ++i) {
+    const FieldDescriptor* leaf = binding.path_fields[i].back();
+    if (leaf->is_repeated() || (leaf->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+                                leaf->message_type()->full_name() != "google.protobuf.Timestamp")) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "path variable ", path.variables()[i].field_path, " must name a singular scalar field"));
+    }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<Route> RouteFor(const MethodDescriptor* method, const google::api::HttpRule& rule) {
+  absl::StatusOr<std::pair<std::string, std::string>> pattern = PatternOf(rule);
+  if (!pattern.ok()) return pattern.status();
+  absl::StatusOr<PathTemplate> path = PathTemplate::Parse(pattern->second);
+  if (!path.ok()) return path.status();
+  absl::StatusOr<RequestBinding> request =
+      ResolveRequestBinding(method->input_type(), rule.body(), *path);
+  if (!request.ok()) return request.status();
+  if (absl::Status s = CheckPathVariables(*path, *request); !s.ok()) return s;
+  const FieldDescriptor* response_field = nullptr;
+  if (!rule.response_body().empty()) {
+    response_field = method->output_type()->FindFieldByName(rule.response_body());
+    if (response_field == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("response_body \"", rule.response_body(),
+                                                     "\" is not a field of ",
+                                                     method->output_type()->full_name()));
+    }
+  }
+  return Route{
+      .http_method = std::move(pattern->first),
+      .path = *std::move(path),
+      .method = method,
+      .grpc_path = absl::StrCat("/", method->service()->full_name(), "/", method->name()),
+      .body = rule.body(),
+      .response_body = rule.response_body(),
+      .streaming = method->client_streaming() || method->server_streaming(),
+      .request = *std::move(request),
+      .response_field = response_field,
+  };
 }
 
 }  // namespace
 
 absl::StatusOr<RouteTable> RouteTable::Build(const std::vector<std::string>& services,
+                                             const google::protobuf::DescriptorPool* pool) {
+  return Build(services, {}, pool);
+}
+
+absl::StatusOr<RouteTable> RouteTable::Build(const std::vector<std::string>& services,
+                                             const std::vector<AdapterBinding>& adapters,
                                              const google::protobuf::DescriptorPool* pool) {
   RouteTable table;
   for (const std::string& name : services) {
@@ -59,6 +100,9 @@ absl::StatusOr<RouteTable> RouteTable::Build(const std::vector<std::string>& ser
     for (int i = 0; i < service->method_count(); ++i) {
       if (absl::Status s = table.AddMethod(service->method(i)); !s.ok()) return s;
     }
+  }
+  for (const AdapterBinding& adapter : adapters) {
+    if (absl::Status s = table.AddAdapter(adapter, pool); !s.ok()) return s;
   }
   return table;
 }
@@ -71,50 +115,41 @@ absl::Status RouteTable::AddMethod(const MethodDescriptor* method) {
   for (const google::api::HttpRule& extra : top.additional_bindings()) rules.push_back(&extra);
 
   for (const google::api::HttpRule* rule : rules) {
-    auto context = [&](const absl::Status& s) {
-      return absl::Status(s.code(), absl::StrCat(method->full_name(), ": ", s.message()));
-    };
-    absl::StatusOr<std::pair<std::string, std::string>> pattern = PatternOf(*rule);
-    if (!pattern.ok()) return context(pattern.status());
-    absl::StatusOr<PathTemplate> path = PathTemplate::Parse(pattern->second);
-    if (!path.ok()) return context(path.status());
+    absl::StatusOr<Route> route = RouteFor(method, *rule);
+    if (!route.ok()) {
+      return absl::Status(route.status().code(),
+                          absl::StrCat(method->full_name(), ": ", route.status().message()));
+    }
+    routes_.push_back(*std::move(route));
+  }
+  return absl::OkStatus();
+}
 
-    for (const PathTemplate::Variable& v : path->variables()) {
-      absl::StatusOr<std::vector<const FieldDescriptor*>> fields =
-          ResolveFieldPath(method->input_type(), v.field_path);
-      if (!fields.ok()) return context(fields.status());
-      const FieldDescriptor* leaf = fields->back();
-      if (leaf->is_repeated() ||
-          (leaf->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-           leaf->message_type()->full_name() != "google.protobuf.Timestamp")) {
-        return context(absl::InvalidArgumentError(
-            absl::StrCat("path variable ", v.field_path, " must name a singular scalar field")));
-      }
-    }
-    if (!rule->body().empty() && rule->body() != "*") {
-      if (absl::Status s = CheckTopLevelField(method->input_type(), rule->body(), "body");
-          !s.ok()) {
-        return context(s);
-      }
-    }
-    if (!rule->response_body().empty()) {
-      if (absl::Status s =
-              CheckTopLevelField(method->output_type(), rule->response_body(), "response_body");
-          !s.ok()) {
-        return context(s);
-      }
-    }
-
-    Route route{
-        .http_method = std::move(pattern->first),
-        .path = *std::move(path),
-        .method = method,
-        .grpc_path = absl::StrCat("/", method->service()->full_name(), "/", method->name()),
-        .body = rule->body(),
-        .response_body = rule->response_body(),
-        .streaming = method->client_streaming() || method->server_streaming(),
-    };
+absl::Status RouteTable::AddAdapter(const AdapterBinding& adapter,
+                                    const google::protobuf::DescriptorPool* pool) {
+  if (adapter.rpc.empty()) {
+    absl::StatusOr<PathTemplate> path = PathTemplate::Parse(adapter.path);
+    if (!path.ok()) return path.status();
+    Route route{.http_method = adapter.http_method, .path = *std::move(path)};
+    route.adapter = adapter.id;
     routes_.push_back(std::move(route));
+    return absl::OkStatus();
+  }
+  const MethodDescriptor* method = pool->FindMethodByName(adapter.rpc);
+  if (method == nullptr || !method->options().HasExtension(google::api::http)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("adapter for ", adapter.rpc, ": no such RPC with a google.api.http route"));
+  }
+  auto served = [&] {
+    return std::count_if(routes_.begin(), routes_.end(),
+                         [&](const Route& r) { return r.method == method; });
+  };
+  // Its service's routes are in the table already unless it was not listed.
+  if (served() == 0) {
+    if (absl::Status s = AddMethod(method); !s.ok()) return s;
+  }
+  for (Route& route : routes_) {
+    if (route.method == method) route.adapter = adapter.id;
   }
   return absl::OkStatus();
 }
@@ -138,7 +173,12 @@ RouteLookup RouteTable::Lookup(absl::string_view http_method, const RequestPath&
       }
       continue;
     }
-    if (best == nullptr || route.path.ComparePrecedence(best->path) < 0) best = &route;
+    // Of equally specific templates a named adapter's wins, then the first.
+    const int order = best == nullptr ? -1 : route.path.ComparePrecedence(best->path);
+    if (order < 0 || (order == 0 && route.adapter != Route::kTranscoded &&
+                      best->adapter == Route::kTranscoded)) {
+      best = &route;
+    }
   }
   if (best != nullptr) {
     out.result = RouteLookup::Result::kFound;

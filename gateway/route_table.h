@@ -6,22 +6,40 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "gateway/json_transcoder.h"
 #include "gateway/path_template.h"
 #include "google/protobuf/descriptor.h"
 
 namespace wa::gateway {
 
-// One REST binding of an RPC, taken from its google.api.http option.
+// One REST binding of an RPC, taken from its google.api.http option, or a
+// named adapter's route that is no RPC (a document such as /healthz).
 struct Route {
   std::string http_method;  // upper-case: GET, POST, ... or a custom kind
   PathTemplate path;
-  const google::protobuf::MethodDescriptor* method = nullptr;
+  const google::protobuf::MethodDescriptor* method = nullptr;  // null: no RPC
   std::string grpc_path;      // "/package.Service/Method", as gRPC names it
   std::string body;           // "", "*" or a top-level field name
   std::string response_body;  // "" or a top-level field name of the response
   // Client- or server-streaming RPCs cannot be transcoded generically; their
   // routes stay in the table so that named adapters (or a clear 501) serve them.
   bool streaming = false;
+  // Resolved when the table is built: a request only looks them up.
+  RequestBinding request;
+  const google::protobuf::FieldDescriptor* response_field = nullptr;
+  // The named adapter that serves this route (its AdapterBinding::id), or
+  // kTranscoded.
+  static constexpr int kTranscoded = -1;
+  int adapter = kTranscoded;
+};
+
+// A named adapter's place in the table: the routes of an RPC's
+// google.api.http option, or, for what is no RPC, a method and a template.
+struct AdapterBinding {
+  int id = 0;
+  std::string rpc;  // full method name: "hotel.whatsapp.v1.MediaService.UploadMedia"
+  std::string http_method;
+  std::string path;
 };
 
 struct RouteLookup {
@@ -34,15 +52,22 @@ struct RouteLookup {
   std::vector<std::string> allowed_methods;
 };
 
-// The REST routes of a set of services, built once at start-up from the
-// descriptors' google.api.http options and read-only afterwards (so lookups
-// need no locking).
+// The gateway's one matcher: the REST routes of a set of services, built
+// once at start-up from the descriptors' google.api.http options, with the
+// named adapters in place, and read-only afterwards (so lookups need no
+// locking). It knows no socket: routing is tested on its own.
 class RouteTable {
  public:
   // `services` are fully-qualified names ("hotel.whatsapp.v1.MessagesService").
   // Fails on an unknown service, a malformed template, or a body/path
-  // variable naming a field the request message does not have.
+  // variable naming a field the request message does not have. An adapter
+  // bound to an RPC serves every route of its google.api.http option (which
+  // it must have), whether or not its service is among `services`.
   static absl::StatusOr<RouteTable> Build(const std::vector<std::string>& services,
+                                          const google::protobuf::DescriptorPool* pool =
+                                              google::protobuf::DescriptorPool::generated_pool());
+  static absl::StatusOr<RouteTable> Build(const std::vector<std::string>& services,
+                                          const std::vector<AdapterBinding>& adapters,
                                           const google::protobuf::DescriptorPool* pool =
                                               google::protobuf::DescriptorPool::generated_pool());
 
@@ -56,6 +81,8 @@ class RouteTable {
 
  private:
   absl::Status AddMethod(const google::protobuf::MethodDescriptor* method);
+  absl::Status AddAdapter(const AdapterBinding& adapter,
+                          const google::protobuf::DescriptorPool* pool);
 
   std::vector<Route> routes_;
 };

@@ -58,43 +58,52 @@ httplib::ContentReader BufferedReader(const httplib::Request& req) {
       });
 }
 
+// Requests httplib read whole anyway (no body) reach the same handler.
+HttpGateway::BoundAdapterHandler Buffered(HttpGateway::StreamingAdapterHandler handler) {
+  return [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
+                                        const PathBindings& bindings) {
+    handler(req, res, bindings, BufferedReader(req));
+  };
+}
+
 }  // namespace
 
 void HttpGateway::AddStreamingAdapter(std::string method, std::string path_pattern,
                                       StreamingAdapterHandler handler) {
-  absl::StatusOr<PathTemplate> path = PathTemplate::Parse(path_pattern);
-  if (!path.ok()) {
-    bad_adapters_.push_back(std::string(path.status().message()));
-    return;
+  AddAdapterEntry({.http_method = std::move(method), .path = std::move(path_pattern)},
+                  Buffered(handler), handler, 0);
+}
+
+void HttpGateway::AddStreamingRpcAdapter(std::string rpc, StreamingAdapterHandler handler) {
+  AddAdapterEntry({.rpc = std::move(rpc)}, Buffered(handler), handler, 0);
+}
+
+absl::Status HttpGateway::CheckStreamingAdapters() const {
+  for (const Route& route : routes_->routes()) {
+    if (route.adapter == Route::kTranscoded || !adapters_[route.adapter].streaming) continue;
+    const std::string& m = route.http_method;
+    if (m != "POST" && m != "PUT" && m != "PATCH" && m != "DELETE") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad adapter path: streaming adapter for ", m, " ", route.path.text(),
+                       ": only POST, PUT, PATCH and DELETE carry bodies"));
+    }
   }
-  if (method != "POST" && method != "PUT" && method != "PATCH" && method != "DELETE") {
-    bad_adapters_.push_back(absl::StrCat("streaming adapter for ", method, " ", path_pattern,
-                                         ": only POST, PUT, PATCH and DELETE carry bodies"));
-    return;
-  }
-  // Requests httplib read whole anyway reach the same handler.
-  AddBoundAdapter(
-      method, path_pattern,
-      [handler](const httplib::Request& req, httplib::Response& res, const PathBindings& bindings) {
-        handler(req, res, bindings, BufferedReader(req));
-      });
-  streaming_adapters_.push_back({std::move(method), *std::move(path), std::move(handler)});
+  return absl::OkStatus();
 }
 
 bool HttpGateway::IsStreamingTarget(const httplib::Request& req) const {
-  const RequestPath path(PathOf(req));
-  for (const StreamingAdapter& a : streaming_adapters_) {
-    if (a.method == req.method && a.path.Match(path, nullptr)) return true;
-  }
-  return false;
+  const Adapter* adapter = AdapterFor(req);
+  return adapter != nullptr && adapter->streaming != nullptr;
 }
 
 void HttpGateway::InstallStreamingAdapters(httplib::Server& server) {
-  for (const StreamingAdapter& adapter : streaming_adapters_) {
+  for (const Route& route : routes_->routes()) {
+    if (route.adapter == Route::kTranscoded) continue;
+    const StreamingAdapterHandler& run = adapters_[route.adapter].streaming;
+    if (run == nullptr) continue;
     httplib::Server::HandlerWithContentReader handler =
-        [path = adapter.path, run = adapter.handler](const httplib::Request& req,
-                                                     httplib::Response& res,
-                                                     const httplib::ContentReader& body) {
+        [path = route.path, run](const httplib::Request& req, httplib::Response& res,
+                                 const httplib::ContentReader& body) {
           LimitedServer::AllowStreamingBody();  // 100 MB may take longer than one request
           PathBindings bindings;
           if (!path.Match(PathOf(req), &bindings)) {
@@ -104,11 +113,11 @@ void HttpGateway::InstallStreamingAdapters(httplib::Server& server) {
           }
           run(req, res, bindings, body);
         };
-    const std::string pattern = PathRegex(adapter.path);
-    if (adapter.method == "POST") server.Post(pattern, handler);
-    if (adapter.method == "PUT") server.Put(pattern, handler);
-    if (adapter.method == "PATCH") server.Patch(pattern, handler);
-    if (adapter.method == "DELETE") server.Delete(pattern, handler);
+    const std::string pattern = PathRegex(route.path);
+    if (route.http_method == "POST") server.Post(pattern, handler);
+    if (route.http_method == "PUT") server.Put(pattern, handler);
+    if (route.http_method == "PATCH") server.Patch(pattern, handler);
+    if (route.http_method == "DELETE") server.Delete(pattern, handler);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gateway/adapters/stream_relay.h"
 #include "gateway/http_response.h"
 #include "hotel/whatsapp/v1/guest_data.grpc.pb.h"
@@ -14,7 +15,6 @@ namespace v1 = ::hotel::whatsapp::v1;
 
 namespace {
 
-constexpr char kPath[] = "/api/v1/whatsapp/guests/{guest_phone}/export";
 constexpr auto kDeadline = std::chrono::seconds(30 * 60);
 
 }  // namespace
@@ -22,8 +22,8 @@ constexpr auto kDeadline = std::chrono::seconds(30 * 60);
 void AddGuestExportAdapter(HttpGateway& gateway) {
   std::shared_ptr<v1::GuestDataService::Stub> stub =
       v1::GuestDataService::NewStub(gateway.invoker().channel());
-  gateway.AddBoundAdapter(
-      "GET", kPath,
+  gateway.AddRpcAdapter(
+      absl::StrCat(v1::GuestDataService::service_full_name(), ".ExportGuest"),
       [stub](const httplib::Request& req, httplib::Response& res, const PathBindings& bindings) {
         v1::ExportGuestRequest request;
         for (const auto& [field, value] : bindings) {

@@ -15,7 +15,6 @@ namespace v1 = ::hotel::whatsapp::v1;
 
 namespace {
 
-constexpr char kPath[] = "/api/v1/whatsapp/media/{media_id}/content";
 constexpr char kGetMedia[] = "/hotel.whatsapp.v1.MediaService/GetMedia";
 constexpr auto kDeadline = std::chrono::seconds(30 * 60);
 
@@ -35,8 +34,8 @@ std::string Disposition(const v1::Media& media) {
 void AddMediaDownloadAdapter(HttpGateway& gateway) {
   std::shared_ptr<v1::MediaService::Stub> stub =
       v1::MediaService::NewStub(gateway.invoker().channel());
-  gateway.AddBoundAdapter(
-      "GET", kPath,
+  gateway.AddRpcAdapter(
+      absl::StrCat(v1::MediaService::service_full_name(), ".DownloadMedia"),
       [&gateway, stub](const httplib::Request& req, httplib::Response& res,
                        const PathBindings& bindings) {
         std::string media_id;

@@ -2,6 +2,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gateway/adapters/media_adapters.h"
 #include "gateway/adapters/upload_form.h"
 #include "gateway/http_response.h"
@@ -14,7 +15,6 @@ namespace v1 = ::hotel::whatsapp::v1;
 
 namespace {
 
-constexpr char kPath[] = "/api/v1/whatsapp/media/upload";
 // Slow clients may take a while with 100 MB; a stalled one is cut off by
 // httplib's read timeout long before this.
 constexpr auto kDeadline = std::chrono::minutes(30);
@@ -88,8 +88,8 @@ class UploadRelay {
 void AddMediaUploadAdapter(HttpGateway& gateway) {
   std::shared_ptr<v1::MediaService::Stub> stub =
       v1::MediaService::NewStub(gateway.invoker().channel());
-  gateway.AddStreamingAdapter(
-      "POST", kPath,
+  gateway.AddStreamingRpcAdapter(
+      absl::StrCat(v1::MediaService::service_full_name(), ".UploadMedia"),
       [stub](const httplib::Request& req, httplib::Response& res, const PathBindings&,
              const httplib::ContentReader& body) {
         if (!req.is_multipart_form_data()) {

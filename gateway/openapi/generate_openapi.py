@@ -439,6 +439,10 @@ class Generator:
                     self.collect_outputs(self.pool.FindMessageTypeByName(
                         mp.output_type.lstrip(".")))
         operations = []  # (tag rank, declaration order, path, verb, op)
+        adapted = self.adapter_operations()
+        # Routes the gateway's adapters serve are described by them, not as
+        # generic transcoding (DownloadMedia's route is bytes, not events).
+        adapted_ids = {op["operationId"] for _, _, op in adapted}
         for fd in self.fds.file:
             if fd.package != PACKAGE:
                 continue
@@ -448,6 +452,8 @@ class Generator:
                     rule = self.http_rule(mp)
                     if rule is None or mp.client_streaming:
                         continue
+                    if sp.name + "_" + mp.name in adapted_ids:
+                        continue
                     verb, template, body = rule
                     if mp.server_streaming and verb != "get":
                         continue
@@ -456,7 +462,7 @@ class Generator:
                     if mp.server_streaming:
                         self.event_stream(method, op)
                     operations.append((path, verb, op))
-        for path, verb, op in self.adapter_operations():
+        for path, verb, op in adapted:
             operations.append((path, verb, op))
         order = {op["operationId"]: i for i, (_, _, op) in enumerate(operations)}
         operations.sort(key=lambda o: (self.tag_rank(o[2]["tags"][0]), order[o[2]["operationId"]]))

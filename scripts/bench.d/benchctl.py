@@ -106,8 +106,11 @@ def cmd_setup(args, client):
             write(os.path.join(out, "%s.%s.grpc" % (phase, g.lstrip("+"))),
                   wa_rpc.grpc_frame(make(g)))
         # wrk rotates over the same guests as the h2load processes.
+        # Phases named gw_* go through grpc-gateway (Go), which reads enums
+        # only by their proto names.
+        spell = wa_rpc.proto_spelled_send_json if phase.startswith("gw_") else wa_rpc.send_json
         write(os.path.join(out, phase + ".req"), "".join(
-            "POST\t/api/v1/whatsapp/messages/send\t%s\n" % wa_rpc.send_json(g) for g in guests))
+            "POST\t/api/v1/whatsapp/messages/send\t%s\n" % spell(g) for g in guests))
 
     # Reads: a conversation of 50 messages (1 inbound + 49 sent), settled.
     for g in (READ_GUEST, WEBHOOK_GUEST, DRAIN_GUEST, WARM_GUEST):

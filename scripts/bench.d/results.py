@@ -206,6 +206,34 @@ def fmt_ms(r, key):
     return "%.2f" % r[key] if r else "-"
 
 
+def gateway_checks(rps, ratio):
+    """The REST gateway's targets: against gRPC, and against grpc-gateway (Go)."""
+    return [
+        ("REST status / gRPC status >= 0.60", ratio(rps("rest_status"), rps("grpc_status")),
+         0.60, ">="),
+        ("REST status / grpc-gateway's >= 2", ratio(rps("rest_status"), rps("gw_rest_status")),
+         2.0, ">="),
+    ]
+
+
+def gateway_peer_lines(records, notes):
+    """Rows 3 and 4b against the same requests through grpc-gateway (Go)."""
+    lines = ["The REST gateway against grpc-gateway (Go, %s) in front of the same server:"
+             % notes.get("grpc_gateway", "not run")]
+    header = "  %-36s %12s %9s %9s  %14s %9s %9s  %6s" % (
+        "", "ours req/s", "p50 ms", "p99 ms", "grpc-gw req/s", "p50 ms", "p99 ms", "ratio")
+    lines.append(header)
+    for label, ours, theirs in (("REST GET messages/{id}/status", "rest_status", "gw_rest_status"),
+                                ("REST POST messages/send", "rest_send", "gw_rest_send")):
+        a, b = records.get(ours), records.get(theirs)
+        lines.append("  %-36s %12s %9s %9s  %14s %9s %9s  %6s" % (
+            label, fmt_rate(a), fmt_ms(a, "p50_ms"), fmt_ms(a, "p99_ms"), fmt_rate(b),
+            fmt_ms(b, "p50_ms"), fmt_ms(b, "p99_ms"),
+            "%.2f" % (a["rps"] / b["rps"]) if a and b and b["rps"] else "-"))
+    lines.append("")
+    return lines
+
+
 def targets(records, notes):
     """Each target of the performance issue, with this run's figure and whether it holds."""
     def rps(key):
@@ -241,6 +269,7 @@ def targets(records, notes):
         ("callbacks applied / gRPC sends >= 3", ratio(num("callbacks_applied_per_s"),
                                                      rps("grpc_send")), 3.0, ">="),
     ] + scale_out_targets(records, notes)
+    checks += gateway_checks(rps, ratio)
     lines = []
     for label, value, bound, op in checks:
         if value is None:
@@ -359,6 +388,8 @@ def cmd_report(args):
         out(line)
     out("")
 
+    lines.extend(gateway_peer_lines(records, notes))
+
     out("Ratios of peak throughput (same run):")
     out("  2/1 gRPC SendMessage / empty gRPC call      %s" % ratio("grpc_send", "grpc_health"))
     out("  3/2 REST send / gRPC send                   %s" % ratio("rest_send", "grpc_send"))
@@ -372,7 +403,7 @@ def cmd_report(args):
         "(bytes per reply); stored = successful replies (+ in flight at the end):")
     for key in [p + k for p in ("", "pg_") for k in (
             "grpc_send", "grpc_send_half", "rest_send", "rest_send_half", "grpc_template",
-            "grpc_template_half", "rest_callbacks", "two_send")]:
+            "grpc_template_half", "rest_callbacks", "two_send", "gw_rest_send")]:
         r = records.get(key)
         if r and "stored" in r:
             out("  %-16s stored %7d  successful replies %7d  %s" % (

@@ -56,6 +56,12 @@ def send_json(guest_phone):
             '"staff_member_id": "staff_bench"}' % (guest_phone, SEND_TEXT))
 
 
+def proto_spelled_send_json(guest_phone):
+    """The same request as protobuf's JSON mapping spells it (enum by its
+    proto name), which grpc-gateway's parser requires."""
+    return send_json(guest_phone).replace('"text"', '"MESSAGE_TYPE_TEXT"', 1)
+
+
 def grpc_frame(message):
     """A gRPC length-prefixed message: the body h2load posts."""
     payload = message.SerializeToString()

@@ -66,8 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   WA_FUZZ_CHECK(lookup.route != nullptr);
   std::unique_ptr<google::protobuf::Message> request =
       wa::fuzz::NewMessage(lookup.route->method->input_type());
-  absl::Status built = wa::gateway::BuildRequestMessage(lookup.route->body, body, ParseQuery(query),
-                                                        lookup.bindings, request.get());
+  absl::Status built = wa::gateway::BuildRequestMessage(
+      lookup.route->request, body, ParseQuery(query), lookup.bindings, request.get());
   if (built.ok()) (void)wa::gateway::MessageToJson(*request);
   return 0;
 }

@@ -6,6 +6,7 @@
 #include "google/api/annotations.pb.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "hotel/whatsapp/v1/conversations.grpc.pb.h"
+#include "hotel/whatsapp/v1/guest_data.grpc.pb.h"
 #include "hotel/whatsapp/v1/media.grpc.pb.h"
 #include "hotel/whatsapp/v1/messages.grpc.pb.h"
 #include "hotel/whatsapp/v1/templates.grpc.pb.h"
@@ -100,8 +101,76 @@ TEST(RouteTableTest, StreamingMethodsKeepTheirRoute) {
   ASSERT_EQ(r.result, RouteLookup::Result::kFound);
   EXPECT_EQ(r.route->method->name(), "UploadMedia");
   EXPECT_TRUE(r.route->streaming);
-  // DownloadMedia has no annotation and so no route.
-  for (const Route& route : table.routes()) EXPECT_NE(route.method->name(), "DownloadMedia");
+  r = table.Lookup("GET", "/api/v1/whatsapp/media/m_1/content");
+  ASSERT_EQ(r.result, RouteLookup::Result::kFound);
+  EXPECT_EQ(r.route->method->name(), "DownloadMedia");
+  EXPECT_EQ(r.route->adapter, Route::kTranscoded);  // no adapter was bound
+}
+
+TEST(RouteTableTest, RoutesHoldTheirResolvedFields) {
+  RouteTable table = ProjectRoutes();
+  RouteLookup r = table.Lookup("GET", "/api/v1/whatsapp/messages/m_1/status");
+  ASSERT_EQ(r.result, RouteLookup::Result::kFound);
+  const google::protobuf::Descriptor* input = r.route->method->input_type();
+  ASSERT_EQ(r.route->request.path_fields.size(), 1u);
+  EXPECT_THAT(r.route->request.path_fields[0], ElementsAre(input->FindFieldByName("message_id")));
+  EXPECT_THAT(r.route->request.path_names, ElementsAre("message_id"));
+  EXPECT_EQ(r.route->request.body_field, nullptr);
+  EXPECT_EQ(r.route->response_field, nullptr);
+}
+
+// Adapters and routes are one matcher: an adapter bound to an RPC serves
+// the route its google.api.http option declares, and documents (no RPC)
+// sit beside the routes.
+TEST(RouteTableTest, AdaptersTakeTheirRpcsRoutes) {
+  // Links guest_data.proto's descriptors into the generated pool.
+  ASSERT_NE(hotel::whatsapp::v1::ExportGuestRequest::descriptor(), nullptr);
+  absl::StatusOr<RouteTable> table =
+      RouteTable::Build({"hotel.whatsapp.v1.MediaService"},
+                        {{.id = 0, .rpc = "hotel.whatsapp.v1.MediaService.UploadMedia"},
+                         {.id = 1, .rpc = "hotel.whatsapp.v1.GuestDataService.ExportGuest"},
+                         {.id = 2, .http_method = "GET", .path = "/healthz"}});
+  ASSERT_TRUE(table.ok()) << table.status();
+  RouteLookup r = table->Lookup("POST", "/api/v1/whatsapp/media/upload");
+  ASSERT_EQ(r.result, RouteLookup::Result::kFound);
+  EXPECT_EQ(r.route->adapter, 0);
+  // Its service is not listed: the adapter brings the route.
+  r = table->Lookup("GET", "/api/v1/whatsapp/guests/%2B15551234567/export");
+  ASSERT_EQ(r.result, RouteLookup::Result::kFound);
+  EXPECT_EQ(r.route->adapter, 1);
+  EXPECT_THAT(r.bindings, ElementsAre(Pair("guest_phone", "+15551234567")));
+  EXPECT_EQ(table->Lookup("GET", "/api/v1/whatsapp/guests/x/erase").result,
+            RouteLookup::Result::kNoSuchPath);
+  r = table->Lookup("HEAD", "/healthz");
+  ASSERT_EQ(r.result, RouteLookup::Result::kFound);
+  EXPECT_EQ(r.route->adapter, 2);
+  EXPECT_EQ(r.route->method, nullptr);
+  r = table->Lookup("POST", "/healthz");
+  EXPECT_EQ(r.result, RouteLookup::Result::kMethodNotAllowed);
+  EXPECT_THAT(r.allowed_methods, ElementsAre("GET"));
+  // GetMedia stays transcoded.
+  r = table->Lookup("GET", "/api/v1/whatsapp/media/m_1");
+  ASSERT_EQ(r.result, RouteLookup::Result::kFound);
+  EXPECT_EQ(r.route->adapter, Route::kTranscoded);
+}
+
+TEST(RouteTableTest, AdapterOfEquallySpecificTemplateWins) {
+  absl::StatusOr<RouteTable> table = RouteTable::Build(
+      {"hotel.whatsapp.v1.MessagesService"},
+      {{.id = 7, .http_method = "POST", .path = "/api/v1/whatsapp/messages/send"}});
+  ASSERT_TRUE(table.ok()) << table.status();
+  RouteLookup r = table->Lookup("POST", "/api/v1/whatsapp/messages/send");
+  ASSERT_EQ(r.result, RouteLookup::Result::kFound);
+  EXPECT_EQ(r.route->adapter, 7);
+}
+
+TEST(RouteTableTest, AdapterForRpcWithoutRouteFails) {
+  absl::StatusOr<RouteTable> table = RouteTable::Build(
+      {}, {{.id = 0, .rpc = "hotel.whatsapp.v1.ProviderCallbacksService.VerifySubscription"}});
+  ASSERT_FALSE(table.ok());
+  EXPECT_THAT(std::string(table.status().message()), HasSubstr("VerifySubscription"));
+  table = RouteTable::Build({}, {{.id = 0, .http_method = "GET", .path = "no-slash"}});
+  EXPECT_FALSE(table.ok());
 }
 
 TEST(RouteTableTest, UnknownServiceFails) {
