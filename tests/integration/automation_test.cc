@@ -322,7 +322,8 @@ TEST_P(AutomationTest, RulesArePerPropertyAdminOnlyAndReorderable) {
   second.set_name("Second");
   v1::AutomationRule other = Create(second);
   // Another property's admin sees none of them.
-  for (const v1::AutomationRule& r : Rules(*other_admin_).rules()) {
+  v1::ListRulesResponse others = Rules(*other_admin_);
+  for (const v1::AutomationRule& r : others.rules()) {
     EXPECT_NE(r.rule_id(), towels.rule_id());
   }
   v1::GetRuleRequest get;
