@@ -23,7 +23,8 @@ set(PROJECT_PROTOS
     hotel/whatsapp/v1/provider_callbacks.proto
     hotel/whatsapp/v1/sse.proto
     hotel/whatsapp/v1/events.proto
-    hotel/whatsapp/v1/guest_data.proto)
+    hotel/whatsapp/v1/guest_data.proto
+    hotel/whatsapp/v1/automation.proto)
 set(THIRD_PARTY_PROTOS
     "${GOOGLEAPIS_DIR}|google/api/annotations.proto|0"
     "${GOOGLEAPIS_DIR}|google/api/http.proto|0"

@@ -163,6 +163,19 @@ void BuildGuestData(const Config& config, Parts& p) {
   p.messaging->set_guest_hasher(p.hasher.get());
 }
 
+// Routing and automatic replies: the rules run on each inbound message
+// after its commit (README, "Automation").
+void BuildAutomation(const Config& config, Parts& p) {
+  Parts* raw = &p;
+  p.automation = std::make_unique<domain::AutomationService>(
+      *p.db, domain::AutomationService::Options{.starter_set = config.provider == "sandbox"});
+  p.automation_engine =
+      std::make_unique<domain::AutomationEngine>(*p.db, *p.automation, *p.messaging, p.wake_events);
+  p.automation_engine->set_templates(p.templates.get());
+  p.automation_worker = std::make_unique<workers::AutomationWorker>(*p.db, *p.automation_engine);
+  p.inbound->set_on_automation([raw] { raw->automation_worker->Wake(); });
+}
+
 // The domain and the workers, which wake one another: every change that
 // writes a webhook event wakes the delivery, a send wakes the send queue, a
 // batch its runner.
@@ -219,6 +232,7 @@ absl::Status BuildServices(const Config& config, Parts& p) {
                    : domain::LocalRateLimiters();
   BuildSendQueue(config, p, wake_webhooks, p.limiters);
   BuildMessaging(config, p);
+  BuildAutomation(config, p);
   BuildGuestData(config, p);
   p.batch_runner = std::make_unique<workers::BatchRunner>(*p.batches);
   p.idempotency = std::make_unique<domain::IdempotencyService>(database);
@@ -265,6 +279,7 @@ void BuildApi(const Config& config, Parts& p) {
       api::ProviderCallbacksApi::Secrets{config.meta_verify_token, config.meta_app_secret},
       [raw] { raw->notifications->Wake(); }));
   p.services.push_back(std::make_unique<api::TemplatesApi>(*p.calls, *p.templates, *p.idempotency));
+  p.services.push_back(std::make_unique<api::AutomationApi>(*p.calls, *p.automation));
 }
 
 void StartWorkers(Parts& p) {
@@ -273,6 +288,7 @@ void StartWorkers(Parts& p) {
   p.status_timer->Start();
   p.template_reviews->Start();
   p.notifications->Start();
+  p.automation_worker->Start();
   p.send_queue->Start();
   p.webhook_delivery->Start();
   p.batch_runner->Start();
@@ -314,8 +330,9 @@ void App::Shutdown() {
   parts_->batch_runner->Stop();
   parts_->releaser->Stop();
   parts_->pruner->Stop();
-  parts_->send_queue->Stop();
   parts_->notifications->Stop();
+  parts_->automation_worker->Stop();
+  parts_->send_queue->Stop();
   parts_->status_timer->Stop();
   parts_->template_reviews->Stop();
   parts_->webhook_delivery->Stop();

@@ -32,6 +32,7 @@
 #include "server/api/admin_api.h"
 #include "server/api/audit_interceptor.h"
 #include "server/api/auth.h"
+#include "server/api/automation_api.h"
 #include "server/api/call_registry.h"
 #include "server/api/consent_api.h"
 #include "server/api/conversations_api.h"
@@ -54,6 +55,8 @@
 #include "server/config_parts.h"
 #include "server/domain/analytics_service.h"
 #include "server/domain/audit_service.h"
+#include "server/domain/automation_engine.h"
+#include "server/domain/automation_service.h"
 #include "server/domain/batch_service.h"
 #include "server/domain/consent_service.h"
 #include "server/domain/conversation_service.h"
@@ -89,6 +92,7 @@
 #include "server/util/port_probe.h"
 #include "server/util/status_macros.h"
 #include "server/workers/audit_writer.h"
+#include "server/workers/automation_worker.h"
 #include "server/workers/batch_runner.h"
 #include "server/workers/notification_processor.h"
 #include "server/workers/retention_pruner.h"
@@ -142,6 +146,9 @@ struct App::Parts {
   std::unique_ptr<workers::BatchRunner> batch_runner;
   std::unique_ptr<workers::GuestMediaFetcher> guest_media;
   std::unique_ptr<workers::NotificationProcessor> notifications;
+  std::unique_ptr<domain::AutomationService> automation;
+  std::unique_ptr<domain::AutomationEngine> automation_engine;
+  std::unique_ptr<workers::AutomationWorker> automation_worker;
   std::unique_ptr<provider::WebhookClient> webhook_client;
   std::unique_ptr<workers::WebhookDelivery> webhook_delivery;
   std::unique_ptr<domain::WebhookService> webhooks;

@@ -41,12 +41,13 @@ void AddOpsDocuments(gateway::HttpGateway& gateway, domain::OpsReadings& reading
 // Every service the server registers, by full name, for the gateway's
 // route table.
 std::vector<std::string> ServiceNames() {
-  return {v1::MessagesService::service_full_name(),      v1::ConsentService::service_full_name(),
-          v1::ConversationsService::service_full_name(), v1::TemplatesService::service_full_name(),
-          v1::MediaService::service_full_name(),         v1::WebhooksService::service_full_name(),
-          v1::AdminService::service_full_name(),         v1::SandboxService::service_full_name(),
-          v1::PropertiesService::service_full_name(),    v1::EventsService::service_full_name(),
-          v1::GuestDataService::service_full_name()};
+  return {
+      v1::MessagesService::service_full_name(),      v1::ConsentService::service_full_name(),
+      v1::ConversationsService::service_full_name(), v1::TemplatesService::service_full_name(),
+      v1::MediaService::service_full_name(),         v1::WebhooksService::service_full_name(),
+      v1::AdminService::service_full_name(),         v1::SandboxService::service_full_name(),
+      v1::PropertiesService::service_full_name(),    v1::EventsService::service_full_name(),
+      v1::GuestDataService::service_full_name(),     v1::AutomationService::service_full_name()};
 }
 
 gateway::HttpGateway::Options GatewayOptions(const Config& config, const HostPort& http) {

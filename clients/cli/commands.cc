@@ -72,6 +72,26 @@ const std::vector<Command>& Commands() {
           "mark the guest's latest message read on WhatsApp: [--typing=true] also shows typing..."),
       Make("inbound", "SandboxService/SimulateInbound", "",
            "sandbox only (admin): a guest's message as if from WhatsApp: --guest_phone --text"),
+      Make("rules", "AutomationService/ListRules", "",
+           "the automation rules, in the order they run (admin)"),
+      Make("add-rule", "AutomationService/CreateRule", "",
+           "add a rule at the end (admin): --data=@rule.json, or --name "
+           "--match.keywords=towel --match.keywords=toalla --match.hours=always --enabled=true "
+           "(actions need --data)"),
+      Make("rule", "AutomationService/GetRule", "rule_id", "one rule (admin)"),
+      Make("update-rule", "AutomationService/UpdateRule", "rule_id",
+           "change a rule (admin): [--enabled=false --name --data=@changes.json]"),
+      Make("delete-rule", "AutomationService/DeleteRule", "rule_id", "delete a rule (admin)"),
+      Make(
+          "reorder-rules", "AutomationService/ReorderRules", "",
+          "set the order rules run in (admin): --rule_ids=rul_a --rule_ids=rul_b ... (every rule)"),
+      Make("test-rules", "AutomationService/TestRules", "",
+           "dry run (admin), changes nothing: --message.text='Two more towels?' [--at=RFC3339 "
+           "--message.metadata.language=es]"),
+      Make("departments", "AutomationService/ListDepartments", "",
+           "departments with their hours and whether each is open now (admin)"),
+      Make("set-department", "AutomationService/PutDepartment", "department",
+           "create or replace a department's hours (admin): --data=@hours.json"),
       Make("tokens", "AdminService/ListTokens", "", "list tokens (admin)"),
       Make("audit", "AdminService/ListAuditEvents", "",
            "the audit log (admin): [--token_id --method --since --until --page_size]"),

@@ -303,7 +303,7 @@ int Run(int argc, char** argv) {
       follow = false;
     } else if (name == "watch" && absl::ConsumePrefix(&word, "--conversation=")) {
       words.push_back(absl::StrCat("--conversation_id=", word));
-    } else if (absl::ConsumePrefix(&word, "--at=")) {
+    } else if (name != "test-rules" && absl::ConsumePrefix(&word, "--at=")) {
       words.push_back(absl::StrCat("--send_at=", word));  // a send's or a reschedule's time
     } else if (absl::ConsumePrefix(&word, "--valid-until=")) {
       words.push_back(absl::StrCat("--valid_until=", word));

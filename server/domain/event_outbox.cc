@@ -14,10 +14,12 @@ namespace v1 = ::hotel::whatsapp::v1;
 
 const std::vector<std::string>& WebhookEventNames() {
   static const auto* names = new std::vector<std::string>{
-      "message_sent",    "message_delivered",    "message_read",          "message_failed",
-      "inbound_message", "media_received",       "conversation_resolved", "template_status_changed",
-      "batch_completed", "message_scheduled",    "message_cancelled",     "message_expired",
-      "guest_erased",    "conversation_assigned"};
+      "message_sent",          "message_delivered",       "message_read",
+      "message_failed",        "inbound_message",         "media_received",
+      "conversation_resolved", "template_status_changed", "batch_completed",
+      "message_scheduled",     "message_cancelled",       "message_expired",
+      "guest_erased",          "conversation_assigned",   "conversation_routed",
+      "auto_reply_sent"};
   return *names;
 }
 

@@ -1,6 +1,7 @@
 #include "server/domain/inbound_service.h"
 
 #include "absl/strings/match.h"
+#include "absl/time/clock.h"
 #include "server/domain/conversation_service.h"
 #include "server/domain/errors.h"
 #include "server/domain/ids.h"
@@ -64,6 +65,9 @@ absl::StatusOr<InboundResult> InboundService::RecordInTransaction(const std::str
     if (!keyword.ok()) return keyword.status();
   }
   if (absl::Status s = EmitInboundEvents(outbox_, m); !s.ok()) return s;
+  if (absl::Status s = automation_.Enqueue(property_id, m.message_id, absl::Now()); !s.ok())
+    return s;
+  if (on_automation_) db_.AfterCommit(on_automation_);
   return InboundResult{std::move(m), false};
 }
 

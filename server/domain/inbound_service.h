@@ -8,6 +8,7 @@
 #include "server/domain/consent_service.h"
 #include "server/domain/event_outbox.h"
 #include "server/domain/guest_directory.h"
+#include "server/storage/automation_repository.h"
 #include "server/storage/consent_repository.h"
 #include "server/storage/conversation_repository.h"
 #include "server/storage/database.h"
@@ -45,7 +46,9 @@ struct InboundResult {
 // Records inbound messages: stored in the guest's conversation (opening
 // one if needed), the 24-hour window opened or refreshed from the
 // message's own time, and a STOP or START keyword applied to the guest's
-// consent, and its webhook events emitted, all in one transaction.
+// consent, its webhook events emitted, and the message queued for the
+// property's automation rules (AutomationEngine, run after the commit so
+// that no failure of theirs can undo the message), all in one transaction.
 class InboundService {
  public:
   // `on_event` wakes the webhook delivery (see EventOutbox).
@@ -58,7 +61,12 @@ class InboundService {
         guests_(db),
         consent_(db),
         directory_(db),
+        automation_(db),
         outbox_(db, std::move(on_event)) {}
+
+  // Wakes the automation worker after a commit that queued a message for
+  // its rules.
+  void set_on_automation(std::function<void()> wake) { on_automation_ = std::move(wake); }
 
   absl::StatusOr<InboundResult> Record(const std::string& property_id, InboundMessage inbound);
   // The same, inside a transaction the caller holds.
@@ -73,6 +81,8 @@ class InboundService {
   storage::GuestRepository guests_;
   storage::ConsentRepository consent_;
   GuestDirectory directory_;
+  storage::AutomationRepository automation_;
+  std::function<void()> on_automation_;
   EventOutbox outbox_;
 };
 

@@ -5,9 +5,7 @@
 #include "server/domain/errors.h"
 
 namespace wa::domain {
-namespace {
 
-// Minutes after midnight of "HH:MM", or -1.
 int ParseMinute(const std::string& text) {
   if (text.size() != 5 || text[2] != ':') return -1;
   int hours = 0;
@@ -19,8 +17,6 @@ int ParseMinute(const std::string& text) {
   if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return -1;
   return hours * 60 + minutes;
 }
-
-}  // namespace
 
 absl::StatusOr<std::optional<QuietHours>> ParseQuietHours(const std::string& start,
                                                           const std::string& end) {

@@ -16,6 +16,9 @@ struct QuietHours {
   int end_minute = 0;
 };
 
+// Minutes after midnight of a local "HH:MM" (24-hour) time, or -1.
+int ParseMinute(const std::string& text);
+
 // The defaults for a property that never set its own.
 inline constexpr char kDefaultQuietStart[] = "21:00";
 inline constexpr char kDefaultQuietEnd[] = "08:00";

@@ -474,6 +474,57 @@ constexpr const char* kMigrations[] = {
       CREATE INDEX conversations_with_content ON conversations (property_id, updated_at)
         WHERE metadata != '{}' OR resolution_notes != '';
       )sql",
+    // 19: routing and automatic replies (README, "Automation"): each
+    // property's rules in order (definition is the AutomationRule message)
+    // and departments (the Department message: hours, exceptions, after-hours
+    // reply); when each rule last replied in each conversation (its
+    // cooldown) and which closed period of a department each conversation
+    // had its after-hours reply in; the inbound messages still to be
+    // evaluated, written in the inbound's own transaction so that a crash
+    // before the evaluation leaves the work behind, not lost.
+    R"sql(
+      CREATE TABLE automation_rules (
+        rule_id TEXT PRIMARY KEY,
+        property_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        definition BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX automation_rules_in_order ON automation_rules (property_id, position);
+      CREATE TABLE automation_seeded (
+        property_id TEXT PRIMARY KEY,
+        seeded_at INTEGER NOT NULL
+      );
+      CREATE TABLE departments (
+        property_id TEXT NOT NULL,
+        department TEXT NOT NULL,
+        definition BLOB NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (property_id, department)
+      );
+      CREATE TABLE automation_cooldowns (
+        rule_id TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        fired_at INTEGER NOT NULL,
+        message_id TEXT NOT NULL,
+        PRIMARY KEY (rule_id, conversation_id)
+      );
+      CREATE TABLE after_hours_replies (
+        property_id TEXT NOT NULL,
+        department TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        closed_since INTEGER NOT NULL,
+        PRIMARY KEY (property_id, department, conversation_id)
+      );
+      CREATE TABLE automation_queue (
+        message_id TEXT PRIMARY KEY,
+        property_id TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX automation_queue_due ON automation_queue (due_at);
+      )sql",
 };
 
 const std::vector<const char*>& Migrations() {

@@ -66,8 +66,12 @@ class RestSurface : public Surface {
     if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
     std::string body = rpc.has_body ? gateway::MessageToJson(request) : "";
     httplib::Result result = rpc.http_method == "GET" ? client_.Get(rpc.http_target, headers)
+                             : rpc.http_method == "DELETE"
+                                 ? client_.Delete(rpc.http_target, headers)
                              : rpc.http_method == "PATCH"
                                  ? client_.Patch(rpc.http_target, headers, body, "application/json")
+                             : rpc.http_method == "PUT"
+                                 ? client_.Put(rpc.http_target, headers, body, "application/json")
                                  : client_.Post(rpc.http_target, headers, body, "application/json");
     return OutcomeFromRest(result, response);
   }

@@ -275,7 +275,7 @@ TEST(WebhookEventNamesTest, KnowsTheContractsEvents) {
        {"message_sent", "message_delivered", "message_read", "message_failed", "inbound_message",
         "media_received", "conversation_resolved", "template_status_changed", "batch_completed",
         "message_scheduled", "message_cancelled", "message_expired", "guest_erased",
-        "conversation_assigned"}) {
+        "conversation_assigned", "conversation_routed", "auto_reply_sent"}) {
     EXPECT_TRUE(IsWebhookEvent(e)) << e;
   }
   EXPECT_FALSE(IsWebhookEvent("message_exploded"));
