@@ -30,22 +30,42 @@ absl::StatusOr<std::pair<HostPort, HostPort>> CheckListeners(const Config& confi
   return std::pair{*http, *grpc_addr};
 }
 
-// Storage and the provider: the database, the media files, Meta or the
-// sandbox.
+// Storage: the database and the media files.
 absl::Status BuildStorage(const Config& config, Parts& p) {
-  absl::StatusOr<std::unique_ptr<provider::Provider>> provider = MakeProvider(config);
-  if (!provider.ok()) return provider.status();
-  p.provider = *std::move(provider);
-  absl::StatusOr<std::unique_ptr<storage::Database>> db = storage::OpenDataDir(
-      config.data_dir, config.database_url,
-      {.readers = config.db_read_connections, .writers = config.db_write_connections});
-  if (!db.ok()) return db.status();
-  p.db = *std::move(db);
+  ASSIGN_OR_RETURN(p.db, storage::OpenDataDir(config.data_dir, config.database_url,
+                                               {.readers = config.db_read_connections,
+                                                .writers = config.db_write_connections}));
   p.media_store = std::make_unique<storage::MediaStore>(
       config.media_dir.empty() ? config.data_dir + "/media" : config.media_dir);
   RETURN_IF_ERROR(p.media_store->Init());
   p.mime_sniffer = std::make_unique<storage::MimeSniffer>();
   return absl::OkStatus();
+}
+
+// The outside world: Meta or the sandbox, and the client of the hotels'
+// webhooks. The domain takes both through interfaces it owns
+// (TemplateReviewer, EndpointChecks).
+absl::Status BuildProvider(const Config& config, Parts& p) {
+  ASSIGN_OR_RETURN(p.provider, MakeProvider(config));
+  p.webhook_client = std::make_unique<provider::WebhookClient>(
+      provider::TargetPolicy{config.webhook_allowed_hosts, config.webhook_allow_loopback},
+      config.webhook_timeout);
+  return absl::OkStatus();
+}
+
+// What follows a commit that recorded events: the webhook delivery (a
+// worker) and the live streams. Built before the domain, whose every change
+// that writes an event wakes them (EventOutbox).
+void BuildEventFollowers(const Config& config, Parts& p) {
+  p.webhook_delivery = std::make_unique<workers::WebhookDelivery>(*p.db, *p.webhook_client,
+                                                                  WebhookDeliveryOptions(config));
+  domain::EventHub::Options hub_options = EventHubOptions(config);
+  hub_options.encode = api::EncodeEvent;
+  p.events = std::make_unique<domain::EventHub>(*p.db, std::move(hub_options));
+  p.wake_events = [delivery = p.webhook_delivery.get(), hub = p.events.get()] {
+    delivery->Wake();
+    hub->Wake();
+  };
 }
 
 // The property registry, with the number configured by flags.
@@ -59,59 +79,47 @@ absl::Status BuildProperties(const Config& config, Parts& p) {
   return p.properties->Refresh();
 }
 
-// The send queue and what it calls back: the status timer for the
-// provider's own follow-ups, the health service, and the media service for
-// our uploads' copies at the provider.
-void BuildSendQueue(const Config& config, Parts& p, const std::function<void()>& wake_webhooks,
-                    domain::RateLimiterFactory limiters) {
-  Parts* raw = &p;
-  workers::SendQueue::Hooks hooks;
-  hooks.on_follow_ups = [raw] { raw->status_timer->Wake(); };
-  hooks.on_provider_health = [raw](bool healthy) {
-    if (raw->server) {
-      raw->server->GetHealthCheckService()->SetServingStatus(
-          v1::MessagesService::service_full_name(), healthy);
-    }
-  };
-  hooks.on_webhook_event = wake_webhooks;
-  // Our uploads reach the provider under the sending number on its first
-  // send from there, then that copy is reused.
-  hooks.resolve_media = [raw](const std::string& property_id, const std::string& media_id,
-                              const provider::SenderAccount& from) {
-    std::string copy = raw->provider->Name();
-    if (!from.phone_number_id.empty()) absl::StrAppend(&copy, ":", from.phone_number_id);
-    return raw->media->ProviderMediaId(
-        property_id, media_id, copy,
-        [raw, &from](const std::string& path, const std::string& mime) {
-          return raw->provider->UploadMedia(from, path, mime);
-        });
-  };
-  p.send_queue = std::make_unique<workers::SendQueue>(*p.db, *p.provider, *p.properties,
-                                                      SendQueueOptions(config), hooks, limiters);
+// Conversations, statuses and inbound messages, and the outbox for the
+// events of conversations, templates and batches (messages emit theirs in
+// the status and inbound services).
+void BuildConversations(const Config& config, Parts& p) {
+  storage::Database& database = *p.db;
+  p.statuses = std::make_unique<domain::StatusService>(database, p.wake_events);
+  p.outbox = std::make_unique<domain::EventOutbox>(database, p.wake_events);
+  domain::EventOutbox* outbox = p.outbox.get();
+  p.conversations = std::make_unique<domain::ConversationService>(
+      database, [outbox](const storage::ConversationRecord& resolved) {
+        return domain::EmitConversationResolved(*outbox, resolved);
+      });
+  p.conversations->set_on_event(p.wake_events);
+  p.conversations->set_on_assigned([outbox](const storage::ConversationRecord& assigned) {
+    return domain::EmitConversationAssigned(*outbox, assigned);
+  });
+  p.analytics = std::make_unique<domain::AnalyticsService>(database);
+  p.read_receipts =
+      std::make_unique<domain::ReadReceipts>(*p.conversations, *p.properties, *p.provider);
+  p.consent = std::make_unique<domain::ConsentService>(database);
+  p.inbound = std::make_unique<domain::InboundService>(
+      database, domain::ConsentKeywords{config.opt_out_keywords, config.opt_in_keywords},
+      p.wake_events);
 }
 
-// Sending: messages, templates and batches, and the events they emit.
+// Sending: messages, templates, schedules and batches, and the events they
+// emit. The workers that carry the sends out are connected in
+// ConnectWakeUps.
 void BuildMessaging(const Config& config, Parts& p) {
-  Parts* raw = &p;
   storage::Database& database = *p.db;
   domain::EventOutbox* outbox = p.outbox.get();
-  p.messaging =
-      std::make_unique<domain::MessagingService>(database, [raw] { raw->send_queue->Wake(); });
+  p.messaging = std::make_unique<domain::MessagingService>(database);
   p.templates = std::make_unique<domain::TemplateService>(
       database, *p.messaging, *p.provider,
       domain::TemplateService::Options{.starter_catalog = config.provider == "sandbox"});
-  p.messaging->set_suggest_templates([raw](const std::string& property_id) {
-    return raw->templates->SuggestInTransaction(property_id);
-  });
+  p.messaging->set_template_suggester(p.templates.get());
   p.messaging->set_backlog_limit({config.max_queue_backlog, config.send_rate_per_second});
   // Scheduled sends: released to the send queue when due (README,
   // "Scheduled sends").
   p.release = std::make_unique<domain::ScheduledRelease>(database, p.wake_events);
-  p.releaser = std::make_unique<workers::ScheduleReleaser>(
-      *p.release, workers::ScheduleReleaser::Options{}, [raw] { raw->send_queue->Wake(); });
-  p.messaging->set_on_scheduled([raw] { raw->releaser->Wake(); }, p.wake_events);
-  p.schedules = std::make_unique<domain::ScheduleService>(
-      database, [raw] { raw->releaser->Wake(); }, p.wake_events);
+  p.schedules = std::make_unique<domain::ScheduleService>(database, p.wake_events);
   // Under the Cloud API every send goes from one of the property's numbers.
   p.messaging->set_senders(p.properties.get(), config.provider == "cloud");
   p.templates->set_properties(p.properties.get());
@@ -119,8 +127,7 @@ void BuildMessaging(const Config& config, Parts& p) {
       database, *p.messaging, *p.templates,
       domain::BatchService::Options{.max_messages_per_second = config.send_rate_per_second,
                                     .max_items = config.max_batch_messages,
-                                    .release_hold = config.batch_hold},
-      [raw] { raw->batch_runner->Wake(); });
+                                    .release_hold = config.batch_hold});
   // The one place a finished batch is announced, in its own transaction.
   p.batches->set_on_completed_in_transaction([outbox](const storage::BatchRecord& batch) {
     return domain::EmitBatchCompleted(*outbox, batch);
@@ -132,97 +139,36 @@ void BuildMessaging(const Config& config, Parts& p) {
   });
 }
 
-// The hotels' webhooks: the configuration service and its URL checks.
-void BuildWebhooks(const Config& config, Parts& p, const std::function<void()>& wake_webhooks) {
-  Parts* raw = &p;
-  domain::EndpointChecks checks;
-  checks.check_url = [raw](const std::string& url) { return raw->webhook_client->CheckUrl(url); };
-  checks.verify = [raw](const std::string& url, const std::string& token) {
-    return raw->webhook_client->Verify(url, token).error;
-  };
-  p.webhooks = std::make_unique<domain::WebhookService>(
-      *p.db, std::move(checks), domain::WebhookSettings{config.webhook_secret_grace},
-      wake_webhooks);
-}
-
 // Guest data over its life: erasure under a keyed hash whose key lives
 // outside the database, and retention by property.
 void BuildGuestData(const Config& config, Parts& p) {
-  storage::Database& database = *p.db;
   p.erasure_keys = std::make_unique<storage::ErasureKeys>(
       config.erasure_key_dir.empty() ? config.data_dir + "/keys" : config.erasure_key_dir);
-  p.hasher = std::make_unique<domain::GuestHasher>(*p.erasure_keys, database);
+  p.hasher = std::make_unique<domain::GuestHasher>(*p.erasure_keys, *p.db);
   p.erasure =
-      std::make_unique<domain::GuestErasureService>(database, *p.media_store, *p.hasher, *p.outbox);
-  p.retention = std::make_unique<domain::RetentionService>(database);
-  p.pruner = std::make_unique<workers::RetentionPruner>(
-      database, *p.media_store,
-      workers::RetentionOptions{.interval = config.retention_interval,
-                                .day = config.retention_day});
+      std::make_unique<domain::GuestErasureService>(*p.db, *p.media_store, *p.hasher, *p.outbox);
+  p.retention = std::make_unique<domain::RetentionService>(*p.db);
   p.consent->set_guest_hasher(p.hasher.get());
   p.messaging->set_guest_hasher(p.hasher.get());
 }
 
 // Routing and automatic replies: the rules run on each inbound message
-// after its commit (README, "Automation").
+// after its commit (README, "Automation"; the worker: BuildWorkers).
 void BuildAutomation(const Config& config, Parts& p) {
-  Parts* raw = &p;
   p.automation = std::make_unique<domain::AutomationService>(
       *p.db, domain::AutomationService::Options{.starter_set = config.provider == "sandbox"});
   p.automation_engine =
       std::make_unique<domain::AutomationEngine>(*p.db, *p.automation, *p.messaging, p.wake_events);
   p.automation_engine->set_templates(p.templates.get());
-  p.automation_worker = std::make_unique<workers::AutomationWorker>(*p.db, *p.automation_engine);
-  p.inbound->set_on_automation([raw] { raw->automation_worker->Wake(); });
 }
 
-// The domain and the workers, which wake one another: every change that
-// writes a webhook event wakes the delivery, a send wakes the send queue, a
-// batch its runner.
-absl::Status BuildServices(const Config& config, Parts& p) {
+// The domain services, which the api calls.
+absl::Status BuildDomain(const Config& config, Parts& p) {
   storage::Database& database = *p.db;
   p.media = std::make_unique<domain::MediaService>(database, *p.media_store, *p.mime_sniffer);
   p.tokens = std::make_unique<domain::TokenService>(database);
   RETURN_IF_ERROR(BuildProperties(config, p));
-  // First, so that every change that writes a webhook event can wake it.
-  p.webhook_client = std::make_unique<provider::WebhookClient>(
-      provider::TargetPolicy{config.webhook_allowed_hosts, config.webhook_allow_loopback},
-      config.webhook_timeout);
-  p.webhook_delivery = std::make_unique<workers::WebhookDelivery>(database, *p.webhook_client,
-                                                                  WebhookDeliveryOptions(config));
-  workers::WebhookDelivery* delivery = p.webhook_delivery.get();
-  domain::EventHub::Options hub_options = EventHubOptions(config);
-  hub_options.encode = api::EncodeEvent;
-  p.events = std::make_unique<domain::EventHub>(database, std::move(hub_options));
-  domain::EventHub* hub = p.events.get();
-  // After each commit that recorded events: the webhook delivery and the
-  // live streams (EventOutbox).
-  p.wake_events = [delivery, hub] {
-    delivery->Wake();
-    hub->Wake();
-  };
-  const std::function<void()>& wake_webhooks = p.wake_events;
-  p.statuses = std::make_unique<domain::StatusService>(database, wake_webhooks);
-  // The outbox for the events of conversations, templates and batches
-  // (messages emit theirs in the status and inbound services).
-  p.outbox = std::make_unique<domain::EventOutbox>(database, wake_webhooks);
-  domain::EventOutbox* outbox = p.outbox.get();
-  p.conversations = std::make_unique<domain::ConversationService>(
-      database, [outbox](const storage::ConversationRecord& resolved) {
-        return domain::EmitConversationResolved(*outbox, resolved);
-      });
-  p.conversations->set_on_event(wake_webhooks);
-  p.conversations->set_on_assigned([outbox](const storage::ConversationRecord& assigned) {
-    return domain::EmitConversationAssigned(*outbox, assigned);
-  });
-  p.analytics = std::make_unique<domain::AnalyticsService>(database);
-  p.read_receipts =
-      std::make_unique<domain::ReadReceipts>(*p.conversations, *p.properties, *p.provider);
-  p.consent = std::make_unique<domain::ConsentService>(database);
-  p.inbound = std::make_unique<domain::InboundService>(
-      database, domain::ConsentKeywords{config.opt_out_keywords, config.opt_in_keywords},
-      wake_webhooks);
-  p.status_timer = std::make_unique<workers::StatusTimer>(database, *p.statuses);
+  BuildConversations(config, p);
   // Several instances may share a PostgreSQL database: their rate limits
   // (the sender's pace, the guest pair rate, each token's budget) then live
   // in it, so that together they allow what one would. SQLite serves one
@@ -230,31 +176,70 @@ absl::Status BuildServices(const Config& config, Parts& p) {
   p.limiters = database.engine() == storage::DatabaseUrl::Engine::kPostgres
                    ? domain::SharedRateLimiters(database)
                    : domain::LocalRateLimiters();
-  BuildSendQueue(config, p, wake_webhooks, p.limiters);
   BuildMessaging(config, p);
   BuildAutomation(config, p);
   BuildGuestData(config, p);
-  p.batch_runner = std::make_unique<workers::BatchRunner>(*p.batches);
   p.idempotency = std::make_unique<domain::IdempotencyService>(database);
-  p.template_reviews = std::make_unique<workers::TemplateReviewTimer>(*p.templates);
-  p.guest_media = std::make_unique<workers::GuestMediaFetcher>(*p.media, *p.provider);
-  p.notifications = std::make_unique<workers::NotificationProcessor>(
-      database, *p.properties, *p.inbound, *p.statuses, *p.consent, *p.templates,
-      p.guest_media.get());
-  BuildWebhooks(config, p, wake_webhooks);
+  p.webhooks = std::make_unique<domain::WebhookService>(
+      database, *p.webhook_client, domain::WebhookSettings{config.webhook_secret_grace},
+      p.wake_events);
   p.audit = std::make_unique<domain::AuditService>(database);
-  p.audit_writer = std::make_unique<workers::AuditWriter>(*p.audit);
-  // Before the server: every call may leave an audit record.
-  p.audit_writer->Start();
   p.inbox = std::make_unique<domain::NotificationInbox>(database);
   p.ops_readings = std::make_unique<domain::OpsReadings>(database);
   return absl::OkStatus();
 }
 
+// The send queue and those it calls: the status timer for the provider's
+// follow-ups, the gRPC health service (once the server runs), and our
+// uploads' copies at the provider.
+void BuildSendQueue(const Config& config, Parts& p) {
+  p.status_timer = std::make_unique<workers::StatusTimer>(*p.db, *p.statuses);
+  p.provider_health = std::make_unique<GrpcProviderHealth>();
+  p.media_copies = std::make_unique<workers::MediaCopies>(*p.media, *p.provider);
+  workers::SendQueue::Peers peers{.status_timer = p.status_timer.get(),
+                                  .health = p.provider_health.get(),
+                                  .media = p.media_copies.get(),
+                                  .on_webhook_event = p.wake_events};
+  p.send_queue = std::make_unique<workers::SendQueue>(
+      *p.db, *p.provider, *p.properties, SendQueueOptions(config), std::move(peers), p.limiters);
+}
+
+// The workers: each polls the database for its work and is woken early by
+// the part that made some (ConnectWakeUps).
+void BuildWorkers(const Config& config, Parts& p) {
+  BuildSendQueue(config, p);
+  p.releaser = std::make_unique<workers::ScheduleReleaser>(
+      *p.release, workers::ScheduleReleaser::Options{}, *p.send_queue);
+  p.batch_runner = std::make_unique<workers::BatchRunner>(*p.batches);
+  p.automation_worker = std::make_unique<workers::AutomationWorker>(*p.db, *p.automation_engine);
+  p.template_reviews = std::make_unique<workers::TemplateReviewTimer>(*p.templates);
+  p.guest_media = std::make_unique<workers::GuestMediaFetcher>(*p.media, *p.provider);
+  p.notifications = std::make_unique<workers::NotificationProcessor>(
+      *p.db, *p.properties, *p.inbound, *p.statuses, *p.consent, *p.templates, p.guest_media.get());
+  p.pruner = std::make_unique<workers::RetentionPruner>(
+      *p.db, *p.media_store,
+      workers::RetentionOptions{.interval = config.retention_interval,
+                                .day = config.retention_day});
+  p.audit_writer = std::make_unique<workers::AuditWriter>(*p.audit);
+  // Before the server: every call may leave an audit record.
+  p.audit_writer->Start();
+}
+
+// Who wakes whom after a commit (domain/wake_ups.h): a send wakes the send
+// queue, a schedule the releaser, a batch its runner, an inbound message
+// the automation. (A stored Meta callback wakes the notification
+// processor: BuildApi.)
+void ConnectWakeUps(Parts& p) {
+  p.messaging->set_send_queue(p.send_queue.get());
+  p.messaging->set_scheduling(p.releaser.get(), p.wake_events);
+  p.schedules->set_releaser(p.releaser.get());
+  p.batches->set_runner(p.batch_runner.get());
+  p.inbound->set_automation(p.automation_worker.get());
+}
+
 // One gRPC service class per proto service, behind authentication and the
 // RPC pool.
 void BuildApi(const Config& config, Parts& p) {
-  Parts* raw = &p;
   p.registry = std::make_unique<api::CallRegistry>();
   p.auth = std::make_unique<api::Authenticator>(
       *p.tokens, api::RequestBudget{config.api_requests_per_second, config.api_burst},
@@ -263,8 +248,9 @@ void BuildApi(const Config& config, Parts& p) {
   p.calls = std::make_unique<api::CallRunner>(*p.auth, *p.rpc_pool);
   p.services.push_back(std::make_unique<api::MessagesApi>(*p.calls, *p.messaging, *p.batches,
                                                           *p.idempotency, *p.schedules));
-  p.services.push_back(std::make_unique<api::ConversationsApi>(*p.calls, *p.conversations,
-                                                               *p.analytics, *p.read_receipts));
+  p.services.push_back(
+      std::make_unique<api::ConversationsApi>(*p.calls, *p.conversations, *p.analytics,
+                                              *p.read_receipts));
   p.services.push_back(std::make_unique<api::AdminApi>(*p.calls, *p.tokens, *p.audit));
   p.services.push_back(std::make_unique<api::PropertiesApi>(*p.calls, *p.properties, *p.retention));
   p.services.push_back(std::make_unique<api::GuestDataApi>(*p.calls, *p.erasure, *p.db, *p.hasher));
@@ -277,7 +263,7 @@ void BuildApi(const Config& config, Parts& p) {
   p.services.push_back(std::make_unique<api::ProviderCallbacksApi>(
       *p.inbox, *p.rpc_pool,
       api::ProviderCallbacksApi::Secrets{config.meta_verify_token, config.meta_app_secret},
-      [raw] { raw->notifications->Wake(); }));
+      *p.notifications));
   p.services.push_back(std::make_unique<api::TemplatesApi>(*p.calls, *p.templates, *p.idempotency));
   p.services.push_back(std::make_unique<api::AutomationApi>(*p.calls, *p.automation));
 }
@@ -288,10 +274,10 @@ void StartWorkers(Parts& p) {
   p.status_timer->Start();
   p.template_reviews->Start();
   p.notifications->Start();
-  p.automation_worker->Start();
   p.send_queue->Start();
   p.webhook_delivery->Start();
   p.batch_runner->Start();
+  p.automation_worker->Start();
 }
 
 }  // namespace
@@ -300,10 +286,17 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Config& config) {
   auto p = std::make_unique<Parts>();
   ASSIGN_OR_RETURN(auto listeners, CheckListeners(config));
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, GrpcCredentials(config));
+  // The provider first: a misconfigured one fails the start before the data
+  // directory is touched.
+  RETURN_IF_ERROR(BuildProvider(config, *p));
   RETURN_IF_ERROR(BuildStorage(config, *p));
-  RETURN_IF_ERROR(BuildServices(config, *p));
+  BuildEventFollowers(config, *p);
+  RETURN_IF_ERROR(BuildDomain(config, *p));
+  BuildWorkers(config, *p);
+  ConnectWakeUps(*p);
   BuildApi(config, *p);
   RETURN_IF_ERROR(StartGrpc(config, credentials, *p));
+  p->provider_health->set_server(p->server.get());
   RETURN_IF_ERROR(StartGateway(config, listeners.first, *p));
   p->server->GetHealthCheckService()->SetServingStatus(v1::MessagesService::service_full_name(),
                                                        true);

@@ -106,6 +106,18 @@ namespace wa {
 
 namespace v1 = ::hotel::whatsapp::v1;
 
+// The gRPC health of MessagesService follows the provider's credentials, as
+// the send queue finds them. Set to the server once it runs (the workers
+// start after it).
+class GrpcProviderHealth : public workers::ProviderHealth {
+ public:
+  void set_server(grpc::Server* server) { server_ = server; }
+  void Report(bool healthy) override;
+
+ private:
+  grpc::Server* server_ = nullptr;
+};
+
 struct App::Parts {
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<provider::Provider> provider;
@@ -142,6 +154,8 @@ struct App::Parts {
   std::unique_ptr<domain::MediaService> media;
   std::unique_ptr<workers::StatusTimer> status_timer;
   std::unique_ptr<workers::TemplateReviewTimer> template_reviews;
+  std::unique_ptr<GrpcProviderHealth> provider_health;
+  std::unique_ptr<workers::MediaCopies> media_copies;
   std::unique_ptr<workers::SendQueue> send_queue;
   std::unique_ptr<workers::BatchRunner> batch_runner;
   std::unique_ptr<workers::GuestMediaFetcher> guest_media;

@@ -71,6 +71,13 @@ gateway::HttpGateway::Options GatewayOptions(const Config& config, const HostPor
 
 }  // namespace
 
+void GrpcProviderHealth::Report(bool healthy) {
+  if (server_ != nullptr) {
+    server_->GetHealthCheckService()->SetServingStatus(v1::MessagesService::service_full_name(),
+                                                       healthy);
+  }
+}
+
 absl::Status StartGrpc(const Config& config,
                        const std::shared_ptr<grpc::ServerCredentials>& credentials, App::Parts& p) {
   // Keeps health.proto linked in so reflection can describe the health service.

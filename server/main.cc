@@ -33,6 +33,7 @@
 #include "server/storage/database_url.h"
 #include "server/tokens_command.h"
 #include "server/util/log.h"
+#include "server/util/status_macros.h"
 
 ABSL_FLAG(std::string, grpc_listen, "127.0.0.1:50051", "gRPC address, host:port (port 0: any)");
 ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080", "REST address, host:port (port 0: any)");
@@ -250,10 +251,8 @@ absl::Status ApplyLoopbackPolicy(wa::Config& config) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<wa::Config> ConfigFromFlags() {
-  wa::Config config;
-  config.grpc_listen = absl::GetFlag(FLAGS_grpc_listen);
-  config.http_listen = absl::GetFlag(FLAGS_http_listen);
+// Where the data lives and how long guest data is kept.
+absl::Status StorageFromFlags(wa::Config& config) {
   config.data_dir = absl::GetFlag(FLAGS_data_dir);
   config.media_dir = absl::GetFlag(FLAGS_media_dir);
   config.database_url = absl::GetFlag(FLAGS_database_url);
@@ -278,9 +277,13 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
       return absl::InvalidArgumentError("--database_url: " + std::string(url.status().message()));
     }
   }
-  config.provider = absl::GetFlag(FLAGS_provider);
-  config.sandbox_status_delay = absl::GetFlag(FLAGS_sandbox_status_delay);
-  config.sandbox_template_review_delay = absl::GetFlag(FLAGS_sandbox_template_review_delay);
+  return absl::OkStatus();
+}
+
+// The listening ports and their limits: TLS, bodies, threads, streams.
+void ListenersFromFlags(wa::Config& config) {
+  config.grpc_listen = absl::GetFlag(FLAGS_grpc_listen);
+  config.http_listen = absl::GetFlag(FLAGS_http_listen);
   config.docs_dir = absl::GetFlag(FLAGS_docs_dir);
   config.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   config.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
@@ -298,12 +301,20 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.grpc_max_streams = absl::GetFlag(FLAGS_grpc_max_streams);
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   config.log_requests = absl::GetFlag(FLAGS_log_requests);
+}
+
+// The provider: the sandbox, or Meta's Cloud API with its number and the
+// secrets, which come from the environment or a file, never from a flag's
+// value.
+absl::Status ProviderFromFlags(wa::Config& config) {
+  config.provider = absl::GetFlag(FLAGS_provider);
+  config.sandbox_status_delay = absl::GetFlag(FLAGS_sandbox_status_delay);
+  config.sandbox_template_review_delay = absl::GetFlag(FLAGS_sandbox_template_review_delay);
   config.cloud_api_base_url = absl::GetFlag(FLAGS_cloud_api_base_url);
   config.cloud_api_version = absl::GetFlag(FLAGS_cloud_api_version);
   config.cloud_api_proxy = absl::GetFlag(FLAGS_cloud_api_proxy);
   config.phone_number_id = absl::GetFlag(FLAGS_phone_number_id);
   config.waba_id = absl::GetFlag(FLAGS_waba_id);
-  // Secrets come from the environment or a file, never from a flag's value.
   config.cloud_access_token = Environment("WA_CLOUD_ACCESS_TOKEN");
   if (std::string file = absl::GetFlag(FLAGS_cloud_access_token_file); !file.empty()) {
     absl::StatusOr<std::string> token = ReadSecretFile(file);
@@ -315,6 +326,11 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   }
   config.meta_verify_token = Environment("WA_META_VERIFY_TOKEN");
   config.meta_app_secret = Environment("WA_META_APP_SECRET");
+  return absl::OkStatus();
+}
+
+// The pace of sends, batches and API calls.
+void SendingFromFlags(wa::Config& config) {
   config.send_rate_per_second = absl::GetFlag(FLAGS_send_rate_per_second);
   config.pair_interval = absl::GetFlag(FLAGS_pair_interval);
   config.pair_burst = absl::GetFlag(FLAGS_pair_burst);
@@ -326,12 +342,14 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
   config.batch_hold = absl::GetFlag(FLAGS_batch_hold);
   config.api_requests_per_second = absl::GetFlag(FLAGS_api_requests_per_second);
   config.api_burst = absl::GetFlag(FLAGS_api_burst);
-  if (absl::Status s = CheckLimits(config); !s.ok()) return s;
-  if (absl::Status s = CheckCloudSecrets(config); !s.ok()) return s;
   config.opt_out_keywords = absl::GetFlag(FLAGS_opt_out_keywords);
   config.opt_in_keywords = absl::GetFlag(FLAGS_opt_in_keywords);
+}
+
+// What goes out to the hotels: webhooks and the event streams.
+absl::Status EventsFromFlags(wa::Config& config) {
   config.webhook_allowed_hosts = absl::GetFlag(FLAGS_webhook_allowed_hosts);
-  if (absl::Status s = ApplyLoopbackPolicy(config); !s.ok()) return s;
+  RETURN_IF_ERROR(ApplyLoopbackPolicy(config));
   config.webhook_timeout = absl::GetFlag(FLAGS_webhook_timeout);
   config.webhook_threads = absl::GetFlag(FLAGS_webhook_threads);
   config.webhook_hold = absl::GetFlag(FLAGS_webhook_hold);
@@ -358,6 +376,20 @@ absl::StatusOr<wa::Config> ConfigFromFlags() {
     return absl::InvalidArgumentError(
         "--webhook_hold must not be negative, --batch_hold must be positive");
   }
+  return absl::OkStatus();
+}
+
+// The flags and the environment, checked in this order: the first mistake
+// is the one reported.
+absl::StatusOr<wa::Config> ConfigFromFlags() {
+  wa::Config config;
+  RETURN_IF_ERROR(StorageFromFlags(config));
+  ListenersFromFlags(config);
+  RETURN_IF_ERROR(ProviderFromFlags(config));
+  SendingFromFlags(config);
+  RETURN_IF_ERROR(CheckLimits(config));
+  RETURN_IF_ERROR(CheckCloudSecrets(config));
+  RETURN_IF_ERROR(EventsFromFlags(config));
   return config;
 }
 

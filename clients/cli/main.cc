@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -240,125 +241,155 @@ bool GlobalOption(absl::string_view arg, Globals& g) {
   return true;
 }
 
-int Run(int argc, char** argv) {
-  LinkContract();
-  Globals g{
-      Env("WA_ADDR", "127.0.0.1:50051"), Env("WA_TOKEN", ""),   false, false, Env("WA_CA_FILE", ""),
-      Env("WA_CERT_FILE", ""),           Env("WA_KEY_FILE", "")};
-  int i = 1;
-  for (; i < argc && absl::StartsWith(argv[i], "--"); ++i) {
+// What one invocation asks: the command, its method, and the words that
+// fill its request.
+struct Invocation {
+  std::string name;
+  std::string method_path, positional, help;
+  const google::protobuf::MethodDescriptor* method = nullptr;
+  std::string command_help;
+  std::vector<std::string> words;
+  std::string file, csv;
+  bool follow = true;
+};
+
+// The options before the command; an exit code when there is nothing to
+// run (--help, a mistake, no command). `i` ends on the command.
+std::optional<int> ParseGlobalOptions(int argc, char** argv, Globals& g, int& i) {
+  for (i = 1; i < argc && absl::StartsWith(argv[i], "--"); ++i) {
     absl::string_view arg = argv[i];
     if (GlobalOption(arg, g)) continue;
     if (arg == "--help") {
       Usage(std::cout);
       return 0;
-    } else {
-      return UsageError(UnknownWord("option", std::string(arg), GlobalOptionNames()), "");
     }
+    return UsageError(UnknownWord("option", std::string(arg), GlobalOptionNames()), "");
   }
   if (i >= argc || std::string(argv[i]) == "help") {
     Usage(i >= argc ? std::cerr : std::cout);
     return i >= argc ? kUsage : 0;
   }
-  std::string name = argv[i++];
-  std::string method_path, positional, help;
-  const google::protobuf::MethodDescriptor* method = nullptr;
-  if (name == "call") {
+  return std::nullopt;
+}
+
+// The command at argv[i] and its method: a named command, or `call` with a
+// method path. `i` ends on the command's first word.
+std::optional<int> ResolveCommand(int argc, char** argv, int& i, Invocation& run) {
+  run.name = argv[i++];
+  if (run.name == "call") {
     if (i >= argc) {
       return UsageError("call needs a method: /hotel.whatsapp.v1.SERVICE/METHOD", "");
     }
-    method = ResolveCallPath(argv[i]);
-    if (method == nullptr) {
+    run.method = ResolveCallPath(argv[i]);
+    if (run.method == nullptr) {
       return UsageError(
           absl::StrCat("no method ", argv[i], " (write /hotel.whatsapp.v1.SERVICE/METHOD)"), "");
     }
-    method_path = GrpcPath(method);
+    run.method_path = GrpcPath(run.method);
     ++i;
-  } else if (const Command* command = FindCommand(name)) {
-    method_path = command->method;
-    positional = command->positional;
-    help = command->help;
-    method = FindMethod(method_path);
+  } else if (const Command* command = FindCommand(run.name)) {
+    run.method_path = command->method;
+    run.positional = command->positional;
+    run.help = command->help;
+    run.method = FindMethod(run.method_path);
   } else {
     std::vector<std::string> names = {"call", "help"};
     for (const Command& c : Commands()) names.push_back(c.name);
-    return UsageError(UnknownWord("command", name, names), "");
+    return UsageError(UnknownWord("command", run.name, names), "");
   }
-  if (method == nullptr) return UsageError(absl::StrCat("no method ", method_path), "");
-  const std::string command_help = CommandHelp(name, positional, help, method_path, method);
-  std::vector<std::string> words;
-  std::string file, csv;
-  bool follow = true;
+  if (run.method == nullptr) return UsageError(absl::StrCat("no method ", run.method_path), "");
+  run.command_help = CommandHelp(run.name, run.positional, run.help, run.method_path, run.method);
+  return std::nullopt;
+}
+
+// The command's words: its own options (spelled as on the command line)
+// and the request's fields; global options may come here too.
+std::optional<int> ParseCommandWords(int argc, char** argv, int i, Globals& g, Invocation& run) {
   for (; i < argc; ++i) {
     absl::string_view word = argv[i];
     if (word == "--help") {
-      std::cout << command_help;
+      std::cout << run.command_help;
       return 0;
     }
     if (absl::ConsumePrefix(&word, "--file=")) {
-      file = std::string(word);
+      run.file = std::string(word);
     } else if (absl::ConsumePrefix(&word, "--csv=")) {
-      csv = std::string(word);
+      run.csv = std::string(word);
     } else if (word == "--no-follow") {
-      follow = false;
-    } else if (name == "watch" && absl::ConsumePrefix(&word, "--conversation=")) {
-      words.push_back(absl::StrCat("--conversation_id=", word));
-    } else if (name != "test-rules" && absl::ConsumePrefix(&word, "--at=")) {
-      words.push_back(absl::StrCat("--send_at=", word));  // a send's or a reschedule's time
+      run.follow = false;
+    } else if (run.name == "watch" && absl::ConsumePrefix(&word, "--conversation=")) {
+      run.words.push_back(absl::StrCat("--conversation_id=", word));
+    } else if (run.name != "test-rules" && absl::ConsumePrefix(&word, "--at=")) {
+      run.words.push_back(absl::StrCat("--send_at=", word));  // a send's or a reschedule's time
     } else if (absl::ConsumePrefix(&word, "--valid-until=")) {
-      words.push_back(absl::StrCat("--valid_until=", word));
+      run.words.push_back(absl::StrCat("--valid_until=", word));
     } else if (!GlobalOption(word, g)) {
-      words.push_back(argv[i]);
+      run.words.push_back(argv[i]);
     }
   }
-  auto channel = OpenChannel(g);
-  gateway::GrpcInvoker invoker(channel);
-  google::protobuf::Arena arena;
-  bool upload_only = method->client_streaming();
-  google::protobuf::Message* request =
-      upload_only ? google::protobuf::Arena::CreateMessage<v1::MediaMetadata>(&arena)
-                  : invoker.NewMessage(method->input_type(), &arena);
-  if (!csv.empty()) {
-    absl::StatusOr<v1::BatchSendMessagesRequest> rows = ReadBatchCsv(csv);
+  return std::nullopt;
+}
+
+// Fills `request` from the CSV file and the words, and checks it is whole
+// before anything is sent.
+std::optional<int> BuildRequest(const Invocation& run, bool upload_only,
+                                google::protobuf::Message* request) {
+  if (!run.csv.empty()) {
+    absl::StatusOr<v1::BatchSendMessagesRequest> rows = ReadBatchCsv(run.csv);
     if (!rows.ok() || request->GetDescriptor() != rows->GetDescriptor()) {
       std::cerr << "error: INVALID_ARGUMENT: "
                 << (rows.ok() ? "--csv is for the batch command" : rows.status().message()) << "\n";
       return kUsage;
     }
     request->CopyFrom(*rows);
-  } else if (name == "batch") {
-    return UsageError("batch needs --csv=FILE", command_help);
+  } else if (run.name == "batch") {
+    return UsageError("batch needs --csv=FILE", run.command_help);
   }
-  if (absl::Status s = FillRequest(words, positional, request); !s.ok()) {
-    return UsageError(std::string(s.message()), command_help);
+  if (absl::Status s = FillRequest(run.words, run.positional, request); !s.ok()) {
+    return UsageError(std::string(s.message()), run.command_help);
   }
-  if (upload_only && file.empty()) return UsageError("upload needs --file=PATH", command_help);
-  if (!positional.empty()) {
-    const auto* field = request->GetDescriptor()->FindFieldByName(positional);
+  if (upload_only && run.file.empty()) {
+    return UsageError("upload needs --file=PATH", run.command_help);
+  }
+  if (!run.positional.empty()) {
+    const auto* field = request->GetDescriptor()->FindFieldByName(run.positional);
     if (field != nullptr && request->GetReflection()->GetString(*request, field).empty()) {
-      return UsageError(absl::StrCat(name, " needs its ", positional), command_help);
+      return UsageError(absl::StrCat(run.name, " needs its ", run.positional), run.command_help);
     }
   }
   // A send-media --file fills media_id after the upload.
   if (absl::Status s = gateway::CheckRequiredFields(*request);
-      !s.ok() && !(file.size() > 0 && absl::StrContains(s.message(), "media_id"))) {
-    return UsageError(std::string(s.message()), command_help);
+      !s.ok() && !(run.file.size() > 0 && absl::StrContains(s.message(), "media_id"))) {
+    return UsageError(std::string(s.message()), run.command_help);
   }
-  if (!file.empty()) {
-    v1::Media media;
-    if (int rc = Upload(g, channel, file, *request, &media); rc != 0) return rc;
-    if (upload_only) {
-      Print(media, g);
-      return 0;
-    }
-    // send-media goes on to send the upload.
-    const auto* id = request->GetDescriptor()->FindFieldByName("media_id");
-    if (id == nullptr) {
-      std::cerr << name << " takes no --file\n";
-      return kUsage;
-    }
-    request->GetReflection()->SetString(request, id, media.media_id());
+  return std::nullopt;
+}
+
+// --file: uploads the file; an upload command ends there, send-media goes
+// on to send it (its media_id is filled in).
+std::optional<int> UploadFile(const Globals& g, const std::shared_ptr<grpc::Channel>& channel,
+                              const Invocation& run, bool upload_only,
+                              google::protobuf::Message* request) {
+  v1::Media media;
+  if (int rc = Upload(g, channel, run.file, *request, &media); rc != 0) return rc;
+  if (upload_only) {
+    Print(media, g);
+    return 0;
   }
+  const auto* id = request->GetDescriptor()->FindFieldByName("media_id");
+  if (id == nullptr) {
+    std::cerr << run.name << " takes no --file\n";
+    return kUsage;
+  }
+  request->GetReflection()->SetString(request, id, media.media_id());
+  return std::nullopt;
+}
+
+// The call itself: a watch streams, a batch is followed to its end.
+int Call(const Globals& g, const std::shared_ptr<grpc::Channel>& channel,
+         gateway::GrpcInvoker& invoker, const Invocation& run, google::protobuf::Message* request,
+         google::protobuf::Arena& arena) {
+  const google::protobuf::MethodDescriptor* method = run.method;
   if (method->server_streaming() && method->input_type() == v1::StreamEventsRequest::descriptor()) {
     grpc::Status watched =
         Watch(channel, g.token, *static_cast<v1::StreamEventsRequest*>(request), g.json);
@@ -367,10 +398,10 @@ int Run(int argc, char** argv) {
   google::protobuf::Message* response = invoker.NewMessage(method->output_type(), &arena);
   gateway::CallMetadata metadata;
   if (!g.token.empty()) metadata.emplace_back("authorization", "Bearer " + g.token);
-  grpc::Status status = invoker.Call(method_path, *request, response, metadata);
+  grpc::Status status = invoker.Call(run.method_path, *request, response, metadata);
   if (!status.ok()) return Fail(status, g);
   Print(*response, g);
-  if (name == "batch" && follow) {
+  if (run.name == "batch" && run.follow) {
     v1::Batch batch;
     status = FollowBatch(channel, g.token,
                          static_cast<v1::BatchSendMessagesResponse*>(response)->batch_id(), &batch);
@@ -378,6 +409,30 @@ int Run(int argc, char** argv) {
     Print(batch, g);
   }
   return 0;
+}
+
+int Run(int argc, char** argv) {
+  LinkContract();
+  Globals g{
+      Env("WA_ADDR", "127.0.0.1:50051"), Env("WA_TOKEN", ""),   false, false, Env("WA_CA_FILE", ""),
+      Env("WA_CERT_FILE", ""),           Env("WA_KEY_FILE", "")};
+  int i = 1;
+  if (std::optional<int> exit = ParseGlobalOptions(argc, argv, g, i)) return *exit;
+  Invocation run;
+  if (std::optional<int> exit = ResolveCommand(argc, argv, i, run)) return *exit;
+  if (std::optional<int> exit = ParseCommandWords(argc, argv, i, g, run)) return *exit;
+  auto channel = OpenChannel(g);
+  gateway::GrpcInvoker invoker(channel);
+  google::protobuf::Arena arena;
+  bool upload_only = run.method->client_streaming();
+  google::protobuf::Message* request =
+      upload_only ? google::protobuf::Arena::CreateMessage<v1::MediaMetadata>(&arena)
+                  : invoker.NewMessage(run.method->input_type(), &arena);
+  if (std::optional<int> exit = BuildRequest(run, upload_only, request)) return *exit;
+  if (!run.file.empty()) {
+    if (std::optional<int> exit = UploadFile(g, channel, run, upload_only, request)) return *exit;
+  }
+  return Call(g, channel, invoker, run, request, arena);
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ grpc::ServerUnaryReactor* ProviderCallbacksApi::ReceiveNotification(
     absl::StatusOr<int64_t> id = inbox_.Store(request->body());
     if (!id.ok()) return id.status();
     response->set_notification_id(*id);
-    if (on_stored_) on_stored_();
+    processor_.Wake();
     return absl::OkStatus();
   });
 }

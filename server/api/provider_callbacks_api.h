@@ -1,10 +1,10 @@
 #pragma once
 
-#include <functional>
 #include <string>
 
 #include "hotel/whatsapp/v1/provider_callbacks.grpc.pb.h"
 #include "server/domain/notification_inbox.h"
+#include "server/domain/wake_ups.h"
 #include "server/util/thread_pool.h"
 
 namespace wa::api {
@@ -18,12 +18,10 @@ class ProviderCallbacksApi : public hotel::whatsapp::v1::ProviderCallbacksServic
     std::string app_secret;    // WA_META_APP_SECRET
   };
 
+  // A stored callback wakes `processor` (workers::NotificationProcessor).
   ProviderCallbacksApi(domain::NotificationInbox& inbox, util::ThreadPool& pool, Secrets secrets,
-                       std::function<void()> on_stored)
-      : inbox_(inbox),
-        pool_(pool),
-        secrets_(std::move(secrets)),
-        on_stored_(std::move(on_stored)) {}
+                       domain::NotificationWaker& processor)
+      : inbox_(inbox), pool_(pool), secrets_(std::move(secrets)), processor_(processor) {}
 
   grpc::ServerUnaryReactor* VerifySubscription(
       grpc::CallbackServerContext* context,
@@ -38,7 +36,7 @@ class ProviderCallbacksApi : public hotel::whatsapp::v1::ProviderCallbacksServic
   domain::NotificationInbox& inbox_;
   util::ThreadPool& pool_;
   Secrets secrets_;
-  std::function<void()> on_stored_;
+  domain::NotificationWaker& processor_;
 };
 
 }  // namespace wa::api

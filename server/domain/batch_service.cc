@@ -127,7 +127,7 @@ TimingRequest BatchService::ItemTiming(const BatchRecord& batch, const BatchItem
   return timing;
 }
 
-absl::StatusOr<BatchAccepted> BatchService::Create(const Caller& caller, BatchRequest request) {
+absl::Status BatchService::CheckRequest(const Caller& caller, const BatchRequest& request) const {
   const int count = static_cast<int>(request.items.size());
   if (count == 0) return InvalidArgument("messages must hold at least one message", "messages");
   if (count > options_.max_items) {
@@ -148,10 +148,12 @@ absl::StatusOr<BatchAccepted> BatchService::Create(const Caller& caller, BatchRe
   if (Utf8Length(request.staff_member_id) > 64) {
     return InvalidArgument("staff_member_id is at most 64 printable characters", "staff_member_id");
   }
-  if (auto s = messaging_.CheckSender(caller.property_id, request.from_phone_number_id); !s.ok()) {
-    return s;
-  }
-  absl::Time now = absl::Now();
+  return messaging_.CheckSender(caller.property_id, request.from_phone_number_id);
+}
+
+absl::StatusOr<BatchRecord> BatchService::NewBatch(const Caller& caller,
+                                                   const BatchRequest& request,
+                                                   absl::Time now) const {
   BatchRecord batch;
   batch.batch_id = NewId("batch_");
   batch.property_id = caller.property_id;
@@ -161,46 +163,57 @@ absl::StatusOr<BatchAccepted> BatchService::Create(const Caller& caller, BatchRe
   batch.batch_size = request.batch_size > 0 ? request.batch_size : kDefaultBatchSize;
   batch.retry_failed = request.retry_failed;
   batch.track_delivery = request.track_delivery;
-  batch.total = count;
+  batch.total = static_cast<int>(request.items.size());
   batch.created_at = now;
-  if (absl::Status s = ReadTimings(request, now, batch); !s.ok()) return s;
+  RETURN_IF_ERROR(ReadTimings(request, now, batch));
+  return batch;
+}
 
+BatchItemRecord BatchService::NewItem(const Caller& caller, const BatchRecord& batch, int index,
+                                      const BatchItemInput& in, absl::Time now,
+                                      BatchAccepted& accepted) const {
+  BatchItemRecord item;
+  item.batch_id = batch.batch_id;
+  item.index = index;
+  item.phone = ItemPhone(in);
+  item.content = in.content;
+  item.template_name = in.template_name;
+  item.language = in.language;
+  item.parameters = in.parameters;
+  if (absl::StatusOr<Timing> t = ParseTiming(in.timing, now); t.ok()) {
+    item.send_at = t->send_at;
+    item.valid_until = t->valid_until;
+    item.quiet_hours = t->respect_quiet_hours;
+  }
+  if (absl::Status s = CheckItem(caller.property_id, in); !s.ok()) {
+    v1::ErrorDetail detail = DetailOf(s);
+    item.state = BatchItemState::kRejected;
+    item.error_code = detail.code();
+    item.error_message = detail.message();
+    accepted.errors.push_back(
+        {index, ItemPhone(in), in.guest_user_id, detail.code(), detail.message()});
+    ++accepted.rejected;
+  } else {
+    // The address as given (resolved to the guest's key when released):
+    // "+E164", or "bsuid:<BSUID>".
+    GuestAddress address = *ParseGuestAddress(ItemPhone(in), in.guest_user_id);
+    item.phone = address.user_id.empty() ? address.phone : BsuidKey(address.user_id);
+    ++accepted.accepted;
+  }
+  return item;
+}
+
+absl::StatusOr<BatchAccepted> BatchService::Create(const Caller& caller, BatchRequest request) {
+  RETURN_IF_ERROR(CheckRequest(caller, request));
+  absl::Time now = absl::Now();
+  ASSIGN_OR_RETURN(BatchRecord batch, NewBatch(caller, request, now));
   BatchAccepted accepted;
   accepted.batch_id = batch.batch_id;
   accepted.messages_per_second = batch.messages_per_second;
   std::vector<BatchItemRecord> items;
   items.reserve(request.items.size());
-  for (int i = 0; i < count; ++i) {
-    BatchItemInput& in = request.items[i];
-    BatchItemRecord item;
-    item.batch_id = batch.batch_id;
-    item.index = i;
-    item.phone = ItemPhone(in);
-    item.content = in.content;
-    item.template_name = in.template_name;
-    item.language = in.language;
-    item.parameters = in.parameters;
-    if (absl::StatusOr<Timing> t = ParseTiming(in.timing, now); t.ok()) {
-      item.send_at = t->send_at;
-      item.valid_until = t->valid_until;
-      item.quiet_hours = t->respect_quiet_hours;
-    }
-    if (absl::Status s = CheckItem(caller.property_id, in); !s.ok()) {
-      v1::ErrorDetail detail = DetailOf(s);
-      item.state = BatchItemState::kRejected;
-      item.error_code = detail.code();
-      item.error_message = detail.message();
-      accepted.errors.push_back(
-          {i, ItemPhone(in), in.guest_user_id, detail.code(), detail.message()});
-      ++accepted.rejected;
-    } else {
-      // The address as given (resolved to the guest's key when released):
-      // "+E164", or "bsuid:<BSUID>".
-      GuestAddress address = *ParseGuestAddress(ItemPhone(in), in.guest_user_id);
-      item.phone = address.user_id.empty() ? address.phone : BsuidKey(address.user_id);
-      ++accepted.accepted;
-    }
-    items.push_back(std::move(item));
+  for (int i = 0; i < static_cast<int>(request.items.size()); ++i) {
+    items.push_back(NewItem(caller, batch, i, request.items[i], now, accepted));
   }
   // A batch that would send nothing is the caller's mistake, not a batch.
   if (accepted.accepted == 0) return NothingValid(accepted.errors);
@@ -210,14 +223,14 @@ absl::StatusOr<BatchAccepted> BatchService::Create(const Caller& caller, BatchRe
   accepted.estimated_completion = EstimateCompletion(batch, accepted.accepted, now);
 
   absl::Status stored = db_.Transaction([&]() -> absl::Status {
-    if (absl::Status s = batches_.Insert(batch); !s.ok()) return s;
+    RETURN_IF_ERROR(batches_.Insert(batch));
     for (const BatchItemRecord& item : items) {
-      if (absl::Status s = batches_.InsertItem(item); !s.ok()) return s;
+      RETURN_IF_ERROR(batches_.InsertItem(item));
     }
     return request.in_transaction ? request.in_transaction(accepted) : absl::OkStatus();
   });
   if (!stored.ok()) return stored;
-  if (on_created_) on_created_();
+  if (runner_) runner_->Wake();
   return accepted;
 }
 

@@ -11,6 +11,7 @@
 #include "server/domain/messaging_service.h"
 #include "server/domain/template_service.h"
 #include "server/domain/token_service.h"
+#include "server/domain/wake_ups.h"
 #include "server/storage/batch_repository.h"
 #include "server/storage/database.h"
 
@@ -95,14 +96,12 @@ class BatchService {
   using CompletedHook = std::function<absl::Status(const storage::BatchRecord&)>;
 
   BatchService(storage::Database& db, MessagingService& messaging, TemplateService& templates,
-               Options options, std::function<void()> on_created)
-      : db_(db),
-        messaging_(messaging),
-        templates_(templates),
-        options_(options),
-        on_created_(std::move(on_created)),
-        batches_(db) {}
+               Options options)
+      : db_(db), messaging_(messaging), templates_(templates), options_(options), batches_(db) {}
 
+  // An accepted batch wakes `runner` (workers::BatchRunner, which is built
+  // on this service, hence set after).
+  void set_runner(BatchWaker* runner) { runner_ = runner; }
   void set_on_completed_in_transaction(CompletedHook hook) { on_completed_ = std::move(hook); }
 
   absl::StatusOr<BatchAccepted> Create(const Caller& caller, BatchRequest request);
@@ -116,6 +115,15 @@ class BatchService {
   absl::StatusOr<absl::Time> Run(absl::Time now);
 
  private:
+  // Create's checks of the whole request, before any item's.
+  absl::Status CheckRequest(const Caller& caller, const BatchRequest& request) const;
+  absl::StatusOr<storage::BatchRecord> NewBatch(const Caller& caller, const BatchRequest& request,
+                                                absl::Time now) const;
+  // Item `index` as stored: accepted, or rejected with why (both counted in
+  // `accepted`).
+  storage::BatchItemRecord NewItem(const Caller& caller, const storage::BatchRecord& batch,
+                                   int index, const BatchItemInput& in, absl::Time now,
+                                   BatchAccepted& accepted) const;
   double RateFor(double requested) const;
   absl::Status CheckItem(const std::string& property_id, const BatchItemInput& item) const;
   // Checks the batch's timing and its items' into `batch` and `items`.
@@ -147,7 +155,7 @@ class BatchService {
   MessagingService& messaging_;
   TemplateService& templates_;
   const Options options_;
-  std::function<void()> on_created_;
+  BatchWaker* runner_ = nullptr;
   CompletedHook on_completed_;
   storage::BatchRepository batches_;
 };

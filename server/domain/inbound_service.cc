@@ -67,7 +67,7 @@ absl::StatusOr<InboundResult> InboundService::RecordInTransaction(const std::str
   if (absl::Status s = EmitInboundEvents(outbox_, m); !s.ok()) return s;
   if (absl::Status s = automation_.Enqueue(property_id, m.message_id, absl::Now()); !s.ok())
     return s;
-  if (on_automation_) db_.AfterCommit(on_automation_);
+  if (automation_ != nullptr) db_.AfterCommit([automation = automation_] { automation->Wake(); });
   return InboundResult{std::move(m), false};
 }
 

@@ -14,6 +14,7 @@
 #include "server/storage/database.h"
 #include "server/storage/guest_repository.h"
 #include "server/storage/message_repository.h"
+#include "server/domain/wake_ups.h"
 
 namespace wa::domain {
 
@@ -66,7 +67,7 @@ class InboundService {
 
   // Wakes the automation worker after a commit that queued a message for
   // its rules.
-  void set_on_automation(std::function<void()> wake) { on_automation_ = std::move(wake); }
+  void set_automation(AutomationWaker* automation) { automation_ = automation; }
 
   absl::StatusOr<InboundResult> Record(const std::string& property_id, InboundMessage inbound);
   // The same, inside a transaction the caller holds.
@@ -82,7 +83,7 @@ class InboundService {
   storage::ConsentRepository consent_;
   GuestDirectory directory_;
   storage::AutomationRepository automation_;
-  std::function<void()> on_automation_;
+  AutomationWaker* automation_ = nullptr;
   EventOutbox outbox_;
 };
 

@@ -20,6 +20,7 @@
 #include "server/domain/schedule_follow.h"
 #include "server/domain/utf8.h"
 #include "server/domain/window_policy.h"
+#include "server/util/status_macros.h"
 
 namespace wa::domain {
 
@@ -37,6 +38,34 @@ absl::Status CheckStaffMemberId(const std::string& id) {
     return InvalidArgument("staff_member_id is at most 64 printable characters", "staff_member_id");
   }
   return absl::OkStatus();
+}
+
+// The outbound row of `request`, queued now or scheduled for `release`;
+// the caller fills in its ids, address and payload.
+storage::MessageRecord OutboundRecord(const OutboundRequest& request, const Timing& timing,
+                                      absl::Time now, absl::Time release) {
+  storage::MessageRecord m;
+  m.direction = v1::DIRECTION_OUTBOUND;
+  m.message_type = request.message_type;
+  // Copies, not moves: on PostgreSQL a transaction that lost a race runs
+  // the send's body again (Database::Transaction).
+  m.body = request.body;
+  m.staff_member_id = request.staff_member_id;
+  m.reply_to_message_id = request.reply_to_message_id;
+  m.created_at = now;
+  const bool later = release > now;
+  m.status = later ? v1::MESSAGE_STATUS_SCHEDULED : v1::MESSAGE_STATUS_QUEUED;
+  if (later) {
+    m.scheduled_for = release;
+  } else {
+    m.next_attempt_at = now;
+  }
+  m.valid_until = timing.valid_until;
+  m.quiet_hours = timing.respect_quiet_hours || request.marketing;
+  m.marketing = request.marketing;
+  m.relative_to = timing.relative_key;
+  m.relative_offset = timing.offset;
+  return m;
 }
 
 }  // namespace
@@ -83,8 +112,8 @@ absl::Status MessagingService::CheckWindow(const std::string& property_id,
       .Detail("guest_user_id", UserIdOfKey(guest_phone))
       .Detail("last_guest_message", Rfc3339(window.last_guest_message_at))
       .Detail("window_expires", Rfc3339(window.expires_at))
-      .Detail("suggested_templates",
-              suggest_templates_ ? suggest_templates_(property_id) : std::vector<std::string>{})
+      .Detail("suggested_templates", suggester_ ? suggester_->SuggestInTransaction(property_id)
+                                                : std::vector<std::string>{})
       .Recovery({"Use approved template message", "Wait for guest to initiate conversation",
                  "Contact guest via alternative channel"});
 }
@@ -154,6 +183,16 @@ absl::StatusOr<absl::Time> MessagingService::PlanInTransaction(
   return release;
 }
 
+absl::Status MessagingService::SetMetadataInTransaction(
+    const storage::ConversationRecord& conversation, const OutboundRequest& request,
+    absl::Time now) {
+  if (request.conversation_metadata.empty()) return absl::OkStatus();
+  RETURN_IF_ERROR(CheckMetadataAfter(conversation.metadata, request.conversation_metadata, {},
+                                     "conversation_metadata"));
+  return PatchMetadataInTransaction(db_, conversation.conversation_id,
+                                    request.conversation_metadata, {}, now, on_event_);
+}
+
 absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& caller,
                                                                  OutboundRequest request,
                                                                  bool needs_window) {
@@ -197,45 +236,14 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
         absl::StatusOr<absl::Time> release = PlanInTransaction(
             caller.property_id, *phone, request, *timing, *conversation, needs_window, now);
         if (!release.ok()) return release.status();
-        if (!request.conversation_metadata.empty()) {
-          if (auto s = CheckMetadataAfter(conversation->metadata, request.conversation_metadata, {},
-                                          "conversation_metadata");
-              !s.ok()) {
-            return s;
-          }
-          if (auto s =
-                  PatchMetadataInTransaction(db_, conversation->conversation_id,
-                                             request.conversation_metadata, {}, now, on_event_);
-              !s.ok()) {
-            return s;
-          }
-        }
-        storage::MessageRecord m;
+        RETURN_IF_ERROR(SetMetadataInTransaction(*conversation, request, now));
+        storage::MessageRecord m = OutboundRecord(request, *timing, now, *release);
         m.message_id = message_id;
         m.property_id = caller.property_id;
         m.conversation_id = conversation->conversation_id;
-        m.direction = v1::DIRECTION_OUTBOUND;
-        m.message_type = request.message_type;
-        // Copies, not moves: on PostgreSQL a transaction that lost a race
-        // runs this body again (Database::Transaction).
-        m.body = request.body;
         m.payload = payload;
         m.guest_phone = *phone;
-        m.staff_member_id = request.staff_member_id;
-        m.reply_to_message_id = request.reply_to_message_id;
-        m.created_at = now;
         const bool later = *release > now;
-        m.status = later ? v1::MESSAGE_STATUS_SCHEDULED : v1::MESSAGE_STATUS_QUEUED;
-        if (later) {
-          m.scheduled_for = *release;
-        } else {
-          m.next_attempt_at = now;
-        }
-        m.valid_until = timing->valid_until;
-        m.quiet_hours = timing->respect_quiet_hours || request.marketing;
-        m.marketing = request.marketing;
-        m.relative_to = timing->relative_key;
-        m.relative_offset = timing->offset;
         // A conversation keeps the number it was opened on unless the
         // request names one.
         std::string own = ConversationNumber(*conversation);
@@ -252,9 +260,9 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
       });
   if (!stored.ok()) return stored;
   if (stored->status == v1::MESSAGE_STATUS_SCHEDULED) {
-    if (on_scheduled_) on_scheduled_();
-  } else if (on_queued_) {
-    on_queued_();
+    if (releaser_) releaser_->Wake();
+  } else if (send_queue_) {
+    send_queue_->Wake();
   }
   return stored;
 }

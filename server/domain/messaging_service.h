@@ -13,6 +13,7 @@
 #include "server/domain/property_service.h"
 #include "server/domain/send_timing.h"
 #include "server/domain/token_service.h"
+#include "server/domain/wake_ups.h"
 #include "server/storage/consent_repository.h"
 #include "server/storage/conversation_repository.h"
 #include "server/storage/database.h"
@@ -66,6 +67,15 @@ struct MediaSend {
   std::string filename;
 };
 
+// The property's approved templates, for MESSAGE_WINDOW_EXPIRED's
+// suggestions; runs inside the send's transaction. TemplateService is the
+// one (it sends through MessagingService, hence an interface).
+class TemplateSuggester {
+ public:
+  virtual ~TemplateSuggester() = default;
+  virtual std::vector<std::string> SuggestInTransaction(const std::string& property_id) = 0;
+};
+
 // Accepts outbound messages: validates them against WhatsApp's rules,
 // stores them durably as `queued` and wakes the send queue, which hands
 // them to the provider; or, when they are to go later (send_at, quiet
@@ -73,11 +83,8 @@ struct MediaSend {
 class MessagingService {
  public:
   using Notify = std::function<void()>;
-  // The property's approved templates, for MESSAGE_WINDOW_EXPIRED's
-  // suggestions; runs inside the send's transaction.
-  using SuggestTemplates = std::function<std::vector<std::string>(const std::string& property_id)>;
 
-  MessagingService(storage::Database& db, Notify on_queued)
+  explicit MessagingService(storage::Database& db)
       : db_(db),
         conversations_(db),
         messages_(db),
@@ -85,8 +92,7 @@ class MessagingService {
         consent_(db),
         media_(db),
         directory_(db),
-        properties_repo_(db),
-        on_queued_(std::move(on_queued)) {}
+        properties_repo_(db) {}
 
   absl::StatusOr<storage::MessageRecord> SendText(const Caller& caller, OutboundRequest request);
   // Reply buttons or a list, within WhatsApp's limits (rich_messages.cc).
@@ -100,11 +106,13 @@ class MessagingService {
   // needed, consent still applies.
   absl::StatusOr<storage::MessageRecord> SendTemplate(const Caller& caller,
                                                       OutboundRequest request);
-  void set_suggest_templates(SuggestTemplates suggest) { suggest_templates_ = std::move(suggest); }
-  // Called after a message is stored as scheduled (wakes the release
-  // worker); `on_event` wakes the webhook delivery (EventOutbox).
-  void set_on_scheduled(Notify on_scheduled, Notify on_event) {
-    on_scheduled_ = std::move(on_scheduled);
+  // A message stored to go now wakes `send_queue` (unset: nobody is told).
+  void set_send_queue(SendQueueWaker* send_queue) { send_queue_ = send_queue; }
+  void set_template_suggester(TemplateSuggester* suggester) { suggester_ = suggester; }
+  // A message stored as scheduled wakes `releaser`; `on_event` wakes the
+  // webhook delivery (EventOutbox).
+  void set_scheduling(ScheduleWaker* releaser, Notify on_event) {
+    releaser_ = releaser;
     on_event_ = std::move(on_event);
   }
   void set_backlog_limit(BacklogLimit limit) { backlog_limit_ = limit; }
@@ -139,6 +147,10 @@ class MessagingService {
                                                const storage::ConversationRecord& conversation,
                                                bool needs_window, absl::Time now);
   absl::Status CheckBacklog(const std::string& property_id);
+  // Inside the send's transaction: the request's conversation_metadata,
+  // checked and merged into the conversation.
+  absl::Status SetMetadataInTransaction(const storage::ConversationRecord& conversation,
+                                        const OutboundRequest& request, absl::Time now);
   // The number asked for (checked) or else the property's default; empty
   // when there is none and none is required.
   absl::StatusOr<std::string> SenderFor(const std::string& property_id,
@@ -155,10 +167,10 @@ class MessagingService {
   storage::MediaRepository media_;
   GuestDirectory directory_;
   storage::PropertyRepository properties_repo_;
-  Notify on_queued_;
-  Notify on_scheduled_;
+  SendQueueWaker* send_queue_ = nullptr;
+  ScheduleWaker* releaser_ = nullptr;
   Notify on_event_;
-  SuggestTemplates suggest_templates_;
+  TemplateSuggester* suggester_ = nullptr;
   BacklogLimit backlog_limit_;
   PropertyService* properties_ = nullptr;
   bool require_number_ = false;

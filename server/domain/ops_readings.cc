@@ -1,6 +1,5 @@
 #include "server/domain/ops_readings.h"
 
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/storage/migrations.h"
 #include "server/storage/notification_repository.h"
@@ -19,37 +18,35 @@ const char* DeliveryStatusName(int status) {
 std::vector<util::Metrics::Gauge> OpsReadings::Gauges() {
   storage::OpsRepository ops(db_);
   util::Metrics::Gauge depth{
-      "wa_queue_depth", "messages waiting for the send queue, per sender", {}};
+      "wa_queue_depth", "messages waiting for the send queue, per sender", "sender", {}};
   util::Metrics::Gauge age{
-      "wa_queue_oldest_age_seconds", "age of the oldest message waiting, per sender", {}};
+      "wa_queue_oldest_age_seconds", "age of the oldest message waiting, per sender", "sender", {}};
   util::Metrics::Gauge events{
-      "wa_webhook_events", "events for the hotels' webhooks by delivery status", {}};
+      "wa_webhook_events", "events for the hotels' webhooks by delivery status", "status", {}};
   absl::Time now = absl::Now();
   auto queues = storage::ReadValue(db_, [&] { return ops.Queues(); });
   if (queues.ok()) {
     for (const storage::QueueDepth& q : *queues) {
-      std::string label = absl::StrCat("sender=\"", q.property_id, "\"");
-      depth.samples.emplace_back(label, static_cast<double>(q.queued));
-      age.samples.emplace_back(label, absl::ToDoubleSeconds(now - q.oldest));
+      depth.samples.emplace_back(q.property_id, static_cast<double>(q.queued));
+      age.samples.emplace_back(q.property_id, absl::ToDoubleSeconds(now - q.oldest));
     }
   }
   auto counts = storage::ReadValue(db_, [&] { return ops.WebhookEvents(); });
   if (counts.ok()) {
     for (const storage::EventCount& c : *counts) {
-      events.samples.emplace_back(absl::StrCat("status=\"", DeliveryStatusName(c.status), "\""),
-                                  static_cast<double>(c.count));
+      events.samples.emplace_back(DeliveryStatusName(c.status), static_cast<double>(c.count));
     }
   }
   util::Metrics::Gauge unrouted{"wa_meta_callbacks_unrouted",
                                 "Meta callbacks kept for a number or business account no "
                                 "property owns (wa-server properties unrouted)",
+                                "route",
                                 {}};
   storage::NotificationRepository notifications(db_);
   auto parked = storage::ReadValue(db_, [&] { return notifications.CountParked(); });
   if (parked.ok()) {
     for (const storage::ParkedCount& p : *parked) {
-      unrouted.samples.emplace_back(absl::StrCat("route=\"", p.route_key, "\""),
-                                    static_cast<double>(p.count));
+      unrouted.samples.emplace_back(p.route_key, static_cast<double>(p.count));
     }
   }
   return {depth, age, events, unrouted};

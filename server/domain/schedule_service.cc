@@ -131,7 +131,7 @@ absl::StatusOr<storage::MessageRecord> ScheduleService::Reschedule(const std::st
         if (absl::Status s = EmitScheduleEvents(outbox, *m, now); !s.ok()) return s;
         return m;
       });
-  if (moved.ok() && on_scheduled_) on_scheduled_();
+  if (moved.ok() && releaser_) releaser_->Wake();
   return moved;
 }
 

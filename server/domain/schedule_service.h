@@ -9,6 +9,7 @@
 #include "server/domain/guest_directory.h"
 #include "server/domain/send_timing.h"
 #include "server/domain/status_service.h"
+#include "server/domain/wake_ups.h"
 #include "server/storage/conversation_repository.h"
 #include "server/storage/database.h"
 #include "server/storage/message_repository.h"
@@ -36,17 +37,17 @@ struct MessagePage {
 // another time, and list them.
 class ScheduleService {
  public:
-  // `on_scheduled` wakes the release worker; `on_event` the webhook delivery.
-  ScheduleService(storage::Database& db, std::function<void()> on_scheduled,
-                  std::function<void()> on_event)
+  // `on_event` wakes the webhook delivery.
+  ScheduleService(storage::Database& db, std::function<void()> on_event)
       : db_(db),
         messages_(db),
         conversations_(db),
         properties_(db),
         directory_(db),
         statuses_(db, on_event),
-        on_scheduled_(std::move(on_scheduled)),
         on_event_(std::move(on_event)) {}
+  // A moved schedule wakes `releaser` (workers::ScheduleReleaser).
+  void set_releaser(ScheduleWaker* releaser) { releaser_ = releaser; }
 
   // `reason` (optional, at most 200 characters) is kept as the end reason.
   absl::StatusOr<storage::MessageRecord> Cancel(const std::string& property_id,
@@ -71,7 +72,7 @@ class ScheduleService {
   storage::PropertyRepository properties_;
   GuestDirectory directory_;
   StatusService statuses_;
-  std::function<void()> on_scheduled_;
+  ScheduleWaker* releaser_ = nullptr;
   std::function<void()> on_event_;
 };
 

@@ -61,7 +61,7 @@ struct TemplateStatusReport {
 // The property's template catalog: submission for review, the review's
 // outcome, lookups, and template sends, which are checked against the
 // approved template before anything is queued.
-class TemplateService {
+class TemplateService : public TemplateSuggester {
  public:
   struct Options {
     // Fresh properties start with the reference's templates, approved
@@ -107,7 +107,7 @@ class TemplateService {
                                                      hotel::whatsapp::v1::TemplateStatus previous)>;
   void set_on_status_changed(OnStatusChanged on_change) { on_change_ = std::move(on_change); }
   // Inside a transaction: the property's approved template names.
-  std::vector<std::string> SuggestInTransaction(const std::string& property_id);
+  std::vector<std::string> SuggestInTransaction(const std::string& property_id) override;
   // Where a property's business account comes from (its default number).
   void set_properties(PropertyService* properties) { properties_ = properties; }
 

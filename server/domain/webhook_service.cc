@@ -70,7 +70,7 @@ absl::Status WebhookService::Validate(WebhookRequest& r) const {
                                         " to ", kMaxRetryDelayMs, " milliseconds"),
                            "retry_config.retry_delay");
   }
-  absl::Status url = checks_.check_url(r.webhook_url);
+  absl::Status url = checks_.CheckUrl(r.webhook_url);
   // A host that does not resolve (yet) is stored unverified, the reason in
   // verification_error: every delivery resolves and checks it again.
   if (!url.ok() && url.code() != absl::StatusCode::kUnavailable) {
@@ -86,7 +86,8 @@ absl::StatusOr<ConfigureResult> WebhookService::Configure(const std::string& pro
                                                           WebhookRequest request) {
   if (absl::Status s = Validate(request); !s.ok()) return s;
   // Outside any transaction: the endpoint may take seconds to answer.
-  std::string verification_error = checks_.verify(request.webhook_url, request.verify_token);
+  std::string verification_error =
+      checks_.VerifyEndpoint(request.webhook_url, request.verify_token);
   absl::Time now = absl::Now();
   ConfigureResult result;
   result.signing_secret = NewSigningSecret();

@@ -7,21 +7,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/domain/endpoint_checks.h"
 #include "server/domain/event_outbox.h"
 #include "server/storage/database.h"
 #include "server/storage/webhook_repository.h"
 
 namespace wa::domain {
-
-// The network checks of an endpoint, done by the provider layer.
-struct EndpointChecks {
-  // The URL's scheme and resolved addresses are allowed (see
-  // provider::ResolveWebhookTarget); INVALID_ARGUMENT says why not,
-  // UNAVAILABLE that the host does not resolve.
-  std::function<absl::Status(const std::string& url)> check_url;
-  // The verification GET; an empty string if it verified, else why not.
-  std::function<std::string(const std::string& url, const std::string& verify_token)> verify;
-};
 
 struct WebhookSettings {
   // How long a replaced secret keeps signing (rotation and re-configure).
@@ -73,10 +64,10 @@ struct DeliveryDetail {
 // operator sees it (deliveries, replays, a test event).
 class WebhookService {
  public:
-  WebhookService(storage::Database& db, EndpointChecks checks, WebhookSettings settings,
+  WebhookService(storage::Database& db, EndpointChecks& checks, WebhookSettings settings,
                  std::function<void()> wake_delivery)
       : db_(db),
-        checks_(std::move(checks)),
+        checks_(checks),
         settings_(settings),
         wake_delivery_(std::move(wake_delivery)),
         webhooks_(db),
@@ -107,7 +98,7 @@ class WebhookService {
   }
 
   storage::Database& db_;
-  EndpointChecks checks_;
+  EndpointChecks& checks_;
   WebhookSettings settings_;
   std::function<void()> wake_delivery_;
   storage::WebhookRepository webhooks_;

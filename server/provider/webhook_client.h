@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "server/domain/endpoint_checks.h"
 #include "server/provider/http_client.h"
 #include "server/provider/webhook_target.h"
 
@@ -49,16 +50,19 @@ struct WebhookVerification {
 // Posts events to hotels' endpoints and checks them on configure. Every
 // request re-checks the URL against the policy and is pinned to the
 // addresses it checked (no DNS rebinding); redirects are not followed.
-class WebhookClient {
+class WebhookClient : public domain::EndpointChecks {
  public:
   WebhookClient(TargetPolicy policy, absl::Duration timeout);
 
-  absl::Status CheckUrl(const std::string& url) const;
+  absl::Status CheckUrl(const std::string& url) const override;
   WebhookAnswer Post(const WebhookPost& post);
   // Meta's handshake, turned on the hotel: GET with hub.mode=subscribe,
   // hub.verify_token and hub.challenge; verified if it answers 200 with
   // the challenge as the body.
   WebhookVerification Verify(const std::string& url, const std::string& verify_token);
+  std::string VerifyEndpoint(const std::string& url, const std::string& verify_token) override {
+    return Verify(url, verify_token).error;
+  }
 
  private:
   TargetPolicy policy_;

@@ -1,6 +1,7 @@
 #include "server/storage/audit_repository.h"
 
 #include "nlohmann/json.hpp"
+#include "server/storage/statements.h"
 
 namespace wa::storage {
 namespace {
@@ -39,20 +40,12 @@ AuditRecord ReadAudit(const Statement& s) {
 }  // namespace
 
 absl::Status AuditRepository::Insert(const AuditRecord& r) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return ExecOne(
+      db_,
       "INSERT INTO audit_events (property_id, occurred_at, token_id, role, method, resources, "
-      "grpc_code, code, error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, r.property_id)
-      .BindTime(2, r.occurred_at)
-      .Bind(3, r.token_id)
-      .Bind(4, static_cast<int>(r.role))
-      .Bind(5, r.method)
-      .Bind(6, ResourcesJson(r.resources))
-      .Bind(7, r.grpc_code)
-      .Bind(8, r.code)
-      .Bind(9, r.error_message);
-  return stmt->Run();
+      "grpc_code, code, error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      r.property_id, r.occurred_at, r.token_id, static_cast<int>(r.role), r.method,
+      ResourcesJson(r.resources), r.grpc_code, r.code, r.error_message);
 }
 
 absl::StatusOr<std::vector<AuditRecord>> AuditRepository::List(const AuditFilter& f) {
@@ -66,16 +59,8 @@ absl::StatusOr<std::vector<AuditRecord>> AuditRepository::List(const AuditFilter
       "substr(method, length(method) - length(?3)) = '.' || ?3)) "
       "AND (?4 IS NULL OR occurred_at >= ?4) AND (?5 IS NULL OR occurred_at < ?5) "
       "AND (?6 = 0 OR seq < ?6) ORDER BY seq DESC LIMIT ?7";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, f.property_id)
-      .Bind(2, f.token_id)
-      .Bind(3, f.method)
-      .BindOptionalTime(4, f.since)
-      .BindOptionalTime(5, f.until)
-      .Bind(6, f.before_seq)
-      .Bind(7, f.limit);
-  return CollectRows<AuditRecord>(*stmt, ReadAudit);
+  return QueryAll<AuditRecord>(db_, sql, ReadAudit, f.property_id, f.token_id, f.method, f.since,
+                               f.until, f.before_seq, f.limit);
 }
 
 }  // namespace wa::storage

@@ -1,6 +1,7 @@
 #include "server/storage/batch_repository.h"
 
 #include "nlohmann/json.hpp"
+#include "server/storage/statements.h"
 
 namespace wa::storage {
 namespace {
@@ -79,30 +80,16 @@ int State(BatchItemState state) { return static_cast<int>(state); }
 }  // namespace
 
 absl::Status BatchRepository::Insert(const BatchRecord& b) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return ExecOne(
+      db_,
       "INSERT INTO batches (batch_id, property_id, staff_member_id, messages_per_second, "
       "batch_size, retry_failed, track_delivery, total, status, created_at, next_release_at, "
       "completed_at, cancelled_at, phone_number_id, scheduled_for, valid_until, quiet_hours) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, b.batch_id)
-      .Bind(2, b.property_id)
-      .Bind(3, b.staff_member_id)
-      .Bind(4, b.messages_per_second)
-      .Bind(5, b.batch_size)
-      .Bind(6, b.retry_failed ? 1 : 0)
-      .Bind(7, b.track_delivery ? 1 : 0)
-      .Bind(8, b.total)
-      .Bind(9, static_cast<int>(b.status))
-      .BindTime(10, b.created_at)
-      .BindOptionalTime(11, b.next_release_at)
-      .BindOptionalTime(12, b.completed_at)
-      .BindOptionalTime(13, b.cancelled_at)
-      .Bind(14, b.phone_number_id)
-      .BindOptionalTime(15, b.scheduled_for)
-      .BindOptionalTime(16, b.valid_until)
-      .Bind(17, b.quiet_hours ? 1 : 0);
-  return stmt->Run();
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      b.batch_id, b.property_id, b.staff_member_id, b.messages_per_second, b.batch_size,
+      b.retry_failed ? 1 : 0, b.track_delivery ? 1 : 0, b.total, static_cast<int>(b.status),
+      b.created_at, b.next_release_at, b.completed_at, b.cancelled_at, b.phone_number_id,
+      b.scheduled_for, b.valid_until, b.quiet_hours ? 1 : 0);
 }
 
 absl::Status BatchRepository::InsertItem(const BatchItemRecord& i) {
@@ -133,29 +120,21 @@ absl::Status BatchRepository::InsertItem(const BatchItemRecord& i) {
 
 absl::StatusOr<std::optional<BatchRecord>> BatchRepository::Get(const std::string& batch_id) {
   static const std::string sql = std::string(kSelectBatch) + "WHERE batch_id = ?";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, batch_id);
-  return FirstRow<BatchRecord>(*stmt, ReadBatch);
+  return QueryOne<BatchRecord>(db_, sql, ReadBatch, batch_id);
 }
 
 absl::StatusOr<std::vector<BatchRecord>> BatchRepository::DueForRelease(absl::Time now, int limit) {
   static const std::string sql = std::string(kSelectBatch) +
                                  "WHERE next_release_at IS NOT NULL AND next_release_at <= ? "
                                  "ORDER BY next_release_at LIMIT ?";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, now).Bind(2, limit);
-  return CollectRows<BatchRecord>(*stmt, ReadBatch);
+  return QueryAll<BatchRecord>(db_, sql, ReadBatch, now, limit);
 }
 
 absl::StatusOr<bool> BatchRepository::ClaimRelease(const std::string& batch_id, absl::Time seen,
                                                    absl::Time hold_until) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE batches SET next_release_at = ? WHERE batch_id = ? AND next_release_at = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, hold_until).Bind(2, batch_id).BindTime(3, seen);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(ExecOne(
+      db_, "UPDATE batches SET next_release_at = ? WHERE batch_id = ? AND next_release_at = ?",
+      hold_until, batch_id, seen));
   return db_.Changes() > 0;
 }
 
@@ -175,42 +154,28 @@ absl::StatusOr<std::vector<BatchItemRecord>> BatchRepository::PendingItems(
   static const std::string sql = std::string(kSelectItem) +
                                  "WHERE i.batch_id = ? AND i.state = ? "
                                  "ORDER BY i.item_index LIMIT ?";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, batch_id).Bind(2, State(BatchItemState::kPending)).Bind(3, limit);
-  return CollectRows<BatchItemRecord>(*stmt, ReadItem);
+  return QueryAll<BatchItemRecord>(db_, sql, ReadItem, batch_id, State(BatchItemState::kPending),
+                                   limit);
 }
 
 absl::StatusOr<bool> BatchRepository::MarkReleased(const std::string& batch_id, int index,
                                                    const std::string& message_id, absl::Time at) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE batch_items SET state = ?, message_id = ?, released_at = ? "
-      "WHERE batch_id = ? AND item_index = ? AND state = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, State(BatchItemState::kReleased))
-      .Bind(2, message_id)
-      .BindTime(3, at)
-      .Bind(4, batch_id)
-      .Bind(5, index)
-      .Bind(6, State(BatchItemState::kPending));
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(ExecOne(db_,
+                          "UPDATE batch_items SET state = ?, message_id = ?, released_at = ? "
+                          "WHERE batch_id = ? AND item_index = ? AND state = ?",
+                          State(BatchItemState::kReleased), message_id, at, batch_id, index,
+                          State(BatchItemState::kPending)));
   return db_.Changes() > 0;
 }
 
 absl::StatusOr<bool> BatchRepository::MarkFailed(const std::string& batch_id, int index,
                                                  const std::string& code,
                                                  const std::string& message) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE batch_items SET state = ?, error_code = ?, error_message = ? "
-      "WHERE batch_id = ? AND item_index = ? AND state = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, State(BatchItemState::kFailed))
-      .Bind(2, code)
-      .Bind(3, message)
-      .Bind(4, batch_id)
-      .Bind(5, index)
-      .Bind(6, State(BatchItemState::kPending));
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(ExecOne(db_,
+                          "UPDATE batch_items SET state = ?, error_code = ?, error_message = ? "
+                          "WHERE batch_id = ? AND item_index = ? AND state = ?",
+                          State(BatchItemState::kFailed), code, message, batch_id, index,
+                          State(BatchItemState::kPending)));
   return db_.Changes() > 0;
 }
 
@@ -227,19 +192,12 @@ absl::Status BatchRepository::SetNextRelease(const std::string& batch_id,
 }
 
 absl::Status BatchRepository::Cancel(const std::string& batch_id, absl::Time at) {
-  absl::StatusOr<Statement> batch = db_.Prepare(
-      "UPDATE batches SET status = ?, cancelled_at = ?, next_release_at = NULL "
-      "WHERE batch_id = ?");
-  if (!batch.ok()) return batch.status();
-  batch->Bind(1, static_cast<int>(v1::BATCH_STATUS_CANCELLED)).BindTime(2, at).Bind(3, batch_id);
-  if (absl::Status s = batch->Run(); !s.ok()) return s;
-  absl::StatusOr<Statement> items =
-      db_.Prepare("UPDATE batch_items SET state = ? WHERE batch_id = ? AND state = ?");
-  if (!items.ok()) return items.status();
-  items->Bind(1, State(BatchItemState::kCancelled))
-      .Bind(2, batch_id)
-      .Bind(3, State(BatchItemState::kPending));
-  return items->Run();
+  RETURN_IF_ERROR(ExecOne(db_,
+                          "UPDATE batches SET status = ?, cancelled_at = ?, next_release_at = NULL "
+                          "WHERE batch_id = ?",
+                          static_cast<int>(v1::BATCH_STATUS_CANCELLED), at, batch_id));
+  return ExecOne(db_, "UPDATE batch_items SET state = ? WHERE batch_id = ? AND state = ?",
+                 State(BatchItemState::kCancelled), batch_id, State(BatchItemState::kPending));
 }
 
 absl::StatusOr<std::vector<BatchRecord>> BatchRepository::Drained(int limit) {
@@ -252,23 +210,15 @@ absl::StatusOr<std::vector<BatchRecord>> BatchRepository::Drained(int limit) {
       "  ON m.message_id = i.message_id WHERE i.batch_id = batches.batch_id "
       "  AND (m.next_attempt_at IS NOT NULL OR m.status = " +
       std::to_string(v1::MESSAGE_STATUS_SCHEDULED) + ")) LIMIT ?";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, static_cast<int>(v1::BATCH_STATUS_IN_PROGRESS))
-      .Bind(2, State(BatchItemState::kPending))
-      .Bind(3, limit);
-  return CollectRows<BatchRecord>(*stmt, ReadBatch);
+  return QueryAll<BatchRecord>(db_, sql, ReadBatch, static_cast<int>(v1::BATCH_STATUS_IN_PROGRESS),
+                               State(BatchItemState::kPending), limit);
 }
 
 absl::StatusOr<bool> BatchRepository::MarkCompleted(const std::string& batch_id, absl::Time at) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE batches SET status = ?, completed_at = ? WHERE batch_id = ? AND status = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, static_cast<int>(v1::BATCH_STATUS_COMPLETED))
-      .BindTime(2, at)
-      .Bind(3, batch_id)
-      .Bind(4, static_cast<int>(v1::BATCH_STATUS_IN_PROGRESS));
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(ExecOne(
+      db_, "UPDATE batches SET status = ?, completed_at = ? WHERE batch_id = ? AND status = ?",
+      static_cast<int>(v1::BATCH_STATUS_COMPLETED), at, batch_id,
+      static_cast<int>(v1::BATCH_STATUS_IN_PROGRESS)));
   return db_.Changes() > 0;
 }
 
@@ -343,10 +293,7 @@ absl::StatusOr<std::vector<BatchItemRecord>> BatchRepository::Items(const std::s
   static const std::string sql = std::string(kSelectItem) +
                                  "WHERE i.batch_id = ? AND i.item_index > ? "
                                  "ORDER BY i.item_index LIMIT ?";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, batch_id).Bind(2, after_index).Bind(3, limit);
-  return CollectRows<BatchItemRecord>(*stmt, ReadItem);
+  return QueryAll<BatchItemRecord>(db_, sql, ReadItem, batch_id, after_index, limit);
 }
 
 }  // namespace wa::storage

@@ -1,5 +1,7 @@
 #include "server/storage/consent_repository.h"
 
+#include "server/storage/statements.h"
+
 namespace wa::storage {
 
 void ApplyConsentEvent(absl::string_view scope, bool opted_in, absl::Time at,
@@ -83,34 +85,23 @@ absl::Status ConsentRepository::Record(const std::string& property_id,
   absl::StatusOr<bool> seen = Seen(property_id, guest_phone, e);
   if (!seen.ok()) return seen.status();
   if (*seen) return absl::OkStatus();  // a re-delivery changes nothing
-  absl::StatusOr<Statement> event = db_.Prepare(
+  RETURN_IF_ERROR(ExecOne(
+      db_,
       "INSERT INTO consent_events (property_id, guest_phone, scope, opted_in, source, reason, at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!event.ok()) return event.status();
-  event->Bind(1, property_id)
-      .Bind(2, guest_phone)
-      .Bind(3, e.scope)
-      .Bind(4, e.opted_in ? 1 : 0)
-      .Bind(5, e.source)
-      .Bind(6, e.reason)
-      .BindTime(7, e.at);
-  if (absl::Status s = event->Run(); !s.ok()) return s;
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      property_id, guest_phone, e.scope, e.opted_in ? 1 : 0, e.source, e.reason, e.at));
   // The state is the events replayed in the order they happened, not the
   // order they arrived: a late "resume" never undoes a later STOP.
   absl::StatusOr<ConsentRecord> state = Replay(property_id, guest_phone);
   if (!state.ok()) return state.status();
-  absl::StatusOr<Statement> upsert = db_.Prepare(
+  return ExecOne(
+      db_,
       "INSERT INTO guest_consent (property_id, guest_phone, opted_out, marketing_opted_out, "
       "updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
       "ON CONFLICT (property_id, guest_phone) DO UPDATE SET opted_out = ?3, "
-      "marketing_opted_out = ?4, updated_at = ?5");
-  if (!upsert.ok()) return upsert.status();
-  upsert->Bind(1, property_id)
-      .Bind(2, guest_phone)
-      .Bind(3, state->opted_out ? 1 : 0)
-      .Bind(4, state->marketing_opted_out ? 1 : 0)
-      .BindOptionalTime(5, state->updated_at);
-  return upsert->Run();
+      "marketing_opted_out = ?4, updated_at = ?5",
+      property_id, guest_phone, state->opted_out ? 1 : 0, state->marketing_opted_out ? 1 : 0,
+      state->updated_at);
 }
 
 absl::StatusOr<std::vector<ConsentEventRecord>> ConsentRepository::History(

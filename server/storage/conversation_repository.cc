@@ -1,6 +1,7 @@
 #include "server/storage/conversation_repository.h"
 
 #include "nlohmann/json.hpp"
+#include "server/storage/statements.h"
 
 namespace wa::storage {
 namespace {
@@ -51,28 +52,18 @@ ConversationRecord ReadConversation(const Statement& stmt) {
 }  // namespace
 
 absl::Status ConversationRepository::Insert(const ConversationRecord& c) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return ExecOne(
+      db_,
       "INSERT INTO conversations (conversation_id, property_id, guest_phone, status, metadata, "
-      "created_at, updated_at, phone_number_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, c.conversation_id)
-      .Bind(2, c.property_id)
-      .Bind(3, c.guest_phone)
-      .Bind(4, static_cast<int>(c.status))
-      .Bind(5, nlohmann::json(c.metadata).dump())
-      .BindTime(6, c.created_at)
-      .BindTime(7, c.updated_at)
-      .Bind(8, c.phone_number_id);
-  return stmt->Run();
+      "created_at, updated_at, phone_number_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      c.conversation_id, c.property_id, c.guest_phone, static_cast<int>(c.status),
+      nlohmann::json(c.metadata).dump(), c.created_at, c.updated_at, c.phone_number_id);
 }
 
 absl::StatusOr<std::optional<ConversationRecord>> ConversationRepository::Get(
     const std::string& conversation_id) {
   static const std::string sql = std::string(kColumns) + kCounted + "WHERE c.conversation_id = ?";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, conversation_id);
-  return FirstRow<ConversationRecord>(*stmt, ReadConversation);
+  return QueryOne<ConversationRecord>(db_, sql, ReadConversation, conversation_id);
 }
 
 absl::StatusOr<std::optional<ConversationRecord>> ConversationRepository::FindActive(
@@ -80,12 +71,8 @@ absl::StatusOr<std::optional<ConversationRecord>> ConversationRepository::FindAc
   static const std::string sql = std::string(kColumns) + kUncounted +
                                  "WHERE c.property_id = ? AND c.guest_phone = ? AND c.status = ? "
                                  "ORDER BY c.updated_at DESC LIMIT 1";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id)
-      .Bind(2, guest_phone)
-      .Bind(3, static_cast<int>(v1::CONVERSATION_STATUS_ACTIVE));
-  return FirstRow<ConversationRecord>(*stmt, ReadConversation);
+  return QueryOne<ConversationRecord>(db_, sql, ReadConversation, property_id, guest_phone,
+                                      static_cast<int>(v1::CONVERSATION_STATUS_ACTIVE));
 }
 
 absl::StatusOr<std::vector<ConversationRecord>> ConversationRepository::List(
@@ -102,19 +89,10 @@ absl::StatusOr<std::vector<ConversationRecord>> ConversationRepository::List(
       std::string(kColumns) + kCounted + "WHERE c.property_id = ?1 AND c.guest_phone = ?2 " + rest;
   static const std::string all =
       std::string(kColumns) + kCounted + "WHERE c.property_id = ?1 AND ?2 = '' " + rest;
-  absl::StatusOr<Statement> stmt = db_.Prepare(f.guest_phone.empty() ? all : by_guest);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, f.property_id)
-      .Bind(2, f.guest_phone)
-      .Bind(3, static_cast<int>(f.status))
-      .BindOptionalTime(4, f.before_updated_at)
-      .Bind(5, f.before_id)
-      .Bind(6, f.limit)
-      .Bind(7, f.assigned_to)
-      .Bind(8, f.department)
-      .BindOptionalTime(9, f.updated_after)
-      .BindOptionalTime(10, f.updated_before);
-  return CollectRows<ConversationRecord>(*stmt, ReadConversation);
+  return QueryAll<ConversationRecord>(db_, f.guest_phone.empty() ? all : by_guest, ReadConversation,
+                                      f.property_id, f.guest_phone, static_cast<int>(f.status),
+                                      f.before_updated_at, f.before_id, f.limit, f.assigned_to,
+                                      f.department, f.updated_after, f.updated_before);
 }
 
 absl::Status ConversationRepository::PatchMetadata(const std::string& conversation_id,
@@ -123,41 +101,30 @@ absl::Status ConversationRepository::PatchMetadata(const std::string& conversati
   // A JSON merge patch: null removes a key.
   nlohmann::json patch(set);
   for (const std::string& key : remove) patch[key] = nullptr;
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE conversations SET metadata = json_patch(metadata, ?) WHERE conversation_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, patch.dump()).Bind(2, conversation_id);
-  return stmt->Run();
+  return ExecOne(
+      db_, "UPDATE conversations SET metadata = json_patch(metadata, ?) WHERE conversation_id = ?",
+      patch.dump(), conversation_id);
 }
 
 absl::Status ConversationRepository::Resolve(const std::string& conversation_id,
                                              const Resolution& r) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE conversations SET status = ?1, resolved_at = ?2, resolved_by = ?3, "
-      "resolution_notes = ?4, satisfaction_rating = ?5, follow_up_required = ?6, "
-      "updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END "
-      "WHERE conversation_id = ?7");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, static_cast<int>(v1::CONVERSATION_STATUS_RESOLVED))
-      .BindTime(2, r.at)
-      .Bind(3, r.resolved_by)
-      .Bind(4, r.notes)
-      .Bind(5, r.satisfaction_rating)
-      .Bind(6, r.follow_up_required ? 1 : 0)
-      .Bind(7, conversation_id);
-  return stmt->Run();
+  return ExecOne(db_,
+                 "UPDATE conversations SET status = ?1, resolved_at = ?2, resolved_by = ?3, "
+                 "resolution_notes = ?4, satisfaction_rating = ?5, follow_up_required = ?6, "
+                 "updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END "
+                 "WHERE conversation_id = ?7",
+                 static_cast<int>(v1::CONVERSATION_STATUS_RESOLVED), r.at, r.resolved_by, r.notes,
+                 r.satisfaction_rating, r.follow_up_required ? 1 : 0, conversation_id);
 }
 
 absl::Status ConversationRepository::Assign(const std::string& conversation_id,
                                             const std::string& assigned_to,
                                             const std::string& department, absl::Time at) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE conversations SET assigned_to = ?1, department = ?2, "
-      "updated_at = CASE WHEN updated_at > ?3 THEN updated_at ELSE ?3 END "
-      "WHERE conversation_id = ?4");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, assigned_to).Bind(2, department).BindTime(3, at).Bind(4, conversation_id);
-  return stmt->Run();
+  return ExecOne(db_,
+                 "UPDATE conversations SET assigned_to = ?1, department = ?2, "
+                 "updated_at = CASE WHEN updated_at > ?3 THEN updated_at ELSE ?3 END "
+                 "WHERE conversation_id = ?4",
+                 assigned_to, department, at, conversation_id);
 }
 
 }  // namespace wa::storage

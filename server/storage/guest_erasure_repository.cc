@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "hotel/whatsapp/v1/common.pb.h"
 #include "server/storage/retention_repository.h"
+#include "server/storage/statements.h"
 
 namespace wa::storage {
 namespace {
@@ -51,12 +52,11 @@ absl::StatusOr<int64_t> GuestErasureRepository::Run(const std::string& sql,
 
 absl::StatusOr<std::vector<std::string>> GuestErasureRepository::ConversationIds(
     const std::string& property_id, const std::string& key) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return QueryAll<std::string>(
+      db_,
       "SELECT conversation_id FROM conversations WHERE property_id = ? AND guest_phone = ? "
-      "ORDER BY created_at, conversation_id");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id).Bind(2, key);
-  return CollectRows<std::string>(*stmt, [](const Statement& s) { return s.ColumnText(0); });
+      "ORDER BY created_at, conversation_id",
+      [](const Statement& s) { return s.ColumnText(0); }, property_id, key);
 }
 
 absl::StatusOr<std::vector<ErasableMessage>> GuestErasureRepository::MessagesPage(

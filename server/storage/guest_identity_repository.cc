@@ -1,5 +1,7 @@
 #include "server/storage/guest_identity_repository.h"
 
+#include "server/storage/statements.h"
+
 namespace wa::storage {
 namespace {
 
@@ -48,25 +50,23 @@ constexpr const char* kMoveStatements[] = {
 
 absl::StatusOr<std::optional<GuestIdentityRecord>> GuestIdentityRepository::FindByUserId(
     const std::string& property_id, const std::string& user_id) {
-  absl::StatusOr<Statement> stmt =
-      db_.Prepare(std::string(kSelect) + "WHERE property_id = ? AND user_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id).Bind(2, user_id);
-  return FirstRow<GuestIdentityRecord>(*stmt, ReadIdentity);
+  return QueryOne<GuestIdentityRecord>(
+      db_, std::string(kSelect) + "WHERE property_id = ? AND user_id = ?", ReadIdentity,
+      property_id, user_id);
 }
 
 absl::StatusOr<std::optional<GuestIdentityRecord>> GuestIdentityRepository::LatestForKey(
     const std::string& property_id, const std::string& guest_key) {
-  absl::StatusOr<Statement> stmt =
-      db_.Prepare(std::string(kSelect) +
-                  "WHERE property_id = ? AND guest_key = ? ORDER BY updated_at DESC LIMIT 1");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id).Bind(2, guest_key);
-  return FirstRow<GuestIdentityRecord>(*stmt, ReadIdentity);
+  return QueryOne<GuestIdentityRecord>(
+      db_,
+      std::string(kSelect) +
+          "WHERE property_id = ? AND guest_key = ? ORDER BY updated_at DESC LIMIT 1",
+      ReadIdentity, property_id, guest_key);
 }
 
 absl::Status GuestIdentityRepository::Upsert(const GuestIdentityRecord& r) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return ExecOne(
+      db_,
       "INSERT INTO guest_identities (property_id, user_id, guest_key, phone, parent_user_id, "
       "username, profile_name, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
       "ON CONFLICT (property_id, user_id) DO UPDATE SET guest_key = ?3, "
@@ -75,36 +75,23 @@ absl::Status GuestIdentityRepository::Upsert(const GuestIdentityRecord& r) {
       "username = CASE WHEN ?6 = '' THEN guest_identities.username ELSE ?6 END, "
       "profile_name = CASE WHEN ?7 = '' THEN guest_identities.profile_name ELSE ?7 END, "
       "updated_at = CASE WHEN ?8 > guest_identities.updated_at THEN ?8 "
-      "ELSE guest_identities.updated_at END");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, r.property_id)
-      .Bind(2, r.user_id)
-      .Bind(3, r.guest_key)
-      .Bind(4, r.phone)
-      .Bind(5, r.parent_user_id)
-      .Bind(6, r.username)
-      .Bind(7, r.profile_name)
-      .BindTime(8, r.updated_at);
-  return stmt->Run();
+      "ELSE guest_identities.updated_at END",
+      r.property_id, r.user_id, r.guest_key, r.phone, r.parent_user_id, r.username, r.profile_name,
+      r.updated_at);
 }
 
 absl::Status GuestIdentityRepository::RenameUserId(const std::string& property_id,
                                                    const std::string& previous,
                                                    const std::string& current, absl::Time at) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE guest_identities SET user_id = ?3, updated_at = ?4 "
-      "WHERE property_id = ?1 AND user_id = ?2");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id).Bind(2, previous).Bind(3, current).BindTime(4, at);
-  return stmt->Run();
+  return ExecOne(db_,
+                 "UPDATE guest_identities SET user_id = ?3, updated_at = ?4 "
+                 "WHERE property_id = ?1 AND user_id = ?2",
+                 property_id, previous, current, at);
 }
 
 absl::Status GuestIdentityRepository::Exec(const char* sql, const std::string& property_id,
                                            const std::string& from, const std::string& to) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id).Bind(2, from).Bind(3, to);
-  return stmt->Run();
+  return ExecOne(db_, sql, property_id, from, to);
 }
 
 absl::Status GuestIdentityRepository::MoveKey(const std::string& property_id,

@@ -1,5 +1,7 @@
 #include "server/storage/idempotency_repository.h"
 
+#include "server/storage/statements.h"
+
 namespace wa::storage {
 
 absl::StatusOr<std::optional<IdempotencyRecord>> IdempotencyRepository::Find(
@@ -16,12 +18,11 @@ absl::StatusOr<std::optional<IdempotencyRecord>> IdempotencyRepository::Find(
 }
 
 absl::Status IdempotencyRepository::Insert(const IdempotencyRecord& r, absl::Time expired_before) {
-  absl::StatusOr<Statement> expired = db_.Prepare(
-      "DELETE FROM idempotency_keys WHERE property_id = ? AND idempotency_key = ? "
-      "AND created_at < ?");
-  if (!expired.ok()) return expired.status();
-  expired->Bind(1, r.property_id).Bind(2, r.key).BindTime(3, expired_before);
-  if (absl::Status s = expired->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(
+      ExecOne(db_,
+              "DELETE FROM idempotency_keys WHERE property_id = ? AND idempotency_key = ? "
+              "AND created_at < ?",
+              r.property_id, r.key, expired_before));
   // The primary key makes the write the atomic claim: the writer is one
   // connection, so of two sends with one key the second finds the row.
   absl::StatusOr<Statement> stmt = db_.Prepare(
@@ -40,12 +41,11 @@ absl::Status IdempotencyRepository::Insert(const IdempotencyRecord& r, absl::Tim
 }
 
 absl::Status IdempotencyRepository::Purge(absl::Time before, int limit) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return ExecOne(
+      db_,
       "DELETE FROM idempotency_keys WHERE (property_id, idempotency_key) IN "
-      "(SELECT property_id, idempotency_key FROM idempotency_keys WHERE created_at < ? LIMIT ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, before).Bind(2, limit);
-  return stmt->Run();
+      "(SELECT property_id, idempotency_key FROM idempotency_keys WHERE created_at < ? LIMIT ?)",
+      before, limit);
 }
 
 }  // namespace wa::storage

@@ -1,5 +1,7 @@
 #include "server/storage/media_repository.h"
 
+#include "server/storage/statements.h"
+
 namespace wa::storage {
 namespace {
 
@@ -28,53 +30,36 @@ MediaRecord ReadMedia(const Statement& s) {
 }  // namespace
 
 absl::Status MediaRepository::Insert(const MediaRecord& m) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return ExecOne(
+      db_,
       "INSERT INTO media (media_id, property_id, media_type, mime_type, size_bytes, sha256, "
       "filename, created_at, provider, provider_media_id, provider_uploaded_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, m.media_id)
-      .Bind(2, m.property_id)
-      .Bind(3, static_cast<int>(m.media_type))
-      .Bind(4, m.mime_type)
-      .Bind(5, m.size_bytes)
-      .Bind(6, m.sha256)
-      .Bind(7, m.filename)
-      .BindTime(8, m.created_at)
-      .Bind(9, m.provider)
-      .Bind(10, m.provider_media_id)
-      .BindOptionalTime(11, m.provider_uploaded_at);
-  return stmt->Run();
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      m.media_id, m.property_id, static_cast<int>(m.media_type), m.mime_type, m.size_bytes,
+      m.sha256, m.filename, m.created_at, m.provider, m.provider_media_id, m.provider_uploaded_at);
 }
 
 absl::StatusOr<std::optional<MediaRecord>> MediaRepository::Get(const std::string& media_id) {
   static const std::string sql = std::string(kSelect) + "WHERE media_id = ?";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, media_id);
-  return FirstRow<MediaRecord>(*stmt, ReadMedia);
+  return QueryOne<MediaRecord>(db_, sql, ReadMedia, media_id);
 }
 
 absl::StatusOr<std::optional<MediaRecord>> MediaRepository::FindByContent(
     const std::string& property_id, const std::string& sha256, v1::MediaType media_type) {
   static const std::string sql =
       std::string(kSelect) + "WHERE property_id = ? AND sha256 = ? AND media_type = ?";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id).Bind(2, sha256).Bind(3, static_cast<int>(media_type));
-  return FirstRow<MediaRecord>(*stmt, ReadMedia);
+  return QueryOne<MediaRecord>(db_, sql, ReadMedia, property_id, sha256,
+                               static_cast<int>(media_type));
 }
 
 absl::Status MediaRepository::SetProviderMediaId(const std::string& media_id,
                                                  const std::string& provider,
                                                  const std::string& provider_media_id,
                                                  absl::Time uploaded_at) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE media SET provider = ?, provider_media_id = ?, provider_uploaded_at = ? "
-      "WHERE media_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, provider).Bind(2, provider_media_id).BindTime(3, uploaded_at).Bind(4, media_id);
-  return stmt->Run();
+  return ExecOne(db_,
+                 "UPDATE media SET provider = ?, provider_media_id = ?, provider_uploaded_at = ? "
+                 "WHERE media_id = ?",
+                 provider, provider_media_id, uploaded_at, media_id);
 }
 
 }  // namespace wa::storage

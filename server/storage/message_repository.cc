@@ -1,6 +1,7 @@
 #include "server/storage/message_repository.h"
 
 #include "absl/strings/str_cat.h"
+#include "server/storage/statements.h"
 
 namespace wa::storage {
 namespace {
@@ -94,36 +95,20 @@ absl::Status MessageRepository::Insert(MessageRecord& m) {
   absl::StatusOr<int64_t> seq = JoinConversation(m.conversation_id, m.created_at);
   if (!seq.ok()) return seq.status();
   m.seq = *seq;
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return ExecOne(
+      db_,
       "INSERT INTO messages (message_id, property_id, conversation_id, seq, direction, "
       "message_type, body, payload, guest_phone, status, staff_member_id, whatsapp_message_id, "
       "reply_to_message_id, created_at, next_attempt_at, phone_number_id, scheduled_for, "
       "valid_until, quiet_hours, marketing, relative_to, relative_offset) VALUES (?1, ?2, ?3, "
       "?15, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, ''), ?12, ?13, ?14, ?16, ?17, ?18, ?19, "
-      "?20, ?21, ?22)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(15, m.seq).Bind(16, m.phone_number_id);
-  stmt->BindOptionalTime(17, m.scheduled_for)
-      .BindOptionalTime(18, m.valid_until)
-      .Bind(19, m.quiet_hours ? 1 : 0)
-      .Bind(20, m.marketing ? 1 : 0)
-      .Bind(21, m.relative_to)
-      .Bind(22, absl::ToInt64Seconds(m.relative_offset));
-  stmt->Bind(1, m.message_id)
-      .Bind(2, m.property_id)
-      .Bind(3, m.conversation_id)
-      .Bind(4, static_cast<int>(m.direction))
-      .Bind(5, static_cast<int>(m.message_type))
-      .Bind(6, m.body)
-      .Bind(7, m.payload)
-      .Bind(8, m.guest_phone)
-      .Bind(9, static_cast<int>(m.status))
-      .Bind(10, m.staff_member_id)
-      .Bind(11, m.whatsapp_message_id)
-      .Bind(12, m.reply_to_message_id)
-      .BindTime(13, m.created_at)
-      .BindOptionalTime(14, m.next_attempt_at);
-  return stmt->Run();
+      "?20, ?21, ?22)",
+      m.message_id, m.property_id, m.conversation_id, static_cast<int>(m.direction),
+      static_cast<int>(m.message_type), m.body, m.payload, m.guest_phone,
+      static_cast<int>(m.status), m.staff_member_id, m.whatsapp_message_id, m.reply_to_message_id,
+      m.created_at, m.next_attempt_at, m.seq, m.phone_number_id, m.scheduled_for, m.valid_until,
+      m.quiet_hours ? 1 : 0, m.marketing ? 1 : 0, m.relative_to,
+      absl::ToInt64Seconds(m.relative_offset));
 }
 
 absl::StatusOr<std::optional<MessageRecord>> MessageRepository::Get(const std::string& id) {
@@ -142,10 +127,7 @@ absl::StatusOr<std::vector<MessageRecord>> MessageRepository::ListByConversation
   static const std::string sql = "SELECT * FROM (" + std::string(kSelect) +
                                  "WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?) AS recent "
                                  "ORDER BY seq";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, conversation_id).Bind(2, limit);
-  return CollectRows<MessageRecord>(*stmt, ReadMessage);
+  return QueryAll<MessageRecord>(db_, sql, ReadMessage, conversation_id, limit);
 }
 
 absl::StatusOr<std::optional<MessageRecord>> MessageRepository::LatestInbound(
@@ -160,20 +142,16 @@ absl::StatusOr<std::vector<MessageRecord>> MessageRepository::ListAfter(
     const std::string& conversation_id, int64_t after_seq, int limit) {
   static const std::string sql =
       std::string(kSelect) + "WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, conversation_id).Bind(2, after_seq).Bind(3, limit);
-  return CollectRows<MessageRecord>(*stmt, ReadMessage);
+  return QueryAll<MessageRecord>(db_, sql, ReadMessage, conversation_id, after_seq, limit);
 }
 
 absl::StatusOr<std::vector<std::string>> MessageRepository::StaffParticipants(
     const std::string& conversation_id) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return QueryAll<std::string>(
+      db_,
       "SELECT staff_member_id FROM messages WHERE conversation_id = ? AND staff_member_id != '' "
-      "GROUP BY staff_member_id ORDER BY MIN(seq)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, conversation_id);
-  return CollectRows<std::string>(*stmt, [](const Statement& s) { return s.ColumnText(0); });
+      "GROUP BY staff_member_id ORDER BY MIN(seq)",
+      [](const Statement& s) { return s.ColumnText(0); }, conversation_id);
 }
 
 absl::StatusOr<std::vector<MessageRecord>> MessageRepository::DueForSending(absl::Time now,
@@ -181,10 +159,7 @@ absl::StatusOr<std::vector<MessageRecord>> MessageRepository::DueForSending(absl
   static const std::string sql = std::string(kSelect) +
                                  "WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ? "
                                  "ORDER BY next_attempt_at LIMIT ?";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, now).Bind(2, limit);
-  return CollectRows<MessageRecord>(*stmt, ReadMessage);
+  return QueryAll<MessageRecord>(db_, sql, ReadMessage, now, limit);
 }
 
 absl::StatusOr<int> MessageRepository::CountBacklog(const std::string& property_id, int limit) {
@@ -215,65 +190,51 @@ absl::StatusOr<bool> MessageRepository::Claim(const std::string& message_id, abs
   // The condition is checked again on the row as it is when the update
   // runs (PostgreSQL waits for a concurrent claim to commit, then finds
   // the row no longer due): of two instances, one wins.
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE messages SET next_attempt_at = ?1, attempts = attempts + 1, claimed = 1 "
-      "WHERE message_id = ?2 AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?3");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, hold_until).Bind(2, message_id).BindTime(3, now);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(
+      ExecOne(db_,
+              "UPDATE messages SET next_attempt_at = ?1, attempts = attempts + 1, claimed = 1 "
+              "WHERE message_id = ?2 AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?3",
+              hold_until, message_id, now));
   return db_.Changes() > 0;
 }
 
 absl::StatusOr<bool> MessageRepository::DeferDue(const std::string& message_id, absl::Time now,
                                                  absl::Time at, const std::string& reason) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE messages SET next_attempt_at = ?1, failure_reason = ?2 "
-      "WHERE message_id = ?3 AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?4");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, at).Bind(2, reason).Bind(3, message_id).BindTime(4, now);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(
+      ExecOne(db_,
+              "UPDATE messages SET next_attempt_at = ?1, failure_reason = ?2 "
+              "WHERE message_id = ?3 AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?4",
+              at, reason, message_id, now));
   return db_.Changes() > 0;
 }
 
 absl::Status MessageRepository::Defer(const std::string& message_id, absl::Time at,
                                       const std::string& reason) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE messages SET next_attempt_at = ?, failure_reason = ?, claimed = 0 "
-      "WHERE message_id = ? AND next_attempt_at IS NOT NULL");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, at).Bind(2, reason).Bind(3, message_id);
-  return stmt->Run();
+  return ExecOne(db_,
+                 "UPDATE messages SET next_attempt_at = ?, failure_reason = ?, claimed = 0 "
+                 "WHERE message_id = ? AND next_attempt_at IS NOT NULL",
+                 at, reason, message_id);
 }
 
 absl::Status MessageRepository::MarkAccepted(const std::string& message_id,
                                              const std::string& wamid) {
   // A status callback may have settled the message first (it carries our
   // id); then the wamid is already there and nothing is waiting.
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return ExecOne(
+      db_,
       "UPDATE messages SET whatsapp_message_id = ?, next_attempt_at = NULL, failure_reason = '' "
-      "WHERE message_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, wamid).Bind(2, message_id);
-  return stmt->Run();
+      "WHERE message_id = ?",
+      wamid, message_id);
 }
 
 absl::Status MessageRepository::UpdateStatus(const MessageRecord& m) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return ExecOne(
+      db_,
       "UPDATE messages SET status = ?, sent_at = ?, delivered_at = ?, read_at = ?, failed_at = ?, "
       "failure_code = ?, failure_reason = ?, next_attempt_at = ?, "
-      "whatsapp_message_id = NULLIF(?, '') WHERE message_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, static_cast<int>(m.status))
-      .BindOptionalTime(2, m.sent_at)
-      .BindOptionalTime(3, m.delivered_at)
-      .BindOptionalTime(4, m.read_at)
-      .BindOptionalTime(5, m.failed_at)
-      .Bind(6, m.failure_code)
-      .Bind(7, m.failure_reason)
-      .BindOptionalTime(8, m.next_attempt_at)
-      .Bind(9, m.whatsapp_message_id)
-      .Bind(10, m.message_id);
-  return stmt->Run();
+      "whatsapp_message_id = NULLIF(?, '') WHERE message_id = ?",
+      static_cast<int>(m.status), m.sent_at, m.delivered_at, m.read_at, m.failed_at, m.failure_code,
+      m.failure_reason, m.next_attempt_at, m.whatsapp_message_id, m.message_id);
 }
 
 absl::StatusOr<std::vector<MessageRecord>> MessageRepository::DueScheduled(absl::Time now,
@@ -281,10 +242,7 @@ absl::StatusOr<std::vector<MessageRecord>> MessageRepository::DueScheduled(absl:
   static const std::string sql =
       absl::StrCat(kSelect, "WHERE status = ", v1::MESSAGE_STATUS_SCHEDULED,
                    " AND scheduled_for <= ? ORDER BY scheduled_for LIMIT ?");
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, now).Bind(2, limit);
-  return CollectRows<MessageRecord>(*stmt, ReadMessage);
+  return QueryAll<MessageRecord>(db_, sql, ReadMessage, now, limit);
 }
 
 absl::StatusOr<std::optional<absl::Time>> MessageRepository::NextScheduledAt() {
@@ -300,31 +258,23 @@ absl::StatusOr<std::optional<absl::Time>> MessageRepository::NextScheduledAt() {
 }
 
 absl::StatusOr<bool> MessageRepository::Release(const std::string& message_id, absl::Time now) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE messages SET status = ?1, next_attempt_at = ?2 "
-      "WHERE message_id = ?3 AND status = ?4 AND scheduled_for <= ?2");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, static_cast<int>(v1::MESSAGE_STATUS_QUEUED))
-      .BindTime(2, now)
-      .Bind(3, message_id)
-      .Bind(4, static_cast<int>(v1::MESSAGE_STATUS_SCHEDULED));
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(ExecOne(db_,
+                          "UPDATE messages SET status = ?1, next_attempt_at = ?2 "
+                          "WHERE message_id = ?3 AND status = ?4 AND scheduled_for <= ?2",
+                          static_cast<int>(v1::MESSAGE_STATUS_QUEUED), now, message_id,
+                          static_cast<int>(v1::MESSAGE_STATUS_SCHEDULED)));
   return db_.Changes() > 0;
 }
 
 absl::StatusOr<bool> MessageRepository::Reschedule(const std::string& message_id, absl::Time at,
                                                    const std::string& relative_to,
                                                    absl::Duration offset) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE messages SET scheduled_for = ?1, relative_to = ?2, relative_offset = ?3 "
-      "WHERE message_id = ?4 AND status = ?5");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, at)
-      .Bind(2, relative_to)
-      .Bind(3, absl::ToInt64Seconds(offset))
-      .Bind(4, message_id)
-      .Bind(5, static_cast<int>(v1::MESSAGE_STATUS_SCHEDULED));
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(
+      ExecOne(db_,
+              "UPDATE messages SET scheduled_for = ?1, relative_to = ?2, relative_offset = ?3 "
+              "WHERE message_id = ?4 AND status = ?5",
+              at, relative_to, absl::ToInt64Seconds(offset), message_id,
+              static_cast<int>(v1::MESSAGE_STATUS_SCHEDULED)));
   return db_.Changes() > 0;
 }
 
@@ -349,17 +299,12 @@ absl::StatusOr<bool> MessageRepository::End(const std::string& message_id, EndFr
                                " AND next_attempt_at IS NOT NULL AND claimed = 0))");
       break;
   }
-  absl::StatusOr<Statement> stmt = db_.Prepare(absl::StrCat(
-      "UPDATE messages SET status = ?1, failed_at = ?2, failure_code = ?3, failure_reason = ?4, "
-      "next_attempt_at = NULL WHERE message_id = ?5 AND ",
-      condition));
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, static_cast<int>(status))
-      .BindTime(2, at)
-      .Bind(3, code)
-      .Bind(4, reason)
-      .Bind(5, message_id);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(ExecOne(db_,
+                          absl::StrCat("UPDATE messages SET status = ?1, failed_at = ?2, "
+                                       "failure_code = ?3, failure_reason = ?4, "
+                                       "next_attempt_at = NULL WHERE message_id = ?5 AND ",
+                                       condition),
+                          static_cast<int>(status), at, code, reason, message_id));
   return db_.Changes() > 0;
 }
 
@@ -368,10 +313,7 @@ absl::StatusOr<std::vector<MessageRecord>> MessageRepository::ScheduledRelative(
   static const std::string sql =
       absl::StrCat(kSelect, "WHERE conversation_id = ? AND status = ", v1::MESSAGE_STATUS_SCHEDULED,
                    " AND relative_to != ''");
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, conversation_id);
-  return CollectRows<MessageRecord>(*stmt, ReadMessage);
+  return QueryAll<MessageRecord>(db_, sql, ReadMessage, conversation_id);
 }
 
 absl::StatusOr<std::vector<MessageRecord>> MessageRepository::List(const Filter& f, int limit) {
@@ -381,17 +323,9 @@ absl::StatusOr<std::vector<MessageRecord>> MessageRepository::List(const Filter&
                    "AND (?4 = '' OR guest_phone = ?4) AND (?5 IS NULL OR scheduled_for < ?5) "
                    "AND (?6 IS NULL OR created_at < ?6 OR (created_at = ?6 AND message_id < ?7)) "
                    "ORDER BY created_at DESC, message_id DESC LIMIT ?8");
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, f.property_id)
-      .Bind(2, static_cast<int>(f.status))
-      .Bind(3, f.conversation_id)
-      .Bind(4, f.guest_key)
-      .BindOptionalTime(5, f.scheduled_before)
-      .BindOptionalTime(6, f.before_created_at)
-      .Bind(7, f.before_message_id)
-      .Bind(8, limit);
-  return CollectRows<MessageRecord>(*stmt, ReadMessage);
+  return QueryAll<MessageRecord>(db_, sql, ReadMessage, f.property_id, static_cast<int>(f.status),
+                                 f.conversation_id, f.guest_key, f.scheduled_before,
+                                 f.before_created_at, f.before_message_id, limit);
 }
 
 }  // namespace wa::storage

@@ -1,5 +1,7 @@
 #include "server/storage/notification_repository.h"
 
+#include "server/storage/statements.h"
+
 namespace wa::storage {
 
 absl::StatusOr<int64_t> NotificationRepository::Insert(const std::string& body,
@@ -17,20 +19,16 @@ absl::StatusOr<int64_t> NotificationRepository::Insert(const std::string& body,
 
 absl::Status NotificationRepository::InsertParked(const std::string& body, absl::Time received_at,
                                                   const std::string& route_key) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "INSERT INTO provider_notifications (received_at, body, parked_on) VALUES (?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, received_at).Bind(2, body).Bind(3, route_key);
-  return stmt->Run();
+  return ExecOne(
+      db_, "INSERT INTO provider_notifications (received_at, body, parked_on) VALUES (?, ?, ?)",
+      received_at, body, route_key);
 }
 
 absl::Status NotificationRepository::Unpark(const std::string& route_key) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE provider_notifications SET parked_on = '' "
-      "WHERE parked_on = ? AND processed_at IS NULL");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, route_key);
-  return stmt->Run();
+  return ExecOne(db_,
+                 "UPDATE provider_notifications SET parked_on = '' "
+                 "WHERE parked_on = ? AND processed_at IS NULL",
+                 route_key);
 }
 
 absl::StatusOr<std::vector<ParkedCount>> NotificationRepository::CountParked() {
@@ -56,12 +54,10 @@ absl::StatusOr<std::vector<NotificationRecord>> NotificationRepository::Pending(
 
 absl::StatusOr<bool> NotificationRepository::MarkProcessed(int64_t id, absl::Time at,
                                                            const std::string& error) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE provider_notifications SET processed_at = ?, error = ? "
-      "WHERE id = ? AND processed_at IS NULL");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, at).Bind(2, error).Bind(3, id);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(ExecOne(db_,
+                          "UPDATE provider_notifications SET processed_at = ?, error = ? "
+                          "WHERE id = ? AND processed_at IS NULL",
+                          at, error, id));
   return db_.Changes() > 0;
 }
 

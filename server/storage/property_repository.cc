@@ -1,5 +1,7 @@
 #include "server/storage/property_repository.h"
 
+#include "server/storage/statements.h"
+
 namespace wa::storage {
 namespace {
 
@@ -32,108 +34,85 @@ PhoneNumberRecord ReadNumber(const Statement& s) {
 
 absl::StatusOr<std::optional<PropertyRecord>> PropertyRepository::Get(
     const std::string& property_id) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return QueryOne<PropertyRecord>(
+      db_,
       "SELECT property_id, display_name, time_zone, updated_at, quiet_hours_start, "
       "quiet_hours_end FROM properties "
-      "WHERE property_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id);
-  return FirstRow<PropertyRecord>(*stmt, ReadProperty);
+      "WHERE property_id = ?",
+      ReadProperty, property_id);
 }
 
 absl::StatusOr<std::vector<PropertyRecord>> PropertyRepository::List() {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return QueryAll<PropertyRecord>(
+      db_,
       "SELECT property_id, display_name, time_zone, updated_at, quiet_hours_start, "
       "quiet_hours_end FROM properties "
-      "ORDER BY property_id");
-  if (!stmt.ok()) return stmt.status();
-  return CollectRows<PropertyRecord>(*stmt, ReadProperty);
+      "ORDER BY property_id",
+      ReadProperty);
 }
 
 absl::Status PropertyRepository::Upsert(const PropertyRecord& p) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "INSERT INTO properties (property_id, display_name, time_zone, updated_at, "
-      "quiet_hours_start, quiet_hours_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-      "ON CONFLICT (property_id) DO UPDATE SET display_name = ?2, time_zone = ?3, "
-      "updated_at = ?4, quiet_hours_start = ?5, quiet_hours_end = ?6");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, p.property_id)
-      .Bind(2, p.display_name)
-      .Bind(3, p.time_zone)
-      .BindTime(4, p.updated_at)
-      .Bind(5, p.quiet_hours_start)
-      .Bind(6, p.quiet_hours_end);
-  return stmt->Run();
+  return ExecOne(db_,
+                 "INSERT INTO properties (property_id, display_name, time_zone, updated_at, "
+                 "quiet_hours_start, quiet_hours_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                 "ON CONFLICT (property_id) DO UPDATE SET display_name = ?2, time_zone = ?3, "
+                 "updated_at = ?4, quiet_hours_start = ?5, quiet_hours_end = ?6",
+                 p.property_id, p.display_name, p.time_zone, p.updated_at, p.quiet_hours_start,
+                 p.quiet_hours_end);
 }
 
 absl::StatusOr<std::vector<PhoneNumberRecord>> PropertyRepository::ListNumbers() {
   static const std::string sql =
       std::string(kNumberColumns) + "ORDER BY property_id, is_default DESC, phone_number_id";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  return CollectRows<PhoneNumberRecord>(*stmt, ReadNumber);
+  return QueryAll<PhoneNumberRecord>(db_, sql, ReadNumber);
 }
 
 absl::StatusOr<std::optional<PhoneNumberRecord>> PropertyRepository::GetNumber(
     const std::string& phone_number_id) {
   static const std::string sql = std::string(kNumberColumns) + "WHERE phone_number_id = ?";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, phone_number_id);
-  return FirstRow<PhoneNumberRecord>(*stmt, ReadNumber);
+  return QueryOne<PhoneNumberRecord>(db_, sql, ReadNumber, phone_number_id);
 }
 
 absl::StatusOr<bool> PropertyRepository::UpsertNumber(const PhoneNumberRecord& n) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  RETURN_IF_ERROR(ExecOne(
+      db_,
       "INSERT INTO phone_numbers (phone_number_id, property_id, waba_id, display_phone_number, "
       "access_token_env, access_token_file, is_default, created_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (phone_number_id) DO UPDATE SET "
       "property_id = ?2, waba_id = ?3, display_phone_number = ?4, access_token_env = ?5, "
-      "access_token_file = ?6, is_default = ?7 WHERE phone_numbers.property_id = ?2");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, n.phone_number_id)
-      .Bind(2, n.property_id)
-      .Bind(3, n.waba_id)
-      .Bind(4, n.display_phone_number)
-      .Bind(5, n.access_token_env)
-      .Bind(6, n.access_token_file)
-      .Bind(7, n.is_default ? 1 : 0)
-      .BindTime(8, n.created_at);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+      "access_token_file = ?6, is_default = ?7 WHERE phone_numbers.property_id = ?2",
+      n.phone_number_id, n.property_id, n.waba_id, n.display_phone_number, n.access_token_env,
+      n.access_token_file, n.is_default ? 1 : 0, n.created_at));
   return db_.Changes() > 0;
 }
 
 absl::StatusOr<bool> PropertyRepository::DeleteNumber(const std::string& property_id,
                                                       const std::string& phone_number_id) {
-  absl::StatusOr<Statement> stmt =
-      db_.Prepare("DELETE FROM phone_numbers WHERE property_id = ? AND phone_number_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id).Bind(2, phone_number_id);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(ExecOne(db_,
+                          "DELETE FROM phone_numbers WHERE property_id = ? AND phone_number_id = ?",
+                          property_id, phone_number_id));
   return db_.Changes() > 0;
 }
 
 absl::Status PropertyRepository::SetDefaultNumber(const std::string& property_id,
                                                   const std::string& phone_number_id) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return ExecOne(
+      db_,
       "UPDATE phone_numbers SET is_default = CASE WHEN phone_number_id = ?2 THEN 1 ELSE 0 END "
-      "WHERE property_id = ?1");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id).Bind(2, phone_number_id);
-  return stmt->Run();
+      "WHERE property_id = ?1",
+      property_id, phone_number_id);
 }
 
 absl::Status PropertyRepository::NoteQuality(const std::string& display_digits,
                                              const std::string& quality_rating,
                                              const std::string& messaging_limit_tier) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return ExecOne(
+      db_,
       "UPDATE phone_numbers SET "
       "quality_rating = CASE WHEN ?2 = '' THEN quality_rating ELSE ?2 END, "
       "messaging_limit_tier = CASE WHEN ?3 = '' THEN messaging_limit_tier ELSE ?3 END "
-      "WHERE REPLACE(REPLACE(REPLACE(display_phone_number, '+', ''), ' ', ''), '-', '') = ?1");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, display_digits).Bind(2, quality_rating).Bind(3, messaging_limit_tier);
-  return stmt->Run();
+      "WHERE REPLACE(REPLACE(REPLACE(display_phone_number, '+', ''), ' ', ''), '-', '') = ?1",
+      display_digits, quality_rating, messaging_limit_tier);
 }
 
 }  // namespace wa::storage

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "hotel/whatsapp/v1/common.pb.h"
+#include "server/storage/statements.h"
 
 namespace wa::storage {
 namespace {
@@ -54,35 +55,31 @@ absl::StatusOr<RetentionPolicy> RetentionRepository::Get(const std::string& prop
 
 absl::Status RetentionRepository::Put(const std::string& property_id, const RetentionPolicy& p,
                                       absl::Time at) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(absl::StrCat(
-      "INSERT INTO retention_policies (property_id, ", kPolicyColumns,
-      ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (property_id) DO UPDATE SET "
-      "message_content_days = excluded.message_content_days, media_days = excluded.media_days, "
-      "event_days = excluded.event_days, raw_callback_days = excluded.raw_callback_days, "
-      "audit_days = excluded.audit_days, updated_at = excluded.updated_at"));
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id)
-      .Bind(2, p.message_content_days)
-      .Bind(3, p.media_days)
-      .Bind(4, p.event_days)
-      .Bind(5, p.raw_callback_days)
-      .Bind(6, p.audit_days)
-      .BindTime(7, at);
-  return stmt->Run();
+  return ExecOne(
+      db_,
+      absl::StrCat(
+          "INSERT INTO retention_policies (property_id, ", kPolicyColumns,
+          ", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (property_id) DO UPDATE SET "
+          "message_content_days = excluded.message_content_days, media_days = excluded.media_days, "
+          "event_days = excluded.event_days, raw_callback_days = excluded.raw_callback_days, "
+          "audit_days = excluded.audit_days, updated_at = excluded.updated_at"),
+      property_id, p.message_content_days, p.media_days, p.event_days, p.raw_callback_days,
+      p.audit_days, at);
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, RetentionPolicy>>> RetentionRepository::All() {
-  absl::StatusOr<Statement> stmt = db_.Prepare(absl::StrCat(
-      "SELECT k.property_id, ", kPolicyColumns,
-      " FROM (SELECT property_id FROM properties UNION SELECT property_id FROM tokens "
-      "UNION SELECT property_id FROM retention_policies) k "
-      "LEFT JOIN retention_policies r ON r.property_id = k.property_id ORDER BY k.property_id"));
-  if (!stmt.ok()) return stmt.status();
-  return CollectRows<std::pair<std::string, RetentionPolicy>>(*stmt, [](const Statement& s) {
-    // No policy row: the defaults (the columns are NULL).
-    RetentionPolicy policy = s.ColumnIsNull(1) ? RetentionPolicy{} : ReadPolicy(s, 1);
-    return std::make_pair(s.ColumnText(0), policy);
-  });
+  return QueryAll<std::pair<std::string, RetentionPolicy>>(
+      db_,
+      absl::StrCat(
+          "SELECT k.property_id, ", kPolicyColumns,
+          " FROM (SELECT property_id FROM properties UNION SELECT property_id FROM tokens "
+          "UNION SELECT property_id FROM retention_policies) k "
+          "LEFT JOIN retention_policies r ON r.property_id = k.property_id ORDER BY k.property_id"),
+      [](const Statement& s) {
+        // No policy row: the defaults (the columns are NULL).
+        RetentionPolicy policy = s.ColumnIsNull(1) ? RetentionPolicy{} : ReadPolicy(s, 1);
+        return std::make_pair(s.ColumnText(0), policy);
+      });
 }
 
 absl::StatusOr<int64_t> RetentionRepository::PruneBatch(const PruneRule& rule,
@@ -113,10 +110,7 @@ absl::StatusOr<int64_t> RetentionRepository::PruneBatch(const PruneRule& rule,
       rule.condition.empty() ? "" : absl::StrCat(" AND ", rule.condition), sequence_bound,
       " ORDER BY ", order, " LIMIT ?3");
   auto run = [&](const std::string& sql) -> absl::StatusOr<int64_t> {
-    absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-    if (!stmt.ok()) return stmt.status();
-    stmt->Bind(1, per_property ? property_id : std::string()).BindTime(2, cutoff).Bind(3, limit);
-    if (absl::Status s = stmt->Run(); !s.ok()) return s;
+    RETURN_IF_ERROR(ExecOne(db_, sql, per_property ? property_id : std::string(), cutoff, limit));
     return db_.Changes();
   };
   for (const std::vector<std::string>& dep : rule.dependents) {
@@ -131,24 +125,22 @@ absl::StatusOr<int64_t> RetentionRepository::PruneBatch(const PruneRule& rule,
 absl::StatusOr<int64_t> RetentionRepository::PruneContentBatch(const std::string& property_id,
                                                                absl::Time cutoff, absl::Time now,
                                                                int limit) {
-  absl::StatusOr<Statement> messages = db_.Prepare(
+  RETURN_IF_ERROR(ExecOne(
+      db_,
       "UPDATE messages SET body = '', payload = " + ContentFreePayloadSql() +
-      ", content_removed_at = ?1 WHERE message_id IN "
-      "(SELECT message_id FROM messages WHERE property_id = ?2 AND content_removed_at IS NULL "
-      "AND created_at < ?3 AND next_attempt_at IS NULL ORDER BY created_at LIMIT ?4)");
-  if (!messages.ok()) return messages.status();
-  messages->BindTime(1, now).Bind(2, property_id).BindTime(3, cutoff).Bind(4, limit);
-  if (absl::Status s = messages->Run(); !s.ok()) return s;
+          ", content_removed_at = ?1 WHERE message_id IN "
+          "(SELECT message_id FROM messages WHERE property_id = ?2 AND content_removed_at IS NULL "
+          "AND created_at < ?3 AND next_attempt_at IS NULL ORDER BY created_at LIMIT ?4)",
+      now, property_id, cutoff, limit));
   int64_t removed = db_.Changes();
   // Walks the index conversations_with_content (migrations.cc): its condition must
   // stay written exactly as the index's.
-  absl::StatusOr<Statement> conversations = db_.Prepare(
+  RETURN_IF_ERROR(ExecOne(
+      db_,
       "UPDATE conversations SET metadata = '{}', resolution_notes = '' WHERE conversation_id IN "
       "(SELECT conversation_id FROM conversations WHERE property_id = ?1 AND updated_at < ?2 "
-      "AND (metadata != '{}' OR resolution_notes != '') LIMIT ?3)");
-  if (!conversations.ok()) return conversations.status();
-  conversations->Bind(1, property_id).BindTime(2, cutoff).Bind(3, limit);
-  if (absl::Status s = conversations->Run(); !s.ok()) return s;
+      "AND (metadata != '{}' OR resolution_notes != '') LIMIT ?3)",
+      property_id, cutoff, limit));
   return removed;
 }
 
@@ -167,10 +159,7 @@ absl::StatusOr<std::vector<std::string>> RetentionRepository::PruneMediaBatch(
   std::vector<std::string> unused;
   *removed = 0;
   for (const ExpiredMedia& m : *expired) {
-    absl::StatusOr<Statement> del = db_.Prepare("DELETE FROM media WHERE media_id = ?");
-    if (!del.ok()) return del.status();
-    del->Bind(1, m.media_id);
-    if (absl::Status s = del->Run(); !s.ok()) return s;
+    RETURN_IF_ERROR(ExecOne(db_, "DELETE FROM media WHERE media_id = ?", m.media_id));
     ++*removed;
     absl::StatusOr<Statement> other = db_.Prepare("SELECT 1 FROM media WHERE sha256 = ? LIMIT 1");
     if (!other.ok()) return other.status();

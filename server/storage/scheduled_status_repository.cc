@@ -1,18 +1,16 @@
 #include "server/storage/scheduled_status_repository.h"
 
+#include "server/storage/statements.h"
+
 namespace wa::storage {
 
 absl::Status ScheduledStatusRepository::Insert(const ScheduledStatus& s) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return ExecOne(
+      db_,
       "INSERT INTO scheduled_statuses (whatsapp_message_id, status, failure_code, failure_reason, "
-      "due_at) VALUES (?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, s.whatsapp_message_id)
-      .Bind(2, static_cast<int>(s.status))
-      .Bind(3, s.failure_code)
-      .Bind(4, s.failure_reason)
-      .BindTime(5, s.due_at);
-  return stmt->Run();
+      "due_at) VALUES (?, ?, ?, ?, ?)",
+      s.whatsapp_message_id, static_cast<int>(s.status), s.failure_code, s.failure_reason,
+      s.due_at);
 }
 
 absl::StatusOr<std::vector<ScheduledStatus>> ScheduledStatusRepository::Due(absl::Time now,
@@ -43,10 +41,7 @@ absl::StatusOr<std::optional<absl::Time>> ScheduledStatusRepository::NextDueAt()
 }
 
 absl::StatusOr<bool> ScheduledStatusRepository::Delete(int64_t id) {
-  absl::StatusOr<Statement> stmt = db_.Prepare("DELETE FROM scheduled_statuses WHERE id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, id);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(ExecOne(db_, "DELETE FROM scheduled_statuses WHERE id = ?", id));
   return db_.Changes() > 0;
 }
 

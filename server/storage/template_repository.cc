@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "server/storage/statements.h"
 
 namespace wa::storage {
 namespace {
@@ -66,34 +67,35 @@ absl::Status TemplateRepository::Put(const TemplateRecord& r) {
 
 absl::StatusOr<std::optional<TemplateRecord>> TemplateRepository::Get(
     const std::string& property_id, const std::string& name, const std::string& language) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(absl::StrCat(
-      "SELECT ", kColumns, " FROM templates WHERE property_id = ? AND name = ? AND language = ?"));
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id).Bind(2, name).Bind(3, language);
-  return FirstRow<TemplateRecord>(*stmt, ReadTemplate);
+  return QueryOne<TemplateRecord>(
+      db_,
+      absl::StrCat("SELECT ", kColumns,
+                   " FROM templates WHERE property_id = ? AND name = ? AND language = ?"),
+      ReadTemplate, property_id, name, language);
 }
 
 absl::StatusOr<std::vector<TemplateRecord>> TemplateRepository::ByName(
     const std::string& property_id, const std::string& name) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(absl::StrCat(
-      "SELECT ", kColumns, " FROM templates WHERE property_id = ? AND name = ? ORDER BY language"));
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id).Bind(2, name);
-  return CollectRows<TemplateRecord>(*stmt, ReadTemplate);
+  return QueryAll<TemplateRecord>(
+      db_,
+      absl::StrCat("SELECT ", kColumns,
+                   " FROM templates WHERE property_id = ? AND name = ? ORDER BY language"),
+      ReadTemplate, property_id, name);
 }
 
 absl::StatusOr<std::optional<TemplateRecord>> TemplateRepository::ByProviderId(
     const std::string& property_id, const std::string& provider_id) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(absl::StrCat(
-      "SELECT ", kColumns, " FROM templates WHERE provider_template_id = ? AND property_id = ?"));
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, provider_id).Bind(2, property_id);
-  return FirstRow<TemplateRecord>(*stmt, ReadTemplate);
+  return QueryOne<TemplateRecord>(
+      db_,
+      absl::StrCat("SELECT ", kColumns,
+                   " FROM templates WHERE provider_template_id = ? AND property_id = ?"),
+      ReadTemplate, provider_id, property_id);
 }
 
 absl::StatusOr<std::vector<TemplateRecord>> TemplateRepository::List(const TemplateFilter& f) {
   // ?2 = '' and ?3/?4 = 0 switch their filter off.
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return QueryAll<TemplateRecord>(
+      db_,
       absl::StrCat("SELECT ", kColumns,
                    " FROM templates WHERE property_id = ?1 "
                    "AND (?2 = '' OR language = ?2) "
@@ -101,28 +103,19 @@ absl::StatusOr<std::vector<TemplateRecord>> TemplateRepository::List(const Templ
                    "     OR EXISTS (SELECT 1 FROM json_each(templates.labels) WHERE value = ?3)) "
                    "AND (?5 = 0 OR status = ?5) "
                    "AND (name > ?6 OR (name = ?6 AND language > ?7)) "
-                   "ORDER BY name, language LIMIT ?8"));
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, f.property_id)
-      .Bind(2, f.language)
-      .Bind(3, f.label)
-      .Bind(4, static_cast<int>(f.category))
-      .Bind(5, static_cast<int>(f.status))
-      .Bind(6, f.after_name)
-      .Bind(7, f.after_language)
-      .Bind(8, f.limit);
-  return CollectRows<TemplateRecord>(*stmt, ReadTemplate);
+                   "ORDER BY name, language LIMIT ?8"),
+      ReadTemplate, f.property_id, f.language, f.label, static_cast<int>(f.category),
+      static_cast<int>(f.status), f.after_name, f.after_language, f.limit);
 }
 
 absl::StatusOr<std::vector<TemplateRecord>> TemplateRepository::ReviewsDue(absl::Time now,
                                                                            int limit) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return QueryAll<TemplateRecord>(
+      db_,
       absl::StrCat("SELECT ", kColumns,
                    " FROM templates WHERE review_due_at IS NOT NULL AND review_due_at <= ? "
-                   "ORDER BY review_due_at LIMIT ?"));
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, now).Bind(2, limit);
-  return CollectRows<TemplateRecord>(*stmt, ReadTemplate);
+                   "ORDER BY review_due_at LIMIT ?"),
+      ReadTemplate, now, limit);
 }
 
 absl::StatusOr<std::optional<absl::Time>> TemplateRepository::NextReview() {
@@ -139,12 +132,11 @@ absl::StatusOr<std::optional<absl::Time>> TemplateRepository::NextReview() {
 absl::StatusOr<bool> TemplateRepository::TakeReview(const std::string& property_id,
                                                     const std::string& name,
                                                     const std::string& language, absl::Time now) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE templates SET review_due_at = NULL WHERE property_id = ? AND name = ? "
-      "AND language = ? AND review_due_at IS NOT NULL AND review_due_at <= ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id).Bind(2, name).Bind(3, language).BindTime(4, now);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(
+      ExecOne(db_,
+              "UPDATE templates SET review_due_at = NULL WHERE property_id = ? AND name = ? "
+              "AND language = ? AND review_due_at IS NOT NULL AND review_due_at <= ?",
+              property_id, name, language, now));
   return db_.Changes() > 0;
 }
 
@@ -157,12 +149,10 @@ absl::StatusOr<bool> TemplateRepository::Seeded(const std::string& property_id) 
 }
 
 absl::Status TemplateRepository::MarkSeeded(const std::string& property_id, absl::Time at) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "INSERT INTO template_catalogs (property_id, seeded_at) VALUES (?, ?) "
-      "ON CONFLICT DO NOTHING");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id).BindTime(2, at);
-  return stmt->Run();
+  return ExecOne(db_,
+                 "INSERT INTO template_catalogs (property_id, seeded_at) VALUES (?, ?) "
+                 "ON CONFLICT DO NOTHING",
+                 property_id, at);
 }
 
 }  // namespace wa::storage

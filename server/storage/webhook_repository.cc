@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "server/storage/statements.h"
 
 namespace wa::storage {
 namespace {
@@ -64,14 +65,12 @@ WebhookEventRecord ReadEvent(const Statement& s) {
 absl::StatusOr<std::optional<WebhookConfigRecord>> WebhookRepository::GetConfig(
     const std::string& property_id) {
   static const std::string sql = std::string(kConfigColumns) + "WHERE property_id = ?";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id);
-  return FirstRow<WebhookConfigRecord>(*stmt, ReadConfig);
+  return QueryOne<WebhookConfigRecord>(db_, sql, ReadConfig, property_id);
 }
 
 absl::Status WebhookRepository::PutConfig(const WebhookConfigRecord& c) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return ExecOne(
+      db_,
       "INSERT INTO webhook_configs (property_id, webhook_url, events, verify_token, "
       "max_retries, retry_delay_ms, secret, previous_secret, previous_secret_expires_at, "
       "verified, verification_error, updated_at, down_since, paused_until, probe_failures) "
@@ -83,87 +82,57 @@ absl::Status WebhookRepository::PutConfig(const WebhookConfigRecord& c) {
       "previous_secret_expires_at = excluded.previous_secret_expires_at, "
       "verified = excluded.verified, verification_error = excluded.verification_error, "
       "updated_at = excluded.updated_at, down_since = NULL, paused_until = NULL, "
-      "probe_failures = 0");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, c.property_id)
-      .Bind(2, c.webhook_url)
-      .Bind(3, absl::StrJoin(c.events, ","))
-      .Bind(4, c.verify_token)
-      .Bind(5, c.max_retries)
-      .Bind(6, c.retry_delay_ms)
-      .Bind(7, c.secret)
-      .Bind(8, c.previous_secret)
-      .BindOptionalTime(9, c.previous_secret_expires_at)
-      .Bind(10, c.verified ? 1 : 0)
-      .Bind(11, c.verification_error)
-      .BindTime(12, c.updated_at);
-  return stmt->Run();
+      "probe_failures = 0",
+      c.property_id, c.webhook_url, absl::StrJoin(c.events, ","), c.verify_token, c.max_retries,
+      c.retry_delay_ms, c.secret, c.previous_secret, c.previous_secret_expires_at,
+      c.verified ? 1 : 0, c.verification_error, c.updated_at);
 }
 
 absl::Status WebhookRepository::SetSecrets(const std::string& property_id,
                                            const std::string& secret,
                                            const std::string& previous_secret,
                                            std::optional<absl::Time> previous_expires_at) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return ExecOne(
+      db_,
       "UPDATE webhook_configs SET secret = ?, previous_secret = ?, previous_secret_expires_at = ? "
-      "WHERE property_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, secret)
-      .Bind(2, previous_secret)
-      .BindOptionalTime(3, previous_expires_at)
-      .Bind(4, property_id);
-  return stmt->Run();
+      "WHERE property_id = ?",
+      secret, previous_secret, previous_expires_at, property_id);
 }
 
 absl::Status WebhookRepository::MarkEndpointUp(const std::string& property_id) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return ExecOne(
+      db_,
       "UPDATE webhook_configs SET down_since = NULL, paused_until = NULL, probe_failures = 0 "
-      "WHERE property_id = ? AND (down_since IS NOT NULL OR paused_until IS NOT NULL)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, property_id);
-  return stmt->Run();
+      "WHERE property_id = ? AND (down_since IS NOT NULL OR paused_until IS NOT NULL)",
+      property_id);
 }
 
 absl::Status WebhookRepository::MarkEndpointDown(const std::string& property_id, absl::Time now,
                                                  absl::Time probe_at) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE webhook_configs SET down_since = COALESCE(down_since, ?), paused_until = ?, "
-      "probe_failures = probe_failures + 1 WHERE property_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, now).BindTime(2, probe_at).Bind(3, property_id);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(
+      ExecOne(db_,
+              "UPDATE webhook_configs SET down_since = COALESCE(down_since, ?), paused_until = ?, "
+              "probe_failures = probe_failures + 1 WHERE property_id = ?",
+              now, probe_at, property_id));
   // Its waiting events move to the probe time too, so the poller does not
   // scan a growing backlog that cannot go anywhere yet.
-  absl::StatusOr<Statement> wait = db_.Prepare(
-      "UPDATE webhook_events SET next_attempt_at = ?1 "
-      "WHERE property_id = ?2 AND status = 1 AND next_attempt_at < ?1");
-  if (!wait.ok()) return wait.status();
-  wait->BindTime(1, probe_at).Bind(2, property_id);
-  return wait->Run();
+  return ExecOne(db_,
+                 "UPDATE webhook_events SET next_attempt_at = ?1 "
+                 "WHERE property_id = ?2 AND status = 1 AND next_attempt_at < ?1",
+                 probe_at, property_id);
 }
 
 absl::Status WebhookRepository::PauseEndpoint(const std::string& property_id, absl::Time until) {
-  absl::StatusOr<Statement> stmt =
-      db_.Prepare("UPDATE webhook_configs SET paused_until = ? WHERE property_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, until).Bind(2, property_id);
-  return stmt->Run();
+  return ExecOne(db_, "UPDATE webhook_configs SET paused_until = ? WHERE property_id = ?", until,
+                 property_id);
 }
 
 absl::Status WebhookRepository::InsertEvent(const WebhookEventRecord& e) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "INSERT INTO webhook_events (event_id, property_id, event, ordering_key, payload, "
-      "occurred_at, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, e.event_id)
-      .Bind(2, e.property_id)
-      .Bind(3, e.event)
-      .Bind(4, e.ordering_key)
-      .Bind(5, e.payload)
-      .BindTime(6, e.occurred_at)
-      .Bind(7, static_cast<int>(e.status))
-      .BindOptionalTime(8, e.next_attempt_at);
-  return stmt->Run();
+  return ExecOne(db_,
+                 "INSERT INTO webhook_events (event_id, property_id, event, ordering_key, payload, "
+                 "occurred_at, status, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 e.event_id, e.property_id, e.event, e.ordering_key, e.payload, e.occurred_at,
+                 static_cast<int>(e.status), e.next_attempt_at);
 }
 
 absl::StatusOr<std::vector<WebhookEventRecord>> WebhookRepository::DueEvents(absl::Time now,
@@ -177,10 +146,7 @@ absl::StatusOr<std::vector<WebhookEventRecord>> WebhookRepository::DueEvents(abs
       "WHERE p.status = 1 AND p.property_id = e.property_id "
       "AND p.ordering_key = e.ordering_key AND p.seq < e.seq)) "
       "ORDER BY e.next_attempt_at, e.seq LIMIT ?2";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, now).Bind(2, limit);
-  return CollectRows<WebhookEventRecord>(*stmt, ReadEvent);
+  return QueryAll<WebhookEventRecord>(db_, sql, ReadEvent, now, limit);
 }
 
 absl::StatusOr<std::optional<absl::Time>> WebhookRepository::NextDueAt() {
@@ -195,86 +161,61 @@ absl::StatusOr<std::optional<absl::Time>> WebhookRepository::NextDueAt() {
 }
 
 absl::Status WebhookRepository::Reschedule(const std::string& event_id, absl::Time at) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE webhook_events SET next_attempt_at = ? WHERE event_id = ? AND status = 1");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, at).Bind(2, event_id);
-  return stmt->Run();
+  return ExecOne(db_,
+                 "UPDATE webhook_events SET next_attempt_at = ? WHERE event_id = ? AND status = 1",
+                 at, event_id);
 }
 
 absl::StatusOr<bool> WebhookRepository::Claim(const std::string& event_id, absl::Time now,
                                               absl::Time hold_until) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE webhook_events SET next_attempt_at = ?1 "
-      "WHERE event_id = ?2 AND status = 1 AND next_attempt_at <= ?3");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, hold_until).Bind(2, event_id).BindTime(3, now);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(ExecOne(db_,
+                          "UPDATE webhook_events SET next_attempt_at = ?1 "
+                          "WHERE event_id = ?2 AND status = 1 AND next_attempt_at <= ?3",
+                          hold_until, event_id, now));
   return db_.Changes() > 0;
 }
 
 absl::Status WebhookRepository::RecordAttempt(const WebhookAttemptRecord& a) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  RETURN_IF_ERROR(ExecOne(
+      db_,
       "INSERT INTO webhook_attempts (event_id, attempt, at, http_status, latency_ms, error) "
-      "VALUES (?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, a.event_id)
-      .Bind(2, a.attempt)
-      .BindTime(3, a.at)
-      .Bind(4, a.http_status)
-      .Bind(5, a.latency_ms)
-      .Bind(6, a.error);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
-  absl::StatusOr<Statement> count =
-      db_.Prepare("UPDATE webhook_events SET attempts = attempts + 1 WHERE event_id = ?");
-  if (!count.ok()) return count.status();
-  count->Bind(1, a.event_id);
-  return count->Run();
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      a.event_id, a.attempt, a.at, a.http_status, a.latency_ms, a.error));
+  return ExecOne(db_, "UPDATE webhook_events SET attempts = attempts + 1 WHERE event_id = ?",
+                 a.event_id);
 }
 
 absl::Status WebhookRepository::MarkDelivered(const std::string& event_id, absl::Time at,
                                               int http_status) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE webhook_events SET status = 2, delivered_at = ?, next_attempt_at = NULL, "
-      "last_http_status = ?, last_error = '' WHERE event_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, at).Bind(2, http_status).Bind(3, event_id);
-  return stmt->Run();
+  return ExecOne(db_,
+                 "UPDATE webhook_events SET status = 2, delivered_at = ?, next_attempt_at = NULL, "
+                 "last_http_status = ?, last_error = '' WHERE event_id = ?",
+                 at, http_status, event_id);
 }
 
 absl::Status WebhookRepository::MarkRetry(const std::string& event_id, absl::Time retry_at,
                                           int http_status, const std::string& error, bool counted) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  return ExecOne(
+      db_,
       "UPDATE webhook_events SET next_attempt_at = ?, last_http_status = ?, last_error = ?, "
-      "failures = failures + ? WHERE event_id = ? AND status = 1");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, retry_at)
-      .Bind(2, http_status)
-      .Bind(3, error)
-      .Bind(4, counted ? 1 : 0)
-      .Bind(5, event_id);
-  return stmt->Run();
+      "failures = failures + ? WHERE event_id = ? AND status = 1",
+      retry_at, http_status, error, counted ? 1 : 0, event_id);
 }
 
 absl::Status WebhookRepository::MarkFailed(const std::string& event_id, absl::Time at,
                                            int http_status, const std::string& error) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE webhook_events SET status = 3, failed_at = ?, next_attempt_at = NULL, "
-      "last_http_status = ?, last_error = ?, failures = failures + 1 "
-      "WHERE event_id = ? AND status = 1");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, at).Bind(2, http_status).Bind(3, error).Bind(4, event_id);
-  return stmt->Run();
+  return ExecOne(db_,
+                 "UPDATE webhook_events SET status = 3, failed_at = ?, next_attempt_at = NULL, "
+                 "last_http_status = ?, last_error = ?, failures = failures + 1 "
+                 "WHERE event_id = ? AND status = 1",
+                 at, http_status, error, event_id);
 }
 
 absl::StatusOr<std::optional<WebhookEventRecord>> WebhookRepository::GetEvent(
     const std::string& property_id, const std::string& event_id) {
   static const std::string sql =
       std::string(kEventColumns) + "WHERE e.event_id = ? AND e.property_id = ?";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, event_id).Bind(2, property_id);
-  return FirstRow<WebhookEventRecord>(*stmt, ReadEvent);
+  return QueryOne<WebhookEventRecord>(db_, sql, ReadEvent, event_id, property_id);
 }
 
 absl::StatusOr<std::vector<WebhookEventRecord>> WebhookRepository::ListEvents(
@@ -286,16 +227,9 @@ absl::StatusOr<std::vector<WebhookEventRecord>> WebhookRepository::ListEvents(
       "WHERE e.property_id = ?1 AND (?2 = 0 OR e.status = ?2) AND (?3 = '' OR e.event = ?3) "
       "AND (?4 IS NULL OR e.occurred_at >= ?4) AND (?5 IS NULL OR e.occurred_at < ?5) "
       "AND (?6 = 0 OR e.seq < ?6) ORDER BY e.seq DESC LIMIT ?7";
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, f.property_id)
-      .Bind(2, static_cast<int>(f.status))
-      .Bind(3, f.event)
-      .BindOptionalTime(4, f.since)
-      .BindOptionalTime(5, f.until)
-      .Bind(6, f.before_seq)
-      .Bind(7, f.limit);
-  return CollectRows<WebhookEventRecord>(*stmt, ReadEvent);
+  return QueryAll<WebhookEventRecord>(db_, sql, ReadEvent, f.property_id,
+                                      static_cast<int>(f.status), f.event, f.since, f.until,
+                                      f.before_seq, f.limit);
 }
 
 absl::StatusOr<std::vector<WebhookAttemptRecord>> WebhookRepository::ListAttempts(
@@ -318,22 +252,19 @@ absl::StatusOr<std::vector<WebhookAttemptRecord>> WebhookRepository::ListAttempt
 }
 
 absl::Status WebhookRepository::Requeue(const std::string& event_id, absl::Time now) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
-      "UPDATE webhook_events SET status = 1, failures = 0, next_attempt_at = ?, "
-      "delivered_at = NULL, failed_at = NULL WHERE event_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, now).Bind(2, event_id);
-  return stmt->Run();
+  return ExecOne(db_,
+                 "UPDATE webhook_events SET status = 1, failures = 0, next_attempt_at = ?, "
+                 "delivered_at = NULL, failed_at = NULL WHERE event_id = ?",
+                 now, event_id);
 }
 
 absl::StatusOr<int> WebhookRepository::RequeueFailedSince(const std::string& property_id,
                                                           absl::Time since, absl::Time now) {
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  RETURN_IF_ERROR(ExecOne(
+      db_,
       "UPDATE webhook_events SET status = 1, failures = 0, next_attempt_at = ?, failed_at = NULL "
-      "WHERE property_id = ? AND status = 3 AND failed_at >= ?");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindTime(1, now).Bind(2, property_id).BindTime(3, since);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+      "WHERE property_id = ? AND status = 3 AND failed_at >= ?",
+      now, property_id, since));
   return static_cast<int>(db_.Changes());
 }
 

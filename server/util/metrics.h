@@ -1,28 +1,31 @@
 #pragma once
 
-#include <map>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace wa::util {
 
-// The process's counters and latency histograms, rendered in Prometheus'
-// text format by /metrics. Thread-safe; updates take one short lock.
+// The process's counters and latency histograms, kept by prometheus-cpp and
+// rendered in Prometheus' text format by /metrics. Thread-safe.
 class Metrics {
  public:
-  // A value measured when /metrics is read (queue depth, dead letters...).
+  // A value measured when /metrics is read (queue depth, dead letters...),
+  // with one label.
   struct Gauge {
     std::string name;
     std::string help;
-    std::vector<std::pair<std::string, double>> samples;  // labels ("k=\"v\""), value
+    std::string label;                                    // the label's name
+    std::vector<std::pair<std::string, double>> samples;  // label value, value
   };
 
   static Metrics& Global();
+  ~Metrics();
 
   // One finished RPC, whichever surface it came from.
   void CountRequest(absl::string_view method, absl::string_view code, absl::Duration latency);
@@ -41,29 +44,13 @@ class Metrics {
   void CountEventsStreamed(int64_t events);
   void CountEventStreamTooSlow();
 
+  // Everything counted so far, then `gauges`.
   std::string Render(const std::vector<Gauge>& gauges) const;
 
  private:
-  struct Histogram {
-    std::vector<int64_t> buckets;  // cumulative on render, per bucket here
-    int64_t count = 0;
-    double sum = 0;
-  };
-  static void Observe(Histogram& h, absl::Duration latency);
-  static void RenderHistogram(std::string& out, absl::string_view name, absl::string_view labels,
-                              const Histogram& h);
-
-  mutable absl::Mutex mu_;
-  std::map<std::pair<std::string, std::string>, int64_t> requests_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, Histogram> request_latency_ ABSL_GUARDED_BY(mu_);
-  std::map<int, int64_t> provider_errors_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, int64_t> media_file_errors_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, int64_t> retention_removed_ ABSL_GUARDED_BY(mu_);
-  Histogram commit_latency_ ABSL_GUARDED_BY(mu_);
-  int64_t committed_transactions_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t open_event_streams_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t events_streamed_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t event_streams_too_slow_ ABSL_GUARDED_BY(mu_) = 0;
+  Metrics();
+  struct Families;  // prometheus-cpp's registry and families (metrics.cc)
+  std::unique_ptr<Families> families_;
 };
 
 }  // namespace wa::util

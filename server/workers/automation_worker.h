@@ -4,6 +4,7 @@
 #include "server/storage/automation_repository.h"
 #include "server/storage/database.h"
 #include "server/workers/poller.h"
+#include "server/domain/wake_ups.h"
 
 namespace wa::workers {
 
@@ -12,12 +13,12 @@ namespace wa::workers {
 // leaves it to be taken up again (the engine does nothing twice), and
 // dropped after a few failed tries so that one bad message cannot block
 // the queue.
-class AutomationWorker {
+class AutomationWorker : public domain::AutomationWaker {
  public:
   AutomationWorker(storage::Database& db, domain::AutomationEngine& engine);
 
   void Start() { poller_.Start(); }
-  void Wake() { poller_.Wake(); }
+  void Wake() override { poller_.Wake(); }
   void Stop() { poller_.Stop(); }
 
  private:

@@ -2,6 +2,7 @@
 
 #include "absl/time/time.h"
 #include "server/domain/batch_service.h"
+#include "server/domain/wake_ups.h"
 #include "server/workers/poller.h"
 
 namespace wa::workers {
@@ -9,14 +10,14 @@ namespace wa::workers {
 // Releases batch items at their batches' rates and completes batches that
 // are over (BatchService::Run), waking when the next item falls due or a
 // new batch arrives.
-class BatchRunner {
+class BatchRunner : public domain::BatchWaker {
  public:
   explicit BatchRunner(domain::BatchService& batches)
       : batches_(batches), poller_([this] { return Tick(); }) {}
   ~BatchRunner() { Stop(); }
 
   void Start() { poller_.Start(); }
-  void Wake() { poller_.Wake(); }
+  void Wake() override { poller_.Wake(); }
   void Stop() { poller_.Stop(); }
 
  private:

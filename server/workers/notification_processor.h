@@ -11,6 +11,7 @@
 #include "server/domain/property_service.h"
 #include "server/domain/status_service.h"
 #include "server/domain/template_service.h"
+#include "server/domain/wake_ups.h"
 #include "server/provider/meta_callback_parser.h"
 #include "server/storage/database.h"
 #include "server/storage/notification_repository.h"
@@ -30,7 +31,7 @@ namespace wa::workers {
 // with a number in the business account (entry[].id). What names a number
 // or account nobody owns is kept, parked under it (never marked done), and
 // released when the number is added (PropertyService::AddNumber).
-class NotificationProcessor {
+class NotificationProcessor : public domain::NotificationWaker {
  public:
   NotificationProcessor(storage::Database& db, domain::PropertyService& properties,
                         domain::InboundService& inbound, domain::StatusService& statuses,
@@ -38,7 +39,7 @@ class NotificationProcessor {
                         GuestMediaFetcher* media = nullptr);
 
   void Start() { poller_.Start(); }
-  void Wake() { poller_.Wake(); }
+  void Wake() override { poller_.Wake(); }
   void Stop() { poller_.Stop(); }
 
  private:

@@ -13,7 +13,7 @@ absl::Duration ScheduleReleaser::Tick() {
     util::LogError("scheduled sends: ", round.status().ToString());
     return absl::Seconds(1);
   }
-  if (round->released > 0 && on_released_) on_released_();
+  if (round->released > 0) send_queue_.Wake();
   if (round->more) return absl::ZeroDuration();
   if (!round->next) return options_.max_sleep;
   return std::clamp(*round->next - absl::Now(), absl::ZeroDuration(), options_.max_sleep);

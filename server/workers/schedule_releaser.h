@@ -1,9 +1,8 @@
 #pragma once
 
-#include <functional>
-
 #include "absl/time/time.h"
 #include "server/domain/scheduled_release.h"
+#include "server/domain/wake_ups.h"
 #include "server/workers/poller.h"
 
 namespace wa::workers {
@@ -12,7 +11,7 @@ namespace wa::workers {
 // new schedule wakes it), releases what is due in rounds of `batch`, and
 // wakes the send queue for what it released. State lives in the database,
 // so a restart (or another instance) takes over where it stopped.
-class ScheduleReleaser {
+class ScheduleReleaser : public domain::ScheduleWaker {
  public:
   struct Options {
     int batch = 200;
@@ -21,16 +20,17 @@ class ScheduleReleaser {
     absl::Duration max_sleep = absl::Seconds(2);
   };
 
+  // What it releases to send now goes to `send_queue`.
   ScheduleReleaser(domain::ScheduledRelease& release, Options options,
-                   std::function<void()> on_released)
+                   domain::SendQueueWaker& send_queue)
       : release_(release),
         options_(options),
-        on_released_(std::move(on_released)),
+        send_queue_(send_queue),
         poller_([this] { return Tick(); }) {}
   ~ScheduleReleaser() { Stop(); }
 
   void Start() { poller_.Start(); }
-  void Wake() { poller_.Wake(); }
+  void Wake() override { poller_.Wake(); }
   void Stop() { poller_.Stop(); }
 
  private:
@@ -38,7 +38,7 @@ class ScheduleReleaser {
 
   domain::ScheduledRelease& release_;
   const Options options_;
-  std::function<void()> on_released_;
+  domain::SendQueueWaker& send_queue_;
   Poller poller_;
 };
 

@@ -22,16 +22,16 @@ constexpr absl::Duration kIdleSleep = absl::Seconds(1);
 }  // namespace
 
 SendQueue::SendQueue(storage::Database& db, provider::Provider& provider,
-                     domain::PropertyService& properties, Options options, Hooks hooks,
+                     domain::PropertyService& properties, Options options, Peers peers,
                      const domain::RateLimiterFactory& limiters)
     : db_(db),
       provider_(provider),
       properties_(properties),
       options_(options),
-      hooks_(std::move(hooks)),
+      peers_(std::move(peers)),
       messages_(db),
       scheduled_(db),
-      statuses_(db, hooks_.on_webhook_event),
+      statuses_(db, peers_.on_webhook_event),
       sender_limit_(
           limiters("sender", options.sender_rate_per_second, options.sender_rate_per_second)),
       pair_limit_(limiters("pair", options.pair_rate_per_second, options.pair_burst)),
@@ -216,8 +216,9 @@ std::optional<provider::SendResult> SendQueue::ResolveMedia(const provider::Outb
     return std::nullopt;
   }
   absl::StatusOr<std::string> id =
-      hooks_.resolve_media
-          ? hooks_.resolve_media(out.property_id, content.media().stored_media_id(), out.from)
+      peers_.media
+          ? peers_.media->ProviderMediaId(out.property_id, content.media().stored_media_id(),
+                                          out.from)
           : absl::StatusOr<std::string>(absl::InternalError("no media resolver configured"));
   if (id.ok()) {
     content.mutable_media()->set_media_id(*id);
@@ -255,7 +256,7 @@ void SendQueue::ReportHealth(bool healthy, const std::string& why) {
   } else {
     util::LogInfo("provider ", provider_.Name(), " accepts our credentials again");
   }
-  if (hooks_.on_provider_health) hooks_.on_provider_health(healthy);
+  if (peers_.health) peers_.health->Report(healthy);
 }
 
 absl::Status SendQueue::Settle(const storage::MessageRecord& message, provider::SendResult result) {
@@ -274,8 +275,8 @@ absl::Status SendQueue::Settle(const storage::MessageRecord& message, provider::
         }
         return s;
       });
-      if (status.ok() && !result.follow_ups.empty() && hooks_.on_follow_ups) {
-        hooks_.on_follow_ups();
+      if (status.ok() && !result.follow_ups.empty() && peers_.status_timer) {
+        peers_.status_timer->Wake();
       }
       return status;
     }

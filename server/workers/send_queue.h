@@ -16,13 +16,23 @@
 #include "server/domain/property_service.h"
 #include "server/domain/rate_limiter.h"
 #include "server/domain/status_service.h"
+#include "server/domain/wake_ups.h"
 #include "server/provider/provider.h"
 #include "server/storage/database.h"
 #include "server/storage/message_repository.h"
 #include "server/storage/scheduled_status_repository.h"
+#include "server/workers/media_copies.h"
 #include "server/workers/poller.h"
 
 namespace wa::workers {
+
+// Told when the provider's credentials turn bad or good again (the gRPC
+// health service, app_servers.cc).
+class ProviderHealth {
+ public:
+  virtual ~ProviderHealth() = default;
+  virtual void Report(bool healthy) = 0;
+};
 
 // Hands queued messages to the provider.
 //
@@ -35,7 +45,7 @@ namespace wa::workers {
 // take a message only if it is still due when their claim runs, so the
 // hold is also the lease another instance waits out after a crash. Transient failures retry with
 // exponential backoff and jitter; after `max_attempts` the message fails.
-class SendQueue {
+class SendQueue : public domain::SendQueueWaker {
  public:
   struct Options {
     int threads = 8;
@@ -49,28 +59,24 @@ class SendQueue {
     double pair_burst = 10;
     int batch = 256;
   };
-  struct Hooks {
-    std::function<void()> on_follow_ups;                   // provider scheduled statuses
-    std::function<void(bool healthy)> on_provider_health;  // credentials good or bad
-    // The provider's media id for one of our uploads (property, media id,
-    // the sending number), uploading the file under that number if it has
-    // no live copy there.
-    std::function<absl::StatusOr<std::string>(const std::string&, const std::string&,
-                                              const provider::SenderAccount&)>
-        resolve_media;
-    std::function<void()> on_webhook_event;  // a failure wrote a webhook event
+  // Whom the queue calls besides the provider; each may be null.
+  struct Peers {
+    domain::StatusTimerWaker* status_timer = nullptr;  // the provider's follow-up statuses
+    ProviderHealth* health = nullptr;                  // credentials good or bad
+    MediaCopies* media = nullptr;                      // our uploads' ids at the provider
+    std::function<void()> on_webhook_event;            // a failure wrote a webhook event
   };
 
   // The pacing is kept by limiters of `limiters` (in process by default;
   // shared by the instances on PostgreSQL, app.cc).
   // Each message goes from its number as `properties` knows it.
   SendQueue(storage::Database& db, provider::Provider& provider,
-            domain::PropertyService& properties, Options options, Hooks hooks,
+            domain::PropertyService& properties, Options options, Peers peers,
             const domain::RateLimiterFactory& limiters = domain::LocalRateLimiters());
   ~SendQueue() { Stop(); }
 
   void Start();
-  void Wake() { poller_.Wake(); }
+  void Wake() override { poller_.Wake(); }
   void Stop();
 
  private:
@@ -93,7 +99,7 @@ class SendQueue {
   // out; it is expired instead (its events go to the hotel). `held`: this
   // process claimed it.
   absl::Status Expire(const storage::MessageRecord& message, absl::Time now, bool held);
-  // Fills in the provider's media id of a media message (see Hooks).
+  // Fills in the provider's media id of a media message (MediaCopies).
   std::optional<provider::SendResult> ResolveMedia(const provider::OutboundMessage& out,
                                                    hotel::whatsapp::v1::OutboundContent& content);
   // The message's number, else its property's default (a number removed
@@ -112,7 +118,7 @@ class SendQueue {
   provider::Provider& provider_;
   domain::PropertyService& properties_;
   Options options_;
-  Hooks hooks_;
+  Peers peers_;
   storage::MessageRepository messages_;
   storage::ScheduledStatusRepository scheduled_;
   domain::StatusService statuses_;  // a failure is a status change, with its webhook event

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "server/domain/status_service.h"
+#include "server/domain/wake_ups.h"
 #include "server/storage/database.h"
 #include "server/storage/scheduled_status_repository.h"
 #include "server/workers/poller.h"
@@ -10,12 +11,12 @@ namespace wa::workers {
 // Delivers the statuses a provider scheduled (the sandbox's sent,
 // delivered, read) when they fall due, through the same status path as
 // Meta's callbacks.
-class StatusTimer {
+class StatusTimer : public domain::StatusTimerWaker {
  public:
   StatusTimer(storage::Database& db, domain::StatusService& statuses);
 
   void Start() { poller_.Start(); }
-  void Wake() { poller_.Wake(); }
+  void Wake() override { poller_.Wake(); }
   void Stop() { poller_.Stop(); }
 
  private:

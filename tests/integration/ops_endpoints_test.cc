@@ -43,11 +43,11 @@ TEST(OpsEndpoints, HealthReadinessAndMetrics) {
   const std::string& text = metrics->body;
   EXPECT_TRUE(absl::StrContains(
       text,
-      R"(wa_requests_total{method="/hotel.whatsapp.v1.SandboxService/SimulateInbound",code="OK"} 1)"))
+      R"(wa_requests_total{code="OK",method="/hotel.whatsapp.v1.SandboxService/SimulateInbound"} 1)"))
       << text;
   EXPECT_TRUE(absl::StrContains(
       text,
-      R"(wa_requests_total{method="/hotel.whatsapp.v1.ConversationsService/GetConversation",code="NOT_FOUND"} 1)"))
+      R"(wa_requests_total{code="NOT_FOUND",method="/hotel.whatsapp.v1.ConversationsService/GetConversation"} 1)"))
       << text;
   EXPECT_TRUE(absl::StrContains(text, "# TYPE wa_request_duration_seconds histogram"));
   EXPECT_TRUE(absl::StrContains(text, "# TYPE wa_sqlite_commit_duration_seconds histogram"));

@@ -6,6 +6,7 @@
 #include "server/domain/inbound_service.h"
 #include "server/provider/sandbox_provider.h"
 #include "server/storage/message_repository.h"
+#include "tests/unit/server/counting_waker.h"
 #include "tests/unit/server/test_db.h"
 
 namespace wa::domain {
@@ -39,8 +40,8 @@ class BatchServiceTest : public ::testing::Test {
 
   std::unique_ptr<BatchService> NewService() {
     auto service = std::make_unique<BatchService>(
-        t_.db(), messaging_, templates_, BatchService::Options{.max_messages_per_second = 80},
-        [this] { ++created_; });
+        t_.db(), messaging_, templates_, BatchService::Options{.max_messages_per_second = 80});
+    service->set_runner(&runner_);
     service->set_on_completed_in_transaction([this](const storage::BatchRecord& b) {
       completed_.push_back(b.batch_id);
       return absl::OkStatus();
@@ -77,9 +78,9 @@ class BatchServiceTest : public ::testing::Test {
 
   testing::TestDb t_;
   int inbound_count_ = 0;
-  int created_ = 0;
+  testing::CountingWaker<BatchWaker> runner_;
   std::vector<std::string> completed_;
-  MessagingService messaging_{t_.db(), [] {}};
+  MessagingService messaging_{t_.db()};
   InboundService inbound_{t_.db(), ConsentKeywords{}};
   provider::SandboxProvider sandbox_{{}};
   TemplateService templates_{t_.db(), messaging_, sandbox_, {.starter_catalog = true}};
@@ -112,7 +113,7 @@ TEST_F(BatchServiceTest, InvalidItemsAreRefusedAloneAndTheRestAccepted) {
   EXPECT_EQ(accepted->errors[2].index, 3);
   EXPECT_EQ(accepted->errors[2].code, "TEMPLATE_NOT_FOUND");
   EXPECT_EQ(accepted->errors[3].index, 5);
-  EXPECT_EQ(created_, 1);
+  EXPECT_EQ(runner_.wakes, 1);
 
   BatchView view = View(accepted->batch_id);
   EXPECT_EQ(view.batch.total, 6);

@@ -45,7 +45,7 @@ class ConsentTest : public ::testing::Test {
   testing::TestDb t_;
   int count_ = 0;
   InboundService inbound_{t_.db(), ConsentKeywords{}};
-  MessagingService messaging_{t_.db(), nullptr};
+  MessagingService messaging_{t_.db()};
   ConsentService consent_{t_.db()};
 };
 

@@ -4,6 +4,7 @@
 #include "gtest/gtest.h"
 #include "server/domain/errors.h"
 #include "server/domain/inbound_service.h"
+#include "tests/unit/server/counting_waker.h"
 #include "tests/unit/server/test_db.h"
 
 namespace wa::domain {
@@ -13,6 +14,8 @@ namespace v1 = ::hotel::whatsapp::v1;
 
 class MessagingServiceTest : public ::testing::Test {
  protected:
+  MessagingServiceTest() { messaging_.set_send_queue(&send_queue_); }
+
   void GuestWrites(const std::string& phone, absl::Time at, const std::string& property = "p1",
                    const std::string& conversation_id = "") {
     InboundMessage in;
@@ -42,9 +45,9 @@ class MessagingServiceTest : public ::testing::Test {
   }
 
   testing::TestDb t_;
-  int notified_ = 0;
+  testing::CountingWaker<SendQueueWaker> send_queue_;
   int inbound_count_ = 0;
-  MessagingService messaging_{t_.db(), [this] { ++notified_; }};
+  MessagingService messaging_{t_.db()};
   InboundService inbound_{t_.db(), ConsentKeywords{}};
   Caller staff_{"tok_1", v1::ROLE_STAFF, "p1"};
 };
@@ -59,7 +62,7 @@ TEST_F(MessagingServiceTest, QueuesATextInsideTheWindowInTheGuestsConversation) 
   EXPECT_EQ(sent->guest_phone, "+1234567890");
   EXPECT_EQ(sent->staff_member_id, "staff_456");
   EXPECT_EQ(sent->seq, 2);
-  EXPECT_EQ(notified_, 1);
+  EXPECT_EQ(send_queue_.wakes, 1);
   absl::StatusOr<storage::MessageRecord> stored = messaging_.Get("p1", sent->message_id);
   ASSERT_TRUE(stored.ok());
   EXPECT_TRUE(stored->next_attempt_at.has_value());
@@ -84,7 +87,7 @@ TEST_F(MessagingServiceTest, RefusesOutsideTheWindowWithTheReferencesDetails) {
   EXPECT_TRUE(fields.at("suggested_templates").has_list_value());
   EXPECT_EQ(detail.recovery_options_size(), 3);
   EXPECT_EQ(MessageCount(), before);
-  EXPECT_EQ(notified_, 0);
+  EXPECT_EQ(send_queue_.wakes, 0);
 }
 
 TEST_F(MessagingServiceTest, AGuestWhoNeverWroteHasNoWindow) {

@@ -7,6 +7,7 @@
 #include "server/domain/messaging_service.h"
 #include "server/domain/outbound_content.h"
 #include "tests/common/media_samples.h"
+#include "tests/unit/server/counting_waker.h"
 #include "tests/unit/server/test_db.h"
 
 namespace wa::domain {
@@ -17,6 +18,7 @@ namespace v1 = ::hotel::whatsapp::v1;
 class RichMessagesTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    messaging_.set_send_queue(&send_queue_);
     ASSERT_TRUE(store_.Init().ok());
     InboundMessage in;
     in.guest_phone = kGuest;
@@ -57,8 +59,8 @@ class RichMessagesTest : public ::testing::Test {
   storage::MediaStore store_{(t_.dir() / "media").string()};
   storage::MimeSniffer sniffer_;
   MediaService media_{t_.db(), store_, sniffer_};
-  int queued_ = 0;
-  MessagingService messaging_{t_.db(), [this] { ++queued_; }};
+  testing::CountingWaker<SendQueueWaker> send_queue_;
+  MessagingService messaging_{t_.db()};
   InboundService inbound_{t_.db(), ConsentKeywords{}};
   Caller staff_{"tok_1", v1::ROLE_STAFF, "p1"};
 };
@@ -70,7 +72,7 @@ TEST_F(RichMessagesTest, QueuesAnInteractiveMessageWithItsContent) {
   EXPECT_EQ(sent->message_type, v1::MESSAGE_TYPE_INTERACTIVE);
   EXPECT_EQ(sent->body, "How would you like to extend your stay?");
   EXPECT_EQ(sent->status, v1::MESSAGE_STATUS_QUEUED);
-  EXPECT_EQ(queued_, 1);
+  EXPECT_EQ(send_queue_.wakes, 1);
   auto content = DecodeContent(sent->payload);
   ASSERT_TRUE(content.ok());
   EXPECT_EQ(content->interactive().type(), v1::INTERACTIVE_TYPE_BUTTONS);
@@ -90,7 +92,7 @@ TEST_F(RichMessagesTest, InteractiveRefusals) {
   auto bad_phone =
       messaging_.SendInteractive(staff_, To("12"), v1::INTERACTIVE_TYPE_BUTTONS, Buttons());
   EXPECT_EQ(DetailOf(bad_phone.status()).code(), "INVALID_PHONE_NUMBER");
-  EXPECT_EQ(queued_, 0);
+  EXPECT_EQ(send_queue_.wakes, 0);
 }
 
 TEST_F(RichMessagesTest, QueuesAMediaMessageReferringToTheUpload) {
@@ -140,7 +142,7 @@ TEST_F(RichMessagesTest, MediaRefusals) {
   auto closed = messaging_.SendMedia(staff_, To("+1999888777"),
                                      MediaSend{image, v1::MEDIA_TYPE_IMAGE, "", ""});
   EXPECT_EQ(DetailOf(closed.status()).code(), "MESSAGE_WINDOW_EXPIRED");
-  EXPECT_EQ(queued_, 0);
+  EXPECT_EQ(send_queue_.wakes, 0);
 }
 
 }  // namespace

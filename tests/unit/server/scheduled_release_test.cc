@@ -16,6 +16,7 @@
 #include "server/domain/property_service.h"
 #include "server/domain/rfc3339.h"
 #include "server/domain/schedule_service.h"
+#include "tests/unit/server/counting_waker.h"
 #include "tests/unit/server/test_db.h"
 
 namespace wa::domain {
@@ -55,20 +56,21 @@ class ScheduledReleaseTest : public ::testing::Test {
   }
 
   testing::TestDb t_;
-  int queued_ = 0;
-  int scheduled_ = 0;
+  testing::CountingWaker<SendQueueWaker> send_queue_;
+  testing::CountingWaker<ScheduleWaker> releaser_;
   int inbound_count_ = 0;
   absl::Time now_ = absl::Now();
-  MessagingService messaging_{t_.db(), [this] { ++queued_; }};
+  MessagingService messaging_{t_.db()};
   InboundService inbound_{t_.db(), ConsentKeywords{}};
   ScheduledRelease release_{t_.db(), {}};
-  ScheduleService schedules_{t_.db(), {}, {}};
+  ScheduleService schedules_{t_.db(), {}};
   ConversationService conversations_{t_.db()};
   PropertyService properties_{t_.db()};
   Caller staff_{"tok_1", v1::ROLE_STAFF, "p1"};
 
   void SetUp() override {
-    messaging_.set_on_scheduled([this] { ++scheduled_; }, {});
+    messaging_.set_send_queue(&send_queue_);
+    messaging_.set_scheduling(&releaser_, {});
   }
 };
 
@@ -80,8 +82,8 @@ TEST_F(ScheduledReleaseTest, StoredAsScheduledAndReleasedOnceWhenDue) {
   EXPECT_EQ(sent->status, v1::MESSAGE_STATUS_SCHEDULED);
   EXPECT_GE(*sent->scheduled_for, now_ + absl::Minutes(10) - absl::Seconds(1));
   EXPECT_FALSE(Stored(sent->message_id).next_attempt_at.has_value());  // not the queue's yet
-  EXPECT_EQ(queued_, 0);
-  EXPECT_EQ(scheduled_, 1);
+  EXPECT_EQ(send_queue_.wakes, 0);
+  EXPECT_EQ(releaser_.wakes, 1);
 
   EXPECT_EQ(Release(now_ + absl::Minutes(9)), 0);
   EXPECT_EQ(Release(now_ + absl::Minutes(10)), 1);

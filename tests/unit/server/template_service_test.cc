@@ -17,10 +17,7 @@ namespace v1 = ::hotel::whatsapp::v1;
 
 class TemplateServiceTest : public ::testing::Test {
  protected:
-  TemplateServiceTest() {
-    messaging_.set_suggest_templates(
-        [this](const std::string& property) { return templates_.SuggestInTransaction(property); });
-  }
+  TemplateServiceTest() { messaging_.set_template_suggester(&templates_); }
 
   TemplateSend Welcome(const std::string& phone = "+1234567890") {
     TemplateSend s;
@@ -72,7 +69,7 @@ class TemplateServiceTest : public ::testing::Test {
   }
 
   testing::TestDb t_;
-  MessagingService messaging_{t_.db(), [] {}};
+  MessagingService messaging_{t_.db()};
   provider::SandboxProvider sandbox_{{.template_review_delay = absl::Seconds(2)}};
   TemplateService templates_{t_.db(), messaging_, sandbox_, {.starter_catalog = true}};
   Caller staff_{"tok_1", v1::ROLE_STAFF, "p1"};

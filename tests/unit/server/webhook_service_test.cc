@@ -10,28 +10,31 @@ namespace {
 
 namespace v1 = ::hotel::whatsapp::v1;
 
+// The provider's checks, answered from a script: one host does not
+// resolve, one URL is allowed, "good" is the token that verifies.
+class ScriptedChecks : public EndpointChecks {
+ public:
+  absl::Status CheckUrl(const std::string& url) const override {
+    ++url_checks;
+    if (url == "https://your-hotel.com/webhooks/whatsapp") {
+      return absl::UnavailableError("cannot resolve host 'your-hotel.com'");
+    }
+    return url == "https://hotel.example/hook" ? absl::OkStatus()
+                                               : absl::InvalidArgumentError("refused: " + url);
+  }
+  std::string VerifyEndpoint(const std::string& url, const std::string& token) override {
+    ++verifications;
+    if (url == "https://your-hotel.com/webhooks/whatsapp") return "cannot resolve";
+    return token == "good" ? std::string() : std::string("answered HTTP 403");
+  }
+  mutable int url_checks = 0;
+  int verifications = 0;
+};
+
 class WebhookServiceTest : public ::testing::Test {
  protected:
   WebhookServiceTest()
-      : service_(t_.db(), Checks(), WebhookSettings{absl::Hours(1)}, [this] { ++wakes_; }) {}
-
-  EndpointChecks Checks() {
-    EndpointChecks checks;
-    checks.check_url = [this](const std::string& url) {
-      ++url_checks_;
-      if (url == "https://your-hotel.com/webhooks/whatsapp") {
-        return absl::UnavailableError("cannot resolve host 'your-hotel.com'");
-      }
-      return url == "https://hotel.example/hook" ? absl::OkStatus()
-                                                 : absl::InvalidArgumentError("refused: " + url);
-    };
-    checks.verify = [this](const std::string& url, const std::string& token) {
-      ++verifications_;
-      if (url == "https://your-hotel.com/webhooks/whatsapp") return std::string("cannot resolve");
-      return token == "good" ? std::string() : std::string("answered HTTP 403");
-    };
-    return checks;
-  }
+      : service_(t_.db(), checks_, WebhookSettings{absl::Hours(1)}, [this] { ++wakes_; }) {}
 
   WebhookRequest Request() {
     WebhookRequest r;
@@ -42,8 +45,7 @@ class WebhookServiceTest : public ::testing::Test {
   }
 
   testing::TestDb t_;
-  int url_checks_ = 0;
-  int verifications_ = 0;
+  ScriptedChecks checks_;
   int wakes_ = 0;
   WebhookService service_;
 };
@@ -95,7 +97,7 @@ TEST_F(WebhookServiceTest, RefusesBadInputBeforeCallingTheEndpoint) {
     EXPECT_EQ(detail.code(), "INVALID_ARGUMENT") << field;
     EXPECT_EQ(detail.details().fields().at("field").string_value(), field);
   }
-  EXPECT_EQ(verifications_, 0);
+  EXPECT_EQ(checks_.verifications, 0);
   EXPECT_EQ(service_.GetConfig("p1").status().code(), absl::StatusCode::kNotFound);
 }
 
