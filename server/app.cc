@@ -33,8 +33,8 @@ absl::StatusOr<std::pair<HostPort, HostPort>> CheckListeners(const Config& confi
 // Storage: the database and the media files.
 absl::Status BuildStorage(const Config& config, Parts& p) {
   ASSIGN_OR_RETURN(p.db, storage::OpenDataDir(config.data_dir, config.database_url,
-                                               {.readers = config.db_read_connections,
-                                                .writers = config.db_write_connections}));
+                                              {.readers = config.db_read_connections,
+                                               .writers = config.db_write_connections}));
   p.media_store = std::make_unique<storage::MediaStore>(
       config.media_dir.empty() ? config.data_dir + "/media" : config.media_dir);
   RETURN_IF_ERROR(p.media_store->Init());
@@ -248,9 +248,8 @@ void BuildApi(const Config& config, Parts& p) {
   p.calls = std::make_unique<api::CallRunner>(*p.auth, *p.rpc_pool);
   p.services.push_back(std::make_unique<api::MessagesApi>(*p.calls, *p.messaging, *p.batches,
                                                           *p.idempotency, *p.schedules));
-  p.services.push_back(
-      std::make_unique<api::ConversationsApi>(*p.calls, *p.conversations, *p.analytics,
-                                              *p.read_receipts));
+  p.services.push_back(std::make_unique<api::ConversationsApi>(*p.calls, *p.conversations,
+                                                               *p.analytics, *p.read_receipts));
   p.services.push_back(std::make_unique<api::AdminApi>(*p.calls, *p.tokens, *p.audit));
   p.services.push_back(std::make_unique<api::PropertiesApi>(*p.calls, *p.properties, *p.retention));
   p.services.push_back(std::make_unique<api::GuestDataApi>(*p.calls, *p.erasure, *p.db, *p.hasher));

@@ -8,13 +8,13 @@
 #include "server/domain/consent_service.h"
 #include "server/domain/event_outbox.h"
 #include "server/domain/guest_directory.h"
+#include "server/domain/wake_ups.h"
 #include "server/storage/automation_repository.h"
 #include "server/storage/consent_repository.h"
 #include "server/storage/conversation_repository.h"
 #include "server/storage/database.h"
 #include "server/storage/guest_repository.h"
 #include "server/storage/message_repository.h"
-#include "server/domain/wake_ups.h"
 
 namespace wa::domain {
 

@@ -1,10 +1,10 @@
 #pragma once
 
 #include "server/domain/automation_engine.h"
+#include "server/domain/wake_ups.h"
 #include "server/storage/automation_repository.h"
 #include "server/storage/database.h"
 #include "server/workers/poller.h"
-#include "server/domain/wake_ups.h"
 
 namespace wa::workers {
 
