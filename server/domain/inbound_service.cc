@@ -67,7 +67,9 @@ absl::StatusOr<InboundResult> InboundService::RecordInTransaction(const std::str
   if (absl::Status s = EmitInboundEvents(outbox_, m); !s.ok()) return s;
   if (absl::Status s = automation_.Enqueue(property_id, m.message_id, absl::Now()); !s.ok())
     return s;
-  if (automation_ != nullptr) db_.AfterCommit([automation = automation_] { automation->Wake(); });
+  if (automation_waker_ != nullptr) {
+    db_.AfterCommit([waker = automation_waker_] { waker->Wake(); });
+  }
   return InboundResult{std::move(m), false};
 }
 

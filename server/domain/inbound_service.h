@@ -67,7 +67,7 @@ class InboundService {
 
   // Wakes the automation worker after a commit that queued a message for
   // its rules.
-  void set_automation(AutomationWaker* automation) { automation_ = automation; }
+  void set_automation(AutomationWaker* waker) { automation_waker_ = waker; }
 
   absl::StatusOr<InboundResult> Record(const std::string& property_id, InboundMessage inbound);
   // The same, inside a transaction the caller holds.
@@ -83,7 +83,7 @@ class InboundService {
   storage::ConsentRepository consent_;
   GuestDirectory directory_;
   storage::AutomationRepository automation_;
-  AutomationWaker* automation_ = nullptr;
+  AutomationWaker* automation_waker_ = nullptr;
   EventOutbox outbox_;
 };
 
