@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "common/required_fields.h"
 #include "google/protobuf/message.h"
@@ -46,8 +47,8 @@ class RequiredFieldsInterceptor : public exp::Interceptor {
 
   void Intercept(exp::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(exp::InterceptionHookPoints::POST_RECV_MESSAGE)) {
-      // Every service of this server is generated from protos: the
-      // received message is a protobuf message (null when it did not parse).
+      // A generated protobuf message of one of our services (null when it
+      // did not parse).
       const auto* request =
           static_cast<const google::protobuf::Message*>(methods->GetRecvMessage());
       std::optional<std::string> missing =
@@ -77,7 +78,12 @@ class RequiredFieldsInterceptor : public exp::Interceptor {
 
 exp::Interceptor* RequiredFieldsInterceptorFactory::CreateServerInterceptor(
     exp::ServerRpcInfo* info) {
-  if (info->type() != exp::ServerRpcInfo::Type::UNARY) return nullptr;
+  // Only our own services' messages are generated protobuf messages: the
+  // standard health service, for one, receives raw bytes.
+  if (info->type() != exp::ServerRpcInfo::Type::UNARY ||
+      !absl::StartsWith(info->method(), "/hotel.whatsapp.v1.")) {
+    return nullptr;
+  }
   return new RequiredFieldsInterceptor(info->server_context());
 }
 

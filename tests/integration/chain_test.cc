@@ -438,17 +438,15 @@ TEST_F(ChainTest, EachNumberKeepsItsOwnPace) {
 // property's staff cannot mark it, and nothing reaches Meta then.
 TEST_F(ChainTest, ReadReceiptsGoFromTheNumberTheGuestWroteTo) {
   StartChain();
+  // Paris's second number, not its default: the receipt must go from it.
   server_->Operator(AddNumberArgs("paris", kParisSpa, "PARIS_TOKEN"));
-  ASSERT_EQ(fake_->PostNotification(fake_->InboundTextNotification(
-                "447700900031", "Guest", "Hi", "wamid.PARIS1", kParis.phone_number_id)),
-            200);
-  ASSERT_TRUE(WaitUntil([&] { return Conversations("paris", "447700900031") == 1; }));
   // The spa's number was added a moment ago by another process: Meta's
   // callback for it is kept until the server knows the number.
   ASSERT_EQ(
       fake_->PostNotification(fake_->InboundTextNotification(
           "447700900031", "Guest", "Is the spa open?", "wamid.SPA1", kParisSpa.phone_number_id)),
       200);
+  ASSERT_TRUE(WaitUntil([&] { return Conversations("paris", "447700900031") == 1; }));
   v1::ListConversationsRequest list;
   list.set_guest_phone("+447700900031");
   v1::ListConversationsResponse listed;
@@ -458,16 +456,6 @@ TEST_F(ChainTest, ReadReceiptsGoFromTheNumberTheGuestWroteTo) {
                   .ok);
   ASSERT_EQ(listed.conversations_size(), 1);
   const std::string conversation = listed.conversations(0).conversation_id();
-  v1::GetConversationRequest get;
-  get.set_conversation_id(conversation);
-  v1::Conversation got;
-  ASSERT_TRUE(WaitUntil([&] {
-    got.Clear();
-    grpc_->Call({"/hotel.whatsapp.v1.ConversationsService/GetConversation", "GET", ""},
-                staff_["paris"], get, &got);
-    return got.messages_size() == 2;
-  }));
-  EXPECT_EQ(got.messages(1).whatsapp_message_id(), "wamid.SPA1");
   auto mark = [&](Surface* surface, const std::string& property, bool typing,
                   v1::MarkConversationReadResponse* response) {
     v1::MarkConversationReadRequest request;

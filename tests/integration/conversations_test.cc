@@ -1,6 +1,7 @@
 // Resolving, assigning and annotating conversations, the list's filters,
 // and the reference's resolve and analytics calls, through gRPC and REST.
 #include "absl/strings/str_cat.h"
+#include "hotel/whatsapp/v1/templates.pb.h"
 #include "tests/integration/api_fixture.h"
 
 namespace wa::testing {

@@ -15,6 +15,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 #include "hotel/whatsapp/v1/admin.pb.h"
@@ -30,6 +32,8 @@
 #include "hotel/whatsapp/v1/webhooks.pb.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
+#include "tests/common/media_samples.h"
+#include "tests/integration/media_transfer.h"
 #include "tests/integration/raw_socket.h"
 #include "tests/integration/server_process.h"
 #include "tests/integration/wait.h"
@@ -303,8 +307,6 @@ const std::map<std::string, std::string>& NotProvokedHere() {
        "needs a server with a tiny token budget: RateLimitTest.* (the same check as SendMessage)"},
       {"TemplatesService.SendTemplateMessage RATE_LIMIT_EXCEEDED",
        "needs a server with a tiny token budget: RateLimitTest.* (the same check as SendMessage)"},
-      {"MediaService.UploadMedia MEDIA_UPLOAD_FAILED",
-       "a multipart upload: MediaAndInteractiveTest (refused files by reason)"},
       {"SandboxService.SimulateInbound FAILED_PRECONDITION",
        "answered under --provider=cloud only, where there is no sandbox to simulate"},
       {"EventsService.ListEvents OUT_OF_RANGE",
@@ -317,8 +319,6 @@ const std::map<std::string, std::string>& NotProvokedHere() {
        "EventStreamTest.SubscribersThatStopReadingCannotGrowTheServer"},
       {"EventsService.StreamEvents TOO_MANY_STREAMS",
        "needs --max_event_streams streams held open at once; not provoked by any test yet"},
-      {"MessagesService.BatchSendMessages PERMISSION_DENIED",
-       "from_phone_number_id of another property's number: ChainTest (a chain of numbers)"},
   };
   return *reasons;
 }
@@ -343,6 +343,11 @@ TEST_F(HelpfulErrorsTest, DeclaredErrorsAreTheOnesTheOperationsAnswer) {
     std::string status = Get(absl::StrCat("/messages/", done, "/status")).body.value("status", "");
     return status == "delivered" || status == "read";
   }));
+  // An uploaded image: the media sends check the media before the guest.
+  hotel::whatsapp::v1::Media image;
+  ASSERT_TRUE(
+      UploadViaRest(server_->http_port(), *staff_, {PngBytes(16, 16), "image", "key.png"}, &image)
+          .ok);
   // A conversation the guest never wrote in (opened by a template).
   const Json followup = {{"template_name", "service_followup"},
                          {"language", "en"},
@@ -368,7 +373,7 @@ TEST_F(HelpfulErrorsTest, DeclaredErrorsAreTheOnesTheOperationsAnswer) {
     return body;
   };
   const Json text_send = {{"content", text}};
-  const Json media_send = {{"media_id", "med_none"}, {"media_type", "image"}};
+  const Json media_send = {{"media_id", image.media_id()}, {"media_type", "image"}};
   const Json buttons = {
       {"interactive_type", "buttons"},
       {"content", {{"text", "Choose"}, {"buttons", {{{"id", "a"}, {"title", "A"}}}}}}};
@@ -398,9 +403,19 @@ TEST_F(HelpfulErrorsTest, DeclaredErrorsAreTheOnesTheOperationsAnswer) {
     }
   }
   const std::string api = kApi;
+  const std::string tomorrow =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now() + absl::Hours(24), absl::UTCTimeZone());
   const std::vector<Provocation> more = {
       {"MessagesService.SendMediaMessage", "POST", api + "/messages/send-media",
-       with(media_send, "+15550700005"), kStaff, "MEDIA_NOT_FOUND"},
+       with({{"media_id", "med_none"}, {"media_type", "image"}}, "+15550700005"), kStaff,
+       "MEDIA_NOT_FOUND"},
+      {"MessagesService.BatchSendMessages",
+       "POST",
+       api + "/messages/batch-send",
+       {{"messages", {{{"phone", "+15550700005"}, {"content", "hi"}}}},
+        {"from_phone_number_id", "999"}},
+       kStaff,
+       "PERMISSION_DENIED"},
       {"MessagesService.GetMessageStatus", "GET", api + "/messages/msg_none/status", nullptr,
        kStaff, "NOT_FOUND"},
       {"MessagesService.GetBatch", "GET", api + "/messages/batches/batch_none", nullptr, kStaff,
@@ -414,13 +429,13 @@ TEST_F(HelpfulErrorsTest, DeclaredErrorsAreTheOnesTheOperationsAnswer) {
       {"MessagesService.RescheduleMessage",
        "POST",
        api + "/messages/msg_none/reschedule",
-       {{"send_at", "2030-01-01T00:00:00Z"}},
+       {{"send_at", tomorrow}},
        kStaff,
        "NOT_FOUND"},
       {"MessagesService.RescheduleMessage",
        "POST",
        api + "/messages/" + done + "/reschedule",
-       {{"send_at", "2030-01-01T00:00:00Z"}},
+       {{"send_at", tomorrow}},
        kStaff,
        "FAILED_PRECONDITION"},
       {"MessagesService.ListMessages", "GET", api + "/messages?guest_phone=abc", nullptr, kStaff,
@@ -626,6 +641,14 @@ TEST_F(HelpfulErrorsTest, DeclaredErrorsAreTheOnesTheOperationsAnswer) {
     EXPECT_TRUE(common || std::find(declared.begin(), declared.end(), p.code) != declared.end())
         << p.code << " is answered by " << p.rpc << " but not declared on it";
     provoked.insert(p.rpc + " " + p.code);
+  }
+  // An upload (multipart, so not through Call): text declared as an image.
+  {
+    hotel::whatsapp::v1::Media refused;
+    Outcome upload = UploadViaRest(server_->http_port(), *staff_,
+                                   {"just some words, not a picture", "image", "a.png"}, &refused);
+    EXPECT_EQ(upload.error.code(), "MEDIA_UPLOAD_FAILED") << upload.raw_body;
+    provoked.insert("MediaService.UploadMedia MEDIA_UPLOAD_FAILED");
   }
   // Every declaration is provoked above or listed with its reason.
   int declarations = 0;
