@@ -233,6 +233,7 @@ class PgConnection : public Connection {
     if (PQstatus(conn_) == CONNECTION_OK) return;
     PQreset(conn_);
     prepared_.clear();
+    prepared_names_ = 0;
     deferred_begin_.clear();
     unawaited_ = false;
   }
@@ -258,6 +259,9 @@ class PgConnection : public Connection {
   absl::flat_hash_map<std::string, std::unique_ptr<PgStatement>> cache_;
   // Prepared statement names by SQL text and parameter types.
   absl::flat_hash_map<std::string, std::string> prepared_;
+  // Names are never reused within a session (a dropped entry's statement
+  // still exists on the server).
+  int64_t prepared_names_ = 0;
   std::string deferred_begin_;
   bool began_ = false;
   bool unawaited_ = false;
@@ -310,7 +314,7 @@ absl::Status PgConnection::Run(const std::string& sql, const PgParams& params, P
   bool prepare = name == nullptr && prepared_.size() < kMaxPrepared;
   std::string new_name;
   if (prepare) {
-    new_name = absl::StrCat("wa", prepared_.size() + 1);
+    new_name = absl::StrCat("wa", ++prepared_names_);
     name = &new_name;
   }
   int n = static_cast<int>(params.values.size());
