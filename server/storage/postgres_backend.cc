@@ -250,6 +250,8 @@ class PgConnection : public Connection {
   // Before any other command: the answer to an unawaited COMMIT, and a
   // deferred BEGIN on its own (Exec's commands are not pipelined).
   absl::Status Settle();
+  // The answer to an unawaited COMMIT, if one is due.
+  void CollectCommit();
   absl::Status RunPipeline(const std::string& sql, const std::string* name, bool prepare,
                            const PgParams& params, PGresult** result);
   // The first failure among a pipeline's results, each cleared.
@@ -281,12 +283,15 @@ std::string PreparedKey(const std::string& sql, const std::vector<Oid>& types) {
   return key;
 }
 
+void PgConnection::CollectCommit() {
+  if (!unawaited_) return;
+  unawaited_ = false;
+  // A read-only COMMIT: its failure changes nothing that was read.
+  while (PGresult* result = PQgetResult(conn_)) PQclear(result);
+}
+
 absl::Status PgConnection::Settle() {
-  if (unawaited_) {
-    unawaited_ = false;
-    // A read-only COMMIT: its failure changes nothing that was read.
-    while (PGresult* result = PQgetResult(conn_)) PQclear(result);
-  }
+  CollectCommit();
   if (!deferred_begin_.empty()) {
     std::string begin = std::exchange(deferred_begin_, "");
     began_ = true;
@@ -304,10 +309,7 @@ void PgConnection::CommitUnawaited() {
 }
 
 absl::Status PgConnection::Run(const std::string& sql, const PgParams& params, PGresult** result) {
-  if (unawaited_) {
-    unawaited_ = false;
-    while (PGresult* pending = PQgetResult(conn_)) PQclear(pending);
-  }
+  CollectCommit();
   std::string key = PreparedKey(sql, params.types);
   auto it = prepared_.find(key);
   const std::string* name = it == prepared_.end() ? nullptr : &it->second;
