@@ -233,6 +233,7 @@ class PgConnection : public Connection {
     if (PQstatus(conn_) == CONNECTION_OK) return;
     PQreset(conn_);
     prepared_.clear();
+    prepared_names_ = 0;
     deferred_begin_.clear();
     unawaited_ = false;
   }
@@ -249,6 +250,8 @@ class PgConnection : public Connection {
   // Before any other command: the answer to an unawaited COMMIT, and a
   // deferred BEGIN on its own (Exec's commands are not pipelined).
   absl::Status Settle();
+  // The answer to an unawaited COMMIT, if one is due.
+  void CollectCommit();
   absl::Status RunPipeline(const std::string& sql, const std::string* name, bool prepare,
                            const PgParams& params, PGresult** result);
   // The first failure among a pipeline's results, each cleared.
@@ -258,6 +261,9 @@ class PgConnection : public Connection {
   absl::flat_hash_map<std::string, std::unique_ptr<PgStatement>> cache_;
   // Prepared statement names by SQL text and parameter types.
   absl::flat_hash_map<std::string, std::string> prepared_;
+  // Names are never reused within a session (a dropped entry's statement
+  // still exists on the server).
+  int64_t prepared_names_ = 0;
   std::string deferred_begin_;
   bool began_ = false;
   bool unawaited_ = false;
@@ -277,12 +283,15 @@ std::string PreparedKey(const std::string& sql, const std::vector<Oid>& types) {
   return key;
 }
 
+void PgConnection::CollectCommit() {
+  if (!unawaited_) return;
+  unawaited_ = false;
+  // A read-only COMMIT: its failure changes nothing that was read.
+  while (PGresult* result = PQgetResult(conn_)) PQclear(result);
+}
+
 absl::Status PgConnection::Settle() {
-  if (unawaited_) {
-    unawaited_ = false;
-    // A read-only COMMIT: its failure changes nothing that was read.
-    while (PGresult* result = PQgetResult(conn_)) PQclear(result);
-  }
+  CollectCommit();
   if (!deferred_begin_.empty()) {
     std::string begin = std::exchange(deferred_begin_, "");
     began_ = true;
@@ -300,17 +309,14 @@ void PgConnection::CommitUnawaited() {
 }
 
 absl::Status PgConnection::Run(const std::string& sql, const PgParams& params, PGresult** result) {
-  if (unawaited_) {
-    unawaited_ = false;
-    while (PGresult* pending = PQgetResult(conn_)) PQclear(pending);
-  }
+  CollectCommit();
   std::string key = PreparedKey(sql, params.types);
   auto it = prepared_.find(key);
   const std::string* name = it == prepared_.end() ? nullptr : &it->second;
   bool prepare = name == nullptr && prepared_.size() < kMaxPrepared;
   std::string new_name;
   if (prepare) {
-    new_name = absl::StrCat("wa", prepared_.size() + 1);
+    new_name = absl::StrCat("wa", ++prepared_names_);
     name = &new_name;
   }
   int n = static_cast<int>(params.values.size());
