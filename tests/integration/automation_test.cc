@@ -132,9 +132,10 @@ class AutomationTest : public ApiTest {
 
   // Waits until `done(conversation)` holds (the worker runs after the commit).
   v1::Conversation WaitFor(const std::string& id,
-                           const std::function<bool(const v1::Conversation&)>& done) {
+                           const std::function<bool(const v1::Conversation&)>& done,
+                           absl::Duration patience = absl::Seconds(10)) {
     v1::Conversation c;
-    absl::Time deadline = absl::Now() + absl::Seconds(10);
+    absl::Time deadline = absl::Now() + patience;
     while (absl::Now() < deadline) {
       c = Conversation(id);
       if (done(c)) break;
@@ -215,6 +216,35 @@ TEST_P(AutomationTest, TowelsAreRoutedOnceAndAnsweredOncePerCooldown) {
   }
   EXPECT_EQ(assigns, 1);
   EXPECT_EQ(replies, 1);
+}
+
+// Killed right after the guest's message committed (before, during or
+// after its evaluation): after the restart it is routed and answered, once.
+TEST_P(AutomationTest, ACrashAfterTheInboundCommitLosesAndDoublesNothing) {
+  Create(TowelsRule());
+  std::string guest = NewGuest();
+  v1::SimulateInboundResponse first = Writes(guest, "Two more towels, please");
+  surface_.reset();
+  server_->Kill();
+  server_->Start();
+  SetUp();  // new connections to the restarted server
+  // A claim the crash left holds the message for a few seconds.
+  v1::Conversation c = WaitFor(
+      first.conversation_id(),
+      [](const v1::Conversation& c) {
+        return c.department() == "housekeeping" && c.messages_size() >= 2;
+      },
+      absl::Seconds(20));
+  EXPECT_EQ(c.department(), "housekeeping");
+  EXPECT_TRUE(std::any_of(c.messages().begin(), c.messages().end(), [](const v1::Message& m) {
+    return m.direction() == v1::DIRECTION_INBOUND && m.text() == "Two more towels, please";
+  }));
+  AddProbeRule();
+  Settle(NewGuest());
+  EXPECT_EQ(OutboundTexts(Conversation(first.conversation_id())).size(), 1u);
+  EXPECT_EQ(CountEvents(first.conversation_id(), "conversation_routed"), 1);
+  EXPECT_EQ(CountEvents(first.conversation_id(), "auto_reply_sent"), 1);
+  EXPECT_EQ(CountEvents(first.conversation_id(), "inbound_message"), 1);
 }
 
 TEST_P(AutomationTest, AfterHoursReplyOncePerClosedPeriodInThePropertyZone) {
