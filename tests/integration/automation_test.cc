@@ -29,6 +29,14 @@ Rpc GetRuleRpc(const std::string& id) {
   return {"/hotel.whatsapp.v1.AutomationService/GetRule", "GET",
           absl::StrCat(kApi, "/automation/rules/", id)};
 }
+Rpc UpdateRuleRpc(const std::string& id) {
+  return {"/hotel.whatsapp.v1.AutomationService/UpdateRule", "PATCH",
+          absl::StrCat(kApi, "/automation/rules/", id), true};
+}
+Rpc DeleteRuleRpc(const std::string& id) {
+  return {"/hotel.whatsapp.v1.AutomationService/DeleteRule", "DELETE",
+          absl::StrCat(kApi, "/automation/rules/", id)};
+}
 Rpc ReorderRpc() {
   return {"/hotel.whatsapp.v1.AutomationService/ReorderRules", "POST",
           absl::StrCat(kApi, "/automation/rules:reorder"), true};
@@ -373,6 +381,30 @@ TEST_P(AutomationTest, RulesArePerPropertyAdminOnlyAndReorderable) {
   ASSERT_EQ(reordered.rules_size(), rules.rules_size());
   EXPECT_EQ(reordered.rules(0).rule_id(), other.rule_id());
   EXPECT_EQ(reordered.rules(0).position(), 1);
+  // PATCH changes only what it names; DELETE removes the rule.
+  v1::UpdateRuleRequest update;
+  update.set_rule_id(towels.rule_id());
+  update.set_enabled(false);
+  v1::AutomationRule updated;
+  outcome = Call(UpdateRuleRpc(towels.rule_id()), update, &updated);
+  ASSERT_TRUE(outcome.ok) << outcome.error.DebugString() << outcome.raw_body;
+  EXPECT_FALSE(updated.enabled());
+  EXPECT_EQ(updated.name(), towels.name());
+  EXPECT_EQ(updated.actions_size(), 2);
+  outcome = Call(UpdateRuleRpc(towels.rule_id()), update, &updated, *other_admin_);
+  EXPECT_EQ(outcome.error.code(), "NOT_FOUND");
+  v1::DeleteRuleRequest remove;
+  remove.set_rule_id(towels.rule_id());
+  v1::DeleteRuleResponse removed;
+  outcome = Call(DeleteRuleRpc(towels.rule_id()), remove, &removed, *other_admin_);
+  EXPECT_EQ(outcome.error.code(), "NOT_FOUND");
+  outcome = Call(DeleteRuleRpc(towels.rule_id()), remove, &removed);
+  ASSERT_TRUE(outcome.ok) << outcome.error.DebugString() << outcome.raw_body;
+  outcome = Call(GetRuleRpc(towels.rule_id()), get, &got);
+  EXPECT_EQ(outcome.error.code(), "NOT_FOUND");
+  reorder.clear_rule_ids();
+  v1::ListRulesResponse remaining = Rules();
+  for (const v1::AutomationRule& r : remaining.rules()) reorder.add_rule_ids(r.rule_id());
   // Not every rule: refused, the order kept.
   v1::ListRulesResponse kept = Rules();
   reorder.mutable_rule_ids()->RemoveLast();
