@@ -226,6 +226,41 @@ TEST_P(AutomationTest, TowelsAreRoutedOnceAndAnsweredOncePerCooldown) {
   EXPECT_EQ(replies, 1);
 }
 
+// Metadata, then a template reply filled from it and the guest's name,
+// then a stop: the later rule that also matches does not run.
+TEST_P(AutomationTest, MetadataTemplateReplyAndStopRunInOrder) {
+  v1::CreateRuleRequest spa;
+  spa.set_name("Spa follow-up");
+  spa.set_enabled(true);
+  spa.mutable_match()->add_keywords("massage");
+  (*spa.add_actions()->mutable_set_metadata()->mutable_metadata())["service"] = "spa massage";
+  v1::ReplyAction* reply = spa.add_actions()->mutable_reply();
+  reply->set_template_("service_followup");
+  reply->set_language("en");
+  (*reply->mutable_params())["guest_name"] = "{{guest_name}}";
+  (*reply->mutable_params())["service_type"] = "{{metadata.service}}";
+  spa.add_actions()->set_stop(true);
+  v1::AutomationRule first = Create(spa);
+  v1::CreateRuleRequest later = TowelsRule();
+  later.mutable_match()->add_keywords("massage");
+  Create(later);
+  std::string guest = NewGuest();
+  v1::SimulateInboundResponse wrote = Writes(guest, "The massage was wonderful");
+  v1::Conversation c = WaitFor(wrote.conversation_id(),
+                               [](const v1::Conversation& c) { return c.messages_size() >= 2; });
+  EXPECT_EQ(c.metadata().at("service"), "spa massage");
+  EXPECT_EQ(c.department(), "") << "the stop kept the later rule from running";
+  std::vector<std::string> texts = OutboundTexts(c);
+  ASSERT_EQ(texts.size(), 1u);
+  EXPECT_TRUE(absl::StrContains(texts[0], "Hello Ana")) << texts[0];
+  EXPECT_TRUE(absl::StrContains(texts[0], "spa massage")) << texts[0];
+  int metadata_records = 0;
+  for (const v1::AuditEvent& e : Audit(absl::StrCat("automation:", first.rule_id()))) {
+    metadata_records += e.method() == "automation.set_metadata";
+  }
+  EXPECT_EQ(metadata_records, 1);
+}
+
 // Killed right after the guest's message committed (before, during or
 // after its evaluation): after the restart it is routed and answered, once.
 TEST_P(AutomationTest, ACrashAfterTheInboundCommitLosesAndDoublesNothing) {
