@@ -34,6 +34,7 @@
 #include "google/rpc/status.pb.h"
 #include "grpcpp/create_channel.h"
 #include "hotel/whatsapp/v1/admin.pb.h"
+#include "hotel/whatsapp/v1/automation.pb.h"
 #include "hotel/whatsapp/v1/consent.pb.h"
 #include "hotel/whatsapp/v1/conversations.pb.h"
 #include "hotel/whatsapp/v1/events.pb.h"
@@ -75,7 +76,8 @@ void LinkContract() {
         v1::ListTemplatesRequest::descriptor(), v1::Media::descriptor(),
         v1::ConfigureWebhookRequest::descriptor(), v1::ListTokensRequest::descriptor(),
         v1::SimulateInboundRequest::descriptor(), v1::GetGuestConsentRequest::descriptor(),
-        v1::GetPropertyRequest::descriptor(), v1::StreamEventsRequest::descriptor()}) {
+        v1::GetPropertyRequest::descriptor(), v1::StreamEventsRequest::descriptor(),
+        v1::ListRulesRequest::descriptor()}) {
     (void)d;
   }
 }

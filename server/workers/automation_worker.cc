@@ -9,9 +9,10 @@ namespace wa::workers {
 namespace {
 
 constexpr absl::Duration kIdleSleep = absl::Seconds(1);
-// Longer than an evaluation takes (a few sends), short enough that a
-// crashed instance's work is soon taken up.
-constexpr absl::Duration kHold = absl::Seconds(30);
+// Longer than an evaluation takes (a few sends); short, because a crashed
+// instance's work waits this long, and running a message twice does
+// nothing twice anyway.
+constexpr absl::Duration kHold = absl::Seconds(5);
 constexpr int kBatch = 32;
 constexpr int kMaxAttempts = 5;
 

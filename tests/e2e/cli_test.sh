@@ -191,6 +191,32 @@ test_watch() {
     and int(d["cursor"]) > '"$start" "wa-cli watch --json prints the guest's message"
 }
 
+# Automation rules (admin). The rule stays disabled: the shared server's
+# other tests must not get automatic replies.
+test_automation_rules() {
+  cli --json --token="$WA_ADMIN_TOKEN" add-rule --name='CLI towels' --match.keywords=toalla \
+    --match.keywords=towel --data='{"actions": [{"assign": {"department": "housekeeping"}}]}'
+  assert_eq 0 "$CLI_RC" "add-rule exits 0"
+  assert_json "$CLI_OUT" 'd["rule_id"].startswith("rul_") and d["enabled"] == False and d["cooldown"] == "3600s"' \
+    "the rule, disabled, with the default cooldown"
+  cli --json --token="$WA_ADMIN_TOKEN" rules
+  assert_json "$CLI_OUT" 'd["rules"][-1]["name"] == "CLI towels" and len(d["rules"]) >= 4' \
+    "rules lists it last, after the starter set"
+  local ids
+  ids="$("$PY" -c 'import json,sys; print(" ".join("--rule_ids=" + r["rule_id"] for r in reversed(json.load(sys.stdin)["rules"])))' <<<"$CLI_OUT")"
+  # shellcheck disable=SC2086
+  cli --json --token="$WA_ADMIN_TOKEN" reorder-rules $ids
+  assert_json "$CLI_OUT" 'd["rules"][0]["name"] == "CLI towels" and d["rules"][0]["position"] == 1' \
+    "reorder-rules puts it first"
+  cli --json --token="$WA_ADMIN_TOKEN" test-rules --message.text='¿Me trae más toallas, por favor?' \
+    --at=2026-12-07T23:10:00Z
+  assert_eq 0 "$CLI_RC" "test-rules exits 0"
+  assert_json "$CLI_OUT" 'd["matches"] == [] and d["detected_language"] == "es"' \
+    "the dry run: no enabled rule matches, the language is read"
+  cli rules
+  assert_eq 7 "$CLI_RC" "rules with a staff token is PERMISSION_DENIED (7)"
+}
+
 run_case "help" test_help
 run_case "watch" test_watch
 run_case "usage errors" test_usage_errors
@@ -203,4 +229,5 @@ run_case "upload and send-media" test_upload_and_send_media
 run_case "batch from CSV" test_batch_from_csv
 run_case "audit log" test_audit_log
 run_case "property" test_property
+run_case "automation rules" test_automation_rules
 finish

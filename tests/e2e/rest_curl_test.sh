@@ -496,8 +496,41 @@ test_list_events() {
   assert_status 400 "a negative cursor is refused"
 }
 
+# Automation (README, "Automation"): the answers' exact keys. The rule
+# stays disabled: the shared server's other tests get no automatic replies.
+test_automation_shapes() {
+  http_call PUT "$API/departments/concierge" "$WA_ADMIN_TOKEN" '{"hours": [{"day": "MONDAY",
+    "open": "07:00", "close": "23:00"}], "exceptions": [{"date": "2026-12-25", "closed": true}],
+    "after_hours_reply": {"text": "Back at 7:00."}}'
+  assert_status 200 "PUT /departments/concierge"
+  assert_json "$HTTP_BODY" 'keys(d) == {"department", "hours", "exceptions", "after_hours_reply",
+    "open_now", "time_zone"} and keys(d["hours"][0]) == {"day", "open", "close"}
+    and keys(d["exceptions"][0]) == {"date", "closed", "open", "close"}' \
+    "a department answers exactly its fields"
+  http_call POST "$API/automation/rules" "$WA_ADMIN_TOKEN" '{"name": "Towels", "enabled": false,
+    "match": {"keywords": ["towel"], "hours": "always"},
+    "actions": [{"assign": {"department": "concierge"}}, {"reply": {"text": "On its way!"}}],
+    "cooldown": "3600s"}'
+  assert_status 200 "POST /automation/rules"
+  assert_json "$HTTP_BODY" 'keys(d) == {"rule_id", "position", "name", "enabled", "match", "actions",
+    "cooldown", "created_at", "updated_at"} and keys(d["match"]) == {"keywords", "pattern",
+    "language", "reply_id", "message_types", "hours"} and keys(d["actions"][0]) == {"assign",
+    "set_metadata", "reply", "stop"} and d["rule_id"].startswith("rul_") and d["cooldown"] == "3600s"' \
+    "a rule answers exactly its fields"
+  http_call POST "$API/automation/test" "$WA_ADMIN_TOKEN" '{"message": {"text": "Two towels?",
+    "message_type": "text"}, "at": "2026-12-07T23:10:00Z"}'
+  assert_status 200 "POST /automation/test"
+  assert_json "$HTTP_BODY" 'keys(d) == {"matches", "department_open", "detected_language"}' \
+    "the dry run answers exactly its fields"
+  http_call POST "$API/automation/rules" "$WA_ADMIN_TOKEN" '{"name": "Bad", "match": {"hours": "soon"},
+    "actions": [{"stop": true}]}'
+  assert_status 400 "an unknown hours value is refused"
+  assert_json_field "$HTTP_BODY" error.code INVALID_ARGUMENT
+}
+
 run_case "malformed JSON: 400" test_malformed_json
 run_case "ListEvents" test_list_events
+run_case "automation answers" test_automation_shapes
 run_case "Batch send messages with rate limiting" test_batch_send
 run_case "Idempotency-Key header" test_idempotency_key_header
 finish

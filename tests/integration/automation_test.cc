@@ -29,6 +29,14 @@ Rpc GetRuleRpc(const std::string& id) {
   return {"/hotel.whatsapp.v1.AutomationService/GetRule", "GET",
           absl::StrCat(kApi, "/automation/rules/", id)};
 }
+Rpc UpdateRuleRpc(const std::string& id) {
+  return {"/hotel.whatsapp.v1.AutomationService/UpdateRule", "PATCH",
+          absl::StrCat(kApi, "/automation/rules/", id), true};
+}
+Rpc DeleteRuleRpc(const std::string& id) {
+  return {"/hotel.whatsapp.v1.AutomationService/DeleteRule", "DELETE",
+          absl::StrCat(kApi, "/automation/rules/", id)};
+}
 Rpc ReorderRpc() {
   return {"/hotel.whatsapp.v1.AutomationService/ReorderRules", "POST",
           absl::StrCat(kApi, "/automation/rules:reorder"), true};
@@ -132,9 +140,10 @@ class AutomationTest : public ApiTest {
 
   // Waits until `done(conversation)` holds (the worker runs after the commit).
   v1::Conversation WaitFor(const std::string& id,
-                           const std::function<bool(const v1::Conversation&)>& done) {
+                           const std::function<bool(const v1::Conversation&)>& done,
+                           absl::Duration patience = absl::Seconds(10)) {
     v1::Conversation c;
-    absl::Time deadline = absl::Now() + absl::Seconds(10);
+    absl::Time deadline = absl::Now() + patience;
     while (absl::Now() < deadline) {
       c = Conversation(id);
       if (done(c)) break;
@@ -215,6 +224,70 @@ TEST_P(AutomationTest, TowelsAreRoutedOnceAndAnsweredOncePerCooldown) {
   }
   EXPECT_EQ(assigns, 1);
   EXPECT_EQ(replies, 1);
+}
+
+// Metadata, then a template reply filled from it and the guest's name,
+// then a stop: the later rule that also matches does not run.
+TEST_P(AutomationTest, MetadataTemplateReplyAndStopRunInOrder) {
+  v1::CreateRuleRequest spa;
+  spa.set_name("Spa follow-up");
+  spa.set_enabled(true);
+  spa.mutable_match()->add_keywords("massage");
+  (*spa.add_actions()->mutable_set_metadata()->mutable_metadata())["service"] = "spa massage";
+  v1::ReplyAction* reply = spa.add_actions()->mutable_reply();
+  reply->set_template_("service_followup");
+  reply->set_language("en");
+  (*reply->mutable_params())["guest_name"] = "{{guest_name}}";
+  (*reply->mutable_params())["service_type"] = "{{metadata.service}}";
+  spa.add_actions()->set_stop(true);
+  v1::AutomationRule first = Create(spa);
+  v1::CreateRuleRequest later = TowelsRule();
+  later.mutable_match()->add_keywords("massage");
+  Create(later);
+  std::string guest = NewGuest();
+  v1::SimulateInboundResponse wrote = Writes(guest, "The massage was wonderful");
+  v1::Conversation c = WaitFor(wrote.conversation_id(),
+                               [](const v1::Conversation& c) { return c.messages_size() >= 2; });
+  EXPECT_EQ(c.metadata().at("service"), "spa massage");
+  EXPECT_EQ(c.department(), "") << "the stop kept the later rule from running";
+  std::vector<std::string> texts = OutboundTexts(c);
+  ASSERT_EQ(texts.size(), 1u);
+  EXPECT_TRUE(absl::StrContains(texts[0], "Hello Ana")) << texts[0];
+  EXPECT_TRUE(absl::StrContains(texts[0], "spa massage")) << texts[0];
+  int metadata_records = 0;
+  for (const v1::AuditEvent& e : Audit(absl::StrCat("automation:", first.rule_id()))) {
+    metadata_records += e.method() == "automation.set_metadata";
+  }
+  EXPECT_EQ(metadata_records, 1);
+}
+
+// Killed right after the guest's message committed (before, during or
+// after its evaluation): after the restart it is routed and answered, once.
+TEST_P(AutomationTest, ACrashAfterTheInboundCommitLosesAndDoublesNothing) {
+  Create(TowelsRule());
+  std::string guest = NewGuest();
+  v1::SimulateInboundResponse first = Writes(guest, "Two more towels, please");
+  surface_.reset();
+  server_->Kill();
+  server_->Start();
+  SetUp();  // new connections to the restarted server
+  // A claim the crash left holds the message for a few seconds.
+  v1::Conversation c = WaitFor(
+      first.conversation_id(),
+      [](const v1::Conversation& c) {
+        return c.department() == "housekeeping" && c.messages_size() >= 2;
+      },
+      absl::Seconds(20));
+  EXPECT_EQ(c.department(), "housekeeping");
+  EXPECT_TRUE(std::any_of(c.messages().begin(), c.messages().end(), [](const v1::Message& m) {
+    return m.direction() == v1::DIRECTION_INBOUND && m.text() == "Two more towels, please";
+  }));
+  AddProbeRule();
+  Settle(NewGuest());
+  EXPECT_EQ(OutboundTexts(Conversation(first.conversation_id())).size(), 1u);
+  EXPECT_EQ(CountEvents(first.conversation_id(), "conversation_routed"), 1);
+  EXPECT_EQ(CountEvents(first.conversation_id(), "auto_reply_sent"), 1);
+  EXPECT_EQ(CountEvents(first.conversation_id(), "inbound_message"), 1);
 }
 
 TEST_P(AutomationTest, AfterHoursReplyOncePerClosedPeriodInThePropertyZone) {
@@ -343,6 +416,30 @@ TEST_P(AutomationTest, RulesArePerPropertyAdminOnlyAndReorderable) {
   ASSERT_EQ(reordered.rules_size(), rules.rules_size());
   EXPECT_EQ(reordered.rules(0).rule_id(), other.rule_id());
   EXPECT_EQ(reordered.rules(0).position(), 1);
+  // PATCH changes only what it names; DELETE removes the rule.
+  v1::UpdateRuleRequest update;
+  update.set_rule_id(towels.rule_id());
+  update.set_enabled(false);
+  v1::AutomationRule updated;
+  outcome = Call(UpdateRuleRpc(towels.rule_id()), update, &updated);
+  ASSERT_TRUE(outcome.ok) << outcome.error.DebugString() << outcome.raw_body;
+  EXPECT_FALSE(updated.enabled());
+  EXPECT_EQ(updated.name(), towels.name());
+  EXPECT_EQ(updated.actions_size(), 2);
+  outcome = Call(UpdateRuleRpc(towels.rule_id()), update, &updated, *other_admin_);
+  EXPECT_EQ(outcome.error.code(), "NOT_FOUND");
+  v1::DeleteRuleRequest remove;
+  remove.set_rule_id(towels.rule_id());
+  v1::DeleteRuleResponse removed;
+  outcome = Call(DeleteRuleRpc(towels.rule_id()), remove, &removed, *other_admin_);
+  EXPECT_EQ(outcome.error.code(), "NOT_FOUND");
+  outcome = Call(DeleteRuleRpc(towels.rule_id()), remove, &removed);
+  ASSERT_TRUE(outcome.ok) << outcome.error.DebugString() << outcome.raw_body;
+  outcome = Call(GetRuleRpc(towels.rule_id()), get, &got);
+  EXPECT_EQ(outcome.error.code(), "NOT_FOUND");
+  reorder.clear_rule_ids();
+  v1::ListRulesResponse remaining = Rules();
+  for (const v1::AutomationRule& r : remaining.rules()) reorder.add_rule_ids(r.rule_id());
   // Not every rule: refused, the order kept.
   v1::ListRulesResponse kept = Rules();
   reorder.mutable_rule_ids()->RemoveLast();
