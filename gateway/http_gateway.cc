@@ -116,13 +116,14 @@ void HttpGateway::AddAdapter(std::string method, std::string path_pattern, Adapt
 
 void HttpGateway::AddBoundAdapter(std::string method, std::string path_pattern,
                                   BoundAdapterHandler handler, size_t max_body_bytes) {
-  AddAdapterEntry({.http_method = std::move(method), .path = std::move(path_pattern)},
+  AddAdapterEntry(AdapterBinding::ForPath(std::move(method), std::move(path_pattern)),
                   std::move(handler), nullptr, max_body_bytes);
 }
 
 void HttpGateway::AddRpcAdapter(std::string rpc, BoundAdapterHandler handler,
                                 size_t max_body_bytes) {
-  AddAdapterEntry({.rpc = std::move(rpc)}, std::move(handler), nullptr, max_body_bytes);
+  AddAdapterEntry(AdapterBinding::ForRpc(std::move(rpc)), std::move(handler), nullptr,
+                  max_body_bytes);
 }
 
 void HttpGateway::AddAdapterEntry(AdapterBinding binding, BoundAdapterHandler handler,
@@ -144,10 +145,7 @@ const HttpGateway::Adapter* HttpGateway::AdapterOf(const RouteLookup& lookup) co
 
 absl::StatusOr<int> HttpGateway::Start() {
   if (server_ != nullptr) return absl::FailedPreconditionError("gateway already started");
-  if (!bad_adapters_.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bad adapter path: ", absl::StrJoin(bad_adapters_, "; ")));
-  }
+  // Routing first, on its own: the one matcher, built once.
   std::vector<AdapterBinding> bindings;
   for (const Adapter& a : adapters_) bindings.push_back(a.binding);
   absl::StatusOr<RouteTable> table = RouteTable::Build(options_.services, bindings);
@@ -155,31 +153,37 @@ absl::StatusOr<int> HttpGateway::Start() {
   routes_ = *std::move(table);
   if (absl::Status s = CheckStreamingAdapters(); !s.ok()) return s;
 
+  // Then the transport: sockets, TLS, limits.
   auto server = std::make_unique<LimitedServer>(options_.limits);
   if (!options_.tls_cert_file.empty()) {
     absl::Status tls = server->EnableTls(options_.tls_cert_file, options_.tls_key_file,
                                          options_.tls_client_ca_file);
     if (!tls.ok()) return tls;
   }
+  ConfigureServer(*server);
+  return Listen(std::move(server));
+}
+
+void HttpGateway::ConfigureServer(LimitedServer& server) {
   // cpp-httplib's defaults cost two orders of magnitude in throughput
   // (docs/gateway.md): Nagle with delayed ACKs, keep-alive closed after 5
   // requests, and a small pool holding one thread per connection.
-  server->set_tcp_nodelay(true);
-  server->set_keep_alive_max_count(100000);
-  server->set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
+  server.set_tcp_nodelay(true);
+  server.set_keep_alive_max_count(100000);
+  server.set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
   const size_t threads = static_cast<size_t>(std::max(1, options_.threads));
-  server->new_task_queue = [threads, raw = server.get()] {
+  server.new_task_queue = [threads, raw = &server] {
     return raw->CountingQueue(new httplib::ThreadPool(threads));
   };
-  server->set_read_timeout(absl::ToInt64Seconds(options_.read_timeout), 0);
-  server->set_write_timeout(absl::ToInt64Seconds(options_.write_timeout), 0);
+  server.set_read_timeout(absl::ToInt64Seconds(options_.read_timeout), 0);
+  server.set_write_timeout(absl::ToInt64Seconds(options_.write_timeout), 0);
   // httplib's one limit is the largest route's; PreRoute holds each route
   // to its own before the body is read.
-  server->set_payload_max_length(LargestBodyCap());
-  InstallStreamingAdapters(*server);
+  server.set_payload_max_length(LargestBodyCap());
+  InstallStreamingAdapters(server);
   // httplib's default adds SO_REUSEPORT, which would let a second server bind
   // a port already in use instead of failing.
-  server->set_socket_options([](socket_t sock) {
+  server.set_socket_options([](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
@@ -187,28 +191,30 @@ absl::StatusOr<int> HttpGateway::Start() {
                                                          httplib::Response& res) {
     return RenderHttplibError(BodyCapFor(req), req, res);
   };
-  server->set_error_handler(std::move(on_error));
+  server.set_error_handler(std::move(on_error));
   // httplib keeps one pre-routing handler: every check before routing is in it.
-  server->set_pre_routing_handler(
+  server.set_pre_routing_handler(
       [this](const httplib::Request& req, httplib::Response& res) { return PreRoute(req, res); });
   // Answers httplib gives before routing (malformed request) get an id too.
-  server->set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  server.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.has_header(kRequestIdHeader)) res.set_header(kRequestIdHeader, RequestIdFor(req));
   });
-  server->set_exception_handler(
+  server.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         WriteGatewayError(res, 500, "INTERNAL", "internal error in the HTTP gateway");
       });
   httplib::Server::Handler handler = [this](const httplib::Request& req, httplib::Response& res) {
     Handle(req, res);
   };
-  server->Get(".*", handler);
-  server->Post(".*", handler);
-  server->Put(".*", handler);
-  server->Patch(".*", handler);
-  server->Delete(".*", handler);
-  server->Options(".*", handler);
+  server.Get(".*", handler);
+  server.Post(".*", handler);
+  server.Put(".*", handler);
+  server.Patch(".*", handler);
+  server.Delete(".*", handler);
+  server.Options(".*", handler);
+}
 
+absl::StatusOr<int> HttpGateway::Listen(std::unique_ptr<LimitedServer> server) {
   int port = options_.port;
   if (port == 0) {
     port = server->bind_to_any_port(options_.host);

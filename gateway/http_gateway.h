@@ -145,13 +145,16 @@ class HttpGateway {
   size_t LargestBodyCap() const;
   void HandleRoute(const Route& route, const PathBindings& bindings, const httplib::Request& req,
                    httplib::Response& res) const;
+  // The transport's settings and the handlers that route into Handle().
+  void ConfigureServer(LimitedServer& server);
+  // Binds, and serves on thread_ until Stop(); returns the port.
+  absl::StatusOr<int> Listen(std::unique_ptr<LimitedServer> server);
   // Streaming adapters must take a body: fails for one bound to a GET.
   absl::Status CheckStreamingAdapters() const;
 
   GrpcInvoker invoker_;
   Options options_;
   std::vector<Adapter> adapters_;
-  std::vector<std::string> bad_adapters_;  // parse errors, reported by Start()
   std::optional<RouteTable> routes_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;

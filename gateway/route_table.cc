@@ -130,9 +130,16 @@ absl::Status RouteTable::AddAdapter(const AdapterBinding& adapter,
   if (adapter.rpc.empty()) {
     absl::StatusOr<PathTemplate> path = PathTemplate::Parse(adapter.path);
     if (!path.ok()) return path.status();
-    Route route{.http_method = adapter.http_method, .path = *std::move(path)};
-    route.adapter = adapter.id;
-    routes_.push_back(std::move(route));
+    routes_.push_back(Route{.http_method = adapter.http_method,
+                            .path = *std::move(path),
+                            .method = nullptr,
+                            .grpc_path = "",
+                            .body = "",
+                            .response_body = "",
+                            .streaming = false,
+                            .request = {},
+                            .response_field = nullptr,
+                            .adapter = adapter.id});
     return absl::OkStatus();
   }
   const MethodDescriptor* method = pool->FindMethodByName(adapter.rpc);

@@ -2,6 +2,7 @@
 #define WA_GATEWAY_ROUTE_TABLE_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -36,6 +37,18 @@ struct Route {
 // A named adapter's place in the table: the routes of an RPC's
 // google.api.http option, or, for what is no RPC, a method and a template.
 struct AdapterBinding {
+  static AdapterBinding ForRpc(std::string rpc) {
+    AdapterBinding b;
+    b.rpc = std::move(rpc);
+    return b;
+  }
+  static AdapterBinding ForPath(std::string http_method, std::string path) {
+    AdapterBinding b;
+    b.http_method = std::move(http_method);
+    b.path = std::move(path);
+    return b;
+  }
+
   int id = 0;
   std::string rpc;  // full method name: "hotel.whatsapp.v1.MediaService.UploadMedia"
   std::string http_method;

@@ -70,12 +70,12 @@ HttpGateway::BoundAdapterHandler Buffered(HttpGateway::StreamingAdapterHandler h
 
 void HttpGateway::AddStreamingAdapter(std::string method, std::string path_pattern,
                                       StreamingAdapterHandler handler) {
-  AddAdapterEntry({.http_method = std::move(method), .path = std::move(path_pattern)},
+  AddAdapterEntry(AdapterBinding::ForPath(std::move(method), std::move(path_pattern)),
                   Buffered(handler), handler, 0);
 }
 
 void HttpGateway::AddStreamingRpcAdapter(std::string rpc, StreamingAdapterHandler handler) {
-  AddAdapterEntry({.rpc = std::move(rpc)}, Buffered(handler), handler, 0);
+  AddAdapterEntry(AdapterBinding::ForRpc(std::move(rpc)), Buffered(handler), handler, 0);
 }
 
 absl::Status HttpGateway::CheckStreamingAdapters() const {

@@ -119,17 +119,22 @@ TEST(RouteTableTest, RoutesHoldTheirResolvedFields) {
   EXPECT_EQ(r.route->response_field, nullptr);
 }
 
+AdapterBinding Bound(int id, AdapterBinding binding) {
+  binding.id = id;
+  return binding;
+}
+
 // Adapters and routes are one matcher: an adapter bound to an RPC serves
 // the route its google.api.http option declares, and documents (no RPC)
 // sit beside the routes.
 TEST(RouteTableTest, AdaptersTakeTheirRpcsRoutes) {
   // Links guest_data.proto's descriptors into the generated pool.
   ASSERT_NE(hotel::whatsapp::v1::ExportGuestRequest::descriptor(), nullptr);
-  absl::StatusOr<RouteTable> table =
-      RouteTable::Build({"hotel.whatsapp.v1.MediaService"},
-                        {{.id = 0, .rpc = "hotel.whatsapp.v1.MediaService.UploadMedia"},
-                         {.id = 1, .rpc = "hotel.whatsapp.v1.GuestDataService.ExportGuest"},
-                         {.id = 2, .http_method = "GET", .path = "/healthz"}});
+  absl::StatusOr<RouteTable> table = RouteTable::Build(
+      {"hotel.whatsapp.v1.MediaService"},
+      {Bound(0, AdapterBinding::ForRpc("hotel.whatsapp.v1.MediaService.UploadMedia")),
+       Bound(1, AdapterBinding::ForRpc("hotel.whatsapp.v1.GuestDataService.ExportGuest")),
+       Bound(2, AdapterBinding::ForPath("GET", "/healthz"))});
   ASSERT_TRUE(table.ok()) << table.status();
   RouteLookup r = table->Lookup("POST", "/api/v1/whatsapp/media/upload");
   ASSERT_EQ(r.result, RouteLookup::Result::kFound);
@@ -157,7 +162,7 @@ TEST(RouteTableTest, AdaptersTakeTheirRpcsRoutes) {
 TEST(RouteTableTest, AdapterOfEquallySpecificTemplateWins) {
   absl::StatusOr<RouteTable> table = RouteTable::Build(
       {"hotel.whatsapp.v1.MessagesService"},
-      {{.id = 7, .http_method = "POST", .path = "/api/v1/whatsapp/messages/send"}});
+      {Bound(7, AdapterBinding::ForPath("POST", "/api/v1/whatsapp/messages/send"))});
   ASSERT_TRUE(table.ok()) << table.status();
   RouteLookup r = table->Lookup("POST", "/api/v1/whatsapp/messages/send");
   ASSERT_EQ(r.result, RouteLookup::Result::kFound);
@@ -166,10 +171,11 @@ TEST(RouteTableTest, AdapterOfEquallySpecificTemplateWins) {
 
 TEST(RouteTableTest, AdapterForRpcWithoutRouteFails) {
   absl::StatusOr<RouteTable> table = RouteTable::Build(
-      {}, {{.id = 0, .rpc = "hotel.whatsapp.v1.ProviderCallbacksService.VerifySubscription"}});
+      {},
+      {AdapterBinding::ForRpc("hotel.whatsapp.v1.ProviderCallbacksService.VerifySubscription")});
   ASSERT_FALSE(table.ok());
   EXPECT_THAT(std::string(table.status().message()), HasSubstr("VerifySubscription"));
-  table = RouteTable::Build({}, {{.id = 0, .http_method = "GET", .path = "no-slash"}});
+  table = RouteTable::Build({}, {AdapterBinding::ForPath("GET", "no-slash")});
   EXPECT_FALSE(table.ok());
 }
 
