@@ -9,6 +9,7 @@
 #include "server/api/required_fields_interceptor.h"
 #include "server/api/status_mapping.h"
 #include "server/util/log.h"
+#include "server/util/status_macros.h"
 #include "server/util/thread_pool.h"
 
 namespace wa::api {
@@ -47,8 +48,8 @@ grpc::ServerUnaryReactor* RunOnPool(grpc::CallbackServerContext* context, util::
   return reactor;
 }
 
-// Runs one unary RPC on the pool: refuse a request without its required
-// fields (required_fields_interceptor.h), authorize the caller for `role`,
+// Runs one unary RPC on the pool: authorize the caller for `role`, refuse a
+// request without its required fields (required_fields_interceptor.h),
 // run `body(caller)` (returning absl::Status), and finish with the mapped
 // status. Every service method goes through here, so these checks and
 // error mapping are done exactly once, the same way, for both surfaces.
@@ -57,11 +58,12 @@ grpc::ServerUnaryReactor* Handle(grpc::CallbackServerContext* context, const Cal
                                  hotel::whatsapp::v1::Role role, Body body) {
   return RunOnPool(context, calls.pool(),
                    [context, &auth = calls.auth(), role, body = std::move(body)] {
-                     if (absl::Status refused = TakeRequestRefusal(*context); !refused.ok()) {
-                       return refused;
-                     }
+                     // The caller first: one without a valid token learns
+                     // nothing of the contract, not even a missing field.
                      absl::StatusOr<domain::Caller> caller = auth.Authorize(*context, role);
-                     return caller.ok() ? body(*caller) : caller.status();
+                     if (!caller.ok()) return caller.status();
+                     RETURN_IF_ERROR(TakeRequestRefusal(*context));
+                     return body(*caller);
                    });
 }
 
