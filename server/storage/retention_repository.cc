@@ -133,7 +133,7 @@ absl::StatusOr<int64_t> RetentionRepository::PruneContentBatch(const std::string
           "AND created_at < ?3 AND next_attempt_at IS NULL ORDER BY created_at LIMIT ?4)",
       now, property_id, cutoff, limit));
   int64_t removed = db_.Changes();
-  // Walks the index conversations_with_content (migrations.cc): its condition must
+  // Walks the index conversations_with_content (schema_history.cc): its condition must
   // stay written exactly as the index's.
   RETURN_IF_ERROR(ExecOne(
       db_,
