@@ -62,10 +62,7 @@ void BuildEventFollowers(const Config& config, Parts& p) {
   domain::EventHub::Options hub_options = EventHubOptions(config);
   hub_options.encode = api::EncodeEvent;
   p.events = std::make_unique<domain::EventHub>(*p.db, std::move(hub_options));
-  p.wake_events = [delivery = p.webhook_delivery.get(), hub = p.events.get()] {
-    delivery->Wake();
-    hub->Wake();
-  };
+  p.event_followers = std::make_unique<EventFollowers>(*p.webhook_delivery, *p.events);
 }
 
 // The property registry, with the number configured by flags.
@@ -84,14 +81,14 @@ absl::Status BuildProperties(const Config& config, Parts& p) {
 // the status and inbound services).
 void BuildConversations(const Config& config, Parts& p) {
   storage::Database& database = *p.db;
-  p.statuses = std::make_unique<domain::StatusService>(database, p.wake_events);
-  p.outbox = std::make_unique<domain::EventOutbox>(database, p.wake_events);
+  p.statuses = std::make_unique<domain::StatusService>(database, p.event_followers.get());
+  p.outbox = std::make_unique<domain::EventOutbox>(database, p.event_followers.get());
   domain::EventOutbox* outbox = p.outbox.get();
   p.conversations = std::make_unique<domain::ConversationService>(
       database, [outbox](const storage::ConversationRecord& resolved) {
         return domain::EmitConversationResolved(*outbox, resolved);
       });
-  p.conversations->set_on_event(p.wake_events);
+  p.conversations->set_event_waker(p.event_followers.get());
   p.conversations->set_on_assigned([outbox](const storage::ConversationRecord& assigned) {
     return domain::EmitConversationAssigned(*outbox, assigned);
   });
@@ -101,7 +98,7 @@ void BuildConversations(const Config& config, Parts& p) {
   p.consent = std::make_unique<domain::ConsentService>(database);
   p.inbound = std::make_unique<domain::InboundService>(
       database, domain::ConsentKeywords{config.opt_out_keywords, config.opt_in_keywords},
-      p.wake_events);
+      p.event_followers.get());
 }
 
 // Sending: messages, templates, schedules and batches, and the events they
@@ -118,8 +115,8 @@ void BuildMessaging(const Config& config, Parts& p) {
   p.messaging->set_backlog_limit({config.max_queue_backlog, config.send_rate_per_second});
   // Scheduled sends: released to the send queue when due (README,
   // "Scheduled sends").
-  p.release = std::make_unique<domain::ScheduledRelease>(database, p.wake_events);
-  p.schedules = std::make_unique<domain::ScheduleService>(database, p.wake_events);
+  p.release = std::make_unique<domain::ScheduledRelease>(database, p.event_followers.get());
+  p.schedules = std::make_unique<domain::ScheduleService>(database, p.event_followers.get());
   // Under the Cloud API every send goes from one of the property's numbers.
   p.messaging->set_senders(p.properties.get(), config.provider == "cloud");
   p.templates->set_properties(p.properties.get());
@@ -157,8 +154,8 @@ void BuildGuestData(const Config& config, Parts& p) {
 void BuildAutomation(const Config& config, Parts& p) {
   p.automation = std::make_unique<domain::AutomationService>(
       *p.db, domain::AutomationService::Options{.starter_set = config.provider == "sandbox"});
-  p.automation_engine =
-      std::make_unique<domain::AutomationEngine>(*p.db, *p.automation, *p.messaging, p.wake_events);
+  p.automation_engine = std::make_unique<domain::AutomationEngine>(
+      *p.db, *p.automation, *p.messaging, p.event_followers.get());
   p.automation_engine->set_templates(p.templates.get());
 }
 
@@ -182,7 +179,7 @@ absl::Status BuildDomain(const Config& config, Parts& p) {
   p.idempotency = std::make_unique<domain::IdempotencyService>(database);
   p.webhooks = std::make_unique<domain::WebhookService>(
       database, *p.webhook_client, domain::WebhookSettings{config.webhook_secret_grace},
-      p.wake_events);
+      p.event_followers.get());
   p.audit = std::make_unique<domain::AuditService>(database);
   p.inbox = std::make_unique<domain::NotificationInbox>(database);
   p.ops_readings = std::make_unique<domain::OpsReadings>(database);
@@ -199,7 +196,7 @@ void BuildSendQueue(const Config& config, Parts& p) {
   workers::SendQueue::Peers peers{.status_timer = p.status_timer.get(),
                                   .health = p.provider_health.get(),
                                   .media = p.media_copies.get(),
-                                  .on_webhook_event = p.wake_events};
+                                  .events = p.event_followers.get()};
   p.send_queue = std::make_unique<workers::SendQueue>(
       *p.db, *p.provider, *p.properties, SendQueueOptions(config), std::move(peers), p.limiters);
 }
@@ -231,7 +228,7 @@ void BuildWorkers(const Config& config, Parts& p) {
 // processor: BuildApi.)
 void ConnectWakeUps(Parts& p) {
   p.messaging->set_send_queue(p.send_queue.get());
-  p.messaging->set_scheduling(p.releaser.get(), p.wake_events);
+  p.messaging->set_scheduling(p.releaser.get(), p.event_followers.get());
   p.schedules->set_releaser(p.releaser.get());
   p.batches->set_runner(p.batch_runner.get());
   p.inbound->set_automation(p.automation_worker.get());

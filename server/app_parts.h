@@ -118,6 +118,22 @@ class GrpcProviderHealth : public workers::ProviderHealth {
   grpc::Server* server_ = nullptr;
 };
 
+// What follows a commit that recorded events: the webhook delivery (a
+// worker) looks for events to deliver, the hub for events to stream.
+class EventFollowers : public domain::EventWaker {
+ public:
+  EventFollowers(workers::WebhookDelivery& delivery, domain::EventHub& hub)
+      : delivery_(delivery), hub_(hub) {}
+  void Wake() override {
+    delivery_.Wake();
+    hub_.Wake();
+  }
+
+ private:
+  workers::WebhookDelivery& delivery_;
+  domain::EventHub& hub_;
+};
+
 struct App::Parts {
   std::unique_ptr<storage::Database> db;
   std::unique_ptr<provider::Provider> provider;
@@ -138,7 +154,7 @@ struct App::Parts {
   std::unique_ptr<domain::ScheduleService> schedules;
   // Wakes what follows a commit that recorded events: the webhook delivery
   // and the live streams.
-  std::function<void()> wake_events;
+  std::unique_ptr<EventFollowers> event_followers;
   std::unique_ptr<storage::ErasureKeys> erasure_keys;
   std::unique_ptr<domain::GuestHasher> hasher;
   std::unique_ptr<domain::GuestErasureService> erasure;

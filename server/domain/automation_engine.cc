@@ -161,7 +161,7 @@ absl::Status AutomationEngine::Route(Context& c) {
           if (set.empty()) continue;
           RETURN_IF_ERROR(CheckMetadataAfter(c.conversation.metadata, set, {}, "set_metadata"));
           RETURN_IF_ERROR(PatchMetadataInTransaction(db_, c.conversation.conversation_id, set, {},
-                                                     now, on_event_));
+                                                     now, event_waker_));
           for (const auto& [key, value] : set) c.conversation.metadata[key] = value;
           // The keys only: the audit log holds no guest content.
           std::vector<std::string> keys;

@@ -9,6 +9,7 @@
 #include "server/domain/event_outbox.h"
 #include "server/domain/messaging_service.h"
 #include "server/domain/template_service.h"
+#include "server/domain/wake_ups.h"
 #include "server/storage/audit_repository.h"
 #include "server/storage/automation_repository.h"
 #include "server/storage/conversation_repository.h"
@@ -30,12 +31,12 @@ namespace wa::domain {
 class AutomationEngine {
  public:
   AutomationEngine(storage::Database& db, AutomationService& automation,
-                   MessagingService& messaging, std::function<void()> on_event)
+                   MessagingService& messaging, EventWaker* event_waker)
       : db_(db),
         automation_(automation),
         messaging_(messaging),
-        on_event_(on_event),
-        outbox_(db, std::move(on_event)),
+        event_waker_(event_waker),
+        outbox_(db, event_waker),
         repo_(db),
         messages_(db),
         conversations_(db),
@@ -69,7 +70,7 @@ class AutomationEngine {
   storage::Database& db_;
   AutomationService& automation_;
   MessagingService& messaging_;
-  std::function<void()> on_event_;
+  EventWaker* event_waker_;
   TemplateService* templates_ = nullptr;
   EventOutbox outbox_;
   storage::AutomationRepository repo_;

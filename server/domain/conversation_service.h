@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/domain/guest_directory.h"
+#include "server/domain/wake_ups.h"
 #include "server/domain/window_policy.h"
 #include "server/storage/conversation_repository.h"
 #include "server/storage/database.h"
@@ -77,7 +78,7 @@ class ConversationService {
 
   // Wakes the webhook delivery after a metadata change moved or cancelled
   // scheduled messages (their events).
-  void set_on_event(std::function<void()> on_event) { on_event_ = std::move(on_event); }
+  void set_event_waker(EventWaker* event_waker) { event_waker_ = event_waker; }
 
   absl::StatusOr<ConversationView> Get(const std::string& property_id,
                                        const std::string& conversation_id, int message_limit);
@@ -120,7 +121,7 @@ class ConversationService {
   storage::GuestRepository guests_;
   GuestDirectory directory_;
   OnResolved on_resolved_;
-  std::function<void()> on_event_;
+  EventWaker* event_waker_ = nullptr;
   OnResolved on_assigned_;
 };
 

@@ -106,7 +106,7 @@ absl::StatusOr<ConversationView> ConversationService::UpdateMetadata(
     if (!c.ok()) return c.status();
     if (auto s = CheckMetadataAfter(c->metadata, set, remove, "metadata"); !s.ok()) return s;
     // Scheduled messages relative to a metadata time move with it.
-    return PatchMetadataInTransaction(db_, conversation_id, set, remove, absl::Now(), on_event_);
+    return PatchMetadataInTransaction(db_, conversation_id, set, remove, absl::Now(), event_waker_);
   });
   if (!status.ok()) return status;
   return Get(property_id, conversation_id, 0);

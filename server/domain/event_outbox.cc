@@ -63,8 +63,12 @@ absl::StatusOr<std::string> EventOutbox::EmitUnfilteredInTransaction(const std::
   }
   absl::StatusOr<std::string> id =
       Store(property_id, NewId("evt_"), event, "", data_json, absl::InfinitePast());
-  if (id.ok() && on_emit_) db_.AfterCommit(on_emit_);
+  if (id.ok()) WakeAfterCommit();
   return id;
+}
+
+void EventOutbox::WakeAfterCommit() {
+  if (event_waker_ != nullptr) db_.AfterCommit([waker = event_waker_] { waker->Wake(); });
 }
 
 absl::Status EventOutbox::Record(const std::string& property_id, const std::string& event_id,
@@ -85,7 +89,7 @@ absl::Status EventOutbox::Record(const std::string& property_id, const std::stri
   if (absl::StatusOr<int64_t> cursor = streams_.Append(record); !cursor.ok()) {
     return cursor.status();
   }
-  if (on_emit_) db_.AfterCommit(on_emit_);
+  WakeAfterCommit();
   return absl::OkStatus();
 }
 

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -8,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "server/domain/wake_ups.h"
 #include "server/storage/database.h"
 #include "server/storage/event_stream_repository.h"
 #include "server/storage/webhook_repository.h"
@@ -30,12 +30,12 @@ inline constexpr char kTestEvent[] = "webhook_test";
 //                            conversation_id, data_json);
 class EventOutbox {
  public:
-  // `on_emit` is called once the transaction that stored an event has
-  // committed (Database::AfterCommit), to wake the delivery worker and the
+  // `event_waker` is woken once the transaction that stored an event has
+  // committed (Database::AfterCommit), for the delivery worker and the
   // stream subscribers: a subscriber woken before the commit could read
   // past a cursor not yet visible.
-  explicit EventOutbox(storage::Database& db, std::function<void()> on_emit = {})
-      : db_(db), webhooks_(db), streams_(db), on_emit_(std::move(on_emit)) {}
+  explicit EventOutbox(storage::Database& db, EventWaker* event_waker = nullptr)
+      : db_(db), webhooks_(db), streams_(db), event_waker_(event_waker) {}
 
   // Inside the caller's transaction: records the event in the property's
   // stream (always), and for the webhook if the property's webhook
@@ -59,13 +59,16 @@ class EventOutbox {
                                     const std::string& event, const std::string& ordering_key,
                                     const std::string& data_json, absl::Time occurred_at);
 
+  // Schedules event_waker_'s wake-up for after the caller's commit.
+  void WakeAfterCommit();
+
   absl::Status Record(const std::string& property_id, const std::string& event_id,
                       const std::string& event, const std::string& data_json, absl::Time now);
 
   storage::Database& db_;
   storage::WebhookRepository webhooks_;
   storage::EventStreamRepository streams_;
-  std::function<void()> on_emit_;
+  EventWaker* event_waker_;
 };
 
 }  // namespace wa::domain

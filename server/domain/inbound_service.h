@@ -1,6 +1,5 @@
 #pragma once
 
-#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -52,9 +51,8 @@ struct InboundResult {
 // that no failure of theirs can undo the message), all in one transaction.
 class InboundService {
  public:
-  // `on_event` wakes the webhook delivery (see EventOutbox).
-  InboundService(storage::Database& db, ConsentKeywords keywords,
-                 std::function<void()> on_event = {})
+  // `event_waker` wakes what follows events (EventWaker).
+  InboundService(storage::Database& db, ConsentKeywords keywords, EventWaker* event_waker = nullptr)
       : db_(db),
         keywords_(std::move(keywords)),
         conversations_(db),
@@ -63,7 +61,7 @@ class InboundService {
         consent_(db),
         directory_(db),
         automation_(db),
-        outbox_(db, std::move(on_event)) {}
+        outbox_(db, event_waker) {}
 
   // Wakes the automation worker after a commit that queued a message for
   // its rules.

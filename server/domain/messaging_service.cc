@@ -190,7 +190,7 @@ absl::Status MessagingService::SetMetadataInTransaction(
   RETURN_IF_ERROR(CheckMetadataAfter(conversation.metadata, request.conversation_metadata, {},
                                      "conversation_metadata"));
   return PatchMetadataInTransaction(db_, conversation.conversation_id,
-                                    request.conversation_metadata, {}, now, on_event_);
+                                    request.conversation_metadata, {}, now, event_waker_);
 }
 
 absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& caller,
@@ -250,7 +250,7 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
         m.phone_number_id = request.from_phone_number_id.empty() && !own.empty() ? own : *sender;
         if (absl::Status s = messages_.Insert(m); !s.ok()) return s;
         if (later) {
-          EventOutbox outbox(db_, on_event_);
+          EventOutbox outbox(db_, event_waker_);
           if (absl::Status s = EmitScheduleEvents(outbox, m, now); !s.ok()) return s;
         }
         if (request.in_transaction) {

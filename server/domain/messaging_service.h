@@ -82,8 +82,6 @@ class TemplateSuggester {
 // hours), as `scheduled` for ScheduledRelease.
 class MessagingService {
  public:
-  using Notify = std::function<void()>;
-
   explicit MessagingService(storage::Database& db)
       : db_(db),
         conversations_(db),
@@ -109,11 +107,11 @@ class MessagingService {
   // A message stored to go now wakes `send_queue` (unset: nobody is told).
   void set_send_queue(SendQueueWaker* send_queue) { send_queue_ = send_queue; }
   void set_template_suggester(TemplateSuggester* suggester) { suggester_ = suggester; }
-  // A message stored as scheduled wakes `releaser`; `on_event` wakes the
-  // webhook delivery (EventOutbox).
-  void set_scheduling(ScheduleWaker* releaser, Notify on_event) {
+  // A message stored as scheduled wakes `releaser`; `event_waker` wakes what
+  // follows events (EventWaker).
+  void set_scheduling(ScheduleWaker* releaser, EventWaker* event_waker) {
     releaser_ = releaser;
-    on_event_ = std::move(on_event);
+    event_waker_ = event_waker;
   }
   void set_backlog_limit(BacklogLimit limit) { backlog_limit_ = limit; }
   // Where a send's number comes from. `require_number` (the Cloud API):
@@ -169,7 +167,7 @@ class MessagingService {
   storage::PropertyRepository properties_repo_;
   SendQueueWaker* send_queue_ = nullptr;
   ScheduleWaker* releaser_ = nullptr;
-  Notify on_event_;
+  EventWaker* event_waker_ = nullptr;
   TemplateSuggester* suggester_ = nullptr;
   BacklogLimit backlog_limit_;
   PropertyService* properties_ = nullptr;

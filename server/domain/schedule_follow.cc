@@ -36,7 +36,7 @@ absl::StatusOr<absl::Time> FollowedTime(const storage::MessageRecord& m,
 absl::Status PatchMetadataInTransaction(storage::Database& db, const std::string& conversation_id,
                                         const std::map<std::string, std::string>& set,
                                         const std::vector<std::string>& remove, absl::Time now,
-                                        std::function<void()> on_event) {
+                                        EventWaker* event_waker) {
   storage::ConversationRepository conversations(db);
   storage::MessageRepository messages(db);
   if (absl::Status s = conversations.PatchMetadata(conversation_id, set, remove); !s.ok()) {
@@ -52,8 +52,8 @@ absl::Status PatchMetadataInTransaction(storage::Database& db, const std::string
   const std::map<std::string, std::string> metadata =
       *conversation ? (*conversation)->metadata : std::map<std::string, std::string>();
   storage::PropertyRepository properties(db);
-  StatusService statuses(db, on_event);
-  EventOutbox outbox(db, on_event);
+  StatusService statuses(db, event_waker);
+  EventOutbox outbox(db, event_waker);
   for (storage::MessageRecord& m : *following) {
     absl::StatusOr<absl::Time> at = FollowedTime(m, metadata, properties, now);
     if (!at.ok() && !absl::IsInvalidArgument(at.status())) return at.status();

@@ -1,12 +1,12 @@
 #pragma once
 
-#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "server/domain/wake_ups.h"
 #include "server/storage/database.h"
 
 namespace wa::domain {
@@ -16,10 +16,10 @@ namespace wa::domain {
 // one of its times ({"relative_to": "metadata.checkin_at", ...}): to the
 // new time when it changed (a message_scheduled event), or cancelled with
 // the reason when the time was removed or is no longer one (a
-// message_cancelled event). `on_event` wakes the webhook delivery.
+// message_cancelled event). `event_waker` wakes what follows events (EventWaker).
 absl::Status PatchMetadataInTransaction(storage::Database& db, const std::string& conversation_id,
                                         const std::map<std::string, std::string>& set,
                                         const std::vector<std::string>& remove, absl::Time now,
-                                        std::function<void()> on_event);
+                                        EventWaker* event_waker);
 
 }  // namespace wa::domain

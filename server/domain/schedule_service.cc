@@ -127,7 +127,7 @@ absl::StatusOr<storage::MessageRecord> ScheduleService::Reschedule(const std::st
         m->scheduled_for = *at;
         m->relative_to = planned.relative_key;
         m->relative_offset = planned.offset;
-        EventOutbox outbox(db_, on_event_);
+        EventOutbox outbox(db_, event_waker_);
         if (absl::Status s = EmitScheduleEvents(outbox, *m, now); !s.ok()) return s;
         return m;
       });

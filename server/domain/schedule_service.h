@@ -1,6 +1,5 @@
 #pragma once
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,15 +36,15 @@ struct MessagePage {
 // another time, and list them.
 class ScheduleService {
  public:
-  // `on_event` wakes the webhook delivery.
-  ScheduleService(storage::Database& db, std::function<void()> on_event)
+  // `event_waker` wakes what follows events (EventWaker).
+  ScheduleService(storage::Database& db, EventWaker* event_waker)
       : db_(db),
         messages_(db),
         conversations_(db),
         properties_(db),
         directory_(db),
-        statuses_(db, on_event),
-        on_event_(std::move(on_event)) {}
+        statuses_(db, event_waker),
+        event_waker_(event_waker) {}
   // A moved schedule wakes `releaser` (workers::ScheduleReleaser).
   void set_releaser(ScheduleWaker* releaser) { releaser_ = releaser; }
 
@@ -73,7 +72,7 @@ class ScheduleService {
   GuestDirectory directory_;
   StatusService statuses_;
   ScheduleWaker* releaser_ = nullptr;
-  std::function<void()> on_event_;
+  EventWaker* event_waker_;
 };
 
 }  // namespace wa::domain

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -9,6 +8,7 @@
 #include "absl/time/time.h"
 #include "server/domain/send_timing.h"
 #include "server/domain/status_service.h"
+#include "server/domain/wake_ups.h"
 #include "server/storage/consent_repository.h"
 #include "server/storage/database.h"
 #include "server/storage/guest_repository.h"
@@ -35,15 +35,15 @@ class ScheduledRelease {
     std::optional<absl::Time> next;  // the next scheduled_for, if any
   };
 
-  // `on_event` wakes the webhook delivery (EventOutbox).
-  ScheduledRelease(storage::Database& db, std::function<void()> on_event)
+  // `event_waker` wakes what follows events (EventWaker).
+  ScheduledRelease(storage::Database& db, EventWaker* event_waker)
       : db_(db),
         messages_(db),
         consent_(db),
         guests_(db),
         templates_(db),
         properties_(db),
-        statuses_(db, std::move(on_event)) {}
+        statuses_(db, event_waker) {}
 
   // One round of at most `limit` due messages, in one transaction.
   absl::StatusOr<Round> Run(absl::Time now, int limit);

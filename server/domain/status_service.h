@@ -1,11 +1,11 @@
 #pragma once
 
-#include <functional>
 #include <optional>
 
 #include "absl/status/statusor.h"
 #include "server/domain/event_outbox.h"
 #include "server/domain/status_machine.h"
+#include "server/domain/wake_ups.h"
 #include "server/storage/database.h"
 #include "server/storage/message_repository.h"
 
@@ -15,9 +15,9 @@ namespace wa::domain {
 // webhook events of each change in the same transaction.
 class StatusService {
  public:
-  // `on_event` wakes the webhook delivery (see EventOutbox).
-  explicit StatusService(storage::Database& db, std::function<void()> on_event = {})
-      : messages_(db), outbox_(db, std::move(on_event)) {}
+  // `event_waker` wakes what follows events (EventWaker).
+  explicit StatusService(storage::Database& db, EventWaker* event_waker = nullptr)
+      : messages_(db), outbox_(db, event_waker) {}
 
   // Applies one update inside the caller's transaction. Returns the message
   // if it changed, nullopt if the update was stale, repeated or for an

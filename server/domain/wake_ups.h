@@ -45,6 +45,16 @@ class StatusTimerWaker {
   virtual void Wake() = 0;
 };
 
+// A transaction recorded events (EventOutbox, after its commit): the
+// webhook delivery (workers::WebhookDelivery) and the live streams
+// (EventHub) read them. Called by every service that emits events and by
+// workers::SendQueue; app.cc's EventFollowers wakes both.
+class EventWaker {
+ public:
+  virtual ~EventWaker() = default;
+  virtual void Wake() = 0;
+};
+
 // A Meta callback was stored raw (NotificationInbox):
 // workers::NotificationProcessor parses and applies it. Called by
 // api::ProviderCallbacksApi.

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +8,7 @@
 #include "absl/time/time.h"
 #include "server/domain/endpoint_checks.h"
 #include "server/domain/event_outbox.h"
+#include "server/domain/wake_ups.h"
 #include "server/storage/database.h"
 #include "server/storage/webhook_repository.h"
 
@@ -65,11 +65,11 @@ struct DeliveryDetail {
 class WebhookService {
  public:
   WebhookService(storage::Database& db, EndpointChecks& checks, WebhookSettings settings,
-                 std::function<void()> wake_delivery)
+                 EventWaker* event_waker)
       : db_(db),
         checks_(checks),
         settings_(settings),
-        wake_delivery_(std::move(wake_delivery)),
+        event_waker_(event_waker),
         webhooks_(db),
         outbox_(db) {}
 
@@ -94,13 +94,13 @@ class WebhookService {
   absl::StatusOr<storage::WebhookEventRecord> Event(const std::string& property_id,
                                                     const std::string& event_id);
   void Wake() const {
-    if (wake_delivery_) wake_delivery_();
+    if (event_waker_ != nullptr) event_waker_->Wake();
   }
 
   storage::Database& db_;
   EndpointChecks& checks_;
   WebhookSettings settings_;
-  std::function<void()> wake_delivery_;
+  EventWaker* event_waker_;
   storage::WebhookRepository webhooks_;
   EventOutbox outbox_;
 };

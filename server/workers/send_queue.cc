@@ -31,7 +31,7 @@ SendQueue::SendQueue(storage::Database& db, provider::Provider& provider,
       peers_(std::move(peers)),
       messages_(db),
       scheduled_(db),
-      statuses_(db, peers_.on_webhook_event),
+      statuses_(db, peers_.events),
       sender_limit_(
           limiters("sender", options.sender_rate_per_second, options.sender_rate_per_second)),
       pair_limit_(limiters("pair", options.pair_rate_per_second, options.pair_burst)),

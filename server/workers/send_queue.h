@@ -64,7 +64,7 @@ class SendQueue : public domain::SendQueueWaker {
     domain::StatusTimerWaker* status_timer = nullptr;  // the provider's follow-up statuses
     ProviderHealth* health = nullptr;                  // credentials good or bad
     MediaCopies* media = nullptr;                      // our uploads' ids at the provider
-    std::function<void()> on_webhook_event;            // a failure wrote a webhook event
+    domain::EventWaker* events = nullptr;              // a failure recorded events
   };
 
   // The pacing is kept by limiters of `limiters` (in process by default;

@@ -8,6 +8,7 @@
 #include "server/storage/message_repository.h"
 #include "server/storage/retention_repository.h"
 #include "server/workers/retention_pruner.h"
+#include "tests/unit/server/counting_waker.h"
 #include "tests/unit/server/test_db.h"
 
 namespace wa::domain {
@@ -89,8 +90,9 @@ TEST_F(EventOutboxTest, StoresOnlyWhatThePropertySubscribedTo) {
 }
 
 TEST_F(EventOutboxTest, WakesAfterTheCommitForEveryEvent) {
-  int wakes = 0;
-  EventOutbox outbox(t_.db(), [&] { ++wakes; });
+  testing::CountingWaker<EventWaker> waker;
+  int& wakes = waker.wakes;
+  EventOutbox outbox(t_.db(), &waker);
   Subscribe({"inbound_message"});
   auto emit = [&](const std::string& event) {
     return t_.db().Transaction([&]() -> absl::Status {

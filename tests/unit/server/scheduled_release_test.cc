@@ -62,15 +62,15 @@ class ScheduledReleaseTest : public ::testing::Test {
   absl::Time now_ = absl::Now();
   MessagingService messaging_{t_.db()};
   InboundService inbound_{t_.db(), ConsentKeywords{}};
-  ScheduledRelease release_{t_.db(), {}};
-  ScheduleService schedules_{t_.db(), {}};
+  ScheduledRelease release_{t_.db(), nullptr};
+  ScheduleService schedules_{t_.db(), nullptr};
   ConversationService conversations_{t_.db()};
   PropertyService properties_{t_.db()};
   Caller staff_{"tok_1", v1::ROLE_STAFF, "p1"};
 
   void SetUp() override {
     messaging_.set_send_queue(&send_queue_);
-    messaging_.set_scheduling(&releaser_, {});
+    messaging_.set_scheduling(&releaser_, nullptr);
   }
 };
 
@@ -258,7 +258,7 @@ TEST_F(ScheduledReleaseTest, TwoReleasersReleaseEachMessageOnce) {
     ASSERT_TRUE(messaging_.SendText(staff_, Text("+15550009", now_ + absl::Minutes(1))).ok());
   }
   std::unique_ptr<storage::Database> other_db = t_.OpenAnother();
-  ScheduledRelease other(*other_db, {});
+  ScheduledRelease other(*other_db, nullptr);
   std::atomic<int> released{0};
   auto run = [&](ScheduledRelease& r) {
     for (int round = 0; round < 20; ++round) {

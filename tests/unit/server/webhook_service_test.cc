@@ -3,6 +3,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "server/domain/errors.h"
+#include "tests/unit/server/counting_waker.h"
 #include "tests/unit/server/test_db.h"
 
 namespace wa::domain {
@@ -34,7 +35,7 @@ class ScriptedChecks : public EndpointChecks {
 class WebhookServiceTest : public ::testing::Test {
  protected:
   WebhookServiceTest()
-      : service_(t_.db(), checks_, WebhookSettings{absl::Hours(1)}, [this] { ++wakes_; }) {}
+      : service_(t_.db(), checks_, WebhookSettings{absl::Hours(1)}, &delivery_) {}
 
   WebhookRequest Request() {
     WebhookRequest r;
@@ -46,7 +47,7 @@ class WebhookServiceTest : public ::testing::Test {
 
   testing::TestDb t_;
   ScriptedChecks checks_;
-  int wakes_ = 0;
+  testing::CountingWaker<EventWaker> delivery_;
   WebhookService service_;
 };
 
@@ -135,7 +136,7 @@ TEST_F(WebhookServiceTest, ReplaysOnlySettledEventsAndTheTestEventNeedsAWebhook)
   absl::StatusOr<storage::WebhookEventRecord> pending = service_.Replay("p1", test->event_id);
   EXPECT_EQ(pending.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(service_.Replay("p2", test->event_id).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_GE(wakes_, 2);  // configure and the test event woke the delivery worker
+  EXPECT_GE(delivery_.wakes, 2);  // configure and the test event woke the delivery worker
 }
 
 }  // namespace
