@@ -2,7 +2,6 @@
 // byte of the body is read: a hostile client (unauthenticated, to an
 // unknown path) can make the server hold at most its route's cap, and only
 // while the server's body memory has room for it.
-#include <algorithm>
 #include <cstdint>
 
 #include "absl/strings/match.h"
@@ -44,12 +43,6 @@ bool HasNoBody(const httplib::Request& req) {
 // body near its cap in small chunks is still served.
 size_t WireCap(size_t body_cap) { return body_cap + body_cap / 4 + 16 * 1024; }
 
-// The caller's X-Request-Id when it is usable, else a new one.
-std::string RequestIdFor(const httplib::Request& req) {
-  std::string given = req.get_header_value(kRequestIdHeader);
-  return IsValidRequestId(given) ? given : NewRequestId();
-}
-
 // An answer given with the body unread: the connection cannot go on.
 HandlerResponse Refuse(httplib::Response& res, int status, absl::string_view code,
                        absl::string_view message) {
@@ -61,31 +54,6 @@ HandlerResponse Refuse(httplib::Response& res, int status, absl::string_view cod
 
 }  // namespace
 
-size_t HttpGateway::BodyCapFor(const httplib::Request& req) const {
-  return BodyCapOf(AdapterFor(req));
-}
-
-size_t HttpGateway::BodyCapOf(const RouteLookup& lookup) const {
-  return BodyCapOf(AdapterOf(lookup));
-}
-
-size_t HttpGateway::BodyCapOf(const Adapter* adapter) const {
-  if (adapter == nullptr) return options_.max_body_bytes;
-  if (adapter->streaming != nullptr) {
-    return std::max(options_.max_body_bytes, options_.max_streaming_body_bytes);
-  }
-  return adapter->max_body_bytes > 0 ? adapter->max_body_bytes : options_.max_body_bytes;
-}
-
-size_t HttpGateway::LargestBodyCap() const {
-  size_t largest = options_.max_body_bytes;
-  for (const Adapter& a : adapters_) {
-    largest = std::max(
-        largest, a.streaming != nullptr ? options_.max_streaming_body_bytes : a.max_body_bytes);
-  }
-  return largest;
-}
-
 HandlerResponse HttpGateway::PreRoute(const httplib::Request& req, httplib::Response& res) const {
   // Every answer carries the request's id; handlers forward it to the RPC.
   res.set_header(kRequestIdHeader, RequestIdFor(req));
@@ -94,10 +62,10 @@ HandlerResponse HttpGateway::PreRoute(const httplib::Request& req, httplib::Resp
       !absl::SimpleAtoi(req.get_header_value("Content-Length"), &declared)) {
     return Refuse(res, 400, "INVALID_ARGUMENT", "malformed Content-Length");
   }
-  if (HasNoBody(req) && !IsStreamingTarget(req)) {
+  if (HasNoBody(req) && !router_.BodyRuleFor(req).streaming) {
     // httplib would wait for the client to close and answer 400; HTTP says
     // such a request has an empty body, which is the JSON object {}.
-    Handle(req, res);
+    router_.Handle(req, res);
     return HandlerResponse::Handled;
   }
   if (!CarriesBody(req, declared)) return HandlerResponse::Unhandled;
@@ -108,10 +76,8 @@ HandlerResponse HttpGateway::PreRoute(const httplib::Request& req, httplib::Resp
     return Refuse(res, 415, "UNSUPPORTED_MEDIA_TYPE",
                   "Content-Encoding is not accepted; send the body uncompressed");
   }
-  // One lookup for the route's cap and whether it streams.
-  const Adapter* adapter = AdapterFor(req);
-  const bool streaming = adapter != nullptr && adapter->streaming != nullptr;
-  const size_t cap = BodyCapOf(adapter);
+  const HttpRouter::BodyRule body = router_.BodyRuleFor(req);
+  const size_t cap = body.cap;
   if (declared > cap) {
     return Refuse(res, 413, "PAYLOAD_TOO_LARGE",
                   absl::StrCat("request body exceeds ", cap, " bytes"));
@@ -119,7 +85,7 @@ HandlerResponse HttpGateway::PreRoute(const httplib::Request& req, httplib::Resp
   // What the body will hold: its length, or its cap when it has none.
   // Streamed bodies go to disk as they arrive and are not held.
   const bool sized = req.has_header("Content-Length") && !IsChunked(req);
-  const size_t reserve = streaming ? 0 : sized ? declared : cap;
+  const size_t reserve = body.streaming ? 0 : sized ? declared : cap;
   if (!LimitedServer::AdmitBody(WireCap(cap), reserve)) {
     res.set_header("Retry-After", "1");
     return Refuse(res, 503, "UNAVAILABLE", "too many requests in progress; retry shortly");

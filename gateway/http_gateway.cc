@@ -7,28 +7,17 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <string_view>
 #include <utility>
 
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
 #include "common/request_id.h"
-#include "gateway/error_renderer.h"
-#include "gateway/event_stream_relay.h"
 #include "gateway/http_response.h"
-#include "gateway/json_transcoder.h"
 #include "gateway/limited_server.h"
-#include "google/protobuf/arena.h"
 
 namespace wa::gateway {
 namespace {
-
-// Most requests and responses fit here, so a call usually allocates no arena
-// blocks from the heap.
-constexpr size_t kArenaInitialBlock = 4096;
 
 // Errors httplib answers by itself (oversized body, unparsable request) get
 // the same body as the gateway's own.
@@ -63,95 +52,53 @@ httplib::Server::HandlerResponse RenderHttplibError(size_t max_body_bytes,
   return httplib::Server::HandlerResponse::Handled;
 }
 
-// The caller's X-Request-Id when it is usable, else a new one.
-std::string RequestIdFor(const httplib::Request& req) {
-  std::string given = req.get_header_value(kRequestIdHeader);
-  return IsValidRequestId(given) ? given : NewRequestId();
-}
-
-// A body with no Content-Type, or an empty one, is read as JSON; a body
-// declared as anything else (curl -d's form encoding) is refused by name.
-bool IsJsonBody(const httplib::Request& req) {
-  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return true;
-  if (!req.has_header("Content-Type")) return true;
-  std::string type = absl::AsciiStrToLower(req.get_header_value("Content-Type"));
-  type = std::string(absl::StripAsciiWhitespace(type.substr(0, type.find(';'))));
-  return type == "application/json" || absl::EndsWith(type, "+json");
-}
-
-// A `+` in a query string is a space once decoded, so "?guest_phone=+1..."
-// reaches the service as " 1...": an error then says how to write it.
-RenderedError WithQueryHints(const httplib::Request& req, RenderedError error) {
-  for (const auto& [key, value] : req.params) {
-    if (!absl::StartsWith(value, " ")) continue;
-    AddRecoveryOption(&error,
-                      absl::StrCat("Write `+` as `%2B` in a query string: a bare `+` means "
-                                   "a space (?",
-                                   key, "=%2B", absl::StripLeadingAsciiWhitespace(value), ")"));
-    break;
+std::string RegexEscape(absl::string_view literal) {
+  std::string out;
+  for (char c : literal) {
+    if (std::string_view(R"(\^$.|?*+()[]{}-)").find(c) != std::string_view::npos)
+      out.push_back('\\');
+    out.push_back(c);
   }
-  return error;
+  return out;
+}
+
+// httplib routes by regular expression over the decoded path; the template
+// is matched again on the raw path for its bindings.
+std::string PathRegex(const PathTemplate& path) {
+  std::string out;
+  for (const PathTemplate::Segment& segment : path.segments()) {
+    switch (segment.kind) {
+      case PathTemplate::SegmentKind::kLiteral:
+        absl::StrAppend(&out, "/", RegexEscape(segment.literal));
+        break;
+      case PathTemplate::SegmentKind::kSingle:
+        out.append("/[^/]+");
+        break;
+      case PathTemplate::SegmentKind::kMulti:
+        out.append("(/.*)?");
+        break;
+    }
+  }
+  if (!path.verb().empty()) absl::StrAppend(&out, ":", RegexEscape(path.verb()));
+  return out;
 }
 
 }  // namespace
 
-absl::string_view PathOf(const httplib::Request& req) {
-  absl::string_view target = req.target;
-  return target.substr(0, target.find('?'));
-}
-
 HttpGateway::HttpGateway(std::shared_ptr<grpc::Channel> channel, Options options)
-    : invoker_(std::move(channel), options.rpc), options_(std::move(options)) {}
+    : options_(std::move(options)),
+      router_(std::move(channel),
+              HttpRouter::Options{.max_body_bytes = options_.max_body_bytes,
+                                  .max_streaming_body_bytes = options_.max_streaming_body_bytes,
+                                  .services = options_.services,
+                                  .rpc = options_.rpc}) {}
 
 HttpGateway::~HttpGateway() { Stop(); }
-
-void HttpGateway::AddAdapter(std::string method, std::string path_pattern, AdapterHandler handler,
-                             size_t max_body_bytes) {
-  AddBoundAdapter(
-      std::move(method), std::move(path_pattern),
-      [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
-                                     const PathBindings&) { handler(req, res); },
-      max_body_bytes);
-}
-
-void HttpGateway::AddBoundAdapter(std::string method, std::string path_pattern,
-                                  BoundAdapterHandler handler, size_t max_body_bytes) {
-  AddAdapterEntry(AdapterBinding::ForPath(std::move(method), std::move(path_pattern)),
-                  std::move(handler), nullptr, max_body_bytes);
-}
-
-void HttpGateway::AddRpcAdapter(std::string rpc, BoundAdapterHandler handler,
-                                size_t max_body_bytes) {
-  AddAdapterEntry(AdapterBinding::ForRpc(std::move(rpc)), std::move(handler), nullptr,
-                  max_body_bytes);
-}
-
-void HttpGateway::AddAdapterEntry(AdapterBinding binding, BoundAdapterHandler handler,
-                                  StreamingAdapterHandler streaming, size_t max_body_bytes) {
-  binding.id = static_cast<int>(adapters_.size());
-  adapters_.push_back(
-      {std::move(binding), std::move(handler), std::move(streaming), max_body_bytes});
-}
-
-const HttpGateway::Adapter* HttpGateway::AdapterFor(const httplib::Request& req) const {
-  return AdapterOf(routes_->Lookup(req.method, RequestPath(PathOf(req))));
-}
-
-const HttpGateway::Adapter* HttpGateway::AdapterOf(const RouteLookup& lookup) const {
-  if (lookup.result != RouteLookup::Result::kFound) return nullptr;
-  if (lookup.route->adapter == Route::kTranscoded) return nullptr;
-  return &adapters_[lookup.route->adapter];
-}
 
 absl::StatusOr<int> HttpGateway::Start() {
   if (server_ != nullptr) return absl::FailedPreconditionError("gateway already started");
   // Routing first, on its own: the one matcher, built once.
-  std::vector<AdapterBinding> bindings;
-  for (const Adapter& a : adapters_) bindings.push_back(a.binding);
-  absl::StatusOr<RouteTable> table = RouteTable::Build(options_.services, bindings);
-  if (!table.ok()) return table.status();
-  routes_ = *std::move(table);
-  if (absl::Status s = CheckStreamingAdapters(); !s.ok()) return s;
+  if (absl::Status s = router_.Build(); !s.ok()) return s;
 
   // Then the transport: sockets, TLS, limits.
   auto server = std::make_unique<LimitedServer>(options_.limits);
@@ -179,8 +126,8 @@ void HttpGateway::ConfigureServer(LimitedServer& server) {
   server.set_write_timeout(absl::ToInt64Seconds(options_.write_timeout), 0);
   // httplib's one limit is the largest route's; PreRoute holds each route
   // to its own before the body is read.
-  server.set_payload_max_length(LargestBodyCap());
-  InstallStreamingAdapters(server);
+  server.set_payload_max_length(router_.LargestBodyCap());
+  InstallStreamingRoutes(server);
   // httplib's default adds SO_REUSEPORT, which would let a second server bind
   // a port already in use instead of failing.
   server.set_socket_options([](socket_t sock) {
@@ -189,7 +136,7 @@ void HttpGateway::ConfigureServer(LimitedServer& server) {
   });
   httplib::Server::HandlerWithResponse on_error = [this](const httplib::Request& req,
                                                          httplib::Response& res) {
-    return RenderHttplibError(BodyCapFor(req), req, res);
+    return RenderHttplibError(router_.BodyRuleFor(req).cap, req, res);
   };
   server.set_error_handler(std::move(on_error));
   // httplib keeps one pre-routing handler: every check before routing is in it.
@@ -204,7 +151,7 @@ void HttpGateway::ConfigureServer(LimitedServer& server) {
         WriteGatewayError(res, 500, "INTERNAL", "internal error in the HTTP gateway");
       });
   httplib::Server::Handler handler = [this](const httplib::Request& req, httplib::Response& res) {
-    Handle(req, res);
+    router_.Handle(req, res);
   };
   server.Get(".*", handler);
   server.Post(".*", handler);
@@ -252,94 +199,28 @@ void HttpGateway::Stop() {
   server_.reset();
 }
 
-void HttpGateway::Handle(const httplib::Request& req, httplib::Response& res) const {
-  // The raw target, not httplib's decoded `path`, so that an encoded "/"
-  // inside a segment stays inside it.
-  const RequestPath path(PathOf(req));
-  RouteLookup lookup = routes_->Lookup(req.method, path);
-  // The wire cap (PreRoute) lets chunk framing through: the body itself is
-  // held to its route's cap here.
-  if (size_t cap = BodyCapOf(lookup); req.body.size() > cap) {
-    WriteGatewayError(res, 413, "PAYLOAD_TOO_LARGE",
-                      absl::StrCat("request body exceeds ", cap, " bytes"));
-    return;
+void HttpGateway::InstallStreamingRoutes(httplib::Server& server) {
+  for (const HttpRouter::StreamingRoute& streaming : router_.StreamingRoutes()) {
+    const Route& route = *streaming.route;
+    const HttpRouter::StreamingAdapterHandler& run = *streaming.handler;
+    httplib::Server::HandlerWithContentReader handler =
+        [path = route.path, run](const httplib::Request& req, httplib::Response& res,
+                                 const httplib::ContentReader& body) {
+          LimitedServer::AllowStreamingBody();  // 100 MB may take longer than one request
+          PathBindings bindings;
+          if (!path.Match(PathOf(req), &bindings)) {
+            WriteGatewayError(res, 404, "NOT_FOUND",
+                              absl::StrCat("no route for ", req.method, " ", PathOf(req)));
+            return;
+          }
+          run(req, res, bindings, body);
+        };
+    const std::string pattern = PathRegex(route.path);
+    if (route.http_method == "POST") server.Post(pattern, handler);
+    if (route.http_method == "PUT") server.Put(pattern, handler);
+    if (route.http_method == "PATCH") server.Patch(pattern, handler);
+    if (route.http_method == "DELETE") server.Delete(pattern, handler);
   }
-  if (lookup.result == RouteLookup::Result::kFound) {
-    if (lookup.route->adapter != Route::kTranscoded) {
-      adapters_[lookup.route->adapter].handler(req, res, lookup.bindings);
-    } else {
-      HandleRoute(*lookup.route, lookup.bindings, req, res);
-    }
-    return;
-  }
-  if (lookup.allowed_methods.empty()) {
-    WriteGatewayError(res, 404, "NOT_FOUND",
-                      absl::StrCat("no route for ", req.method, " ", PathOf(req)));
-    return;
-  }
-  const std::string allowed = absl::StrJoin(lookup.allowed_methods, ", ");
-  WriteGatewayError(res, 405, "METHOD_NOT_ALLOWED",
-                    absl::StrCat("method ", req.method, " is not allowed for ", PathOf(req),
-                                 "; allowed: ", allowed));
-  res.set_header("Allow", allowed);
-}
-
-void HttpGateway::HandleRoute(const Route& route, const PathBindings& bindings,
-                              const httplib::Request& req, httplib::Response& res) const {
-  if (route.streaming && route.method->server_streaming() && !route.method->client_streaming() &&
-      route.http_method == "GET") {
-    ServeEventStream(invoker_, route, bindings, req, res);
-    return;
-  }
-  if (route.streaming) {
-    WriteGatewayError(
-        res, 501, "UNIMPLEMENTED",
-        absl::StrCat(route.method->full_name(), " is a streaming RPC; call it over gRPC"));
-    return;
-  }
-  alignas(8) char initial_block[kArenaInitialBlock];
-  google::protobuf::ArenaOptions arena_options;
-  arena_options.initial_block = initial_block;
-  arena_options.initial_block_size = sizeof(initial_block);
-  google::protobuf::Arena arena(arena_options);
-  google::protobuf::Message* request = invoker_.NewMessage(route.method->input_type(), &arena);
-  google::protobuf::Message* response = invoker_.NewMessage(route.method->output_type(), &arena);
-
-  if (!route.body.empty() && !IsJsonBody(req)) {
-    WriteGatewayError(res, 415, "UNSUPPORTED_MEDIA_TYPE",
-                      absl::StrCat("the body of ", req.method, " ", PathOf(req),
-                                   " is JSON: send it with Content-Type: application/json (got ",
-                                   req.get_header_value("Content-Type"), ")"));
-    return;
-  }
-  if (absl::Status s = BuildRequestMessage(route.request, req.body, req.params, bindings, request);
-      !s.ok()) {
-    WriteError(res, WithQueryHints(req, RenderStatusError(s)));
-    return;
-  }
-  grpc::Status status =
-      invoker_.Call(route.grpc_path, *request, response, ForwardedMetadata(req, res));
-  if (!status.ok()) {
-    WriteError(res, WithQueryHints(req, RenderRpcError(status)));
-    return;
-  }
-  std::string body;
-  body.reserve(512);
-  AppendResponseJson(*response, route.response_field, &body);
-  WriteJson(res, 200, std::move(body));
-}
-
-grpc::Status HttpGateway::CallAndRender(const httplib::Request& req, const std::string& grpc_path,
-                                        const google::protobuf::Message& request,
-                                        google::protobuf::Message* response,
-                                        httplib::Response& res) const {
-  grpc::Status status = invoker_.Call(grpc_path, request, response, ForwardedMetadata(req, res));
-  if (status.ok()) {
-    WriteMessage(res, *response);
-  } else {
-    WriteRpcError(res, status);
-  }
-  return status;
 }
 
 }  // namespace wa::gateway

@@ -56,6 +56,11 @@ void WriteMessage(httplib::Response& res, const google::protobuf::Message& messa
   WriteJson(res, http_status, std::move(body));
 }
 
+std::string RequestIdFor(const httplib::Request& req) {
+  std::string given = req.get_header_value(kRequestIdHeader);
+  return IsValidRequestId(given) ? given : NewRequestId();
+}
+
 CallMetadata ForwardedMetadata(const httplib::Request& req, const httplib::Response& res) {
   CallMetadata metadata;
   for (const auto& [header, key] : kForwarded) {

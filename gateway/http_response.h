@@ -25,6 +25,10 @@ void WriteGatewayError(httplib::Response& res, int http_status, absl::string_vie
 void WriteMessage(httplib::Response& res, const google::protobuf::Message& message,
                   int http_status = 200);
 
+// The request's id: the caller's X-Request-Id when it is usable, else a
+// new one.
+std::string RequestIdFor(const httplib::Request& req);
+
 // What the RPC must see of an HTTP request: its Authorization header as
 // `authorization` (auth happens once, in the server), its Idempotency-Key
 // as `idempotency-key`, and the request id the answer carries (`res`'s

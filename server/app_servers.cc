@@ -7,7 +7,7 @@ using Parts = App::Parts;
 
 // /docs, with Redoc's script from `docs_dir` (default: share/wa-server/docs beside
 // the binary's directory, where the build puts it).
-void AddDocsPage(gateway::HttpGateway& gateway, std::string docs_dir) {
+void AddDocsPage(gateway::HttpRouter& router, std::string docs_dir) {
   if (docs_dir.empty()) {
     std::error_code error;
     std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
@@ -16,25 +16,25 @@ void AddDocsPage(gateway::HttpGateway& gateway, std::string docs_dir) {
   std::ifstream in(docs_dir + "/redoc.standalone.js", std::ios::binary);
   std::string script((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (script.empty()) {
-    gateway::AddDocumentAdapter(gateway, "/docs", "text/html; charset=utf-8",
+    gateway::AddDocumentAdapter(router, "/docs", "text/html; charset=utf-8",
                                 gateway::kDocsMissingPage);
     return;
   }
-  gateway::AddDocumentAdapter(gateway, "/docs", "text/html; charset=utf-8", gateway::kDocsPage);
-  gateway::AddDocumentAdapter(gateway, "/docs/redoc.standalone.js", "text/javascript",
+  gateway::AddDocumentAdapter(router, "/docs", "text/html; charset=utf-8", gateway::kDocsPage);
+  gateway::AddDocumentAdapter(router, "/docs/redoc.standalone.js", "text/javascript",
                               std::move(script));
 }
 
 // /healthz (the process serves), /readyz and /metrics, for operators and
 // their probes; no token, bind the REST port to a private interface.
-void AddOpsDocuments(gateway::HttpGateway& gateway, domain::OpsReadings& readings,
+void AddOpsDocuments(gateway::HttpRouter& router, domain::OpsReadings& readings,
                      const provider::Provider& provider) {
   auto adapt = [](api::OpsDocument d) { return gateway::Document{d.status, std::move(d.body)}; };
-  gateway::AddDocumentAdapter(gateway, "/healthz", "text/plain", std::string("ok\n"));
-  gateway::AddDocumentAdapter(
-      gateway, "/readyz", "application/json",
-      [&readings, &provider, adapt] { return adapt(api::ReadinessDocument(readings, provider)); });
-  gateway::AddDocumentAdapter(gateway, "/metrics", "text/plain; version=0.0.4",
+  gateway::AddDocumentAdapter(router, "/healthz", "text/plain", std::string("ok\n"));
+  gateway::AddDocumentAdapter(router, "/readyz", "application/json", [&readings, &provider, adapt] {
+    return adapt(api::ReadinessDocument(readings, provider));
+  });
+  gateway::AddDocumentAdapter(router, "/metrics", "text/plain; version=0.0.4",
                               [&readings, adapt] { return adapt(api::MetricsDocument(readings)); });
 }
 
@@ -117,16 +117,17 @@ absl::Status StartGateway(const Config& config, const HostPort& http, App::Parts
   // and the listening port's TLS does not apply to it.
   p.gateway = std::make_unique<gateway::HttpGateway>(
       p.server->InProcessChannel(grpc::ChannelArguments()), GatewayOptions(config, http));
-  gateway::AddMetaWebhookAdapter(*p.gateway);
-  gateway::AddMediaUploadAdapter(*p.gateway);
-  gateway::AddMediaDownloadAdapter(*p.gateway);
-  gateway::AddGuestExportAdapter(*p.gateway);
-  gateway::AddDocumentAdapter(*p.gateway, "/api/v1/whatsapp/openapi.yaml", "application/yaml",
+  gateway::HttpRouter& router = p.gateway->router();
+  gateway::AddMetaWebhookAdapter(router);
+  gateway::AddMediaUploadAdapter(router);
+  gateway::AddMediaDownloadAdapter(router);
+  gateway::AddGuestExportAdapter(router);
+  gateway::AddDocumentAdapter(router, "/api/v1/whatsapp/openapi.yaml", "application/yaml",
                               gateway::kOpenApiYaml);
-  gateway::AddDocumentAdapter(*p.gateway, "/api/v1/whatsapp/openapi.json", "application/json",
+  gateway::AddDocumentAdapter(router, "/api/v1/whatsapp/openapi.json", "application/json",
                               gateway::kOpenApiJson);
-  AddDocsPage(*p.gateway, config.docs_dir);
-  AddOpsDocuments(*p.gateway, *p.ops_readings, *p.provider);
+  AddDocsPage(router, config.docs_dir);
+  AddOpsDocuments(router, *p.ops_readings, *p.provider);
   absl::StatusOr<int> http_port = p.gateway->Start();
   if (!http_port.ok()) {
     p.server->Shutdown();

@@ -4,24 +4,24 @@
 
 namespace wa::gateway {
 
-void AddDocumentAdapter(HttpGateway& gateway, std::string path, std::string content_type,
+void AddDocumentAdapter(HttpRouter& router, std::string path, std::string content_type,
                         std::string body) {
-  gateway.AddAdapter("GET", std::move(path),
-                     [content_type = std::move(content_type), body = std::move(body)](
-                         const httplib::Request&, httplib::Response& res) {
-                       res.set_content(body, content_type);
-                     });
+  router.AddAdapter("GET", std::move(path),
+                    [content_type = std::move(content_type), body = std::move(body)](
+                        const httplib::Request&, httplib::Response& res) {
+                      res.set_content(body, content_type);
+                    });
 }
 
-void AddDocumentAdapter(HttpGateway& gateway, std::string path, std::string content_type,
+void AddDocumentAdapter(HttpRouter& router, std::string path, std::string content_type,
                         std::function<Document()> produce) {
-  gateway.AddAdapter("GET", std::move(path),
-                     [content_type = std::move(content_type), produce = std::move(produce)](
-                         const httplib::Request&, httplib::Response& res) {
-                       Document document = produce();
-                       res.status = document.status;
-                       res.set_content(document.body, content_type);
-                     });
+  router.AddAdapter("GET", std::move(path),
+                    [content_type = std::move(content_type), produce = std::move(produce)](
+                        const httplib::Request&, httplib::Response& res) {
+                      Document document = produce();
+                      res.status = document.status;
+                      res.set_content(document.body, content_type);
+                    });
 }
 
 }  // namespace wa::gateway

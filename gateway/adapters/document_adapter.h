@@ -3,13 +3,13 @@
 #include <functional>
 #include <string>
 
-#include "gateway/http_gateway.h"
+#include "gateway/http_router.h"
 
 namespace wa::gateway {
 
 // GET `path` answers `body` as `content_type`, without a token: public
 // documents such as the OpenAPI description.
-void AddDocumentAdapter(HttpGateway& gateway, std::string path, std::string content_type,
+void AddDocumentAdapter(HttpRouter& router, std::string path, std::string content_type,
                         std::string body);
 
 // A document made when it is asked for (metrics, readiness), with its status.
@@ -17,7 +17,7 @@ struct Document {
   int status = 200;
   std::string body;
 };
-void AddDocumentAdapter(HttpGateway& gateway, std::string path, std::string content_type,
+void AddDocumentAdapter(HttpRouter& router, std::string path, std::string content_type,
                         std::function<Document()> produce);
 
 }  // namespace wa::gateway

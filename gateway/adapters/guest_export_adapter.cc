@@ -19,10 +19,10 @@ constexpr auto kDeadline = std::chrono::seconds(30 * 60);
 
 }  // namespace
 
-void AddGuestExportAdapter(HttpGateway& gateway) {
+void AddGuestExportAdapter(HttpRouter& router) {
   std::shared_ptr<v1::GuestDataService::Stub> stub =
-      v1::GuestDataService::NewStub(gateway.invoker().channel());
-  gateway.AddRpcAdapter(
+      v1::GuestDataService::NewStub(router.invoker().channel());
+  router.AddRpcAdapter(
       absl::StrCat(v1::GuestDataService::service_full_name(), ".ExportGuest"),
       [stub](const httplib::Request& req, httplib::Response& res, const PathBindings& bindings) {
         v1::ExportGuestRequest request;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "gateway/http_gateway.h"
+#include "gateway/http_router.h"
 
 namespace wa::gateway {
 
@@ -8,6 +8,6 @@ namespace wa::gateway {
 // ExportGuest RPC's document streamed as application/json (chunked), its
 // pieces relayed as they come; a refusal before the first piece is the
 // contract's error answer.
-void AddGuestExportAdapter(HttpGateway& gateway);
+void AddGuestExportAdapter(HttpRouter& router);
 
 }  // namespace wa::gateway

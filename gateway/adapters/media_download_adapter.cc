@@ -31,12 +31,12 @@ std::string Disposition(const v1::Media& media) {
 
 }  // namespace
 
-void AddMediaDownloadAdapter(HttpGateway& gateway) {
+void AddMediaDownloadAdapter(HttpRouter& router) {
   std::shared_ptr<v1::MediaService::Stub> stub =
-      v1::MediaService::NewStub(gateway.invoker().channel());
-  gateway.AddRpcAdapter(
+      v1::MediaService::NewStub(router.invoker().channel());
+  router.AddRpcAdapter(
       absl::StrCat(v1::MediaService::service_full_name(), ".DownloadMedia"),
-      [&gateway, stub](const httplib::Request& req, httplib::Response& res,
+      [&router, stub](const httplib::Request& req, httplib::Response& res,
                        const PathBindings& bindings) {
         std::string media_id;
         for (const auto& [field, value] : bindings) {
@@ -47,7 +47,7 @@ void AddMediaDownloadAdapter(HttpGateway& gateway) {
         get.set_media_id(media_id);
         v1::Media media;
         grpc::Status status =
-            gateway.invoker().Call(kGetMedia, get, &media, ForwardedMetadata(req, res));
+            router.invoker().Call(kGetMedia, get, &media, ForwardedMetadata(req, res));
         if (!status.ok()) {
           WriteRpcError(res, status);
           return;

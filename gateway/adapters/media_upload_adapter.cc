@@ -85,10 +85,10 @@ class UploadRelay {
 
 }  // namespace
 
-void AddMediaUploadAdapter(HttpGateway& gateway) {
+void AddMediaUploadAdapter(HttpRouter& router) {
   std::shared_ptr<v1::MediaService::Stub> stub =
-      v1::MediaService::NewStub(gateway.invoker().channel());
-  gateway.AddStreamingRpcAdapter(
+      v1::MediaService::NewStub(router.invoker().channel());
+  router.AddStreamingRpcAdapter(
       absl::StrCat(v1::MediaService::service_full_name(), ".UploadMedia"),
       [stub](const httplib::Request& req, httplib::Response& res, const PathBindings&,
              const httplib::ContentReader& body) {

@@ -17,15 +17,15 @@ constexpr size_t kMaxCallbackBytes = 3 << 20;
 
 }  // namespace
 
-void AddMetaWebhookAdapter(HttpGateway& gateway) {
-  gateway.AddAdapter("GET", kPath, [&gateway](const httplib::Request& req, httplib::Response& res) {
+void AddMetaWebhookAdapter(HttpRouter& router) {
+  router.AddAdapter("GET", kPath, [&router](const httplib::Request& req, httplib::Response& res) {
     v1::VerifySubscriptionRequest request;
     request.set_mode(req.get_param_value("hub.mode"));
     request.set_verify_token(req.get_param_value("hub.verify_token"));
     request.set_challenge(req.get_param_value("hub.challenge"));
     v1::VerifySubscriptionResponse response;
-    grpc::Status status = gateway.invoker().Call(std::string(kService) + "VerifySubscription",
-                                                 request, &response, {});
+    grpc::Status status =
+        router.invoker().Call(std::string(kService) + "VerifySubscription", request, &response, {});
     if (!status.ok()) {
       WriteRpcError(res, status);
       return;
@@ -34,15 +34,15 @@ void AddMetaWebhookAdapter(HttpGateway& gateway) {
     res.status = 200;
     res.set_content(response.challenge(), "text/plain");
   });
-  gateway.AddAdapter(
+  router.AddAdapter(
       "POST", kPath,
-      [&gateway](const httplib::Request& req, httplib::Response& res) {
+      [&router](const httplib::Request& req, httplib::Response& res) {
         v1::ReceiveNotificationRequest request;
         request.set_body(req.body);
         request.set_signature(req.get_header_value("X-Hub-Signature-256"));
         v1::ReceiveNotificationResponse response;
-        grpc::Status status = gateway.invoker().Call(std::string(kService) + "ReceiveNotification",
-                                                     request, &response, {});
+        grpc::Status status = router.invoker().Call(std::string(kService) + "ReceiveNotification",
+                                                    request, &response, {});
         if (!status.ok()) {
           WriteRpcError(res, status);
           return;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "gateway/http_gateway.h"
+#include "gateway/http_router.h"
 
 namespace wa::gateway {
 
@@ -9,6 +9,6 @@ namespace wa::gateway {
 // hands the raw body and its X-Hub-Signature-256 to the server, which
 // checks the signature over exactly these bytes. Both call the
 // ProviderCallbacksService RPCs.
-void AddMetaWebhookAdapter(HttpGateway& gateway);
+void AddMetaWebhookAdapter(HttpRouter& router);
 
 }  // namespace wa::gateway

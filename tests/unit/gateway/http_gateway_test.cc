@@ -22,6 +22,7 @@
 #include "hotel/whatsapp/v1/common.pb.h"
 #include "hotel/whatsapp/v1/conversations.grpc.pb.h"
 #include "nlohmann/json.hpp"
+#include "tests/unit/gateway/fake_conversations.h"
 
 namespace wa::gateway {
 namespace {
@@ -29,69 +30,6 @@ namespace {
 namespace v1 = ::hotel::whatsapp::v1;
 using ::nlohmann::json;
 using ::testing::HasSubstr;
-
-std::string Metadata(grpc::ServerContext* ctx, const std::string& key) {
-  auto it = ctx->client_metadata().find(key);
-  if (it == ctx->client_metadata().end()) return "";
-  return std::string(it->second.data(), it->second.size());
-}
-
-class FakeConversations final : public v1::ConversationsService::Service {
- public:
-  grpc::Status GetConversation(grpc::ServerContext* ctx, const v1::GetConversationRequest* req,
-                               v1::Conversation* resp) override {
-    if (Metadata(ctx, "authorization").empty()) {
-      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "missing bearer token");
-    }
-    if (req->conversation_id() == "expired") return WindowExpired();
-    resp->set_conversation_id(req->conversation_id());
-    resp->set_guest_phone("+1234567890");
-    resp->set_status(v1::CONVERSATION_STATUS_ACTIVE);
-    resp->mutable_created_at()->set_seconds(1705312800);
-    // Echoes, so the test can see what the gateway forwarded.
-    resp->set_resolved_by(Metadata(ctx, "authorization"));
-    resp->set_resolution_notes(Metadata(ctx, "x-request-id"));
-    resp->set_message_count(req->message_limit());
-    if (std::string key = Metadata(ctx, "idempotency-key"); !key.empty()) {
-      (*resp->mutable_metadata())["idempotency-key"] = key;
-    }
-    return grpc::Status::OK;
-  }
-
-  grpc::Status ListConversations(grpc::ServerContext*, const v1::ListConversationsRequest* req,
-                                 v1::ListConversationsResponse* resp) override {
-    v1::Conversation* c = resp->add_conversations();
-    c->set_guest_phone(req->guest_phone());
-    c->set_status(req->status());
-    c->set_message_count(req->page_size());
-    return grpc::Status::OK;
-  }
-
-  grpc::Status ResolveConversation(grpc::ServerContext*, const v1::ResolveConversationRequest* req,
-                                   v1::Conversation* resp) override {
-    resp->set_conversation_id(req->conversation_id());
-    resp->set_status(v1::CONVERSATION_STATUS_RESOLVED);
-    resp->set_resolution_notes(req->resolution_notes());
-    resp->set_satisfaction_rating(req->satisfaction_rating());
-    resp->set_follow_up_required(req->follow_up_required());
-    return grpc::Status::OK;
-  }
-
- private:
-  static grpc::Status WindowExpired() {
-    v1::ErrorDetail detail;
-    detail.set_code("MESSAGE_WINDOW_EXPIRED");
-    detail.set_message("Cannot send free-form message outside 24-hour window");
-    (*detail.mutable_details()->mutable_fields())["guest_phone"].set_string_value("+1234567890");
-    detail.add_recovery_options("Use approved template message");
-    google::rpc::Status rpc;
-    rpc.set_code(grpc::StatusCode::FAILED_PRECONDITION);
-    rpc.set_message(detail.message());
-    rpc.add_details()->PackFrom(detail);
-    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, detail.message(),
-                        rpc.SerializeAsString());
-  }
-};
 
 constexpr char kConversations[] = "/api/v1/whatsapp/conversations";
 
@@ -146,7 +84,7 @@ class HttpGatewayTest : public ::testing::Test {
     EXPECT_TRUE(j["error"]["recovery_options"].is_array());
   }
 
-  FakeConversations service_;
+  testing::FakeConversations service_;
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;
   std::unique_ptr<HttpGateway> gateway_;
@@ -235,145 +173,12 @@ TEST_F(HttpGatewayTest, HeaderGrpcCannotCarryIsDroppedNotFatal) {
                   "UNAUTHENTICATED");
 }
 
-TEST_F(HttpGatewayTest, RpcErrorDetailBecomesTheReferenceBody) {
-  StartGateway();
-  auto res = client_->Get(std::string(kConversations) + "/expired", kAuth);
-  ExpectJsonError(res, 403, "MESSAGE_WINDOW_EXPIRED");
-  json j = Body(res);
-  EXPECT_EQ(j["error"]["message"], "Cannot send free-form message outside 24-hour window");
-  EXPECT_EQ(j["error"]["details"]["guest_phone"], "+1234567890");
-  EXPECT_EQ(j["error"]["recovery_options"][0], "Use approved template message");
-}
-
-TEST_F(HttpGatewayTest, QueryParametersAreTranscoded) {
-  StartGateway();
-  auto res = client_->Get(std::string(kConversations) +
-                              "?guest_phone=%2B1234567890&status=RESOLVED"
-                              "&page_size=3",
-                          kAuth);
-  ASSERT_TRUE(res);
-  ASSERT_EQ(res->status, 200) << res->body;
-  json c = Body(res)["conversations"][0];
-  EXPECT_EQ(c["guest_phone"], "+1234567890");
-  EXPECT_EQ(c["status"], "resolved");
-  EXPECT_EQ(c["message_count"], 3);
-
-  res = client_->Get(std::string(kConversations) + "?colour=red", kAuth);
-  ExpectJsonError(res, 400, "INVALID_ARGUMENT");
-  EXPECT_THAT(Body(res)["error"]["message"].get<std::string>(), HasSubstr("colour"));
-}
-
-TEST_F(HttpGatewayTest, BodyAndPathVariable) {
-  StartGateway();
-  auto res = client_->Post(std::string(kConversations) + "/conv_9/resolve", kAuth,
-                           R"({"conversation_id":"ignored","resolution_notes":"done",
-                               "satisfaction_rating":5,"follow_up_required":true})",
-                           "application/json");
-  ASSERT_TRUE(res);
-  ASSERT_EQ(res->status, 200) << res->body;
-  json j = Body(res);
-  EXPECT_EQ(j["conversation_id"], "conv_9");
-  EXPECT_EQ(j["status"], "resolved");
-  EXPECT_EQ(j["resolution_notes"], "done");
-  EXPECT_EQ(j["satisfaction_rating"], 5);
-  EXPECT_EQ(j["follow_up_required"], true);
-}
-
-TEST_F(HttpGatewayTest, BadJsonIs400NamingTheField) {
-  StartGateway();
-  const std::string path = std::string(kConversations) + "/conv_9/resolve";
-  auto res = client_->Post(path, kAuth, R"({"satisfaction_rating":"lots"})", "application/json");
-  ExpectJsonError(res, 400, "INVALID_ARGUMENT");
-  EXPECT_THAT(Body(res)["error"]["message"].get<std::string>(),
-              HasSubstr("satisfaction_rating: expected an integer"));
-
-  res = client_->Post(path, kAuth, R"({"resolution_notes": )", "application/json");
-  ExpectJsonError(res, 400, "INVALID_ARGUMENT");
-  EXPECT_THAT(Body(res)["error"]["message"].get<std::string>(), HasSubstr("malformed JSON"));
-
-  // Found by fuzzing: this was a 500 from the exception httplib caught.
-  res = client_->Post(path, kAuth, R"({"satisfaction_rating": 1E400})", "application/json");
-  ExpectJsonError(res, 400, "INVALID_ARGUMENT");
-}
-
-TEST_F(HttpGatewayTest, UnknownPathIs404) {
-  StartGateway();
-  ExpectJsonError(client_->Get("/api/v1/whatsapp/nothing-here", kAuth), 404, "NOT_FOUND");
-  ExpectJsonError(client_->Post("/nope", kAuth, "{}", "application/json"), 404, "NOT_FOUND");
-}
-
-TEST_F(HttpGatewayTest, WrongMethodIs405WithAllow) {
-  StartGateway();
-  auto res = client_->Delete(std::string(kConversations) + "/conv_1", kAuth);
-  ExpectJsonError(res, 405, "METHOD_NOT_ALLOWED");
-  EXPECT_EQ(res->get_header_value("Allow"), "GET");
-  res = client_->Get(std::string(kConversations) + "/conv_1/resolve", kAuth);
-  ExpectJsonError(res, 405, "METHOD_NOT_ALLOWED");
-  EXPECT_EQ(res->get_header_value("Allow"), "POST");
-}
-
 TEST_F(HttpGatewayTest, OversizedBodyIs413) {
   StartGateway();
   const std::string big = R"({"resolution_notes":")" + std::string(4096, 'x') + R"("})";
   auto res = client_->Post(std::string(kConversations) + "/conv_1/resolve", kAuth, big,
                            "application/json");
   ExpectJsonError(res, 413, "PAYLOAD_TOO_LARGE");
-}
-
-TEST_F(HttpGatewayTest, StreamingRouteWithoutAdapterIs501) {
-  StartGateway();
-  ExpectJsonError(client_->Post("/api/v1/whatsapp/media/upload", kAuth, "{}", "application/json"),
-                  501, "UNIMPLEMENTED");
-}
-
-TEST_F(HttpGatewayTest, AdaptersComeBeforeTheRouteTable) {
-  MakeGateway();
-  gateway_->AddAdapter("POST", "/api/v1/whatsapp/media/upload",
-                       [](const httplib::Request& req, httplib::Response& res) {
-                         WriteJson(res, 201, json({{"bytes", req.body.size()}}).dump());
-                       });
-  gateway_->AddBoundAdapter(
-      "GET", "/api/v1/whatsapp/media/{media_id}/content",
-      [](const httplib::Request&, httplib::Response& res, const PathBindings& bindings) {
-        res.set_content(bindings.at(0).second, "text/plain");
-      });
-  // An adapter calling an RPC through the helper gets the same JSON and errors.
-  gateway_->AddBoundAdapter(
-      "GET", "/custom/{id}",
-      [this](const httplib::Request& req, httplib::Response& res, const PathBindings& bindings) {
-        v1::GetConversationRequest request;
-        request.set_conversation_id(bindings.at(0).second);
-        v1::Conversation response;
-        gateway_->CallAndRender(req, "/hotel.whatsapp.v1.ConversationsService/GetConversation",
-                                request, &response, res);
-      });
-  StartGateway();
-
-  auto res = client_->Post("/api/v1/whatsapp/media/upload", kAuth, "12345", "text/plain");
-  ASSERT_TRUE(res);
-  EXPECT_EQ(res->status, 201);
-  EXPECT_EQ(Body(res)["bytes"], 5);
-
-  res = client_->Get("/api/v1/whatsapp/media/med%201/content", kAuth);
-  ASSERT_TRUE(res);
-  EXPECT_EQ(res->body, "med 1");
-
-  res = client_->Get("/custom/conv_5", kAuth);
-  ASSERT_TRUE(res);
-  EXPECT_EQ(res->status, 200);
-  EXPECT_EQ(Body(res)["conversation_id"], "conv_5");
-  ExpectJsonError(client_->Get("/custom/expired", kAuth), 403, "MESSAGE_WINDOW_EXPIRED");
-  // An adapter's path answers 405 for other methods, too.
-  res = client_->Delete("/custom/conv_5", kAuth);
-  ExpectJsonError(res, 405, "METHOD_NOT_ALLOWED");
-  EXPECT_EQ(res->get_header_value("Allow"), "GET");
-}
-
-TEST_F(HttpGatewayTest, BadAdapterPatternFailsStart) {
-  MakeGateway();
-  gateway_->AddAdapter("GET", "no-leading-slash",
-                       [](const httplib::Request&, httplib::Response&) {});
-  EXPECT_FALSE(gateway_->Start().ok());
 }
 
 TEST_F(HttpGatewayTest, PortInUseFailsStart) {
@@ -384,13 +189,6 @@ TEST_F(HttpGatewayTest, PortInUseFailsStart) {
   absl::StatusOr<int> port = second.Start();
   ASSERT_FALSE(port.ok());
   EXPECT_THAT(std::string(port.status().message()), HasSubstr("cannot listen"));
-}
-
-TEST_F(HttpGatewayTest, UnknownServiceFailsStart) {
-  HttpGateway::Options options = GatewayOptions();
-  options.services = {"hotel.whatsapp.v1.Nope"};
-  HttpGateway gateway(server_->InProcessChannel(grpc::ChannelArguments()), options);
-  EXPECT_FALSE(gateway.Start().ok());
 }
 
 TEST_F(HttpGatewayTest, WorksOverARemoteChannelAndStopsCleanly) {
