@@ -12,65 +12,47 @@
 
 namespace wa::domain {
 
-// A message was queued to go now: workers::SendQueue claims it. Called by
-// MessagingService and workers::ScheduleReleaser.
-class SendQueueWaker {
+// One interface per kind of work, all of the same shape: the kind makes
+// each a type of its own, so a part can only be handed the waker it is
+// meant to call.
+template <typename Kind>
+class Waker {
  public:
-  virtual ~SendQueueWaker() = default;
+  virtual ~Waker() = default;
   virtual void Wake() = 0;
 };
+
+// A message was queued to go now: workers::SendQueue claims it. Called by
+// MessagingService and workers::ScheduleReleaser.
+using SendQueueWaker = Waker<struct SendQueueWork>;
 
 // A message was stored as scheduled, or moved: workers::ScheduleReleaser
 // looks at the next release time. Called by MessagingService and
 // ScheduleService.
-class ScheduleWaker {
- public:
-  virtual ~ScheduleWaker() = default;
-  virtual void Wake() = 0;
-};
+using ScheduleWaker = Waker<struct ScheduleWork>;
 
 // A batch was accepted: workers::BatchRunner releases its items. Called by
 // BatchService.
-class BatchWaker {
- public:
-  virtual ~BatchWaker() = default;
-  virtual void Wake() = 0;
-};
+using BatchWaker = Waker<struct BatchWork>;
 
 // The provider announced statuses to come (the sandbox's follow-ups):
 // workers::StatusTimer applies them when due. Called by workers::SendQueue.
-class StatusTimerWaker {
- public:
-  virtual ~StatusTimerWaker() = default;
-  virtual void Wake() = 0;
-};
+using StatusTimerWaker = Waker<struct StatusTimerWork>;
 
 // A transaction recorded events (EventOutbox, after its commit): the
 // webhook delivery (workers::WebhookDelivery) and the live streams
 // (EventHub) read them. Called by every service that emits events and by
 // workers::SendQueue; app.cc's EventFollowers wakes both.
-class EventWaker {
- public:
-  virtual ~EventWaker() = default;
-  virtual void Wake() = 0;
-};
+using EventWaker = Waker<struct EventWork>;
 
 // A Meta callback was stored raw (NotificationInbox):
 // workers::NotificationProcessor parses and applies it. Called by
 // api::ProviderCallbacksApi.
-class NotificationWaker {
- public:
-  virtual ~NotificationWaker() = default;
-  virtual void Wake() = 0;
-};
+using NotificationWaker = Waker<struct NotificationWork>;
 
 // An inbound message was stored with rules still to run on it:
 // workers::AutomationWorker evaluates them (README, "Automation"). Called by
 // InboundService.
-class AutomationWaker {
- public:
-  virtual ~AutomationWaker() = default;
-  virtual void Wake() = 0;
-};
+using AutomationWaker = Waker<struct AutomationWork>;
 
 }  // namespace wa::domain
