@@ -76,22 +76,14 @@ absl::Status BuildProperties(const Config& config, Parts& p) {
   return p.properties->Refresh();
 }
 
-// Conversations, statuses and inbound messages, and the outbox for the
-// events of conversations, templates and batches (messages emit theirs in
-// the status and inbound services).
+// Conversations, statuses and inbound messages. Each service emits its
+// events through an EventOutbox of its own, in the transaction of the
+// change, and wakes the event followers after the commit.
 void BuildConversations(const Config& config, Parts& p) {
   storage::Database& database = *p.db;
   p.statuses = std::make_unique<domain::StatusService>(database, p.event_followers.get());
-  p.outbox = std::make_unique<domain::EventOutbox>(database, p.event_followers.get());
-  domain::EventOutbox* outbox = p.outbox.get();
-  p.conversations = std::make_unique<domain::ConversationService>(
-      database, [outbox](const storage::ConversationRecord& resolved) {
-        return domain::EmitConversationResolved(*outbox, resolved);
-      });
-  p.conversations->set_event_waker(p.event_followers.get());
-  p.conversations->set_on_assigned([outbox](const storage::ConversationRecord& assigned) {
-    return domain::EmitConversationAssigned(*outbox, assigned);
-  });
+  p.conversations =
+      std::make_unique<domain::ConversationService>(database, p.event_followers.get());
   p.analytics = std::make_unique<domain::AnalyticsService>(database);
   p.read_receipts =
       std::make_unique<domain::ReadReceipts>(*p.conversations, *p.properties, *p.provider);
@@ -106,11 +98,11 @@ void BuildConversations(const Config& config, Parts& p) {
 // ConnectWakeUps.
 void BuildMessaging(const Config& config, Parts& p) {
   storage::Database& database = *p.db;
-  domain::EventOutbox* outbox = p.outbox.get();
   p.messaging = std::make_unique<domain::MessagingService>(database);
   p.templates = std::make_unique<domain::TemplateService>(
       database, *p.messaging, *p.provider,
-      domain::TemplateService::Options{.starter_catalog = config.provider == "sandbox"});
+      domain::TemplateService::Options{.starter_catalog = config.provider == "sandbox"},
+      p.event_followers.get());
   p.messaging->set_template_suggester(p.templates.get());
   p.messaging->set_backlog_limit({config.max_queue_backlog, config.send_rate_per_second});
   // Scheduled sends: released to the send queue when due (README,
@@ -124,16 +116,8 @@ void BuildMessaging(const Config& config, Parts& p) {
       database, *p.messaging, *p.templates,
       domain::BatchService::Options{.max_messages_per_second = config.send_rate_per_second,
                                     .max_items = config.max_batch_messages,
-                                    .release_hold = config.batch_hold});
-  // The one place a finished batch is announced, in its own transaction.
-  p.batches->set_on_completed_in_transaction([outbox](const storage::BatchRecord& batch) {
-    return domain::EmitBatchCompleted(*outbox, batch);
-  });
-  p.templates->set_on_status_changed([outbox](const std::string& property_id,
-                                              const v1::Template& after,
-                                              v1::TemplateStatus previous) {
-    return domain::EmitTemplateStatusChanged(*outbox, property_id, after, previous);
-  });
+                                    .release_hold = config.batch_hold},
+      p.event_followers.get());
 }
 
 // Guest data over its life: erasure under a keyed hash whose key lives
@@ -142,8 +126,8 @@ void BuildGuestData(const Config& config, Parts& p) {
   p.erasure_keys = std::make_unique<storage::ErasureKeys>(
       config.erasure_key_dir.empty() ? config.data_dir + "/keys" : config.erasure_key_dir);
   p.hasher = std::make_unique<domain::GuestHasher>(*p.erasure_keys, *p.db);
-  p.erasure =
-      std::make_unique<domain::GuestErasureService>(*p.db, *p.media_store, *p.hasher, *p.outbox);
+  p.erasure = std::make_unique<domain::GuestErasureService>(*p.db, *p.media_store, *p.hasher,
+                                                            p.event_followers.get());
   p.retention = std::make_unique<domain::RetentionService>(*p.db);
   p.consent->set_guest_hasher(p.hasher.get());
   p.messaging->set_guest_hasher(p.hasher.get());

@@ -147,7 +147,6 @@ struct App::Parts {
   std::unique_ptr<domain::InboundService> inbound;
   std::unique_ptr<domain::MessagingService> messaging;
   std::unique_ptr<domain::TemplateService> templates;
-  std::unique_ptr<domain::EventOutbox> outbox;
   std::unique_ptr<domain::EventHub> events;
   std::unique_ptr<domain::ScheduledRelease> release;
   std::unique_ptr<workers::ScheduleReleaser> releaser;

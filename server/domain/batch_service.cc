@@ -9,6 +9,7 @@
 #include "server/domain/errors.h"
 #include "server/domain/guest_key.h"
 #include "server/domain/ids.h"
+#include "server/domain/lifecycle_events.h"
 #include "server/domain/paging.h"
 #include "server/domain/phone.h"
 #include "server/domain/rfc3339.h"
@@ -435,7 +436,7 @@ absl::Status BatchService::CompleteDrained(absl::Time now) {
       if (!completed.ok() || !*completed) return completed.status();
       batch.status = v1::BATCH_STATUS_COMPLETED;
       batch.completed_at = now;
-      return on_completed_ ? on_completed_(batch) : absl::OkStatus();
+      return EmitBatchCompleted(outbox_, batch);
     });
     if (!s.ok()) return s;
   }

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/domain/event_outbox.h"
 #include "server/domain/messaging_service.h"
 #include "server/domain/template_service.h"
 #include "server/domain/token_service.h"
@@ -91,18 +92,20 @@ class BatchService {
     // the same database takes the batch over after this if we die.
     absl::Duration release_hold = absl::Seconds(30);
   };
-  // Runs inside the transaction that completes a batch. The hotel's
-  // `batch_completed` event is written here (the webhook outbox).
-  using CompletedHook = std::function<absl::Status(const storage::BatchRecord&)>;
-
+  // The transaction that completes a batch emits the hotel's
+  // `batch_completed` event; `event_waker` is woken after (EventWaker).
   BatchService(storage::Database& db, MessagingService& messaging, TemplateService& templates,
-               Options options)
-      : db_(db), messaging_(messaging), templates_(templates), options_(options), batches_(db) {}
+               Options options, EventWaker* event_waker = nullptr)
+      : db_(db),
+        messaging_(messaging),
+        templates_(templates),
+        options_(options),
+        batches_(db),
+        outbox_(db, event_waker) {}
 
   // An accepted batch wakes `runner` (workers::BatchRunner, which is built
   // on this service, hence set after).
   void set_runner(BatchWaker* runner) { runner_ = runner; }
-  void set_on_completed_in_transaction(CompletedHook hook) { on_completed_ = std::move(hook); }
 
   absl::StatusOr<BatchAccepted> Create(const Caller& caller, BatchRequest request);
   absl::StatusOr<BatchView> Get(const std::string& property_id, const std::string& batch_id,
@@ -156,7 +159,7 @@ class BatchService {
   TemplateService& templates_;
   const Options options_;
   BatchWaker* runner_ = nullptr;
-  CompletedHook on_completed_;
+  EventOutbox outbox_;
   storage::BatchRepository batches_;
 };
 

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/domain/event_outbox.h"
 #include "server/domain/guest_directory.h"
 #include "server/domain/wake_ups.h"
 #include "server/domain/window_policy.h"
@@ -65,20 +66,18 @@ struct WindowView {
 // (resolve, assign, metadata) in conversation_updates.cc.
 class ConversationService {
  public:
-  // Runs inside the resolving transaction (the hotel's conversation_resolved event).
-  using OnResolved = std::function<absl::Status(const storage::ConversationRecord& resolved)>;
-
-  explicit ConversationService(storage::Database& db, OnResolved on_resolved = nullptr)
+  // Resolving and assigning emit the hotel's conversation_resolved and
+  // conversation_assigned events in their transaction; `event_waker` is
+  // woken after (EventWaker), as after a metadata change that moved or
+  // cancelled scheduled messages.
+  explicit ConversationService(storage::Database& db, EventWaker* event_waker = nullptr)
       : db_(db),
         conversations_(db),
         messages_(db),
         guests_(db),
         directory_(db),
-        on_resolved_(std::move(on_resolved)) {}
-
-  // Wakes the webhook delivery after a metadata change moved or cancelled
-  // scheduled messages (their events).
-  void set_event_waker(EventWaker* event_waker) { event_waker_ = event_waker; }
+        event_waker_(event_waker),
+        outbox_(db, event_waker) {}
 
   absl::StatusOr<ConversationView> Get(const std::string& property_id,
                                        const std::string& conversation_id, int message_limit);
@@ -90,8 +89,6 @@ class ConversationService {
   // The guest's next message opens a new conversation.
   absl::StatusOr<ConversationView> Resolve(const std::string& property_id,
                                            const std::string& token_id, ResolveRequest request);
-  // Runs inside the assigning transaction (conversation_assigned).
-  void set_on_assigned(OnResolved on_assigned) { on_assigned_ = std::move(on_assigned); }
   // Empty leaves a field as it is; "-" clears it.
   absl::StatusOr<ConversationView> Assign(const std::string& property_id,
                                           const std::string& conversation_id,
@@ -120,9 +117,8 @@ class ConversationService {
   storage::MessageRepository messages_;
   storage::GuestRepository guests_;
   GuestDirectory directory_;
-  OnResolved on_resolved_;
-  EventWaker* event_waker_ = nullptr;
-  OnResolved on_assigned_;
+  EventWaker* event_waker_;
+  EventOutbox outbox_;
 };
 
 // Inside a transaction: the conversation a new message of this guest

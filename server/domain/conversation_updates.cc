@@ -7,6 +7,7 @@
 #include "server/domain/conversation_metadata.h"
 #include "server/domain/conversation_service.h"
 #include "server/domain/errors.h"
+#include "server/domain/lifecycle_events.h"
 #include "server/domain/rfc3339.h"
 #include "server/domain/schedule_follow.h"
 #include "server/domain/utf8.h"
@@ -57,10 +58,9 @@ absl::StatusOr<ConversationView> ConversationService::Resolve(const std::string&
     storage::Resolution resolution{absl::Now(), r.resolved_by.empty() ? token_id : r.resolved_by,
                                    r.notes, r.satisfaction_rating, r.follow_up_required};
     if (auto s = conversations_.Resolve(r.conversation_id, resolution); !s.ok()) return s;
-    if (!on_resolved_) return absl::OkStatus();
     absl::StatusOr<storage::ConversationRecord> resolved = Load(property_id, r.conversation_id);
     if (!resolved.ok()) return resolved.status();
-    return on_resolved_(*resolved);
+    return EmitConversationResolved(outbox_, *resolved);
   });
   if (!status.ok()) return status;
   return Get(property_id, r.conversation_id, 0);
@@ -85,10 +85,10 @@ absl::StatusOr<ConversationView> ConversationService::Assign(const std::string& 
     if (!c.ok()) return c.status();
     absl::Status s = conversations_.Assign(conversation_id, resolve(assigned_to, c->assigned_to),
                                            resolve(department, c->department), absl::Now());
-    if (!s.ok() || !on_assigned_) return s;
+    if (!s.ok()) return s;
     absl::StatusOr<storage::ConversationRecord> assigned = Load(property_id, conversation_id);
     if (!assigned.ok()) return assigned.status();
-    return on_assigned_(*assigned);
+    return EmitConversationAssigned(outbox_, *assigned);
   });
   if (!status.ok()) return status;
   return Get(property_id, conversation_id, 0);

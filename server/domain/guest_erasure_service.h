@@ -41,8 +41,8 @@ struct ErasureResult {
 class GuestErasureService {
  public:
   GuestErasureService(storage::Database& db, const storage::MediaStore& media,
-                      const GuestHasher& hasher, EventOutbox& outbox)
-      : db_(db), media_(media), hasher_(hasher), outbox_(outbox), erasures_(db) {}
+                      const GuestHasher& hasher, EventWaker* event_waker = nullptr)
+      : db_(db), media_(media), hasher_(hasher), outbox_(db, event_waker), erasures_(db) {}
 
   absl::StatusOr<ErasureResult> Erase(const std::string& property_id, const ErasureRequest& r);
 
@@ -61,7 +61,7 @@ class GuestErasureService {
   storage::Database& db_;
   const storage::MediaStore& media_;
   const GuestHasher& hasher_;
-  EventOutbox& outbox_;
+  EventOutbox outbox_;
   storage::GuestErasureRepository erasures_;
 };
 

@@ -10,6 +10,7 @@
 #include "common/nearest_name.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "server/domain/errors.h"
+#include "server/domain/lifecycle_events.h"
 #include "server/domain/paging.h"
 #include "server/domain/starter_templates.h"
 #include "server/domain/template_rendering.h"
@@ -372,7 +373,7 @@ absl::Status TemplateService::ApplyReportInTransaction(const std::string& proper
 
 absl::Status TemplateService::Changed(const std::string& property_id, const v1::Template& after,
                                       v1::TemplateStatus previous) {
-  return on_change_ ? on_change_(property_id, after, previous) : absl::OkStatus();
+  return EmitTemplateStatusChanged(outbox_, property_id, after, previous);
 }
 
 absl::StatusOr<std::optional<absl::Time>> TemplateService::ApplyDueReviews(absl::Time now) {

@@ -11,6 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "hotel/whatsapp/v1/templates.pb.h"
+#include "server/domain/event_outbox.h"
 #include "server/domain/messaging_service.h"
 #include "server/domain/template_reviewer.h"
 #include "server/domain/token_service.h"
@@ -69,9 +70,17 @@ class TemplateService : public TemplateSuggester {
     bool starter_catalog = false;
   };
 
+  // Every status change, a submission's PENDING included, emits the
+  // hotel's template_status_changed event in its transaction;
+  // `event_waker` is woken after (EventWaker).
   TemplateService(storage::Database& db, MessagingService& messaging, TemplateReviewer& reviewer,
-                  Options options)
-      : db_(db), messaging_(messaging), reviewer_(reviewer), options_(options), templates_(db) {}
+                  Options options, EventWaker* event_waker = nullptr)
+      : db_(db),
+        messaging_(messaging),
+        reviewer_(reviewer),
+        options_(options),
+        templates_(db),
+        outbox_(db, event_waker) {}
 
   // Checks the draft as Meta would, stores it PENDING and hands it to the
   // provider for review.
@@ -100,12 +109,6 @@ class TemplateService : public TemplateSuggester {
   // Applies the sandbox verdicts due at `now`; returns when the next falls
   // due, if one is waiting.
   absl::StatusOr<std::optional<absl::Time>> ApplyDueReviews(absl::Time now);
-  // Runs inside the transaction of every status change, a submission's
-  // PENDING included (the hotel's template_status_changed event).
-  using OnStatusChanged = std::function<absl::Status(const std::string& property_id,
-                                                     const hotel::whatsapp::v1::Template& after,
-                                                     hotel::whatsapp::v1::TemplateStatus previous)>;
-  void set_on_status_changed(OnStatusChanged on_change) { on_change_ = std::move(on_change); }
   // Inside a transaction: the property's approved template names.
   std::vector<std::string> SuggestInTransaction(const std::string& property_id) override;
   // Where a property's business account comes from (its default number).
@@ -128,7 +131,7 @@ class TemplateService : public TemplateSuggester {
   storage::TemplateRepository templates_;
   absl::Mutex mu_;
   absl::flat_hash_set<std::string> seeded_ ABSL_GUARDED_BY(mu_);
-  OnStatusChanged on_change_;
+  EventOutbox outbox_;
   PropertyService* properties_ = nullptr;
 };
 

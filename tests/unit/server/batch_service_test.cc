@@ -40,12 +40,9 @@ class BatchServiceTest : public ::testing::Test {
 
   std::unique_ptr<BatchService> NewService() {
     auto service = std::make_unique<BatchService>(
-        t_.db(), messaging_, templates_, BatchService::Options{.max_messages_per_second = 80});
+        t_.db(), messaging_, templates_, BatchService::Options{.max_messages_per_second = 80},
+        &events_);
     service->set_runner(&runner_);
-    service->set_on_completed_in_transaction([this](const storage::BatchRecord& b) {
-      completed_.push_back(b.batch_id);
-      return absl::OkStatus();
-    });
     return service;
   }
 
@@ -79,7 +76,7 @@ class BatchServiceTest : public ::testing::Test {
   testing::TestDb t_;
   int inbound_count_ = 0;
   testing::CountingWaker<BatchWaker> runner_;
-  std::vector<std::string> completed_;
+  testing::CountingWaker<EventWaker> events_;
   MessagingService messaging_{t_.db()};
   InboundService inbound_{t_.db(), ConsentKeywords{}};
   provider::SandboxProvider sandbox_{{}};
@@ -259,7 +256,12 @@ TEST_F(BatchServiceTest, ABatchCompletesOnceItsMessagesLeftTheQueue) {
   BatchView view = View(accepted->batch_id);
   EXPECT_EQ(view.batch.status, v1::BATCH_STATUS_COMPLETED);
   EXPECT_EQ(view.counts.sent, 3);
-  EXPECT_EQ(completed_, std::vector<std::string>{accepted->batch_id}) << "announced once";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM stream_events WHERE event = 'batch_completed' "
+                  "AND data LIKE '%" +
+                  accepted->batch_id + "%'"),
+            1)
+      << "announced once";
+  EXPECT_GE(events_.wakes, 1) << "its followers woken";
 }
 
 TEST_F(BatchServiceTest, AFullQueueMakesARetryingBatchWaitAndOthersFail) {
