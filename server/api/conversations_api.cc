@@ -33,8 +33,11 @@ grpc::ServerUnaryReactor* ConversationsApi::ListConversations(
     grpc::CallbackServerContext* context, const v1::ListConversationsRequest* request,
     v1::ListConversationsResponse* response) {
   return Handle(context, calls_, v1::ROLE_STAFF, [=, this](const domain::Caller& caller) {
-    domain::ConversationQuery query{request->guest_phone(), request->status(), request->page_size(),
-                                    request->page_token()};
+    domain::ConversationQuery query;
+    query.guest_phone = request->guest_phone();
+    query.status = request->status();
+    query.page_size = request->page_size();
+    query.page_token = request->page_token();
     query.guest_user_id = request->guest_user_id();
     query.assigned_to = request->assigned_to();
     query.department = request->department();

@@ -159,8 +159,8 @@ class BatchService {
   TemplateService& templates_;
   const Options options_;
   BatchWaker* runner_ = nullptr;
-  EventOutbox outbox_;
   storage::BatchRepository batches_;
+  EventOutbox outbox_;
 };
 
 }  // namespace wa::domain

@@ -14,7 +14,9 @@ absl::StatusOr<ReadReceipt> ReadReceipts::MarkRead(const std::string& property_i
   absl::StatusOr<std::optional<SenderNumber>> number =
       properties_.ChooseSender(property_id, "", message->phone_number_id);
   if (!number.ok()) return number.status();
-  const SenderNumber from = number->value_or(SenderNumber{.property_id = property_id});
+  SenderNumber fallback;
+  fallback.property_id = property_id;
+  const SenderNumber from = number->value_or(fallback);
   if (absl::Status s = marker_.MarkRead(from, message->whatsapp_message_id, typing); !s.ok()) {
     return s;
   }
