@@ -539,6 +539,61 @@ TEST_P(StorageBackendsTest, ConnectionsStayUsableAroundDeferredBeginAndCommit) {
   }
 }
 
+// Autocommit's Flush::kSkip (the shared rate limits): on PostgreSQL its
+// statements commit without waiting for the WAL flush, and the setting does
+// not stay with the connection for the next default Autocommit, nor reach
+// a transaction. Either way the write lands.
+TEST_P(StorageBackendsTest, AnAutocommitMaySkipTheFlushAndOnlyThatOne) {
+  auto setting = [&](Flush flush) -> absl::StatusOr<std::string> {
+    std::string value;
+    RETURN_IF_ERROR(db().Autocommit(
+        [&]() -> absl::Status {
+          RETURN_IF_ERROR(GuestRepository(db()).RecordInbound(
+              "p1", absl::StrCat("+1555", static_cast<int>(flush), value.size()), kT0, ""));
+          if (GetParam() == Engine::kSqlite) return absl::OkStatus();
+          ASSIGN_OR_RETURN(Statement stmt,
+                           db().Prepare("SELECT current_setting('synchronous_commit')"));
+          ASSIGN_OR_RETURN(bool row, stmt.Step());
+          if (row) value = stmt.ColumnText(0);
+          return absl::OkStatus();
+        },
+        flush));
+    return value;
+  };
+  const bool postgres = GetParam() == Engine::kPostgres;
+  if (postgres) {
+    // The tests' server does not wait for flushes at all: this database
+    // does, as a production one, from its next sessions on.
+    ASSERT_TRUE(Tx([&] {
+                  return db().Exec(
+                      "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit = "
+                      "on', current_database()); END $$");
+                }).ok());
+    Open();
+  }
+  // More rounds than the autocommit pool has connections, in both orders.
+  for (int i = 0; i < 6; ++i) {
+    absl::StatusOr<std::string> skipped = setting(Flush::kSkip);
+    ASSERT_TRUE(skipped.ok()) << skipped.status();
+    EXPECT_EQ(*skipped, postgres ? "off" : "");
+    absl::StatusOr<std::string> waited = setting(Flush::kWait);
+    ASSERT_TRUE(waited.ok()) << waited.status();
+    EXPECT_EQ(*waited, postgres ? "on" : "");
+  }
+  if (postgres) {
+    absl::StatusOr<std::string> in_transaction = absl::InternalError("not run");
+    ASSERT_TRUE(Tx([&]() -> absl::Status {
+                  ASSIGN_OR_RETURN(Statement stmt,
+                                   db().Prepare("SELECT current_setting('synchronous_commit')"));
+                  ASSIGN_OR_RETURN(bool row, stmt.Step());
+                  in_transaction = row ? stmt.ColumnText(0) : "";
+                  return absl::OkStatus();
+                }).ok());
+    EXPECT_EQ(in_transaction.value_or(""), "on");
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM guests").value_or(-1), 2);
+}
+
 TEST_P(StorageBackendsTest, SmallPoolsServeManyThreads) {
   db_.reset();
   absl::StatusOr<std::unique_ptr<Database>> small =
