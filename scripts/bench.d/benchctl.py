@@ -94,17 +94,22 @@ def cmd_setup(args, client):
     template_phases = set(filter(None, args.template_phases.split(",")))
 
     # Send phases: every guest's window opened by one inbound message.
-    phases = [p for p in (args.phases + "," + args.template_phases).split(",") if p]
+    # Wide phases spread their sends over --wide-guests guests (REST only:
+    # an h2load process sends one body).
+    wide_phases = set(filter(None, args.wide_phases.split(",")))
+    phases = [p for p in (args.phases + "," + args.template_phases + "," + args.wide_phases)
+              .split(",") if p]
     for index, phase in enumerate(phases, start=1):
-        guests = phase_guests(index, args.procs)
+        guests = phase_guests(index, args.wide_guests if phase in wide_phases else args.procs)
         state["phases"][phase] = guests
         # Template phases send the starter template; their guests' windows
         # are open too, so one conversation holds every send (see count).
         make = wa_rpc.template_request if phase in template_phases else wa_rpc.send_request
         for g in guests:
             client.simulate_inbound(g)
-            write(os.path.join(out, "%s.%s.grpc" % (phase, g.lstrip("+"))),
-                  wa_rpc.grpc_frame(make(g)))
+            if phase not in wide_phases:
+                write(os.path.join(out, "%s.%s.grpc" % (phase, g.lstrip("+"))),
+                      wa_rpc.grpc_frame(make(g)))
         # wrk rotates over the same guests as the h2load processes.
         # Phases named gw_* go through grpc-gateway (Go), which reads enums
         # only by their proto names.
@@ -258,6 +263,8 @@ def main():
     parser.add_argument("--procs", type=int, default=2)
     parser.add_argument("--phases", default="")
     parser.add_argument("--template-phases", default="")
+    parser.add_argument("--wide-phases", default="")
+    parser.add_argument("--wide-guests", type=int, default=200)
     parser.add_argument("--phase", default="")
     parser.add_argument("--phone-number-id", default="")
     parser.add_argument("--app-secret", default=os.environ.get("WA_META_APP_SECRET", ""))

@@ -277,6 +277,11 @@ def targets(records, notes):
             continue
         met = value >= bound if op == ">=" else value <= bound
         lines.append("%-52s %8.2f  %s" % (label, value, "met" if met else "NOT MET"))
+        if label.startswith("PG gRPC sends"):
+            wide = ratio(rps("pg_rest_send_wide"), rps("rest_send_wide"))
+            lines.append("  beside it, not a target: REST sends over %s guests, PG/SQLite %s"
+                         % (notes.get("wide_guests", "?"), "-" if wide is None else
+                            "%.2f" % wide))
     return lines
 
 
@@ -358,6 +363,7 @@ def cmd_report(args):
         ("1 gRPC Health/Check (baseline)", "grpc_health"),
         ("2 gRPC SendMessage", "grpc_send"),
         ("3 REST POST messages/send", "rest_send"),
+        ("3w REST send, %s guests" % notes.get("wide_guests", "?"), "rest_send_wide"),
         ("4a gRPC GetMessageStatus", "grpc_status"),
         ("4b REST GET messages/{id}/status", "rest_status"),
         ("4c gRPC GetConversation (50 msgs)", "grpc_conversation"),
@@ -403,7 +409,8 @@ def cmd_report(args):
         "(bytes per reply); stored = successful replies (+ in flight at the end):")
     for key in [p + k for p in ("", "pg_") for k in (
             "grpc_send", "grpc_send_half", "rest_send", "rest_send_half", "grpc_template",
-            "grpc_template_half", "rest_callbacks", "two_send", "gw_rest_send")]:
+            "grpc_template_half", "rest_callbacks", "two_send", "gw_rest_send",
+            "rest_send_wide")]:
         r = records.get(key)
         if r and "stored" in r:
             out("  %-16s stored %7d  successful replies %7d  %s" % (

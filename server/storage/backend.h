@@ -17,6 +17,13 @@
 
 namespace wa::storage {
 
+// Whether the commits of an Autocommit() wait until the database has made
+// them durable (PostgreSQL's synchronous_commit; SQLite's writer decides).
+// kSkip is for bookkeeping that a database crash may forget the last
+// moments of (the shared rate limits): its commit releases its row locks at
+// once instead of after the WAL flush. Any later durable commit flushes it.
+enum class Flush { kWait, kSkip };
+
 // One statement, kept by its connection and reused: Statement (database.h)
 // is the repositories' handle on it. Parameters are 1-based, columns 0-based.
 class BackendStatement {
@@ -72,7 +79,7 @@ class Backend {
   virtual absl::Status Read(const std::function<absl::Status()>& work) = 0;
   // Runs `work` outside any transaction of the calling thread, each
   // statement committed as it completes (see Database::Autocommit).
-  virtual absl::Status Autocommit(const std::function<absl::Status()>& work) = 0;
+  virtual absl::Status Autocommit(const std::function<absl::Status()>& work, Flush flush) = 0;
 
   // The schema's version, inside Read() or Transaction().
   virtual absl::StatusOr<int> SchemaVersion() = 0;

@@ -138,8 +138,8 @@ absl::Status Database::Read(const std::function<absl::Status()>& work) {
   return backend_->Read(work);
 }
 
-absl::Status Database::Autocommit(const std::function<absl::Status()>& work) {
-  return backend_->Autocommit(work);
+absl::Status Database::Autocommit(const std::function<absl::Status()>& work, Flush flush) {
+  return backend_->Autocommit(work, flush);
 }
 
 absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {

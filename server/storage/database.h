@@ -89,7 +89,8 @@ class Database {
   // pool of its own, in autocommit mode. SQLite (one writer, one instance):
   // inside the writer's transaction it runs in place, its changes
   // committed or undone with that transaction; otherwise as a Transaction().
-  absl::Status Autocommit(const std::function<absl::Status()>& work);
+  // `flush` (backend.h): whether each commit waits to be durable.
+  absl::Status Autocommit(const std::function<absl::Status()>& work, Flush flush = Flush::kWait);
 
   // Which engine this is: several instances may share a PostgreSQL
   // database, so state that must hold across them lives in it.

@@ -69,15 +69,32 @@ absl::StatusOr<std::optional<MessageRecord>> FindOne(Database& db, const std::st
 
 absl::StatusOr<int64_t> MessageRepository::JoinConversation(const std::string& conversation_id,
                                                             absl::Time at) {
-  // The conversation's counter, bumped in place: the update locks the row
-  // until the transaction ends, so two concurrent sends to one conversation
-  // (several PostgreSQL connections) get different numbers, where
-  // `MAX(seq) + 1` would give both the same. The same statement moves the
-  // conversation's update time forward (never back) to the message's.
-  absl::StatusOr<Statement> stmt = db_.Prepare(
+  // SQLite (one writer): the conversation's counter, bumped in place; the
+  // same statement moves the conversation's update time forward (never
+  // back) to the message's.
+  //
+  // PostgreSQL (several connections and instances): a counter on the row
+  // would hold the row's lock until COMMIT returns, through the WAL flush,
+  // so the sends of one conversation would commit one at a time. The number
+  // comes instead from one sequence (migration 20), which locks nothing:
+  // unique, and increasing in each conversation in the order the numbers
+  // are taken, though not consecutive, and two sends in flight together may
+  // commit in the other order (no reader pages by seq across a concurrent
+  // send: BENCHMARKS.md, issue 25). The update time moves forward unless
+  // another transaction holds the row (SKIP LOCKED): that one is moving it
+  // to its own time, a concurrent one, and waiting for it is what made the
+  // sends queue.
+  static constexpr char kCounter[] =
       "UPDATE conversations SET last_seq = last_seq + 1, "
       "updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END "
-      "WHERE conversation_id = ?1 RETURNING last_seq");
+      "WHERE conversation_id = ?1 RETURNING last_seq";
+  static constexpr char kSequence[] =
+      "WITH touched AS (UPDATE conversations SET updated_at = ?2 WHERE conversation_id = "
+      "(SELECT conversation_id FROM conversations WHERE conversation_id = ?1 AND updated_at < ?2 "
+      "FOR NO KEY UPDATE SKIP LOCKED)) "
+      "SELECT nextval('message_seq') FROM conversations WHERE conversation_id = ?1";
+  absl::StatusOr<Statement> stmt =
+      db_.Prepare(db_.engine() == DatabaseUrl::Engine::kPostgres ? kSequence : kCounter);
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, conversation_id).BindTime(2, at);
   absl::StatusOr<std::optional<int64_t>> seq =

@@ -236,6 +236,17 @@ class PgConnection : public Connection {
     prepared_names_ = 0;
     deferred_begin_.clear();
     unawaited_ = false;
+    flush_skipped_ = false;
+  }
+
+  // Whether this session's commits wait for their WAL flush (Flush,
+  // backend.h): the server's own setting, or synchronous_commit off. One
+  // round trip when it changes, none otherwise.
+  absl::Status WaitForFlush(bool wait) {
+    if (flush_skipped_ == !wait) return absl::OkStatus();
+    absl::Status s = Exec(wait ? "RESET synchronous_commit" : "SET synchronous_commit = off");
+    if (s.ok()) flush_skipped_ = !wait;
+    return s;
   }
 
   bool InFailedTransaction() const { return PQtransactionStatus(conn_) == PQTRANS_INERROR; }
@@ -267,6 +278,7 @@ class PgConnection : public Connection {
   std::string deferred_begin_;
   bool began_ = false;
   bool unawaited_ = false;
+  bool flush_skipped_ = false;
   int64_t changes_ = 0;
 };
 
@@ -491,7 +503,7 @@ class PostgresBackend : public Backend {
   absl::Status Transaction(const std::function<absl::Status()>& work) override;
   absl::Status Savepoint(const std::function<absl::Status()>& work) override;
   absl::Status Read(const std::function<absl::Status()>& work) override;
-  absl::Status Autocommit(const std::function<absl::Status()>& work) override;
+  absl::Status Autocommit(const std::function<absl::Status()>& work, Flush flush) override;
 
   absl::StatusOr<int> SchemaVersion() override;
   absl::Status SetSchemaVersion(int version) override;
@@ -613,10 +625,10 @@ absl::Status PostgresBackend::Read(const std::function<absl::Status()>& work) {
   return status;
 }
 
-absl::Status PostgresBackend::Autocommit(const std::function<absl::Status()>& work) {
+absl::Status PostgresBackend::Autocommit(const std::function<absl::Status()>& work, Flush flush) {
   PgConnection* connection = autocommit_.Acquire();
-  absl::Status status;
-  {
+  absl::Status status = connection->WaitForFlush(flush == Flush::kWait);
+  if (status.ok()) {
     // No BEGIN: each statement is a transaction of its own. `writing` is
     // left alone: Savepoint() still belongs to the caller's transaction.
     UseConnection use(connection);

@@ -20,6 +20,11 @@ struct PostgresStatement {
 // Quoted text and comments are left alone.
 PostgresStatement ToPostgresPlaceholders(absl::string_view sql);
 
+// A line of a migration that starts with this runs on PostgreSQL only (the
+// rest of the line, translated as any other); SQLite reads a
+// comment. For what SQLite has no word for, e.g. a sequence.
+inline constexpr char kPostgresOnly[] = "-- postgresql: ";
+
 // A migration's DDL in PostgreSQL's types: INTEGER PRIMARY KEY AUTOINCREMENT
 // becomes an identity column, INTEGER BIGINT (times are microseconds), REAL
 // DOUBLE PRECISION, BLOB BYTEA, and TEXT compares bytewise (COLLATE "C") as

@@ -176,7 +176,7 @@ class SqliteBackend : public Backend {
   absl::Status Transaction(const std::function<absl::Status()>& work) override;
   absl::Status Savepoint(const std::function<absl::Status()>& work) override;
   absl::Status Read(const std::function<absl::Status()>& work) override;
-  absl::Status Autocommit(const std::function<absl::Status()>& work) override;
+  absl::Status Autocommit(const std::function<absl::Status()>& work, Flush flush) override;
 
   absl::StatusOr<int> SchemaVersion() override;
   absl::Status SetSchemaVersion(int version) override;
@@ -351,7 +351,8 @@ absl::Status SqliteBackend::Read(const std::function<absl::Status()>& work) {
   return status;
 }
 
-absl::Status SqliteBackend::Autocommit(const std::function<absl::Status()>& work) {
+absl::Status SqliteBackend::Autocommit(const std::function<absl::Status()>& work,
+                                       Flush /*flush: the writer's group commit decides*/) {
   // Inside the writer's transaction (the group's leader runs every member's
   // work, whichever thread called): a Transaction() here would wait for
   // itself. One writer serializes everything anyway, so no lock is held

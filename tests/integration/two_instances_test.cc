@@ -13,9 +13,11 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "hotel/whatsapp/v1/conversations.pb.h"
@@ -259,6 +261,60 @@ TEST_F(TwoInstancesTest, EachMessageIsSentOnceAndNoEventIsLostWhenOneInstanceDie
   for (const auto& [key, count] : DeliveredByMessage(received)) redelivered += count - 1;
   RecordProperty("sends_taken_over", taken_over);
   RecordProperty("events_redelivered", redelivered);
+}
+
+// Both instances send to one guest at once (issue 25: on PostgreSQL a
+// message's number comes from a sequence, without holding the conversation
+// row until the commit): every message is stored once in the one
+// conversation, and the conversation lists each instance's messages in the
+// order that instance accepted them.
+TEST_F(TwoInstancesTest, ConcurrentSendsToOneConversationKeepEachInstancesOrder) {
+  ASSERT_NO_FATAL_FAILURE(GuestsWrite());
+  constexpr int kEach = 25;
+  std::map<std::string, std::vector<std::string>> ids;  // instance -> ids in acceptance order
+  std::set<std::string> conversations;
+  absl::Mutex mu;
+  auto send = [&](Surface& surface, const std::string& instance) {
+    for (int i = 0; i < kEach; ++i) {
+      v1::SendMessageRequest request;
+      request.set_guest_phone("+" + kGuests[0]);
+      request.mutable_content()->set_text(absl::StrCat(instance, " ", i));
+      v1::SendMessageResponse response;
+      Outcome outcome = surface.Call(SendRpc(), staff_, request, &response);
+      ASSERT_TRUE(outcome.ok) << outcome.error.DebugString() << outcome.raw_body;
+      absl::MutexLock lock(&mu);
+      ids[instance].push_back(response.message_id());
+      conversations.insert(response.conversation_id());
+    }
+  };
+  std::thread through_b([&] { send(*via_b_, "b"); });
+  send(*via_a_, "a");
+  through_b.join();
+  ASSERT_EQ(conversations.size(), 1u);
+  ASSERT_EQ(ids["a"].size() + ids["b"].size(), 2u * kEach);
+
+  v1::GetConversationRequest request;
+  request.set_conversation_id(*conversations.begin());
+  request.set_message_limit(500);
+  v1::Conversation conversation;
+  Rpc get{"/hotel.whatsapp.v1.ConversationsService/GetConversation", "GET", ""};
+  Outcome outcome = via_a_->Call(get, staff_, request, &conversation);
+  ASSERT_TRUE(outcome.ok) << outcome.error.DebugString();
+  EXPECT_EQ(conversation.message_count(), 2 * kEach + 1);  // and the guest's first message
+  std::map<std::string, std::vector<std::string>> listed;
+  std::set<std::string> distinct;
+  for (const v1::Message& m : conversation.messages()) {
+    if (m.direction() != v1::DIRECTION_OUTBOUND) continue;
+    distinct.insert(m.message_id());
+    listed[m.text().substr(0, 1)].push_back(m.message_id());
+  }
+  EXPECT_EQ(distinct.size(), 2u * kEach);
+  EXPECT_EQ(listed["a"], ids["a"]);
+  EXPECT_EQ(listed["b"], ids["b"]);
+  // The conversation's update time moved on to its messages'.
+  const v1::Message& last = conversation.messages(conversation.messages_size() - 1);
+  EXPECT_GE(conversation.updated_at().seconds(), conversation.messages(0).created_at().seconds());
+  EXPECT_LE(conversation.updated_at().seconds(), last.created_at().seconds() + 1);
 }
 
 // Scheduled sends through both instances, released by whichever worker

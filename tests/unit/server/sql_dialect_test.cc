@@ -40,6 +40,11 @@ TEST(SqlDialect, SchemaTypesBecomePostgresTypes) {
             "CREATE INDEX texts_by_integer_id ON t (INTEGERS, TEXTUAL)");
   EXPECT_EQ(ToPostgresSchema("ALTER TABLE c ADD COLUMN d TEXT NOT NULL DEFAULT ''"),
             "ALTER TABLE c ADD COLUMN d TEXT COLLATE \"C\" NOT NULL DEFAULT ''");
+  // A PostgreSQL-only line: SQL there, a comment to SQLite.
+  EXPECT_EQ(ToPostgresSchema("CREATE TABLE a (n INTEGER);\n"
+                             "-- postgresql: CREATE SEQUENCE s;\n"
+                             "-- a comment stays one\n"),
+            "CREATE TABLE a (n BIGINT);\nCREATE SEQUENCE s;\n-- a comment stays one\n");
 }
 
 }  // namespace

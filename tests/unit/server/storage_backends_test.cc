@@ -4,11 +4,14 @@
 // (docs/postgres-port.md).
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <set>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "server/storage/analytics_repository.h"
 #include "server/storage/audit_repository.h"
@@ -154,6 +157,65 @@ TEST_P(StorageBackendsTest, MessagesNumberThemselvesAndQueue) {
   ASSERT_TRUE(due.ok()) << due.status();
   EXPECT_EQ(due->size(), 2u);
   EXPECT_EQ(Read([&] { return messages.NextAttemptAt(); }).value_or(std::nullopt), kT0);
+}
+
+// Several writers on one conversation (PostgreSQL: connections that do not
+// wait for each other's commits): every message gets its own number, each
+// writer's numbers increase in the order it stored them, and the
+// conversation's update time ends at a message's time, never back.
+TEST_P(StorageBackendsTest, ConcurrentMessagesToOneConversationGetUniqueIncreasingNumbers) {
+  ASSERT_TRUE(AddConversation("c1", kT0).ok());
+  ASSERT_TRUE(AddConversation("c2", kT0).ok());
+  constexpr int kThreads = 6;
+  constexpr int kPerThread = 15;
+  std::vector<std::vector<int64_t>> numbers(kThreads);
+  std::vector<std::thread> threads;
+  std::atomic<int> failed{0};
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      for (int j = 0; j < kPerThread; ++j) {
+        // Two conversations interleaved: the numbers are per conversation.
+        std::string conversation = j % 3 == 0 ? "c2" : "c1";
+        absl::StatusOr<MessageRecord> m =
+            AddMessage(absl::StrCat("m", i, "_", j), conversation, kT0 + absl::Seconds(1 + j));
+        if (!m.ok()) {
+          ++failed;
+          continue;
+        }
+        if (conversation == "c1") numbers[i].push_back(m->seq);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  ASSERT_EQ(failed.load(), 0);
+  std::set<int64_t> all;
+  for (const std::vector<int64_t>& mine : numbers) {
+    EXPECT_TRUE(std::is_sorted(mine.begin(), mine.end()));
+    all.insert(mine.begin(), mine.end());
+  }
+  EXPECT_EQ(all.size(), static_cast<size_t>(kThreads * kPerThread * 2 / 3));
+  EXPECT_EQ(
+      Count("SELECT COUNT(DISTINCT seq) FROM messages WHERE conversation_id = 'c1'").value_or(-1),
+      kThreads * kPerThread * 2 / 3);
+  // The stored order is the numbers' order.
+  MessageRepository messages(db());
+  auto listed = Read([&] { return messages.ListByConversation("c1", 1000); });
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), all.size());
+  EXPECT_EQ(listed->front().seq, *all.begin());
+  EXPECT_EQ(listed->back().seq, *all.rbegin());
+  auto c1 = Read([&] { return ConversationRepository(db()).Get("c1"); });
+  ASSERT_TRUE(c1.ok() && c1->has_value()) << c1.status();
+  // Some message's time, later than the conversation's start.
+  EXPECT_GT((*c1)->updated_at, kT0);
+  EXPECT_LE((*c1)->updated_at, kT0 + absl::Seconds(kPerThread));
+  // A message alone moves it to its own time, a later one only forward.
+  ASSERT_TRUE(AddMessage("late", "c1", kT0 + absl::Hours(1)).ok());
+  ASSERT_TRUE(AddMessage("early", "c1", kT0 + absl::Minutes(1)).ok());
+  c1 = Read([&] { return ConversationRepository(db()).Get("c1"); });
+  ASSERT_TRUE(c1.ok() && c1->has_value()) << c1.status();
+  EXPECT_EQ((*c1)->updated_at, kT0 + absl::Hours(1));
+  EXPECT_FALSE(AddMessage("nowhere", "c9").ok());
 }
 
 TEST_P(StorageBackendsTest, TemplatesReplaceAndFilterByLabel) {
@@ -475,6 +537,61 @@ TEST_P(StorageBackendsTest, ConnectionsStayUsableAroundDeferredBeginAndCommit) {
     // Read back at once: the read must see the commit just made.
     EXPECT_EQ(Count("SELECT COUNT(*) FROM guests").value_or(-1), i + 1);
   }
+}
+
+// Autocommit's Flush::kSkip (the shared rate limits): on PostgreSQL its
+// statements commit without waiting for the WAL flush, and the setting does
+// not stay with the connection for the next default Autocommit, nor reach
+// a transaction. Either way the write lands.
+TEST_P(StorageBackendsTest, AnAutocommitMaySkipTheFlushAndOnlyThatOne) {
+  auto setting = [&](Flush flush) -> absl::StatusOr<std::string> {
+    std::string value;
+    RETURN_IF_ERROR(db().Autocommit(
+        [&]() -> absl::Status {
+          RETURN_IF_ERROR(GuestRepository(db()).RecordInbound(
+              "p1", absl::StrCat("+1555", static_cast<int>(flush), value.size()), kT0, ""));
+          if (GetParam() == Engine::kSqlite) return absl::OkStatus();
+          ASSIGN_OR_RETURN(Statement stmt,
+                           db().Prepare("SELECT current_setting('synchronous_commit')"));
+          ASSIGN_OR_RETURN(bool row, stmt.Step());
+          if (row) value = stmt.ColumnText(0);
+          return absl::OkStatus();
+        },
+        flush));
+    return value;
+  };
+  const bool postgres = GetParam() == Engine::kPostgres;
+  if (postgres) {
+    // The tests' server does not wait for flushes at all: this database
+    // does, as a production one, from its next sessions on.
+    ASSERT_TRUE(Tx([&] {
+                  return db().Exec(
+                      "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit = "
+                      "on', current_database()); END $$");
+                }).ok());
+    Open();
+  }
+  // More rounds than the autocommit pool has connections, in both orders.
+  for (int i = 0; i < 6; ++i) {
+    absl::StatusOr<std::string> skipped = setting(Flush::kSkip);
+    ASSERT_TRUE(skipped.ok()) << skipped.status();
+    EXPECT_EQ(*skipped, postgres ? "off" : "");
+    absl::StatusOr<std::string> waited = setting(Flush::kWait);
+    ASSERT_TRUE(waited.ok()) << waited.status();
+    EXPECT_EQ(*waited, postgres ? "on" : "");
+  }
+  if (postgres) {
+    absl::StatusOr<std::string> in_transaction = absl::InternalError("not run");
+    ASSERT_TRUE(Tx([&]() -> absl::Status {
+                  ASSIGN_OR_RETURN(Statement stmt,
+                                   db().Prepare("SELECT current_setting('synchronous_commit')"));
+                  ASSIGN_OR_RETURN(bool row, stmt.Step());
+                  in_transaction = row ? stmt.ColumnText(0) : "";
+                  return absl::OkStatus();
+                }).ok());
+    EXPECT_EQ(in_transaction.value_or(""), "on");
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM guests").value_or(-1), 2);
 }
 
 TEST_P(StorageBackendsTest, SmallPoolsServeManyThreads) {
