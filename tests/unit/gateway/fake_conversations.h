@@ -13,6 +13,9 @@ namespace wa::gateway::testing {
 
 namespace v1 = ::hotel::whatsapp::v1;
 
+// The fake's REST collection, as its google.api.http rules declare it.
+inline constexpr char kConversations[] = "/api/v1/whatsapp/conversations";
+
 inline std::string Metadata(grpc::ServerContext* ctx, const std::string& key) {
   auto it = ctx->client_metadata().find(key);
   if (it == ctx->client_metadata().end()) return "";

@@ -31,7 +31,7 @@ namespace v1 = ::hotel::whatsapp::v1;
 using ::nlohmann::json;
 using ::testing::HasSubstr;
 
-constexpr char kConversations[] = "/api/v1/whatsapp/conversations";
+using testing::kConversations;
 
 class HttpGatewayTest : public ::testing::Test {
  protected:

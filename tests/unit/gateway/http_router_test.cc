@@ -22,7 +22,7 @@ namespace v1 = ::hotel::whatsapp::v1;
 using ::nlohmann::json;
 using ::testing::HasSubstr;
 
-constexpr char kConversations[] = "/api/v1/whatsapp/conversations";
+using testing::kConversations;
 
 class HttpRouterTest : public ::testing::Test {
  protected:
