@@ -37,7 +37,7 @@ void AddMediaDownloadAdapter(HttpRouter& router) {
   router.AddRpcAdapter(
       absl::StrCat(v1::MediaService::service_full_name(), ".DownloadMedia"),
       [&router, stub](const httplib::Request& req, httplib::Response& res,
-                       const PathBindings& bindings) {
+                      const PathBindings& bindings) {
         std::string media_id;
         for (const auto& [field, value] : bindings) {
           if (field == "media_id") media_id = value;

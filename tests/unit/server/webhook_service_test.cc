@@ -34,8 +34,7 @@ class ScriptedChecks : public EndpointChecks {
 
 class WebhookServiceTest : public ::testing::Test {
  protected:
-  WebhookServiceTest()
-      : service_(t_.db(), checks_, WebhookSettings{absl::Hours(1)}, &delivery_) {}
+  WebhookServiceTest() : service_(t_.db(), checks_, WebhookSettings{absl::Hours(1)}, &delivery_) {}
 
   WebhookRequest Request() {
     WebhookRequest r;
