@@ -88,7 +88,7 @@ absl::Status AutomationEngine::Evaluate(const std::string& message_id) {
     if (!m) return absl::OkStatus();
     c.message = *std::move(m);
     ASSIGN_OR_RETURN(std::optional<storage::ConversationRecord> conv,
-                     conversations_.Get(c.message.conversation_id));
+                     conversations_.Find(c.message.conversation_id));
     if (conv) c.conversation = *std::move(conv);
     ASSIGN_OR_RETURN(std::optional<storage::GuestRecord> guest,
                      guests_.Get(c.message.property_id, c.message.guest_phone));
@@ -120,7 +120,7 @@ absl::Status AutomationEngine::Route(Context& c) {
   const absl::Time now = absl::Now();
   return db_.Transaction([&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::optional<storage::ConversationRecord> current,
-                     conversations_.Get(c.conversation.conversation_id));
+                     conversations_.Find(c.conversation.conversation_id));
     if (!current) return absl::OkStatus();
     c.conversation = *std::move(current);
     for (const CompiledRule* rule : c.plan.matches) {

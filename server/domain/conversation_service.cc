@@ -54,7 +54,7 @@ absl::StatusOr<storage::ConversationRecord> ConversationForMessage(
     absl::Time now, const std::string& phone_number_id) {
   if (!requested_id.empty()) {
     absl::StatusOr<std::optional<storage::ConversationRecord>> found =
-        conversations.Get(requested_id);
+        conversations.Find(requested_id);
     if (!found.ok()) return found.status();
     if (!*found || (*found)->property_id != property_id) {
       return NotFound("conversation", requested_id);

@@ -47,7 +47,7 @@ absl::Status PatchMetadataInTransaction(storage::Database& db, const std::string
   if (!following.ok()) return following.status();
   if (following->empty()) return absl::OkStatus();
   absl::StatusOr<std::optional<storage::ConversationRecord>> conversation =
-      conversations.Get(conversation_id);
+      conversations.Find(conversation_id);
   if (!conversation.ok()) return conversation.status();
   const std::map<std::string, std::string> metadata =
       *conversation ? (*conversation)->metadata : std::map<std::string, std::string>();

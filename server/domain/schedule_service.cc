@@ -108,7 +108,7 @@ absl::StatusOr<storage::MessageRecord> ScheduleService::Reschedule(const std::st
         Timing planned = *timing;
         planned.valid_until = m->valid_until;
         absl::StatusOr<std::optional<storage::ConversationRecord>> conversation =
-            conversations_.Get(m->conversation_id);
+            conversations_.Find(m->conversation_id);
         if (!conversation.ok()) return conversation.status();
         PropertyClock clock;
         if (m->quiet_hours) {

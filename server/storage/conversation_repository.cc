@@ -14,8 +14,8 @@ constexpr char kColumns[] =
     "AND gi.guest_key = c.guest_phone ORDER BY gi.updated_at DESC LIMIT 1) AS guest_user_id, "
     "(SELECT gi.username FROM guest_identities gi WHERE gi.property_id = c.property_id "
     "AND gi.guest_key = c.guest_phone ORDER BY gi.updated_at DESC LIMIT 1) AS guest_username, ";
-// Reads that show a conversation count its messages; the send path, which
-// only needs the conversation, does not pay for the count.
+// Reads that show a conversation count its messages; the paths that only
+// need the conversation (Find, FindActive) do not pay for the count.
 constexpr char kCounted[] =
     "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.conversation_id) "
     "FROM conversations c ";
@@ -63,6 +63,12 @@ absl::Status ConversationRepository::Insert(const ConversationRecord& c) {
 absl::StatusOr<std::optional<ConversationRecord>> ConversationRepository::Get(
     const std::string& conversation_id) {
   static const std::string sql = std::string(kColumns) + kCounted + "WHERE c.conversation_id = ?";
+  return QueryOne<ConversationRecord>(db_, sql, ReadConversation, conversation_id);
+}
+
+absl::StatusOr<std::optional<ConversationRecord>> ConversationRepository::Find(
+    const std::string& conversation_id) {
+  static const std::string sql = std::string(kColumns) + kUncounted + "WHERE c.conversation_id = ?";
   return QueryOne<ConversationRecord>(db_, sql, ReadConversation, conversation_id);
 }
 

@@ -38,7 +38,11 @@ class ConversationRepository {
   explicit ConversationRepository(Database& db) : db_(db) {}
 
   absl::Status Insert(const ConversationRecord& conversation);
+  // With its message count, for reads that show the conversation.
   absl::StatusOr<std::optional<ConversationRecord>> Get(const std::string& conversation_id);
+  // Without it (message_count 0), for the paths that add to, route or
+  // schedule in a conversation: counting costs a long conversation's length.
+  absl::StatusOr<std::optional<ConversationRecord>> Find(const std::string& conversation_id);
   // The guest's newest active conversation in the property.
   absl::StatusOr<std::optional<ConversationRecord>> FindActive(const std::string& property_id,
                                                                const std::string& guest_phone);

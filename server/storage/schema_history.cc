@@ -534,6 +534,18 @@ constexpr const char* kMigrations[] = {
       -- postgresql: CREATE SEQUENCE message_seq;
       -- postgresql: SELECT setval('message_seq', (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages), false);
       )sql",
+    // 21: fewer index entries per send. The index on rate_limits.tat made
+    // every take of a shared limit (two a send) a new index entry, and on
+    // PostgreSQL a non-HOT update: the hot keys' dead versions piled up
+    // between vacuums and each lookup walked them. Pruning now reads the
+    // table whole (a key per sender and guest pair, kept an interval).
+    // Half-empty pages leave PostgreSQL room for HOT updates in place.
+    // messages_by_property (15) repeated messages_by_property_time (6).
+    R"sql(
+      DROP INDEX rate_limits_by_tat;
+      DROP INDEX messages_by_property;
+      -- postgresql: ALTER TABLE rate_limits SET (fillfactor = 50);
+      )sql",
 };
 
 }  // namespace

@@ -157,6 +157,16 @@ TEST_P(StorageBackendsTest, MessagesNumberThemselvesAndQueue) {
   ASSERT_TRUE(due.ok()) << due.status();
   EXPECT_EQ(due->size(), 2u);
   EXPECT_EQ(Read([&] { return messages.NextAttemptAt(); }).value_or(std::nullopt), kT0);
+  // Reads that show the conversation count its messages; the send path's
+  // lookup does not (it would cost the conversation's length each send).
+  ConversationRepository conversations(db());
+  auto shown = Read([&] { return conversations.Get("c1"); });
+  ASSERT_TRUE(shown.ok() && shown->has_value()) << shown.status();
+  EXPECT_EQ((*shown)->message_count, 3);
+  auto found = Read([&] { return conversations.Find("c1"); });
+  ASSERT_TRUE(found.ok() && found->has_value()) << found.status();
+  EXPECT_EQ((*found)->conversation_id, "c1");
+  EXPECT_EQ((*found)->message_count, 0);
 }
 
 TEST_P(StorageBackendsTest, TemplatesReplaceAndFilterByLabel) {
