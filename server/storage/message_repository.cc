@@ -1,5 +1,7 @@
 #include "server/storage/message_repository.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "server/storage/statements.h"
 
@@ -67,65 +69,86 @@ absl::StatusOr<std::optional<MessageRecord>> FindOne(Database& db, const std::st
 
 }  // namespace
 
-absl::StatusOr<int64_t> MessageRepository::JoinConversation(const std::string& conversation_id,
-                                                            absl::Time at) {
+// The columns a new message is inserted with; its seq comes last.
+constexpr char kInsert[] =
+    "INSERT INTO messages (message_id, property_id, conversation_id, direction, message_type, "
+    "body, payload, guest_phone, status, staff_member_id, whatsapp_message_id, "
+    "reply_to_message_id, created_at, next_attempt_at, phone_number_id, scheduled_for, "
+    "valid_until, quiet_hours, marketing, relative_to, relative_offset, seq) VALUES (?1, ?2, ?3, "
+    "?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, ''), ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+    "?21, ";
+
+absl::Status MessageRepository::Insert(MessageRecord& m) {
   // SQLite (one writer): the conversation's counter, bumped in place; the
   // same statement moves the conversation's update time forward (never
-  // back) to the message's.
+  // back) to the message's. Then the insert.
   //
-  // PostgreSQL (several connections and instances): a counter on the row
-  // would hold the row's lock until COMMIT returns, through the WAL flush,
-  // so the sends of one conversation would commit one at a time. The number
-  // comes instead from one sequence (migration 20), which locks nothing:
-  // unique, and increasing in each conversation in the order the numbers
-  // are taken, though not consecutive, and two sends in flight together may
-  // commit in the other order (no reader pages by seq across a concurrent
-  // send: BENCHMARKS.md, issue 25). The update time moves forward unless
-  // another transaction holds the row (SKIP LOCKED): that one is moving it
-  // to its own time, a concurrent one, and waiting for it is what made the
-  // sends queue.
-  static constexpr char kCounter[] =
+  // PostgreSQL (several connections and instances), one statement: a
+  // counter on the row would hold the row's lock until COMMIT returns,
+  // through the WAL flush, so the sends of one conversation would commit
+  // one at a time. The number comes instead from one sequence (migration
+  // 20), which locks nothing: unique, and increasing in each conversation
+  // in the order the numbers are taken, though not consecutive, and two
+  // sends in flight together may commit in the other order (no reader pages
+  // by seq across a concurrent send: BENCHMARKS.md, issue 25). The update
+  // time moves forward unless another transaction holds the row (SKIP
+  // LOCKED): that one is moving it to its own time, a concurrent one, and
+  // waiting for it is what made the sends queue. An unknown conversation
+  // fails the foreign key.
+  static const std::string sqlite_insert = std::string(kInsert) + "?22)";
+  static const std::string postgres_insert =
+      "WITH touched AS (UPDATE conversations SET updated_at = ?13 WHERE conversation_id = "
+      "(SELECT conversation_id FROM conversations WHERE conversation_id = ?3 AND updated_at < ?13 "
+      "FOR NO KEY UPDATE SKIP LOCKED)) " +
+      std::string(kInsert) + "nextval('message_seq')) RETURNING seq";
+  const bool postgres = db_.engine() == DatabaseUrl::Engine::kPostgres;
+  if (!postgres) {
+    absl::StatusOr<int64_t> seq = BumpConversation(m.conversation_id, m.created_at);
+    if (!seq.ok()) return seq.status();
+    m.seq = *seq;
+  }
+  absl::StatusOr<Statement> stmt = db_.Prepare(postgres ? postgres_insert : sqlite_insert);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, m.message_id).Bind(2, m.property_id).Bind(3, m.conversation_id);
+  stmt->Bind(4, static_cast<int>(m.direction)).Bind(5, static_cast<int>(m.message_type));
+  stmt->Bind(6, m.body).Bind(7, m.payload).Bind(8, m.guest_phone);
+  stmt->Bind(9, static_cast<int>(m.status)).Bind(10, m.staff_member_id);
+  stmt->Bind(11, m.whatsapp_message_id).Bind(12, m.reply_to_message_id);
+  stmt->BindTime(13, m.created_at).BindOptionalTime(14, m.next_attempt_at);
+  stmt->Bind(15, m.phone_number_id).BindOptionalTime(16, m.scheduled_for);
+  stmt->BindOptionalTime(17, m.valid_until).Bind(18, m.quiet_hours ? 1 : 0);
+  stmt->Bind(19, m.marketing ? 1 : 0).Bind(20, m.relative_to);
+  stmt->Bind(21, absl::ToInt64Seconds(m.relative_offset));
+  if (!postgres) {
+    stmt->Bind(22, m.seq);
+    return stmt->Run();
+  }
+  absl::StatusOr<std::optional<int64_t>> seq =
+      FirstRow<int64_t>(*stmt, [](const Statement& s) { return s.ColumnInt(0); });
+  if (!seq.ok()) return seq.status();
+  RETURN_IF_ERROR(stmt->Run());
+  if (!*seq) return absl::InternalError("message insert returned no number");
+  m.seq = **seq;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> MessageRepository::BumpConversation(const std::string& conversation_id,
+                                                            absl::Time at) {
+  absl::StatusOr<Statement> stmt = db_.Prepare(
       "UPDATE conversations SET last_seq = last_seq + 1, "
       "updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END "
-      "WHERE conversation_id = ?1 RETURNING last_seq";
-  static constexpr char kSequence[] =
-      "WITH touched AS (UPDATE conversations SET updated_at = ?2 WHERE conversation_id = "
-      "(SELECT conversation_id FROM conversations WHERE conversation_id = ?1 AND updated_at < ?2 "
-      "FOR NO KEY UPDATE SKIP LOCKED)) "
-      "SELECT nextval('message_seq') FROM conversations WHERE conversation_id = ?1";
-  absl::StatusOr<Statement> stmt =
-      db_.Prepare(db_.engine() == DatabaseUrl::Engine::kPostgres ? kSequence : kCounter);
+      "WHERE conversation_id = ?1 RETURNING last_seq");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, conversation_id).BindTime(2, at);
   absl::StatusOr<std::optional<int64_t>> seq =
       FirstRow<int64_t>(*stmt, [](const Statement& s) { return s.ColumnInt(0); });
   if (!seq.ok()) return seq.status();
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
+  RETURN_IF_ERROR(stmt->Run());
   if (!*seq) {
     return absl::FailedPreconditionError(
         absl::StrCat("message for unknown conversation ", conversation_id));
   }
   return **seq;
-}
-
-absl::Status MessageRepository::Insert(MessageRecord& m) {
-  absl::StatusOr<int64_t> seq = JoinConversation(m.conversation_id, m.created_at);
-  if (!seq.ok()) return seq.status();
-  m.seq = *seq;
-  return ExecOne(
-      db_,
-      "INSERT INTO messages (message_id, property_id, conversation_id, seq, direction, "
-      "message_type, body, payload, guest_phone, status, staff_member_id, whatsapp_message_id, "
-      "reply_to_message_id, created_at, next_attempt_at, phone_number_id, scheduled_for, "
-      "valid_until, quiet_hours, marketing, relative_to, relative_offset) VALUES (?1, ?2, ?3, "
-      "?15, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, ''), ?12, ?13, ?14, ?16, ?17, ?18, ?19, "
-      "?20, ?21, ?22)",
-      m.message_id, m.property_id, m.conversation_id, static_cast<int>(m.direction),
-      static_cast<int>(m.message_type), m.body, m.payload, m.guest_phone,
-      static_cast<int>(m.status), m.staff_member_id, m.whatsapp_message_id, m.reply_to_message_id,
-      m.created_at, m.next_attempt_at, m.seq, m.phone_number_id, m.scheduled_for, m.valid_until,
-      m.quiet_hours ? 1 : 0, m.marketing ? 1 : 0, m.relative_to,
-      absl::ToInt64Seconds(m.relative_offset));
 }
 
 absl::StatusOr<std::optional<MessageRecord>> MessageRepository::Get(const std::string& id) {
@@ -204,15 +227,33 @@ absl::StatusOr<std::optional<absl::Time>> MessageRepository::NextAttemptAt() {
 
 absl::StatusOr<bool> MessageRepository::Claim(const std::string& message_id, absl::Time now,
                                               absl::Time hold_until) {
-  // The condition is checked again on the row as it is when the update
+  absl::StatusOr<std::vector<std::string>> taken = ClaimAll({message_id}, now, hold_until);
+  if (!taken.ok()) return taken.status();
+  return !taken->empty();
+}
+
+absl::StatusOr<std::vector<std::string>> MessageRepository::ClaimAll(
+    const std::vector<std::string>& message_ids, absl::Time now, absl::Time hold_until) {
+  if (message_ids.empty()) return std::vector<std::string>();
+  // The condition is checked again on each row as it is when the update
   // runs (PostgreSQL waits for a concurrent claim to commit, then finds
-  // the row no longer due): of two instances, one wins.
-  RETURN_IF_ERROR(
-      ExecOne(db_,
-              "UPDATE messages SET next_attempt_at = ?1, attempts = attempts + 1, claimed = 1 "
-              "WHERE message_id = ?2 AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?3",
-              hold_until, message_id, now));
-  return db_.Changes() > 0;
+  // the row no longer due): of two instances, one wins. The list is padded
+  // to a power of two with its last id, so that a handful of statement
+  // texts serve every round's size.
+  size_t slots = 1;
+  while (slots < message_ids.size()) slots *= 2;
+  std::string sql =
+      "UPDATE messages SET next_attempt_at = ?1, attempts = attempts + 1, claimed = 1 "
+      "WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?2 AND message_id IN (?3";
+  for (size_t i = 1; i < slots; ++i) absl::StrAppend(&sql, ", ?", i + 3);
+  absl::StrAppend(&sql, ") RETURNING message_id");
+  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindTime(1, hold_until).BindTime(2, now);
+  for (size_t i = 0; i < slots; ++i) {
+    stmt->Bind(static_cast<int>(i) + 3, message_ids[std::min(i, message_ids.size() - 1)]);
+  }
+  return CollectRows<std::string>(*stmt, [](const Statement& s) { return s.ColumnText(0); });
 }
 
 absl::StatusOr<bool> MessageRepository::DeferDue(const std::string& message_id, absl::Time now,

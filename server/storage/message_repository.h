@@ -44,6 +44,9 @@ class MessageRepository {
   // instance) only after that time. False when it is no longer due: another
   // instance took it since it was read (docs/postgres-port.md, "Claims").
   absl::StatusOr<bool> Claim(const std::string& message_id, absl::Time now, absl::Time hold_until);
+  // The same for several messages in one statement: the ids taken.
+  absl::StatusOr<std::vector<std::string>> ClaimAll(const std::vector<std::string>& message_ids,
+                                                    absl::Time now, absl::Time hold_until);
   // Moves the next attempt of a message still due at `now` without counting
   // one (pacing); false when another instance took it meanwhile.
   absl::StatusOr<bool> DeferDue(const std::string& message_id, absl::Time now, absl::Time at,
@@ -99,9 +102,9 @@ class MessageRepository {
   absl::StatusOr<std::vector<MessageRecord>> List(const Filter& filter, int limit);
 
  private:
-  // The conversation's next sequence number (inside the transaction); its
-  // update time moves forward to `at`.
-  absl::StatusOr<int64_t> JoinConversation(const std::string& conversation_id, absl::Time at);
+  // SQLite: the conversation's next sequence number (inside the
+  // transaction); its update time moves forward to `at`.
+  absl::StatusOr<int64_t> BumpConversation(const std::string& conversation_id, absl::Time at);
 
   Database& db_;
 };

@@ -14,7 +14,8 @@ class ScheduledStatusRepository {
  public:
   explicit ScheduledStatusRepository(Database& db) : db_(db) {}
 
-  absl::Status Insert(const ScheduledStatus& status);
+  // All in one statement (a send's follow-ups: sent, delivered, read).
+  absl::Status Insert(const std::vector<ScheduledStatus>& statuses);
   absl::StatusOr<std::vector<ScheduledStatus>> Due(absl::Time now, int limit);
   absl::StatusOr<std::optional<absl::Time>> NextDueAt();
   // Removes an entry; false when it was gone already (another instance

@@ -524,7 +524,7 @@ constexpr const char* kMigrations[] = {
       CREATE INDEX automation_queue_due ON automation_queue (due_at);
       )sql",
     // 20: on PostgreSQL a message's number comes from one sequence shared by
-    // every conversation (MessageRepository::JoinConversation): the counter
+    // every conversation (MessageRepository::Insert): the counter
     // of 11, bumped under the conversation row's lock, held the lock through
     // the commit's WAL flush, so the sends of one conversation committed one
     // at a time. It starts past every number already given, so numbers stay

@@ -10,6 +10,7 @@
 #include "server/domain/status_machine.h"
 #include "server/util/log.h"
 #include "server/util/metrics.h"
+#include "server/util/status_macros.h"
 
 namespace wa::workers {
 
@@ -68,6 +69,7 @@ absl::Duration SendQueue::Tick() {
   std::vector<storage::MessageRecord> claimed;
   absl::Status status = db_.Transaction([&]() -> absl::Status {
     claimed.clear();
+    std::vector<storage::MessageRecord> ready;
     Refusals refused;
     absl::StatusOr<std::vector<storage::MessageRecord>> due =
         messages_.DueForSending(now, options_.batch);
@@ -93,11 +95,18 @@ absl::Duration SendQueue::Tick() {
         if (!deferred.ok()) return deferred.status();
         continue;
       }
-      // Another instance may have taken it since the read: then it is theirs.
-      absl::StatusOr<bool> taken =
-          messages_.Claim(m.message_id, now, now + options_.reconcile_grace);
-      if (!taken.ok()) return taken.status();
-      if (!*taken) continue;
+      ready.push_back(std::move(m));
+    }
+    // All in one statement. Another instance may have taken some since the
+    // read: those are theirs.
+    std::vector<std::string> ids;
+    for (const storage::MessageRecord& m : ready) ids.push_back(m.message_id);
+    absl::StatusOr<std::vector<std::string>> taken =
+        messages_.ClaimAll(ids, now, now + options_.reconcile_grace);
+    if (!taken.ok()) return taken.status();
+    absl::flat_hash_set<std::string> ours(taken->begin(), taken->end());
+    for (storage::MessageRecord& m : ready) {
+      if (!ours.contains(m.message_id)) continue;
       ++m.attempts;
       claimed.push_back(std::move(m));
     }
@@ -268,12 +277,8 @@ absl::Status SendQueue::Settle(const storage::MessageRecord& message, provider::
     case provider::SendOutcome::kAccepted: {
       ReportHealth(true);
       absl::Status status = db_.Transaction([&]() -> absl::Status {
-        auto s = messages_.MarkAccepted(message.message_id, result.whatsapp_message_id);
-        for (const storage::ScheduledStatus& follow_up : result.follow_ups) {
-          if (!s.ok()) break;
-          s = scheduled_.Insert(follow_up);
-        }
-        return s;
+        RETURN_IF_ERROR(messages_.MarkAccepted(message.message_id, result.whatsapp_message_id));
+        return scheduled_.Insert(result.follow_ups);
       });
       if (status.ok() && !result.follow_ups.empty() && peers_.status_timer) {
         peers_.status_timer->Wake();

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "gtest/gtest.h"
 #include "server/storage/conversation_repository.h"
 #include "server/storage/guest_repository.h"
@@ -129,6 +131,31 @@ TEST_F(RepositoriesTest, SendQueueSeesOnlyDueMessagesUntilAccepted) {
   EXPECT_EQ((*by_wamid)->attempts, 1);
 }
 
+TEST_F(RepositoriesTest, ClaimingSeveralTakesOnlyThoseStillDueEachOnce) {
+  constexpr absl::Duration kHour = absl::Hours(1);
+  ASSERT_TRUE(Tx([&] { return conversations_.Insert(Conversation("c1", "+1234567890", 0)); }).ok());
+  std::vector<std::string> ids;
+  for (const char* id : {"later", "a", "b", "c", "d"}) {
+    MessageRecord m = Outbound(id, "c1");
+    if (std::string(id) == "later") m.next_attempt_at = kT0 + absl::Minutes(5);
+    ASSERT_TRUE(Tx([&] { return messages_.Insert(m); }).ok());
+    ids.push_back(id);
+  }
+  // "b" is someone else's already: taken since the round read it.
+  ASSERT_TRUE(*TransactValue(t_.db(), [&] { return messages_.Claim("b", kT0, kT0 + kHour); }));
+  auto taken = TransactValue(t_.db(), [&] { return messages_.ClaimAll(ids, kT0, kT0 + kHour); });
+  ASSERT_TRUE(taken.ok()) << taken.status();
+  std::sort(taken->begin(), taken->end());
+  EXPECT_EQ(*taken, (std::vector<std::string>{"a", "c", "d"}));
+  for (const char* id : {"a", "c", "d"}) {
+    auto m = ReadValue(t_.db(), [&] { return messages_.Get(id); });
+    ASSERT_TRUE(m.ok() && m->has_value());
+    EXPECT_EQ((*m)->attempts, 1) << id;  // once, though five ids were padded to eight with "d"
+    EXPECT_EQ((*m)->next_attempt_at, kT0 + kHour) << id;
+  }
+  EXPECT_TRUE(ReadValue(t_.db(), [&] { return messages_.DueForSending(kT0, 10); })->empty());
+}
+
 TEST_F(RepositoriesTest, GuestWindowNeverMovesBackwards) {
   ASSERT_TRUE(Tx([&] { return guests_.RecordInbound("p1", "+1", kT0, "Maria"); }).ok());
   ASSERT_TRUE(Tx([&] { return guests_.RecordInbound("p1", "+1", kT0 - absl::Hours(1), ""); }).ok());
@@ -143,8 +170,8 @@ TEST_F(RepositoriesTest, ScheduledStatusesComeDueInOrder) {
   ScheduledStatus b{0, "w1", hotel::whatsapp::v1::MESSAGE_STATUS_READ,
                     0, "",   kT0 + absl::Seconds(1)};
   ASSERT_TRUE(Tx([&]() -> absl::Status {
-                auto s = scheduled_.Insert(b);
-                return s.ok() ? scheduled_.Insert(a) : s;
+                auto s = scheduled_.Insert({b});
+                return s.ok() ? scheduled_.Insert({a}) : s;
               }).ok());
   auto due = ReadValue(t_.db(), [&] { return scheduled_.Due(kT0, 10); });
   ASSERT_EQ(due->size(), 1u);

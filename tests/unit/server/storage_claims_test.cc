@@ -209,7 +209,7 @@ TEST_P(StorageClaimsTest, RacingInstancesApplyEachScheduledStatusOnce) {
           ScheduledStatus s{
               0,  absl::StrCat("wamid.", i), hotel::whatsapp::v1::MESSAGE_STATUS_DELIVERED, 0, "",
               kT0};
-          if (auto st = scheduled.Insert(s); !st.ok()) return st;
+          if (auto st = scheduled.Insert({s}); !st.ok()) return st;
         }
         return absl::OkStatus();
       }).ok());
