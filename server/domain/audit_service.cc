@@ -12,16 +12,11 @@ namespace wa::domain {
 namespace {}  // namespace
 
 absl::Status AuditService::Record(const storage::AuditRecord& record) {
-  return db_.Transaction([&] { return audit_.Insert(record); });
+  return db_.Transaction([&] { return audit_.Insert({record}); });
 }
 
 absl::Status AuditService::RecordAll(const std::vector<storage::AuditRecord>& records) {
-  return db_.Transaction([&]() -> absl::Status {
-    for (const storage::AuditRecord& record : records) {
-      if (absl::Status s = audit_.Insert(record); !s.ok()) return s;
-    }
-    return absl::OkStatus();
-  });
+  return db_.Transaction([&] { return audit_.Insert(records); });
 }
 
 absl::StatusOr<AuditPage> AuditService::List(const AuditQuery& query) {

@@ -291,7 +291,7 @@ absl::Status AutomationEngine::Audit(const Context& c, const std::string& actor,
   resources["inbound_message_id"] = c.message.message_id;
   record.resources = std::move(resources);
   record.code = "OK";
-  return audit_.Insert(record);
+  return audit_.Insert({record});
 }
 
 }  // namespace wa::domain

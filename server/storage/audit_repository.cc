@@ -39,13 +39,16 @@ AuditRecord ReadAudit(const Statement& s) {
 
 }  // namespace
 
-absl::Status AuditRepository::Insert(const AuditRecord& r) {
-  return ExecOne(
-      db_,
-      "INSERT INTO audit_events (property_id, occurred_at, token_id, role, method, resources, "
-      "grpc_code, code, error_message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      r.property_id, r.occurred_at, r.token_id, static_cast<int>(r.role), r.method,
-      ResourcesJson(r.resources), r.grpc_code, r.code, r.error_message);
+absl::Status AuditRepository::Insert(const std::vector<AuditRecord>& records) {
+  return InsertRows(db_,
+                    "INSERT INTO audit_events (property_id, occurred_at, token_id, role, method, "
+                    "resources, grpc_code, code, error_message)",
+                    records, [](const AuditRecord& r) {
+                      return std::make_tuple(r.property_id, r.occurred_at, r.token_id,
+                                             static_cast<int>(r.role), r.method,
+                                             ResourcesJson(r.resources), r.grpc_code, r.code,
+                                             r.error_message);
+                    });
 }
 
 absl::StatusOr<std::vector<AuditRecord>> AuditRepository::List(const AuditFilter& f) {

@@ -46,7 +46,8 @@ class AuditRepository {
  public:
   explicit AuditRepository(Database& db) : db_(db) {}
 
-  absl::Status Insert(const AuditRecord& record);
+  // All in as few statements as InsertRows (statements.h) allows.
+  absl::Status Insert(const std::vector<AuditRecord>& records);
   // Newest first.
   absl::StatusOr<std::vector<AuditRecord>> List(const AuditFilter& filter);
 

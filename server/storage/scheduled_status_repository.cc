@@ -1,25 +1,17 @@
 #include "server/storage/scheduled_status_repository.h"
 
-#include "absl/strings/str_cat.h"
 #include "server/storage/statements.h"
 
 namespace wa::storage {
 
 absl::Status ScheduledStatusRepository::Insert(const std::vector<ScheduledStatus>& statuses) {
-  if (statuses.empty()) return absl::OkStatus();
-  std::string sql =
-      "INSERT INTO scheduled_statuses (whatsapp_message_id, status, failure_code, failure_reason, "
-      "due_at) VALUES (?, ?, ?, ?, ?)";
-  for (size_t i = 1; i < statuses.size(); ++i) absl::StrAppend(&sql, ", (?, ?, ?, ?, ?)");
-  absl::StatusOr<Statement> stmt = db_.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  int at = 1;
-  for (const ScheduledStatus& s : statuses) {
-    stmt->Bind(at, s.whatsapp_message_id).Bind(at + 1, static_cast<int>(s.status));
-    stmt->Bind(at + 2, s.failure_code).Bind(at + 3, s.failure_reason).BindTime(at + 4, s.due_at);
-    at += 5;
-  }
-  return stmt->Run();
+  return InsertRows(db_,
+                    "INSERT INTO scheduled_statuses (whatsapp_message_id, status, failure_code, "
+                    "failure_reason, due_at)",
+                    statuses, [](const ScheduledStatus& s) {
+                      return std::make_tuple(s.whatsapp_message_id, static_cast<int>(s.status),
+                                             s.failure_code, s.failure_reason, s.due_at);
+                    });
 }
 
 absl::StatusOr<std::vector<ScheduledStatus>> ScheduledStatusRepository::Due(absl::Time now,

@@ -411,7 +411,7 @@ TEST_P(StorageBackendsTest, AuditMatchesAShortMethodName) {
   r.token_id = "tok_1";
   r.method = "hotel.whatsapp.v1.MessagesService.SendMessage";
   r.code = "OK";
-  ASSERT_TRUE(Tx([&] { return audit.Insert(r); }).ok());
+  ASSERT_TRUE(Tx([&] { return audit.Insert({r}); }).ok());
   AuditFilter filter;
   filter.property_id = "p1";
   filter.method = "SendMessage";
@@ -420,6 +420,33 @@ TEST_P(StorageBackendsTest, AuditMatchesAShortMethodName) {
   filter.method = "Message";
   EXPECT_EQ(Read([&] { return audit.List(filter); }).value_or(std::vector<AuditRecord>()).size(),
             0u);
+}
+
+TEST_P(StorageBackendsTest, ABatchOfRowsIsInsertedWholeAndInOrder) {
+  // 45 rows: chunks of 32, 8, 4 and 1 (InsertRows, statements.h).
+  std::vector<AuditRecord> records(45);
+  for (size_t i = 0; i < records.size(); ++i) {
+    records[i].property_id = "p1";
+    records[i].occurred_at = kT0 + absl::Seconds(i);
+    records[i].token_id = "tok_" + std::to_string(i);
+    records[i].method = "hotel.whatsapp.v1.MessagesService.SendMessage";
+    records[i].grpc_code = static_cast<int>(i % 17);
+    records[i].code = "OK";
+  }
+  AuditRepository audit(db());
+  ASSERT_TRUE(Tx([&] { return audit.Insert(records); }).ok());
+  AuditFilter filter;
+  filter.property_id = "p1";
+  filter.limit = 100;
+  auto listed = Read([&] { return audit.List(filter); });
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    const AuditRecord& back = (*listed)[records.size() - 1 - i];  // newest first
+    EXPECT_EQ(back.token_id, records[i].token_id);
+    EXPECT_EQ(back.occurred_at, records[i].occurred_at);
+    EXPECT_EQ(back.grpc_code, records[i].grpc_code);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StorageBackendsTest,
