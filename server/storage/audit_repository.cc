@@ -40,10 +40,10 @@ AuditRecord ReadAudit(const Statement& s) {
 }  // namespace
 
 absl::Status AuditRepository::Insert(const std::vector<AuditRecord>& records) {
-  return InsertRows(db_,
+  return RunForRows(db_,
                     "INSERT INTO audit_events (property_id, occurred_at, token_id, role, method, "
-                    "resources, grpc_code, code, error_message)",
-                    records, [](const AuditRecord& r) {
+                    "resources, grpc_code, code, error_message) ",
+                    "", records, [](const AuditRecord& r) {
                       return std::make_tuple(r.property_id, r.occurred_at, r.token_id,
                                              static_cast<int>(r.role), r.method,
                                              ResourcesJson(r.resources), r.grpc_code, r.code,

@@ -46,7 +46,7 @@ class AuditRepository {
  public:
   explicit AuditRepository(Database& db) : db_(db) {}
 
-  // All in as few statements as InsertRows (statements.h) allows.
+  // All in as few statements as RunForRows (statements.h) allows.
   absl::Status Insert(const std::vector<AuditRecord>& records);
   // Newest first.
   absl::StatusOr<std::vector<AuditRecord>> List(const AuditFilter& filter);

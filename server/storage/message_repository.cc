@@ -274,15 +274,14 @@ absl::Status MessageRepository::Defer(const std::string& message_id, absl::Time 
                  at, reason, message_id);
 }
 
-absl::Status MessageRepository::MarkAccepted(const std::string& message_id,
-                                             const std::string& wamid) {
-  // A status callback may have settled the message first (it carries our
+absl::Status MessageRepository::MarkAccepted(const std::vector<Accepted>& accepted) {
+  // A status callback may have settled a message first (it carries our
   // id); then the wamid is already there and nothing is waiting.
-  return ExecOne(
-      db_,
-      "UPDATE messages SET whatsapp_message_id = ?, next_attempt_at = NULL, failure_reason = '' "
-      "WHERE message_id = ?",
-      wamid, message_id);
+  return RunForRows(db_,
+                    "UPDATE messages SET whatsapp_message_id = v.column2, next_attempt_at = NULL, "
+                    "failure_reason = '' FROM (",
+                    ") AS v WHERE messages.message_id = v.column1", accepted,
+                    [](const Accepted& a) { return std::make_tuple(a.message_id, a.wamid); });
 }
 
 absl::Status MessageRepository::UpdateStatus(const MessageRecord& m) {

@@ -54,8 +54,13 @@ class MessageRepository {
   // Moves the next attempt of a message this process holds without
   // counting one (a retry, bad credentials).
   absl::Status Defer(const std::string& message_id, absl::Time at, const std::string& reason);
-  // The provider accepted the message: record its wamid, leave the queue.
-  absl::Status MarkAccepted(const std::string& message_id, const std::string& wamid);
+  // The provider accepted these messages: record their wamids, leave the
+  // queue (RunForRows, statements.h: one statement for a group of sends).
+  struct Accepted {
+    std::string message_id;
+    std::string wamid;
+  };
+  absl::Status MarkAccepted(const std::vector<Accepted>& accepted);
   // Writes the status, its time columns and the wamid, and the queue state.
   absl::Status UpdateStatus(const MessageRecord& message);
 

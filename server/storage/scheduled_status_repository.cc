@@ -5,10 +5,10 @@
 namespace wa::storage {
 
 absl::Status ScheduledStatusRepository::Insert(const std::vector<ScheduledStatus>& statuses) {
-  return InsertRows(db_,
+  return RunForRows(db_,
                     "INSERT INTO scheduled_statuses (whatsapp_message_id, status, failure_code, "
-                    "failure_reason, due_at)",
-                    statuses, [](const ScheduledStatus& s) {
+                    "failure_reason, due_at) ",
+                    "", statuses, [](const ScheduledStatus& s) {
                       return std::make_tuple(s.whatsapp_message_id, static_cast<int>(s.status),
                                              s.failure_code, s.failure_reason, s.due_at);
                     });

@@ -87,32 +87,36 @@ absl::StatusOr<std::vector<T>> QueryAll(Database& db, absl::string_view sql, Rea
   return CollectRows<T>(stmt, read);
 }
 
-// Inserts every row of `rows` in as few statements as the batch allows:
-// "head VALUES (?, ...), (?, ...)" in chunks of a power of two rows, up to
-// 32, so that a handful of statement texts serve every batch (each is
-// prepared once per connection). `values(row)` returns the row's values as
-// a std::tuple, in the order of head's columns.
+// Runs `before` + "VALUES (?, ...), (?, ...)" + `after` over every row of
+// `rows` in as few statements as the batch allows: chunks of a power of two
+// rows, up to 32, so that a handful of statement texts serve every batch
+// (each is prepared once per connection). `values(row)` returns the row's
+// values as a std::tuple, in column order. A multi-row INSERT, or an
+// UPDATE ... FROM (VALUES ...) AS v (columns v.column1, v.column2, ... on
+// both engines):
 //
-//   RETURN_IF_ERROR(InsertRows(db_, "INSERT INTO t (a, b)", rows,
+//   RETURN_IF_ERROR(RunForRows(db_, "INSERT INTO t (a, b) ", "", rows,
 //                              [](const Row& r) { return std::make_tuple(r.a, r.b); }));
 template <typename Row, typename Values>
-absl::Status InsertRows(Database& db, absl::string_view head, const std::vector<Row>& rows,
-                        Values values) {
+absl::Status RunForRows(Database& db, absl::string_view before, absl::string_view after,
+                        const std::vector<Row>& rows, Values values) {
   constexpr size_t kMaxChunk = 32;
   constexpr size_t kColumns = std::tuple_size_v<decltype(values(std::declval<const Row&>()))>;
+  std::string row_marks = "(?";
+  for (size_t c = 1; c < kColumns; ++c) row_marks += ", ?";
+  row_marks += ")";
   for (size_t done = 0; done < rows.size();) {
     size_t chunk = kMaxChunk;
     while (chunk > rows.size() - done) chunk /= 2;
-    std::string row_marks = "(?";
-    for (size_t c = 1; c < kColumns; ++c) row_marks += ", ?";
-    row_marks += ")";
-    std::string sql = absl::StrCat(head, " VALUES ", row_marks);
+    std::string sql = absl::StrCat(before, "VALUES ", row_marks);
     for (size_t i = 1; i < chunk; ++i) absl::StrAppend(&sql, ", ", row_marks);
+    absl::StrAppend(&sql, after);
     ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
     int index = 0;
     for (size_t i = 0; i < chunk; ++i) {
-      std::apply([&](const auto&... value) { (statements_internal::BindArg(stmt, ++index, value), ...); },
-                 values(rows[done + i]));
+      std::apply(
+          [&](const auto&... value) { (statements_internal::BindArg(stmt, ++index, value), ...); },
+          values(rows[done + i]));
     }
     RETURN_IF_ERROR(stmt.Run());
     done += chunk;

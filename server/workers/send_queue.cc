@@ -31,7 +31,7 @@ SendQueue::SendQueue(storage::Database& db, provider::Provider& provider,
       options_(options),
       peers_(std::move(peers)),
       messages_(db),
-      scheduled_(db),
+      accepted_(db),
       statuses_(db, peers_.events),
       sender_limit_(
           limiters("sender", options.sender_rate_per_second, options.sender_rate_per_second)),
@@ -276,10 +276,7 @@ absl::Status SendQueue::Settle(const storage::MessageRecord& message, provider::
   switch (result.outcome) {
     case provider::SendOutcome::kAccepted: {
       ReportHealth(true);
-      absl::Status status = db_.Transaction([&]() -> absl::Status {
-        RETURN_IF_ERROR(messages_.MarkAccepted(message.message_id, result.whatsapp_message_id));
-        return scheduled_.Insert(result.follow_ups);
-      });
+      absl::Status status = accepted_.Record(message.message_id, result);
       if (status.ok() && !result.follow_ups.empty() && peers_.status_timer) {
         peers_.status_timer->Wake();
       }

@@ -20,7 +20,7 @@
 #include "server/provider/provider.h"
 #include "server/storage/database.h"
 #include "server/storage/message_repository.h"
-#include "server/storage/scheduled_status_repository.h"
+#include "server/workers/accepted_sends.h"
 #include "server/workers/media_copies.h"
 #include "server/workers/poller.h"
 
@@ -120,7 +120,7 @@ class SendQueue : public domain::SendQueueWaker {
   Options options_;
   Peers peers_;
   storage::MessageRepository messages_;
-  storage::ScheduledStatusRepository scheduled_;
+  AcceptedSends accepted_;
   domain::StatusService statuses_;  // a failure is a status change, with its webhook event
   std::unique_ptr<domain::RateLimiter> sender_limit_;
   std::unique_ptr<domain::RateLimiter> pair_limit_;

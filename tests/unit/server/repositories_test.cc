@@ -121,7 +121,7 @@ TEST_F(RepositoriesTest, SendQueueSeesOnlyDueMessagesUntilAccepted) {
   EXPECT_EQ(ReadValue(t_.db(), [&] { return messages_.DueForSending(kT0 + absl::Minutes(5), 10); })
                 ->size(),
             2u);
-  ASSERT_TRUE(Tx([&] { return messages_.MarkAccepted("now", "wamid.1"); }).ok());
+  ASSERT_TRUE(Tx([&] { return messages_.MarkAccepted({{"now", "wamid.1"}}); }).ok());
   EXPECT_EQ(ReadValue(t_.db(), [&] { return messages_.DueForSending(kT0 + absl::Minutes(5), 10); })
                 ->size(),
             1u);

@@ -148,7 +148,7 @@ TEST_P(StorageBackendsTest, MessagesNumberThemselvesAndQueue) {
   EXPECT_EQ((*last_two)[0].seq, 2);
   EXPECT_EQ((*last_two)[1].seq, 3);
   EXPECT_EQ(Read([&] { return messages.CountBacklog("p1", 2); }).value_or(-1), 2);
-  ASSERT_TRUE(Tx([&] { return messages.MarkAccepted("m2", "wamid.2"); }).ok());
+  ASSERT_TRUE(Tx([&] { return messages.MarkAccepted({{"m2", "wamid.2"}}); }).ok());
   auto by_wamid = Read([&] { return messages.FindByWhatsAppId("wamid.2"); });
   ASSERT_TRUE(by_wamid.ok() && by_wamid->has_value()) << by_wamid.status();
   EXPECT_EQ((*by_wamid)->message_id, "m2");
@@ -423,7 +423,7 @@ TEST_P(StorageBackendsTest, AuditMatchesAShortMethodName) {
 }
 
 TEST_P(StorageBackendsTest, ABatchOfRowsIsInsertedWholeAndInOrder) {
-  // 45 rows: chunks of 32, 8, 4 and 1 (InsertRows, statements.h).
+  // 45 rows: chunks of 32, 8, 4 and 1 (RunForRows, statements.h).
   std::vector<AuditRecord> records(45);
   for (size_t i = 0; i < records.size(); ++i) {
     records[i].property_id = "p1";
