@@ -160,6 +160,53 @@ TEST_F(SharedRateLimiterTest, FullKeysArePrunedAndLimitsHoldThrough) {
   EXPECT_EQ(Keys(t_.db()), 2);
 }
 
+TEST_F(SharedRateLimiterTest, AFastLimitLeasesTokensAndStillNeverExceedsItself) {
+  // 10,000/s: the 20 ms lease window refills 200 tokens; leases double up
+  // to 64 while demand empties them.
+  std::unique_ptr<storage::Database> other = t_.OpenAnother();
+  ASSERT_NE(other, nullptr);
+  const double rate = 10000, burst = 200;
+  SharedRateLimiter a(t_.db(), "sender", rate, burst);
+  SharedRateLimiter b(*other, "sender", rate, burst);
+  int taken = 0, asked = 0;
+  for (int ms = 0; ms <= 1000; ms += 1) {
+    absl::Time now = kT0 + absl::Milliseconds(ms);
+    for (int i = 0; i < 30; ++i, ++asked) {  // 30,000/s asked of a 10,000/s limit
+      if (Take(i % 2 == 0 ? a : b, "n1", now) == absl::ZeroDuration()) ++taken;
+    }
+    ASSERT_LE(taken, rate * ms / 1000 + burst) << "at " << ms << " ms";
+  }
+  // Dropped leases make it err slow, by little: within 10% of the limit.
+  EXPECT_GE(taken, 0.9 * (rate + burst));
+  // At the limit each instance asks the database about twice a step (what
+  // came back since), not once per token.
+  EXPECT_LT(a.database_takes() + b.database_takes(), 2 * 2 * 1000 + 100);
+}
+
+TEST_F(SharedRateLimiterTest, BelowAFastLimitMostTokensComeFromLeases) {
+  SharedRateLimiter limiter(t_.db(), "sender", 10000, 200);
+  int taken = 0;
+  for (int ms = 0; ms < 1000; ++ms) {  // 8,000/s
+    for (int i = 0; i < 8; ++i) {
+      if (Take(limiter, "n1", kT0 + absl::Milliseconds(ms)) == absl::ZeroDuration()) ++taken;
+    }
+  }
+  EXPECT_EQ(taken, 8000);
+  EXPECT_LT(limiter.database_takes(), 8000 / 20);
+}
+
+TEST_F(SharedRateLimiterTest, LeasedTokensLastTheirWindowOnly) {
+  SharedRateLimiter limiter(t_.db(), "sender", 10000, 10000);
+  // Demand doubles the lease: 1, then 2, then 4 tokens from the database.
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(Take(limiter, "n1", kT0), absl::ZeroDuration());
+  EXPECT_EQ(limiter.database_takes(), 3);
+  // A lease emptied after its window is not doubled: demand was slow.
+  absl::Time later = kT0 + absl::Milliseconds(30);
+  EXPECT_EQ(Take(limiter, "n1", later), absl::ZeroDuration());
+  EXPECT_EQ(Take(limiter, "n1", later), absl::ZeroDuration());
+  EXPECT_EQ(limiter.database_takes(), 5) << "a lease of 1, then of 2";
+}
+
 TEST_F(SharedRateLimiterTest, ZeroRateMeansUnlimited) {
   SharedRateLimiter limiter(t_.db(), "token", 0, 1);
   for (int i = 0; i < 20; ++i) EXPECT_EQ(Take(limiter, "k", kT0), absl::ZeroDuration());
