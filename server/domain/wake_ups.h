@@ -10,6 +10,8 @@
 // Each one only wakes a poller: the work itself is found in the database,
 // so a lost wake-up costs a poll interval, never a message.
 
+#include "absl/time/time.h"
+
 namespace wa::domain {
 
 // One interface per kind of work, all of the same shape: the kind makes
@@ -20,6 +22,9 @@ class Waker {
  public:
   virtual ~Waker() = default;
   virtual void Wake() = 0;
+  // New work due at `due`: a worker that will look by then anyway may
+  // stay asleep.
+  virtual void WakeBy(absl::Time due) { Wake(); }
 };
 
 // A message was queued to go now: workers::SendQueue claims it. Called by

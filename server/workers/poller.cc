@@ -11,6 +11,11 @@ void Poller::Wake() {
   woken_ = true;
 }
 
+void Poller::WakeBy(absl::Time due) {
+  absl::MutexLock lock(&mu_);
+  if (due < next_tick_ || next_tick_ == absl::InfinitePast()) woken_ = true;
+}
+
 void Poller::Stop() {
   {
     absl::MutexLock lock(&mu_);
@@ -23,9 +28,11 @@ void Poller::Run() {
   while (true) {
     absl::Duration sleep = tick_();
     absl::MutexLock lock(&mu_);
+    next_tick_ = absl::Now() + sleep;
     mu_.AwaitWithTimeout(absl::Condition(this, &Poller::Ready), sleep);
     if (stopping_) return;
     woken_ = false;
+    next_tick_ = absl::InfinitePast();  // ticking
   }
 }
 

@@ -20,6 +20,9 @@ class Poller {
 
   void Start();
   void Wake();
+  // Wakes it unless its next tick comes by `due` anyway (one in progress
+  // counts as none planned: it may have read before the new work).
+  void WakeBy(absl::Time due);
   // Finishes the tick in progress, then joins the thread.
   void Stop();
 
@@ -31,6 +34,7 @@ class Poller {
   std::thread thread_;
   mutable absl::Mutex mu_;
   bool woken_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Time next_tick_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 };
 

@@ -278,7 +278,9 @@ absl::Status SendQueue::Settle(const storage::MessageRecord& message, provider::
       ReportHealth(true);
       absl::Status status = accepted_.Record(message.message_id, result);
       if (status.ok() && !result.follow_ups.empty() && peers_.status_timer) {
-        peers_.status_timer->Wake();
+        absl::Time first = absl::InfiniteFuture();
+        for (const storage::ScheduledStatus& s : result.follow_ups) first = std::min(first, s.due_at);
+        peers_.status_timer->WakeBy(first);
       }
       return status;
     }

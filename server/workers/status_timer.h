@@ -17,6 +17,7 @@ class StatusTimer : public domain::StatusTimerWaker {
 
   void Start() { poller_.Start(); }
   void Wake() override { poller_.Wake(); }
+  void WakeBy(absl::Time due) override { poller_.WakeBy(due); }
   void Stop() { poller_.Stop(); }
 
  private:
