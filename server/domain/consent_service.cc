@@ -25,14 +25,10 @@ absl::StatusOr<storage::ConsentRecord> EffectiveConsent(storage::ConsentReposito
                                                         const std::string& property_id,
                                                         const std::string& guest_phone,
                                                         const GuestHasher* hasher) {
-  absl::StatusOr<storage::ConsentRecord> record = consent.Get(property_id, guest_phone);
-  if (!record.ok() || record->updated_at || hasher == nullptr) return record;
+  if (hasher == nullptr) return consent.Get(property_id, guest_phone);
   absl::StatusOr<std::string> hash = hasher->Hash(property_id, guest_phone);
   if (!hash.ok()) return hash.status();
-  absl::StatusOr<std::optional<storage::ConsentRecord>> kept =
-      consent.ErasedConsent(property_id, *hash);
-  if (!kept.ok()) return kept.status();
-  return kept->value_or(*record);
+  return consent.GetOrErased(property_id, guest_phone, *hash);
 }
 
 absl::Status CheckConsent(storage::ConsentRepository& consent, const std::string& property_id,

@@ -44,6 +44,23 @@ absl::StatusOr<std::optional<ConsentRecord>> ConsentRepository::ErasedConsent(
   });
 }
 
+absl::StatusOr<ConsentRecord> ConsentRepository::GetOrErased(const std::string& property_id,
+                                                             const std::string& guest_phone,
+                                                             const std::string& guest_hash) {
+  absl::StatusOr<std::optional<ConsentRecord>> row = QueryOne<ConsentRecord>(
+      db_,
+      "SELECT opted_out, marketing_opted_out, updated_at, 0 AS erased FROM guest_consent "
+      "WHERE property_id = ?1 AND guest_phone = ?2 "
+      "UNION ALL SELECT opted_out, marketing_opted_out, erased_at, 1 FROM guest_erasures "
+      "WHERE property_id = ?1 AND guest_hash = ?3 ORDER BY 4 LIMIT 1",
+      [](const Statement& s) {
+        return ConsentRecord{s.ColumnInt(0) != 0, s.ColumnInt(1) != 0, s.ColumnOptionalTime(2)};
+      },
+      property_id, guest_phone, guest_hash);
+  if (!row.ok()) return row.status();
+  return row->value_or(ConsentRecord{});
+}
+
 absl::StatusOr<bool> ConsentRepository::Seen(const std::string& property_id,
                                              const std::string& guest_phone,
                                              const ConsentEventRecord& e) {

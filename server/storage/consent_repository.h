@@ -46,6 +46,12 @@ class ConsentRepository {
   // (guest_erasures), if they were erased.
   absl::StatusOr<std::optional<ConsentRecord>> ErasedConsent(const std::string& property_id,
                                                              const std::string& guest_hash);
+  // The guest's own record, else the consent kept from an erasure under
+  // `guest_hash`, else none (not opted out): Get, then ErasedConsent, in
+  // one statement (every send asks).
+  absl::StatusOr<ConsentRecord> GetOrErased(const std::string& property_id,
+                                            const std::string& guest_phone,
+                                            const std::string& guest_hash);
   absl::StatusOr<std::vector<ConsentEventRecord>> History(const std::string& property_id,
                                                           const std::string& guest_phone,
                                                           int limit);

@@ -326,6 +326,23 @@ TEST_P(StorageBackendsTest, ConsentUpsertsAndTokensRevokeOnce) {
                 .value_or(std::vector<ConsentEventRecord>())
                 .size(),
             2u);
+  // A send asks in one statement: the guest's own record first, else what
+  // an erasure kept under the guest's hash, else not opted out.
+  ASSERT_TRUE(Tx([&] {
+                return db().Exec(
+                    "INSERT INTO guest_erasures (property_id, guest_hash, erased_at, opted_out) "
+                    "VALUES ('p1', 'erased:h1', 1, 1), ('p1', 'erased:h2', 1, 1)");
+              }).ok());
+  auto own = Read([&] { return consent.GetOrErased("p1", "+111", "erased:h1"); });
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_FALSE(own->opted_out) << "the guest's own record wins";
+  auto kept = Read([&] { return consent.GetOrErased("p1", "+222", "erased:h2"); });
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_TRUE(kept->opted_out);
+  auto none = Read([&] { return consent.GetOrErased("p1", "+333", "erased:h3"); });
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_FALSE(none->opted_out);
+  EXPECT_FALSE(none->updated_at.has_value());
 
   TokenRepository tokens(db());
   TokenRecord token{"tok_1", "desk", v1::ROLE_STAFF, "p1", "hash-1", kT0, std::nullopt};
