@@ -59,6 +59,14 @@ MessageRecord ReadMessage(const Statement& s) {
   return m;
 }
 
+// The messages due to be sent at ?1, oldest first, at most ?2.
+const std::string& DueSql() {
+  static const std::string sql = std::string(kSelect) +
+                                 "WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ? "
+                                 "ORDER BY next_attempt_at LIMIT ?";
+  return sql;
+}
+
 absl::StatusOr<std::optional<MessageRecord>> FindOne(Database& db, const std::string& sql,
                                                      const std::string& key) {
   absl::StatusOr<Statement> stmt = db.Prepare(sql);
@@ -196,10 +204,18 @@ absl::StatusOr<std::vector<std::string>> MessageRepository::StaffParticipants(
 
 absl::StatusOr<std::vector<MessageRecord>> MessageRepository::DueForSending(absl::Time now,
                                                                             int limit) {
-  static const std::string sql = std::string(kSelect) +
-                                 "WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ? "
-                                 "ORDER BY next_attempt_at LIMIT ?";
-  return QueryAll<MessageRecord>(db_, sql, ReadMessage, now, limit);
+  return QueryAll<MessageRecord>(db_, DueSql(), ReadMessage, now, limit);
+}
+
+absl::StatusOr<std::vector<MessageRecord>> MessageRepository::LockDueForSending(absl::Time now,
+                                                                                int limit) {
+  // PostgreSQL: the rows stay locked to this transaction, and another
+  // instance's round skips them rather than reading them too, paying for
+  // their pacing and losing the race to claim them.
+  static const std::string locking = DueSql() + " FOR UPDATE OF messages SKIP LOCKED";
+  return QueryAll<MessageRecord>(
+      db_, db_.engine() == DatabaseUrl::Engine::kPostgres ? locking : DueSql(), ReadMessage, now,
+      limit);
 }
 
 absl::StatusOr<int> MessageRepository::CountBacklog(const std::string& property_id, int limit) {

@@ -33,6 +33,9 @@ class MessageRepository {
 
   // Messages waiting for the send queue whose attempt time has come.
   absl::StatusOr<std::vector<MessageRecord>> DueForSending(absl::Time now, int limit);
+  // The same inside a claiming transaction: on PostgreSQL the rows are
+  // locked to it, and those another transaction holds are skipped.
+  absl::StatusOr<std::vector<MessageRecord>> LockDueForSending(absl::Time now, int limit);
   // How many of the property's messages wait for the send queue, counted
   // up to `limit` (the bound a caller checks against).
   absl::StatusOr<int> CountBacklog(const std::string& property_id, int limit);

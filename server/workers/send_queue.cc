@@ -72,7 +72,7 @@ absl::Duration SendQueue::Tick() {
     std::vector<storage::MessageRecord> ready;
     Refusals refused;
     absl::StatusOr<std::vector<storage::MessageRecord>> due =
-        messages_.DueForSending(now, options_.batch);
+        messages_.LockDueForSending(now, options_.batch);
     if (!due.ok()) return due.status();
     for (storage::MessageRecord& m : *due) {
       if (InFlight(m.message_id)) {

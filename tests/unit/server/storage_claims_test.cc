@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/barrier.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "server/storage/batch_repository.h"
 #include "server/storage/notification_repository.h"
@@ -97,6 +98,37 @@ std::vector<std::string> MessageIds(const std::vector<MessageRecord>& messages) 
   std::vector<std::string> ids;
   for (const MessageRecord& m : messages) ids.push_back(m.message_id);
   return ids;
+}
+
+TEST_P(StorageClaimsTest, ARoundSkipsTheMessagesAnotherRoundIsClaiming) {
+  if (GetParam() == Engine::kSqlite) GTEST_SKIP() << "one writer: rounds never overlap";
+  SetUpRacers();
+  ASSERT_TRUE(AddConversation("c1", kT0).ok());
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(AddMessage(absl::StrCat("m", i), "c1").ok());
+  absl::Notification locked, done;
+  std::vector<std::string> held;
+  std::thread first([&] {
+    absl::Status s = Racer(0).Transaction([&]() -> absl::Status {
+      auto due = MessageRepository(Racer(0)).LockDueForSending(kT0, 2);
+      EXPECT_TRUE(due.ok() && due->size() == 2u) << due.status();
+      if (due.ok()) held = MessageIds(*due);
+      locked.Notify();
+      done.WaitForNotification();  // holds its two rows meanwhile
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(s.ok()) << s;
+  });
+  locked.WaitForNotification();
+  // Another instance's round at once: the other two, without waiting.
+  auto rest = TransactValue(Racer(1), [&] {
+    return MessageRepository(Racer(1)).LockDueForSending(kT0, 10);
+  });
+  done.Notify();
+  first.join();
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  std::set<std::string> all(held.begin(), held.end());
+  for (const std::string& id : MessageIds(*rest)) EXPECT_TRUE(all.insert(id).second) << id;
+  EXPECT_EQ(all.size(), 4u);
 }
 
 TEST_P(StorageClaimsTest, RacingInstancesClaimEachMessageOnce) {
