@@ -77,14 +77,15 @@ absl::StatusOr<std::optional<MessageRecord>> FindOne(Database& db, const std::st
 
 }  // namespace
 
-// The columns a new message is inserted with; its seq comes last.
-constexpr char kInsert[] =
+// A new message's columns and values; its seq comes last, after these.
+constexpr char kInsertColumns[] =
     "INSERT INTO messages (message_id, property_id, conversation_id, direction, message_type, "
     "body, payload, guest_phone, status, staff_member_id, whatsapp_message_id, "
     "reply_to_message_id, created_at, next_attempt_at, phone_number_id, scheduled_for, "
-    "valid_until, quiet_hours, marketing, relative_to, relative_offset, seq) VALUES (?1, ?2, ?3, "
-    "?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, ''), ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
-    "?21, ";
+    "valid_until, quiet_hours, marketing, relative_to, relative_offset, seq) ";
+constexpr char kInsertValues[] =
+    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, ''), ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+    "?19, ?20, ?21, ";
 
 absl::Status MessageRepository::Insert(MessageRecord& m) {
   // SQLite (one writer): the conversation's counter, bumped in place; the
@@ -101,14 +102,18 @@ absl::Status MessageRepository::Insert(MessageRecord& m) {
   // by seq across a concurrent send: BENCHMARKS.md, issue 25). The update
   // time moves forward unless another transaction holds the row (SKIP
   // LOCKED): that one is moving it to its own time, a concurrent one, and
-  // waiting for it is what made the sends queue. An unknown conversation
-  // fails the foreign key.
-  static const std::string sqlite_insert = std::string(kInsert) + "?22)";
-  static const std::string postgres_insert =
+  // waiting for it is what made the sends queue. The message is selected
+  // from its conversation's row, so an unknown conversation inserts
+  // nothing: PostgreSQL has no foreign key here (migration 22), whose
+  // check locked the conversation's row for every send.
+  static const std::string sqlite_insert =
+      absl::StrCat(kInsertColumns, "VALUES (", kInsertValues, "?22)");
+  static const std::string postgres_insert = absl::StrCat(
       "WITH touched AS (UPDATE conversations SET updated_at = ?13 WHERE conversation_id = "
       "(SELECT conversation_id FROM conversations WHERE conversation_id = ?3 AND updated_at < ?13 "
-      "FOR NO KEY UPDATE SKIP LOCKED)) " +
-      std::string(kInsert) + "nextval('message_seq')) RETURNING seq";
+      "FOR NO KEY UPDATE SKIP LOCKED)) ",
+      kInsertColumns, "SELECT ", kInsertValues,
+      "nextval('message_seq') FROM conversations WHERE conversation_id = ?3 RETURNING seq");
   const bool postgres = db_.engine() == DatabaseUrl::Engine::kPostgres;
   if (!postgres) {
     absl::StatusOr<int64_t> seq = BumpConversation(m.conversation_id, m.created_at);
@@ -135,7 +140,10 @@ absl::Status MessageRepository::Insert(MessageRecord& m) {
       FirstRow<int64_t>(*stmt, [](const Statement& s) { return s.ColumnInt(0); });
   if (!seq.ok()) return seq.status();
   RETURN_IF_ERROR(stmt->Run());
-  if (!*seq) return absl::InternalError("message insert returned no number");
+  if (!*seq) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("message for unknown conversation ", m.conversation_id));
+  }
   m.seq = **seq;
   return absl::OkStatus();
 }

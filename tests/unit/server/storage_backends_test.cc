@@ -169,6 +169,14 @@ TEST_P(StorageBackendsTest, MessagesNumberThemselvesAndQueue) {
   EXPECT_EQ((*found)->message_count, 0);
 }
 
+TEST_P(StorageBackendsTest, AMessageForAnUnknownConversationIsRefusedAndNotStored) {
+  ASSERT_TRUE(AddConversation("c1", kT0).ok());
+  absl::StatusOr<MessageRecord> m = AddMessage("m1", "nope");
+  EXPECT_EQ(m.status().code(), absl::StatusCode::kFailedPrecondition) << m.status();
+  EXPECT_FALSE(Read([&] { return MessageRepository(db()).Get("m1"); }).value_or(std::nullopt));
+  EXPECT_TRUE(AddMessage("m2", "c1").ok());
+}
+
 TEST_P(StorageBackendsTest, TemplatesReplaceAndFilterByLabel) {
   TemplateRepository templates(db());
   TemplateRecord record;
