@@ -31,9 +31,8 @@ SharedRateLimiter::SharedRateLimiter(storage::Database& db, std::string scope,
   // A lease never holds more than the rate refills in its window, nor more
   // than half the burst, so that other instances keep their share.
   const double refill = unlimited_ ? 1 : rate_per_second * absl::ToDoubleSeconds(kLeaseWindow);
-  max_lease_ = static_cast<int64_t>(
-      std::clamp(std::floor(std::min(refill, std::max(1.0, burst) / 2)), 1.0,
-                 static_cast<double>(kMaxLease)));
+  max_lease_ = static_cast<int64_t>(std::clamp(
+      std::floor(std::min(refill, std::max(1.0, burst) / 2)), 1.0, static_cast<double>(kMaxLease)));
 }
 
 absl::StatusOr<absl::Duration> SharedRateLimiter::TryTake(const std::string& key, absl::Time now) {
@@ -64,8 +63,7 @@ absl::StatusOr<absl::Duration> SharedRateLimiter::TryTake(const std::string& key
   if (*wait > absl::ZeroDuration() && size > 1) {
     // Refused `size` tokens: the last `missing` are not there yet, the
     // others are (near the limit, tokens come back a few at a time).
-    const int64_t missing =
-        static_cast<int64_t>(std::ceil(absl::FDivDuration(*wait, interval_)));
+    const int64_t missing = static_cast<int64_t>(std::ceil(absl::FDivDuration(*wait, interval_)));
     if (missing < size) {
       size -= missing;
       wait = TakeShared(key, now, size);
@@ -83,8 +81,8 @@ absl::StatusOr<absl::Duration> SharedRateLimiter::TryTake(const std::string& key
   return wait;
 }
 
-absl::StatusOr<absl::Duration> SharedRateLimiter::TakeShared(const std::string& key,
-                                                             absl::Time now, int64_t count) {
+absl::StatusOr<absl::Duration> SharedRateLimiter::TakeShared(const std::string& key, absl::Time now,
+                                                             int64_t count) {
   {
     absl::MutexLock lock(&mu_);
     ++database_takes_;

@@ -75,8 +75,6 @@ absl::StatusOr<std::optional<MessageRecord>> FindOne(Database& db, const std::st
   return FirstRow<MessageRecord>(*stmt, ReadMessage);
 }
 
-}  // namespace
-
 // A new message's columns and values; its seq comes last, after these.
 constexpr char kInsertColumns[] =
     "INSERT INTO messages (message_id, property_id, conversation_id, direction, message_type, "
@@ -86,6 +84,21 @@ constexpr char kInsertColumns[] =
 constexpr char kInsertValues[] =
     "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULLIF(?11, ''), ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
     "?19, ?20, ?21, ";
+
+// The message number a statement returns; no row means no such conversation.
+absl::StatusOr<int64_t> ReturnedSeq(Statement& stmt, const std::string& conversation_id) {
+  absl::StatusOr<std::optional<int64_t>> seq =
+      FirstRow<int64_t>(stmt, [](const Statement& s) { return s.ColumnInt(0); });
+  if (!seq.ok()) return seq.status();
+  RETURN_IF_ERROR(stmt.Run());
+  if (!*seq) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("message for unknown conversation ", conversation_id));
+  }
+  return **seq;
+}
+
+}  // namespace
 
 absl::Status MessageRepository::Insert(MessageRecord& m) {
   // SQLite (one writer): the conversation's counter, bumped in place; the
@@ -136,15 +149,7 @@ absl::Status MessageRepository::Insert(MessageRecord& m) {
     stmt->Bind(22, m.seq);
     return stmt->Run();
   }
-  absl::StatusOr<std::optional<int64_t>> seq =
-      FirstRow<int64_t>(*stmt, [](const Statement& s) { return s.ColumnInt(0); });
-  if (!seq.ok()) return seq.status();
-  RETURN_IF_ERROR(stmt->Run());
-  if (!*seq) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("message for unknown conversation ", m.conversation_id));
-  }
-  m.seq = **seq;
+  ASSIGN_OR_RETURN(m.seq, ReturnedSeq(*stmt, m.conversation_id));
   return absl::OkStatus();
 }
 
@@ -156,15 +161,7 @@ absl::StatusOr<int64_t> MessageRepository::BumpConversation(const std::string& c
       "WHERE conversation_id = ?1 RETURNING last_seq");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, conversation_id).BindTime(2, at);
-  absl::StatusOr<std::optional<int64_t>> seq =
-      FirstRow<int64_t>(*stmt, [](const Statement& s) { return s.ColumnInt(0); });
-  if (!seq.ok()) return seq.status();
-  RETURN_IF_ERROR(stmt->Run());
-  if (!*seq) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("message for unknown conversation ", conversation_id));
-  }
-  return **seq;
+  return ReturnedSeq(*stmt, conversation_id);
 }
 
 absl::StatusOr<std::optional<MessageRecord>> MessageRepository::Get(const std::string& id) {

@@ -279,7 +279,8 @@ absl::Status SendQueue::Settle(const storage::MessageRecord& message, provider::
       absl::Status status = accepted_.Record(message.message_id, result);
       if (status.ok() && !result.follow_ups.empty() && peers_.status_timer) {
         absl::Time first = absl::InfiniteFuture();
-        for (const storage::ScheduledStatus& s : result.follow_ups) first = std::min(first, s.due_at);
+        for (const storage::ScheduledStatus& s : result.follow_ups)
+          first = std::min(first, s.due_at);
         peers_.status_timer->WakeBy(first);
       }
       return status;

@@ -96,8 +96,8 @@ TEST_F(AcceptedSendsTest, OneBadSendFailsAloneNotItsGroup) {
   for (const char* id : {"a", "b", "c", "d"}) AddQueued(id);
   // b and c claim one wamid, which is unique: whichever is written second
   // fails, in a group or alone; a and d are recorded either way.
-  std::vector<absl::Status> results =
-      RecordTogether({{"a", "wamid.a"}, {"b", "wamid.same"}, {"c", "wamid.same"}, {"d", "wamid.d"}});
+  std::vector<absl::Status> results = RecordTogether(
+      {{"a", "wamid.a"}, {"b", "wamid.same"}, {"c", "wamid.same"}, {"d", "wamid.d"}});
   EXPECT_TRUE(results[0].ok()) << results[0];
   EXPECT_TRUE(results[3].ok()) << results[3];
   EXPECT_NE(results[1].ok(), results[2].ok()) << results[1] << " / " << results[2];

@@ -120,9 +120,8 @@ TEST_P(StorageClaimsTest, ARoundSkipsTheMessagesAnotherRoundIsClaiming) {
   });
   locked.WaitForNotification();
   // Another instance's round at once: the other two, without waiting.
-  auto rest = TransactValue(Racer(1), [&] {
-    return MessageRepository(Racer(1)).LockDueForSending(kT0, 10);
-  });
+  auto rest = TransactValue(Racer(1),
+                            [&] { return MessageRepository(Racer(1)).LockDueForSending(kT0, 10); });
   done.Notify();
   first.join();
   ASSERT_TRUE(rest.ok()) << rest.status();
