@@ -19,6 +19,10 @@ namespace v1 = ::hotel::whatsapp::v1;
 namespace {
 
 constexpr absl::Duration kIdleSleep = absl::Seconds(1);
+// How soon a round that found every due message held by another instance's
+// round (SKIP LOCKED) looks again: that round takes them, and looking at
+// once would spin. A wake-up (a send of this instance) still comes at once.
+constexpr absl::Duration kHeldElsewhere = absl::Milliseconds(20);
 
 }  // namespace
 
@@ -67,6 +71,7 @@ absl::Duration SendQueue::Backoff(int attempts) const {
 absl::Duration SendQueue::Tick() {
   absl::Time now = absl::Now();
   std::vector<storage::MessageRecord> claimed;
+  bool read_none = false;
   absl::Status status = db_.Transaction([&]() -> absl::Status {
     claimed.clear();
     std::vector<storage::MessageRecord> ready;
@@ -74,6 +79,7 @@ absl::Duration SendQueue::Tick() {
     absl::StatusOr<std::vector<storage::MessageRecord>> due =
         messages_.LockDueForSending(now, options_.batch);
     if (!due.ok()) return due.status();
+    read_none = due->empty();
     for (storage::MessageRecord& m : *due) {
       if (InFlight(m.message_id)) {
         // Still ours: renew the hold so that only a crash lets it run out.
@@ -126,7 +132,8 @@ absl::Duration SendQueue::Tick() {
   absl::StatusOr<std::optional<absl::Time>> next =
       storage::ReadValue(db_, [&] { return messages_.NextAttemptAt(); });
   if (!next.ok() || !*next) return kIdleSleep;
-  return std::clamp(**next - absl::Now(), absl::ZeroDuration(), kIdleSleep);
+  return std::clamp(**next - absl::Now(), read_none ? kHeldElsewhere : absl::ZeroDuration(),
+                    kIdleSleep);
 }
 
 // The limiters run inside the claim transaction (Tick). A shared one
