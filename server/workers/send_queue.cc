@@ -132,8 +132,10 @@ absl::Duration SendQueue::Tick() {
   absl::StatusOr<std::optional<absl::Time>> next =
       storage::ReadValue(db_, [&] { return messages_.NextAttemptAt(); });
   if (!next.ok() || !*next) return kIdleSleep;
-  return std::clamp(**next - absl::Now(), read_none ? kHeldElsewhere : absl::ZeroDuration(),
-                    kIdleSleep);
+  const absl::Duration until_next = **next - absl::Now();
+  // Due, yet this round read none: another instance's round holds them.
+  if (read_none && until_next <= absl::ZeroDuration()) return kHeldElsewhere;
+  return std::clamp(until_next, absl::ZeroDuration(), kIdleSleep);
 }
 
 // The limiters run inside the claim transaction (Tick). A shared one
@@ -285,10 +287,10 @@ absl::Status SendQueue::Settle(const storage::MessageRecord& message, provider::
       ReportHealth(true);
       absl::Status status = accepted_.Record(message.message_id, result);
       if (status.ok() && !result.follow_ups.empty() && peers_.status_timer) {
-        absl::Time first = absl::InfiniteFuture();
-        for (const storage::ScheduledStatus& s : result.follow_ups)
-          first = std::min(first, s.due_at);
-        peers_.status_timer->WakeBy(first);
+        peers_.status_timer->WakeBy(
+            std::min_element(result.follow_ups.begin(), result.follow_ups.end(),
+                             [](const auto& a, const auto& b) { return a.due_at < b.due_at; })
+                ->due_at);
       }
       return status;
     }
