@@ -269,8 +269,7 @@ absl::StatusOr<storage::MessageRecord> MessagingService::Enqueue(const Caller& c
 
 absl::StatusOr<storage::MessageRecord> MessagingService::Get(const std::string& property_id,
                                                              const std::string& message_id) {
-  absl::StatusOr<std::optional<storage::MessageRecord>> found =
-      storage::ReadValue(db_, [&] { return messages_.Get(message_id); });
+  absl::StatusOr<std::optional<storage::MessageRecord>> found = lookups_.Get(message_id);
   if (!found.ok()) return found.status();
   if (!*found || (*found)->property_id != property_id) return NotFound("message", message_id);
   return **found;

@@ -21,6 +21,7 @@
 #include "server/storage/media_repository.h"
 #include "server/storage/message_repository.h"
 #include "server/storage/property_repository.h"
+#include "server/util/coalesced_lookup.h"
 
 namespace wa::domain {
 
@@ -90,7 +91,17 @@ class MessagingService {
         consent_(db),
         media_(db),
         directory_(db),
-        properties_repo_(db) {}
+        properties_repo_(db),
+        lookups_(
+            [this](const std::vector<std::string>& ids) {
+              return storage::ReadValue(
+                  db_, [&] { return messages_.GetAll(ids); }, storage::ReadScope::kOneStatement);
+            },
+            [](const storage::MessageRecord& m) { return m.message_id; },
+            // Coalesced where each statement is a round trip to a server.
+            {.parallel = db.engine() == storage::DatabaseUrl::Engine::kPostgres
+                             ? db.read_connections()
+                             : 0}) {}
 
   absl::StatusOr<storage::MessageRecord> SendText(const Caller& caller, OutboundRequest request);
   // Reply buttons or a list, within WhatsApp's limits (rich_messages.cc).
@@ -165,6 +176,11 @@ class MessagingService {
   storage::MediaRepository media_;
   GuestDirectory directory_;
   storage::PropertyRepository properties_repo_;
+  // Get()'s reads: status polls arrive in crowds, and on PostgreSQL a
+  // crowd's ids are read in one statement (on SQLite each is read alone:
+  // there a statement is no round trip, and the queue cost more than it
+  // saved).
+  util::CoalescedLookup<storage::MessageRecord> lookups_;
   SendQueueWaker* send_queue_ = nullptr;
   ScheduleWaker* releaser_ = nullptr;
   EventWaker* event_waker_ = nullptr;

@@ -22,9 +22,9 @@ class Waker {
  public:
   virtual ~Waker() = default;
   virtual void Wake() = 0;
-  // New work due at `due`: a worker that will look by then anyway may
+  // New work due at a time: a worker that will look by then anyway may
   // stay asleep.
-  virtual void WakeBy(absl::Time due) { Wake(); }
+  virtual void WakeBy(absl::Time /*due*/) { Wake(); }
 };
 
 // A message was queued to go now: workers::SendQueue claims it. Called by

@@ -24,6 +24,12 @@ namespace wa::storage {
 // once instead of after the WAL flush. Any later durable commit flushes it.
 enum class Flush { kWait, kSkip };
 
+// What a Read() holds across its statements. kSnapshot: one snapshot for
+// all of them (a read-only transaction). kOneStatement: the read runs one
+// statement, which is a snapshot of its own, so no transaction wraps it; on
+// PostgreSQL that spares the server a BEGIN and a COMMIT on every point read.
+enum class ReadScope { kSnapshot, kOneStatement };
+
 // One statement, kept by its connection and reused: Statement (database.h)
 // is the repositories' handle on it. Parameters are 1-based, columns 0-based.
 class BackendStatement {
@@ -76,7 +82,7 @@ class Backend {
   virtual ~Backend() = default;
   virtual absl::Status Transaction(const std::function<absl::Status()>& work) = 0;
   virtual absl::Status Savepoint(const std::function<absl::Status()>& work) = 0;
-  virtual absl::Status Read(const std::function<absl::Status()>& work) = 0;
+  virtual absl::Status Read(const std::function<absl::Status()>& work, ReadScope scope) = 0;
   // Runs `work` outside any transaction of the calling thread, each
   // statement committed as it completes (see Database::Autocommit).
   virtual absl::Status Autocommit(const std::function<absl::Status()>& work, Flush flush) = 0;

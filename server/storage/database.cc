@@ -1,5 +1,6 @@
 #include "server/storage/database.h"
 
+#include <algorithm>
 #include <random>
 #include <utility>
 
@@ -86,7 +87,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseUrl& url,
       url.engine == DatabaseUrl::Engine::kPostgres ? OpenPostgres(url.postgres_uri, pools)
                                                    : OpenSqlite(url.sqlite_path, pools.readers);
   if (!backend.ok()) return backend.status();
-  return std::unique_ptr<Database>(new Database(*std::move(backend), url));
+  return std::unique_ptr<Database>(
+      new Database(*std::move(backend), url, std::max(1, pools.readers)));
 }
 
 Database::~Database() = default;
@@ -97,6 +99,31 @@ namespace {
 // (SQLite runs the work on its writer thread, PostgreSQL on the caller's).
 thread_local std::vector<std::function<void()>>* after_commit = nullptr;
 
+// How many more statements the Read() running on this thread may prepare:
+// -1 without a limit, otherwise what its ReadScope::kOneStatement leaves.
+thread_local int statements_left = -1;
+
+// Sets statements_left for the life of this object. Transactions and
+// autocommits inside a read are not the read's statements.
+class StatementLimit {
+ public:
+  explicit StatementLimit(int limit) : saved_(std::exchange(statements_left, limit)) {}
+  ~StatementLimit() { statements_left = saved_; }
+  StatementLimit(const StatementLimit&) = delete;
+  StatementLimit& operator=(const StatementLimit&) = delete;
+
+ private:
+  int saved_;
+};
+
+absl::Status TakeStatement() {
+  if (statements_left == 0) {
+    return absl::InternalError("a one-statement read prepared a second statement");
+  }
+  if (statements_left > 0) --statements_left;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status Database::Transaction(const std::function<absl::Status()>& work) {
@@ -104,6 +131,7 @@ absl::Status Database::Transaction(const std::function<absl::Status()>& work) {
   const std::function<absl::Status()> tracked = [&]() -> absl::Status {
     actions.clear();  // a retry starts from scratch
     std::vector<std::function<void()>>* saved = std::exchange(after_commit, &actions);
+    StatementLimit unlimited(-1);
     absl::Status status = work();
     after_commit = saved;
     return status;
@@ -134,18 +162,25 @@ absl::Status Database::Savepoint(const std::function<absl::Status()>& work) {
   return backend_->Savepoint(work);
 }
 
-absl::Status Database::Read(const std::function<absl::Status()>& work) {
-  return backend_->Read(work);
+absl::Status Database::Read(const std::function<absl::Status()>& work, ReadScope scope) {
+  StatementLimit limit(scope == ReadScope::kOneStatement ? 1 : -1);
+  return backend_->Read(work, scope);
 }
 
 absl::Status Database::Autocommit(const std::function<absl::Status()>& work, Flush flush) {
-  return backend_->Autocommit(work, flush);
+  return backend_->Autocommit(
+      [&] {
+        StatementLimit unlimited(-1);
+        return work();
+      },
+      flush);
 }
 
 absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
   Connection* connection = CurrentConnection();
   if (connection == nullptr)
     return absl::InternalError("Prepare() outside Transaction() or Read()");
+  if (absl::Status s = TakeStatement(); !s.ok()) return s;
   absl::StatusOr<BackendStatement*> stmt = connection->Prepare(sql);
   if (!stmt.ok()) return stmt.status();
   return Statement(*stmt);
@@ -154,6 +189,7 @@ absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
 absl::Status Database::Exec(absl::string_view sql) {
   Connection* connection = CurrentConnection();
   if (connection == nullptr) return absl::InternalError("Exec() outside Transaction() or Read()");
+  if (absl::Status s = TakeStatement(); !s.ok()) return s;
   return connection->Exec(sql);
 }
 

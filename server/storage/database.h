@@ -80,8 +80,13 @@ class Database {
   // Inside Transaction(): runs `work` under a savepoint of its own, so that
   // its changes are undone alone if it fails; the transaction goes on.
   absl::Status Savepoint(const std::function<absl::Status()>& work);
-  // Runs `work` on a read connection.
-  absl::Status Read(const std::function<absl::Status()>& work);
+  // Runs `work` on a read connection. With ReadScope::kOneStatement
+  // (backend.h) `work` may prepare one statement (Prepare or Exec) and run
+  // it once; a second fails with INTERNAL, so a read that grows a second
+  // statement is caught by its tests on either engine, not left reading
+  // two snapshots.
+  absl::Status Read(const std::function<absl::Status()>& work,
+                    ReadScope scope = ReadScope::kSnapshot);
   // Runs `work` apart from any Transaction() of the calling thread, each
   // statement committed as it completes: for one-statement writes whose row
   // locks must not last as long as the caller's transaction (the shared
@@ -96,6 +101,8 @@ class Database {
   // database, so state that must hold across them lives in it.
   DatabaseUrl::Engine engine() const { return engine_; }
   const DatabaseUrl& url() const { return url_; }
+  // How many Read()s run at once; more wait for a connection.
+  int read_connections() const { return read_connections_; }
 
   // Only valid inside Transaction() or Read(), on that call's connection.
   absl::StatusOr<Statement> Prepare(absl::string_view sql);
@@ -116,22 +123,30 @@ class Database {
   int64_t transactions() const;
 
  private:
-  Database(std::unique_ptr<Backend> backend, DatabaseUrl url)
-      : backend_(std::move(backend)), engine_(url.engine), url_(std::move(url)) {}
+  Database(std::unique_ptr<Backend> backend, DatabaseUrl url, int read_connections)
+      : backend_(std::move(backend)),
+        engine_(url.engine),
+        url_(std::move(url)),
+        read_connections_(read_connections) {}
 
   std::unique_ptr<Backend> backend_;
   DatabaseUrl::Engine engine_;
   DatabaseUrl url_;
+  int read_connections_;
 };
 
 // Runs `work` (returning absl::StatusOr<T>) under Database::Read.
 template <typename F>
-auto ReadValue(Database& db, F&& work) -> std::invoke_result_t<F&> {
+auto ReadValue(Database& db, F&& work, ReadScope scope = ReadScope::kSnapshot)
+    -> std::invoke_result_t<F&> {
   std::invoke_result_t<F&> result{absl::UnknownError("not run")};
-  db.Read([&] {
-      result = work();
-      return result.status();
-    }).IgnoreError();
+  db.Read(
+        [&] {
+          result = work();
+          return result.status();
+        },
+        scope)
+      .IgnoreError();
   return result;
 }
 

@@ -169,6 +169,18 @@ absl::StatusOr<std::optional<MessageRecord>> MessageRepository::Get(const std::s
   return FindOne(db_, sql, id);
 }
 
+absl::StatusOr<std::vector<MessageRecord>> MessageRepository::GetAll(
+    const std::vector<std::string>& message_ids) {
+  if (message_ids.empty()) return std::vector<MessageRecord>();
+  auto [marks, slots] = PaddedMarks(1, message_ids.size());
+  ASSIGN_OR_RETURN(Statement stmt,
+                   db_.Prepare(absl::StrCat(kSelect, "WHERE message_id IN (", marks, ")")));
+  for (size_t i = 0; i < slots; ++i) {
+    stmt.Bind(static_cast<int>(i) + 1, message_ids[std::min(i, message_ids.size() - 1)]);
+  }
+  return CollectRows<MessageRecord>(stmt, ReadMessage);
+}
+
 absl::StatusOr<std::optional<MessageRecord>> MessageRepository::FindByWhatsAppId(
     const std::string& wamid) {
   static const std::string sql = std::string(kSelect) + "WHERE whatsapp_message_id = ?";
@@ -258,16 +270,12 @@ absl::StatusOr<std::vector<std::string>> MessageRepository::ClaimAll(
   if (message_ids.empty()) return std::vector<std::string>();
   // The condition is checked again on each row as it is when the update
   // runs (PostgreSQL waits for a concurrent claim to commit, then finds
-  // the row no longer due): of two instances, one wins. The list is padded
-  // to a power of two with its last id, so that a handful of statement
-  // texts serve every round's size.
-  size_t slots = 1;
-  while (slots < message_ids.size()) slots *= 2;
-  std::string sql =
+  // the row no longer due): of two instances, one wins.
+  auto [marks, slots] = PaddedMarks(3, message_ids.size());
+  std::string sql = absl::StrCat(
       "UPDATE messages SET next_attempt_at = ?1, attempts = attempts + 1, claimed = 1 "
-      "WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?2 AND message_id IN (?3";
-  for (size_t i = 1; i < slots; ++i) absl::StrAppend(&sql, ", ?", i + 3);
-  absl::StrAppend(&sql, ") RETURNING message_id");
+      "WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?2 AND message_id IN (",
+      marks, ") RETURNING message_id");
   absl::StatusOr<Statement> stmt = db_.Prepare(sql);
   if (!stmt.ok()) return stmt.status();
   stmt->BindTime(1, hold_until).BindTime(2, now);

@@ -502,7 +502,7 @@ class PostgresBackend : public Backend {
 
   absl::Status Transaction(const std::function<absl::Status()>& work) override;
   absl::Status Savepoint(const std::function<absl::Status()>& work) override;
-  absl::Status Read(const std::function<absl::Status()>& work) override;
+  absl::Status Read(const std::function<absl::Status()>& work, ReadScope scope) override;
   absl::Status Autocommit(const std::function<absl::Status()>& work, Flush flush) override;
 
   absl::StatusOr<int> SchemaVersion() override;
@@ -603,18 +603,22 @@ absl::Status PostgresBackend::Savepoint(const std::function<absl::Status()>& wor
   return status;
 }
 
-absl::Status PostgresBackend::Read(const std::function<absl::Status()>& work) {
+absl::Status PostgresBackend::Read(const std::function<absl::Status()>& work, ReadScope scope) {
   PgConnection* connection = readers_.Acquire();
   absl::Status status;
   {
     UseConnection use(connection);
-    // One snapshot for the whole read, even across several statements.
-    // BEGIN goes with the first statement, and nobody waits for the
-    // COMMIT: a read of one statement is one round trip.
-    connection->DeferBegin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    // kSnapshot: one snapshot for the whole read, even across several
+    // statements. BEGIN goes with the first statement, and nobody waits
+    // for the COMMIT: a read of one statement is one round trip. Still,
+    // the server runs three commands, so kOneStatement runs its statement
+    // alone, in autocommit.
+    if (scope == ReadScope::kSnapshot) {
+      connection->DeferBegin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    }
     status = work();
-    if (!connection->Began()) {
-      // No statement ran.
+    if (scope == ReadScope::kOneStatement || !connection->Began()) {
+      // No transaction: nothing to end.
     } else if (status.ok()) {
       connection->CommitUnawaited();
     } else {

@@ -175,7 +175,7 @@ class SqliteBackend : public Backend {
 
   absl::Status Transaction(const std::function<absl::Status()>& work) override;
   absl::Status Savepoint(const std::function<absl::Status()>& work) override;
-  absl::Status Read(const std::function<absl::Status()>& work) override;
+  absl::Status Read(const std::function<absl::Status()>& work, ReadScope scope) override;
   absl::Status Autocommit(const std::function<absl::Status()>& work, Flush flush) override;
 
   absl::StatusOr<int> SchemaVersion() override;
@@ -337,15 +337,19 @@ void SqliteBackend::ReleaseReader(SqliteConnection* connection) {
   readers_cv_.Signal();
 }
 
-absl::Status SqliteBackend::Read(const std::function<absl::Status()>& work) {
+absl::Status SqliteBackend::Read(const std::function<absl::Status()>& work, ReadScope scope) {
   SqliteConnection* reader = AcquireReader();
   absl::Status status;
   {
     UseConnection use(reader);
-    // One snapshot for the whole read, even across several statements.
-    status = reader->ExecCached("BEGIN");
-    if (status.ok()) status = work();
-    reader->ExecCached("COMMIT").IgnoreError();
+    if (scope == ReadScope::kOneStatement) {
+      status = work();
+    } else {
+      // One snapshot for the whole read, even across several statements.
+      status = reader->ExecCached("BEGIN");
+      if (status.ok()) status = work();
+      reader->ExecCached("COMMIT").IgnoreError();
+    }
   }
   ReleaseReader(reader);
   return status;

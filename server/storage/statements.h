@@ -87,6 +87,18 @@ absl::StatusOr<std::vector<T>> QueryAll(Database& db, absl::string_view sql, Rea
   return CollectRows<T>(stmt, read);
 }
 
+// The parameter marks of an IN list of `count` values, from parameter
+// `first` on ("?3, ?4, ..."), padded to a power of two, and the number of
+// slots: the caller binds its last value into the extra ones. A handful of
+// statement texts then serve every list's length.
+inline std::pair<std::string, size_t> PaddedMarks(int first, size_t count) {
+  size_t slots = 1;
+  while (slots < count) slots *= 2;
+  std::string marks = absl::StrCat("?", first);
+  for (size_t i = 1; i < slots; ++i) absl::StrAppend(&marks, ", ?", first + static_cast<int>(i));
+  return {marks, slots};
+}
+
 // Runs `before` + "VALUES (?, ...), (?, ...)" + `after` over every row of
 // `rows` in as few statements as the batch allows: chunks of a power of two
 // rows, up to 32, so that a handful of statement texts serve every batch

@@ -147,6 +147,62 @@ TEST_P(StorageBackendsTest, ConnectionsStayUsableAroundDeferredBeginAndCommit) {
   }
 }
 
+// A one-statement read (ReadScope::kOneStatement) runs its statement with
+// no transaction around it (on PostgreSQL: no BEGIN, so READ COMMITTED,
+// the server's default, where a snapshot read says REPEATABLE READ), sees
+// the latest commit, and refuses a second statement on either engine, so
+// a read that grows one is caught here rather than reading two snapshots.
+// A transaction inside it is not its statement.
+TEST_P(StorageBackendsTest, AOneStatementReadRunsOneStatementAlone) {
+  ASSERT_TRUE(AddConversation("c1", kT0).ok());
+  ASSERT_TRUE(AddMessage("m1", "c1").ok());
+  MessageRepository messages(db());
+  for (int i = 0; i < 3; ++i) {  // the connections stay usable between kinds of read
+    absl::StatusOr<std::optional<MessageRecord>> found = ReadValue(
+        db(), [&] { return messages.Get("m1"); }, ReadScope::kOneStatement);
+    ASSERT_TRUE(found.ok()) << found.status();
+    ASSERT_TRUE(found->has_value());
+    EXPECT_EQ((*found)->conversation_id, "c1");
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM messages").value_or(-1), 1);
+  }
+
+  absl::Status second = db().Read(
+      [&]() -> absl::Status {
+        RETURN_IF_ERROR(messages.Get("m1").status());
+        return messages.Get("m1").status();
+      },
+      ReadScope::kOneStatement);
+  EXPECT_EQ(second.code(), absl::StatusCode::kInternal) << second;
+  EXPECT_TRUE(
+      db().Read([&] { return messages.Get("m1").status(); }, ReadScope::kOneStatement).ok());
+  EXPECT_TRUE(db().Read(
+                      [&]() -> absl::Status {
+                        RETURN_IF_ERROR(Tx([&] {
+                          return GuestRepository(db()).RecordInbound("p1", "+15550001", kT0, "");
+                        }));
+                        return messages.Get("m1").status();
+                      },
+                      ReadScope::kOneStatement)
+                  .ok());
+
+  if (GetParam() == Engine::kPostgres) {
+    auto isolation = [&](ReadScope scope) {
+      return ReadValue(
+          db(),
+          [&]() -> absl::StatusOr<std::string> {
+            ASSIGN_OR_RETURN(Statement stmt,
+                             db().Prepare("SELECT current_setting('transaction_isolation')"));
+            ASSIGN_OR_RETURN(bool row, stmt.Step());
+            if (!row) return absl::NotFoundError("no row");
+            return stmt.ColumnText(0);
+          },
+          scope);
+    };
+    EXPECT_EQ(isolation(ReadScope::kOneStatement).value_or(""), "read committed");
+    EXPECT_EQ(isolation(ReadScope::kSnapshot).value_or(""), "repeatable read");
+  }
+}
+
 // Autocommit's Flush::kSkip (the shared rate limits): on PostgreSQL its
 // statements commit without waiting for the WAL flush, and the setting does
 // not stay with the connection for the next default Autocommit, nor reach
