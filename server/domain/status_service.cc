@@ -26,8 +26,12 @@ absl::StatusOr<std::optional<storage::MessageRecord>> StatusService::ApplyInTran
 absl::Status StatusService::FailInTransaction(const storage::MessageRecord& message, absl::Time at,
                                               int failure_code, const std::string& reason) {
   storage::MessageRecord failed = message;
-  if (!ApplyStatus(failed, StatusUpdate{"", hotel::whatsapp::v1::MESSAGE_STATUS_FAILED, at,
-                                        failure_code, reason})) {
+  StatusUpdate update;
+  update.status = hotel::whatsapp::v1::MESSAGE_STATUS_FAILED;
+  update.at = at;
+  update.failure_code = failure_code;
+  update.failure_reason = reason;
+  if (!ApplyStatus(failed, update)) {
     return absl::OkStatus();
   }
   return Store(message, failed);

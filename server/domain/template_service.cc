@@ -21,6 +21,15 @@
 namespace wa::domain {
 namespace {
 
+// A stored template with no review pending.
+storage::TemplateRecord RecordOf(const std::string& property_id,
+                                 hotel::whatsapp::v1::Template definition) {
+  storage::TemplateRecord record;
+  record.property_id = property_id;
+  record.definition = std::move(definition);
+  return record;
+}
+
 namespace v1 = ::hotel::whatsapp::v1;
 
 constexpr int kReviewBatch = 32;
@@ -138,7 +147,7 @@ absl::Status TemplateService::SeedInTransaction(const std::string& property_id) 
     Stamp(*t, now, /*created=*/true);
     // A property may already hold a template of that name (a submission
     // made before the catalog): it is kept.
-    absl::Status s = templates_.Insert({property_id, *t});
+    absl::Status s = templates_.Insert(RecordOf(property_id, *t));
     if (!s.ok() && s.code() != absl::StatusCode::kAlreadyExists) return s;
   }
   return templates_.MarkSeeded(property_id, now);
@@ -203,7 +212,7 @@ absl::StatusOr<v1::Template> TemplateService::Submit(
   absl::StatusOr<TemplateSubmission> submitted = reviewer_.SubmitTemplate(*account, *checked);
   if (!submitted.ok()) return submitted.status();
   absl::Time now = absl::Now();
-  storage::TemplateRecord record{property_id, *std::move(checked)};
+  storage::TemplateRecord record = RecordOf(property_id, *std::move(checked));
   record.definition.set_status(submitted->status);
   record.definition.set_provider_template_id(submitted->provider_template_id);
   Stamp(record.definition, now, /*created=*/true);
@@ -423,7 +432,7 @@ absl::StatusOr<std::pair<std::vector<v1::Template>, int>> TemplateService::Sync(
       ++changed;
       v1::TemplateStatus previous =
           *local ? (*local)->definition.status() : v1::TEMPLATE_STATUS_UNSPECIFIED;
-      if (auto s = templates_.Put({property_id, merged}); !s.ok()) return s;
+      if (auto s = templates_.Put(RecordOf(property_id, merged)); !s.ok()) return s;
       if (previous != merged.status()) {
         if (auto s = Changed(property_id, merged, previous); !s.ok()) return s;
       }
@@ -431,8 +440,9 @@ absl::StatusOr<std::pair<std::vector<v1::Template>, int>> TemplateService::Sync(
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  absl::StatusOr<TemplateList> all =
-      List(property_id, TemplateQuery{.page_size = kListPage.max_size});
+  TemplateQuery everything;
+  everything.page_size = kListPage.max_size;
+  absl::StatusOr<TemplateList> all = List(property_id, everything);
   if (!all.ok()) return all.status();
   return std::make_pair(std::move(all->templates), changed);
 }

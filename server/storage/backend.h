@@ -2,7 +2,8 @@
 
 // The seam between Database (what the repositories use) and a database
 // engine. Two engines implement it: SQLite (sqlite_backend.cc) and
-// PostgreSQL (postgres_backend.cc); besides them only sqlite_tools.cc
+// PostgreSQL (postgres_backend.cc, over postgres_connection.cc); besides
+// them only sqlite_tools.cc
 // (backup, integrity check) and notification_listener.cc (LISTEN) call an
 // engine's API. The repositories' SQL is one text for both, with
 // SQLite's `?` placeholders; each backend turns it into its own dialect.
