@@ -1,5 +1,10 @@
 #include "server/domain/messaging_service.h"
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "server/domain/errors.h"
@@ -140,6 +145,44 @@ TEST_F(MessagingServiceTest, AnotherPropertyCannotReadTheMessage) {
   absl::StatusOr<storage::MessageRecord> sent = messaging_.SendText(staff_, Text("+1234567890"));
   ASSERT_TRUE(sent.ok());
   EXPECT_EQ(messaging_.Get("p2", sent->message_id).status().code(), absl::StatusCode::kNotFound);
+}
+
+// Status reads in a crowd (read together on PostgreSQL, util/coalesced_lookup.h):
+// each caller gets its own message, sees a send it just made, and no other
+// property's message or an unknown id.
+TEST_F(MessagingServiceTest, ReadsInACrowdEachGetTheirOwnFreshMessage) {
+  constexpr int kThreads = 16;
+  constexpr int kRounds = 10;
+  for (int g = 0; g < kThreads; ++g)
+    GuestWrites("+123456780" + std::to_string(g % 10) + std::to_string(g / 10), absl::Now());
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int g = 0; g < kThreads; ++g) {
+    threads.emplace_back([&, g] {
+      std::string phone = "+123456780" + std::to_string(g % 10) + std::to_string(g / 10);
+      for (int r = 0; r < kRounds; ++r) {
+        std::string text = absl::StrCat("m", g, "-", r);
+        absl::StatusOr<storage::MessageRecord> sent =
+            messaging_.SendText(staff_, Text(phone, text));
+        if (!sent.ok()) {
+          ++wrong;
+          continue;
+        }
+        absl::StatusOr<storage::MessageRecord> read = messaging_.Get("p1", sent->message_id);
+        if (!read.ok() || read->message_id != sent->message_id || read->guest_phone != phone ||
+            read->payload != sent->payload) {
+          ++wrong;
+        }
+        if (messaging_.Get("p2", sent->message_id).status().code() != absl::StatusCode::kNotFound ||
+            messaging_.Get("p1", "msg_" + text).status().code() != absl::StatusCode::kNotFound) {
+          ++wrong;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(MessageCount(), kThreads + kThreads * kRounds);
 }
 
 TEST_F(MessagingServiceTest, AFullQueueRefusesSendsWithARetryTime) {
