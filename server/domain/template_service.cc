@@ -21,16 +21,15 @@
 namespace wa::domain {
 namespace {
 
+namespace v1 = ::hotel::whatsapp::v1;
+
 // A stored template with no review pending.
-storage::TemplateRecord RecordOf(const std::string& property_id,
-                                 hotel::whatsapp::v1::Template definition) {
+storage::TemplateRecord RecordOf(const std::string& property_id, v1::Template definition) {
   storage::TemplateRecord record;
   record.property_id = property_id;
   record.definition = std::move(definition);
   return record;
 }
-
-namespace v1 = ::hotel::whatsapp::v1;
 
 constexpr int kReviewBatch = 32;
 // Approved templates looked through for a refused send's suggestions.

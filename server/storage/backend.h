@@ -3,10 +3,10 @@
 // The seam between Database (what the repositories use) and a database
 // engine. Two engines implement it: SQLite (sqlite_backend.cc) and
 // PostgreSQL (postgres_backend.cc, over postgres_connection.cc); besides
-// them only sqlite_tools.cc
-// (backup, integrity check) and notification_listener.cc (LISTEN) call an
-// engine's API. The repositories' SQL is one text for both, with
-// SQLite's `?` placeholders; each backend turns it into its own dialect.
+// them only sqlite_tools.cc (backup, integrity check) and
+// notification_listener.cc (LISTEN) call an engine's API. The
+// repositories' SQL is one text for both, with SQLite's `?` placeholders;
+// each backend turns it into its own dialect.
 
 #include <cstdint>
 #include <functional>

@@ -18,8 +18,9 @@ class MessageRepository {
   // moves the conversation's update time forward to the message's.
   absl::Status Insert(MessageRecord& message);
   absl::StatusOr<std::optional<MessageRecord>> Get(const std::string& message_id);
-  // Those of the messages that exist, in any order, in one statement; at
-  // most 1024 ids (coalesced status reads, util/coalesced_lookup.h).
+  // Those of the messages that exist, in any order, in one statement (one
+  // bound parameter an id: the caller keeps the list short; coalesced
+  // status reads send at most 64, util/coalesced_lookup.h).
   absl::StatusOr<std::vector<MessageRecord>> GetAll(const std::vector<std::string>& message_ids);
   absl::StatusOr<std::optional<MessageRecord>> FindByWhatsAppId(const std::string& wamid);
   // The newest `limit` messages of a conversation, oldest first.
