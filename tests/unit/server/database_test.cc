@@ -24,6 +24,14 @@ int64_t CountRows(Database& db, const char* table) {
 
 TEST(Database, UsesWalAndFullSync) {
   testing::TestDb t;
+  // The writer's checkpoints come every 500 pages (sqlite_backend.cc).
+  absl::StatusOr<int64_t> pages = TransactValue(t.db(), [&]() -> absl::StatusOr<int64_t> {
+    absl::StatusOr<Statement> stmt = t.db().Prepare("PRAGMA wal_autocheckpoint");
+    if (!stmt.ok()) return stmt.status();
+    if (auto row = stmt->Step(); !row.ok()) return row.status();
+    return stmt->ColumnInt(0);
+  });
+  EXPECT_EQ(pages.value_or(-1), 500);
   absl::StatusOr<std::string> mode = TransactValue(t.db(), [&]() -> absl::StatusOr<std::string> {
     absl::StatusOr<Statement> stmt = t.db().Prepare("PRAGMA journal_mode");
     if (!stmt.ok()) return stmt.status();
