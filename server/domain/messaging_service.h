@@ -98,10 +98,7 @@ class MessagingService {
                   db_, [&] { return messages_.GetAll(ids); }, storage::ReadScope::kOneStatement);
             },
             [](const storage::MessageRecord& m) { return m.message_id; },
-            // Coalesced where each statement is a round trip to a server.
-            {.parallel = db.engine() == storage::DatabaseUrl::Engine::kPostgres
-                             ? db.read_connections()
-                             : 0}) {}
+            {.parallel = db.coalesced_reads()}) {}
 
   absl::StatusOr<storage::MessageRecord> SendText(const Caller& caller, OutboundRequest request);
   // Reply buttons or a list, within WhatsApp's limits (rich_messages.cc).

@@ -101,8 +101,13 @@ class Database {
   // database, so state that must hold across them lives in it.
   DatabaseUrl::Engine engine() const { return engine_; }
   const DatabaseUrl& url() const { return url_; }
-  // How many Read()s run at once; more wait for a connection.
-  int read_connections() const { return read_connections_; }
+  // For util::CoalescedLookup: how many reads of many keys may run at once
+  // (one a read connection) where each statement is a round trip to a
+  // server; 0 on SQLite, where a statement is no round trip and a read is
+  // best run alone.
+  int coalesced_reads() const {
+    return engine_ == DatabaseUrl::Engine::kPostgres ? read_connections_ : 0;
+  }
 
   // Only valid inside Transaction() or Read(), on that call's connection.
   absl::StatusOr<Statement> Prepare(absl::string_view sql);

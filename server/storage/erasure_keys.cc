@@ -18,19 +18,35 @@ namespace {
 
 constexpr size_t kKeyBytes = 32;
 
-absl::Status WriteNew(const std::string& path, const std::string& hex) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+// Makes `path` hold `hex` unless it exists already (another process won),
+// never visible half-written: the key is written and made durable in a
+// file of its own (a random name, so no other writer shares it), then
+// linked in under its name (link() refuses a name that exists), and the
+// directory is synced so that the name survives a crash. A crash part-way
+// leaves at most a stray temporary file, never an empty key file that
+// every later start would refuse.
+absl::Status WriteNew(const std::string& dir, const std::string& path, const std::string& hex) {
+  unsigned char tag[8];
+  if (RAND_bytes(tag, sizeof(tag)) != 1) return absl::InternalError("no random bytes");
+  const std::string temp = absl::StrCat(
+      path, ".",
+      absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(tag), sizeof(tag))),
+      ".tmp");
+  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {
-    if (errno == EEXIST) return absl::OkStatus();  // another process won
-    return absl::InternalError(absl::StrCat("cannot create ", path, ": ", strerror(errno)));
+    return absl::InternalError(absl::StrCat("cannot create ", temp, ": ", strerror(errno)));
   }
   std::string line = hex + "\n";
   bool ok =
       write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && fsync(fd) == 0;
   close(fd);
-  if (!ok) {
-    unlink(path.c_str());
-    return absl::InternalError(absl::StrCat("cannot write ", path));
+  bool linked = ok && (link(temp.c_str(), path.c_str()) == 0 || errno == EEXIST);
+  unlink(temp.c_str());
+  if (!linked) return absl::InternalError(absl::StrCat("cannot write ", path));
+  int dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    fsync(dir_fd);
+    close(dir_fd);
   }
   return absl::OkStatus();
 }
@@ -56,7 +72,7 @@ absl::StatusOr<std::string> ErasureKeys::LoadOrCreate(const std::string& propert
   if (RAND_bytes(bytes, sizeof(bytes)) != 1) return absl::InternalError("no random bytes");
   std::string fresh = absl::BytesToHexString(
       absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
-  if (absl::Status s = WriteNew(path, fresh); !s.ok()) return s;
+  if (absl::Status s = WriteNew(dir_, path, fresh); !s.ok()) return s;
   std::ifstream in(path);
   std::string hex((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r')) hex.pop_back();

@@ -20,8 +20,9 @@ class ErasureKeys {
  public:
   explicit ErasureKeys(std::string dir) : dir_(std::move(dir)) {}
 
-  // The property's 32-byte key, created on first use. Created with O_EXCL
-  // and read back, so two processes racing agree on the one that won.
+  // The property's 32-byte key, created on first use. Written whole before
+  // it is linked in under its name, and read back, so two processes racing
+  // agree on the one that won and none ever reads a key half-written.
   absl::StatusOr<std::string> KeyFor(const std::string& property_id);
   const std::string& dir() const { return dir_; }
 
