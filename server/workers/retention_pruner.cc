@@ -23,7 +23,8 @@ std::vector<storage::PruneRule> RetentionPruner::DefaultRules() {
                             .property_column = "property_id",
                             .condition = "status != 1",  // never one still to deliver
                             .kind = storage::RetentionKind::kEvents,
-                            .dependents = {{"webhook_attempts", "event_id", "event_id"}}};
+                            .dependents = {{"webhook_attempts", "event_id", "event_id"}},
+                            .sequence_column = ""};
   storage::PruneRule callbacks{.name = "raw_callbacks",
                                .table = "provider_notifications",
                                .key_columns = {"id"},
@@ -31,7 +32,8 @@ std::vector<storage::PruneRule> RetentionPruner::DefaultRules() {
                                .property_column = "",
                                .condition = "(processed_at IS NOT NULL OR parked_on != '')",
                                .kind = storage::RetentionKind::kRawCallbacks,
-                               .dependents = {}};
+                               .dependents = {},
+                               .sequence_column = ""};
   storage::PruneRule audit{.name = "audit_events",
                            .table = "audit_events",
                            .key_columns = {"seq"},
@@ -39,7 +41,8 @@ std::vector<storage::PruneRule> RetentionPruner::DefaultRules() {
                            .property_column = "property_id",
                            .condition = "",
                            .kind = storage::RetentionKind::kAudit,
-                           .dependents = {}};
+                           .dependents = {},
+                           .sequence_column = ""};
   // The live streams keep the same days as the webhook events; a cursor
   // before the oldest kept answers OUT_OF_RANGE, so the stream is cut
   // only from its start.

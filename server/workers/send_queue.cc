@@ -217,8 +217,10 @@ absl::Status SendQueue::Deliver(const storage::MessageRecord& message) {
                                 message.reply_to_message_id, SenderOf(message)};
   absl::StatusOr<v1::OutboundContent> content = domain::DecodeContent(message.payload);
   if (!content.ok()) {
-    return Settle(message, provider::SendResult{provider::SendOutcome::kFailed, "", 0, "",
-                                                std::string(content.status().message())});
+    provider::SendResult undecodable;
+    undecodable.outcome = provider::SendOutcome::kFailed;
+    undecodable.error = std::string(content.status().message());
+    return Settle(message, undecodable);
   }
   out.content = *std::move(content);
   if (std::optional<provider::SendResult> failed = ResolveMedia(out, out.content)) {

@@ -31,8 +31,12 @@ absl::Duration StatusTimer::Tick() {
       absl::StatusOr<bool> removed = scheduled_.Delete(s.id);
       if (!removed.ok()) return removed.status();
       if (!*removed) continue;
-      domain::StatusUpdate update{s.whatsapp_message_id, s.status, s.due_at, s.failure_code,
-                                  s.failure_reason};
+      domain::StatusUpdate update;
+      update.whatsapp_message_id = s.whatsapp_message_id;
+      update.status = s.status;
+      update.at = s.due_at;
+      update.failure_code = s.failure_code;
+      update.failure_reason = s.failure_reason;
       if (auto applied = statuses_.ApplyInTransaction(update); !applied.ok()) {
         return applied.status();
       }

@@ -1,7 +1,8 @@
 // The storage layer's connections on both engines: concurrent writers,
 // small pools, statements kept per connection, deferred BEGIN and COMMIT,
-// and commits that skip the flush. The fixture and the engines come from
-// storage_backends_fixture.h and storage_backends_test.cc.
+// one-statement and many-id reads, and commits that skip the flush. The
+// fixture and the engines come from storage_backends_fixture.h and
+// storage_backends_test.cc.
 #include <algorithm>
 #include <atomic>
 #include <set>
@@ -201,6 +202,27 @@ TEST_P(StorageBackendsTest, AOneStatementReadRunsOneStatementAlone) {
     EXPECT_EQ(isolation(ReadScope::kOneStatement).value_or(""), "read committed");
     EXPECT_EQ(isolation(ReadScope::kSnapshot).value_or(""), "repeatable read");
   }
+}
+
+// Coalesced status reads: any number of ids (padded to a power of two in
+// the statement), repeated or unknown, in one one-statement read.
+TEST_P(StorageBackendsTest, MessagesAreReadManyAtOnce) {
+  ASSERT_TRUE(AddConversation("c1", kT0).ok());
+  for (int i = 1; i <= 5; ++i) ASSERT_TRUE(AddMessage("m" + std::to_string(i), "c1").ok());
+  MessageRepository messages(db());
+  auto ids_of = [&](const std::vector<std::string>& ids) {
+    absl::StatusOr<std::vector<MessageRecord>> rows = ReadValue(
+        db(), [&] { return messages.GetAll(ids); }, ReadScope::kOneStatement);
+    std::set<std::string> found;
+    if (!rows.ok()) return std::set<std::string>{rows.status().ToString()};
+    for (const MessageRecord& m : *rows) found.insert(m.message_id + "/" + m.conversation_id);
+    return found;
+  };
+  EXPECT_EQ(ids_of({"m3"}), (std::set<std::string>{"m3/c1"}));
+  EXPECT_EQ(ids_of({"m5", "nope", "m1", "m5", "m2"}),
+            (std::set<std::string>{"m1/c1", "m2/c1", "m5/c1"}));
+  EXPECT_EQ(ids_of({"nope"}), std::set<std::string>{});
+  EXPECT_EQ(ids_of({}), std::set<std::string>{});
 }
 
 // Autocommit's Flush::kSkip (the shared rate limits): on PostgreSQL its
