@@ -173,8 +173,8 @@ absl::StatusOr<std::vector<MessageRecord>> MessageRepository::GetAll(
     const std::vector<std::string>& message_ids) {
   if (message_ids.empty()) return std::vector<MessageRecord>();
   auto [marks, slots] = PaddedMarks(1, message_ids.size());
-  ASSIGN_OR_RETURN(Statement stmt,
-                   db_.Prepare(absl::StrCat(kSelect, "WHERE message_id IN (", marks, ")")));
+  ASSIGN_OR_RETURN(Statement stmt, db_.Prepare(absl::StrCat(kPlanEachRun, kSelect,
+                                                            "WHERE message_id IN (", marks, ")")));
   for (size_t i = 0; i < slots; ++i) {
     stmt.Bind(static_cast<int>(i) + 1, message_ids[std::min(i, message_ids.size() - 1)]);
   }
@@ -273,6 +273,7 @@ absl::StatusOr<std::vector<std::string>> MessageRepository::ClaimAll(
   // the row no longer due): of two instances, one wins.
   auto [marks, slots] = PaddedMarks(3, message_ids.size());
   std::string sql = absl::StrCat(
+      kPlanEachRun,
       "UPDATE messages SET next_attempt_at = ?1, attempts = attempts + 1, claimed = 1 "
       "WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?2 AND message_id IN (",
       marks, ") RETURNING message_id");
@@ -306,10 +307,11 @@ absl::Status MessageRepository::Defer(const std::string& message_id, absl::Time 
 absl::Status MessageRepository::MarkAccepted(const std::vector<Accepted>& accepted) {
   // A status callback may have settled a message first (it carries our
   // id); then the wamid is already there and nothing is waiting.
-  return RunForRows(db_,
-                    "UPDATE messages SET whatsapp_message_id = v.column2, next_attempt_at = NULL, "
-                    "failure_reason = '' FROM (",
-                    ") AS v WHERE messages.message_id = v.column1", accepted,
+  static const std::string update =
+      absl::StrCat(kPlanEachRun,
+                   "UPDATE messages SET whatsapp_message_id = v.column2, next_attempt_at = NULL, "
+                   "failure_reason = '' FROM (");
+  return RunForRows(db_, update, ") AS v WHERE messages.message_id = v.column1", accepted,
                     [](const Accepted& a) { return std::make_tuple(a.message_id, a.wamid); });
 }
 

@@ -220,7 +220,9 @@ absl::Status PgConnection::Run(const std::string& sql, const PgParams& params, P
   std::string key = PreparedKey(sql, params.types);
   auto it = prepared_.find(key);
   const std::string* name = it == prepared_.end() ? nullptr : &it->second;
-  bool prepare = name == nullptr && prepared_.size() < kMaxPrepared;
+  // A batch statement is planned for its own values (kPlanEachRun).
+  bool prepare =
+      name == nullptr && prepared_.size() < kMaxPrepared && !absl::StartsWith(sql, kPlanEachRun);
   std::string new_name;
   if (prepare) {
     new_name = absl::StrCat("wa", ++prepared_names_);

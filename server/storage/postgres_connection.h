@@ -57,6 +57,7 @@ class PgConnection : public Connection {
   // types (the server fixes the types at PREPARE), then only executed:
   // one round trip, no parse and no plan. The first time, the PREPARE and
   // a deferred BEGIN travel with it in one pipeline: still one round trip.
+  // A text that starts with kPlanEachRun is never prepared (sql_dialect.h).
   absl::Status Run(const std::string& sql, const PgParams& params, PGresult** result);
 
   // Makes the next statement start a transaction: BEGIN is sent with it,

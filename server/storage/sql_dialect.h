@@ -25,6 +25,18 @@ PostgresStatement ToPostgresPlaceholders(absl::string_view sql);
 // comment. For what SQLite has no word for, e.g. a sequence.
 inline constexpr char kPostgresOnly[] = "-- postgresql: ";
 
+// A statement whose text starts with this is planned for its own values
+// each time it runs on PostgreSQL, not prepared once per connection.
+// For statements over a batch of keys (an IN list, VALUES rows): a
+// prepared statement's generic plan is made after its fifth run and kept
+// until the tables' statistics change, and on a young database that plan
+// was made over a few hundred rows: a hash join over a sequential scan of
+// `messages`, which stayed the plan while the table grew to tens of
+// thousands of rows in the first minute, before autovacuum's first ANALYZE
+// (BENCHMARKS.md). A batch runs once for many rows, so its planning costs
+// little per row. SQLite reads a comment.
+inline constexpr char kPlanEachRun[] = "/* planned per run */ ";
+
 // A migration's DDL in PostgreSQL's types: INTEGER PRIMARY KEY AUTOINCREMENT
 // becomes an identity column, INTEGER BIGINT (times are microseconds), REAL
 // DOUBLE PRECISION, BLOB BYTEA, and TEXT compares bytewise (COLLATE "C") as

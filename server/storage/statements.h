@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/storage/database.h"
+#include "server/storage/sql_dialect.h"
 #include "server/util/status_macros.h"
 
 // One-call statements for the repositories: prepare, bind the arguments in
@@ -90,7 +91,9 @@ absl::StatusOr<std::vector<T>> QueryAll(Database& db, absl::string_view sql, Rea
 // The parameter marks of an IN list of `count` values, from parameter
 // `first` on ("?3, ?4, ..."), padded to a power of two, and the number of
 // slots: the caller binds its last value into the extra ones. A handful of
-// statement texts then serve every list's length.
+// statement texts then serve every list's length. A statement over such a
+// list, or an UPDATE over RunForRows' rows, starts with kPlanEachRun
+// (sql_dialect.h): its rows are found in a table that grows.
 inline std::pair<std::string, size_t> PaddedMarks(int first, size_t count) {
   size_t slots = 1;
   while (slots < count) slots *= 2;
