@@ -5,6 +5,10 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -23,6 +27,7 @@
 #include "hotel/whatsapp/v1/conversations.grpc.pb.h"
 #include "nlohmann/json.hpp"
 #include "tests/unit/gateway/fake_conversations.h"
+#include "tests/unit/gateway/tcp_segments.h"
 
 namespace wa::gateway {
 namespace {
@@ -216,6 +221,78 @@ TEST_F(HttpGatewayTest, StopWaitsAtMostTheKeepAliveTimeoutForIdleClients) {
   const auto start = std::chrono::steady_clock::now();
   gateway_->Stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+}
+
+// One keep-alive connection spoken to byte by byte, as a load tool does.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  }
+  ~RawConnection() { close(fd_); }
+
+  // Sends `method` on `path` and reads its answer, waiting at most a
+  // second for each piece; the status line, or "" if none came in time.
+  std::string Ask(const std::string& method, const std::string& path) {
+    std::string request = method + " " + path +
+                          " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer tok_staff\r\n\r\n";
+    if (!connected_ || send(fd_, request.data(), request.size(), MSG_NOSIGNAL) < 0) return "";
+    std::string in;
+    size_t head_end = std::string::npos;
+    while ((head_end = in.find("\r\n\r\n")) == std::string::npos) {
+      if (!Receive(in)) return "";
+    }
+    size_t length = 0;
+    size_t at = in.find("Content-Length: ");
+    if (at != std::string::npos && method != "HEAD") length = std::stoul(in.substr(at + 16));
+    while (in.size() < head_end + 4 + length) {
+      if (!Receive(in)) return "";
+    }
+    return in.substr(0, in.find("\r\n"));
+  }
+
+  uint32_t DataSegmentsIn() const { return testing::DataSegmentsIn(fd_); }
+
+ private:
+  bool Receive(std::string& in) {
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, 1000) != 1) return false;
+    char buffer[4096];
+    ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
+    if (n <= 0) return false;
+    in.append(buffer, static_cast<size_t>(n));
+    return true;
+  }
+
+  int fd_;
+  bool connected_ = false;
+};
+
+// An answer's head waits for its body and leaves with it: one segment per
+// answer, not two (LimitedStream::write).
+TEST_F(HttpGatewayTest, AnAnswerLeavesInOneSegmentWithItsHead) {
+  StartGateway();
+  RawConnection connection(http_port_);
+  constexpr int kAnswers = 20;
+  for (int i = 0; i < kAnswers; ++i) {
+    ASSERT_EQ(connection.Ask("GET", std::string(kConversations) + "/conv_1"), "HTTP/1.1 200 OK");
+  }
+  EXPECT_EQ(connection.DataSegmentsIn(), static_cast<uint32_t>(kAnswers));
+}
+
+// A head that announces a body that never follows (HEAD) is not held back
+// while the connection waits for the next request.
+TEST_F(HttpGatewayTest, AHeadAnswerIsSentThoughNoBodyFollows) {
+  StartGateway();
+  RawConnection connection(http_port_);
+  const std::string path = std::string(kConversations) + "/conv_1";
+  EXPECT_EQ(connection.Ask("HEAD", path), "HTTP/1.1 200 OK");
+  EXPECT_EQ(connection.Ask("GET", path), "HTTP/1.1 200 OK");
+  EXPECT_EQ(connection.Ask("HEAD", path), "HTTP/1.1 200 OK");
 }
 
 // The kernel's queue of connections not yet accepted is the one the options
