@@ -163,8 +163,10 @@ void LimitedStream::get_local_ip_and_port(std::string& ip, int& port) const {
 }
 
 bool LimitedStream::Fill() {
-  // TLS may hold decrypted bytes the socket no longer shows: read first.
-  short wait = ssl_ == nullptr ? POLLIN : 0;
+  // Read first, wait only if nothing is there: a request usually is (the
+  // connection's loop waited for it), and TLS may hold decrypted bytes the
+  // socket no longer shows.
+  short wait = 0;
   for (;;) {
     if (wait != 0 && !WaitForRequest(wait)) return false;
     ssize_t n = Receive(wait);
@@ -196,8 +198,9 @@ ssize_t LimitedStream::Receive(short& wait) {
   }
   ssize_t n = 0;
   do {
-    n = recv(fd_, buffer_, sizeof(buffer_), 0);
+    n = recv(fd_, buffer_, sizeof(buffer_), MSG_DONTWAIT);
   } while (n < 0 && errno == EINTR);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) wait = POLLIN;
   return n;
 }
 

@@ -79,8 +79,8 @@ class LimitedStream : public httplib::Stream {
   // request's deadline.
   bool Fill();
   bool WaitForRequest(short events);
-  // One read into the buffer; sets `wait` to what a TLS read that could not
-  // complete needs, 0 otherwise.
+  // One read into the buffer, without waiting; sets `wait` to what a read
+  // that found nothing yet needs (POLLIN, or TLS's want), 0 otherwise.
   ssize_t Receive(short& wait);
   // The held head, then `ptr`, in as few calls as the socket takes them;
   // the bytes of `ptr` sent, or -1.
