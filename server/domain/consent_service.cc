@@ -31,19 +31,30 @@ absl::StatusOr<storage::ConsentRecord> EffectiveConsent(storage::ConsentReposito
   return consent.GetOrErased(property_id, guest_phone, *hash);
 }
 
+absl::StatusOr<std::string> ErasureHash(const GuestHasher* hasher, const std::string& property_id,
+                                        const std::string& guest_phone) {
+  if (hasher == nullptr) return std::string();
+  return hasher->Hash(property_id, guest_phone);
+}
+
 absl::Status CheckConsent(storage::ConsentRepository& consent, const std::string& property_id,
                           const std::string& guest_phone, bool marketing,
                           const GuestHasher* hasher) {
   absl::StatusOr<storage::ConsentRecord> record =
       EffectiveConsent(consent, property_id, guest_phone, hasher);
   if (!record.ok()) return record.status();
-  if (!record->opted_out && !(marketing && record->marketing_opted_out)) return absl::OkStatus();
+  return ConsentRefusal(*record, guest_phone, marketing);
+}
+
+absl::Status ConsentRefusal(const storage::ConsentRecord& record, const std::string& guest_phone,
+                            bool marketing) {
+  if (!record.opted_out && !(marketing && record.marketing_opted_out)) return absl::OkStatus();
   return Error(absl::StatusCode::kFailedPrecondition, "GUEST_OPTED_OUT",
-               record->opted_out ? "Guest has opted out of WhatsApp communications"
-                                 : "Guest has opted out of marketing messages")
+               record.opted_out ? "Guest has opted out of WhatsApp communications"
+                                : "Guest has opted out of marketing messages")
       .Detail("guest_phone", PhoneOfKey(guest_phone))
       .Detail("guest_user_id", UserIdOfKey(guest_phone))
-      .Detail("scope", record->opted_out ? "all" : "marketing")
+      .Detail("scope", record.opted_out ? "all" : "marketing")
       .Recovery({"Contact guest via alternative channel",
                  "Wait for the guest to opt back in (they can write START)"});
 }

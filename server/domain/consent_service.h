@@ -33,6 +33,14 @@ struct ConsentView {
 absl::Status CheckConsent(storage::ConsentRepository& consent, const std::string& property_id,
                           const std::string& guest_phone, bool marketing,
                           const GuestHasher* hasher = nullptr);
+// The same refusal for a consent already read (EffectiveConsent, or a
+// send's checks: storage::SendChecksRepository).
+absl::Status ConsentRefusal(const storage::ConsentRecord& record, const std::string& guest_phone,
+                            bool marketing);
+// The key an erased guest's kept consent is found by (`hasher`'s hash);
+// empty without a hasher, which finds none.
+absl::StatusOr<std::string> ErasureHash(const GuestHasher* hasher, const std::string& property_id,
+                                        const std::string& guest_phone);
 // The guest's consent: their own, else the one kept when they were erased.
 absl::StatusOr<storage::ConsentRecord> EffectiveConsent(storage::ConsentRepository& consent,
                                                         const std::string& property_id,

@@ -52,25 +52,30 @@ absl::StatusOr<storage::ConversationRecord> ConversationForMessage(
     storage::ConversationRepository& conversations, const std::string& property_id,
     const std::string& guest_phone, const std::string& requested_id, const std::string& new_id,
     absl::Time now, const std::string& phone_number_id) {
+  absl::StatusOr<std::optional<storage::ConversationRecord>> found =
+      requested_id.empty() ? conversations.FindActive(property_id, guest_phone)
+                           : conversations.Find(requested_id);
+  if (!found.ok()) return found.status();
+  return ConversationForMessage(conversations, property_id, guest_phone, requested_id,
+                                *std::move(found), new_id, now, phone_number_id);
+}
+
+absl::StatusOr<storage::ConversationRecord> ConversationForMessage(
+    storage::ConversationRepository& conversations, const std::string& property_id,
+    const std::string& guest_phone, const std::string& requested_id,
+    std::optional<storage::ConversationRecord> found, const std::string& new_id, absl::Time now,
+    const std::string& phone_number_id) {
   if (!requested_id.empty()) {
-    absl::StatusOr<std::optional<storage::ConversationRecord>> found =
-        conversations.Find(requested_id);
-    if (!found.ok()) return found.status();
-    if (!*found || (*found)->property_id != property_id) {
-      return NotFound("conversation", requested_id);
-    }
-    if ((*found)->guest_phone != guest_phone) {
+    if (!found || found->property_id != property_id) return NotFound("conversation", requested_id);
+    if (found->guest_phone != guest_phone) {
       return Error(absl::StatusCode::kInvalidArgument, "INVALID_ARGUMENT",
                    "conversation_id belongs to another guest")
           .Detail("conversation_id", requested_id)
           .Detail("guest_phone", guest_phone);
     }
-    return **found;
+    return *std::move(found);
   }
-  absl::StatusOr<std::optional<storage::ConversationRecord>> active =
-      conversations.FindActive(property_id, guest_phone);
-  if (!active.ok()) return active.status();
-  if (*active) return **active;
+  if (found) return *std::move(found);
   if (!new_id.empty() && !ValidConversationId(new_id)) {
     return InvalidArgument("conversation_id may hold only letters, digits, '_' and '-' (max 64)",
                            "conversation_id");

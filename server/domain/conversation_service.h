@@ -130,5 +130,13 @@ absl::StatusOr<storage::ConversationRecord> ConversationForMessage(
     storage::ConversationRepository& conversations, const std::string& property_id,
     const std::string& guest_phone, const std::string& requested_id, const std::string& new_id,
     absl::Time now, const std::string& phone_number_id);
+// The same from `found`, read beforehand: the conversation `requested_id`
+// names, or without one the guest's active one (as a send reads it with
+// its other checks: storage::SendChecksRepository).
+absl::StatusOr<storage::ConversationRecord> ConversationForMessage(
+    storage::ConversationRepository& conversations, const std::string& property_id,
+    const std::string& guest_phone, const std::string& requested_id,
+    std::optional<storage::ConversationRecord> found, const std::string& new_id, absl::Time now,
+    const std::string& phone_number_id);
 
 }  // namespace wa::domain

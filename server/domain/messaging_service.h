@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,13 +15,12 @@
 #include "server/domain/send_timing.h"
 #include "server/domain/token_service.h"
 #include "server/domain/wake_ups.h"
-#include "server/storage/consent_repository.h"
 #include "server/storage/conversation_repository.h"
 #include "server/storage/database.h"
-#include "server/storage/guest_repository.h"
 #include "server/storage/media_repository.h"
 #include "server/storage/message_repository.h"
 #include "server/storage/property_repository.h"
+#include "server/storage/send_checks_repository.h"
 #include "server/util/coalesced_lookup.h"
 
 namespace wa::domain {
@@ -87,8 +87,7 @@ class MessagingService {
       : db_(db),
         conversations_(db),
         messages_(db),
-        guests_(db),
-        consent_(db),
+        send_checks_(db),
         media_(db),
         directory_(db),
         properties_repo_(db),
@@ -143,14 +142,17 @@ class MessagingService {
  private:
   absl::StatusOr<storage::MessageRecord> Enqueue(const Caller& caller, OutboundRequest request,
                                                  bool needs_window);
-  absl::Status CheckWindow(const std::string& property_id, const std::string& guest_phone,
-                           absl::Time now);
+  // Refuses a free-form message at `at` to a guest who last wrote at
+  // `last_inbound` (never: nullopt) when the window is closed by then.
+  absl::Status CheckWindow(const std::string& property_id, const std::string& guest_key,
+                           std::optional<absl::Time> last_inbound, absl::Time at);
   // Inside the send's transaction: when the message is to be released
   // (now for a plain send), checked against the window at that time.
   absl::StatusOr<absl::Time> PlanInTransaction(const std::string& property_id,
                                                const std::string& guest_key,
                                                const OutboundRequest& request, const Timing& timing,
                                                const storage::ConversationRecord& conversation,
+                                               std::optional<absl::Time> last_inbound,
                                                bool needs_window, absl::Time now);
   absl::Status CheckBacklog(const std::string& property_id);
   // Inside the send's transaction: the request's conversation_metadata,
@@ -167,8 +169,7 @@ class MessagingService {
   storage::Database& db_;
   storage::ConversationRepository conversations_;
   storage::MessageRepository messages_;
-  storage::GuestRepository guests_;
-  storage::ConsentRepository consent_;
+  storage::SendChecksRepository send_checks_;
   const GuestHasher* hasher_ = nullptr;
   storage::MediaRepository media_;
   GuestDirectory directory_;

@@ -1,19 +1,51 @@
 #include "server/storage/conversation_repository.h"
 
+#include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "server/storage/statements.h"
 
 namespace wa::storage {
-namespace {
 
-constexpr char kColumns[] =
-    "SELECT c.conversation_id, c.property_id, c.guest_phone, c.status, c.metadata, c.created_at, "
+const char kConversationFields[] =
+    "c.conversation_id, c.property_id, c.guest_phone, c.status, c.metadata, c.created_at, "
     "c.updated_at, c.resolved_at, c.resolved_by, c.resolution_notes, c.satisfaction_rating, "
     "c.follow_up_required, c.assigned_to, c.department, c.phone_number_id, "
     "(SELECT gi.user_id FROM guest_identities gi WHERE gi.property_id = c.property_id "
     "AND gi.guest_key = c.guest_phone ORDER BY gi.updated_at DESC LIMIT 1) AS guest_user_id, "
     "(SELECT gi.username FROM guest_identities gi WHERE gi.property_id = c.property_id "
     "AND gi.guest_key = c.guest_phone ORDER BY gi.updated_at DESC LIMIT 1) AS guest_username, ";
+
+ConversationRecord ReadConversationAt(const Statement& stmt, int first) {
+  auto at = [first](int column) { return first + column; };
+  ConversationRecord c;
+  c.conversation_id = stmt.ColumnText(at(0));
+  c.property_id = stmt.ColumnText(at(1));
+  c.guest_phone = stmt.ColumnText(at(2));
+  c.status = static_cast<v1::ConversationStatus>(stmt.ColumnInt(at(3)));
+  nlohmann::json metadata = nlohmann::json::parse(stmt.ColumnText(at(4)), nullptr, false);
+  if (metadata.is_object()) {
+    for (auto& [key, value] : metadata.items()) {
+      if (value.is_string()) c.metadata[key] = value.get<std::string>();
+    }
+  }
+  c.created_at = stmt.ColumnTime(at(5));
+  c.updated_at = stmt.ColumnTime(at(6));
+  c.resolved_at = stmt.ColumnOptionalTime(at(7));
+  c.resolved_by = stmt.ColumnText(at(8));
+  c.resolution_notes = stmt.ColumnText(at(9));
+  c.satisfaction_rating = static_cast<int>(stmt.ColumnInt(at(10)));
+  c.follow_up_required = stmt.ColumnInt(at(11)) != 0;
+  c.assigned_to = stmt.ColumnText(at(12));
+  c.department = stmt.ColumnText(at(13));
+  c.phone_number_id = stmt.ColumnText(at(14));
+  c.guest_user_id = stmt.ColumnText(at(15));  // NULL (no identity) reads as ""
+  c.guest_username = stmt.ColumnText(at(16));
+  c.message_count = stmt.ColumnInt(at(17));
+  return c;
+}
+
+namespace {
+
 // Reads that show a conversation count its messages; the paths that only
 // need the conversation (Find, FindActive) do not pay for the count.
 constexpr char kCounted[] =
@@ -21,33 +53,7 @@ constexpr char kCounted[] =
     "FROM conversations c ";
 constexpr char kUncounted[] = "0 FROM conversations c ";
 
-ConversationRecord ReadConversation(const Statement& stmt) {
-  ConversationRecord c;
-  c.conversation_id = stmt.ColumnText(0);
-  c.property_id = stmt.ColumnText(1);
-  c.guest_phone = stmt.ColumnText(2);
-  c.status = static_cast<v1::ConversationStatus>(stmt.ColumnInt(3));
-  nlohmann::json metadata = nlohmann::json::parse(stmt.ColumnText(4), nullptr, false);
-  if (metadata.is_object()) {
-    for (auto& [key, value] : metadata.items()) {
-      if (value.is_string()) c.metadata[key] = value.get<std::string>();
-    }
-  }
-  c.created_at = stmt.ColumnTime(5);
-  c.updated_at = stmt.ColumnTime(6);
-  c.resolved_at = stmt.ColumnOptionalTime(7);
-  c.resolved_by = stmt.ColumnText(8);
-  c.resolution_notes = stmt.ColumnText(9);
-  c.satisfaction_rating = static_cast<int>(stmt.ColumnInt(10));
-  c.follow_up_required = stmt.ColumnInt(11) != 0;
-  c.assigned_to = stmt.ColumnText(12);
-  c.department = stmt.ColumnText(13);
-  c.phone_number_id = stmt.ColumnText(14);
-  c.guest_user_id = stmt.ColumnText(15);  // NULL (no identity) reads as ""
-  c.guest_username = stmt.ColumnText(16);
-  c.message_count = stmt.ColumnInt(17);
-  return c;
-}
+ConversationRecord ReadConversation(const Statement& stmt) { return ReadConversationAt(stmt, 0); }
 
 }  // namespace
 
@@ -62,21 +68,24 @@ absl::Status ConversationRepository::Insert(const ConversationRecord& c) {
 
 absl::StatusOr<std::optional<ConversationRecord>> ConversationRepository::Get(
     const std::string& conversation_id) {
-  static const std::string sql = std::string(kColumns) + kCounted + "WHERE c.conversation_id = ?";
+  static const std::string sql =
+      absl::StrCat("SELECT ", kConversationFields, kCounted, "WHERE c.conversation_id = ?");
   return QueryOne<ConversationRecord>(db_, sql, ReadConversation, conversation_id);
 }
 
 absl::StatusOr<std::optional<ConversationRecord>> ConversationRepository::Find(
     const std::string& conversation_id) {
-  static const std::string sql = std::string(kColumns) + kUncounted + "WHERE c.conversation_id = ?";
+  static const std::string sql =
+      absl::StrCat("SELECT ", kConversationFields, kUncounted, "WHERE c.conversation_id = ?");
   return QueryOne<ConversationRecord>(db_, sql, ReadConversation, conversation_id);
 }
 
 absl::StatusOr<std::optional<ConversationRecord>> ConversationRepository::FindActive(
     const std::string& property_id, const std::string& guest_phone) {
-  static const std::string sql = std::string(kColumns) + kUncounted +
-                                 "WHERE c.property_id = ? AND c.guest_phone = ? AND c.status = ? "
-                                 "ORDER BY c.updated_at DESC LIMIT 1";
+  static const std::string sql =
+      absl::StrCat("SELECT ", kConversationFields, kUncounted,
+                   "WHERE c.property_id = ? AND c.guest_phone = ? AND c.status = ? "
+                   "ORDER BY c.updated_at DESC LIMIT 1");
   return QueryOne<ConversationRecord>(db_, sql, ReadConversation, property_id, guest_phone,
                                       static_cast<int>(v1::CONVERSATION_STATUS_ACTIVE));
 }
@@ -92,9 +101,10 @@ absl::StatusOr<std::vector<ConversationRecord>> ConversationRepository::List(
       "AND (?4 IS NULL OR c.updated_at < ?4 OR (c.updated_at = ?4 AND c.conversation_id < ?5)) "
       "ORDER BY c.updated_at DESC, c.conversation_id DESC LIMIT ?6";
   static const std::string by_guest =
-      std::string(kColumns) + kCounted + "WHERE c.property_id = ?1 AND c.guest_phone = ?2 " + rest;
-  static const std::string all =
-      std::string(kColumns) + kCounted + "WHERE c.property_id = ?1 AND ?2 = '' " + rest;
+      absl::StrCat("SELECT ", kConversationFields, kCounted,
+                   "WHERE c.property_id = ?1 AND c.guest_phone = ?2 ", rest);
+  static const std::string all = absl::StrCat("SELECT ", kConversationFields, kCounted,
+                                              "WHERE c.property_id = ?1 AND ?2 = '' ", rest);
   return QueryAll<ConversationRecord>(db_, f.guest_phone.empty() ? all : by_guest, ReadConversation,
                                       f.property_id, f.guest_phone, static_cast<int>(f.status),
                                       f.before_updated_at, f.before_id, f.limit, f.assigned_to,

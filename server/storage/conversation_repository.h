@@ -11,6 +11,14 @@
 
 namespace wa::storage {
 
+// A conversation's columns, read from `conversations c` (with the guest's
+// newest identity), ending with ", " before its message count: for a
+// statement that reads a conversation beside other rows. ReadConversationAt
+// reads them back from the column where they start, and the count after
+// them.
+extern const char kConversationFields[];
+ConversationRecord ReadConversationAt(const Statement& stmt, int first);
+
 struct ConversationFilter {
   std::string property_id;
   std::string guest_phone;                                              // empty: any
