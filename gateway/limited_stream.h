@@ -64,10 +64,11 @@ class LimitedStream : public httplib::Stream {
   bool is_readable() const override;
   bool is_writable() const override;
   ssize_t read(char* ptr, size_t size) override;
-  // An answer whose head announces a body (Content-Length) keeps the head
-  // until the body's first bytes come, and sends both in one call: one
-  // segment on the wire, not two, and one wake-up of the client. Streamed
-  // answers (no length: chunks, live events) go out as written.
+  // Over plain TCP, an answer whose head announces a body (Content-Length)
+  // keeps the head until the body's first bytes come, and sends both in one
+  // call: one segment on the wire, not two, and one wake-up of the client.
+  // Streamed answers (no length: chunks, live events) and TLS records go
+  // out as written.
   ssize_t write(const char* ptr, size_t size) override;
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override;
