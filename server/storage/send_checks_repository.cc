@@ -8,14 +8,14 @@ namespace wa::storage {
 namespace {
 
 // Columns: the consent (0-2, NULL when none), the guest's last inbound
-// time and presence (3-4), then the conversation's (5 on, NULL when none).
+// time (3), then the conversation's (4 on, NULL when none).
 // Each part is a derived table of at most one row, joined to one row, so a
 // part that finds nothing leaves its columns NULL and the others stand.
-constexpr int kConversationColumn = 5;
+constexpr int kConversationColumn = 4;
 
 const std::string& Sql() {
   static const std::string* sql = new std::string(absl::StrCat(
-      "SELECT k.opted_out, k.marketing_opted_out, k.updated_at, g.last_inbound_at, g.present, ",
+      "SELECT k.opted_out, k.marketing_opted_out, k.updated_at, g.last_inbound_at, ",
       kConversationFields,
       "0 FROM (SELECT 1 AS one) AS o "
       // As GetOrErased: the live consent before an erasure's kept one.
@@ -23,7 +23,7 @@ const std::string& Sql() {
       "FROM guest_consent WHERE property_id = ?1 AND guest_phone = ?2 "
       "UNION ALL SELECT opted_out, marketing_opted_out, erased_at, 1 FROM guest_erasures "
       "WHERE property_id = ?1 AND guest_hash = ?3 ORDER BY 4 LIMIT 1) AS k ON 1 = 1 "
-      "LEFT JOIN (SELECT last_inbound_at, 1 AS present FROM guests "
+      "LEFT JOIN (SELECT last_inbound_at FROM guests "
       "WHERE property_id = ?1 AND guest_phone = ?2) AS g ON 1 = 1 "
       "LEFT JOIN conversations c ON c.conversation_id = CASE WHEN ?4 <> '' THEN ?4 ELSE "
       "(SELECT a.conversation_id FROM conversations a WHERE a.property_id = ?1 "
@@ -37,7 +37,7 @@ SendChecksRecord ReadChecks(const Statement& stmt) {
     checks.consent =
         ConsentRecord{stmt.ColumnInt(0) != 0, stmt.ColumnInt(1) != 0, stmt.ColumnOptionalTime(2)};
   }
-  if (!stmt.ColumnIsNull(4)) checks.last_inbound_at = stmt.ColumnOptionalTime(3);
+  checks.last_inbound_at = stmt.ColumnOptionalTime(3);
   if (!stmt.ColumnIsNull(kConversationColumn)) {
     checks.conversation = ReadConversationAt(stmt, kConversationColumn);
   }
