@@ -18,6 +18,15 @@ namespace {
 
 constexpr size_t kKeyBytes = 32;
 
+// `count` random bytes from OpenSSL, as hex.
+absl::StatusOr<std::string> RandomHex(size_t count) {
+  std::string bytes(count, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(count)) != 1) {
+    return absl::InternalError("no random bytes");
+  }
+  return absl::BytesToHexString(bytes);
+}
+
 // Makes `path` hold `hex` unless it exists already (another process won),
 // never visible half-written: the key is written and made durable in a
 // file of its own (a random name, so no other writer shares it), then
@@ -26,12 +35,9 @@ constexpr size_t kKeyBytes = 32;
 // leaves at most a stray temporary file, never an empty key file that
 // every later start would refuse.
 absl::Status WriteNew(const std::string& dir, const std::string& path, const std::string& hex) {
-  unsigned char tag[8];
-  if (RAND_bytes(tag, sizeof(tag)) != 1) return absl::InternalError("no random bytes");
-  const std::string temp = absl::StrCat(
-      path, ".",
-      absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(tag), sizeof(tag))),
-      ".tmp");
+  absl::StatusOr<std::string> tag = RandomHex(8);
+  if (!tag.ok()) return tag.status();
+  const std::string temp = absl::StrCat(path, ".", *tag, ".tmp");
   int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {
     return absl::InternalError(absl::StrCat("cannot create ", temp, ": ", strerror(errno)));
@@ -68,11 +74,9 @@ absl::StatusOr<std::string> ErasureKeys::LoadOrCreate(const std::string& propert
     return absl::InternalError(absl::StrCat("cannot create ", dir_, ": ", error.message()));
   // Property ids are the operator's words: hex keeps any of them a file name.
   const std::string path = absl::StrCat(dir_, "/", absl::BytesToHexString(property_id), ".key");
-  unsigned char bytes[kKeyBytes];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) return absl::InternalError("no random bytes");
-  std::string fresh = absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
-  if (absl::Status s = WriteNew(dir_, path, fresh); !s.ok()) return s;
+  absl::StatusOr<std::string> fresh = RandomHex(kKeyBytes);
+  if (!fresh.ok()) return fresh.status();
+  if (absl::Status s = WriteNew(dir_, path, *fresh); !s.ok()) return s;
   std::ifstream in(path);
   std::string hex((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r')) hex.pop_back();
