@@ -3,141 +3,12 @@
 // Graph API serving all three numbers with their own tokens. Sends go from
 // the property's number, Meta's callbacks come back to the property that
 // owns the number they name, and nothing of one property reaches another.
-#include <algorithm>
-#include <string>
-#include <vector>
-
-#include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "gtest/gtest.h"
-#include "hotel/whatsapp/v1/admin.pb.h"
-#include "hotel/whatsapp/v1/conversations.pb.h"
-#include "hotel/whatsapp/v1/messages.pb.h"
-#include "hotel/whatsapp/v1/properties.pb.h"
-#include "hotel/whatsapp/v1/templates.pb.h"
-#include "hotel/whatsapp/v1/webhooks.pb.h"
-#include "httplib.h"
-#include "nlohmann/json.hpp"
-#include "tests/common/media_samples.h"
-#include "tests/fakes/fake_graph_api.h"
-#include "tests/integration/media_transfer.h"
-#include "tests/integration/server_process.h"
-#include "tests/integration/surface.h"
-#include "tests/integration/wait.h"
-#include "tests/integration/webhook_receiver.h"
+// Templates, media, Meta's quality reports and pacing, per number and
+// business account, are in chain_accounts_test.cc.
+#include "tests/integration/chain_fixture.h"
 
 namespace wa::testing {
 namespace {
-
-namespace v1 = ::hotel::whatsapp::v1;
-using Json = nlohmann::json;
-
-constexpr char kAppSecret[] = "test-app-secret";
-constexpr char kWebhookPath[] = "/api/v1/whatsapp/provider/webhook";
-
-// The first number is the one the flags name: the `default` property's.
-const fakes::FakeNumber kDefault{"109876543210987", "15550100200", "210987654321098",
-                                 "fake-graph-access-token"};
-const fakes::FakeNumber kParis{"109876543210999", "15550100299", "210987654321099",
-                               "paris-graph-token"};
-// Paris's second number (its spa), in Paris's business account.
-const fakes::FakeNumber kParisSpa{"109876543210998", "15550100298", "210987654321099",
-                                  "paris-graph-token"};
-const fakes::FakeNumber kLyon{"109876543210777", "15550100277", "210987654321077",
-                              "lyon-graph-token"};
-
-std::string AddNumberArgs(const std::string& property, const fakes::FakeNumber& n,
-                          const std::string& token_env) {
-  return absl::StrCat("properties add-number ", property, " --phone_number_id=", n.phone_number_id,
-                      " --waba_id=", n.waba_id, " --display_phone_number=+", n.display_phone_number,
-                      " --access_token_env=", token_env);
-}
-
-class ChainTest : public ::testing::Test {
- protected:
-  void StartChain(std::vector<std::string> flags = {}) {
-    int http_port = FreeLoopbackPort();
-    fakes::FakeGraphApiOptions options;
-    options.webhook_url = absl::StrCat("http://127.0.0.1:", http_port, kWebhookPath);
-    options.app_secret = kAppSecret;
-    options.more_numbers = {kParis, kParisSpa, kLyon};
-    fake_ = std::make_unique<fakes::FakeGraphApi>(options);
-    ASSERT_TRUE(fake_->Start());
-    flags.insert(flags.end(), {"--provider=cloud", "--cloud_api_base_url=" + fake_->base_url(),
-                               "--phone_number_id=" + kDefault.phone_number_id,
-                               "--waba_id=" + kDefault.waba_id, "--webhook_allow_loopback=true",
-                               absl::StrCat("--http_listen=127.0.0.1:", http_port)});
-    server_ = std::make_unique<ServerProcess>(
-        flags, ServerProcess::Env{{"WA_CLOUD_ACCESS_TOKEN", kDefault.access_token},
-                                  {"PARIS_TOKEN", kParis.access_token},
-                                  {"LYON_TOKEN", kLyon.access_token},
-                                  {"WA_META_APP_SECRET", kAppSecret},
-                                  {"WA_META_VERIFY_TOKEN", "test-verify-token"}});
-    server_->Start();
-    server_->Operator(AddNumberArgs("paris", kParis, "PARIS_TOKEN"));
-    grpc_ = MakeGrpcSurface(server_->grpc_address());
-    rest_ = MakeRestSurface(server_->http_port());
-    staff_["default"] = server_->CreateToken("staff");
-    staff_["paris"] = server_->CreateToken("staff", "paris");
-    admin_["default"] = server_->CreateToken("admin");
-    admin_["paris"] = server_->CreateToken("admin", "paris");
-  }
-
-  // A guest writes to one of the numbers through Meta.
-  void GuestWrites(const std::string& wa_id, const fakes::FakeNumber& to,
-                   const std::string& text = "Hi") {
-    ASSERT_EQ(fake_->PostNotification(
-                  fake_->InboundTextNotification(wa_id, "Guest", text, "", to.phone_number_id)),
-              200);
-  }
-
-  int Conversations(const std::string& property, const std::string& wa_id) {
-    v1::ListConversationsRequest request;
-    request.set_guest_phone("+" + wa_id);
-    v1::ListConversationsResponse response;
-    Rpc rpc{"/hotel.whatsapp.v1.ConversationsService/ListConversations", "GET", ""};
-    return grpc_->Call(rpc, staff_[property], request, &response).ok ? response.conversations_size()
-                                                                     : -1;
-  }
-
-  Outcome Send(const std::string& property, const std::string& wa_id,
-               v1::SendMessageResponse* response, const std::string& from = "",
-               Surface* surface = nullptr) {
-    v1::SendMessageRequest request;
-    request.set_guest_phone("+" + wa_id);
-    request.mutable_content()->set_text("Your room is ready");
-    request.set_from_phone_number_id(from);
-    Rpc rpc{"/hotel.whatsapp.v1.MessagesService/SendMessage", "POST",
-            "/api/v1/whatsapp/messages/send", true};
-    return (surface ? surface : grpc_.get())->Call(rpc, staff_[property], request, response);
-  }
-
-  v1::MessageStatus StatusOf(const std::string& property, const std::string& message_id) {
-    v1::GetMessageStatusRequest request;
-    request.set_message_id(message_id);
-    v1::MessageStatusResponse response;
-    Rpc rpc{"/hotel.whatsapp.v1.MessagesService/GetMessageStatus", "GET", ""};
-    grpc_->Call(rpc, staff_[property], request, &response);
-    return response.status();
-  }
-
-  // The fake's accepted sends that went to `number`'s path.
-  std::vector<fakes::RecordedMessage> SentFrom(const fakes::FakeNumber& number) {
-    std::vector<fakes::RecordedMessage> out;
-    for (const fakes::RecordedMessage& m : fake_->AcceptedRequests()) {
-      if (absl::StrContains(m.path, "/" + number.phone_number_id + "/")) out.push_back(m);
-    }
-    return out;
-  }
-
-  std::unique_ptr<fakes::FakeGraphApi> fake_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<Surface> grpc_;
-  std::unique_ptr<Surface> rest_;
-  std::map<std::string, std::string> staff_;
-  std::map<std::string, std::string> admin_;
-};
 
 TEST_F(ChainTest, EachPropertySendsAndReceivesOnItsOwnNumber) {
   StartChain();
@@ -217,52 +88,6 @@ TEST_F(ChainTest, AStopToOneNumberBlocksThatPropertyOnly) {
   EXPECT_EQ(response.phone_number_id(), kDefault.phone_number_id);
 }
 
-TEST_F(ChainTest, TemplatesStayInTheirBusinessAccount) {
-  StartChain();
-  auto add = [&](const std::string& waba, const std::string& name) {
-    fakes::FakeTemplate t;
-    t.waba_id = waba;
-    t.definition = {{"name", name},
-                    {"language", "en"},
-                    {"category", "UTILITY"},
-                    {"components", Json::array({{{"type", "BODY"}, {"text", "Welcome, {{1}}."}}})}};
-    t.status = "APPROVED";
-    fake_->AddTemplate(t);
-  };
-  add(kDefault.waba_id, "default_welcome");
-  add(kParis.waba_id, "paris_welcome");
-  Rpc sync{"/hotel.whatsapp.v1.TemplatesService/SyncTemplates", "POST", "", true};
-  v1::SyncTemplatesResponse synced;
-  // Paris's number was added a moment ago, by another process: the server
-  // sees it within seconds.
-  Outcome outcome;
-  ASSERT_TRUE(WaitUntil([&] {
-    outcome = grpc_->Call(sync, admin_["paris"], v1::SyncTemplatesRequest(), &synced);
-    return outcome.ok;
-  })) << outcome.error.DebugString();
-  ASSERT_EQ(synced.templates_size(), 1);
-  EXPECT_EQ(synced.templates(0).name(), "paris_welcome");
-  synced.Clear();
-  ASSERT_TRUE(grpc_->Call(sync, admin_["default"], v1::SyncTemplatesRequest(), &synced).ok);
-  ASSERT_EQ(synced.templates_size(), 1);
-  EXPECT_EQ(synced.templates(0).name(), "default_welcome");
-
-  // Meta pauses Paris's template: the callback names Paris's account.
-  ASSERT_EQ(fake_->ReviewTemplate("paris_welcome", "en", "PAUSED"), 200);
-  auto status = [&](const std::string& property, const std::string& name) {
-    v1::GetTemplateRequest get;
-    get.set_name(name);
-    get.set_language("en");
-    v1::Template t;
-    grpc_->Call({"/hotel.whatsapp.v1.TemplatesService/GetTemplate", "GET", ""}, staff_[property],
-                get, &t);
-    return t.status();
-  };
-  EXPECT_TRUE(
-      WaitUntil([&] { return status("paris", "paris_welcome") == v1::TEMPLATE_STATUS_PAUSED; }));
-  EXPECT_EQ(status("default", "default_welcome"), v1::TEMPLATE_STATUS_APPROVED);
-}
-
 TEST_F(ChainTest, ACallbackForANumberNobodyOwnsIsKeptThenApplied) {
   StartChain();
   GuestWrites("447700900004", kLyon);
@@ -308,42 +133,6 @@ TEST_F(ChainTest, ASendFromAnotherPropertysNumberIsRefused) {
 
 // A property's upload reaches Meta under the number that sends it, once
 // per number: Paris's front desk and then its spa each upload it.
-TEST_F(ChainTest, MediaIsUploadedUnderTheSendingNumber) {
-  StartChain();
-  server_->Operator(AddNumberArgs("paris", kParisSpa, "PARIS_TOKEN"));
-  GuestWrites("447700900006", kParis);
-  ASSERT_TRUE(WaitUntil([&] { return Conversations("paris", "447700900006") == 1; }));
-  v1::Media media;
-  ASSERT_TRUE(UploadViaRest(server_->http_port(), staff_["paris"],
-                            {PngBytes(16, 16), "image", "key.png"}, &media)
-                  .ok);
-  auto send_from = [&](const fakes::FakeNumber& from) {
-    v1::SendMediaMessageRequest request;
-    request.set_guest_phone("+447700900006");
-    request.set_media_id(media.media_id());
-    request.set_media_type(v1::MEDIA_TYPE_IMAGE);
-    request.set_from_phone_number_id(from.phone_number_id);
-    v1::SendMessageResponse sent;
-    Outcome outcome;
-    // The spa's number was added a moment ago by another process.
-    EXPECT_TRUE(WaitUntil([&] {
-      outcome = grpc_->Call({"/hotel.whatsapp.v1.MessagesService/SendMediaMessage", "POST", ""},
-                            staff_["paris"], request, &sent);
-      return outcome.ok;
-    })) << outcome.error.DebugString();
-  };
-  send_from(kParis);
-  ASSERT_TRUE(WaitUntil([&] { return SentFrom(kParis).size() == 1; }));
-  send_from(kParisSpa);
-  ASSERT_TRUE(WaitUntil([&] { return SentFrom(kParisSpa).size() == 1; }));
-  std::vector<fakes::RecordedUpload> uploads = fake_->Uploads();
-  ASSERT_EQ(uploads.size(), 2u);
-  EXPECT_EQ(uploads[0].phone_number_id, kParis.phone_number_id);
-  EXPECT_EQ(uploads[1].phone_number_id, kParisSpa.phone_number_id);
-  EXPECT_EQ(SentFrom(kParis)[0].body["image"]["id"], uploads[0].media_id);
-  EXPECT_EQ(SentFrom(kParisSpa)[0].body["image"]["id"], uploads[1].media_id);
-}
-
 // Under the Cloud API a property without a number cannot send: refused at
 // once, naming what is missing, and nothing is queued.
 TEST_F(ChainTest, APropertyWithoutANumberIsRefusedBeforeQueueing) {
@@ -370,68 +159,8 @@ TEST_F(ChainTest, APropertyWithoutANumberIsRefusedBeforeQueueing) {
   EXPECT_TRUE(fake_->Requests().empty());
 }
 
-TEST_F(ChainTest, MetasQualityReportReachesItsNumberOnly) {
-  StartChain();
-  Json change = {{"field", "phone_number_quality_update"},
-                 {"value",
-                  {{"display_phone_number", kParis.display_phone_number},
-                   {"event", "FLAGGED"},
-                   {"current_limit", "TIER_1K"}}}};
-  Json notification = {{"object", "whatsapp_business_account"},
-                       {"entry", Json::array({{{"id", kParis.waba_id},
-                                               {"time", absl::ToUnixSeconds(absl::Now())},
-                                               {"changes", Json::array({change})}}})}};
-  ASSERT_EQ(fake_->PostNotification(notification.dump()), 200);
-  auto number_of = [&](const std::string& property) {
-    v1::Property p;
-    rest_->Call(
-        {"/hotel.whatsapp.v1.PropertiesService/GetProperty", "GET", "/api/v1/whatsapp/property"},
-        staff_[property], v1::GetPropertyRequest(), &p);
-    return p.phone_numbers_size() == 1 ? p.phone_numbers(0) : v1::PhoneNumber();
-  };
-  EXPECT_TRUE(WaitUntil([&] { return number_of("paris").quality_rating() == "FLAGGED"; }));
-  EXPECT_EQ(number_of("paris").messaging_limit_tier(), "TIER_1K");
-  EXPECT_EQ(number_of("default").phone_number_id(), kDefault.phone_number_id);
-  EXPECT_EQ(number_of("default").quality_rating(), "");
-}
-
 // Meta paces each number apart: two numbers of one property, each with a
 // backlog, go at their own pace side by side, neither holding up the other.
-TEST_F(ChainTest, EachNumberKeepsItsOwnPace) {
-  StartChain({"--send_rate_per_second=2"});
-  server_->Operator(AddNumberArgs("paris", kParisSpa, "PARIS_TOKEN"));
-  constexpr int kBacklog = 8;
-  auto guest = [](int i) { return absl::StrCat("4477009100", 10 + i); };
-  for (int i = 0; i < 2 * kBacklog; ++i) GuestWrites(guest(i), kParis);
-  ASSERT_TRUE(WaitUntil([&] { return Conversations("paris", guest(2 * kBacklog - 1)) == 1; }));
-  v1::SendMessageResponse response;
-  for (int i = 0; i < 2 * kBacklog; ++i) {
-    const fakes::FakeNumber& from = i < kBacklog ? kParis : kParisSpa;
-    ASSERT_TRUE(
-        WaitUntil([&] { return Send("paris", guest(i), &response, from.phone_number_id).ok; }));
-  }
-  ASSERT_TRUE(WaitUntil(
-      [&] { return SentFrom(kParis).size() == kBacklog && SentFrom(kParisSpa).size() == kBacklog; },
-      absl::Seconds(20)));
-  auto rate = [](const std::vector<fakes::RecordedMessage>& sent) {
-    return (sent.size() - 1) /
-           absl::ToDoubleSeconds(sent.back().received_at - sent.front().received_at);
-  };
-  std::vector<fakes::RecordedMessage> desk = SentFrom(kParis);
-  std::vector<fakes::RecordedMessage> spa = SentFrom(kParisSpa);
-  RecordProperty("front_desk_sends_per_second", absl::StrCat(rate(desk)));
-  RecordProperty("spa_sends_per_second", absl::StrCat(rate(spa)));
-  // At 2/s with a burst of 2, each backlog of 8 takes about 3 s. One bucket
-  // for the property would take twice as long, the spa's starting only
-  // after the front desk's.
-  EXPECT_LE(rate(desk), 3.0);
-  EXPECT_LE(rate(spa), 3.0);
-  EXPECT_LT(spa.front().received_at, desk.back().received_at);
-  EXPECT_LT(absl::ToDoubleSeconds(std::max(desk.back().received_at, spa.back().received_at) -
-                                  std::min(desk.front().received_at, spa.front().received_at)),
-            6.0);
-}
-
 // Read receipts (README, "Read receipts and typing"): the guest's latest
 // message is marked read in Meta's shape, from the number the guest wrote
 // to, with Meta's typing indicator when asked; on both surfaces. Another
